@@ -1,0 +1,1 @@
+"""The domain core: tables, value types and rules. Never imports Textual."""

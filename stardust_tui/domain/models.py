@@ -1,0 +1,254 @@
+"""SQLModel tables of the catalog: parties, releases, tracks, credits, deals, assets, revisions, audit.
+
+Conventions:
+- Date-times are timezone-aware UTC (``utcnow()``); dates are ``date``.
+- Lists (territories, commercial models, use types) are JSON columns.
+- Identifiers are stored normalized (UPC/EAN as 12 or 13 digits, ISRC as 12 chars without hyphens).
+- Delivery tables live in ``stardust_tui.domain.delivery_models`` (added by the delivery engine).
+"""
+
+from datetime import UTC, date, datetime
+from typing import Any, Optional
+
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
+from sqlmodel import Field, Relationship, SQLModel
+
+
+def utcnow() -> datetime:
+    """The current time as an aware UTC date-time (SQLModel stores and returns aware values)."""
+    return datetime.now(UTC)
+
+
+class Party(SQLModel, table=True):
+    """An artist, label, contributor or company, with its industry identifiers where known."""
+
+    __tablename__ = "party"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(index=True, max_length=500)
+    kind: str = Field(default="artist", index=True, max_length=32)  # PartyKind
+    sort_name: str | None = Field(default=None, max_length=500)
+    isni: str | None = Field(default=None, index=True, max_length=16)
+    ipi: str | None = Field(default=None, max_length=16)
+    dpid: str | None = Field(default=None, max_length=32)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Asset(SQLModel, table=True):
+    """A file in the content-addressed asset store, with the technical facts read from it."""
+
+    __tablename__ = "asset"
+
+    id: int | None = Field(default=None, primary_key=True)
+    sha256: str = Field(unique=True, index=True, max_length=64)
+    md5: str = Field(index=True, max_length=32)
+    size: int
+    kind: str = Field(default="other", max_length=16)  # AssetKind
+    original_name: str = Field(max_length=1000)
+    container: str | None = Field(default=None, max_length=32)  # WAV, FLAC, MP3, JPEG, PNG
+    codec: str | None = Field(default=None, max_length=32)  # PCM, FLAC, MP3
+    sample_rate: int | None = None
+    bit_depth: int | None = None
+    channels: int | None = None
+    duration_seconds: float | None = None
+    wav_format_tag: int | None = None  # 1 = plain PCM, 0xFFFE = WAVE_FORMAT_EXTENSIBLE
+    width: int | None = None
+    height: int | None = None
+    color_mode: str | None = Field(default=None, max_length=16)  # RGB, CMYK, L, ...
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Release(SQLModel, table=True):
+    """A product: album, EP, single or compilation, identified by its UPC/EAN."""
+
+    __tablename__ = "release"
+
+    id: int | None = Field(default=None, primary_key=True)
+    upc: str | None = Field(default=None, unique=True, index=True, max_length=14)
+    catalog_number: str | None = Field(default=None, index=True, max_length=64)
+    title: str = Field(max_length=1000)
+    version: str | None = Field(default=None, max_length=500)  # subtitle / version ("Deluxe", "Remastered")
+    display_artist: str = Field(default="", max_length=1000)
+    label_id: int | None = Field(default=None, foreign_key="party.id", index=True)
+    release_type: str = Field(default="album", index=True, max_length=16)  # ReleaseType
+    genre: str | None = Field(default=None, max_length=100)
+    subgenre: str | None = Field(default=None, max_length=100)
+    p_line_year: int | None = None
+    p_line: str | None = Field(default=None, max_length=500)
+    c_line_year: int | None = None
+    c_line: str | None = Field(default=None, max_length=500)
+    release_date: date | None = Field(default=None, index=True)
+    original_release_date: date | None = None
+    parental_advisory: str = Field(default="not-explicit", max_length=16)  # ParentalAdvisory
+    language: str | None = Field(default=None, max_length=8)  # ISO 639
+    status: str = Field(default="draft", index=True, max_length=16)  # ReleaseStatus
+    cover_asset_id: int | None = Field(default=None, foreign_key="asset.id")
+    norm_key: str = Field(default="", index=True, max_length=2000)  # normalized title|artist for dupes
+    revision: int = 0
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow, index=True)
+
+    label: Optional["Party"] = Relationship(sa_relationship_kwargs={"lazy": "joined"})
+    cover: Optional["Asset"] = Relationship()
+    tracks: list["Track"] = Relationship(
+        back_populates="release",
+        sa_relationship_kwargs={
+            "order_by": "(Track.disc_number, Track.track_number)",
+            "cascade": "all, delete-orphan",
+        },
+    )
+    artists: list["ReleaseArtist"] = Relationship(
+        back_populates="release",
+        sa_relationship_kwargs={"order_by": "ReleaseArtist.sequence", "cascade": "all, delete-orphan"},
+    )
+    credits: list["Credit"] = Relationship(
+        back_populates="release",
+        sa_relationship_kwargs={
+            "primaryjoin": "and_(Credit.release_id == Release.id, Credit.track_id == None)",
+            "order_by": "Credit.sequence",
+            "cascade": "all, delete-orphan",
+            "overlaps": "credits",
+        },
+    )
+    deals: list["Deal"] = Relationship(
+        back_populates="release",
+        sa_relationship_kwargs={"order_by": "Deal.id", "cascade": "all, delete-orphan"},
+    )
+
+
+class ReleaseArtist(SQLModel, table=True):
+    """A display artist of a release, in order, with a role (MainArtist, FeaturedArtist...)."""
+
+    __tablename__ = "release_artist"
+
+    id: int | None = Field(default=None, primary_key=True)
+    release_id: int = Field(foreign_key="release.id", index=True, ondelete="CASCADE")
+    party_id: int = Field(foreign_key="party.id", index=True)
+    role: str = Field(default="MainArtist", max_length=32)
+    sequence: int = 1
+
+    release: Optional["Release"] = Relationship(back_populates="artists")
+    party: Optional["Party"] = Relationship(sa_relationship_kwargs={"lazy": "joined"})
+
+
+class Track(SQLModel, table=True):
+    """A sound recording as it appears on a release (disc and track number)."""
+
+    __tablename__ = "track"
+    __table_args__ = (UniqueConstraint("release_id", "disc_number", "track_number", name="uq_track_position"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    release_id: int = Field(foreign_key="release.id", index=True, ondelete="CASCADE")
+    disc_number: int = 1
+    track_number: int = 1
+    isrc: str | None = Field(default=None, index=True, max_length=12)
+    title: str = Field(max_length=1000)
+    version: str | None = Field(default=None, max_length=500)
+    display_artist: str = Field(default="", max_length=1000)
+    duration_seconds: float | None = None
+    explicit: bool = False
+    p_line_year: int | None = None
+    p_line: str | None = Field(default=None, max_length=500)
+    language: str | None = Field(default=None, max_length=8)
+    genre: str | None = Field(default=None, max_length=100)
+    preview_start_seconds: float | None = None
+    audio_asset_id: int | None = Field(default=None, foreign_key="asset.id", index=True)
+
+    release: Optional["Release"] = Relationship(back_populates="tracks")
+    audio: Optional["Asset"] = Relationship()
+    artists: list["TrackArtist"] = Relationship(
+        back_populates="track",
+        sa_relationship_kwargs={"order_by": "TrackArtist.sequence", "cascade": "all, delete-orphan"},
+    )
+    credits: list["Credit"] = Relationship(
+        back_populates="track",
+        sa_relationship_kwargs={"order_by": "Credit.sequence", "cascade": "all, delete-orphan",
+                                "overlaps": "credits"},
+    )
+
+
+class TrackArtist(SQLModel, table=True):
+    """A display artist of a track, in order, with a role."""
+
+    __tablename__ = "track_artist"
+
+    id: int | None = Field(default=None, primary_key=True)
+    track_id: int = Field(foreign_key="track.id", index=True, ondelete="CASCADE")
+    party_id: int = Field(foreign_key="party.id", index=True)
+    role: str = Field(default="MainArtist", max_length=32)
+    sequence: int = 1
+
+    track: Optional["Track"] = Relationship(back_populates="artists")
+    party: Optional["Party"] = Relationship(sa_relationship_kwargs={"lazy": "joined"})
+
+
+class Credit(SQLModel, table=True):
+    """A contributor credit (composer, producer, ...) on a track, or on the release if track_id is null."""
+
+    __tablename__ = "credit"
+
+    id: int | None = Field(default=None, primary_key=True)
+    release_id: int = Field(foreign_key="release.id", index=True, ondelete="CASCADE")
+    track_id: int | None = Field(default=None, foreign_key="track.id", index=True, ondelete="CASCADE")
+    party_id: int = Field(foreign_key="party.id", index=True)
+    role: str = Field(max_length=64)
+    instrument: str | None = Field(default=None, max_length=64)
+    sequence: int = 1
+
+    release: Optional["Release"] = Relationship(back_populates="credits",
+                                              sa_relationship_kwargs={"overlaps": "credits"})
+    track: Optional["Track"] = Relationship(back_populates="credits",
+                                          sa_relationship_kwargs={"overlaps": "credits"})
+    party: Optional["Party"] = Relationship(sa_relationship_kwargs={"lazy": "joined"})
+
+
+class Deal(SQLModel, table=True):
+    """Commercial terms of a release: where, how (models and use types), from when until when."""
+
+    __tablename__ = "deal"
+
+    id: int | None = Field(default=None, primary_key=True)
+    release_id: int = Field(foreign_key="release.id", index=True, ondelete="CASCADE")
+    territories: list[str] = Field(default_factory=lambda: ["Worldwide"], sa_column=Column(JSON, nullable=False))
+    excluded_territories: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    commercial_models: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    use_types: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    start: datetime
+    end: datetime | None = None
+    price_tier: str | None = Field(default=None, max_length=32)
+    # When set, the deal applies to the track releases too (4.x); release-level otherwise.
+    applies_to_tracks: bool = True
+
+    release: Optional["Release"] = Relationship(back_populates="deals")
+
+
+class ReleaseRevision(SQLModel, table=True):
+    """A JSON snapshot of a release taken at every save."""
+
+    __tablename__ = "release_revision"
+    __table_args__ = (UniqueConstraint("release_id", "number", name="uq_revision_number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    release_id: int = Field(foreign_key="release.id", index=True, ondelete="CASCADE")
+    number: int
+    created_at: datetime = Field(default_factory=utcnow)
+    actor: str = Field(max_length=200)
+    snapshot: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    content_hash: str = Field(default="", max_length=64)
+
+
+class AuditEntry(SQLModel, table=True):
+    """Who changed what, with the before and after values."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_entity", "entity", "entity_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, index=True)
+    actor: str = Field(max_length=200)
+    action: str = Field(max_length=64)
+    entity: str = Field(max_length=64)
+    entity_id: str | None = Field(default=None, max_length=64)
+    before: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    after: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    note: str | None = Field(default=None, sa_column=Column(Text))

@@ -1,0 +1,1 @@
+"""The store: engine factory, unit of work, migrations and the catalog's queries."""

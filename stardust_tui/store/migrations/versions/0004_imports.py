@@ -1,0 +1,23 @@
+"""import runs and hot-folder ledger
+
+Revision ID: 0004
+Revises: 0003
+
+Reserved in the revision chain so parts of the project can land independently; the part that owns
+this revision replaces the no-op body below with its schema changes.
+"""
+
+from collections.abc import Sequence
+
+revision: str = "0004"
+down_revision: str | None = "0003"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    """No schema change yet."""
+
+
+def downgrade() -> None:
+    """No schema change yet."""

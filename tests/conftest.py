@@ -1,0 +1,103 @@
+"""Shared fixtures: an isolated home per test, real SQLite and PostgreSQL stores, server helpers."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
+
+from stardust_tui.config import Settings, load_settings
+from stardust_tui.store.db import make_engine
+from stardust_tui.store.migrate import upgrade
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+DDEX_DIR = SHARED / "ddex"
+XSD_DIR = DDEX_DIR / "xsd"
+SAMPLES_DIR = DDEX_DIR / "samples"
+PG_URL = os.environ.get("STARDUST_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def need_server(reason: str) -> None:
+    """A server a test needs could not start: fail under CI=true, skip elsewhere."""
+    if IN_CI:
+        pytest.fail(f"server could not start (CI=true): {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point every Stardust and XDG location at the test's temporary directory."""
+    home = tmp_path / "home"
+    monkeypatch.setenv("STARDUST_HOME", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "xdg-state"))
+    monkeypatch.setenv("STARDUST_CONFIG_FILE", str(home / "config.toml"))
+    monkeypatch.setenv("STARDUST_DDEX_SCHEMAS", str(XSD_DIR))
+    monkeypatch.delenv("STARDUST_DB", raising=False)
+    monkeypatch.delenv("STARDUST_SECRET_KEY", raising=False)
+    return home
+
+
+@pytest.fixture
+def settings(isolated_home: Path) -> Settings:
+    return load_settings()
+
+
+@pytest.fixture
+def sqlite_engine(settings: Settings) -> Iterator[Engine]:
+    """A migrated SQLite file store in the test's home."""
+    settings.paths.ensure()
+    engine = make_engine(settings.db_url)
+    upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+def _pg_available() -> bool:
+    try:
+        engine = make_engine(PG_URL)
+        with engine.connect() as conn:
+            conn.execute(text("select 1"))
+        engine.dispose()
+        return True
+    except Exception:
+        return False
+
+
+@pytest.fixture(scope="session")
+def pg_url() -> str:
+    if not _pg_available():
+        need_server(f"PostgreSQL not reachable at {PG_URL}")
+    return PG_URL
+
+
+@pytest.fixture
+def pg_engine(pg_url: str) -> Iterator[Engine]:
+    """A migrated PostgreSQL store in a fresh schema of its own, dropped afterwards."""
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = make_engine(pg_url)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    engine = make_engine(pg_url, connect_args={"options": f"-csearch_path={schema}"})
+    upgrade(engine)
+    yield engine
+    engine.dispose()
+    with admin.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request: pytest.FixtureRequest) -> Engine:
+    """The store suite runs on both backends."""
+    if request.param == "sqlite":
+        return request.getfixturevalue("sqlite_engine")
+    return request.getfixturevalue("pg_engine")
