@@ -1,0 +1,196 @@
+"""Structured delivery events: one dataclass, a JSON-lines log file, and the database rows.
+
+Every event (time, delivery, target, step, level, message, bytes, duration) is appended at once as one
+JSON line to ``settings.paths.delivery_log_file`` (``O_APPEND``, one ``write`` per line, so several
+processes can share the file and ``tail -f`` follows it) and buffered for the database; the runner
+flushes the buffer into :class:`DeliveryEvent` rows at step boundaries and on its lease heartbeat.
+Messages are scrubbed of URL passwords and ``key=secret`` pairs before they go anywhere.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from sqlmodel import Session, col, select
+
+from stardust_tui.domain.delivery_models import DeliveryEvent
+from stardust_tui.domain.models import utcnow
+
+LEVELS = ("debug", "info", "warning", "error")
+_URL_PASSWORD = re.compile(r"(?P<scheme>[a-z][a-z0-9+.-]*://)(?P<user>[^:/@\s]*):[^@/\s]+@", re.I)
+_SECRET_PAIR = re.compile(r"(?P<key>password|passwd|secret|token|api[_-]?key|authorization)"
+                          r"(?P<sep>\s*[=:]\s*)(?P<val>\S+)", re.I)
+
+
+def scrub(text: str) -> str:
+    """Remove passwords and tokens from a message before it is logged or stored."""
+    text = _URL_PASSWORD.sub(lambda m: f"{m['scheme']}{m['user']}:***@", text)
+    return _SECRET_PAIR.sub(lambda m: f"{m['key']}{m['sep']}***", text)
+
+
+@dataclass(frozen=True)
+class Event:
+    """One delivery log line."""
+
+    message: str
+    level: str = "info"
+    delivery_id: int | None = None
+    target_id: int | None = None
+    step: str | None = None
+    bytes: int | None = None
+    duration_ms: float | None = None
+    at: datetime = field(default_factory=utcnow)
+    worker_id: str | None = None
+
+    def to_json(self) -> str:
+        data = asdict(self)
+        data["at"] = self.at.isoformat()
+        return json.dumps({k: v for k, v in data.items() if v is not None}, ensure_ascii=False)
+
+    def to_row(self) -> DeliveryEvent:
+        return DeliveryEvent(at=self.at, delivery_id=self.delivery_id, target_id=self.target_id,
+                             step=self.step, level=self.level, message=self.message, bytes=self.bytes,
+                             duration_ms=self.duration_ms)
+
+
+class JsonLineLog:
+    """Appends events to the shared JSON-lines log; each line is a single ``os.write`` with O_APPEND."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def append(self, event: Event) -> None:
+        line = (event.to_json() + "\n").encode("utf-8")
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o640)
+        try:
+            os.write(fd, line)
+        finally:
+            os.close(fd)
+
+
+Listener = Callable[[Event], None]
+
+
+class DeliveryEvents:
+    """The :class:`~stardust_tui.worker.protocols.EventSink` of one running delivery (thread-safe)."""
+
+    PROGRESS_EVERY_S = 1.0
+
+    def __init__(self, *, delivery_id: int | None, target_id: int | None, log: JsonLineLog | None,
+                 worker_id: str | None = None, listener: Listener | None = None) -> None:
+        self.delivery_id = delivery_id
+        self.target_id = target_id
+        self.worker_id = worker_id
+        self._log = log
+        self._listener = listener
+        self._lock = threading.Lock()
+        self._pending: list[Event] = []
+        self._bytes: dict[str, int] = {}
+        self._last_progress = 0.0
+
+    def emit(self, level: str, message: str, *, step: str | None = None, bytes: int | None = None,
+             duration_ms: float | None = None, persist: bool = True) -> Event:
+        event = Event(message=scrub(message), level=level if level in LEVELS else "info",
+                      delivery_id=self.delivery_id, target_id=self.target_id, step=step, bytes=bytes,
+                      duration_ms=None if duration_ms is None else round(duration_ms, 1),
+                      worker_id=self.worker_id)
+        if self._log is not None:
+            self._log.append(event)
+        if persist:
+            with self._lock:
+                self._pending.append(event)
+        if self._listener is not None:
+            self._listener(event)
+        return event
+
+    def debug(self, message: str, **kw: object) -> None:
+        self.emit("debug", message, **kw)  # type: ignore[arg-type]
+
+    def info(self, message: str, *, step: str | None = None, bytes: int | None = None,
+             duration_ms: float | None = None) -> None:
+        self.emit("info", message, step=step, bytes=bytes, duration_ms=duration_ms)
+
+    def warning(self, message: str, *, step: str | None = None, bytes: int | None = None,
+                duration_ms: float | None = None) -> None:
+        self.emit("warning", message, step=step, bytes=bytes, duration_ms=duration_ms)
+
+    def error(self, message: str, *, step: str | None = None, bytes: int | None = None,
+              duration_ms: float | None = None) -> None:
+        self.emit("error", message, step=step, bytes=bytes, duration_ms=duration_ms)
+
+    def progress(self, step: str, done: int, total: int | None = None) -> None:
+        with self._lock:
+            self._bytes[step] = done
+        now = time.monotonic()
+        if now - self._last_progress >= self.PROGRESS_EVERY_S or (total is not None and done >= total):
+            self._last_progress = now
+            of = f"/{total}" if total is not None else ""
+            self.emit("debug", f"{step}: {done}{of} bytes", step=step, bytes=done, persist=False)
+
+    def reset_progress(self, step: str) -> None:
+        with self._lock:
+            self._bytes.pop(step, None)
+
+    @property
+    def bytes_in_flight(self) -> int:
+        with self._lock:
+            return sum(self._bytes.values())
+
+    def drain(self) -> list[Event]:
+        """Take the events not yet written to the database."""
+        with self._lock:
+            events, self._pending = self._pending, []
+        return events
+
+
+def persist(session: Session, events: list[Event]) -> None:
+    """Write buffered events as DeliveryEvent rows (in the caller's transaction)."""
+    for event in events:
+        session.add(event.to_row())
+
+
+def read_events(session: Session, delivery_id: int, *, after_id: int = 0,
+                limit: int = 1000) -> list[DeliveryEvent]:
+    """Stored events of a delivery, oldest first, after ``after_id`` (for paging and following)."""
+    stmt = (select(DeliveryEvent).where(DeliveryEvent.delivery_id == delivery_id, col(DeliveryEvent.id) > after_id)
+            .order_by(col(DeliveryEvent.id)).limit(limit))
+    return list(session.exec(stmt))
+
+
+def follow_file(path: Path, *, delivery_id: int | None = None, stop: Callable[[], bool] = lambda: False,
+                poll_s: float = 0.25, from_start: bool = False) -> Iterator[dict]:
+    """Yield JSON events appended to the log file (like ``tail -f``), optionally for one delivery."""
+    while not path.exists():
+        if stop():
+            return
+        time.sleep(poll_s)
+    with path.open("r", encoding="utf-8") as fh:
+        if not from_start:
+            fh.seek(0, os.SEEK_END)
+        buf = ""
+        while True:
+            chunk = fh.readline()
+            if not chunk:
+                if stop():
+                    return
+                time.sleep(poll_s)
+                continue
+            buf += chunk
+            if not buf.endswith("\n"):
+                continue
+            line, buf = buf, ""
+            try:
+                data = json.loads(line)
+            except json.JSONDecodeError:
+                continue
+            if delivery_id is None or data.get("delivery_id") == delivery_id:
+                yield data
