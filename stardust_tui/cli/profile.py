@@ -1,0 +1,85 @@
+"""``stardust profile list|show NAME``: the delivery profiles shipped and in the user's profiles folder."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+
+import click
+
+from stardust_tui.cli.context import StardustContext
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(profile)
+
+
+@click.group()
+def profile() -> None:
+    """Delivery profiles (per-DSP rules). User files in the profiles folder override shipped ones."""
+
+
+@profile.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_obj
+def profile_list(obj: StardustContext, as_json: bool) -> None:
+    """List every delivery profile."""
+    from stardust_tui.delivery.profiles import list_profiles
+
+    profiles = list_profiles(obj.settings.paths.profiles_dir)
+    if as_json:
+        click.echo(json.dumps([asdict(p) for p in profiles], indent=2))
+        return
+    click.echo(f"{'NAME':<18} {'VER':>3} {'ERN':<6} {'CHOREOGRAPHY':<19} {'MANIFEST':<10} {'TAKEDOWN':<13} RECIPIENTS")
+    for p in profiles:
+        names = ", ".join(r.name + (" (DPID not set)" if r.is_placeholder else "") for r in p.recipients)
+        click.echo(f"{p.name:<18} {p.profile_version:>3} {p.ern_version:<6} {p.choreography:<19} {p.manifest:<10} "
+                   f"{p.takedown:<13} {names}")
+    click.echo(f"(user profiles: {obj.settings.paths.profiles_dir})")
+
+
+@profile.command("show")
+@click.argument("name")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_obj
+def profile_show(obj: StardustContext, name: str, as_json: bool) -> None:
+    """Show one profile with every setting."""
+    from stardust_tui.delivery.profiles import load_profile
+
+    p = load_profile(name, obj.settings.paths.profiles_dir)
+    if as_json:
+        click.echo(json.dumps(asdict(p), indent=2))
+        return
+    sender = f"{p.sender.name} ({p.sender.dpid})" if p.sender else (
+        f"{obj.settings.sender_name} ({obj.settings.sender_dpid}) [from settings]")
+    rows = [
+        ("name", f"{p.name} (version {p.profile_version})"),
+        ("description", p.description),
+        ("source", p.source),
+        ("ern version", p.ern_version),
+        ("release profile", p.release_profile),
+        ("sender", sender),
+    ]
+    for i, r in enumerate(p.recipients, 1):
+        rows.append((f"recipient {i}", f"{r.name} ({r.dpid})" + ("  <- placeholder: set it" if r.is_placeholder
+                                                                  else "")))
+    rows += [
+        ("choreography", p.choreography + (f" (priority prefix {p.batch_priority_prefix!r})"
+                                           if p.batch_priority_prefix else "")),
+        ("manifest", p.manifest if p.manifest == "none" else f"{p.manifest} (ERN-C {p.manifest_version})"),
+        ("ack folder", p.ack_folder or "(none: ACKs not polled)"),
+        ("ack format", p.ack_format),
+        ("takedown", p.takedown),
+        ("test messages", "yes" if p.test_message else "no"),
+        ("audio", f"{'/'.join(p.audio.formats)}, {'/'.join(map(str, p.audio.bit_depths))}-bit, "
+                  f">= {p.audio.min_sample_rate} Hz, {p.audio.channels} ch"
+                  + (", plain PCM WAV only" if p.audio.plain_pcm_wav else "")
+                  + (", one bit depth per release" if p.audio.same_bit_depth else "")),
+        ("artwork", f"{'/'.join(p.artwork.formats)}, >= {p.artwork.min_px} px"
+                    + (", square" if p.artwork.square else "") + (", RGB" if p.artwork.rgb else "")),
+        ("file naming", p.file_naming),
+        ("retries", f"{p.max_attempts} attempts, backoff {p.backoff_seconds:g} s"),
+        ("lead time", f"{p.lead_time_days} days (new), {p.update_lead_time_days} days (update/takedown)"),
+    ]
+    for key, value in rows:
+        click.echo(f"{key:<16} {value}")

@@ -1,0 +1,307 @@
+"""Delivery profiles: per-DSP delivery settings read from versioned TOML data files.
+
+A profile says how a release goes to one recipient: ERN version, release profile, sender and
+recipient DPIDs, choreography (batch or release-by-release), manifest rules, takedown strategy,
+ACK folder and format, audio/artwork rules, file naming, retries and lead time.
+
+Shipped profiles live in ``stardust_tui/profiles/*.toml``; user profiles in
+``Paths.profiles_dir`` override a shipped one of the same name, and ``extends = "NAME"`` merges a
+user file over another profile (tables merge key by key, lists and scalars replace).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from stardust_tui.errors import NotFoundError, ValidationError
+
+ERN_VERSIONS = ("3.8.2", "4.2", "4.3")
+RELEASE_PROFILES = ("auto", "album", "single")
+CHOREOGRAPHIES = ("batch", "release-by-release")
+MANIFEST_RULES = ("non-empty", "zero-byte", "none")
+MANIFEST_VERSIONS = ("1.6", "1.8")
+TAKEDOWN_STRATEGIES = ("remove-deals", "end-validity", "purge")
+ACK_FORMATS = ("auto", "1.6", "1.8")
+PLACEHOLDER_MARK = "SETME"
+DEFAULT_NAMING = "{upc}_{disc:02}_{track:03}.{ext}"
+
+
+@dataclass(frozen=True)
+class MessageParty:
+    """A sender or recipient of messages: a DDEX Party ID (DPID) and a name."""
+
+    dpid: str
+    name: str
+
+    @property
+    def is_placeholder(self) -> bool:
+        return PLACEHOLDER_MARK in self.dpid
+
+
+@dataclass(frozen=True)
+class AudioRules:
+    formats: tuple[str, ...] = ("FLAC", "WAV")
+    bit_depths: tuple[int, ...] = (16, 24)
+    min_sample_rate: int = 44100
+    channels: int = 2
+    plain_pcm_wav: bool = False  # WAV format tag 1 only (no WAVE_FORMAT_EXTENSIBLE)
+    same_bit_depth: bool = False  # no mixed bit depths within one release
+
+
+@dataclass(frozen=True)
+class ArtworkRules:
+    formats: tuple[str, ...] = ("JPEG", "PNG")
+    min_px: int = 3000
+    square: bool = True
+    rgb: bool = True
+
+
+@dataclass(frozen=True)
+class Profile:
+    """One delivery profile (immutable). ``source`` is the file it was read from."""
+
+    name: str
+    profile_version: int
+    description: str
+    ern_version: str
+    release_profile: str = "auto"
+    sender: MessageParty | None = None  # None: the settings' sender_dpid / sender_name
+    recipients: tuple[MessageParty, ...] = ()
+    choreography: str = "batch"
+    manifest: str = "non-empty"
+    manifest_version: str = "1.8"
+    batch_priority_prefix: str = ""
+    ack_folder: str | None = None
+    ack_format: str = "auto"
+    takedown: str = "remove-deals"
+    test_message: bool = False
+    audio: AudioRules = field(default_factory=AudioRules)
+    artwork: ArtworkRules = field(default_factory=ArtworkRules)
+    file_naming: str = DEFAULT_NAMING
+    max_attempts: int = 5
+    backoff_seconds: float = 30.0
+    lead_time_days: int = 0
+    update_lead_time_days: int = 0
+    source: str = ""
+
+    def placeholder_recipients(self) -> list[MessageParty]:
+        """Recipients whose DPID is still a placeholder the user must set before a live delivery."""
+        return [r for r in self.recipients if r.is_placeholder]
+
+
+class ProfileError(ValidationError):
+    """A profile file that cannot be read (names the file, line or field)."""
+
+
+# --- reading -----------------------------------------------------------------------------------
+
+_TOP = {"name", "profile_version", "description", "ern_version", "release_profile", "extends", "sender",
+        "recipients", "choreography", "takedown", "audio", "artwork", "naming", "retry", "lead_time",
+        "test_message"}
+
+
+def _shipped_dir() -> Path:
+    return Path(str(resources.files("stardust_tui") / "profiles"))
+
+
+def _load_toml(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ProfileError(f"cannot read profile ({exc.strerror})", where=str(path)) from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        # tomllib messages end with "(at line N, column M)"
+        match = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
+        where = f"{path}:{match.group(1)}" if match else str(path)
+        raise ProfileError(f"invalid TOML: {str(exc).split(' (at line')[0]}", where=where) from None
+
+
+def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def _at_line(where: str, key: str) -> str:
+    """``where`` with the line of ``key = ...`` in its file, so errors point at file:line."""
+    path, _, table = where.partition(" [")
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return where
+    for number, line in enumerate(lines, 1):
+        if re.match(rf"\s*{re.escape(key)}\s*=", line):
+            return f"{path}:{number}" + (f" [{table}" if table else "")
+    return where
+
+
+def _field(data: dict[str, Any], key: str, kind: type | tuple[type, ...], where: str, default: Any = None,
+           choices: tuple[Any, ...] | None = None) -> Any:
+    if key not in data:
+        return default
+    value = data[key]
+    if kind is float and isinstance(value, int) and not isinstance(value, bool):
+        value = float(value)
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        names = kind.__name__ if isinstance(kind, type) else "/".join(k.__name__ for k in kind)
+        raise ProfileError(f"field {key!r} must be {names}, got {value!r}", where=_at_line(where, key))
+    if choices is not None and value not in choices:
+        raise ProfileError(f"field {key!r} must be one of {', '.join(map(str, choices))}, got {value!r}",
+                           where=_at_line(where, key))
+    return value
+
+
+def _list_of(data: dict[str, Any], key: str, kind: type, where: str, default: list[Any]) -> tuple[Any, ...]:
+    values = _field(data, key, list, where, default)
+    for value in values:
+        if not isinstance(value, kind) or isinstance(value, bool):
+            raise ProfileError(f"field {key!r} must hold only {kind.__name__} values, got {value!r}",
+                               where=_at_line(where, key))
+    return tuple(values)
+
+
+def _party(data: Any, where: str) -> MessageParty:
+    if not isinstance(data, dict):
+        raise ProfileError("a party must be a table with dpid and name", where=where)
+    dpid = _field(data, "dpid", str, where)
+    name = _field(data, "name", str, where)
+    if not dpid or not name:
+        raise ProfileError("a party needs both 'dpid' and 'name'", where=where)
+    if not re.fullmatch(r"PADPIDA[A-Za-z0-9]+", dpid):
+        raise ProfileError(f"field 'dpid' is not a DDEX Party ID (PADPIDA...): {dpid!r}", where=where)
+    return MessageParty(dpid=dpid, name=name)
+
+
+def _table(data: dict[str, Any], key: str, where: str) -> dict[str, Any]:
+    value = data.get(key, {})
+    if not isinstance(value, dict):
+        raise ProfileError(f"[{key}] must be a table", where=where)
+    return value
+
+
+def profile_from_dict(data: dict[str, Any], source: str) -> Profile:
+    """Check every field of a (merged) profile table and build the :class:`Profile`."""
+    unknown = sorted(set(data) - _TOP)
+    if unknown:
+        raise ProfileError(f"unknown field {unknown[0]!r}", where=source)
+    name = _field(data, "name", str, source)
+    if not name or not re.fullmatch(r"[a-z0-9][a-z0-9._-]*", name):
+        raise ProfileError("field 'name' must be a lower-case slug (a-z, 0-9, . _ -)", where=source)
+    version = _field(data, "profile_version", int, source)
+    if version is None or version < 1:
+        raise ProfileError("field 'profile_version' must be an integer >= 1", where=source)
+    ern = _field(data, "ern_version", str, source, choices=ERN_VERSIONS)
+    if ern is None:
+        raise ProfileError("field 'ern_version' is required", where=source)
+    recipients_raw = data.get("recipients", [])
+    if not isinstance(recipients_raw, list) or not recipients_raw:
+        raise ProfileError("at least one [[recipients]] entry (dpid, name) is required", where=source)
+    chor = _table(data, "choreography", source)
+    cw = f"{source} [choreography]"
+    audio = _table(data, "audio", source)
+    aw = f"{source} [audio]"
+    art = _table(data, "artwork", source)
+    tw = f"{source} [artwork]"
+    naming = _table(data, "naming", source)
+    retry = _table(data, "retry", source)
+    lead = _table(data, "lead_time", source)
+    takedown = _table(data, "takedown", source)
+    return Profile(
+        name=name,
+        profile_version=version,
+        description=_field(data, "description", str, source, ""),
+        ern_version=ern,
+        release_profile=_field(data, "release_profile", str, source, "auto", RELEASE_PROFILES),
+        sender=_party(data["sender"], f"{source} [sender]") if "sender" in data else None,
+        recipients=tuple(_party(r, f"{source} [[recipients]] #{i + 1}") for i, r in enumerate(recipients_raw)),
+        choreography=_field(chor, "mode", str, cw, "batch", CHOREOGRAPHIES),
+        manifest=_field(chor, "manifest", str, cw, "non-empty", MANIFEST_RULES),
+        manifest_version=_field(chor, "manifest_version", str, cw, "1.8", MANIFEST_VERSIONS),
+        batch_priority_prefix=_field(chor, "batch_priority_prefix", str, cw, ""),
+        ack_folder=_field(chor, "ack_folder", str, cw, None) or None,
+        ack_format=_field(chor, "ack_format", str, cw, "auto", ACK_FORMATS),
+        takedown=_field(takedown, "strategy", str, f"{source} [takedown]", "remove-deals", TAKEDOWN_STRATEGIES),
+        test_message=_field(data, "test_message", bool, source, False),
+        audio=AudioRules(
+            formats=_list_of(audio, "formats", str, aw, ["FLAC", "WAV"]),
+            bit_depths=_list_of(audio, "bit_depths", int, aw, [16, 24]),
+            min_sample_rate=_field(audio, "min_sample_rate", int, aw, 44100),
+            channels=_field(audio, "channels", int, aw, 2),
+            plain_pcm_wav=_field(audio, "plain_pcm_wav", bool, aw, False),
+            same_bit_depth=_field(audio, "same_bit_depth", bool, aw, False),
+        ),
+        artwork=ArtworkRules(
+            formats=_list_of(art, "formats", str, tw, ["JPEG", "PNG"]),
+            min_px=_field(art, "min_px", int, tw, 3000),
+            square=_field(art, "square", bool, tw, True),
+            rgb=_field(art, "rgb", bool, tw, True),
+        ),
+        file_naming=_field(naming, "pattern", str, f"{source} [naming]", DEFAULT_NAMING),
+        max_attempts=_field(retry, "max_attempts", int, f"{source} [retry]", 5),
+        backoff_seconds=_field(retry, "backoff_seconds", float, f"{source} [retry]", 30.0),
+        lead_time_days=_field(lead, "new_days", int, f"{source} [lead_time]", 0),
+        update_lead_time_days=_field(lead, "update_days", int, f"{source} [lead_time]", 0),
+        source=source,
+    )
+
+
+def _raw_profiles(user_dir: Path | None) -> tuple[dict[str, tuple[dict[str, Any], str]], dict[str, tuple[dict, str]]]:
+    shipped: dict[str, tuple[dict[str, Any], str]] = {}
+    for path in sorted(_shipped_dir().glob("*.toml")):
+        shipped[path.stem] = (_load_toml(path), str(path))
+    user: dict[str, tuple[dict[str, Any], str]] = {}
+    if user_dir is not None and user_dir.is_dir():
+        for path in sorted(user_dir.glob("*.toml")):
+            data = _load_toml(path)
+            data.setdefault("name", path.stem)
+            user[str(data["name"])] = (data, str(path))
+    return shipped, user
+
+
+def _resolve(name: str, shipped: dict, user: dict, seen: tuple[tuple[str, str], ...] = ()
+             ) -> tuple[dict[str, Any], str]:
+    if name in user and ("user", name) in seen and name not in shipped:
+        raise ProfileError(f"profile {name!r} extends itself in a cycle", where=user[name][1])
+    if name in user and ("user", name) not in seen:
+        data, source = user[name]
+        key: tuple[str, str] = ("user", name)
+    elif name in shipped:
+        data, source = shipped[name]
+        key = ("shipped", name)
+    else:
+        raise NotFoundError(f"no delivery profile named {name!r} (see `stardust profile list`)")
+    if key in seen:
+        raise ProfileError(f"profile {name!r} extends itself in a cycle", where=source)
+    base_name = data.get("extends")
+    if base_name is None:
+        return {k: v for k, v in data.items() if k != "extends"}, source
+    if not isinstance(base_name, str):
+        raise ProfileError("field 'extends' must be a profile name", where=source)
+    base, _ = _resolve(base_name, shipped, user, (*seen, key))
+    merged = _merge(base, {k: v for k, v in data.items() if k != "extends"})
+    return merged, source
+
+
+def load_profile(name: str, user_dir: Path | None = None) -> Profile:
+    """The profile called ``name`` (a user profile first, then the shipped one)."""
+    shipped, user = _raw_profiles(user_dir)
+    data, source = _resolve(name, shipped, user)
+    return profile_from_dict(data, source)
+
+
+def list_profiles(user_dir: Path | None = None) -> list[Profile]:
+    """Every profile (user ones override shipped ones of the same name), sorted by name."""
+    shipped, user = _raw_profiles(user_dir)
+    names = sorted(set(shipped) | set(user))
+    return [profile_from_dict(*_resolve(n, shipped, user)) for n in names]

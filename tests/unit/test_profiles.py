@@ -1,0 +1,115 @@
+"""Delivery profiles: shipped TOML files, user overrides/extends, and clear errors for bad files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from stardust_tui.cli import cli
+from stardust_tui.delivery.profiles import ProfileError, list_profiles, load_profile
+from stardust_tui.errors import NotFoundError
+
+
+def test_shipped_profiles_load_with_public_rules() -> None:
+    names = {p.name for p in list_profiles()}
+    assert {"generic-382", "generic-42", "generic-43", "spotify", "youtube", "meta", "audius"} <= names
+    spotify = load_profile("spotify")
+    assert spotify.ern_version == "4.3"
+    assert spotify.choreography == "batch" and spotify.manifest == "non-empty"
+    assert spotify.takedown != "purge"
+    assert spotify.audio.plain_pcm_wav is True
+    assert spotify.artwork.min_px == 640
+    assert (spotify.lead_time_days, spotify.update_lead_time_days) == (5, 2)
+    youtube = load_profile("youtube")
+    assert len(youtube.recipients) == 3 and all(r.is_placeholder for r in youtube.recipients)
+    meta = load_profile("meta")
+    assert meta.ern_version == "4.2" and meta.ack_folder == "/acknowledgements"
+    audius = load_profile("audius")
+    assert audius.ern_version == "3.8.2" and audius.takedown == "purge"
+    assert load_profile("generic-382").ern_version == "3.8.2"
+    assert load_profile("generic-43").placeholder_recipients() == []
+
+
+def test_shipped_profile_extends_another() -> None:
+    rbr = load_profile("generic-43-rbr")
+    assert rbr.choreography == "release-by-release" and rbr.manifest == "none"
+    assert rbr.ern_version == "4.3" and rbr.artwork.min_px == 3000  # inherited
+
+
+def test_user_profile_extends_and_overrides(tmp_path: Path) -> None:
+    user = tmp_path / "profiles"
+    user.mkdir()
+    (user / "spotify.toml").write_text(
+        'name = "spotify"\nextends = "spotify"\nprofile_version = 2\n'
+        '[[recipients]]\ndpid = "PADPIDA2011072101T"\nname = "Spotify"\n'
+        "[retry]\nmax_attempts = 9\n", encoding="utf-8")
+    (user / "mydsp.toml").write_text(
+        'extends = "generic-42"\nprofile_version = 1\n[choreography]\nack_folder = "acks"\n', encoding="utf-8")
+    spotify = load_profile("spotify", user)
+    assert spotify.profile_version == 2 and spotify.max_attempts == 9
+    assert spotify.recipients[0].dpid == "PADPIDA2011072101T" and not spotify.placeholder_recipients()
+    assert spotify.audio.plain_pcm_wav is True  # kept from the shipped profile
+    assert spotify.source.endswith("spotify.toml") and str(user) in spotify.source
+    mine = load_profile("mydsp", user)
+    assert mine.name == "mydsp" and mine.ern_version == "4.2" and mine.ack_folder == "acks"
+    assert mine.manifest == "non-empty"
+    assert "mydsp" in {p.name for p in list_profiles(user)}
+
+
+def test_bad_toml_names_file_and_line(tmp_path: Path) -> None:
+    (tmp_path / "bad.toml").write_text('name = "bad"\nprofile_version = \n', encoding="utf-8")
+    with pytest.raises(ProfileError) as exc:
+        load_profile("bad", tmp_path)
+    assert f"{tmp_path / 'bad.toml'}:2" in str(exc.value)
+
+
+@pytest.mark.parametrize(("body", "needle"), [
+    ('ern_version = "4.4"', "'ern_version' must be one of"),
+    ('ern_version = "4.3"\n[choreography]\nmode = "zip"', "'mode' must be one of"),
+    ('ern_version = "4.3"\n[audio]\nbit_depths = [16, "24"]', "'bit_depths' must hold only int"),
+    ('ern_version = "4.3"\ncolour = "red"', "unknown field 'colour'"),
+])
+def test_bad_field_names_file_line_and_field(tmp_path: Path, body: str, needle: str) -> None:
+    text = 'name = "bad"\nprofile_version = 1\n[[recipients]]\ndpid = "PADPIDA0000000000R"\nname = "R"\n'
+    # top-level keys must come before the first table
+    text = body.split("\n[")[0] + "\n" + text + ("\n[" + body.split("\n[", 1)[1] if "\n[" in body else "")
+    (tmp_path / "bad.toml").write_text(text, encoding="utf-8")
+    with pytest.raises(ProfileError) as exc:
+        load_profile("bad", tmp_path)
+    assert needle in str(exc.value)
+    assert str(tmp_path / "bad.toml") in str(exc.value)
+    if "unknown" not in needle:
+        assert ".toml:" in str(exc.value)  # the line number of the field
+
+
+def test_bad_dpid_and_missing_recipient(tmp_path: Path) -> None:
+    (tmp_path / "a.toml").write_text('name = "a"\nprofile_version = 1\nern_version = "4.3"\n', encoding="utf-8")
+    with pytest.raises(ProfileError, match="recipients"):
+        load_profile("a", tmp_path)
+    (tmp_path / "b.toml").write_text('name = "b"\nprofile_version = 1\nern_version = "4.3"\n'
+                                     '[[recipients]]\ndpid = "12345"\nname = "X"\n', encoding="utf-8")
+    with pytest.raises(ProfileError, match="DDEX Party ID"):
+        load_profile("b", tmp_path)
+
+
+def test_unknown_profile_and_cycle(tmp_path: Path) -> None:
+    with pytest.raises(NotFoundError):
+        load_profile("nope", tmp_path)
+    (tmp_path / "c1.toml").write_text('extends = "c2"\n', encoding="utf-8")
+    (tmp_path / "c2.toml").write_text('extends = "c1"\n', encoding="utf-8")
+    with pytest.raises(ProfileError, match="cycle"):
+        load_profile("c1", tmp_path)
+
+
+def test_cli_profile_list_and_show(isolated_home: Path) -> None:
+    runner = CliRunner()
+    result = runner.invoke(cli, ["profile", "list"])
+    assert result.exit_code == 0, result.output
+    assert "spotify" in result.output and "generic-43" in result.output
+    result = runner.invoke(cli, ["profile", "show", "youtube"])
+    assert result.exit_code == 0
+    assert result.output.count("placeholder") == 3
+    result = runner.invoke(cli, ["profile", "show", "nope"])
+    assert result.exit_code != 0 and "no delivery profile named 'nope'" in result.output
