@@ -1,0 +1,47 @@
+"""Scheme → transport class, imported lazily so a missing optional library only hurts its own scheme.
+
+``open_transport(url_or_spec, secrets)`` is the one entry point the worker and the CLI use; when a
+transport's library is not installed the error names the package to install.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Mapping
+
+from stardust_tui.delivery.base import Transport, TransportPermanentError
+from stardust_tui.delivery.urls import TargetSpec, parse_target_url
+from stardust_tui.secrets import Secret
+
+# scheme: (module, class, the PyPI package that provides its library)
+TRANSPORTS: dict[str, tuple[str, str, str | None]] = {
+    "file": ("stardust_tui.delivery.local", "LocalTransport", None),
+    "ftp": ("stardust_tui.delivery.ftp", "FtpTransport", None),
+    "ftps": ("stardust_tui.delivery.ftp", "FtpsTransport", None),
+    "sftp": ("stardust_tui.delivery.sftp", "SftpTransport", "paramiko"),
+    "s3": ("stardust_tui.delivery.s3", "S3Transport", "boto3"),
+    "azure": ("stardust_tui.delivery.azure", "AzureTransport", "azure-storage-blob"),
+    "http": ("stardust_tui.delivery.rest", "RestTransport", "httpx"),
+    "https": ("stardust_tui.delivery.rest", "RestTransport", "httpx"),
+}
+
+
+def transport_class(scheme: str) -> type[Transport]:
+    try:
+        module_name, class_name, package = TRANSPORTS[scheme]
+    except KeyError:
+        raise TransportPermanentError(f"no transport for scheme {scheme!r}") from None
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as exc:
+        hint = f"; install it with: pip install {package}" if package else ""
+        raise TransportPermanentError(
+            f"the {scheme}:// transport needs the missing library {exc.name or package!r}{hint}"
+        ) from None
+    return getattr(module, class_name)
+
+
+def open_transport(target: str | TargetSpec, secrets: Mapping[str, Secret] | None = None) -> Transport:
+    """A transport for a URL or spec (not yet connected: use ``async with``)."""
+    spec = parse_target_url(target) if isinstance(target, str) else target
+    return transport_class(spec.scheme)(spec, secrets)
