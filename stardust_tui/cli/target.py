@@ -1,0 +1,210 @@
+"""``stardust target add|list|show|edit|remove|enable|disable|test``: delivery targets.
+
+Secrets never appear on screen: ``show`` says which are set. Passwords come from stdin
+(``--password-stdin``), never from the command line; ``--secret KEY=-`` reads that value from stdin too.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from stardust_tui.cli.context import StardustContext
+from stardust_tui.errors import ValidationError
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(target)
+
+
+@click.group()
+def target() -> None:
+    """Delivery targets: where releases go (one URL each) and how (a delivery profile)."""
+
+
+def _read_stdin_values(password_stdin: bool, secrets: tuple[str, ...]) -> tuple[str | None, dict[str, str]]:
+    """The password and ``KEY=-`` secrets, one stdin line each, in that order."""
+    from stardust_tui.delivery.targets import parse_secret_pairs
+
+    values = parse_secret_pairs(secrets)
+    wanted = (["password"] if password_stdin else []) + [k for k, v in values.items() if v == "-"]
+    lines = sys.stdin.read().splitlines() if wanted else []
+    if len(lines) < len(wanted):
+        raise ValidationError(f"expected {len(wanted)} line(s) on stdin ({', '.join(wanted)})", where="stdin")
+    read = dict(zip(wanted, lines, strict=False))
+    for key in values:
+        if values[key] == "-":
+            values[key] = read[key]
+    password = read.get("password") if password_stdin else None
+    if password_stdin and not password:
+        raise ValidationError("empty password on stdin", where="--password-stdin")
+    return password, values
+
+
+def _circuit(t: object) -> str:
+    try:
+        from stardust_tui.worker.circuit import CircuitPolicy, describe
+    except ImportError:  # a build without the worker: the raw state
+        return str(getattr(t, "circuit_state", "closed"))
+    return describe(t, CircuitPolicy())  # type: ignore[arg-type]
+
+
+@target.command("add")
+@click.argument("name")
+@click.option("--url", required=True, help="file:///dir, ftp(s)://user@host/dir, sftp://user@host/dir, s3://, ...")
+@click.option("--profile", default="generic-43", show_default=True, help="Delivery profile (stardust profile list).")
+@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of stdin.")
+@click.option("--key", "key_file", type=click.Path(dir_okay=False), help="SSH private key file (sftp).")
+@click.option("--known-hosts", type=click.Path(dir_okay=False), help="known_hosts file to check the host key.")
+@click.option("--host-key", help="Pinned host key fingerprint SHA256:... (ssh-keygen -lf).")
+@click.option("--trust-host-key", is_flag=True, help="Accept an unknown SSH host key (not recommended).")
+@click.option("--secret", "secrets", multiple=True, metavar="KEY=VALUE",
+              help="Other credentials (token, aws_secret_access_key...); VALUE '-' reads it from stdin.")
+@click.option("--max-concurrency", type=int, default=2, show_default=True, help="Parallel deliveries to it.")
+@click.option("--disabled", is_flag=True, help="Add it disabled (no deliveries until enabled).")
+@click.pass_obj
+def target_add(obj: StardustContext, name: str, url: str, profile: str, password_stdin: bool,
+               key_file: str | None, known_hosts: str | None, host_key: str | None, trust_host_key: bool,
+               secrets: tuple[str, ...], max_concurrency: int, disabled: bool) -> None:
+    """Add a delivery target."""
+    from stardust_tui.delivery.targets import add_target
+    from stardust_tui.store.db import session_scope
+
+    password, values = _read_stdin_values(password_stdin, secrets)
+    with session_scope(obj.engine) as session:
+        t = add_target(session, obj.settings.paths, name=name, url=url, profile=profile, password=password,
+                       key_file=key_file, known_hosts=known_hosts, host_key=host_key,
+                       trust_unknown_host=trust_host_key, secrets=values, max_concurrency=max_concurrency,
+                       enabled=not disabled)
+        click.echo(f"added target {t.name} ({t.url}, profile {t.profile}{', disabled' if disabled else ''})")
+
+
+@target.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (no secrets).")
+@click.pass_obj
+def target_list(obj: StardustContext, as_json: bool) -> None:
+    """List targets with their profile, state and circuit breaker."""
+    from stardust_tui.delivery.targets import list_targets
+    from stardust_tui.store.db import session_scope
+
+    with session_scope(obj.engine) as session:
+        targets = list_targets(session)
+    if as_json:
+        click.echo(json.dumps([{"name": t.name, "url": t.url, "profile": t.profile, "enabled": t.enabled,
+                                "max_concurrency": t.max_concurrency, "circuit": t.circuit_state,
+                                "consecutive_failures": t.consecutive_failures} for t in targets], indent=2))
+        return
+    if not targets:
+        click.echo("no targets (add one with `stardust target add NAME --url URL`)")
+        return
+    click.echo(f"{'NAME':<20} {'ENABLED':<8} {'PROFILE':<16} {'CIRCUIT':<22} URL")
+    for t in targets:
+        click.echo(f"{t.name:<20} {'yes' if t.enabled else 'no':<8} {t.profile:<16} {_circuit(t):<22} {t.url}")
+
+
+@target.command("show")
+@click.argument("name")
+@click.pass_obj
+def target_show(obj: StardustContext, name: str) -> None:
+    """Show a target (credentials are shown as set / not set, never their values)."""
+    from stardust_tui.delivery.targets import get_target, secret_names
+    from stardust_tui.store.db import session_scope
+
+    with session_scope(obj.engine) as session:
+        t = get_target(session, name)
+    names = secret_names(obj.settings.paths, t)
+    rows = [("name", t.name), ("url", t.url), ("profile", t.profile), ("enabled", "yes" if t.enabled else "no"),
+            ("max concurrency", str(t.max_concurrency)), ("circuit", _circuit(t))]
+    if t.key_file:
+        rows.append(("key file", t.key_file))
+    if t.known_hosts_file:
+        rows.append(("known hosts", t.known_hosts_file))
+    if t.host_key:
+        rows.append(("host key", t.host_key))
+    if t.trust_unknown_host:
+        rows.append(("host key trust", "unknown keys accepted"))
+    rows.append(("password", "set" if "password" in names else "not set"))
+    for key in names:
+        if key != "password":
+            rows.append((key, "set"))
+    if t.last_ack_poll_at:
+        rows.append(("last ACK poll", t.last_ack_poll_at.isoformat(timespec="seconds")))
+    for key, value in rows:
+        click.echo(f"{key:<16} {value}")
+
+
+@target.command("edit")
+@click.argument("name")
+@click.option("--url")
+@click.option("--rename", help="New name.")
+@click.option("--profile")
+@click.option("--password-stdin", is_flag=True, help="Replace the password with the first line of stdin.")
+@click.option("--clear-password", is_flag=True, help="Remove the stored password.")
+@click.option("--key", "key_file", help="SSH private key file ('' removes it).")
+@click.option("--known-hosts", help="known_hosts file ('' removes it).")
+@click.option("--host-key", help="Pinned SHA256:... fingerprint ('' removes it).")
+@click.option("--trust-host-key/--no-trust-host-key", default=None)
+@click.option("--secret", "secrets", multiple=True, metavar="KEY=VALUE", help="Set (or with KEY= remove) a secret.")
+@click.option("--max-concurrency", type=int)
+@click.pass_obj
+def target_edit(obj: StardustContext, name: str, url: str | None, rename: str | None, profile: str | None,
+                password_stdin: bool, clear_password: bool, key_file: str | None, known_hosts: str | None,
+                host_key: str | None, trust_host_key: bool | None, secrets: tuple[str, ...],
+                max_concurrency: int | None) -> None:
+    """Change settings of a target."""
+    from stardust_tui.delivery.targets import edit_target, get_target
+    from stardust_tui.store.db import session_scope
+
+    password, values = _read_stdin_values(password_stdin, secrets)
+    changes: dict[str, str | None] = dict(values)
+    if clear_password:
+        changes["password"] = None
+    with session_scope(obj.engine) as session:
+        t = edit_target(session, obj.settings.paths, get_target(session, name), url=url, rename=rename,
+                        profile=profile, password=password, key_file=key_file, known_hosts=known_hosts,
+                        host_key=host_key, trust_unknown_host=trust_host_key, secrets=changes,
+                        max_concurrency=max_concurrency)
+        click.echo(f"updated target {t.name}")
+
+
+def _set_enabled(obj: StardustContext, name: str, enabled: bool) -> None:
+    from stardust_tui.delivery.targets import edit_target, get_target
+    from stardust_tui.store.db import session_scope
+
+    with session_scope(obj.engine) as session:
+        t = edit_target(session, obj.settings.paths, get_target(session, name), enabled=enabled)
+        click.echo(f"target {t.name} {'enabled' if enabled else 'disabled'}")
+
+
+@target.command("enable")
+@click.argument("name")
+@click.pass_obj
+def target_enable(obj: StardustContext, name: str) -> None:
+    """Allow deliveries to a target."""
+    _set_enabled(obj, name, True)
+
+
+@target.command("disable")
+@click.argument("name")
+@click.pass_obj
+def target_disable(obj: StardustContext, name: str) -> None:
+    """Stop deliveries to a target (queued ones wait)."""
+    _set_enabled(obj, name, False)
+
+
+@target.command("remove")
+@click.argument("name")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.pass_obj
+def target_remove(obj: StardustContext, name: str, yes: bool) -> None:
+    """Delete a target that has no deliveries (disable it otherwise)."""
+    from stardust_tui.delivery.targets import get_target, remove_target
+    from stardust_tui.store.db import session_scope
+
+    if not yes:
+        click.confirm(f"remove target {name}?", abort=True)
+    with session_scope(obj.engine) as session:
+        remove_target(session, get_target(session, name))
+    click.echo(f"removed target {name}")
