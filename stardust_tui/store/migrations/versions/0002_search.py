@@ -3,21 +3,96 @@
 Revision ID: 0002
 Revises: 0001
 
-Reserved in the revision chain so parts of the project can land independently; the part that owns
-this revision replaces the no-op body below with its schema changes.
+SQLite: an FTS5 table ``release_fts`` (rowid = release id) with prefix indexes for search-as-you-type.
+PostgreSQL: ``release_search`` (release id, tsvector document) with a GIN index; queries use ``:*``.
+Existing releases are indexed here, so an upgraded catalog is searchable at once. The text is folded
+(lower case, no diacritics) the same way ``stardust_tui.store.search.fold`` does.
 """
 
+import unicodedata
 from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
 
 revision: str = "0002"
 down_revision: str | None = "0001"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+BATCH = 2000
+
+
+def _fold(value: str | None) -> str:
+    if not value:
+        return ""
+    return "".join(c for c in unicodedata.normalize("NFKD", value) if not unicodedata.combining(c)).lower()
+
+
+def _documents(conn: sa.engine.Connection):
+    """Yield (release id, fields) for every existing release, a batch at a time."""
+    last = 0
+    while True:
+        rows = conn.execute(sa.text(
+            "SELECT r.id, r.title, r.version, r.display_artist, r.upc, r.catalog_number, p.name "
+            "FROM release r LEFT JOIN party p ON p.id = r.label_id WHERE r.id > :last ORDER BY r.id LIMIT :n"
+        ), {"last": last, "n": BATCH}).all()
+        if not rows:
+            return
+        ids = [r[0] for r in rows]
+        tracks: dict[int, list[tuple]] = {}
+        for t in conn.execute(sa.text(
+            "SELECT release_id, title, version, isrc FROM track WHERE release_id >= :lo AND release_id <= :hi "
+            "ORDER BY release_id, disc_number, track_number"
+        ), {"lo": ids[0], "hi": ids[-1]}):
+            tracks.setdefault(t[0], []).append(t)
+        artists: dict[int, list[str]] = {}
+        for a in conn.execute(sa.text(
+            "SELECT ra.release_id, p.name FROM release_artist ra JOIN party p ON p.id = ra.party_id "
+            "WHERE ra.release_id >= :lo AND ra.release_id <= :hi ORDER BY ra.release_id, ra.sequence"
+        ), {"lo": ids[0], "hi": ids[-1]}):
+            artists.setdefault(a[0], []).append(a[1])
+        for rid, title, version, display_artist, upc, catno, label in rows:
+            tr = tracks.get(rid, [])
+            yield rid, {
+                "title": _fold(" ".join(x for x in (title, version) if x)),
+                "artists": _fold(" ".join(dict.fromkeys(x for x in [display_artist, *artists.get(rid, [])] if x))),
+                "label": _fold(label),
+                "codes": _fold(" ".join(x for x in [upc, *(t[3] for t in tr), catno] if x)),
+                "tracks": _fold(" ".join(" ".join(x for x in (t[1], t[2]) if x) for t in tr)),
+            }
+        last = ids[-1]
+
 
 def upgrade() -> None:
-    """No schema change yet."""
+    conn = op.get_bind()
+    if conn.dialect.name == "sqlite":
+        op.execute(
+            "CREATE VIRTUAL TABLE release_fts USING fts5("
+            "title, artists, label, codes, tracks, "
+            "tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3 4')"
+        )
+        insert = sa.text(
+            "INSERT INTO release_fts(rowid, title, artists, label, codes, tracks) "
+            "VALUES (:id, :title, :artists, :label, :codes, :tracks)"
+        )
+    else:
+        op.execute(
+            "CREATE TABLE release_search ("
+            "release_id INTEGER PRIMARY KEY REFERENCES release(id) ON DELETE CASCADE, "
+            "document TSVECTOR NOT NULL)"
+        )
+        op.execute("CREATE INDEX ix_release_search_document ON release_search USING GIN (document)")
+        insert = sa.text("INSERT INTO release_search(release_id, document) VALUES (:id, to_tsvector('simple', :doc))")
+    for rid, fields in _documents(conn):
+        if conn.dialect.name == "sqlite":
+            conn.execute(insert, {"id": rid, **fields})
+        else:
+            conn.execute(insert, {"id": rid, "doc": " ".join(fields.values())})
 
 
 def downgrade() -> None:
-    """No schema change yet."""
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute("DROP TABLE IF EXISTS release_fts")
+    else:
+        op.execute("DROP TABLE IF EXISTS release_search")

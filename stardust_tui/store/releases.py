@@ -1,0 +1,300 @@
+"""Release services: find, load, create, save (revision + audit + search index), delete, list.
+
+Every change to a release or its children goes through :func:`save_release`: it normalizes
+identifiers, refuses duplicate UPCs and ISRC clashes, bumps ``release.revision``, stores a JSON
+snapshot (:mod:`stardust_tui.store.revisions`), writes the audit entry and refreshes the search index.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func
+from sqlalchemy.orm import joinedload, selectinload
+from sqlmodel import Session, col, select
+
+from stardust_tui.domain.delivery_models import Delivery
+from stardust_tui.domain.enums import ArtistRole, PartyKind, ReleaseStatus
+from stardust_tui.domain.identifiers import normalize_isrc, normalize_upc
+from stardust_tui.domain.models import Credit, Deal, Party, Release, ReleaseArtist, ReleaseRevision, Track, utcnow
+from stardust_tui.errors import ConflictError, NotFoundError, ValidationError
+from stardust_tui.store import duplicates, search
+from stardust_tui.store.parties import get_or_create_party
+from stardust_tui.store.revisions import content_hash, record_revision, snapshot_release, write_audit
+
+__all__ = [
+    "ReleaseRow", "get_release", "load_release", "create_release", "save_release", "snapshot_release",
+    "content_hash", "delete_release", "duplicate_release", "list_releases", "count_releases", "set_status",
+    "add_track", "iter_release_ids", "upc_candidates",
+]
+
+_CHILDREN = ("tracks", "artists", "credits", "deals", "label", "cover")
+
+
+@dataclass(frozen=True)
+class ReleaseRow:
+    """One line of a catalog listing."""
+
+    id: int
+    title: str
+    display_artist: str
+    upc: str | None
+    release_type: str
+    status: str
+    release_date: date | None
+    label_name: str | None
+    last_delivery_state: str | None
+
+
+def upc_candidates(upc: str) -> list[str]:
+    """The stored forms one GTIN may have: UPC-A ``012345678905`` is EAN-13 ``0012345678905``."""
+    forms = {upc, upc.zfill(13)}
+    if len(upc) == 13 and upc.startswith("0"):
+        forms.add(upc[1:])
+    return sorted(forms)
+
+
+def get_release(session: Session, ref: int | str) -> Release:
+    """A release by id, or by UPC/EAN in any accepted form (spaces, hyphens, UPC-A or EAN-13)."""
+    if isinstance(ref, int) or (isinstance(ref, str) and ref.strip().isdigit() and len(ref.strip()) <= 10):
+        release = session.get(Release, int(ref))
+        if release is None:
+            raise NotFoundError(f"no release with id {int(ref)}")
+        return release
+    upc = normalize_upc(str(ref), field="release")
+    release = session.exec(select(Release).where(col(Release.upc).in_(upc_candidates(upc)))).first()
+    if release is None:
+        raise NotFoundError(f"no release with UPC {upc}")
+    return release
+
+
+def load_release(session: Session, release_id: int) -> Release:
+    """The release with every child eager-loaded, usable after the session closes."""
+    stmt = (
+        select(Release).where(Release.id == release_id)
+        .options(
+            joinedload(Release.label), joinedload(Release.cover),
+            selectinload(Release.artists).joinedload(ReleaseArtist.party),
+            selectinload(Release.credits).joinedload(Credit.party),
+            selectinload(Release.deals),
+            selectinload(Release.tracks).joinedload(Track.audio),
+            selectinload(Release.tracks).selectinload(Track.artists),
+            selectinload(Release.tracks).selectinload(Track.credits).joinedload(Credit.party),
+        )
+    )
+    release = session.exec(stmt).unique().first()
+    if release is None:
+        raise NotFoundError(f"no release with id {release_id}")
+    return release
+
+
+def _apply(session: Session, release: Release, fields: dict[str, Any]) -> None:
+    label = fields.pop("label", None)
+    artists = fields.pop("artists", None)
+    tracks = fields.pop("tracks", None) or []
+    deals = fields.pop("deals", None) or []
+    for key, value in fields.items():
+        if key not in Release.model_fields or key in ("id", "revision", "created_at"):
+            raise ValidationError(f"unknown release field {key!r}")
+        setattr(release, key, value)
+    if release.upc:
+        release.upc = normalize_upc(release.upc)
+    for i, t in enumerate(tracks, start=1):
+        track = t if isinstance(t, Track) else Track(**{"track_number": i, **t})
+        if track.isrc:
+            track.isrc = normalize_isrc(track.isrc, field=f"track {track.disc_number}-{track.track_number} isrc")
+        release.tracks.append(track)
+    if isinstance(label, Party):
+        release.label = label
+    elif label:
+        release.label = get_or_create_party(session, label, PartyKind.LABEL)
+    if artists:
+        names = [artists] if isinstance(artists, str) else list(artists)
+        release.artists = [
+            ReleaseArtist(party=get_or_create_party(session, n), role=ArtistRole.MAIN, sequence=i)
+            for i, n in enumerate(names, start=1)
+        ]
+        if not release.display_artist:
+            release.display_artist = " & ".join(names)
+    for d in deals:
+        release.deals.append(d if isinstance(d, Deal) else Deal(**{"start": utcnow(), **d}))
+
+
+def create_release(session: Session, *, actor: str, **fields: Any) -> Release:
+    """Create a release from column values; also accepts ``label`` (name), ``artists`` (names),
+    ``tracks`` and ``deals`` (dicts or objects). Saved as revision 1."""
+    release = Release(title=fields.pop("title", ""))
+    with session.no_autoflush:
+        session.add(release)
+        _apply(session, release, dict(fields))
+    save_release(session, release, actor=actor, action="create")
+    return release
+
+
+def _normalize(session: Session, release: Release) -> None:
+    if release.upc is not None:
+        release.upc = normalize_upc(release.upc) if release.upc.strip() else None
+    pending = [o for o in session.new if isinstance(o, Track) and o.release_id == release.id and release.id]
+    for t in list(release.tracks) + pending:
+        if t.isrc is not None:
+            where = f"track {t.disc_number}-{t.track_number} isrc"
+            t.isrc = normalize_isrc(t.isrc, field=where) if t.isrc.strip() else None
+        if not t.display_artist:
+            t.display_artist = release.display_artist
+    release.title = " ".join((release.title or "").split())
+    if not release.display_artist and release.artists:
+        release.display_artist = " & ".join(a.party.name for a in release.artists if a.party)
+    release.norm_key = duplicates.norm_key(release.title, release.display_artist)
+
+
+def save_release(session: Session, release: Release, *, actor: str, action: str = "update") -> ReleaseRevision:
+    """Normalize, check duplicates, store a revision + audit entry, refresh the search index."""
+    with session.no_autoflush:
+        _normalize(session, release)
+        if release.upc:
+            for form in upc_candidates(release.upc):
+                duplicates.check_upc(session, form, release.id)
+    release.updated_at = utcnow()
+    session.add(release)
+    session.flush()
+    session.expire(release, list(_CHILDREN))
+    duplicates.check_isrcs(session, release)
+    rev = record_revision(session, release, actor=actor, action=action)
+    search.index_release(session, release)
+    session.flush()
+    return rev
+
+
+def set_status(session: Session, release: Release, status: str, *, actor: str) -> ReleaseRevision:
+    """Change the status; "ready" is refused while readiness rules report blocking errors."""
+    from stardust_tui.domain.rules import check_release
+
+    valid = [s.value for s in ReleaseStatus]
+    if status not in valid:
+        raise ValidationError(f"unknown status {status!r} (expected one of {', '.join(valid)})", where="status")
+    if status == ReleaseStatus.READY:
+        report = check_release(release)
+        report.extend([f for f in duplicates.find_duplicates(session, release) if f.severity == "error"])
+        if not report.ok:
+            first = "; ".join(f"{f.field}: {f.message}" for f in report.errors[:3])
+            more = f" (+{len(report.errors) - 3} more)" if len(report.errors) > 3 else ""
+            raise ValidationError(f"cannot mark ready, {len(report.errors)} blocking error(s): {first}{more}",
+                                  where=f"release {release.id}")
+    release.status = status
+    return save_release(session, release, actor=actor, action="set-status")
+
+
+def add_track(session: Session, release: Release, **fields: Any) -> Track:
+    """Append a track (next number on its disc unless given). Call ``save_release`` afterwards."""
+    disc = int(fields.setdefault("disc_number", 1))
+    if "track_number" not in fields:
+        fields["track_number"] = 1 + max((t.track_number for t in release.tracks if t.disc_number == disc),
+                                         default=0)
+    if fields.get("isrc"):
+        fields["isrc"] = normalize_isrc(fields["isrc"])
+    track = Track(**fields)
+    release.tracks.append(track)
+    return track
+
+
+def delete_release(session: Session, release: Release, *, actor: str) -> None:
+    """Delete a release that was never queued for delivery (its snapshot stays in the audit log)."""
+    n = session.exec(select(func.count()).select_from(Delivery).where(Delivery.release_id == release.id)).one()
+    if n:
+        raise ConflictError(f"release {release.id} has {n} delivery job(s); take it down instead of deleting it")
+    write_audit(session, actor=actor, action="delete", entity="release", entity_id=release.id,
+                before=snapshot_release(release), after=None, note=f"deleted {release.title!r}")
+    search.unindex_release(session, release.id)
+    session.delete(release)
+    session.flush()
+
+
+def duplicate_release(session: Session, release: Release, *, actor: str) -> Release:
+    """A draft copy (no UPC, same tracks/recordings, artists, credits and deals) for a new edition."""
+    skip = {"id", "upc", "status", "revision", "created_at", "updated_at", "catalog_number"}
+    copy = Release(**{k: getattr(release, k) for k in Release.model_fields if k not in skip})
+    copy.artists = [ReleaseArtist(party_id=a.party_id, role=a.role, sequence=a.sequence) for a in release.artists]
+    copy.deals = [Deal(**{k: getattr(d, k) for k in Deal.model_fields if k not in ("id", "release_id")})
+                  for d in release.deals]
+    pairs = []
+    for t in release.tracks:
+        nt = Track(**{k: getattr(t, k) for k in Track.model_fields if k not in ("id", "release_id")})
+        nt.artists = [type(a)(party_id=a.party_id, role=a.role, sequence=a.sequence) for a in t.artists]
+        copy.tracks.append(nt)
+        pairs.append((t, nt))
+    copy.credits = [Credit(party_id=c.party_id, role=c.role, instrument=c.instrument, sequence=c.sequence)
+                    for c in release.credits]
+    session.add(copy)
+    session.flush()
+    for t, nt in pairs:
+        nt.credits = [Credit(release_id=copy.id, party_id=c.party_id, role=c.role, instrument=c.instrument,
+                             sequence=c.sequence) for c in t.credits]
+    save_release(session, copy, actor=actor, action="duplicate")
+    write_audit(session, actor=actor, action="duplicate", entity="release", entity_id=release.id,
+                after={"copy_id": copy.id}, note=f"duplicated as release {copy.id}")
+    return copy
+
+
+def _filtered(stmt: Any, session: Session, *, search_q: str | None, status: str | None, label: str | None,
+              release_type: str | None, date_from: date | None, date_to: date | None) -> Any:
+    if search_q:
+        clauses = search.search_clauses(session.get_bind().dialect.name, search_q)
+        if clauses is not None:
+            tbl, on, where = clauses
+            stmt = stmt.join(tbl, on).where(where)
+    if status:
+        stmt = stmt.where(Release.status == status)
+    if release_type:
+        stmt = stmt.where(Release.release_type == release_type)
+    if label:
+        label_ids = select(Party.id).where(func.lower(Party.name) == label.strip().lower(),
+                                           Party.kind == PartyKind.LABEL)
+        stmt = stmt.where(col(Release.label_id).in_(label_ids))
+    if date_from:
+        stmt = stmt.where(col(Release.release_date) >= date_from)
+    if date_to:
+        stmt = stmt.where(col(Release.release_date) <= date_to)
+    return stmt
+
+
+def list_releases(session: Session, *, search: str | None = None, status: str | None = None,
+                  label: str | None = None, release_type: str | None = None, date_from: date | None = None,
+                  date_to: date | None = None, limit: int = 50, offset: int = 0,
+                  before_id: int | None = None) -> list[ReleaseRow]:
+    """One page of the catalog, newest first. ``before_id`` gives keyset paging (pass the last row's id)."""
+    last_state = (
+        select(Delivery.state).where(Delivery.release_id == Release.id)
+        .order_by(col(Delivery.id).desc()).limit(1).correlate(Release).scalar_subquery()
+    )
+    stmt = select(Release.id, Release.title, Release.display_artist, Release.upc, Release.release_type,
+                  Release.status, Release.release_date, Party.name, last_state)
+    stmt = stmt.outerjoin(Party, col(Party.id) == Release.label_id)
+    stmt = _filtered(stmt, session, search_q=search, status=status, label=label, release_type=release_type,
+                        date_from=date_from, date_to=date_to)
+    if before_id is not None:
+        stmt = stmt.where(col(Release.id) < before_id)
+    stmt = stmt.order_by(col(Release.id).desc()).limit(max(0, limit)).offset(max(0, offset))
+    return [ReleaseRow(*row) for row in session.exec(stmt).all()]
+
+
+def count_releases(session: Session, *, search: str | None = None, status: str | None = None,
+                   label: str | None = None, release_type: str | None = None, date_from: date | None = None,
+                   date_to: date | None = None) -> int:
+    stmt = select(func.count(col(Release.id))).select_from(Release)
+    stmt = _filtered(stmt, session, search_q=search, status=status, label=label, release_type=release_type,
+                        date_from=date_from, date_to=date_to)
+    return int(session.exec(stmt).one())
+
+
+def iter_release_ids(session: Session, batch: int = 1000) -> Iterator[int]:
+    """Every release id in ascending order, fetched in batches (keyset)."""
+    last = 0
+    while True:
+        ids = session.exec(select(Release.id).where(col(Release.id) > last).order_by(Release.id).limit(batch)).all()
+        if not ids:
+            return
+        yield from (i for i in ids if i is not None)
+        last = ids[-1]

@@ -1,0 +1,228 @@
+"""Release revisions and the audit log: deterministic JSON snapshots, content hashes, field-level diffs.
+
+Every ``save_release`` stores a :class:`ReleaseRevision` (the full snapshot) and an :class:`AuditEntry`
+whose ``before``/``after`` hold only the fields that changed. The snapshot is canonical: ids of child
+rows and timestamps are left out, lists are in display order, dates are ISO strings, so two saves of
+the same content give the same :func:`content_hash` (used for delivery idempotency keys).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from stardust_tui.domain.models import AuditEntry, Release, ReleaseRevision, Track
+from stardust_tui.errors import NotFoundError
+
+# Fields left out of the content hash: they change without the delivered content changing.
+HASH_EXCLUDED = ("status",)
+_RELEASE_FIELDS = (
+    "upc", "catalog_number", "title", "version", "display_artist", "release_type", "genre", "subgenre",
+    "p_line_year", "p_line", "c_line_year", "c_line", "release_date", "original_release_date",
+    "parental_advisory", "language", "status",
+)
+_TRACK_FIELDS = (
+    "disc_number", "track_number", "isrc", "title", "version", "display_artist", "duration_seconds", "explicit",
+    "p_line_year", "p_line", "language", "genre", "preview_start_seconds",
+)
+_NOTE_RE = re.compile(r"^revision (\d+) (\S+): (.*)$", re.S)
+
+
+def _value(v: Any) -> Any:
+    if isinstance(v, datetime | date):
+        return v.isoformat()
+    return v
+
+
+def _party(link: Any) -> dict[str, Any]:
+    p = link.party
+    return {"name": p.name if p else None, "isni": p.isni if p else None, "role": link.role}
+
+
+def _credit(c: Any) -> dict[str, Any]:
+    p = c.party
+    return {"name": p.name if p else None, "isni": p.isni if p else None, "role": c.role,
+            "instrument": c.instrument}
+
+
+def _track(t: Track) -> dict[str, Any]:
+    d = {f: _value(getattr(t, f)) for f in _TRACK_FIELDS}
+    d["audio_sha256"] = t.audio.sha256 if t.audio else None
+    d["artists"] = [_party(a) for a in t.artists]
+    d["credits"] = [_credit(c) for c in t.credits]
+    return d
+
+
+def snapshot_release(release: Release) -> dict[str, Any]:
+    """A canonical JSON-able dict of the release with its tracks, artists, credits, deals and asset hashes."""
+    snap: dict[str, Any] = {f: _value(getattr(release, f)) for f in _RELEASE_FIELDS}
+    snap["label"] = release.label.name if release.label else None
+    snap["cover_sha256"] = release.cover.sha256 if release.cover else None
+    snap["artists"] = [_party(a) for a in release.artists]
+    snap["credits"] = [_credit(c) for c in release.credits if c.track_id is None]
+    snap["tracks"] = [_track(t) for t in sorted(release.tracks, key=lambda t: (t.disc_number, t.track_number))]
+    snap["deals"] = [
+        {
+            "territories": list(d.territories or []),
+            "excluded_territories": list(d.excluded_territories or []),
+            "commercial_models": list(d.commercial_models or []),
+            "use_types": list(d.use_types or []),
+            "start": _value(d.start),
+            "end": _value(d.end),
+            "price_tier": d.price_tier,
+            "applies_to_tracks": d.applies_to_tracks,
+        }
+        for d in release.deals
+    ]
+    return snap
+
+
+def canonical_json(data: Any) -> str:
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+def hash_snapshot(snap: dict[str, Any]) -> str:
+    content = {k: v for k, v in snap.items() if k not in HASH_EXCLUDED}
+    return hashlib.sha256(canonical_json(content).encode("utf-8")).hexdigest()
+
+
+def content_hash(release: Release) -> str:
+    """sha256 of the canonical snapshot (status excluded)."""
+    return hash_snapshot(snapshot_release(release))
+
+
+@dataclass(frozen=True)
+class Change:
+    """One changed leaf: ``path`` like ``title`` or ``tracks[2].isrc``."""
+
+    path: str
+    before: Any
+    after: Any
+
+
+def diff_snapshots(a: dict[str, Any] | None, b: dict[str, Any] | None, prefix: str = "") -> list[Change]:
+    """Field-level changes from ``a`` to ``b`` (lists compared by position)."""
+    out: list[Change] = []
+    _diff(a, b, prefix, out)
+    return out
+
+
+def _diff(a: Any, b: Any, path: str, out: list[Change]) -> None:
+    if isinstance(a, dict) and isinstance(b, dict):
+        for key in sorted(set(a) | set(b)):
+            _diff(a.get(key), b.get(key), f"{path}.{key}" if path else key, out)
+    elif isinstance(a, list) and isinstance(b, list):
+        for i in range(max(len(a), len(b))):
+            _diff(a[i] if i < len(a) else None, b[i] if i < len(b) else None, f"{path}[{i + 1}]", out)
+    elif a != b:
+        out.append(Change(path, a, b))
+
+
+def summarize(changes: list[Change], limit: int = 4) -> str:
+    """A short human summary: the top-level fields that changed."""
+    tops: list[str] = []
+    for ch in changes:
+        first = ch.path.split(".")[0]
+        top = first.split("]")[0] + "]" if "[" in first else first
+        if top not in tops:
+            tops.append(top)
+    if not tops:
+        return "no changes"
+    more = f" (+{len(tops) - limit} more)" if len(tops) > limit else ""
+    return "changed " + ", ".join(tops[:limit]) + more
+
+
+def write_audit(session: Session, *, actor: str, action: str, entity: str, entity_id: Any,
+                before: dict[str, Any] | None = None, after: dict[str, Any] | None = None,
+                note: str | None = None) -> AuditEntry:
+    """Append one audit entry (any entity: release, target, delivery...)."""
+    entry = AuditEntry(actor=actor, action=action, entity=entity,
+                       entity_id=None if entity_id is None else str(entity_id),
+                       before=before, after=after, note=note)
+    session.add(entry)
+    return entry
+
+
+def latest_revision(session: Session, release_id: int) -> ReleaseRevision | None:
+    return session.exec(
+        select(ReleaseRevision).where(ReleaseRevision.release_id == release_id)
+        .order_by(col(ReleaseRevision.number).desc()).limit(1)
+    ).first()
+
+
+def record_revision(session: Session, release: Release, *, actor: str, action: str) -> ReleaseRevision:
+    """Store a snapshot as the next revision and an audit entry with the changed fields."""
+    assert release.id is not None
+    snap = snapshot_release(release)
+    prev = latest_revision(session, release.id)
+    changes = diff_snapshots(prev.snapshot if prev else None, snap)
+    number = (prev.number if prev else 0) + 1
+    release.revision = number
+    rev = ReleaseRevision(release_id=release.id, number=number, actor=actor, snapshot=snap,
+                          content_hash=hash_snapshot(snap))
+    session.add(rev)
+    summary = "created" if prev is None else summarize(changes)
+    write_audit(
+        session, actor=actor, action=action, entity="release", entity_id=release.id,
+        before=None if prev is None else {c.path: c.before for c in changes},
+        after=snap if prev is None else {c.path: c.after for c in changes},
+        note=f"revision {number} {action}: {summary}",
+    )
+    session.flush()
+    return rev
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    number: int
+    at: datetime
+    actor: str
+    action: str
+    summary: str
+    content_hash: str
+
+
+def history(session: Session, release_id: int) -> list[HistoryEntry]:
+    """Revisions of a release, oldest first, with the action and summary from the audit log."""
+    revs = session.exec(
+        select(ReleaseRevision).where(ReleaseRevision.release_id == release_id).order_by(ReleaseRevision.number)
+    ).all()
+    notes: dict[int, tuple[str, str]] = {}
+    for entry in session.exec(
+        select(AuditEntry).where(AuditEntry.entity == "release", AuditEntry.entity_id == str(release_id))
+    ).all():
+        m = _NOTE_RE.match(entry.note or "")
+        if m:
+            notes[int(m.group(1))] = (m.group(2), m.group(3))
+    return [
+        HistoryEntry(r.number, r.created_at, r.actor, *notes.get(r.number, ("save", "")), r.content_hash)
+        for r in revs
+    ]
+
+
+def get_revision(session: Session, release_id: int, number: int) -> ReleaseRevision:
+    rev = session.exec(
+        select(ReleaseRevision).where(ReleaseRevision.release_id == release_id, ReleaseRevision.number == number)
+    ).first()
+    if rev is None:
+        raise NotFoundError(f"release {release_id} has no revision {number}")
+    return rev
+
+
+def diff_revisions(session: Session, release_id: int, a: int | None = None, b: int | None = None
+                   ) -> tuple[int, int, list[Change]]:
+    """Changes between revisions ``a`` and ``b`` (default: the last two)."""
+    if a is None or b is None:
+        latest = latest_revision(session, release_id)
+        if latest is None:
+            raise NotFoundError(f"release {release_id} has no revisions")
+        b = latest.number if b is None else b
+        a = max(1, b - 1) if a is None else a
+    ra, rb = get_revision(session, release_id, a), get_revision(session, release_id, b)
+    return a, b, diff_snapshots(ra.snapshot, rb.snapshot)

@@ -1,0 +1,130 @@
+"""Full-text search over the catalog: release titles, artists, labels, UPCs, ISRCs and track titles.
+
+SQLite uses an FTS5 table ``release_fts`` (rowid = release id, prefix indexes for search-as-you-type);
+PostgreSQL uses ``release_search`` (a ``tsvector`` per release with a GIN index, ``:*`` prefix queries).
+Both are created by migration 0002 and kept in sync by ``save_release``/``delete_release`` through
+:func:`index_release` / :func:`unindex_release`. Documents and queries are lower-cased and stripped of
+diacritics in Python so both backends behave alike ("beyonce" finds "Beyoncé").
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+from sqlalchemy import column, func, table, text
+from sqlmodel import Session
+
+from stardust_tui.domain.models import Release
+
+FTS_TABLE = "release_fts"
+PG_TABLE = "release_search"
+_TOKEN_RE = re.compile(r"\w+", re.UNICODE)
+_CODE_RE = re.compile(r"^[A-Za-z0-9]+(?:[-\s][A-Za-z0-9]+)+$")
+MAX_TERMS = 8
+
+fts = table(FTS_TABLE, column("rowid"), column("rank"))
+pg_search = table(PG_TABLE, column("release_id"), column("document"))
+
+
+def fold(value: str | None) -> str:
+    """Lower-case and strip diacritics (NFKD, drop combining marks)."""
+    if not value:
+        return ""
+    decomposed = unicodedata.normalize("NFKD", value)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
+
+
+def document_fields(release: Release) -> dict[str, str]:
+    """The text indexed for a release, per column."""
+    artists = [release.display_artist] + [a.party.name for a in release.artists if a.party]
+    tracks, codes, track_artists = [], [release.upc or ""], []
+    for t in release.tracks:
+        tracks.append(" ".join(x for x in (t.title, t.version) if x))
+        codes.append(t.isrc or "")
+        if t.display_artist and t.display_artist != release.display_artist:
+            track_artists.append(t.display_artist)
+    return {
+        "title": fold(" ".join(x for x in (release.title, release.version) if x)),
+        "artists": fold(" ".join(dict.fromkeys(a for a in artists + track_artists if a))),
+        "label": fold(release.label.name if release.label else ""),
+        "codes": fold(" ".join(c for c in codes if c) + " " + (release.catalog_number or "")).strip(),
+        "tracks": fold(" ".join(tracks)),
+    }
+
+
+def index_release(session: Session, release: Release) -> None:
+    """Replace the release's row in the search index (call after flush, so the id exists)."""
+    fields = document_fields(release)
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(text(f"DELETE FROM {FTS_TABLE} WHERE rowid = :id"), {"id": release.id})
+        session.execute(
+            text(f"INSERT INTO {FTS_TABLE}(rowid, title, artists, label, codes, tracks) "
+                 "VALUES (:id, :title, :artists, :label, :codes, :tracks)"),
+            {"id": release.id, **fields},
+        )
+    else:
+        doc = " ".join(fields.values())
+        session.execute(
+            text(f"INSERT INTO {PG_TABLE}(release_id, document) VALUES (:id, to_tsvector('simple', :doc)) "
+                 "ON CONFLICT (release_id) DO UPDATE SET document = EXCLUDED.document"),
+            {"id": release.id, "doc": doc},
+        )
+
+
+def unindex_release(session: Session, release_id: int) -> None:
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(text(f"DELETE FROM {FTS_TABLE} WHERE rowid = :id"), {"id": release_id})
+    else:
+        session.execute(text(f"DELETE FROM {PG_TABLE} WHERE release_id = :id"), {"id": release_id})
+
+
+def query_terms(query: str) -> list[str]:
+    """Split a user query into folded word tokens; 'US-ABC-24-00001' becomes one ISRC token."""
+    terms: list[str] = []
+    for part in query.split():
+        if _CODE_RE.match(part) and any(ch.isdigit() for ch in part):
+            terms.append(fold(re.sub(r"[-\s]", "", part)))
+        else:
+            terms.extend(_TOKEN_RE.findall(fold(part)))
+    return [t for t in dict.fromkeys(terms) if t][:MAX_TERMS]
+
+
+def match_expression(dialect: str, terms: list[str]) -> str:
+    """A safe FTS5 MATCH string or PostgreSQL to_tsquery string: every term, as a prefix."""
+    if dialect == "sqlite":
+        return " ".join(f'"{t}"*' for t in terms)
+    return " & ".join(f"{t}:*" for t in terms)
+
+
+def search_clauses(dialect: str, query: str) -> tuple[Any, Any, Any] | None:
+    """(joined table, on-clause, where-clause, relevance order) pieces for ``list_releases``.
+
+    Returns None when the query has no searchable terms (then no search filter applies).
+    """
+    terms = query_terms(query)
+    if not terms:
+        return None
+    expr = match_expression(dialect, terms)
+    if dialect == "sqlite":
+        where = text(f"{FTS_TABLE} MATCH :fts_q").bindparams(fts_q=expr)
+        return fts, fts.c.rowid == Release.id, where
+    tsq = func.to_tsquery("simple", expr)
+    return pg_search, pg_search.c.release_id == Release.id, pg_search.c.document.op("@@")(tsq)
+
+
+def rebuild_index(session: Session) -> int:
+    """Rebuild the whole index from the catalog (after a bulk import or a label rename); returns rows."""
+    from stardust_tui.store.releases import iter_release_ids, load_release
+
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(text(f"DELETE FROM {FTS_TABLE}"))
+    else:
+        session.execute(text(f"DELETE FROM {PG_TABLE}"))
+    n = 0
+    for rid in iter_release_ids(session):
+        index_release(session, load_release(session, rid))
+        n += 1
+    return n
+
