@@ -1,0 +1,71 @@
+"""Circuit breaker per target, stored on the :class:`Target` row so every worker process shares it.
+
+closed → (``threshold`` consecutive failures) → open: the target's jobs are not claimed →
+(after ``cooldown_s``) one probe job may be claimed, the circuit is half-open → the probe's success
+closes it, its failure opens it again for another cool-down. The claim query in
+:mod:`stardust_tui.worker.queue` enforces "open" and "one probe"; this module records outcomes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import Connection, case, update
+
+from stardust_tui.domain.delivery_models import Target
+from stardust_tui.domain.models import utcnow
+
+T = Target.__table__
+
+
+@dataclass(frozen=True)
+class CircuitPolicy:
+    threshold: int = 5
+    cooldown_s: float = 60.0
+
+
+def record_success(conn: Connection, target_id: int) -> None:
+    conn.execute(update(T).where(T.c.id == target_id)
+                 .values(circuit_state="closed", consecutive_failures=0, circuit_opened_at=None))
+
+
+def record_failure(conn: Connection, target_id: int, policy: CircuitPolicy, now: datetime | None = None) -> None:
+    """Count a failure; open the circuit at the threshold, or again when a half-open probe failed."""
+    now = now or utcnow()
+    failures = T.c.consecutive_failures + 1
+    opens = (failures >= policy.threshold) | (T.c.circuit_state == "half-open")
+    conn.execute(update(T).where(T.c.id == target_id).values(
+        consecutive_failures=failures,
+        circuit_state=case((opens, "open"), else_=T.c.circuit_state),
+        circuit_opened_at=case((opens, now), else_=T.c.circuit_opened_at),
+    ))
+
+
+def mark_half_open(conn: Connection, target_id: int) -> None:
+    """The claim of a probe job: an open circuit past its cool-down becomes half-open."""
+    conn.execute(update(T).where(T.c.id == target_id, T.c.circuit_state == "open")
+                 .values(circuit_state="half-open"))
+
+
+def reset(conn: Connection, target_id: int) -> None:
+    """Close a circuit by hand (``stardust deliveries targets --reset NAME``)."""
+    record_success(conn, target_id)
+
+
+def describe(target: Target, policy: CircuitPolicy, now: datetime | None = None) -> str:
+    """Human state: ``closed``, ``closed (2 failures)``, ``open (probe in 41s)``, ``half-open (probing)``."""
+    now = now or utcnow()
+    if target.circuit_state == "open" and target.circuit_opened_at is not None:
+        opened = target.circuit_opened_at
+        if opened.tzinfo is None:
+            from datetime import UTC
+
+            opened = opened.replace(tzinfo=UTC)
+        left = (opened + timedelta(seconds=policy.cooldown_s) - now).total_seconds()
+        return f"open (probe in {max(0, int(left))}s)" if left > 0 else "open (probe due)"
+    if target.circuit_state == "half-open":
+        return "half-open (probing)"
+    if target.consecutive_failures:
+        return f"closed ({target.consecutive_failures} failures)"
+    return "closed"

@@ -1,0 +1,244 @@
+"""The durable delivery queue: enqueue with an idempotency key, claim with a lease, finish.
+
+Claims are one atomic statement: ``UPDATE delivery … WHERE id = (SELECT … LIMIT 1) RETURNING``. On
+SQLite the write lock makes it atomic (``BEGIN IMMEDIATE``); on PostgreSQL the subquery takes
+``FOR UPDATE SKIP LOCKED`` and claims are serialized by a transaction advisory lock so the
+per-target concurrency count cannot be overrun by two workers at once. A claim respects the
+scheduled time, ``next_attempt_at``, the target's ``max_concurrency``, an overall running limit,
+disabled targets and open circuits; an expired lease is taken over (the attempt is counted).
+
+Every write made on behalf of a running attempt is fenced by ``(lease_owner, attempts)``: a worker
+whose lease was taken over can no longer change the row (:class:`LeaseLostError`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import Connection, and_, func, or_, select, true, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from stardust_tui.domain.delivery_models import MESSAGE_TYPES, Delivery, ReleaseTargetStatus, Target
+from stardust_tui.domain.models import utcnow
+from stardust_tui.errors import ConflictError, NotFoundError, ValidationError
+from stardust_tui.worker import circuit
+from stardust_tui.worker.protocols import LeaseLostError
+from stardust_tui.worker.retry import RetryPolicy
+
+D = Delivery.__table__
+T = Target.__table__
+RTS = ReleaseTargetStatus.__table__
+ACTIVE = ("queued", "running", "retry-wait")
+CLAIM_LOCK_KEY = 0x5354_4152  # "STAR": advisory lock serializing claims on PostgreSQL
+
+
+def idempotency_key(content_hash: str, target_id: int, message_type: str) -> str:
+    return f"{content_hash}:{target_id}:{message_type}"
+
+
+def dialect_insert(bind: Engine | Connection | Session):
+    name = bind.get_bind().dialect.name if isinstance(bind, Session) else bind.dialect.name
+    return postgresql.insert if name == "postgresql" else sqlite.insert
+
+
+@contextmanager
+def write_tx(engine: Engine) -> Iterator[Connection]:
+    """A short write transaction; on SQLite it takes the write lock up front (BEGIN IMMEDIATE)."""
+    with engine.connect() as conn:
+        if conn.dialect.name == "sqlite":
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            conn.rollback()
+            raise
+        conn.commit()
+
+
+def enqueue(session: Session, *, release_id: int, target_id: int, message_type: str = "new",
+            priority: int = 0, at: datetime | None = None, content_hash: str,
+            max_attempts: int | None = None) -> Delivery:
+    """Queue a delivery once: the same content, target and message type give the same row."""
+    if message_type not in MESSAGE_TYPES:
+        raise ValidationError(f"message type {message_type!r} is not one of {', '.join(MESSAGE_TYPES)}",
+                              where="--type")
+    if at is not None and at.utcoffset() is None:
+        raise ValidationError("scheduled time needs a time zone (e.g. 2026-01-01T09:00Z)", where="--at")
+    now = utcnow()
+    key = idempotency_key(content_hash, target_id, message_type)
+    values = dict(release_id=release_id, target_id=target_id, message_type=message_type, state="queued",
+                  priority=priority, scheduled_at=at or now, next_attempt_at=at or now, attempts=0,
+                  max_attempts=max_attempts or RetryPolicy().max_attempts, idempotency_key=key,
+                  content_hash=content_hash, bytes_total=0, bytes_done=0, created_at=now, updated_at=now)
+    ins = dialect_insert(session)(D).values(**values).on_conflict_do_nothing(index_elements=["idempotency_key"])
+    session.execute(ins)
+    return session.execute(select(Delivery).where(Delivery.idempotency_key == key)).scalar_one()
+
+
+@dataclass(frozen=True)
+class Claim:
+    delivery_id: int
+    target_id: int
+    attempt: int
+    owner: str
+    expires_at: datetime
+
+
+def claim(engine: Engine, worker_id: str, *, lease_s: float = 30.0, global_limit: int | None = None,
+          cooldown_s: float = circuit.CircuitPolicy.cooldown_s, now: datetime | None = None,
+          target_ids: list[int] | None = None) -> Claim | None:
+    """Claim the next due delivery for ``worker_id`` or return None."""
+    now = now or utcnow()
+    expires = now + timedelta(seconds=lease_s)
+    pg = engine.dialect.name == "postgresql"
+    r = D.alias("r")
+    live = and_(r.c.state == "running", r.c.lease_expires_at >= now)
+    on_target = (select(func.count()).select_from(r).where(r.c.target_id == D.c.target_id, live)
+                 .scalar_subquery())
+    due = or_(and_(D.c.state.in_(("queued", "retry-wait")), D.c.next_attempt_at <= now, D.c.scheduled_at <= now),
+              and_(D.c.state == "running", D.c.lease_expires_at < now))
+    cut = now - timedelta(seconds=cooldown_s)
+    circuit_ok = or_(T.c.circuit_state == "closed",
+                     and_(T.c.circuit_opened_at <= cut, on_target == 0))
+    pick = (select(D.c.id).select_from(D.join(T, T.c.id == D.c.target_id))
+            .where(due, T.c.enabled == true(), circuit_ok, on_target < T.c.max_concurrency)
+            .order_by(D.c.priority.desc(), D.c.next_attempt_at, D.c.id).limit(1))
+    if global_limit is not None:
+        total = select(func.count()).select_from(r).where(live).scalar_subquery()
+        pick = pick.where(total < global_limit)
+    if target_ids is not None:
+        pick = pick.where(D.c.target_id.in_(target_ids))
+    if pg:
+        pick = pick.with_for_update(of=D, skip_locked=True)
+    stmt = (update(D).where(D.c.id == pick.scalar_subquery())
+            .values(state="running", lease_owner=worker_id, lease_expires_at=expires,
+                    attempts=D.c.attempts + 1, started_at=func.coalesce(D.c.started_at, now), updated_at=now)
+            .returning(D.c.id, D.c.target_id, D.c.attempts))
+    with write_tx(engine) as conn:
+        if pg:
+            conn.execute(select(func.pg_advisory_xact_lock(CLAIM_LOCK_KEY)))
+        row = conn.execute(stmt).first()
+        if row is None:
+            return None
+        circuit.mark_half_open(conn, row.target_id)
+    return Claim(row.id, row.target_id, row.attempts, worker_id, expires)
+
+
+def _fenced(c: Claim):
+    return and_(D.c.id == c.delivery_id, D.c.lease_owner == c.owner, D.c.attempts == c.attempt,
+                D.c.state == "running")
+
+
+def touch(conn: Connection, c: Claim, **values: object) -> None:
+    """Update the delivery as its lease holder; raise :class:`LeaseLostError` if it is no longer ours."""
+    res = conn.execute(update(D).where(_fenced(c)).values(updated_at=utcnow(), **values))
+    if res.rowcount != 1:
+        raise LeaseLostError(f"delivery {c.delivery_id} was taken over or cancelled")
+
+
+def renew(engine: Engine, c: Claim, *, lease_s: float, bytes_done: int | None = None) -> datetime:
+    expires = utcnow() + timedelta(seconds=lease_s)
+    extra = {} if bytes_done is None else {"bytes_done": bytes_done}
+    with write_tx(engine) as conn:
+        touch(conn, c, lease_expires_at=expires, **extra)
+    return expires
+
+
+def succeed(conn: Connection, c: Claim, *, release_id: int, message_type: str) -> None:
+    """Mark the attempt succeeded, close the target's circuit and record the release's status there."""
+    now = utcnow()
+    touch(conn, c, state="succeeded", finished_at=now, lease_owner=None, lease_expires_at=None, last_error=None)
+    circuit.record_success(conn, c.target_id)
+    status = "taken-down" if message_type in ("takedown", "purge") else "delivered"
+    ins = dialect_insert(conn)(RTS).values(release_id=release_id, target_id=c.target_id, status=status,
+                                           delivery_id=c.delivery_id, updated_at=now)
+    conn.execute(ins.on_conflict_do_update(
+        index_elements=["release_id", "target_id"],
+        set_={"status": status, "delivery_id": c.delivery_id, "detail": None, "proposed_action": None,
+              "updated_at": now}))
+
+
+def fail(conn: Connection, c: Claim, *, error: str, permanent: bool, policy: RetryPolicy,
+         max_attempts: int, blame_target: bool, circuit_policy: circuit.CircuitPolicy) -> str:
+    """Record a failed attempt: retry-wait with backoff, or failed. Returns the new state."""
+    now = utcnow()
+    final = permanent or c.attempt >= max_attempts
+    if final:
+        touch(conn, c, state="failed", finished_at=now, last_error=error, lease_owner=None, lease_expires_at=None)
+    else:
+        wait = timedelta(seconds=policy.delay(c.attempt))
+        touch(conn, c, state="retry-wait", next_attempt_at=now + wait, last_error=error, lease_owner=None,
+              lease_expires_at=None)
+    if blame_target:
+        circuit.record_failure(conn, c.target_id, circuit_policy, now)
+    return "failed" if final else "retry-wait"
+
+
+def release(engine: Engine, c: Claim) -> bool:
+    """Give a claimed delivery back without counting the attempt (clean shutdown). False if not ours."""
+    with write_tx(engine) as conn:
+        res = conn.execute(update(D).where(_fenced(c)).values(
+            state="queued", attempts=D.c.attempts - 1, lease_owner=None, lease_expires_at=None,
+            next_attempt_at=utcnow(), updated_at=utcnow()))
+        return res.rowcount == 1
+
+
+def cancel(engine: Engine, delivery_id: int) -> str:
+    """Cancel a queued, waiting or running delivery (a running worker stops at its next step)."""
+    with write_tx(engine) as conn:
+        state = conn.execute(select(D.c.state).where(D.c.id == delivery_id)).scalar()
+        if state is None:
+            raise NotFoundError(f"delivery {delivery_id} does not exist")
+        if state not in ACTIVE:
+            raise ConflictError(f"delivery {delivery_id} is already {state}")
+        conn.execute(update(D).where(D.c.id == delivery_id).values(
+            state="cancelled", lease_owner=None, lease_expires_at=None, finished_at=utcnow(), updated_at=utcnow()))
+    return state
+
+
+def retry(engine: Engine, delivery_id: int) -> None:
+    """Queue a failed or cancelled delivery again (its completed steps are kept and skipped)."""
+    with write_tx(engine) as conn:
+        state = conn.execute(select(D.c.state).where(D.c.id == delivery_id)).scalar()
+        if state is None:
+            raise NotFoundError(f"delivery {delivery_id} does not exist")
+        if state not in ("failed", "cancelled", "retry-wait"):
+            raise ConflictError(f"delivery {delivery_id} is {state}; only failed, cancelled or waiting ones "
+                                "can be retried")
+        now = utcnow()
+        conn.execute(update(D).where(D.c.id == delivery_id).values(
+            state="queued", attempts=0, next_attempt_at=now, finished_at=None, updated_at=now))
+
+
+def get_delivery(session: Session, delivery_id: int) -> Delivery:
+    delivery = session.get(Delivery, delivery_id)
+    if delivery is None:
+        raise NotFoundError(f"delivery {delivery_id} does not exist")
+    return delivery
+
+
+def list_deliveries(session: Session, *, state: str | None = None, target_id: int | None = None,
+                    release_id: int | None = None, limit: int = 100, offset: int = 0) -> list[Delivery]:
+    stmt = select(Delivery)
+    if state:
+        stmt = stmt.where(Delivery.state == state)
+    if target_id is not None:
+        stmt = stmt.where(Delivery.target_id == target_id)
+    if release_id is not None:
+        stmt = stmt.where(Delivery.release_id == release_id)
+    stmt = stmt.order_by(Delivery.id.desc()).limit(limit).offset(offset)  # type: ignore[union-attr]
+    return list(session.execute(stmt).scalars())
+
+
+def count_due(engine: Engine, now: datetime | None = None) -> int:
+    """Deliveries waiting to run now (queued/retry-wait and due) or held by an expired lease."""
+    now = now or utcnow()
+    due = or_(and_(D.c.state.in_(("queued", "retry-wait")), D.c.next_attempt_at <= now, D.c.scheduled_at <= now),
+              and_(D.c.state == "running", D.c.lease_expires_at < now))
+    with engine.connect() as conn:
+        return int(conn.execute(select(func.count()).select_from(D).where(due)).scalar() or 0)
