@@ -1,0 +1,146 @@
+"""Technical facts of an asset file: audio container/codec/rate/depth/channels/duration, image size and mode.
+
+The kind is decided from the file's first bytes, not its name. WAV files go through our RIFF parser
+(format tag, extensible sub-format, data after the data chunk); other audio through mutagen; images
+through Pillow (fully decoded, so a truncated JPEG is caught). :func:`read_facts` returns a dict whose
+keys match the :class:`~stardust_tui.domain.models.Asset` columns, plus a few extras (``wav_trailing_bytes``,
+``wav_chunks_after_data``, ``bitrate``). A file that looks like audio or an image but cannot be read raises
+one :class:`ValidationError` line naming the file.
+"""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+from typing import Any
+
+import mutagen
+from PIL import Image, UnidentifiedImageError
+
+from stardust_tui.assets.riff import is_wave, read_wave
+from stardust_tui.errors import NotFoundError, ValidationError
+
+AUDIO_SUFFIXES = {".wav", ".wave", ".flac", ".mp3", ".aif", ".aiff", ".aifc", ".ogg", ".oga", ".opus", ".m4a",
+                  ".mp4", ".aac", ".wv", ".ape", ".w64", ".rf64"}
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".tif", ".tiff", ".gif", ".bmp", ".webp"}
+_MAX_IMAGE_PIXELS = 20_000 * 20_000
+# mutagen class name -> (container, codec)
+_MUTAGEN_KINDS = {
+    "FLAC": ("FLAC", "FLAC"),
+    "MP3": ("MP3", "MP3"),
+    "AIFF": ("AIFF", "PCM"),
+    "OggVorbis": ("OGG", "VORBIS"),
+    "OggOpus": ("OGG", "OPUS"),
+    "OggFLAC": ("OGG", "FLAC"),
+    "MP4": ("MP4", "AAC"),
+    "AAC": ("AAC", "AAC"),
+    "WavPack": ("WV", "WAVPACK"),
+    "MonkeysAudio": ("APE", "APE"),
+}
+
+
+def sniff(head: bytes) -> str:
+    """``audio``, ``image`` or ``other`` from the first bytes of a file."""
+    if is_wave(head) or head[:4] == b"fLaC" or head[:3] == b"ID3" or head[:4] == b"OggS":
+        return "audio"
+    if head[:4] == b"FORM" and head[8:12] in (b"AIFF", b"AIFC"):
+        return "audio"
+    if len(head) >= 2 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0 and head[:3] != b"\xff\xd8\xff":
+        return "audio"  # MPEG audio frame sync
+    if head[:3] == b"\xff\xd8\xff" or head[:8] == b"\x89PNG\r\n\x1a\n" or head[:4] in (b"II*\x00", b"MM\x00*"):
+        return "image"
+    if head[:6] in (b"GIF87a", b"GIF89a") or head[:2] == b"BM" or (head[:4] == b"RIFF" and head[8:12] == b"WEBP"):
+        return "image"
+    if head[4:8] == b"ftyp" and head[8:11] in (b"M4A", b"mp4", b"iso", b"M4B", b"dash"):
+        return "audio"
+    return "other"
+
+
+def read_facts(path: str | Path) -> dict[str, Any]:
+    """Everything we can learn about the file at ``path`` without trusting its name."""
+    p = Path(path)
+    try:
+        with p.open("rb") as fh:
+            head = fh.read(64)
+    except FileNotFoundError:
+        raise NotFoundError("no such file", where=str(p)) from None
+    except OSError as exc:
+        raise ValidationError(f"cannot read file ({exc.strerror})", where=str(p)) from None
+    kind = sniff(head)
+    suffix = p.suffix.lower()
+    if kind == "other" and suffix in AUDIO_SUFFIXES:
+        raise ValidationError("unreadable audio: not a WAV, FLAC, MP3, AIFF or OGG stream", where=str(p))
+    if kind == "other" and suffix in IMAGE_SUFFIXES:
+        raise ValidationError("unreadable image: not a JPEG, PNG, TIFF, GIF, BMP or WebP file", where=str(p))
+    if kind == "audio":
+        facts = _wave_facts(p) if is_wave(head) else _mutagen_facts(p)
+    elif kind == "image":
+        facts = _image_facts(p)
+    else:
+        facts = {}
+    return {"kind": kind, **facts}
+
+
+def _wave_facts(p: Path) -> dict[str, Any]:
+    info = read_wave(p)
+    return {
+        "container": info.container,
+        "codec": info.codec,
+        "sample_rate": info.sample_rate,
+        "bit_depth": info.valid_bits or info.bits_per_sample,
+        "channels": info.channels,
+        "duration_seconds": round(info.duration_seconds, 3),
+        "wav_format_tag": info.format_tag,
+        "wav_trailing_bytes": info.trailing_bytes,
+        "wav_chunks_after_data": list(info.chunks_after_data),
+    }
+
+
+def _mutagen_facts(p: Path) -> dict[str, Any]:
+    try:
+        audio = mutagen.File(p)
+    except mutagen.MutagenError as exc:
+        raise ValidationError(f"unreadable audio: {_first_line(exc)}", where=str(p)) from None
+    except Exception as exc:  # mutagen raises assorted low-level errors on garbage
+        raise ValidationError(f"unreadable audio: {type(exc).__name__}: {_first_line(exc)}", where=str(p)) from None
+    if audio is None or audio.info is None:
+        raise ValidationError("unreadable audio: no known audio stream found", where=str(p))
+    info = audio.info
+    container, codec = _MUTAGEN_KINDS.get(type(audio).__name__, (type(audio).__name__.upper(), None))
+    bit_depth = getattr(info, "bits_per_sample", None)
+    length = float(getattr(info, "length", 0.0) or 0.0)
+    rate = int(getattr(info, "sample_rate", 0) or 0)
+    if not rate or length <= 0:
+        raise ValidationError("unreadable audio: no audio frames (empty or truncated stream)", where=str(p))
+    return {
+        "container": container,
+        "codec": codec,
+        "sample_rate": rate,
+        "bit_depth": int(bit_depth) if bit_depth else None,
+        "channels": int(getattr(info, "channels", 0) or 0) or None,
+        "duration_seconds": round(length, 3),
+        "wav_format_tag": None,
+        "bitrate": int(getattr(info, "bitrate", 0) or 0) or None,
+    }
+
+
+def _image_facts(p: Path) -> dict[str, Any]:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(p) as img:
+                if img.width * img.height > _MAX_IMAGE_PIXELS:
+                    raise ValidationError(f"image too large to check ({img.width}x{img.height})", where=str(p))
+                fmt, size, mode = img.format, img.size, img.mode
+                img.load()  # decode fully: a truncated file fails here
+    except ValidationError:
+        raise
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError,
+            Image.DecompressionBombWarning) as exc:
+        raise ValidationError(f"unreadable image: {_first_line(exc)}", where=str(p)) from None
+    return {"container": fmt, "codec": fmt, "width": size[0], "height": size[1], "color_mode": mode}
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
