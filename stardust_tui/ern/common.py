@@ -1,0 +1,119 @@
+"""Shared pieces of the ERN builders: message header data, build options, value formatting, helpers.
+
+Kept free of any version's element layout; each ``vNNN`` module owns its own element order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Literal
+
+from lxml import etree
+
+from stardust_tui.errors import ValidationError
+
+MessageType = Literal["new", "update", "takedown", "purge"]
+TakedownStrategy = Literal["remove-deals", "end-validity", "purge"]
+MESSAGE_TYPES: tuple[str, ...] = ("new", "update", "takedown", "purge")
+TAKEDOWN_STRATEGIES: tuple[str, ...] = ("remove-deals", "end-validity", "purge")
+XSI = "http://www.w3.org/2001/XMLSchema-instance"
+
+SubElement = etree.SubElement
+
+
+@dataclass(frozen=True)
+class Party:
+    """A message sender or recipient: DDEX party id (DPID) and name."""
+
+    dpid: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Header:
+    """What goes into the MessageHeader."""
+
+    message_id: str
+    sender: Party
+    recipients: tuple[Party, ...]
+    created: datetime
+    thread_id: str | None = None
+    test: bool = False
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    message_type: MessageType = "new"
+    takedown_strategy: TakedownStrategy = "remove-deals"
+    avs_version: str = "3"  # ERN 4.3 AvsVersionId
+    track_releases: bool = True  # 4.x: one TrackRelease per recording (album profiles)
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+def sub(parent: etree._Element, tag: str, text: str | None = None, **attrib: str) -> etree._Element:
+    """Append a child element (unqualified, as DDEX children are) with optional text and attributes."""
+    el = SubElement(parent, tag, attrib) if attrib else SubElement(parent, tag)
+    if text is not None:
+        el.text = text
+    return el
+
+
+def iso_duration(seconds: float | None) -> str:
+    """xs:duration for a length in seconds: ``PT3M35S``, ``PT1H2M3.5S``; whole seconds when exact."""
+    total = max(0.0, float(seconds or 0.0))
+    millis = round(total * 1000)
+    hours, rest = divmod(millis, 3_600_000)
+    minutes, rest = divmod(rest, 60_000)
+    secs, ms = divmod(rest, 1000)
+    out = "PT"
+    if hours:
+        out += f"{hours}H"
+    if minutes or hours:
+        out += f"{minutes}M"
+    out += f"{secs}.{ms:03d}".rstrip("0") + "S" if ms else f"{secs}S"
+    return out
+
+
+def iso_datetime(value: datetime) -> str:
+    """xs:dateTime in UTC with a ``Z`` suffix and no fractional seconds."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_recipient(text: str) -> Party:
+    """``DPID:NAME`` (as given on the command line) as a :class:`Party`."""
+    dpid, sep, name = text.partition(":")
+    dpid, name = dpid.strip(), name.strip()
+    if not dpid or not sep or not name:
+        raise ValidationError(f"recipient {text!r} must be DPID:NAME (e.g. PADPIDA2011072101T:Spotify)")
+    return Party(dpid=dpid, name=name)
+
+
+def check_message_type(message_type: str, strategy: str) -> None:
+    if message_type not in MESSAGE_TYPES:
+        raise ValidationError(f"unknown message type {message_type!r} (one of {', '.join(MESSAGE_TYPES)})")
+    if strategy not in TAKEDOWN_STRATEGIES:
+        raise ValidationError(f"unknown takedown strategy {strategy!r} (one of {', '.join(TAKEDOWN_STRATEGIES)})")
+
+
+def sampling_rate_khz(rate_hz: int) -> str:
+    """A sample rate in kHz as DDEX messages usually state it: 44100 -> ``44.1``."""
+    text = f"{rate_hz / 1000:.3f}".rstrip("0").rstrip(".")
+    return text
+
+
+def p_line_text(year: int | None, text: str) -> str:
+    """A P-line as displayed: ``(P) 2024 Label`` unless the text already carries the symbol."""
+    stripped = text.strip()
+    if stripped.startswith(("(P)", "℗", "(p)")):
+        return stripped
+    return f"(P) {year} {stripped}" if year else f"(P) {stripped}"
+
+
+def c_line_text(year: int | None, text: str) -> str:
+    stripped = text.strip()
+    if stripped.startswith(("(C)", "©", "(c)")):
+        return stripped
+    return f"(C) {year} {stripped}" if year else f"(C) {stripped}"
