@@ -88,6 +88,7 @@ class Runner:
         self._tasks: set[asyncio.Task] = set()
         self._lost: set[int] = set()
         self._targets: dict[int, Target] = {}
+        self._last_finish = 0.0  # monotonic time a job of ours last ended (``once`` looks again after it)
 
     # -- control ---------------------------------------------------------------------------------
     def request_stop(self, *, hard: bool = False) -> None:
@@ -112,6 +113,7 @@ class Runner:
         try:
             while not self._stop.is_set():
                 claimed = 0
+                looked_at = time.monotonic()
                 while len(self._tasks) < cfg.concurrency and not self._stop.is_set():
                     c = await asyncio.to_thread(queue.claim, self.engine, self.worker_id, lease_s=cfg.lease_s,
                                                 global_limit=cfg.global_limit, cooldown_s=cfg.circuit.cooldown_s)
@@ -121,8 +123,8 @@ class Runner:
                     self.stats.claimed += 1
                     task = asyncio.create_task(self._run_job(c, executor))
                     self._tasks.add(task)
-                    task.add_done_callback(self._tasks.discard)
-                if cfg.once and not claimed and not self._tasks:
+                    task.add_done_callback(self._job_ended)
+                if cfg.once and not claimed and not self._tasks and looked_at > self._last_finish:
                     break
                 await self._wait(cfg.poll_s if not claimed or len(self._tasks) >= cfg.concurrency else 0)
         finally:
@@ -133,6 +135,10 @@ class Runner:
             with contextlib.suppress(Exception):
                 await asyncio.to_thread(heartbeat.stop, self.engine, self.worker_id)
         return self.stats
+
+    def _job_ended(self, task: asyncio.Task) -> None:
+        self._tasks.discard(task)
+        self._last_finish = time.monotonic()
 
     async def _wait(self, timeout: float) -> None:
         stop = asyncio.create_task(self._stop.wait())
