@@ -127,9 +127,9 @@ def create_release(session: Session, *, actor: str, **fields: Any) -> Release:
     """Create a release from column values; also accepts ``label`` (name), ``artists`` (names),
     ``tracks`` and ``deals`` (dicts or objects). Saved as revision 1."""
     release = Release(title=fields.pop("title", ""))
-    with session.no_autoflush:
-        session.add(release)
+    with session.no_autoflush:  # parties may be created (and flushed) while the release is still transient
         _apply(session, release, dict(fields))
+    session.add(release)
     save_release(session, release, actor=actor, action="create")
     return release
 
