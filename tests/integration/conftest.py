@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from servers import PyFtpd, ServerUnavailable, Vsftpd, make_cert, start_pyftpd, start_vsftpd
+
+from tests.conftest import need_server
 
 BIG = 20 * 1024 * 1024
 
@@ -36,3 +41,34 @@ def scratch(tmp_path: Path) -> Iterator[Path]:
     d = tmp_path / "scratch"
     d.mkdir()
     yield d
+
+
+def _start(reason: str, fn, *args, **kwargs):  # noqa: ANN001, ANN202 - thin wrapper
+    try:
+        return fn(*args, **kwargs)
+    except (ServerUnavailable, OSError) as exc:
+        need_server(f"{reason}: {exc}")
+
+
+@pytest.fixture(scope="session")
+def tls_cert(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    return make_cert(tmp_path_factory.mktemp("tls"))
+
+
+@pytest.fixture(scope="session")
+def pyftpd(tmp_path_factory: pytest.TempPathFactory, tls_cert: tuple[Path, Path]) -> Iterator[PyFtpd]:
+    server = _start("pyftpdlib", start_pyftpd, tmp_path_factory.mktemp("ftproot"), *tls_cert)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def vsftpd(tls_cert: tuple[Path, Path]) -> Iterator[Vsftpd]:
+    work = Path(tempfile.mkdtemp(prefix="stardust-vsftpd-"))  # reachable by the server (not under 0700 dirs)
+    root = work / "root"
+    root.mkdir()
+    os.chmod(work, 0o755)
+    server = _start("vsftpd", start_vsftpd, work, root, *tls_cert)
+    yield server
+    server.stop()
+    shutil.rmtree(work, ignore_errors=True)

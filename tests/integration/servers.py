@@ -1,0 +1,215 @@
+"""Real servers on 127.0.0.1 for the transport tests (and the delivery bench).
+
+Each helper starts one server on an OS-chosen (or freshly probed) loopback port and stops it by its
+own handle or process id. Start failures raise :class:`ServerUnavailable`; the fixtures turn that
+into ``need_server`` (skip locally, fail under CI=true).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import ipaddress
+import logging
+import os
+import signal
+import socket
+import subprocess
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+class ServerUnavailable(RuntimeError):
+    """A test server could not be started here."""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_port(port: int, proc: subprocess.Popen | None = None, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise ServerUnavailable(f"server exited with {proc.returncode}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            time.sleep(0.02)
+    raise ServerUnavailable(f"nothing listening on 127.0.0.1:{port} after {timeout} s")
+
+
+def stop_process(proc: subprocess.Popen, group: bool = False) -> None:
+    if proc.poll() is None:
+        try:
+            if group:
+                os.killpg(proc.pid, signal.SIGTERM)
+            else:
+                proc.terminate()
+            proc.wait(5)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            if group:
+                os.killpg(proc.pid, signal.SIGKILL)
+            else:
+                proc.kill()
+            proc.wait(5)
+
+
+def dir_md5(root: Path, rel: str) -> str | None:
+    p = root / rel
+    if not p.is_file():
+        return None
+    h = hashlib.md5(usedforsecurity=False)
+    with open(p, "rb") as fh:
+        while block := fh.read(1 << 20):
+            h.update(block)
+    return h.hexdigest()
+
+
+def make_cert(directory: Path) -> tuple[Path, Path]:
+    """A self-signed EC P-256 certificate for localhost / 127.0.0.1; returns (cert, key)."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + dt.timedelta(days=2))
+        .add_extension(
+            x509.SubjectAlternativeName(
+                [x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
+            ),
+            critical=False,
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = directory / "cert.pem", directory / "key.pem"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
+    os.chmod(key_path, 0o600)
+    return cert_path, key_path
+
+
+# -- pyftpdlib: FTP and FTPS on one port (TLS optional on the control channel) ----------------------
+@dataclass
+class PyFtpd:
+    port: int
+    root: Path
+    user: str
+    password: str
+    _server: object
+    _thread: threading.Thread
+
+    def stop(self) -> None:
+        self._server.close_all()  # type: ignore[attr-defined]
+        self._thread.join(5)
+
+
+def start_pyftpd(root: Path, cert: Path, key: Path, user: str = "dsp", password: str = "s3cret") -> PyFtpd:
+    from pyftpdlib.authorizers import DummyAuthorizer
+    from pyftpdlib.handlers import TLS_FTPHandler
+    from pyftpdlib.ioloop import IOLoop
+    from pyftpdlib.servers import ThreadedFTPServer
+
+    logging.getLogger("pyftpdlib").setLevel(logging.WARNING)
+    authorizer = DummyAuthorizer()
+    authorizer.add_user(user, password, str(root), perm="elradfmwMT")
+    handler = type("StardustTestFTPHandler", (TLS_FTPHandler,), {})
+    handler.authorizer = authorizer
+    handler.certfile = str(cert)
+    handler.keyfile = str(key)
+    handler.tls_control_required = False
+    handler.tls_data_required = False
+    handler.passive_ports = None
+    handler.auth_failed_timeout = 0.05  # the default 3 s pause after a bad password slows tests
+    server = ThreadedFTPServer(("127.0.0.1", 0), handler, ioloop=IOLoop())
+    port = server.socket.getsockname()[1]
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"timeout": 0.1, "handle_exit": False}, daemon=True
+    )
+    thread.start()
+    return PyFtpd(port, root, user, password, server, thread)
+
+
+# -- vsftpd: FTPS with require_ssl_reuse=YES ----------------------------------------------------------
+@dataclass
+class Vsftpd:
+    port: int
+    root: Path  # the server shows the real file system (no chroot): URLs use this absolute path
+    proc: subprocess.Popen
+
+    def stop(self) -> None:
+        stop_process(self.proc)
+
+
+VSFTPD_CONF = """listen=YES
+listen_address=127.0.0.1
+listen_port={port}
+background=NO
+run_as_launching_user=YES
+anonymous_enable=YES
+no_anon_password=YES
+anon_root={root}
+write_enable=YES
+anon_upload_enable=YES
+anon_mkdir_write_enable=YES
+anon_other_write_enable=YES
+anon_umask=022
+local_enable=NO
+ssl_enable=YES
+allow_anon_ssl=YES
+force_anon_logins_ssl=YES
+force_anon_data_ssl=YES
+require_ssl_reuse=YES
+ssl_ciphers=HIGH
+rsa_cert_file={cert}
+rsa_private_key_file={key}
+pasv_enable=YES
+pasv_address=127.0.0.1
+pasv_min_port={pasv}
+pasv_max_port={pasv_max}
+seccomp_sandbox=NO
+secure_chroot_dir=/var/run/vsftpd/empty
+xferlog_enable=NO
+"""
+
+
+def start_vsftpd(work: Path, root: Path, cert: Path, key: Path) -> Vsftpd:
+    binary = Path("/usr/sbin/vsftpd")
+    if not binary.exists():
+        raise ServerUnavailable("vsftpd is not installed (run .ci/install-test-servers)")
+    Path("/var/run/vsftpd/empty").mkdir(parents=True, exist_ok=True)
+    for _ in range(5):
+        port = free_port()
+        pasv = free_port()
+        conf = work / "vsftpd.conf"
+        conf.write_text(
+            VSFTPD_CONF.format(port=port, root=root, cert=cert, key=key, pasv=pasv, pasv_max=pasv + 40)
+        )
+        proc = subprocess.Popen([str(binary), str(conf)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        try:
+            wait_port(port, proc, timeout=5)
+        except ServerUnavailable:
+            stop_process(proc)
+            continue
+        return Vsftpd(port, root, proc)
+    raise ServerUnavailable("vsftpd did not start")

@@ -1,0 +1,117 @@
+"""FTP and FTPS transports against pyftpdlib (FTP + FTPS) and vsftpd (FTPS with require_ssl_reuse)."""
+
+from __future__ import annotations
+
+import ftplib
+import ssl
+import uuid
+from pathlib import Path
+
+import pytest
+from servers import PyFtpd, Vsftpd, dir_md5
+from transport_checks import (
+    ServerView,
+    file_operations,
+    interrupted_then_resumed,
+    run,
+    upload_and_verify,
+    wrong_credentials,
+)
+
+from stardust_tui.delivery.base import TlsVerifyError, TransportTransientError
+from stardust_tui.delivery.ftp import ReuseSessionFTP_TLS
+from stardust_tui.delivery.registry import open_transport
+from stardust_tui.secrets import Secret
+
+
+def _pyftpd_view(server: PyFtpd, scheme: str, ca: Path) -> ServerView:
+    sub = uuid.uuid4().hex[:8]
+    (server.root / sub).mkdir()
+    query = f"?ca={ca}" if scheme == "ftps" else ""
+    return ServerView(
+        url=f"{scheme}://{server.user}@127.0.0.1:{server.port}/{sub}{query}",
+        secrets={"password": Secret(server.password)},
+        bad_secrets={"password": Secret("wrong")},
+        md5=lambda rel: dir_md5(server.root / sub, rel),
+    )
+
+
+def _vsftpd_view(server: Vsftpd, ca: Path) -> ServerView:
+    sub = server.root / uuid.uuid4().hex[:8]
+    sub.mkdir()
+    sub.chmod(0o777)
+    return ServerView(
+        url=f"ftps://anonymous@127.0.0.1:{server.port}{sub}?ca={ca}",
+        secrets={"password": Secret("stardust@example.com")},
+        md5=lambda rel: dir_md5(sub, rel),
+    )
+
+
+@pytest.fixture(params=["ftp-pyftpdlib", "ftps-pyftpdlib", "ftps-vsftpd"])
+def view(request: pytest.FixtureRequest, tls_cert: tuple[Path, Path]) -> ServerView:
+    if request.param == "ftps-vsftpd":
+        return _vsftpd_view(request.getfixturevalue("vsftpd"), tls_cert[0])
+    return _pyftpd_view(request.getfixturevalue("pyftpd"), request.param.split("-")[0], tls_cert[0])
+
+
+def test_small_and_big_uploads_verified(view: ServerView, small_file: Path, big_file: Path) -> None:
+    run(upload_and_verify(view, small_file, "batch/r1/small.txt"))
+    run(upload_and_verify(view, big_file, "batch/r1/resources/big.bin"))
+
+
+def test_resume_after_interrupted_upload(view: ServerView, big_file: Path) -> None:
+    assert run(interrupted_then_resumed(view, big_file, "r/big.bin")) > 0
+
+
+def test_file_operations(view: ServerView, small_file: Path) -> None:
+    run(file_operations(view, small_file))
+
+
+@pytest.mark.parametrize("scheme", ["ftp", "ftps"])
+def test_wrong_password_is_an_auth_error(pyftpd: PyFtpd, tls_cert: tuple[Path, Path], scheme: str) -> None:
+    exc = run(wrong_credentials(_pyftpd_view(pyftpd, scheme, tls_cert[0])))
+    assert "login refused" in str(exc) and "wrong" not in str(exc)
+
+
+def test_untrusted_certificate_is_refused(pyftpd: PyFtpd) -> None:
+    async def go() -> None:
+        async with open_transport(f"ftps://dsp@127.0.0.1:{pyftpd.port}/", {"password": Secret("s3cret")}):
+            pass
+
+    with pytest.raises(TlsVerifyError, match="not trusted"):
+        run(go())
+
+
+def test_connection_refused_is_transient() -> None:
+    from servers import free_port
+
+    async def go() -> None:
+        async with open_transport(f"ftp://u@127.0.0.1:{free_port()}/"):
+            pass
+
+    with pytest.raises(TransportTransientError):
+        run(go())
+
+
+def test_vsftpd_really_demands_session_reuse(vsftpd: Vsftpd, tls_cert: tuple[Path, Path], small_file: Path) -> None:
+    """Stock FTP_TLS fails here, so the passing vsftpd tests above prove our session reuse works."""
+    sub = vsftpd.root / uuid.uuid4().hex[:8]
+    sub.mkdir()
+    sub.chmod(0o777)
+
+    def put(cls: type[ftplib.FTP_TLS]) -> None:
+        ftp = cls(context=ssl.create_default_context(cafile=str(tls_cert[0])), timeout=10)
+        ftp.connect("127.0.0.1", vsftpd.port)
+        ftp.auth()
+        ftp.login("anonymous", "x")
+        ftp.prot_p()
+        try:
+            with open(small_file, "rb") as fh:
+                ftp.storbinary(f"STOR {sub}/{cls.__name__}.txt", fh)
+        finally:
+            ftp.close()
+
+    with pytest.raises((ftplib.Error, OSError)):
+        put(ftplib.FTP_TLS)
+    put(ReuseSessionFTP_TLS)
+    assert dir_md5(sub, "ReuseSessionFTP_TLS.txt") == dir_md5(small_file.parent, small_file.name)
