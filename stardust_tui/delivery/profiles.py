@@ -28,7 +28,7 @@ MANIFEST_VERSIONS = ("1.6", "1.8")
 TAKEDOWN_STRATEGIES = ("remove-deals", "end-validity", "purge")
 ACK_FORMATS = ("auto", "1.6", "1.8")
 PLACEHOLDER_MARK = "SETME"
-DEFAULT_NAMING = "{upc}_{disc:02}_{track:03}.{ext}"
+NAMING_ROLES = ("audio", "image", "message")
 
 
 @dataclass(frozen=True)
@@ -82,7 +82,7 @@ class Profile:
     test_message: bool = False
     audio: AudioRules = field(default_factory=AudioRules)
     artwork: ArtworkRules = field(default_factory=ArtworkRules)
-    file_naming: str = DEFAULT_NAMING
+    naming: dict[str, str] = field(default_factory=dict)  # audio/image/message patterns (ern.naming)
     max_attempts: int = 5
     backoff_seconds: float = 30.0
     lead_time_days: int = 0
@@ -171,6 +171,20 @@ def _list_of(data: dict[str, Any], key: str, kind: type, where: str, default: li
     return tuple(values)
 
 
+def _naming(data: dict[str, Any], where: str) -> dict[str, str]:
+    unknown = sorted(set(data) - set(NAMING_ROLES))
+    if unknown:
+        raise ProfileError(f"unknown naming role {unknown[0]!r} (audio, image, message)", where=where)
+    out = {role: _field(data, role, str, where) for role in NAMING_ROLES if role in data}
+    from stardust_tui.ern.naming import NamingPatterns
+
+    try:
+        NamingPatterns.from_mapping(out)
+    except ValidationError as exc:
+        raise ProfileError(exc.message, where=_at_line(where, next(iter(out), "naming"))) from None
+    return out
+
+
 def _party(data: Any, where: str) -> MessageParty:
     if not isinstance(data, dict):
         raise ProfileError("a party must be a table with dpid and name", where=where)
@@ -247,7 +261,7 @@ def profile_from_dict(data: dict[str, Any], source: str) -> Profile:
             square=_field(art, "square", bool, tw, True),
             rgb=_field(art, "rgb", bool, tw, True),
         ),
-        file_naming=_field(naming, "pattern", str, f"{source} [naming]", DEFAULT_NAMING),
+        naming=_naming(naming, f"{source} [naming]"),
         max_attempts=_field(retry, "max_attempts", int, f"{source} [retry]", 5),
         backoff_seconds=_field(retry, "backoff_seconds", float, f"{source} [retry]", 30.0),
         lead_time_days=_field(lead, "new_days", int, f"{source} [lead_time]", 0),
