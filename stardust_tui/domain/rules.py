@@ -101,8 +101,6 @@ def _required(rel: Release, r: CheckReport) -> None:
     need(rel.tracks, "tracks", "at least one track")
     if rel.cover_asset_id is None and rel.cover is None:
         r.add(Finding("missing-cover", "cover", "cover artwork is required"))
-    elif rel.cover is not None and rel.cover.kind not in ("image",):
-        r.add(Finding("cover-not-image", "cover", f"cover asset {rel.cover.original_name!r} is not an image"))
     if rel.release_type not in {t.value for t in ReleaseType}:
         r.add(Finding("bad-type", "release_type", f"unknown release type {rel.release_type!r}"))
     if rel.parental_advisory not in {p.value for p in ParentalAdvisory}:
@@ -171,8 +169,6 @@ def _tracks(rel: Release, r: CheckReport) -> None:
             r.add(Finding("bad-isrc", f"{where}.isrc", f"{t.isrc!r} is not a valid ISRC"))
         if t.audio_asset_id is None and t.audio is None:
             r.add(Finding("missing-audio", f"{where}.audio", "track has no audio file"))
-        elif t.audio is not None and t.audio.kind != "audio":
-            r.add(Finding("audio-not-audio", f"{where}.audio", f"{t.audio.original_name!r} is not an audio file"))
         if not (t.display_artist or rel.display_artist):
             r.add(Finding("missing", f"{where}.display_artist", "track artist is required"))
         if t.language and not is_language(t.language):
@@ -223,6 +219,8 @@ def _asset_qc(rel: Release, r: CheckReport) -> None:
         for t in rel.tracks:
             if t.audio is not None:
                 r.extend([_where(f, f"{_tpos(t)}.audio") for f in qc.check_audio(t.audio)])
+    if hasattr(qc, "check_release_audio"):
+        r.extend(qc.check_release_audio(t.audio for t in rel.tracks))
 
 
 def _where(f: Any, where: str) -> Finding:
