@@ -1,0 +1,328 @@
+"""``stardust deliver`` (queue a delivery) and ``stardust deliveries …`` (list, show, log, retry, cancel,
+metrics, targets, workers).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from datetime import datetime
+
+import click
+
+from stardust_tui.cli.context import StardustContext
+from stardust_tui.domain.delivery_models import DELIVERY_STATES, MESSAGE_TYPES
+from stardust_tui.errors import ValidationError
+
+TERMINAL = ("succeeded", "failed", "cancelled")
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(deliver)
+    cli.add_command(deliveries)
+
+
+def parse_at(value: str | None) -> datetime | None:
+    """ISO 8601 date-time; without a zone it is the machine's local time."""
+    if not value:
+        return None
+    try:
+        at = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise ValidationError(f"not an ISO date-time: {value!r} (e.g. 2026-05-01T09:00 or 2026-05-01T07:00Z)",
+                              where="--at") from None
+    return at if at.utcoffset() is not None else at.astimezone()
+
+
+@click.command()
+@click.argument("ref")
+@click.option("--target", "target_name", required=True, help="Target name (stardust target list).")
+@click.option("--type", "message_type", type=click.Choice(MESSAGE_TYPES), default="new", show_default=True)
+@click.option("--at", "at_text", metavar="DATETIME", help="Deliver no earlier than this (ISO 8601).")
+@click.option("--priority", type=int, default=0, show_default=True, help="Higher runs first.")
+@click.option("--wait", is_flag=True, help="Wait until it finished (runs it here if no worker daemon is alive); "
+                                           "exit non-zero unless it succeeded.")
+@click.pass_obj
+def deliver(obj: StardustContext, ref: str, target_name: str, message_type: str, at_text: str | None,
+            priority: int, wait: bool) -> None:
+    """Queue a delivery of release REF (id or UPC) to a target."""
+    from stardust_tui.delivery.profiles import load_profile
+    from stardust_tui.delivery.targets import get_target
+    from stardust_tui.domain.models import utcnow
+    from stardust_tui.store.db import session_scope
+    from stardust_tui.store.releases import content_hash, get_release, load_release
+    from stardust_tui.worker.queue import enqueue
+
+    at = parse_at(at_text)
+    with session_scope(obj.engine) as session:
+        release = get_release(session, ref)
+        target = get_target(session, target_name)
+        if not target.enabled:
+            raise ValidationError(f"target {target.name!r} is disabled (stardust target edit --enable)")
+        profile = load_profile(target.profile, obj.settings.paths.profiles_dir)
+        digest = content_hash(load_release(session, release.id))  # type: ignore[arg-type]
+        before = utcnow()
+        delivery = enqueue(session, release_id=release.id, target_id=target.id,  # type: ignore[arg-type]
+                           message_type=message_type, priority=priority, at=at, content_hash=digest,
+                           max_attempts=profile.max_attempts)
+        fresh = delivery.created_at >= before
+        did, state, title = delivery.id, delivery.state, release.title
+    if fresh:
+        when = f" at {at.isoformat()}" if at else ""
+        click.echo(f"delivery #{did}: {message_type} of {title!r} to {target_name} queued{when}")
+    else:
+        click.echo(f"delivery #{did}: this {message_type} of {title!r} to {target_name} already exists ({state})")
+    if wait:
+        state = wait_for(obj, did)  # type: ignore[arg-type]
+        if state != "succeeded":
+            raise click.exceptions.Exit(1)
+
+
+def wait_for(obj: StardustContext, delivery_id: int, *, echo: bool = True) -> str:
+    """Follow a delivery until it ends; run it in this process when no worker daemon is alive."""
+    from stardust_tui.store.db import session_scope
+    from stardust_tui.worker.events import read_events
+    from stardust_tui.worker.heartbeat import is_daemon_alive
+    from stardust_tui.worker.queue import get_delivery
+    from stardust_tui.worker.runner import Runner, RunnerConfig
+
+    engine = obj.engine
+    last = 0
+
+    def poll() -> str:
+        nonlocal last
+        with session_scope(engine) as session:
+            for e in read_events(session, delivery_id, after_id=last):
+                last = e.id  # type: ignore[assignment]
+                if echo:
+                    click.echo(_event_line(e.at, e.level, e.step, e.message))
+            return get_delivery(session, delivery_id).state
+
+    with session_scope(engine) as session:
+        daemon = is_daemon_alive(session)
+    if daemon:
+        while (state := poll()) not in TERMINAL:
+            time.sleep(0.5)
+        return state
+
+    async def run_here() -> str:
+        runner = Runner(obj.settings, engine, config=RunnerConfig(
+            kind="in-process", concurrency=obj.settings.worker_concurrency, poll_s=0.5, ack_poll_s=0))
+        task = asyncio.create_task(runner.run())
+        try:
+            while (state := await asyncio.to_thread(poll)) not in TERMINAL:
+                if task.done():
+                    task.result()
+                    task = asyncio.create_task(runner.run())
+                await asyncio.sleep(0.3)
+        finally:
+            runner.request_stop()
+            await task
+        return state
+
+    return asyncio.run(run_here())
+
+
+def _event_line(at: datetime, level: str, step: str | None, message: str) -> str:
+    stamp = at.astimezone().strftime("%H:%M:%S")
+    return f"{stamp} {level:<7} {(step or '-')[:40]:<40} {message}"
+
+
+@click.group(invoke_without_command=True)
+@click.option("--status", "state", type=click.Choice(DELIVERY_STATES), help="Only deliveries in this state.")
+@click.option("--target", "target_name", help="Only deliveries to this target.")
+@click.option("--limit", type=int, default=50, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def deliveries(ctx: click.Context, state: str | None, target_name: str | None, limit: int, as_json: bool) -> None:
+    """List deliveries (newest first), or manage one with a subcommand."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from stardust_tui.delivery.targets import get_target, list_targets
+    from stardust_tui.store.db import session_scope
+    from stardust_tui.worker.queue import list_deliveries
+
+    obj: StardustContext = ctx.obj
+    with session_scope(obj.engine) as session:
+        target_id = get_target(session, target_name).id if target_name else None
+        names = {t.id: t.name for t in list_targets(session)}
+        rows = list_deliveries(session, state=state, target_id=target_id, limit=limit)
+    if as_json:
+        click.echo(json.dumps([_as_dict(d, names) for d in rows], indent=2))
+        return
+    if not rows:
+        click.echo("no deliveries")
+        return
+    click.echo(f"{'ID':>6} {'STATE':<11} {'TYPE':<9} {'RELEASE':>7} {'TARGET':<16} {'TRY':>5} "
+               f"{'UPDATED':<19} LAST ERROR")
+    for d in rows:
+        updated = d.updated_at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+        click.echo(f"{d.id:>6} {d.state:<11} {d.message_type:<9} {d.release_id:>7} "
+                   f"{names.get(d.target_id, '?')[:16]:<16} {d.attempts:>2}/{d.max_attempts:<2} {updated:<19} "
+                   f"{(d.last_error or '')[:60]}")
+
+
+def _as_dict(d, names: dict) -> dict:
+    data = d.model_dump(exclude={"lease_owner"} if d.state != "running" else set())
+    data["target"] = names.get(d.target_id)
+    return {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in data.items()}
+
+
+@deliveries.command("show")
+@click.argument("delivery_id", type=int)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def deliveries_show(obj: StardustContext, delivery_id: int, as_json: bool) -> None:
+    """A delivery's state, recorded steps and latest events."""
+    from sqlalchemy import select
+
+    from stardust_tui.delivery.targets import list_targets
+    from stardust_tui.domain.delivery_models import DeliveryStep
+    from stardust_tui.store.db import session_scope
+    from stardust_tui.worker.events import read_events
+    from stardust_tui.worker.queue import get_delivery
+
+    with session_scope(obj.engine) as session:
+        d = get_delivery(session, delivery_id)
+        names = {t.id: t.name for t in list_targets(session)}
+        steps = list(session.execute(select(DeliveryStep).where(DeliveryStep.delivery_id == delivery_id)
+                                     .order_by(DeliveryStep.seq, DeliveryStep.id)).scalars())
+        events = read_events(session, delivery_id)[-15:]
+    data = _as_dict(d, names)
+    if as_json:
+        data["steps"] = [{"name": s.name, "state": s.state, "remote_path": s.remote_path, "size": s.size,
+                          "md5": s.md5, "attempt": s.attempt} for s in steps]
+        click.echo(json.dumps(data, indent=2))
+        return
+    for key in ("id", "state", "message_type", "release_id", "target", "priority", "attempts", "max_attempts",
+                "scheduled_at", "next_attempt_at", "started_at", "finished_at", "message_id", "batch_id",
+                "remote_path", "bytes_done", "bytes_total", "lease_owner", "lease_expires_at", "last_error"):
+        if data.get(key) not in (None, ""):
+            click.echo(f"{key:<16} {data[key]}")
+    click.echo(f"steps ({len(steps)}):")
+    for s in steps:
+        size = f"{s.size} B" if s.size is not None else ""
+        click.echo(f"  {s.state:<8} {s.name:<50} {size:>12}  {s.remote_path or ''}")
+    if events:
+        click.echo("events:")
+        for e in events:
+            click.echo("  " + _event_line(e.at, e.level, e.step, e.message))
+
+
+@deliveries.command("log")
+@click.argument("delivery_id", type=int)
+@click.option("--follow", "-f", is_flag=True, help="Keep printing new events until the delivery ends.")
+@click.pass_obj
+def deliveries_log(obj: StardustContext, delivery_id: int, follow: bool) -> None:
+    """Print a delivery's events (from the database; --follow also tails the live log file)."""
+    from stardust_tui.store.db import session_scope
+    from stardust_tui.worker.events import follow_file, read_events
+    from stardust_tui.worker.queue import get_delivery
+
+    with session_scope(obj.engine) as session:
+        state = get_delivery(session, delivery_id).state
+        for e in read_events(session, delivery_id, limit=100_000):
+            click.echo(_event_line(e.at, e.level, e.step, e.message))
+    if not follow or state in TERMINAL:
+        return
+    checked = [time.monotonic()]
+
+    def ended() -> bool:
+        if time.monotonic() - checked[0] < 1.0:
+            return False
+        checked[0] = time.monotonic()
+        with session_scope(obj.engine) as session:
+            return get_delivery(session, delivery_id).state in TERMINAL
+
+    for data in follow_file(obj.settings.paths.delivery_log_file, delivery_id=delivery_id, stop=ended):
+        at = datetime.fromisoformat(data["at"])
+        click.echo(_event_line(at, data.get("level", "info"), data.get("step"), data.get("message", "")))
+
+
+@deliveries.command("retry")
+@click.argument("delivery_id", type=int)
+@click.pass_obj
+def deliveries_retry(obj: StardustContext, delivery_id: int) -> None:
+    """Queue a failed or cancelled delivery again (completed steps are not redone)."""
+    from stardust_tui.worker.queue import retry
+
+    retry(obj.engine, delivery_id)
+    click.echo(f"delivery #{delivery_id} queued again")
+
+
+@deliveries.command("cancel")
+@click.argument("delivery_id", type=int)
+@click.pass_obj
+def deliveries_cancel(obj: StardustContext, delivery_id: int) -> None:
+    """Cancel a queued, waiting or running delivery."""
+    from stardust_tui.worker.queue import cancel
+
+    was = cancel(obj.engine, delivery_id)
+    extra = " (its worker stops at the next step)" if was == "running" else ""
+    click.echo(f"delivery #{delivery_id} cancelled{extra}")
+
+
+@deliveries.command("metrics")
+@click.option("--days", type=float, default=7.0, show_default=True, help="Window of finished deliveries.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def deliveries_metrics(obj: StardustContext, days: float, as_json: bool) -> None:
+    """Per-target success rate, median duration, throughput and queue depth."""
+    from stardust_tui.store.db import session_scope
+    from stardust_tui.worker.metrics import target_metrics
+
+    with session_scope(obj.engine) as session:
+        rows = target_metrics(session, days=days)
+    if as_json:
+        click.echo(json.dumps([m.as_dict() for m in rows], indent=2))
+        return
+    click.echo(f"{'TARGET':<20} {'OK':>6} {'FAILED':>6} {'RATE':>6} {'MEDIAN':>8} {'PER H':>8} {'MB/S':>7} "
+               f"{'QUEUED':>6} {'RUN':>4} CIRCUIT")
+    for m in rows:
+        rate = f"{m.success_rate:.0%}" if m.success_rate is not None else "-"
+        med = f"{m.median_seconds:.1f}s" if m.median_seconds is not None else "-"
+        mbs = f"{m.bytes_per_second / 1e6:.1f}" if m.bytes_per_second else "-"
+        click.echo(f"{m.target[:20]:<20} {m.succeeded:>6} {m.failed:>6} {rate:>6} {med:>8} {m.per_hour:>8.1f} "
+                   f"{mbs:>7} {m.queued:>6} {m.running:>4} {m.circuit}")
+
+
+@deliveries.command("targets")
+@click.option("--reset", "reset_name", metavar="NAME", help="Close this target's circuit breaker now.")
+@click.pass_obj
+def deliveries_targets(obj: StardustContext, reset_name: str | None) -> None:
+    """Circuit breaker state of every target (closed, open, half-open)."""
+    from stardust_tui.delivery.targets import get_target, list_targets
+    from stardust_tui.store.db import session_scope
+    from stardust_tui.worker import circuit
+    from stardust_tui.worker.queue import write_tx
+
+    if reset_name:
+        with session_scope(obj.engine) as session:
+            target_id = get_target(session, reset_name).id
+        with write_tx(obj.engine) as conn:
+            circuit.reset(conn, target_id)  # type: ignore[arg-type]
+        click.echo(f"circuit of {reset_name} closed")
+    with session_scope(obj.engine) as session:
+        targets = list_targets(session)
+    policy = circuit.CircuitPolicy()
+    click.echo(f"{'TARGET':<20} {'ENABLED':<8} {'LIMIT':>5} CIRCUIT")
+    for t in targets:
+        click.echo(f"{t.name[:20]:<20} {'yes' if t.enabled else 'no':<8} {t.max_concurrency:>5} "
+                   f"{circuit.describe(t, policy)}")
+
+
+@deliveries.command("workers")
+@click.pass_obj
+def deliveries_workers(obj: StardustContext) -> None:
+    """Workers alive now (daemons and TUI sessions), from their heartbeats."""
+    from stardust_tui.store.db import session_scope
+    from stardust_tui.worker.heartbeat import live_workers
+
+    with session_scope(obj.engine) as session:
+        workers = live_workers(session)
+    if not workers:
+        click.echo("no live workers (start one with `stardust worker`)")
+    for w in workers:
+        seen = w.seen_at.astimezone().strftime("%H:%M:%S")
+        click.echo(f"{w.worker_id:<50} {w.kind:<11} pid {w.pid:<8} x{w.concurrency:<3} seen {seen}")
