@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from servers import PyFtpd, ServerUnavailable, Vsftpd, make_cert, start_pyftpd, start_vsftpd
+from servers import PyFtpd, ServerUnavailable, Sshd, Vsftpd, make_cert, start_pyftpd, start_sshd, start_vsftpd
 
 from tests.conftest import need_server
 
@@ -72,3 +72,10 @@ def vsftpd(tls_cert: tuple[Path, Path]) -> Iterator[Vsftpd]:
     yield server
     server.stop()
     shutil.rmtree(work, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def sshd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sshd]:
+    server = _start("OpenSSH sshd", start_sshd, tmp_path_factory.mktemp("sshd"))
+    yield server
+    server.stop()

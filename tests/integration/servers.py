@@ -12,6 +12,7 @@ import hashlib
 import ipaddress
 import logging
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -213,3 +214,64 @@ def start_vsftpd(work: Path, root: Path, cert: Path, key: Path) -> Vsftpd:
             continue
         return Vsftpd(port, root, proc)
     raise ServerUnavailable("vsftpd did not start")
+
+
+# -- OpenSSH sshd with internal-sftp ----------------------------------------------------------------
+@dataclass
+class Sshd:
+    port: int
+    user: str
+    key: Path  # the authorized client key
+    other_key: Path  # a client key the server does not accept
+    host_pub: Path
+    known_hosts: Path  # has the server's real host key for [127.0.0.1]:port
+    proc: subprocess.Popen
+
+    def stop(self) -> None:
+        stop_process(self.proc)
+
+
+SSHD_CONF = """ListenAddress 127.0.0.1
+Port {port}
+HostKey {host_key}
+PidFile {work}/sshd.pid
+AuthorizedKeysFile {work}/authorized_keys
+StrictModes no
+UsePAM no
+PermitRootLogin prohibit-password
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+Subsystem sftp internal-sftp
+LogLevel ERROR
+"""
+
+
+def _keygen(path: Path) -> None:
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(path)], check=True)
+
+
+def start_sshd(work: Path) -> Sshd:
+    binary = Path("/usr/sbin/sshd")
+    if not binary.exists() or not shutil.which("ssh-keygen"):
+        raise ServerUnavailable("OpenSSH server is not installed (run .ci/install-test-servers)")
+    Path("/run/sshd").mkdir(parents=True, exist_ok=True)
+    for name in ("host_key", "client_key", "other_key"):
+        _keygen(work / name)
+    (work / "authorized_keys").write_text((work / "client_key.pub").read_text())
+    user = os.environ.get("USER") or subprocess.run(["id", "-un"], capture_output=True, text=True).stdout.strip()
+    host_pub = (work / "host_key.pub").read_text().split()
+    for _ in range(5):
+        port = free_port()
+        conf = work / "sshd_config"
+        conf.write_text(SSHD_CONF.format(port=port, host_key=work / "host_key", work=work))
+        proc = subprocess.Popen([str(binary), "-D", "-e", "-f", str(conf)], stdout=subprocess.DEVNULL,
+                                stderr=subprocess.PIPE)
+        try:
+            wait_port(port, proc, timeout=5)
+        except ServerUnavailable:
+            stop_process(proc)
+            continue
+        known = work / "known_hosts"
+        known.write_text(f"[127.0.0.1]:{port} {host_pub[0]} {host_pub[1]}\n")
+        return Sshd(port, user, work / "client_key", work / "other_key", work / "host_key.pub", known, proc)
+    raise ServerUnavailable("sshd did not start")

@@ -1,0 +1,310 @@
+"""SFTP transport on paramiko: verified host keys, key or password auth, pipelined resumable writes.
+
+Host keys: a pinned ``SHA256:`` fingerprint wins; else the known_hosts file (the target's, or
+``~/.ssh/known_hosts``). An unknown key is refused with its fingerprint in the message unless the
+target says ``trust_unknown_host`` (then it is recorded in that known_hosts file); a changed key is
+always refused. One SSH connection serves a whole delivery. Uploads write ``.name.part`` at the
+remote size (resume), with pipelined 255 KiB requests, check the size and ``posix-rename`` it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import hashlib
+import os
+import socket
+import stat as statmod
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import paramiko
+
+from stardust_tui.delivery.base import (
+    CHUNK,
+    HostKeyError,
+    ProgressCallback,
+    ProgressMeter,
+    RemoteEntry,
+    Transport,
+    TransportAuthError,
+    TransportError,
+    TransportPermanentError,
+    TransportTransientError,
+    UploadResult,
+    check_size,
+    clean_path,
+    join,
+    temp_name,
+)
+
+T = TypeVar("T")
+REQUEST = 255 * 1024
+
+
+def fingerprint(key: paramiko.PKey) -> str:
+    """OpenSSH-style ``SHA256:...`` fingerprint (as ``ssh-keygen -lf`` prints it)."""
+    digest = hashlib.sha256(key.asbytes()).digest()
+    return "SHA256:" + base64.b64encode(digest).decode().rstrip("=")
+
+
+class SftpTransport(Transport):
+    SCHEMES = ("sftp",)
+    CAN_RESUME = True
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._ssh: paramiko.Transport | None = None
+        self._sftp: paramiko.SFTPClient | None = None
+        self._lock = asyncio.Lock()
+
+    # -- connection -------------------------------------------------------------------------------
+    @property
+    def _host_id(self) -> str:
+        port = self.spec.port or 22
+        return self.spec.host if port == 22 else f"[{self.spec.host}]:{port}"
+
+    def _known_hosts_path(self) -> Path:
+        return Path(self.spec.known_hosts or Path.home() / ".ssh" / "known_hosts").expanduser()
+
+    def _check_host_key(self, key: paramiko.PKey) -> None:
+        fp = fingerprint(key)
+        where = f"{self.spec.host}:{self.spec.port}"
+        if self.spec.host_key:
+            if fp != self.spec.host_key:
+                raise HostKeyError(
+                    f"host key {key.get_name()} {fp} does not match the pinned {self.spec.host_key}", where=where
+                )
+            return
+        path = self._known_hosts_path()
+        known = paramiko.HostKeys()
+        if path.is_file():
+            try:
+                known.load(str(path))
+            except (OSError, paramiko.SSHException) as exc:
+                raise TransportPermanentError(f"cannot read known_hosts: {exc}", where=str(path)) from None
+        entry = known.lookup(self._host_id)
+        if entry:
+            if key.get_name() in entry and entry[key.get_name()] == key:
+                return
+            if key.get_name() in entry or not self.spec.trust_unknown_host:
+                raise HostKeyError(
+                    f"host key CHANGED: server offers {key.get_name()} {fp}, {path} has another key; "
+                    "if this is expected, fix the known_hosts entry", where=where
+                )
+        if not self.spec.trust_unknown_host:
+            raise HostKeyError(
+                f"unknown host key {key.get_name()} {fp} (not in {path}); check it with the DSP, then pin it "
+                f"with --host-key {fp} or add it to the known_hosts file", where=where
+            )
+        known.add(self._host_id, key.get_name(), key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        known.save(str(path))
+
+    def _auth(self, ssh: paramiko.Transport) -> None:
+        user = self.spec.user or ""
+        password = self.secret("password")
+        if self.spec.key_file:
+            try:
+                pkey = paramiko.PKey.from_path(self.spec.key_file, self.secret("key_passphrase"))
+            except FileNotFoundError:
+                raise TransportPermanentError("SSH key file not found", where=self.spec.key_file) from None
+            except paramiko.PasswordRequiredException:
+                raise TransportAuthError("SSH key is encrypted: give its passphrase", where=self.spec.key_file) \
+                    from None
+            except paramiko.SSHException as exc:
+                raise TransportAuthError(f"cannot load SSH key: {exc}", where=self.spec.key_file) from None
+            ssh.auth_publickey(user, pkey)
+        elif password is not None:
+            ssh.auth_password(user, password)
+        else:
+            raise TransportAuthError("no SSH key file or password configured for this target")
+
+    def _open(self) -> paramiko.SFTPClient:
+        spec = self.spec
+        sock = socket.create_connection((spec.host, spec.port or 22), timeout=spec.timeout)
+        ssh = paramiko.Transport(sock)
+        try:
+            ssh.start_client(timeout=spec.timeout)
+            self._check_host_key(ssh.get_remote_server_key())
+            self._auth(ssh)
+            if not ssh.is_authenticated():
+                raise TransportAuthError("SSH authentication failed", where=spec.display)
+            sftp = paramiko.SFTPClient.from_transport(ssh)
+            if sftp is None:
+                raise TransportTransientError("could not open the SFTP channel", where=spec.display)
+        except BaseException:
+            ssh.close()
+            raise
+        self._ssh = ssh
+        sftp.get_channel().settimeout(spec.timeout)  # type: ignore[union-attr]
+        return sftp
+
+    def _map(self, exc: BaseException, where: str) -> TransportError:
+        if isinstance(exc, TransportError):
+            return exc
+        if isinstance(exc, paramiko.AuthenticationException):
+            return TransportAuthError(f"SSH authentication refused: {exc}", where=where)
+        if isinstance(exc, PermissionError):
+            return TransportPermanentError(f"permission denied: {exc}", where=where)
+        if isinstance(exc, paramiko.SSHException | OSError | EOFError):
+            return TransportTransientError(f"{type(exc).__name__}: {exc}", where=where)
+        return TransportTransientError(f"{type(exc).__name__}: {exc}", where=where)
+
+    async def _call(self, fn: Callable[[paramiko.SFTPClient], T], where: str = "") -> T:
+        async with self._lock:
+            def work() -> T:
+                if self._sftp is None:
+                    self._sftp = self._open()
+                return fn(self._sftp)
+
+            try:
+                return await asyncio.to_thread(work)
+            except (PermissionError, FileNotFoundError) as exc:
+                raise self._map(exc, where or self.spec.display) from exc
+            except (paramiko.SSHException, OSError, EOFError) as exc:
+                self._drop()
+                raise self._map(exc, where or self.spec.display) from exc
+
+    def _drop(self) -> None:
+        sftp, ssh, self._sftp, self._ssh = self._sftp, self._ssh, None, None
+        if sftp is not None:
+            sftp.close()
+        if ssh is not None:
+            ssh.close()
+
+    async def connect(self) -> None:
+        await self._call(lambda sftp: None)
+
+    async def close(self) -> None:
+        async with self._lock:
+            await asyncio.to_thread(self._drop)
+
+    # -- helpers (worker thread) --------------------------------------------------------------------
+    def _abs(self, path: str) -> str:
+        return join(self.spec.path, path)
+
+    @staticmethod
+    def _size(sftp: paramiko.SFTPClient, path: str) -> int | None:
+        try:
+            st = sftp.stat(path)
+        except FileNotFoundError:
+            return None
+        return None if statmod.S_ISDIR(st.st_mode or 0) else st.st_size
+
+    @staticmethod
+    def _rename(sftp: paramiko.SFTPClient, src: str, dst: str) -> None:
+        try:
+            sftp.posix_rename(src, dst)  # OpenSSH extension: atomically replaces dst
+        except OSError:
+            try:
+                sftp.remove(dst)
+            except FileNotFoundError:
+                pass
+            sftp.rename(src, dst)
+
+    # -- operations ---------------------------------------------------------------------------------
+    async def list(self, path: str = "") -> list[RemoteEntry]:
+        target = self._abs(path)
+
+        def _list(sftp: paramiko.SFTPClient) -> list[RemoteEntry]:
+            try:
+                attrs = sftp.listdir_attr(target)
+            except FileNotFoundError:
+                return []
+            out = []
+            for a in attrs:
+                is_dir = statmod.S_ISDIR(a.st_mode or 0)
+                out.append(RemoteEntry(a.filename, is_dir, None if is_dir else a.st_size))
+            return sorted(out, key=lambda e: e.name)
+
+        return await self._call(_list, target)
+
+    async def stat(self, path: str) -> int | None:
+        return await self._call(lambda sftp: self._size(sftp, self._abs(path)))
+
+    async def mkdir(self, path: str) -> None:
+        target = self._abs(path)
+
+        def _mkdir(sftp: paramiko.SFTPClient) -> None:
+            parts = target.strip("/").split("/")
+            current = "/" if target.startswith("/") else ""
+            for i, part in enumerate(parts):
+                current = f"{current.rstrip('/')}/{part}" if current else part
+                try:
+                    st = sftp.stat(current)
+                    if not statmod.S_ISDIR(st.st_mode or 0):
+                        raise TransportPermanentError("exists and is not a folder", where=current)
+                except FileNotFoundError:
+                    for rest in parts[i:]:
+                        if rest != part:
+                            current = f"{current.rstrip('/')}/{rest}"
+                        sftp.mkdir(current)
+                    return
+
+        await self._call(_mkdir, target)
+
+    async def remove(self, path: str) -> None:
+        target = self._abs(path)
+
+        def _remove(sftp: paramiko.SFTPClient) -> None:
+            try:
+                st = sftp.stat(target)
+            except FileNotFoundError:
+                return
+            if statmod.S_ISDIR(st.st_mode or 0):
+                sftp.rmdir(target)
+            else:
+                sftp.remove(target)
+
+        await self._call(_remove, target)
+
+    async def rename(self, src: str, dst: str) -> None:
+        await self._call(lambda sftp: self._rename(sftp, self._abs(src), self._abs(dst)), self._abs(src))
+
+    async def download(self, remote_path: str, local_path: str | Path) -> int:
+        local = Path(local_path)
+        tmp = local.with_name(f".{local.name}.part")
+        src = self._abs(remote_path)
+        await self._call(lambda sftp: sftp.get(src, str(tmp)), src)
+        os.replace(tmp, local)
+        return local.stat().st_size
+
+    async def upload(
+        self,
+        local_path: str | Path,
+        remote_path: str,
+        *,
+        md5: str | None = None,
+        size: int | None = None,
+        progress: ProgressCallback | None = None,
+    ) -> UploadResult:
+        local, md5, size = await self._prepare(local_path, md5, size)
+        await self.ensure_parent(remote_path)
+        final, tmp = self._abs(remote_path), self._abs(temp_name(remote_path))
+        t0 = time.monotonic()
+
+        def _put(sftp: paramiko.SFTPClient) -> int:
+            offset = self._size(sftp, tmp) or 0
+            if offset > size:
+                offset = 0
+            meter = ProgressMeter(progress, size, offset)
+            with open(local, "rb") as src, sftp.open(tmp, "r+b" if offset else "wb") as dst:
+                dst.MAX_REQUEST_SIZE = REQUEST  # instance override: fewer, larger SSH_FXP_WRITEs
+                dst.set_pipelined(True)
+                src.seek(offset)
+                dst.seek(offset)
+                while block := src.read(CHUNK):
+                    dst.write(block)
+                    meter.add(len(block))
+            remote = self._size(sftp, tmp)
+            if remote != size:
+                sftp.remove(tmp)
+            check_size(remote, size, final)
+            self._rename(sftp, tmp, final)
+            return offset
+
+        resumed = await self._call(_put, final)
+        return UploadResult(clean_path(remote_path), size, md5, False, resumed, time.monotonic() - t0)

@@ -1,0 +1,113 @@
+"""SFTP transport against OpenSSH sshd (internal-sftp) on 127.0.0.1, host keys verified."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import uuid
+from pathlib import Path
+
+import pytest
+from servers import Sshd, dir_md5
+from transport_checks import (
+    ServerView,
+    file_operations,
+    interrupted_then_resumed,
+    run,
+    upload_and_verify,
+    wrong_credentials,
+)
+
+from stardust_tui.delivery.base import HostKeyError, TransportPermanentError
+from stardust_tui.delivery.registry import open_transport
+from stardust_tui.delivery.urls import parse_target_url
+from stardust_tui.secrets import Secret
+
+
+def _host_fp(sshd: Sshd) -> str:
+    out = subprocess.run(["ssh-keygen", "-lf", str(sshd.host_pub)], capture_output=True, text=True, check=True)
+    return out.stdout.split()[1]
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    d = tmp_path / f"sftp-{uuid.uuid4().hex[:6]}"
+    d.mkdir()
+    return d
+
+
+@pytest.fixture
+def view(sshd: Sshd, root: Path) -> ServerView:
+    return ServerView(
+        url=f"sftp://{sshd.user}@127.0.0.1:{sshd.port}{root}?key={sshd.key}&known_hosts={sshd.known_hosts}",
+        secrets={},
+        md5=lambda rel: dir_md5(root, rel),
+    )
+
+
+def test_small_and_big_uploads_verified(view: ServerView, small_file: Path, big_file: Path) -> None:
+    run(upload_and_verify(view, small_file, "batch/r1/small.txt"))
+    run(upload_and_verify(view, big_file, "batch/r1/resources/big.bin"))
+
+
+def test_resume_after_interrupted_upload(view: ServerView, big_file: Path) -> None:
+    assert run(interrupted_then_resumed(view, big_file, "r/big.bin")) > 0
+
+
+def test_file_operations(view: ServerView, small_file: Path) -> None:
+    run(file_operations(view, small_file))
+
+
+def test_wrong_key_and_password_are_auth_errors(view: ServerView, sshd: Sshd, root: Path) -> None:
+    base = f"sftp://{sshd.user}@127.0.0.1:{sshd.port}{root}?known_hosts={sshd.known_hosts}"
+    run(wrong_credentials(ServerView(url=f"{base}&key={sshd.other_key}", secrets={}, md5=view.md5)))
+    exc = run(wrong_credentials(ServerView(url=base, secrets={}, md5=view.md5,
+                                           bad_secrets={"password": Secret("hunter2")})))
+    assert "hunter2" not in str(exc)
+
+
+def test_pinned_fingerprint_accepted_and_wrong_one_refused(sshd: Sshd, root: Path, small_file: Path) -> None:
+    fp = _host_fp(sshd)
+    good = parse_target_url(f"sftp://{sshd.user}@127.0.0.1:{sshd.port}{root}", key_file=str(sshd.key), host_key=fp)
+
+    async def go() -> None:
+        async with open_transport(good) as t:
+            await t.upload(small_file, "pinned.txt")
+
+    run(go())
+    assert dir_md5(root, "pinned.txt") == dir_md5(small_file.parent, small_file.name)
+    bad = good.with_options(host_key="SHA256:" + "A" * 43)
+    with pytest.raises(HostKeyError, match="does not match the pinned"):
+        run(open_transport(bad).connect())
+
+
+def test_unknown_and_changed_host_keys_refused(sshd: Sshd, root: Path, tmp_path: Path) -> None:
+    empty = tmp_path / "known_hosts"
+    url = f"sftp://{sshd.user}@127.0.0.1:{sshd.port}{root}?key={sshd.key}&known_hosts={empty}"
+    with pytest.raises(HostKeyError, match=re.escape(f"unknown host key ssh-ed25519 {_host_fp(sshd)}")):
+        run(open_transport(url).connect())
+    # a known_hosts entry with another key for this host: a changed key, refused even with trust_unknown_host
+    other = (sshd.key.with_suffix(".pub")).read_text().split()
+    empty.write_text(f"[127.0.0.1]:{sshd.port} {other[0]} {other[1]}\n")
+    with pytest.raises(HostKeyError, match="CHANGED"):
+        run(open_transport(parse_target_url(url, trust_unknown_host=True)).connect())
+
+
+def test_trust_unknown_host_records_the_key(sshd: Sshd, root: Path, tmp_path: Path) -> None:
+    kh = tmp_path / "new" / "known_hosts"
+    spec = parse_target_url(f"sftp://{sshd.user}@127.0.0.1:{sshd.port}{root}?key={sshd.key}&known_hosts={kh}",
+                            trust_unknown_host=True)
+
+    async def go(s: object) -> None:
+        async with open_transport(s) as t:  # type: ignore[arg-type]
+            await t.list("")
+
+    run(go(spec))
+    assert f"[127.0.0.1]:{sshd.port} ssh-ed25519" in kh.read_text()
+    run(go(spec.with_options(trust_unknown_host=False)))  # now known: accepted without trust
+
+
+def test_missing_key_file_is_permanent(sshd: Sshd, root: Path, tmp_path: Path) -> None:
+    url = f"sftp://{sshd.user}@127.0.0.1:{sshd.port}{root}?key={tmp_path}/nope&known_hosts={sshd.known_hosts}"
+    with pytest.raises(TransportPermanentError, match="key file not found"):
+        run(open_transport(url).connect())
