@@ -1,0 +1,269 @@
+"""Read catalog CSV files: encoding and delimiter detection, line numbers, preview, rows → release drafts.
+
+- Encoding: UTF-8 with or without BOM by default; a UTF-16 BOM (spreadsheet "Unicode text") is honoured;
+  anything else through ``--encoding`` / the mapping's ``encoding``. Undecodable bytes are an error naming
+  the line and suggesting ``--encoding``.
+- Delimiter: ``,`` ``;`` TAB or ``|``, guessed from the header line unless given.
+- Line numbers are those of the file (header = 1) even when quoted cells contain newlines: an issue names
+  the line on which its row starts.
+- Files exported by this project (header = :data:`~stardust_tui.importexport.fields.EXPORT_COLUMNS`) get
+  their formula-injection escape removed.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from stardust_tui.errors import ValidationError
+from stardust_tui.importexport.fields import EXPORT_COLUMNS
+from stardust_tui.importexport.grouping import Grouper, finish_release
+from stardust_tui.importexport.mapping import ColumnPlan, Mapping, plan_columns
+from stardust_tui.importexport.records import ReleaseDraft, RowConverter, apply_release_values, make_track
+from stardust_tui.importexport.report import ImportReport, Issue
+
+FIELD_LIMIT = 1 << 20  # one cell may hold at most 1 MiB
+Progress = Callable[[int, int | None], None]  # (bytes read, total bytes)
+
+
+@dataclass
+class CsvFile:
+    """An open CSV file positioned after its header."""
+
+    path: Path
+    text: io.TextIOWrapper
+    reader: Iterator[list[str]]
+    headers: list[str]
+    encoding: str
+    delimiter: str
+    own_export: bool
+
+    @property
+    def line(self) -> int:
+        return self.reader.line_num  # type: ignore[attr-defined]
+
+    def close(self) -> None:
+        self.text.close()
+
+
+def detect_encoding(head: bytes, requested: str | None) -> str:
+    if requested:
+        try:
+            codecs.lookup(requested)
+        except LookupError:
+            raise ValidationError(f"unknown encoding {requested!r}", where="--encoding") from None
+        return "utf-8-sig" if requested.lower().replace("_", "-") in ("utf-8", "utf8") else requested
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    return "utf-8-sig"
+
+
+def sniff_delimiter(header_line: str) -> str:
+    counts = {d: header_line.count(d) for d in (",", ";", "\t", "|")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def _decode_error(path: Path, line: int, encoding: str, exc: UnicodeDecodeError) -> ValidationError:
+    hint = "pass --encoding (e.g. cp1252 or latin-1)" if encoding.startswith("utf-8") else "check --encoding"
+    return ValidationError(f"line {line}: not valid {encoding} text (byte 0x{exc.object[exc.start]:02x}); {hint}",
+                           where=str(path))
+
+
+def open_csv(path: str | Path, mapping: Mapping | None = None, *, encoding: str | None = None,
+             delimiter: str | None = None) -> CsvFile:
+    """Open a CSV file and read its header (line 1)."""
+    p = Path(path)
+    mapping = mapping or Mapping()
+    try:
+        raw = p.open("rb")
+    except OSError as exc:
+        raise ValidationError(f"cannot open: {exc.strerror}", where=str(p)) from None
+    enc = detect_encoding(raw.read(4), encoding or mapping.encoding)
+    raw.seek(0)
+    text = io.TextIOWrapper(raw, encoding=enc, newline="", errors="strict")
+    try:
+        first = text.readline()
+    except UnicodeDecodeError as exc:
+        text.close()
+        raise _decode_error(p, 1, enc, exc) from None
+    if not first.strip():
+        text.close()
+        raise ValidationError("file is empty or has no header line", where=str(p))
+    delim = delimiter or mapping.delimiter or sniff_delimiter(first)
+    csv.field_size_limit(FIELD_LIMIT)
+    try:
+        headers = next(csv.reader([first], delimiter=delim))
+    except csv.Error as exc:
+        text.close()
+        raise ValidationError(f"line 1: bad header: {exc}", where=str(p)) from None
+    headers = [h.strip() for h in headers]
+    reader = csv.reader(_lines(text, p, enc), delimiter=delim, strict=False)
+    own = tuple(headers) == EXPORT_COLUMNS
+    return CsvFile(p, text, _numbered(reader), headers, enc, delim, own)
+
+
+class _NumberedReader:
+    """A csv reader whose ``line_num`` counts the header line too."""
+
+    def __init__(self, reader: Iterator[list[str]]) -> None:
+        self._reader = reader
+
+    def __iter__(self) -> _NumberedReader:
+        return self
+
+    def __next__(self) -> list[str]:
+        return next(self._reader)
+
+    @property
+    def line_num(self) -> int:
+        return self._reader.line_num + 1  # type: ignore[attr-defined]
+
+
+def _numbered(reader: Iterator[list[str]]) -> Iterator[list[str]]:
+    return _NumberedReader(reader)  # type: ignore[return-value]
+
+
+def _lines(text: io.TextIOWrapper, path: Path, encoding: str) -> Iterator[str]:
+    line = 1
+    while True:
+        try:
+            chunk = text.readline()
+        except UnicodeDecodeError as exc:
+            raise _decode_error(path, line + 1, encoding, exc) from None
+        if not chunk:
+            return
+        line += 1
+        if "\x00" in chunk:
+            raise ValidationError(f"line {line}: contains a NUL byte (binary file, or UTF-16 without a BOM: "
+                                  "pass --encoding utf-16)", where=str(path))
+        yield chunk
+
+
+@dataclass(frozen=True)
+class Preview:
+    """The first rows of a file and how its columns would be read (for the TUI's mapping step)."""
+
+    headers: list[str]
+    plan: ColumnPlan
+    rows: list[list[str]]
+    encoding: str
+    delimiter: str
+    own_export: bool
+
+
+def preview(path: str | Path, mapping: Mapping | None = None, *, rows: int = 10,
+            encoding: str | None = None) -> Preview:
+    f = open_csv(path, mapping, encoding=encoding)
+    try:
+        sample: list[list[str]] = []
+        for cells in f.reader:
+            sample.append(cells)
+            if len(sample) >= rows:
+                break
+    except csv.Error as exc:
+        raise ValidationError(f"line {f.line}: {exc}", where=str(f.path)) from None
+    finally:
+        f.close()
+    return Preview(f.headers, plan_columns(f.headers, mapping), sample, f.encoding, f.delimiter, f.own_export)
+
+
+def _rows(f: CsvFile, converter: RowConverter, report: ImportReport, progress: Progress | None
+          ) -> Iterator[tuple[dict, dict, int, set[str], int]]:
+    total = f.path.stat().st_size
+    raw = f.text.buffer
+    reader = f.reader
+    start = 2
+    n = 0
+    try:
+        for cells in reader:
+            end = reader.line_num  # type: ignore[attr-defined]
+            n += 1
+            if cells and any(cells):
+                rel, trk, failed = converter.convert(cells, start)
+                yield rel, trk, start, failed, end
+            start = end + 1
+            if progress is not None and n % 2000 == 0:
+                progress(raw.tell(), total)
+    except csv.Error as exc:
+        raise ValidationError(f"line {start}: {exc}", where=str(f.path)) from None
+    finally:
+        report.rows += n
+        if progress is not None:
+            progress(total, total)
+
+
+def iter_csv_drafts(path: str | Path, mapping: Mapping | None, report: ImportReport, *,
+                    encoding: str | None = None, tracks_path: str | Path | None = None,
+                    progress: Progress | None = None) -> Iterator[ReleaseDraft]:
+    """Release drafts from one CSV (one row per track) or a release file plus a track file."""
+    mapping = mapping or Mapping()
+    f = open_csv(path, mapping, encoding=encoding)
+    try:
+        plan = plan_columns(f.headers, mapping)
+        for header in plan.ignored:
+            report.warning("column ignored (not mapped to a field)", file=str(f.path), line=1, column=header)
+        converter = RowConverter(str(f.path), plan.fields, f.headers, report, defaults=mapping.defaults,
+                                 month_first=mapping.month_first, unescape=f.own_export)
+        if tracks_path is None:
+            grouper = Grouper(str(f.path), report)
+            for rel, trk, line, failed, end in _rows(f, converter, report, progress):
+                yield from grouper.add(rel, trk, line, failed, end)
+            yield from grouper.finish()
+            return
+        releases = _release_file(f, converter, report)
+    finally:
+        f.close()
+    yield from _with_track_file(releases, Path(tracks_path), mapping, report, encoding, progress)
+
+
+def _release_file(f: CsvFile, converter: RowConverter, report: ImportReport) -> dict[str, ReleaseDraft]:
+    """One release per row; tracks come from the track file, linked by UPC."""
+    out: dict[str, ReleaseDraft] = {}
+    for rel, _trk, line, failed, _end in _rows(f, converter, report, None):
+        upc = rel.get("upc")
+        if not upc:
+            if "upc" not in failed:
+                report.error("release row has no UPC (the track file links tracks by UPC)", file=str(f.path),
+                             line=line, column="upc")
+            continue
+        if upc in out:
+            report.error(f"UPC {upc} is on two rows (also line {out[upc].line})", file=str(f.path), line=line,
+                         column="upc")
+            continue
+        draft = ReleaseDraft(file=str(f.path), line=line)
+        apply_release_values(draft, rel)
+        if failed:
+            draft.errors.append(Issue("error", f"bad value in {', '.join(sorted(failed))}", str(f.path), line))
+        out[upc] = draft
+    return out
+
+
+def _with_track_file(releases: dict[str, ReleaseDraft], path: Path, mapping: Mapping, report: ImportReport,
+                     encoding: str | None, progress: Progress | None) -> Iterator[ReleaseDraft]:
+    tf = open_csv(path, mapping, encoding=encoding)
+    try:
+        plan = plan_columns(tf.headers, mapping)
+        converter = RowConverter(str(tf.path), plan.fields, tf.headers, report, month_first=mapping.month_first,
+                                 unescape=tf.own_export)
+        by_upc = releases
+        for rel, trk, line, failed, _end in _rows(tf, converter, report, progress):
+            upc = rel.get("upc")
+            draft = by_upc.get(upc) if upc else None
+            if draft is None:
+                report.error(f"track row names UPC {upc!r}, which is not in the release file" if upc
+                             else "track row has no UPC linking it to a release", file=str(tf.path), line=line,
+                             column="upc")
+                continue
+            if failed:
+                draft.errors.append(Issue("error", f"bad value in {', '.join(sorted(failed))}", str(tf.path), line))
+            if trk:
+                draft.tracks.append(make_track(trk, line, draft))
+    finally:
+        tf.close()
+    for draft in releases.values():
+        yield finish_release(draft, report)

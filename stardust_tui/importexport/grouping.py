@@ -1,0 +1,139 @@
+"""Rows → releases: group track rows by release, then check each finished release draft.
+
+One-row-per-track files repeat the release columns on every row; rows whose release columns are all
+empty continue the release above (spreadsheets often fill them on the first row only). A release is
+identified by its UPC, else its catalogue number, else title + artist. Its rows must be together: the
+release is written when the next one starts, so a million rows never sit in memory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from stardust_tui.importexport.records import ReleaseDraft, TrackDraft, apply_release_values, make_track
+from stardust_tui.importexport.report import ImportReport, Issue
+
+_IDENTITY = ("upc", "catalog_number", "release_title", "release_artist")
+
+
+def release_key(values: dict[str, Any]) -> tuple[str, ...] | None:
+    if values.get("upc"):
+        return ("upc", values["upc"])
+    if values.get("catalog_number"):
+        return ("cat", values["catalog_number"])
+    if values.get("release_title"):
+        return ("title", values["release_title"], values.get("release_artist", ""))
+    return None
+
+
+class Grouper:
+    """Feed converted rows with :meth:`add`; finished release drafts come out of it and :meth:`finish`."""
+
+    def __init__(self, file: str, report: ImportReport) -> None:
+        self.file = file
+        self.report = report
+        self.current: ReleaseDraft | None = None
+        self.current_key: tuple[str, ...] | None = None
+        self.ended: dict[tuple[str, ...], int] = {}
+
+    def _error(self, draft: ReleaseDraft | None, message: str, line: int, column: str | None = None) -> None:
+        issue = Issue("error", message, self.file, line, column, draft.label_text if draft else None)
+        self.report.add(issue)
+        if draft is not None:
+            draft.errors.append(issue)
+
+    def add(self, rel: dict[str, Any], trk: dict[str, Any], line: int, failed: set[str] | frozenset[str] = frozenset(),
+            end_line: int | None = None) -> Iterator[ReleaseDraft]:
+        if failed & {"upc", "catalog_number", "release_title"}:
+            return  # the identifying cell is bad (already reported): the row belongs to no release
+        key = release_key(rel)
+        if key is None and failed & set(_IDENTITY):
+            return  # the identifying cell is bad (already reported): the row belongs to no release
+        if key is None and self.current is not None and not any(k in rel for k in _IDENTITY):
+            draft = self.current  # a continuation row
+        else:
+            if key is None:
+                self._error(None, "row has no release: give a UPC, catalogue number or release title", line,
+                            "release_title")
+                return
+            if key != self.current_key:
+                if self.current is not None:
+                    self.ended[self.current_key] = self.current.line  # type: ignore[index]
+                    yield finish_release(self.current, self.report)
+                self.current = draft = ReleaseDraft(file=self.file, line=line)
+                self.current_key = key
+                apply_release_values(draft, rel)
+                if key in self.ended:
+                    self._error(draft, f"rows of release {draft.label_text} must be together (it started at "
+                                f"line {self.ended[key]}); sort the file by release", line, "upc")
+            else:
+                draft = self.current
+                assert draft is not None
+                self._check_same(draft, rel, line)
+        draft.last_line = end_line or line
+        if failed:
+            draft.errors.append(Issue("error", f"bad value in {', '.join(sorted(failed))}", self.file, line))
+        if trk:
+            draft.tracks.append(make_track(trk, line, draft))
+
+    def _check_same(self, draft: ReleaseDraft, rel: dict[str, Any], line: int) -> None:
+        first = draft.values
+        for name, value in rel.items():
+            if name in first and first[name] != value:
+                self._error(draft, f"{name} differs from the release's first row (line {draft.line}): "
+                            f"{_short(value)} vs {_short(first[name])}", line, name)
+
+    def finish(self) -> Iterator[ReleaseDraft]:
+        if self.current is not None:
+            yield finish_release(self.current, self.report)
+            self.current = None
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def finish_release(draft: ReleaseDraft, report: ImportReport) -> ReleaseDraft:
+    """Complete a draft (track numbers, release type, advisory) and check it; errors go on the draft."""
+    def err(message: str, line: int, column: str) -> None:
+        issue = Issue("error", message, draft.file, line, column, draft.label_text)
+        report.add(issue)
+        draft.errors.append(issue)
+
+    if not draft.title:
+        err("release title is missing", draft.line, "release_title")
+    if not draft.display_artist:
+        err("release artist is missing", draft.line, "release_artist")
+    next_number: dict[int, int] = {}
+    positions: dict[tuple[int, int], TrackDraft] = {}
+    isrcs: dict[str, TrackDraft] = {}
+    for t in draft.tracks:
+        if t.track_number is None:
+            t.track_number = next_number.get(t.disc_number, 0) + 1
+        next_number[t.disc_number] = max(next_number.get(t.disc_number, 0), t.track_number)
+        pos = (t.disc_number, t.track_number)
+        if pos in positions:
+            err(f"track {pos[0]}-{pos[1]} appears twice (also line {positions[pos].line})", t.line, "track_number")
+        positions[pos] = t
+        if not t.title:
+            err("track title is missing", t.line, "track_title")
+        if t.isrc:
+            if t.isrc in isrcs:
+                err(f"ISRC {t.isrc} is on two tracks of this release (also line {isrcs[t.isrc].line})",
+                    t.line, "isrc")
+            isrcs[t.isrc] = t
+    if draft.release_type is None:
+        n = len(draft.tracks)
+        draft.release_type = "single" if 0 < n <= 3 else "ep" if 4 <= n <= 6 else "album"
+    if draft.parental_advisory is None:
+        draft.parental_advisory = "explicit" if any(t.explicit for t in draft.tracks) else "not-explicit"
+    for deal in draft.deals:
+        if deal.start is None:
+            err("deal start is missing (give deal_start or release_date)", draft.line, "deal_start")
+        elif deal.end is not None and deal.end <= deal.start:
+            err("deal end is not after its start", draft.line, "deal_end")
+    report.releases_seen += 1
+    report.tracks_seen += len(draft.tracks)
+    return draft

@@ -1,0 +1,183 @@
+"""Run an import: drafts from a CSV/JSON/DDEX source → the catalog, atomically or per release.
+
+This is the core API the CLI, the hot folder and the TUI's import screen call::
+
+    report = run_import(engine, "catalog.csv", ImportOptions(update=True), progress=callback)
+
+- Atomic by default: one transaction; any error rolls everything back (the run keeps reading to report
+  every problem). ``partial=True`` skips a bad release and imports the others.
+- ``dry_run=True`` runs everything inside the transaction, then rolls back: the report is what a real run
+  would do, down to database constraints.
+- Existing releases are matched by UPC (both UPC-A and EAN-13 forms). Same content → ``unchanged``;
+  different content → reported as a duplicate and skipped unless ``update=True``. Tracks of an updated
+  release are matched by ISRC, then by position. A track ISRC already used by another release is allowed
+  when it is the same recording (reported as a duplicate) and an error when it is a different one.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from stardust_tui.errors import StardustError, ValidationError
+from stardust_tui.importexport.bulk import BulkWriter
+from stardust_tui.importexport.mapping import Mapping
+from stardust_tui.importexport.matching import Matcher
+from stardust_tui.importexport.records import ReleaseDraft
+from stardust_tui.importexport.report import ImportReport, Issue
+from stardust_tui.store.db import current_actor
+
+Progress = Callable[[int, int | None], None]
+FORMATS = ("csv", "json", "ddex")
+
+
+@dataclass
+class ImportOptions:
+    """How to import (every field optional)."""
+
+    format: str | None = None  # csv | json | ddex; from the extension/content when None
+    mapping: Mapping | None = None
+    tracks_file: Path | None = None  # CSV: a separate track file linked by UPC
+    encoding: str | None = None
+    month_first: bool | None = None
+    dry_run: bool = False
+    update: bool = False
+    partial: bool = False
+    actor: str | None = None
+    batch_releases: int = 500
+
+
+def detect_format(path: Path, requested: str | None = None) -> str:
+    if requested:
+        if requested not in FORMATS:
+            raise ValidationError(f"unknown format {requested!r} (expected {', '.join(FORMATS)})", where="--format")
+        return requested
+    suffix = path.suffix.lower()
+    if suffix in (".csv", ".tsv", ".txt"):
+        return "csv"
+    if suffix in (".json", ".jsonl"):
+        return "json"
+    if suffix == ".xml":
+        return "ddex"
+    try:
+        with path.open("rb") as f:
+            head = f.read(512).lstrip(b"\xef\xbb\xbf \t\r\n")
+    except OSError as exc:
+        raise ValidationError(f"cannot open: {exc.strerror}", where=str(path)) from None
+    if head.startswith((b"{", b"[")):
+        return "json"
+    if head.startswith(b"<"):
+        return "ddex"
+    return "csv"
+
+
+def iter_drafts(path: Path, fmt: str, options: ImportOptions, report: ImportReport,
+                progress: Progress | None = None) -> Iterator[ReleaseDraft]:
+    """Release drafts of a source in file order."""
+    mapping = options.mapping or Mapping()
+    if options.month_first is not None:
+        mapping.month_first = options.month_first
+    if fmt == "csv":
+        from stardust_tui.importexport.csv_import import iter_csv_drafts
+
+        return iter_csv_drafts(path, mapping, report, encoding=options.encoding, tracks_path=options.tracks_file,
+                               progress=progress)
+    if fmt == "json":
+        from stardust_tui.importexport.json_import import iter_json_drafts
+
+        return iter_json_drafts(path, mapping, report, progress=progress)
+    from stardust_tui.importexport.ddex_import import iter_ddex_drafts
+
+    return iter_ddex_drafts(path, report, progress=progress)
+
+
+def run_import(engine: Engine, path: str | Path, options: ImportOptions | None = None, *,
+               progress: Progress | None = None) -> ImportReport:
+    """Import one source; returns the report (raises only for problems outside the data, e.g. a bad flag)."""
+    options = options or ImportOptions()
+    p = Path(path)
+    fmt = detect_format(p, options.format)
+    report = ImportReport(source=str(p), format=fmt, dry_run=options.dry_run, atomic=not options.partial)
+    started = time.perf_counter()
+    actor = options.actor or current_actor()
+    with Session(engine, expire_on_commit=False) as session:
+        try:
+            _run(session, iter_drafts(p, fmt, options, report, progress), options, report, actor)
+        except StardustError as exc:  # the source cannot be read any further
+            report.add(Issue("error", exc.message, exc.where or str(p)))
+        finish = not options.dry_run and (report.error_count == 0 or options.partial)
+        if finish:
+            session.commit()
+        else:
+            session.rollback()
+            report.rolled_back = True
+            if not options.dry_run:
+                report.release_ids.clear()
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _run(session: Session, drafts: Iterator[ReleaseDraft], options: ImportOptions, report: ImportReport,
+         actor: str) -> None:
+    conn = session.connection()
+    writer = BulkWriter(conn, actor=actor, report=report)
+    matcher = Matcher(session, writer, report, actor=actor, update=options.update)
+    batch: list[ReleaseDraft] = []
+    tracks = 0
+    for draft in drafts:
+        batch.append(draft)
+        tracks += len(draft.tracks)
+        if len(batch) >= options.batch_releases or tracks >= 20 * options.batch_releases:
+            _flush(session, batch, matcher, writer, options, report)
+            batch, tracks = [], 0
+    _flush(session, batch, matcher, writer, options, report)
+
+
+def _flush(session: Session, batch: list[ReleaseDraft], matcher: Matcher, writer: BulkWriter,
+           options: ImportOptions, report: ImportReport) -> None:
+    if not batch:
+        return
+    good = [d for d in batch if not d.errors]
+    report.skipped += len(batch) - len(good)
+    if report.error_count and not options.partial:
+        return  # atomic run that already failed: keep reading for the report, write nothing
+    writer.prefetch_assets(good)
+    new_views = matcher.classify(good)
+    if report.error_count and not options.partial:
+        return
+    if not new_views:
+        return
+    if not options.partial:
+        ids = writer.write(new_views)
+        _created(report, ids)
+        return
+    try:
+        with session.begin_nested():
+            ids = writer.write(new_views)
+        _created(report, ids)
+    except IntegrityError:
+        writer.parties.reset()
+        for view in new_views:  # find the culprit(s) one release at a time
+            try:
+                with session.begin_nested():
+                    ids = writer.write([view])
+                _created(report, ids)
+            except IntegrityError as exc:
+                writer.parties.reset()
+                d = view.draft
+                report.add(Issue("error", f"database refused the release: {str(exc.orig).splitlines()[0]}",
+                                 d.file, d.line, None, d.label_text))
+                report.skipped += 1
+
+
+def _created(report: ImportReport, ids: list[int]) -> None:
+    report.created += len(ids)
+    room = 1000 - len(report.release_ids)
+    if room > 0:
+        report.release_ids.extend(ids[:room])
