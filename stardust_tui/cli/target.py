@@ -208,3 +208,28 @@ def target_remove(obj: StardustContext, name: str, yes: bool) -> None:
     with session_scope(obj.engine) as session:
         remove_target(session, get_target(session, name))
     click.echo(f"removed target {name}")
+
+
+@target.command("test")
+@click.argument("name")
+@click.pass_obj
+def target_test(obj: StardustContext, name: str) -> None:
+    """Connect, list, write and remove a probe file; report each step (exit 1 if one fails)."""
+    import asyncio
+
+    from stardust_tui.delivery.probe import probe
+    from stardust_tui.delivery.targets import get_target, open_target_transport
+    from stardust_tui.store.db import session_scope
+
+    with session_scope(obj.engine) as session:
+        t = get_target(session, name)
+    transport = open_target_transport(obj.settings.paths, t)
+    click.echo(f"testing {t.name} ({t.url})")
+
+    def on_step(step: str, ok: bool, detail: str) -> None:
+        click.echo(f"  {'ok  ' if ok else 'FAIL'} {step:<8} {detail}")
+
+    results = asyncio.run(probe(transport, on_step))
+    if not results or not all(ok for _, ok, _ in results):
+        raise click.exceptions.Exit(1)
+    click.echo("all steps passed")

@@ -115,3 +115,18 @@ def test_cli_target_commands_never_print_secrets(isolated_home: Path, tmp_path: 
     r = runner.invoke(cli, ["target", "remove", "ftp2", "--yes"])
     assert r.exit_code == 0
     assert "ftp2" not in runner.invoke(cli, ["target", "list"]).output
+
+
+def test_cli_target_test_reports_each_step(isolated_home: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    out = tmp_path / "out"
+    out.mkdir()
+    assert runner.invoke(cli, ["target", "add", "loc", "--url", f"file://{out}"]).exit_code == 0
+    r = runner.invoke(cli, ["target", "test", "loc"])
+    assert r.exit_code == 0, r.output
+    for step in ("connect", "list", "write", "remove"):
+        assert f"ok   {step}" in r.output
+    assert list(out.iterdir()) == []  # the probe file is gone
+    assert runner.invoke(cli, ["target", "add", "gone", "--url", f"file://{tmp_path / 'missing'}"]).exit_code == 0
+    r = runner.invoke(cli, ["target", "test", "gone"])
+    assert r.exit_code == 1 and "FAIL connect" in r.output
