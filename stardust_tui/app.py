@@ -1,0 +1,146 @@
+"""The Textual shell of the workstation: modes, themes, keymap, worker lifecycle, error handling.
+
+Screens do the coordinating and services do the work; this module only wires them together.
+Build it with :func:`make_app` (used by ``stardust tui`` and by the tests).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.engine import Engine
+from textual import on
+from textual.app import App
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.worker import Worker, WorkerState
+
+from stardust_tui.commands import NavigationCommands
+from stardust_tui.config import Settings
+from stardust_tui.errors import StardustError
+from stardust_tui.messages import DeliveryFinished
+from stardust_tui.services import Services
+from stardust_tui.themes import DOMAIN_VARIABLE_DEFAULTS, load_themes
+
+DEFAULT_THEME = "stardust-dark"
+
+
+def _catalog_screen() -> Screen:
+    from stardust_tui.screens.catalog import CatalogScreen
+
+    return CatalogScreen()
+
+
+def _targets_screen() -> Screen:
+    from stardust_tui.screens.targets import TargetsScreen
+
+    return TargetsScreen()
+
+
+def _deliveries_screen() -> Screen:
+    from stardust_tui.screens.deliveries import DeliveriesScreen
+
+    return DeliveriesScreen()
+
+
+class StardustApp(App[None]):
+    """Stardust workstation: catalog, release editing, ERN preview, targets and deliveries."""
+
+    TITLE = "Stardust"
+    CSS_PATH = "app.tcss"
+    ENABLE_COMMAND_PALETTE = True
+    COMMANDS = App.COMMANDS | {NavigationCommands}
+    MODES = {"catalog": _catalog_screen, "targets": _targets_screen, "deliveries": _deliveries_screen}
+    DEFAULT_MODE = "catalog"
+    BINDINGS = [
+        Binding("1", "switch_mode('catalog')", "Catalog", id="go-catalog", tooltip="Show the release catalog"),
+        Binding("2", "switch_mode('targets')", "Targets", id="go-targets", tooltip="Show delivery targets"),
+        Binding("3", "switch_mode('deliveries')", "Deliveries", id="go-deliveries",
+                tooltip="Show the delivery queue and live log"),
+        Binding("ctrl+p,f1", "command_palette", "Commands", id="command-palette",
+                tooltip="Search every action of this screen", show=False),
+        Binding("ctrl+q", "quit", "Quit", id="quit", tooltip="Quit Stardust", priority=True),
+    ]
+
+    def __init__(self, services: Services, *, start_workers: bool = True) -> None:
+        self.services = services
+        self.start_workers = start_workers
+        super().__init__()
+        self.animation_level = "none"
+        self.stardust_themes = load_themes(services.settings.paths.themes_dir)
+        for theme in self.stardust_themes.values():
+            self.register_theme(theme)
+        wanted = services.settings.theme
+        self.theme = wanted if wanted in self.available_themes else DEFAULT_THEME
+
+    @property
+    def settings(self) -> Settings:
+        return self.services.settings
+
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        return dict(DOMAIN_VARIABLE_DEFAULTS)
+
+    def on_mount(self) -> None:
+        if self.settings.keymap:
+            self.set_keymap(self.settings.keymap)
+        if self.start_workers:
+            self.call_after_refresh(self.start_in_process_workers)
+
+    # -- navigation (screens call these; each pushes a screen over the current mode) ----------------
+    def open_release(self, release_id: int | None) -> None:
+        from stardust_tui.screens.release_wizard import ReleaseWizardScreen
+
+        self.push_screen(ReleaseWizardScreen(release_id))
+
+    def open_tracks(self, release_id: int) -> None:
+        from stardust_tui.screens.track_editor import TrackEditorScreen
+
+        self.push_screen(TrackEditorScreen(release_id))
+
+    def open_ern(self, release_id: int) -> None:
+        from stardust_tui.screens.ern_preview import ErnPreviewScreen
+
+        self.push_screen(ErnPreviewScreen(release_id))
+
+    # -- delivery workers ---------------------------------------------------------------------------
+    def start_in_process_workers(self) -> None:
+        """Run the delivery runner inside the app when no `stardust worker` daemon is alive."""
+        self.run_worker(self._run_delivery_workers, group="delivery", name="in-process delivery worker",
+                        exit_on_error=False, exclusive=True)
+
+    async def _run_delivery_workers(self) -> None:
+        runner = await self.services.deliveries.in_process_runner(self._runner_event)
+        if runner is None:
+            self.log.info("a delivery worker daemon is alive: not starting in-process workers")
+            return
+        await runner
+
+    def _runner_event(self, event: dict[str, Any]) -> None:
+        """Sink of the in-process runner: may be called from any thread."""
+        state = event.get("state")
+        if state in ("succeeded", "failed", "cancelled") and event.get("delivery_id") is not None:
+            self.post_message(DeliveryFinished(int(event["delivery_id"]), str(state), str(event.get("message", ""))))
+
+    @on(DeliveryFinished)
+    def _delivery_finished(self, message: DeliveryFinished) -> None:
+        severity = "information" if message.state == "succeeded" else "error"
+        self.notify(f"Delivery {message.delivery_id} {message.state}. {message.detail}".strip(),
+                    title="Delivery", severity=severity)
+
+    @on(Worker.StateChanged)
+    def _handle_worker_error(self, event: Worker.StateChanged) -> None:
+        """Every failed worker ends here: a user error is one line, anything else names the job."""
+        if event.state != WorkerState.ERROR:
+            return
+        error = event.worker.error
+        if isinstance(error, StardustError):
+            self.notify(str(error), title="Error", severity="error", timeout=8)
+        else:
+            self.log.error(f"worker {event.worker.name!r} failed", error)
+            self.notify(f"{event.worker.name or 'background job'} failed: {error!r}", title="Error",
+                        severity="error", timeout=10)
+
+
+def make_app(settings: Settings, engine: Engine, *, start_workers: bool = True) -> StardustApp:
+    """The one factory used by the CLI and the tests."""
+    return StardustApp(Services(settings=settings, engine=engine), start_workers=start_workers)

@@ -1,0 +1,27 @@
+"""``stardust tui`` (also ``stardust`` with no arguments): open the workstation."""
+
+from __future__ import annotations
+
+import click
+
+from stardust_tui.cli.context import StardustContext
+
+
+@click.command("tui")
+@click.option("--theme", default=None, help="Colour theme (stardust-dark, stardust-light or a user theme).")
+@click.option("--no-workers", is_flag=True, default=False,
+              help="Do not start in-process delivery workers (leave deliveries to `stardust worker`).")
+@click.pass_obj
+def tui(obj: StardustContext, theme: str | None, no_workers: bool) -> None:
+    """Open the workstation: catalog, release wizard, ERN preview, targets and live deliveries."""
+    from stardust_tui.app import make_app
+
+    settings = obj.settings
+    if theme:
+        settings.theme = theme
+    app = make_app(settings, obj.engine, start_workers=not no_workers)
+    app.run()
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(tui)

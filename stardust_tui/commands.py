@@ -1,0 +1,62 @@
+"""Command palette providers: every action of the current screen, plus going to a screen and themes.
+
+Screens list :class:`ScreenCommands` in their ``COMMANDS``; it turns the screen's described
+``BINDINGS`` into palette entries, so the palette and the footer can never disagree. The app adds
+:class:`NavigationCommands` (go to catalog/targets/deliveries, pick a Stardust theme).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from functools import partial
+
+from textual.binding import Binding
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+
+def _screen_entries(screen) -> Iterator[tuple[str, Callable[[], object], str]]:
+    seen: set[str] = set()
+    for cls in type(screen).__mro__:
+        for binding in cls.__dict__.get("BINDINGS", []):
+            if not isinstance(binding, Binding) or not binding.description or binding.action in seen:
+                continue
+            seen.add(binding.action)
+            help_text = binding.tooltip or binding.description
+            yield binding.description, partial(screen.run_action, binding.action), help_text
+
+
+class ScreenCommands(Provider):
+    """The described bindings of the screen the palette was opened on."""
+
+    async def discover(self) -> Hits:
+        for name, command, help_text in _screen_entries(self.screen):
+            yield DiscoveryHit(name, command, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, command, help_text in _screen_entries(self.screen):
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), command, help=help_text)
+
+
+class NavigationCommands(Provider):
+    """Go to a main screen, or switch to one of the Stardust themes."""
+
+    def _entries(self) -> Iterator[tuple[str, Callable[[], object], str]]:
+        app = self.app
+        for mode, label in (("catalog", "Catalog"), ("targets", "Targets"), ("deliveries", "Deliveries")):
+            yield f"Go to {label}", partial(app.switch_mode, mode), f"Show the {label.lower()} screen"
+        for name in sorted(getattr(app, "stardust_themes", {})):
+            yield f"Theme: {name}", partial(setattr, app, "theme", name), f"Switch the colours to {name}"
+
+    async def discover(self) -> Hits:
+        for name, command, help_text in self._entries():
+            yield DiscoveryHit(name, command, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, command, help_text in self._entries():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), command, help=help_text)

@@ -1,0 +1,1 @@
+"""One Textual screen per file; each coordinates widgets and calls ``stardust_tui.services``."""

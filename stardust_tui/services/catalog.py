@@ -1,0 +1,84 @@
+"""Catalog queries for the TUI: one page of releases, counts, delete, duplicate, readiness.
+
+Delegates to ``stardust_tui.store.releases`` (paged: the whole catalog is never loaded) and
+``stardust_tui.domain.rules``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from stardust_tui.store.db import session_scope
+
+if TYPE_CHECKING:
+    from stardust_tui.services import Services
+
+
+@dataclass(frozen=True)
+class CatalogQuery:
+    """What the catalog table shows: search text, filters and the page window."""
+
+    search: str = ""
+    status: str | None = None
+    label: str | None = None
+    release_type: str | None = None
+    offset: int = 0  # index of the first row shown (for display; paging itself is keyset)
+    limit: int = 100
+    before_id: int | None = None  # keyset: the page starts below this release id
+
+    def filters(self) -> dict[str, Any]:
+        return {"search": self.search.strip() or None, "status": self.status, "label": self.label or None,
+                "release_type": self.release_type}
+
+
+@dataclass
+class CatalogPage:
+    """One page of rows plus the total matching the same filters."""
+
+    query: CatalogQuery
+    rows: list[Any] = field(default_factory=list)
+    total: int = 0
+
+
+class CatalogService:
+    def __init__(self, services: Services) -> None:
+        self.services = services
+
+    @property
+    def engine(self):
+        return self.services.engine
+
+    def page(self, query: CatalogQuery, *, with_total: bool = True) -> CatalogPage:
+        from stardust_tui.store.releases import count_releases, list_releases
+
+        with session_scope(self.engine) as session:
+            rows = list_releases(session, limit=query.limit, before_id=query.before_id, **query.filters())
+            total = count_releases(session, **query.filters()) if with_total else -1
+        return CatalogPage(query=query, rows=list(rows), total=total)
+
+    def load(self, release_id: int):
+        from stardust_tui.store.releases import load_release
+
+        with session_scope(self.engine) as session:
+            return load_release(session, release_id)
+
+    def delete(self, release_id: int) -> None:
+        from stardust_tui.store.releases import delete_release, get_release
+
+        with session_scope(self.engine) as session:
+            delete_release(session, get_release(session, release_id), actor=self.services.actor)
+
+    def duplicate(self, release_id: int) -> int:
+        from stardust_tui.store.releases import duplicate_release, get_release
+
+        with session_scope(self.engine) as session:
+            copy = duplicate_release(session, get_release(session, release_id), actor=self.services.actor)
+            session.flush()
+            return int(copy.id)
+
+    def readiness(self, release_id: int):
+        """The release's readiness report (``CheckReport`` with errors and warnings)."""
+        from stardust_tui.domain.rules import check_release
+
+        return check_release(self.load(release_id))

@@ -1,0 +1,25 @@
+"""Colour domain values (delivery states, release statuses) from the active theme's variables."""
+
+from __future__ import annotations
+
+from rich.style import Style
+from rich.text import Text
+from textual.app import App
+from textual.color import Color, ColorParseError
+
+
+def state_colour(app: App, kind: str, value: str) -> str | None:
+    """The theme colour for ``$<kind>-<value>`` (e.g. ``$delivery-failed``) as hex, or None if unknown."""
+    raw = app.theme_variables.get(f"{kind}-{value}") if value else None
+    if not raw:
+        return None
+    try:
+        return Color.parse(raw).hex
+    except ColorParseError:
+        return None
+
+
+def state_text(app: App, kind: str, value: str) -> Text:
+    """``value`` as rich text in its state colour, e.g. a green "succeeded"."""
+    colour = state_colour(app, kind, value)
+    return Text(value, style=Style(color=colour) if colour else "")
