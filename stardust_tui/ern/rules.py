@@ -1,0 +1,258 @@
+"""Business rules for ERN messages that the XSDs cannot express, for 3.8.2, 4.2 and 4.3 alike.
+
+Each finding carries a stable rule id and the line of the element concerned:
+
+- ``ERN-REF-001`` a reference (resource, release, party) does not resolve; ``ERN-REF-002`` a reference is
+  declared twice.
+- ``ERN-RES-001`` a resource is not used by any release.
+- ``ERN-ID-001`` ISRC, ``ERN-ID-002`` ICPN (UPC/EAN check digit), ``ERN-ID-003`` ISNI, ``ERN-ID-004`` DPID
+  (a warning: test DPIDs circulate widely).
+- ``ERN-CODE-001`` territory code, ``ERN-CODE-002`` language code.
+- ``ERN-DATE-001`` a validity period ends before it starts; ``ERN-DATE-002`` original release date after
+  the release date; ``ERN-DATE-003`` a date that cannot be read.
+- ``ERN-SINGLE-001`` a single's release title/artist differ from its track's.
+- ``ERN-DEAL-001`` a NewReleaseMessage without deals (warning: a 4.x takedown looks like this).
+- ``ERN-PKG-001`` a delivered file is missing from the package; ``ERN-PKG-002`` its MD5 differs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from lxml import etree
+
+from stardust_tui.domain.identifiers import (
+    is_language,
+    is_territory,
+    is_valid_dpid,
+    is_valid_isni,
+    is_valid_isrc,
+    is_valid_upc,
+)
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem found in a message."""
+
+    rule: str
+    line: int | None
+    message: str
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        where = f"line {self.line}: " if self.line else ""
+        return f"{where}{self.severity}: {self.message} [{self.rule}]"
+
+
+def _texts(root: etree._Element, tag: str) -> Iterator[etree._Element]:
+    for el in root.iter(tag):
+        if el.text and el.text.strip():
+            yield el
+
+
+def _declared(root: etree._Element, parents: tuple[str, ...], tag: str, issues: list[Issue]) -> set[str]:
+    seen: set[str] = set()
+    for el in _texts(root, tag):
+        parent = el.getparent()
+        if parent is None or etree.QName(parent).localname not in parents:
+            continue
+        value = el.text.strip()
+        if value in seen:
+            issues.append(Issue("ERN-REF-002", el.sourceline, f"{tag} {value!r} is declared twice"))
+        seen.add(value)
+    return seen
+
+
+def check_references(root: etree._Element, issues: list[Issue]) -> None:
+    resources = _declared(root, ("SoundRecording", "Image", "Video", "Text", "SheetMusic", "Software",
+                                 "MIDI", "UserDefinedResource"), "ResourceReference", issues)
+    releases = _declared(root, ("Release", "TrackRelease", "ClipRelease"), "ReleaseReference", issues)
+    parties = _declared(root, ("Party",), "PartyReference", issues)
+    used: set[str] = set()
+    for tag in ("ReleaseResourceReference", "LinkedReleaseResourceReference", "ResourceRelatedResourceReference",
+                "ResourceContainedResourceReference"):
+        for el in _texts(root, tag):
+            value = el.text.strip()
+            used.add(value)
+            if value not in resources:
+                issues.append(Issue("ERN-REF-001", el.sourceline, f"{tag} {value!r} names no resource"))
+    for tag in ("DealReleaseReference", "ResourceGroupReleaseReference"):
+        for el in _texts(root, tag):
+            if el.text.strip() not in releases:
+                issues.append(Issue("ERN-REF-001", el.sourceline, f"{tag} {el.text.strip()!r} names no release"))
+    for tag in ("ArtistPartyReference", "ContributorPartyReference", "ReleaseLabelReference",
+                "RightsControllerPartyReference", "MessageSenderPartyReference"):
+        for el in _texts(root, tag):
+            if el.text.strip() not in parties:
+                issues.append(Issue("ERN-REF-001", el.sourceline, f"{tag} {el.text.strip()!r} names no party"))
+    for el in _texts(root, "ResourceReference"):
+        parent = el.getparent()
+        if parent is not None and parent.getparent() is not None and \
+                etree.QName(parent.getparent()).localname == "ResourceList" and el.text.strip() not in used:
+            issues.append(Issue("ERN-RES-001", el.sourceline,
+                                f"resource {el.text.strip()!r} is not used by any release"))
+
+
+def check_identifiers(root: etree._Element, issues: list[Issue]) -> None:
+    for el in _texts(root, "ISRC"):
+        if not is_valid_isrc(el.text.strip()) or len(el.text.strip()) != 12:
+            issues.append(Issue("ERN-ID-001", el.sourceline, f"ISRC {el.text.strip()!r} is not a valid ISRC"))
+    for el in _texts(root, "ICPN"):
+        if not is_valid_upc(el.text.strip()):
+            issues.append(Issue("ERN-ID-002", el.sourceline,
+                                f"ICPN {el.text.strip()!r} is not a UPC/EAN with a valid check digit"))
+    for el in _texts(root, "ISNI"):
+        if not is_valid_isni(el.text.strip()):
+            issues.append(Issue("ERN-ID-003", el.sourceline, f"ISNI {el.text.strip()!r} has a bad check character"))
+    for tag in ("MessageSender", "MessageRecipient", "SentOnBehalfOf"):
+        for party in root.iter(tag):
+            for pid in party.iterchildren("PartyId"):
+                value = (pid.text or "").strip()
+                if value and not is_valid_dpid(value):
+                    issues.append(Issue("ERN-ID-004", pid.sourceline, f"{tag} PartyId {value!r} is not a DPID "
+                                        "(PADPIDA + 11 letters/digits)", "warning"))
+
+
+def check_codes(root: etree._Element, issues: list[Issue]) -> None:
+    for tag in ("TerritoryCode", "ExcludedTerritoryCode"):
+        for el in _texts(root, tag):
+            _territory(el.text.strip(), el.sourceline, issues)
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        code = el.get("ApplicableTerritoryCode")
+        if code:
+            _territory(code, el.sourceline, issues)
+        lang = el.get("LanguageAndScriptCode")
+        if lang and not is_language(lang):
+            issues.append(Issue("ERN-CODE-002", el.sourceline, f"language code {lang!r} is not ISO 639 / BCP-47"))
+    for el in _texts(root, "LanguageOfPerformance"):
+        if not is_language(el.text.strip()):
+            issues.append(Issue("ERN-CODE-002", el.sourceline, f"language code {el.text.strip()!r} is not ISO 639"))
+
+
+def _territory(code: str, line: int | None, issues: list[Issue]) -> None:
+    if is_territory(code):
+        return
+    if is_territory(code, allow_historic=True):
+        issues.append(Issue("ERN-CODE-001", line, f"territory {code!r} is withdrawn or a subdivision", "warning"))
+    else:
+        issues.append(Issue("ERN-CODE-001", line, f"territory {code!r} is not an ISO 3166-1 code or Worldwide"))
+
+
+def _when(el: etree._Element | None, issues: list[Issue]) -> datetime | None:
+    if el is None or not (el.text or "").strip():
+        return None
+    text = el.text.strip().replace("Z", "+00:00")
+    if len(text) in (4, 7) and text.replace("-", "").isdigit():  # xs:gYear / gYearMonth style partial dates
+        text = (text + "-01-01")[:10] if len(text) == 4 else text + "-01"
+    try:
+        value = datetime.fromisoformat(text) if "T" in text else datetime.combine(date.fromisoformat(text[:10]),
+                                                                                  datetime.min.time())
+    except ValueError:
+        issues.append(Issue("ERN-DATE-003", el.sourceline, f"cannot read date {el.text.strip()!r}"))
+        return None
+    return value.replace(tzinfo=None) if value.tzinfo is None else value.astimezone().replace(tzinfo=None)
+
+
+def check_dates(root: etree._Element, issues: list[Issue]) -> None:
+    for period in root.iter("ValidityPeriod"):
+        start = _when(period.find("StartDateTime"), issues) or _when(period.find("StartDate"), issues)
+        end = _when(period.find("EndDateTime"), issues) or _when(period.find("EndDate"), issues)
+        if start and end and end < start:
+            issues.append(Issue("ERN-DATE-001", period.sourceline, "validity period ends before it starts"))
+    for holder in list(root.iter("Release")) + list(root.iter("ReleaseDetailsByTerritory")):
+        for rel_tag, orig_tag in (("ReleaseDate", "OriginalReleaseDate"),
+                                  ("GlobalReleaseDate", "GlobalOriginalReleaseDate")):
+            released = _when(holder.find(rel_tag), issues)
+            original = _when(holder.find(orig_tag), issues)
+            if released and original and original > released:
+                issues.append(Issue("ERN-DATE-002", holder.find(orig_tag).sourceline,
+                                    f"{orig_tag} is later than {rel_tag}"))
+
+
+def _norm(text: str | None) -> str:
+    return " ".join((text or "").split()).casefold()
+
+
+def check_single(root: etree._Element, issues: list[Issue]) -> None:
+    resources = {el.findtext("ResourceReference", "").strip(): el for el in root.iter("SoundRecording")}
+    for release in root.iter("Release"):
+        if release.get("IsMainRelease") == "false" or _norm(release.findtext(".//ReleaseType")) != "single":
+            continue
+        refs = [el.text.strip() for el in release.iter("ReleaseResourceReference") if el.text]
+        track = next((resources[r] for r in refs if r in resources), None)
+        if track is None:
+            continue
+        pairs = [("title", _title(release), _title(track)), ("display artist", _artist(release), _artist(track))]
+        for what, rel_value, trk_value in pairs:
+            if rel_value and trk_value and _norm(rel_value) != _norm(trk_value):
+                issues.append(Issue("ERN-SINGLE-001", release.sourceline,
+                                    f"single's release {what} {rel_value!r} differs from its track's {trk_value!r}"))
+
+
+def _title(el: etree._Element) -> str | None:
+    for path in ("DisplayTitle/TitleText", "ReferenceTitle/TitleText", "DisplayTitleText"):
+        found = el.findtext(path)
+        if found:
+            return found
+    return None
+
+
+def _artist(el: etree._Element) -> str | None:
+    return el.findtext("DisplayArtistName") or el.findtext(".//DisplayArtistName")
+
+
+def check_deals(root: etree._Element, issues: list[Issue]) -> None:
+    if etree.QName(root).localname == "NewReleaseMessage" and root.find("DealList") is None:
+        issues.append(Issue("ERN-DEAL-001", root.sourceline, "NewReleaseMessage states no deals (the release is "
+                            "not available anywhere)", "warning"))
+
+
+def _md5(path: Path) -> str:
+    digest = hashlib.md5()  # noqa: S324 - DDEX technical details state MD5
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def check_package(root: etree._Element, package: Path, issues: list[Issue]) -> None:
+    for file_el in root.iter("File"):
+        uri = file_el.findtext("URI") or file_el.findtext("URL")
+        if uri is None and file_el.findtext("FileName"):
+            uri = (file_el.findtext("FilePath") or "").strip().rstrip("/")
+            uri = f"{uri}/{file_el.findtext('FileName').strip()}" if uri else file_el.findtext("FileName").strip()
+        if not uri:
+            continue
+        uri = uri.strip()
+        candidates = [package / uri, package / Path(uri).name]
+        path = next((c for c in candidates if c.is_file()), None)
+        if path is None:
+            issues.append(Issue("ERN-PKG-001", file_el.sourceline, f"file {uri!r} is not in the package {package}"))
+            continue
+        expected = (file_el.findtext("HashSum/HashSumValue") or file_el.findtext("HashSum/HashSum") or "").strip()
+        algorithm = (file_el.findtext("HashSum/Algorithm") or file_el.findtext("HashSum/HashSumAlgorithmType")
+                     or "").strip().upper()
+        if expected and algorithm == "MD5" and _md5(path).lower() != expected.lower():
+            issues.append(Issue("ERN-PKG-002", file_el.sourceline,
+                                f"MD5 of {uri!r} is {_md5(path)}, the message says {expected}"))
+
+
+def check_all(root: etree._Element, package: Path | None = None) -> list[Issue]:
+    """Every business rule over a parsed message; findings in document order per rule family."""
+    issues: list[Issue] = []
+    check_references(root, issues)
+    check_identifiers(root, issues)
+    check_codes(root, issues)
+    check_dates(root, issues)
+    check_single(root, issues)
+    check_deals(root, issues)
+    if package is not None:
+        check_package(root, package, issues)
+    return issues
