@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from stardust_tui.domain.models import Release, Track
 from stardust_tui.domain.rules import Finding
@@ -39,14 +39,25 @@ def norm_key(title: str | None, artist: str | None) -> str:
     return f"{normalize_text(_FEAT_RE.sub('', title or ''))}|{normalize_text(_FEAT_RE.sub('', artist or ''))}"
 
 
+def upc_candidates(upc: str) -> list[str]:
+    """The stored forms one GTIN may have: UPC-A ``012345678905`` is EAN-13 ``0012345678905``."""
+    forms = {upc, upc.zfill(13)}
+    if len(upc) == 13 and upc.startswith("0"):
+        forms.add(upc[1:])
+    return sorted(forms)
+
+
 def check_upc(session: Session, upc: str | None, release_id: int | None) -> None:
-    """Raise ConflictError when another release already has this UPC."""
+    """Raise ConflictError when another release already has this UPC (in either GTIN form)."""
     if not upc:
         return
     with session.no_autoflush:
-        other = session.exec(select(Release.id, Release.title).where(Release.upc == upc)).first()
-    if other is not None and other[0] != release_id:
-        raise ConflictError(f"UPC {upc} already belongs to release {other[0]} ({other[1]!r})")
+        others = session.exec(
+            select(Release.id, Release.title).where(col(Release.upc).in_(upc_candidates(upc))).limit(2)
+        ).all()
+    for other_id, other_title in others:
+        if other_id != release_id:
+            raise ConflictError(f"UPC {upc} already belongs to release {other_id} ({other_title!r})")
 
 
 def _same_recording(a: Track, b: Track) -> bool:

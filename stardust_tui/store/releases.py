@@ -22,6 +22,7 @@ from stardust_tui.domain.identifiers import normalize_isrc, normalize_upc
 from stardust_tui.domain.models import Credit, Deal, Party, Release, ReleaseArtist, ReleaseRevision, Track, utcnow
 from stardust_tui.errors import ConflictError, NotFoundError, ValidationError
 from stardust_tui.store import duplicates, search
+from stardust_tui.store.duplicates import upc_candidates
 from stardust_tui.store.parties import get_or_create_party
 from stardust_tui.store.revisions import content_hash, record_revision, snapshot_release, write_audit
 
@@ -47,14 +48,6 @@ class ReleaseRow:
     release_date: date | None
     label_name: str | None
     last_delivery_state: str | None
-
-
-def upc_candidates(upc: str) -> list[str]:
-    """The stored forms one GTIN may have: UPC-A ``012345678905`` is EAN-13 ``0012345678905``."""
-    forms = {upc, upc.zfill(13)}
-    if len(upc) == 13 and upc.startswith("0"):
-        forms.add(upc[1:])
-    return sorted(forms)
 
 
 def get_release(session: Session, ref: int | str) -> Release:
@@ -154,9 +147,7 @@ def save_release(session: Session, release: Release, *, actor: str, action: str 
     """Normalize, check duplicates, store a revision + audit entry, refresh the search index."""
     with session.no_autoflush:
         _normalize(session, release)
-        if release.upc:
-            for form in upc_candidates(release.upc):
-                duplicates.check_upc(session, form, release.id)
+        duplicates.check_upc(session, release.upc, release.id)
     release.updated_at = utcnow()
     session.add(release)
     session.flush()
