@@ -1,0 +1,173 @@
+"""The delivery executor the worker runs for one claimed :class:`Delivery` (see worker/protocols.py).
+
+Steps, each recorded so a resumed delivery continues where it stopped:
+
+1. ``package``: load the release and the target's profile, build the message (same batch id, message
+   id and timestamp on every attempt, so a resume rebuilds byte-identical XML), validate it against the
+   ERN XSD, store the message id / batch id / remote folder on the delivery;
+2. ``upload <path>`` for every resource, then the XML, then the manifest (the transport writes a
+   temporary name, verifies size and hash, then renames); files an update may leave out are recorded
+   as ``skipped``;
+3. ``verify``: every final name exists at the target with the right size;
+
+then ReleaseTargetStatus becomes ``delivered`` (or ``taken-down``) and the release status follows.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import tempfile
+import time
+from pathlib import Path
+
+from sqlmodel import col, select
+
+from stardust_tui.delivery.base import Transport, TransportIntegrityError
+from stardust_tui.delivery.package import PackageFile, PackagePlan, delivered_hashes, plan_package
+from stardust_tui.delivery.profiles import MessageParty, Profile, load_profile
+from stardust_tui.domain.delivery_models import Delivery, ReleaseTargetStatus
+from stardust_tui.domain.models import utcnow
+from stardust_tui.errors import ValidationError
+from stardust_tui.store.db import session_scope
+from stardust_tui.worker.protocols import DeliveryContext, DeliveryInterrupted, EventSink, StepRecorder
+
+ACTOR = "stardust-worker"
+
+
+def _sender(ctx: DeliveryContext, profile: Profile) -> MessageParty:
+    if profile.sender is not None:
+        return profile.sender
+    return MessageParty(ctx.settings.sender_dpid, ctx.settings.sender_name)
+
+
+def build_plan(ctx: DeliveryContext, delivery: Delivery, profile: Profile) -> PackagePlan:
+    """Load the release and plan its package for this delivery (sync: run it in a thread)."""
+    from stardust_tui.assets.store import AssetStore
+    from stardust_tui.store.releases import load_release
+
+    store = AssetStore(ctx.settings.paths)
+    with session_scope(ctx.engine) as session:
+        release = load_release(session, delivery.release_id)
+        already: set[str] = set()
+        if delivery.message_type == "update":
+            md5s = [t.audio.md5 for t in release.tracks if t.audio is not None]
+            md5s += [release.cover.md5] if release.cover is not None else []
+            already = delivered_hashes(session, delivery.target_id, md5s)
+    plan = plan_package(release, profile, delivery.message_type, sender=_sender(ctx, profile),
+                        asset_path=store.path_for, batch_id=delivery.batch_id, message_id=delivery.message_id,
+                        already_delivered=already, priority=delivery.priority)
+    _validate(ctx, profile, plan)
+    return plan
+
+
+def _validate(ctx: DeliveryContext, profile: Profile, plan: PackagePlan) -> None:
+    """Refuse to send a message that fails the ERN engine's validation (XSD when configured + rules)."""
+    from stardust_tui.ern.schemas import schema_dir
+    from stardust_tui.ern.validate import validate_bytes
+
+    report = validate_bytes(plan.message.data or b"", path=plan.message.remote_path,
+                            schema_dir=schema_dir(configured=ctx.settings.ddex_schemas))
+    if not report.ok:
+        err = report.errors[0]
+        more = f" (+{len(report.errors) - 1} more)" if len(report.errors) > 1 else ""
+        raise ValidationError(f"message is not valid ERN {profile.ern_version}: [{err.rule}] {err.message}{more}",
+                              where=f"{plan.message.remote_path}:{err.line or 0}")
+
+
+async def _upload(transport: Transport, f: PackageFile, scratch: Path, events: EventSink) -> None:
+    def progress(done: int, total: int, _rate: float) -> None:
+        events.progress(f.step, done, total)
+
+    if f.data is None:
+        await transport.upload(f.local_path, f.remote_path, md5=f.md5, size=f.size, progress=progress)
+        return
+    tmp = scratch / Path(f.remote_path).name
+    await asyncio.to_thread(tmp.write_bytes, f.data)
+    try:
+        await transport.upload(tmp, f.remote_path, md5=f.md5, size=f.size, progress=progress)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _already(steps: StepRecorder, f: PackageFile) -> bool:
+    state = steps.get(f.step)
+    return state is not None and state.state in ("done", "skipped") and state.md5 == f.md5
+
+
+async def execute_delivery(ctx: DeliveryContext, delivery: Delivery, steps: StepRecorder,
+                           events: EventSink) -> None:
+    """Deliver one release to one target (resumable; see the module docstring)."""
+    from stardust_tui.delivery.targets import open_target_transport
+
+    target = ctx.target
+    profile = load_profile(target.profile, ctx.settings.paths.profiles_dir)
+    t0 = time.monotonic()
+    plan = await asyncio.to_thread(build_plan, ctx, delivery, profile)
+    if not steps.is_done("package"):
+        await steps.update_delivery(message_id=plan.message_id, batch_id=plan.batch_id, remote_path=plan.root,
+                                    ern_version=profile.ern_version, bytes_total=plan.bytes_total)
+        await steps.done("package", remote_path=plan.message.remote_path, size=plan.message.size,
+                         md5=plan.message.md5)
+        events.info(f"packaged ERN {profile.ern_version} {delivery.message_type} message {plan.message_id}: "
+                    f"{len(plan.resources)} file(s) to send, {len(plan.skipped)} already at the target, "
+                    f"{profile.choreography} layout in {plan.root}/", step="package",
+                    duration_ms=(time.monotonic() - t0) * 1000)
+    for f in plan.skipped:
+        if not steps.is_done(f.step):
+            await steps.done(f.step, remote_path=f.remote_path, size=f.size, md5=f.md5, skipped=True)
+            events.info(f"skipped {f.remote_path}: the target already has this file (MD5 {f.md5})", step=f.step)
+
+    ctx.settings.paths.packages_dir.mkdir(parents=True, exist_ok=True)
+    async with open_target_transport(ctx.settings.paths, target) as transport:
+        with tempfile.TemporaryDirectory(prefix=f"delivery-{delivery.id}-", dir=ctx.settings.paths.packages_dir) as tmp:
+            for f in plan.files:
+                if _already(steps, f):
+                    continue
+                if ctx.stopping():
+                    raise DeliveryInterrupted("worker is stopping; the delivery goes back to the queue")
+                started = time.monotonic()
+                await _upload(transport, f, Path(tmp), events)
+                await steps.done(f.step, remote_path=f.remote_path, size=f.size, md5=f.md5)
+                events.info(f"uploaded {f.kind} {f.remote_path}", step=f.step, bytes=f.size,
+                            duration_ms=(time.monotonic() - started) * 1000)
+        if not steps.is_done("verify"):
+            for f in plan.files:
+                remote = await transport.stat(f.remote_path)
+                if remote != f.size:
+                    raise TransportIntegrityError(f"remote size {remote} != {f.size}", where=f.remote_path)
+            await steps.done("verify", remote_path=plan.root)
+            events.info(f"verified {len(plan.files)} file(s) at the target", step="verify")
+    await asyncio.to_thread(mark_delivered, ctx, delivery, plan)
+    events.info(f"delivered {delivery.message_type} message {plan.message_id} to {target.name}",
+                step="done", bytes=plan.bytes_total, duration_ms=(time.monotonic() - t0) * 1000)
+
+
+def mark_delivered(ctx: DeliveryContext, delivery: Delivery, plan: PackagePlan) -> None:
+    """Set ReleaseTargetStatus and the release's status after a complete delivery."""
+    from stardust_tui.store.releases import get_release, set_status
+
+    taken_down = delivery.message_type in ("takedown", "purge")
+    with session_scope(ctx.engine) as session:
+        status = session.exec(select(ReleaseTargetStatus).where(
+            ReleaseTargetStatus.release_id == delivery.release_id,
+            ReleaseTargetStatus.target_id == delivery.target_id)).first()
+        if status is None:
+            status = ReleaseTargetStatus(release_id=delivery.release_id, target_id=delivery.target_id)
+        status.status = "taken-down" if taken_down else "delivered"
+        status.delivery_id = delivery.id
+        status.message_id = plan.message_id
+        status.detail = f"{delivery.message_type} message in {plan.root}/"
+        status.proposed_action = None
+        status.updated_at = utcnow()
+        session.add(status)
+        session.flush()
+        release = get_release(session, delivery.release_id)
+        if not taken_down and release.status in ("draft", "ready"):
+            set_status(session, release, "delivered", actor=os.environ.get("STARDUST_ACTOR", ACTOR))
+        elif taken_down and release.status != "taken-down":
+            live = session.exec(select(ReleaseTargetStatus).where(
+                ReleaseTargetStatus.release_id == delivery.release_id,
+                col(ReleaseTargetStatus.status).in_(("delivered", "ack-ok", "ack-pending", "ack-error")))).first()
+            if live is None:
+                set_status(session, release, "taken-down", actor=os.environ.get("STARDUST_ACTOR", ACTOR))

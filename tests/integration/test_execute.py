@@ -1,0 +1,174 @@
+"""End-to-end deliveries through the real worker runner to a local folder and to OpenSSH sshd (SFTP):
+batch and release-by-release layouts, every MD5 in the XML matches the delivered file, the XML and the
+manifest are XSD-valid, the manifest is uploaded last, a crashed delivery resumes without re-sending,
+and an update leaves out files the target already has."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from pathlib import Path
+
+import pytest
+from lxml import etree
+from servers import Sshd
+from sqlalchemy.engine import Engine
+from sqlmodel import col, select
+
+from stardust_tui.config import Settings
+from stardust_tui.delivery.manifest import validate_choreography
+from stardust_tui.delivery.targets import add_target
+from stardust_tui.domain.delivery_models import Delivery, DeliveryStep, ReleaseTargetStatus
+from stardust_tui.domain.models import Release
+from stardust_tui.ern.schemas import schema_for
+from stardust_tui.store.db import session_scope
+from stardust_tui.store.releases import load_release
+from stardust_tui.store.revisions import content_hash
+from stardust_tui.worker import queue
+from stardust_tui.worker.runner import Runner, RunnerConfig
+from tests.conftest import XSD_DIR
+from tests.integration.delivery_release import UPC, make_release
+
+
+def _enqueue(engine: Engine, release_id: int, target_id: int, message_type: str = "new") -> int:
+    with session_scope(engine) as s:
+        release = load_release(s, release_id)
+        d = queue.enqueue(s, release_id=release_id, target_id=target_id, message_type=message_type,
+                          content_hash=content_hash(release))
+        return d.id
+
+
+def _run(settings: Settings, engine: Engine, executor=None) -> None:  # noqa: ANN001
+    cfg = RunnerConfig(concurrency=1, once=True, ack_poll_s=0, poll_s=0.05, retry_base_s=0.0, heartbeat_s=0.5)
+    asyncio.run(Runner(settings, engine, executor=executor, config=cfg).run())
+
+
+def _delivery(engine: Engine, delivery_id: int) -> tuple[Delivery, list[DeliveryStep]]:
+    with session_scope(engine) as s:
+        d = s.get(Delivery, delivery_id)
+        steps = list(s.exec(select(DeliveryStep).where(DeliveryStep.delivery_id == delivery_id)
+                            .order_by(col(DeliveryStep.completed_at), col(DeliveryStep.id))))
+        return d, steps
+
+
+def check_delivered_tree(root: Path, d: Delivery, steps: list[DeliveryStep], *, batch: bool) -> None:
+    """The remote tree is complete and correct (see the module docstring)."""
+    folder = root / d.remote_path
+    xml_path = (folder / UPC / f"{UPC}.xml") if batch else (folder / f"{UPC}.xml")
+    data = xml_path.read_bytes()
+    doc = etree.fromstring(data)
+    assert schema_for("4.3", XSD_DIR).validate(doc), schema_for("4.3", XSD_DIR).error_log
+    files = [el for el in doc.iter() if isinstance(el.tag, str) and etree.QName(el).localname == "File"]
+    assert len(files) == 3  # two audio files and the cover
+    for el in files:
+        uri, md5 = el.findtext("URI"), el.findtext("HashSum/HashSumValue")
+        delivered = xml_path.parent / uri
+        assert hashlib.md5(delivered.read_bytes()).hexdigest() == md5, uri
+        assert int(el.findtext("FileSize")) == delivered.stat().st_size
+    names = [s.name for s in steps if s.name.startswith("upload ")]
+    assert names[-2 if batch else -1].endswith(f"{UPC}.xml")
+    all_files = sorted(p for p in folder.rglob("*") if p.is_file())
+    assert not [p for p in all_files if p.name.endswith(".part")]  # no temporary names left
+    if batch:
+        manifest = folder / f"BatchComplete_{d.batch_id}.xml"
+        assert names[-1].endswith(manifest.name)  # uploaded last
+        mdata = manifest.read_bytes()
+        assert validate_choreography(mdata, "1.8", XSD_DIR) == []
+        assert hashlib.md5(data).hexdigest().encode() in mdata
+        assert manifest.stat().st_mtime_ns >= max(p.stat().st_mtime_ns for p in all_files if p != manifest)
+        assert len(all_files) == 5
+    else:
+        assert len(all_files) == 4 and d.remote_path.startswith(f"N_{UPC}_")
+
+
+@pytest.mark.parametrize("profile", ["generic-43", "generic-43-rbr"])
+def test_deliver_to_local_folder(sqlite_engine: Engine, settings: Settings, tmp_path: Path, profile: str) -> None:
+    out = tmp_path / "dsp"
+    out.mkdir()
+    rid = make_release(sqlite_engine, settings, tmp_path / "src")
+    with session_scope(sqlite_engine) as s:
+        tid = add_target(s, settings.paths, name="local", url=f"file://{out}", profile=profile).id
+    did = _enqueue(sqlite_engine, rid, tid)
+    _run(settings, sqlite_engine)
+    d, steps = _delivery(sqlite_engine, did)
+    assert d.state == "succeeded", d.last_error
+    check_delivered_tree(out, d, steps, batch=profile == "generic-43")
+    with session_scope(sqlite_engine) as s:
+        st = s.exec(select(ReleaseTargetStatus).where(ReleaseTargetStatus.release_id == rid)).one()
+        assert st.status == "delivered" and st.message_id == d.message_id
+        assert s.get(Release, rid).status == "delivered"
+
+
+def test_deliver_over_sftp(sshd: Sshd, sqlite_engine: Engine, settings: Settings, tmp_path: Path) -> None:
+    out = tmp_path / "sftp-root"
+    out.mkdir()
+    rid = make_release(sqlite_engine, settings, tmp_path / "src")
+    with session_scope(sqlite_engine) as s:
+        tid = add_target(s, settings.paths, name="sftp", url=f"sftp://{sshd.user}@127.0.0.1:{sshd.port}{out}",
+                         key_file=str(sshd.key), known_hosts=str(sshd.known_hosts), profile="generic-43").id
+        rbr = add_target(s, settings.paths, name="sftp-rbr", profile="generic-43-rbr",
+                         url=f"sftp://{sshd.user}@127.0.0.1:{sshd.port}{out}/rbr",
+                         key_file=str(sshd.key), known_hosts=str(sshd.known_hosts)).id
+    (out / "rbr").mkdir()
+    first, second = _enqueue(sqlite_engine, rid, tid), _enqueue(sqlite_engine, rid, rbr)
+    _run(settings, sqlite_engine)
+    d, steps = _delivery(sqlite_engine, first)
+    assert d.state == "succeeded", d.last_error
+    check_delivered_tree(out, d, steps, batch=True)
+    d, steps = _delivery(sqlite_engine, second)
+    assert d.state == "succeeded", d.last_error
+    check_delivered_tree(out / "rbr", d, steps, batch=False)
+
+
+def test_crash_resumes_without_resending_then_update_skips(sqlite_engine: Engine, settings: Settings,
+                                                           tmp_path: Path) -> None:
+    from stardust_tui.delivery.execute import execute_delivery
+
+    out = tmp_path / "dsp"
+    out.mkdir()
+    rid = make_release(sqlite_engine, settings, tmp_path / "src")
+    with session_scope(sqlite_engine) as s:
+        tid = add_target(s, settings.paths, name="local", url=f"file://{out}").id
+    did = _enqueue(sqlite_engine, rid, tid)
+
+    class Crash(Exception):
+        pass
+
+    async def crashing(ctx, delivery, steps, events):  # noqa: ANN001, ANN202
+        class Proxy:
+            def __getattr__(self, name):  # noqa: ANN001, ANN204
+                return getattr(steps, name)
+
+            async def done(self, name, **kw):  # noqa: ANN001, ANN202
+                await steps.done(name, **kw)
+                if name.startswith("upload ") and name.endswith(".flac"):
+                    raise Crash("power cut after the second audio file")
+
+        await execute_delivery(ctx, delivery, Proxy(), events)
+
+    # the first attempt crashes after the second audio file; the retry (same runner, no backoff) resumes
+    _run(settings, sqlite_engine, executor=crashing)
+    d, steps = _delivery(sqlite_engine, did)
+    assert d.state == "succeeded", d.last_error
+    assert d.attempts == 2
+    batch_id = d.batch_id
+    assert len(list(out.iterdir())) == 1  # one batch folder: the resumed attempt continued the same batch
+    attempts = {s.name.rsplit("/", 1)[-1]: s.attempt for s in steps}
+    assert attempts[f"{UPC}_01_001.wav"] == 1 and attempts[f"{UPC}_01_002.flac"] == 1
+    assert attempts[f"{UPC}.xml"] == 2 and attempts[f"BatchComplete_{batch_id}.xml"] == 2
+    check_delivered_tree(out, d, steps, batch=True)
+
+    # an update after a metadata change re-sends the XML but none of the files the target already has
+    with session_scope(sqlite_engine) as s:
+        from stardust_tui.store.releases import save_release
+
+        release = load_release(s, rid)
+        release.genre = "Ambient"
+        save_release(s, release, actor="test")
+    upd = _enqueue(sqlite_engine, rid, tid, "update")
+    _run(settings, sqlite_engine)
+    d, steps = _delivery(sqlite_engine, upd)
+    assert d.state == "succeeded", d.last_error
+    assert sorted(s.state for s in steps if "/resources/" in s.name) == ["skipped"] * 3
+    sent = sorted(p.name for p in (out / d.remote_path).rglob("*") if p.is_file())
+    assert sent == sorted([f"{UPC}.xml", f"BatchComplete_{d.batch_id}.xml"])
