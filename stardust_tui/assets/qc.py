@@ -41,9 +41,10 @@ def check_audio(asset: Asset, *, strict: bool = False, facts: Mapping[str, Any] 
     container = (asset.container or "?").upper()
     if container not in LOSSLESS:
         lossy = (asset.codec or "").upper() in ("MP3", "AAC", "VORBIS", "OPUS")
-        what = "lossy " if lossy else ""
-        out.append(_err("audio-format", "container",
-                        f"{what}{container}/{asset.codec or '?'} audio is not accepted: deliver FLAC or WAV (PCM)"))
+        what = ("lossy " if lossy else "") + container
+        if asset.codec and asset.codec.upper() != container:
+            what += f"/{asset.codec}"
+        out.append(_err("audio-format", "container", f"{what} audio is not accepted: deliver FLAC or WAV (PCM)"))
     if container in ("WAV", "RF64") and asset.codec not in (None, "PCM"):
         out.append(_err("audio-codec", "codec", f"WAV holds {asset.codec} samples: deliver integer PCM"))
     if asset.bit_depth is None:

@@ -146,7 +146,7 @@ class AssetStore:
     def _move_into_place(self, tmp: Path, sha: str) -> None:
         final = self.path_for(sha)
         final.parent.mkdir(parents=True, exist_ok=True)
-        os.chmod(tmp, 0o644)
+        os.chmod(tmp, 0o444)  # stored files are never modified in place
         os.replace(tmp, final)
 
     def _record(self, session: Session, *, sha: str, md5: str, size: int, name: str, facts: dict) -> Asset:
