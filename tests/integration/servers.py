@@ -298,7 +298,8 @@ class S3Server:
 
         return boto3.client("s3", endpoint_url=self.endpoint, region_name="us-east-1",
                             aws_access_key_id=S3_KEY, aws_secret_access_key=S3_SECRET,
-                            config=Config(s3={"addressing_style": "path"}, response_checksum_validation="when_required"))
+                            config=Config(s3={"addressing_style": "path"},
+                                          response_checksum_validation="when_required"))
 
     def md5(self, key: str) -> str | None:
         if self.root is not None:
