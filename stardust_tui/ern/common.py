@@ -59,6 +59,13 @@ def sub(parent: etree._Element, tag: str, text: str | None = None, **attrib: str
     return el
 
 
+def sub_avs(parent: etree._Element, tag: str, value: str, allowed: frozenset[str]) -> etree._Element:
+    """An AVS-typed element: the value itself when the allowed-value set lists it, else ``UserDefined``."""
+    if value in allowed:
+        return sub(parent, tag, value)
+    return sub(parent, tag, "UserDefined", UserDefinedValue=value)
+
+
 def iso_duration(seconds: float | None) -> str:
     """xs:duration for a length in seconds: ``PT3M35S``, ``PT1H2M3.5S``; whole seconds when exact."""
     total = max(0.0, float(seconds or 0.0))

@@ -15,7 +15,7 @@ from pathlib import Path
 from sqlmodel import Session
 
 from stardust_tui.domain.identifiers import gtin_check_digit
-from stardust_tui.domain.models import Asset, Credit, Deal, Release, TrackArtist
+from stardust_tui.domain.models import Asset, Credit, Release, TrackArtist
 from stardust_tui.store.parties import get_or_create_party
 from stardust_tui.store.releases import create_release, save_release
 

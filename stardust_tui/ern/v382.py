@@ -21,10 +21,17 @@ from stardust_tui.ern.common import (
     iso_duration,
     p_line_text,
     sub,
+    sub_avs,
 )
 from stardust_tui.ern.deals import effective_deals, is_purge
 from stardust_tui.ern.release_view import ArtistCredit, DealView, FileView, ReleaseView, SoundRecordingView
-from stardust_tui.ern.vocab import ARTIST_ROLES_382, RESOURCE_CONTRIBUTOR_ROLES_382, WORK_CONTRIBUTOR_ROLES_382
+from stardust_tui.ern.vocab import (
+    ARTIST_ROLES_382,
+    COMMERCIAL_MODELS_382,
+    RESOURCE_CONTRIBUTOR_ROLES_382,
+    USE_TYPES_382,
+    WORK_CONTRIBUTOR_ROLES_382,
+)
 
 VERSION = "3.8.2"
 NAMESPACE = "http://ddex.net/xml/ern/382"
@@ -320,10 +327,10 @@ def _deal(parent: etree._Element, deal: DealView, takedown: bool, now: datetime)
         sub(terms, "TakeDown", "true")
     else:
         for model in deal.commercial_models:
-            sub(terms, "CommercialModelType", model)
+            sub_avs(terms, "CommercialModelType", model, COMMERCIAL_MODELS_382)
         usage = sub(terms, "Usage")
-        for use in deal.use_types or ("UserDefined",):
-            sub(usage, "UseType", use)
+        for use in deal.use_types:
+            sub_avs(usage, "UseType", use, USE_TYPES_382)
     if deal.territories == ("Worldwide",) and deal.excluded_territories:
         for code in deal.excluded_territories:
             sub(terms, "ExcludedTerritoryCode", code)

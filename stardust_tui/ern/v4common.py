@@ -22,6 +22,7 @@ from stardust_tui.ern.common import (
     iso_duration,
     p_line_text,
     sub,
+    sub_avs,
 )
 from stardust_tui.ern.deals import effective_deals
 from stardust_tui.ern.release_view import (
@@ -32,7 +33,7 @@ from stardust_tui.ern.release_view import (
     ReleaseView,
     SoundRecordingView,
 )
-from stardust_tui.ern.vocab import CONTRIBUTOR_ROLES_4, DISPLAY_ARTIST_ROLES_4
+from stardust_tui.ern.vocab import COMMERCIAL_MODELS_4, CONTRIBUTOR_ROLES_4, DISPLAY_ARTIST_ROLES_4, USE_TYPES_4
 
 ROLE_ALIASES_4 = {"Producer": "StudioProducer", "Publisher": "MusicPublisher", "Guitarist": "Musician",
                   "Bassist": "Musician", "Drummer": "Musician", "Keyboardist": "Musician"}
@@ -336,9 +337,9 @@ def _deal(parent: etree._Element, deal: DealView) -> None:
     if deal.end is not None:
         sub(vp, "EndDateTime", iso_datetime(deal.end))
     for model in deal.commercial_models:
-        sub(terms, "CommercialModelType", model)
+        sub_avs(terms, "CommercialModelType", model, COMMERCIAL_MODELS_4)
     for use in deal.use_types:
-        sub(terms, "UseType", use)
+        sub_avs(terms, "UseType", use, USE_TYPES_4)
     if deal.price_tier:
         sub(sub(terms, "PriceInformation"), "PriceCode", deal.price_tier, Namespace="DPID")
 

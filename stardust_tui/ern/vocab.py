@@ -95,3 +95,41 @@ ARTIST_ROLES_382: frozenset[str] = frozenset({
     "PrimaryMusician", "Producer", "Programmer", "ScreenplayAuthor", "Soloist", "StudioMusician", "StudioPersonnel",
     "SubArranger", "Translator"
 })
+
+
+COMMERCIAL_MODELS_4: frozenset[str] = frozenset({
+    "AdvertisementSupportedModel", "DeviceFeeModel", "FreeOfChargeModel", "PayAsYouGoModel",
+    "PerformanceRoyaltiesModel", "RightsClaimModel", "SubscriptionModel"
+})
+
+
+USE_TYPES_4: frozenset[str] = frozenset({
+    "Broadcast", "Cable", "ConditionalDownload", "ContentInfluencedStream", "Display", "Download", "Dub",
+    "DubForLivePerformance", "DubForMovies", "DubForMusicOnHold", "DubForPublicPerformance", "DubForRadio",
+    "DubForTV", "ExtractForInternet", "KioskDownload", "Narrowcast", "NonInteractiveStream", "OnDemandStream",
+    "Perform", "PerformAsMusicOnHold", "PerformInLivePerformance", "PerformInPublic", "PermanentDownload",
+    "PlayInPublic", "Playback", "Podcast", "Print", "PrivateCopy", "PurchaseAsPhysicalProduct", "Rent", "Simulcast",
+    "Stream", "TetheredDownload", "TimeInfluencedStream", "Use", "UseAsAlertTone", "UseAsDevice", "UseAsKaraoke",
+    "UseAsRingbackTone", "UseAsRingbackTune", "UseAsRingtone", "UseAsRingtune", "UseAsScreensaver",
+    "UseAsVoiceMail", "UseAsWallpaper", "UseForIdentification", "UseInMobilePhoneMessaging", "UseInPhoneListening",
+    "UserMakeAvailableLabelProvided", "UserMakeAvailableUserProvided", "Webcast"
+})
+
+
+COMMERCIAL_MODELS_382: frozenset[str] = frozenset({
+    "AdvertisementSupportedModel", "AsPerContract", "DeviceFeeModel", "FreeOfChargeModel", "PayAsYouGoModel",
+    "PerformanceRoyaltiesModel", "RightsClaimModel", "SubscriptionModel"
+})
+
+
+USE_TYPES_382: frozenset[str] = frozenset({
+    "AsPerContract", "Broadcast", "ConditionalDownload", "ContentInfluencedStream", "Display", "Download",
+    "DubForAdvertisement", "DubForLivePerformance", "DubForMovies", "DubForMusicOnHold", "DubForPublicPerformance",
+    "DubForRadio", "DubForTV", "ExtractForInternet", "KioskDownload", "Narrowcast", "NonInteractiveStream",
+    "OnDemandStream", "PerformAsMusicOnHold", "PerformInLivePerformance", "PerformInPublic", "PermanentDownload",
+    "PlayInPublic", "Playback", "Podcast", "Print", "PrivateCopy", "PurchaseAsPhysicalProduct", "Rent", "Simulcast",
+    "Stream", "TetheredDownload", "TimeInfluencedStream", "UseAsAlertTone", "UseAsDevice", "UseAsKaraoke",
+    "UseAsRingbackTone", "UseAsRingbackTune", "UseAsRingtone", "UseAsRingtune", "UseAsScreensaver",
+    "UseAsVoiceMail", "UseAsWallpaper", "UseForIdentification", "UseInMobilePhoneMessaging", "UseInPhoneListening",
+    "UserMakeAvailableLabelProvided", "UserMakeAvailableUserProvided", "Webcast"
+})

@@ -1,0 +1,214 @@
+"""Importing ERN NewReleaseMessages (3.8.2, 4.2, 4.3; UTF-8 or UTF-16 with BOM) into the catalog.
+
+``import_message(session, path_or_bytes, actor=...)`` parses safely, checks the XSD when a schema
+folder is given (an invalid message is refused with its first line-numbered error), reads the
+release, and creates it through the catalog store (``create_release`` / ``save_release``,
+``get_or_create_party``). A release whose UPC is already in the catalog is reported as matched and
+left unchanged. Files named in technical details are added to the asset store when ``package`` holds
+them; otherwise an asset row records the message's facts (name, MD5, codec...) and is reported as
+"not in the store" so the user can attach the real file. Whatever cannot be represented (videos,
+track-only deal scoping, extra validity periods, GRids) is listed in ``ImportResult.skipped``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from sqlmodel import Session, select
+
+from stardust_tui.domain.identifiers import is_valid_isni, normalize_isrc, normalize_upc
+from stardust_tui.domain.models import Asset, Credit, Deal, Release, ReleaseArtist, Track, TrackArtist, utcnow
+from stardust_tui.ern.parse_message import FileRecord, ParsedRelease, parse_release
+from stardust_tui.ern.safe_xml import parse_bytes
+from stardust_tui.ern.validate import detect_version, xsd_issues
+from stardust_tui.errors import NotFoundError, StardustError, ValidationError
+from stardust_tui.store.parties import get_or_create_party
+from stardust_tui.store.releases import create_release, get_release, save_release
+
+_CONTAINERS = {"wav": "WAV", "flac": "FLAC", "mp3": "MP3", "jpg": "JPEG", "jpeg": "JPEG", "png": "PNG",
+               "tif": "TIFF", "tiff": "TIFF", "aif": "AIFF", "aiff": "AIFF"}
+
+
+@dataclass
+class ImportResult:
+    """What one message did to the catalog."""
+
+    source: str
+    version: str
+    status: str  # "created" or "matched"
+    release_id: int
+    title: str
+    upc: str | None
+    tracks: int = 0
+    deals: int = 0
+    parties_created: int = 0
+    parties_matched: int = 0
+    files_stored: int = 0
+    files_missing: int = 0
+    skipped: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        what = (f"{self.status} release {self.release_id} {self.title!r}"
+                f"{f' (UPC {self.upc})' if self.upc else ''} from ERN {self.version}")
+        if self.status == "created":
+            what += (f": {self.tracks} track(s), {self.deals} deal(s), parties {self.parties_created} created / "
+                     f"{self.parties_matched} matched, files {self.files_stored} stored / "
+                     f"{self.files_missing} not in the store")
+        return what
+
+
+class _Parties:
+    def __init__(self, session: Session, started: Any) -> None:
+        self.session, self.started = session, started
+        self.created: set[int] = set()
+        self.matched: set[int] = set()
+        self.skipped: list[str] = []
+
+    def get(self, name: str, kind: str, isni: str | None = None) -> Any:
+        ids: dict[str, str] = {}
+        if isni:
+            compact = isni.replace(" ", "").upper()
+            if is_valid_isni(compact):
+                ids["isni"] = compact
+            else:
+                self.skipped.append(f"ISNI {isni!r} of {name!r} has a bad check character; not stored")
+        party = get_or_create_party(self.session, name, kind, **ids)
+        created_at = party.created_at
+        if created_at.tzinfo is None:
+            created_at = created_at.replace(tzinfo=self.started.tzinfo)
+        (self.created if created_at >= self.started else self.matched).add(party.id)
+        return party
+
+
+def _read(source: str | Path | bytes) -> tuple[bytes, str]:
+    if isinstance(source, bytes):
+        return source, "<message>"
+    path = Path(source)
+    try:
+        return path.read_bytes(), str(path)
+    except OSError as exc:
+        raise StardustError(f"cannot read: {exc.strerror or exc}", where=str(path)) from None
+
+
+def _asset(session: Session, record: FileRecord | None, kind: str, duration: float | None, package: Path | None,
+           asset_store: Any, result: ImportResult) -> Asset | None:
+    if record is None:
+        return None
+    if package is not None and asset_store is not None:
+        for candidate in (package / record.name, package / PurePosixPath(record.name).name):
+            if candidate.is_file():
+                result.files_stored += 1
+                return asset_store.add(session, candidate)
+    ext = PurePosixPath(record.name).suffix.lower().lstrip(".")
+    key = hashlib.sha256(f"{record.name}|{record.md5}|{record.size}".encode()).hexdigest()
+    sha = f"ddexref-{key}"[:64]
+    existing = session.exec(select(Asset).where(Asset.sha256 == sha)).first()
+    result.files_missing += 1
+    if existing is not None:
+        return existing
+    asset = Asset(sha256=sha, md5=(record.md5 or "").lower(), size=record.size or 0, kind=kind,
+                  original_name=PurePosixPath(record.name).name, container=_CONTAINERS.get(ext),
+                  codec=record.codec, sample_rate=record.sample_rate, bit_depth=record.bit_depth,
+                  channels=record.channels, duration_seconds=duration, width=record.width, height=record.height)
+    session.add(asset)
+    return asset
+
+
+def _identifiers(parsed: ParsedRelease, skipped: list[str]) -> tuple[str | None, str | None]:
+    upc, catalog = None, parsed.catalog_number
+    if parsed.upc:
+        try:
+            upc = normalize_upc(parsed.upc)
+        except ValidationError:
+            skipped.append(f"ICPN {parsed.upc!r} has a bad check digit; kept as catalog number")
+            catalog = catalog or parsed.upc
+    if parsed.grid:
+        skipped.append(f"GRid {parsed.grid} is not stored (the catalog identifies releases by UPC)")
+    return upc, catalog
+
+
+def _create(session: Session, parsed: ParsedRelease, upc: str | None, catalog: str | None, *, actor: str,
+            parties: _Parties, package: Path | None, asset_store: Any, result: ImportResult) -> Release:
+    tracks: list[Track] = []
+    credits: list[tuple[Track, list[Any]]] = []
+    for rec in parsed.tracks:
+        isrc = None
+        if rec.isrc:
+            try:
+                isrc = normalize_isrc(rec.isrc)
+            except ValidationError:
+                result.skipped.append(f"ISRC {rec.isrc!r} of {rec.title!r} is invalid; not stored")
+        track = Track(disc_number=rec.disc, track_number=rec.number, isrc=isrc, title=rec.title,
+                      version=rec.subtitle, display_artist=rec.display_artist or parsed.display_artist,
+                      duration_seconds=rec.duration, explicit=rec.explicit, p_line_year=rec.p_line_year,
+                      p_line=rec.p_line, language=rec.language, genre=rec.genre,
+                      preview_start_seconds=rec.preview_start)
+        track.audio = _asset(session, rec.file, "audio", rec.duration, package, asset_store, result)
+        track.artists = [TrackArtist(party=parties.get(a.name, "artist", a.isni), role=a.role, sequence=i)
+                         for i, a in enumerate(rec.artists, start=1)]
+        credits.append((track, [(parties.get(c.name, "contributor", c.isni), c.role) for c in rec.contributors]))
+        tracks.append(track)
+    deals = [Deal(territories=d.territories, excluded_territories=d.excluded, commercial_models=d.commercial_models,
+                  use_types=d.use_types, start=d.start, end=d.end, price_tier=d.price_tier,
+                  applies_to_tracks=d.on_tracks or not d.on_release) for d in parsed.deals]
+    label = parties.get(parsed.label, "label") if parsed.label else None
+    release = create_release(
+        session, actor=actor, title=parsed.title, version=parsed.subtitle, upc=upc, catalog_number=catalog,
+        display_artist=parsed.display_artist, release_type=parsed.release_type, genre=parsed.genre,
+        subgenre=parsed.subgenre, p_line_year=parsed.p_line_year, p_line=parsed.p_line,
+        c_line_year=parsed.c_line_year, c_line=parsed.c_line, release_date=parsed.release_date,
+        original_release_date=parsed.original_release_date, parental_advisory=parsed.parental_advisory,
+        label=label, tracks=tracks, deals=deals,
+    )
+    release.artists = [ReleaseArtist(party=parties.get(a.name, "artist", a.isni), role=a.role, sequence=i)
+                       for i, a in enumerate(parsed.artists, start=1)]
+    release.cover = _asset(session, parsed.cover, "image", None, package, asset_store, result)
+    for track, people in credits:
+        track.credits = [Credit(release_id=release.id, party=party, role=role[:64], sequence=i)
+                         for i, (party, role) in enumerate(people, start=1)]
+    save_release(session, release, actor=actor, action="import-ddex")
+    return release
+
+
+def import_message(session: Session, source: str | Path | bytes, *, actor: str, schema_dir: Path | None = None,
+                   package: Path | None = None, asset_store: Any = None) -> ImportResult:
+    """Import one NewReleaseMessage; raises :class:`ValidationError` (with a line) for invalid messages."""
+    data, where = _read(source)
+    tree = parse_bytes(data, source=where)
+    root = tree.getroot()
+    version = detect_version(root)
+    if version is None:
+        raise ValidationError(f"line {root.sourceline}: not an ERN 3.8.2, 4.2 or 4.3 message", where=where)
+    if schema_dir is not None:
+        problems = xsd_issues(root, version, schema_dir)
+        if problems:
+            first = problems[0]
+            raise ValidationError(f"line {first.line}: not valid ERN {version}: {first.message}"
+                                  f"{f' (+{len(problems) - 1} more)' if len(problems) > 1 else ''}", where=where)
+    try:
+        parsed = parse_release(root)
+    except ValidationError as exc:
+        raise ValidationError(exc.message, where=where) from None
+    skipped = list(parsed.skipped)
+    upc, catalog = _identifiers(parsed, skipped)
+    if upc:
+        try:
+            existing = get_release(session, upc)
+        except NotFoundError:
+            existing = None
+        if existing is not None:
+            return ImportResult(source=where, version=version, status="matched", release_id=existing.id or 0,
+                                title=existing.title, upc=existing.upc, skipped=skipped)
+    parties = _Parties(session, utcnow())
+    result = ImportResult(source=where, version=version, status="created", release_id=0, title=parsed.title,
+                          upc=upc, skipped=skipped)
+    release = _create(session, parsed, upc, catalog, actor=actor, parties=parties, package=package,
+                      asset_store=asset_store, result=result)
+    result.release_id = release.id or 0
+    result.tracks, result.deals = len(parsed.tracks), len(parsed.deals)
+    result.parties_created, result.parties_matched = len(parties.created), len(parties.matched - parties.created)
+    result.skipped.extend(parties.skipped)
+    return result
