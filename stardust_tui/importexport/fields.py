@@ -33,6 +33,8 @@ FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("release_artist", "release", "text", "release display artist (several: separate by ;)",
               ("album artist", "artist", "artists", "primary artist", "main artist", "release artists",
                "product artist", "display artist", "artist name")),
+    FieldSpec("release_display_artist", "release", "text", "release artist as displayed, when it is not the "
+              "artist names joined by &", ("release display name", "album display artist")),
     FieldSpec("release_featured_artist", "release", "list", "featured artists of the release",
               ("release featuring", "album featured artist")),
     FieldSpec("label", "release", "text", "label name", ("label name", "record label", "imprint")),
@@ -82,6 +84,7 @@ FIELDS: tuple[FieldSpec, ...] = (
               "track subtitle", "mix version", "song version")),
     FieldSpec("track_artist", "track", "text", "track display artist (several: separate by ;)",
               ("track artists", "song artist", "recording artist", "performer", "track primary artist")),
+    FieldSpec("track_display_artist", "track", "text", "track artist as displayed", ("track display name",)),
     FieldSpec("featured_artist", "track", "list", "featured artists of the track", ("featuring", "feat",
               "featured artists", "feat artist", "track featured artist", "ft")),
     FieldSpec("remixer", "track", "list", "remixers of the track", ("remixed by", "remix artist")),

@@ -14,6 +14,11 @@ from typing import Any
 from stardust_tui.importexport.records import ReleaseDraft, TrackDraft, apply_release_values, make_track
 from stardust_tui.importexport.report import ImportReport, Issue
 
+# Column sizes of the catalog tables (PostgreSQL enforces them).
+_LIMITS = {"title": 1000, "version": 500, "display_artist": 1000, "catalog_number": 64, "genre": 100,
+           "subgenre": 100, "p_line": 500, "c_line": 500, "language": 8, "label": 500}
+_TRACK_LIMITS = {"title": 1000, "version": 500, "display_artist": 1000, "p_line": 500, "language": 8,
+                 "genre": 100}
 _IDENTITY = ("upc", "catalog_number", "release_title", "release_artist")
 
 
@@ -104,6 +109,10 @@ def finish_release(draft: ReleaseDraft, report: ImportReport) -> ReleaseDraft:
 
     if not draft.title:
         err("release title is missing", draft.line, "release_title")
+    for name, limit in _LIMITS.items():
+        value = getattr(draft, name)
+        if isinstance(value, str) and len(value) > limit:
+            err(f"{name} is {len(value)} characters long (at most {limit})", draft.line, name)
     if not draft.display_artist:
         err("release artist is missing", draft.line, "release_artist")
     next_number: dict[int, int] = {}
@@ -119,6 +128,10 @@ def finish_release(draft: ReleaseDraft, report: ImportReport) -> ReleaseDraft:
         positions[pos] = t
         if not t.title:
             err("track title is missing", t.line, "track_title")
+        for name, limit in _TRACK_LIMITS.items():
+            value = getattr(t, name)
+            if isinstance(value, str) and len(value) > limit:
+                err(f"track {name} is {len(value)} characters long (at most {limit})", t.line, name)
         if t.isrc:
             if t.isrc in isrcs:
                 err(f"ISRC {t.isrc} is on two tracks of this release (also line {isrcs[t.isrc].line})",

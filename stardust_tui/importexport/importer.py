@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
 from stardust_tui.errors import StardustError, ValidationError
@@ -161,14 +161,14 @@ def _flush(session: Session, batch: list[ReleaseDraft], matcher: Matcher, writer
         with session.begin_nested():
             ids = writer.write(new_views)
         _created(report, ids)
-    except IntegrityError:
+    except DBAPIError:
         writer.parties.reset()
         for view in new_views:  # find the culprit(s) one release at a time
             try:
                 with session.begin_nested():
                     ids = writer.write([view])
                 _created(report, ids)
-            except IntegrityError as exc:
+            except DBAPIError as exc:
                 writer.parties.reset()
                 d = view.draft
                 report.add(Issue("error", f"database refused the release: {str(exc.orig).splitlines()[0]}",

@@ -254,15 +254,15 @@ def apply_release_values(draft: ReleaseDraft, values: dict[str, Any]) -> None:
     draft.title = g("release_title", "")
     draft.version = g("release_version")
     artist_text = g("release_artist", "")
-    draft.display_artist = display_of(artist_text)
+    draft.display_artist = g("release_display_artist") or display_of(artist_text)
     draft.artists = split_artists(artist_text) + [(n, "FeaturedArtist") for n in g("release_featured_artist", [])]
     draft.label = g("label")
     draft.release_type = g("release_type")
     draft.genre, draft.subgenre = g("genre"), g("subgenre")
     if "p_line" in values:
-        draft.p_line_year, draft.p_line = values["p_line"]
+        draft.p_line_year, draft.p_line = values["p_line"][0], values["p_line"][1] or None
     if "c_line" in values:
-        draft.c_line_year, draft.c_line = values["c_line"]
+        draft.c_line_year, draft.c_line = values["c_line"][0], values["c_line"][1] or None
     draft.p_line_year = g("p_line_year", draft.p_line_year)
     draft.c_line_year = g("c_line_year", draft.c_line_year)
     draft.release_date = g("release_date")
@@ -304,12 +304,13 @@ def make_track(values: dict[str, Any], line: int, release: ReleaseDraft) -> Trac
     else:
         t.display_artist = release.display_artist
         t.artists = [a for a in release.artists if a[1] == "MainArtist"]
+    t.display_artist = g("track_display_artist") or t.display_artist
     t.artists += [(n, "FeaturedArtist") for n in g("featured_artist", [])]
     t.artists += [(n, "Remixer") for n in g("remixer", [])]
     t.duration_seconds = g("duration")
     t.explicit = bool(g("explicit", False))
     if "track_p_line" in values:
-        t.p_line_year, t.p_line = values["track_p_line"]
+        t.p_line_year, t.p_line = values["track_p_line"][0], values["track_p_line"][1] or None
     t.p_line_year = g("track_p_line_year", t.p_line_year)
     t.language = g("track_language")
     t.genre = g("track_genre")

@@ -52,6 +52,11 @@ class ImportReport:
     warning_count: int = 0
     issues: list[Issue] = field(default_factory=list)
     release_ids: list[int] = field(default_factory=list)  # created or updated, first 1000
+    notes: list[str] = field(default_factory=list)  # what matched what (audio import), first 1000
+
+    def note(self, text: str) -> None:
+        if len(self.notes) < MAX_ISSUES:
+            self.notes.append(text)
 
     def add(self, issue: Issue) -> None:
         if issue.severity == "error":
