@@ -25,6 +25,7 @@ from sqlmodel import col, select
 
 from stardust_tui.delivery.base import Transport, TransportIntegrityError
 from stardust_tui.delivery.package import PackageFile, PackagePlan, delivered_hashes, plan_package
+from stardust_tui.delivery.preflight import asset_problems, lead_time_warning
 from stardust_tui.delivery.profiles import MessageParty, Profile, load_profile
 from stardust_tui.domain.delivery_models import Delivery, ReleaseTargetStatus
 from stardust_tui.domain.models import utcnow
@@ -41,8 +42,10 @@ def _sender(ctx: DeliveryContext, profile: Profile) -> MessageParty:
     return MessageParty(ctx.settings.sender_dpid, ctx.settings.sender_name)
 
 
-def build_plan(ctx: DeliveryContext, delivery: Delivery, profile: Profile) -> PackagePlan:
-    """Load the release and plan its package for this delivery (sync: run it in a thread)."""
+def build_plan(ctx: DeliveryContext, delivery: Delivery, profile: Profile) -> tuple[PackagePlan, str | None]:
+    """Check the release against the profile and plan its package (sync: run it in a thread).
+
+    Returns the plan and a lead-time warning (or None)."""
     from stardust_tui.assets.store import AssetStore
     from stardust_tui.store.releases import load_release
 
@@ -54,11 +57,16 @@ def build_plan(ctx: DeliveryContext, delivery: Delivery, profile: Profile) -> Pa
             md5s = [t.audio.md5 for t in release.tracks if t.audio is not None]
             md5s += [release.cover.md5] if release.cover is not None else []
             already = delivered_hashes(session, delivery.target_id, md5s)
+    problems = asset_problems(release, profile, delivery.message_type)
+    if problems:
+        more = f" (+{len(problems) - 3} more)" if len(problems) > 3 else ""
+        raise ValidationError(f"release breaks the {profile.name} profile: {'; '.join(problems[:3])}{more}",
+                              where=f"release {release.id}")
     plan = plan_package(release, profile, delivery.message_type, sender=_sender(ctx, profile),
                         asset_path=store.path_for, batch_id=delivery.batch_id, message_id=delivery.message_id,
                         already_delivered=already, priority=delivery.priority)
     _validate(ctx, profile, plan)
-    return plan
+    return plan, lead_time_warning(release, profile, delivery.message_type, utcnow().date())
 
 
 def _validate(ctx: DeliveryContext, profile: Profile, plan: PackagePlan) -> None:
@@ -103,8 +111,10 @@ async def execute_delivery(ctx: DeliveryContext, delivery: Delivery, steps: Step
     target = ctx.target
     profile = load_profile(target.profile, ctx.settings.paths.profiles_dir)
     t0 = time.monotonic()
-    plan = await asyncio.to_thread(build_plan, ctx, delivery, profile)
+    plan, late = await asyncio.to_thread(build_plan, ctx, delivery, profile)
     if not steps.is_done("package"):
+        if late:
+            events.warning(late, step="package")
         await steps.update_delivery(message_id=plan.message_id, batch_id=plan.batch_id, remote_path=plan.root,
                                     ern_version=profile.ern_version, bytes_total=plan.bytes_total)
         await steps.done("package", remote_path=plan.message.remote_path, size=plan.message.size,

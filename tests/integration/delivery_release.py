@@ -33,7 +33,7 @@ def make_release(engine: Engine, settings: Settings, src: Path, *, upc: str = UP
     wav = _tone(src / "one.wav", 1, "WAV", "PCM_16")
     flac = _tone(src / "two.flac", 2, "FLAC", "PCM_24")
     cover = src / "cover.jpg"
-    Image.new("RGB", (800, 800), (40, 60, 200)).save(cover, "JPEG", quality=85)
+    Image.new("RGB", (3000, 3000), (40, 60, 200)).save(cover, "JPEG", quality=85)
     store = AssetStore(settings.paths.ensure())
     with session_scope(engine) as s:
         a1, a2, img = store.add(s, wav), store.add(s, flac), store.add(s, cover)

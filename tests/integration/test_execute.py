@@ -172,3 +172,25 @@ def test_crash_resumes_without_resending_then_update_skips(sqlite_engine: Engine
     assert sorted(s.state for s in steps if "/resources/" in s.name) == ["skipped"] * 3
     sent = sorted(p.name for p in (out / d.remote_path).rglob("*") if p.is_file())
     assert sent == sorted([f"{UPC}.xml", f"BatchComplete_{d.batch_id}.xml"])
+
+
+def test_profile_rules_and_placeholder_dpids_fail_fast(sqlite_engine: Engine, settings: Settings,
+                                                       tmp_path: Path) -> None:
+    out = tmp_path / "dsp"
+    out.mkdir()
+    rid = make_release(sqlite_engine, settings, tmp_path / "src")
+    profiles = settings.paths.profiles_dir
+    profiles.mkdir(parents=True, exist_ok=True)
+    (profiles / "strict.toml").write_text('extends = "generic-43"\nprofile_version = 1\n'
+                                          "[audio]\nbit_depths = [16]\n", encoding="utf-8")
+    with session_scope(sqlite_engine) as s:
+        strict = add_target(s, settings.paths, name="strict", url=f"file://{out}", profile="strict").id
+        spotify = add_target(s, settings.paths, name="spotify", url=f"file://{out}", profile="spotify").id
+    a, b = _enqueue(sqlite_engine, rid, strict), _enqueue(sqlite_engine, rid, spotify)
+    _run(settings, sqlite_engine)
+    d, _ = _delivery(sqlite_engine, a)
+    assert d.state == "failed" and d.attempts == 1
+    assert "breaks the strict profile" in d.last_error and "24-bit" in d.last_error
+    d, _ = _delivery(sqlite_engine, b)
+    assert d.state == "failed" and d.attempts == 1 and "recipient DPID not set" in d.last_error
+    assert list(out.iterdir()) == []  # nothing was sent
