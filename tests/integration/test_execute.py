@@ -194,3 +194,40 @@ def test_profile_rules_and_placeholder_dpids_fail_fast(sqlite_engine: Engine, se
     d, _ = _delivery(sqlite_engine, b)
     assert d.state == "failed" and d.attempts == 1 and "recipient DPID not set" in d.last_error
     assert list(out.iterdir()) == []  # nothing was sent
+
+
+def test_deliver_over_ftps_with_stored_password_then_acks(pyftpd, tls_cert, sqlite_engine: Engine,  # noqa: ANN001
+                                                          settings: Settings, tmp_path: Path) -> None:
+    from stardust_tui.delivery.acks import poll_acks
+    from tests.unit.test_acks import ERROR16, ack16, ack18
+
+    sub = f"e2e-{tmp_path.name[-12:]}"
+    (pyftpd.root / sub / "acks").mkdir(parents=True)
+    profiles = settings.paths.profiles_dir
+    profiles.mkdir(parents=True, exist_ok=True)
+    (profiles / "acked.toml").write_text('extends = "generic-43"\nprofile_version = 1\n'
+                                         '[choreography]\nack_folder = "acks"\n', encoding="utf-8")
+    rid = make_release(sqlite_engine, settings, tmp_path / "src")
+    with session_scope(sqlite_engine) as s:
+        tid = add_target(s, settings.paths, name="ftps", profile="acked", password=pyftpd.password,
+                         url=f"ftps://{pyftpd.user}@127.0.0.1:{pyftpd.port}/{sub}?ca={tls_cert[0]}").id
+    did = _enqueue(sqlite_engine, rid, tid)
+    _run(settings, sqlite_engine)
+    d, steps = _delivery(sqlite_engine, did)
+    assert d.state == "succeeded", d.last_error
+    check_delivered_tree(pyftpd.root / sub, d, steps, batch=True)
+
+    # the DSP acknowledges (1.8, by message id), then reports a problem later (1.6)
+    acks = pyftpd.root / sub / "acks"
+    (acks / f"ACK_{d.message_id}_20261123100000000.xml").write_bytes(
+        ack18(UPC, "SuccessfullyIngestedByReleaseDistributor", d.message_id))
+    assert len(asyncio.run(poll_acks(settings, sqlite_engine))) == 1
+    with session_scope(sqlite_engine) as s:
+        st = s.exec(select(ReleaseTargetStatus).where(ReleaseTargetStatus.release_id == rid)).one()
+        assert st.status == "ack-ok" and st.delivery_id == did
+    (acks / f"ACK_{d.message_id}_20261124100000000.xml").write_bytes(ack16(UPC, "ResourceCorrupt", ERROR16))
+    assert len(asyncio.run(poll_acks(settings, sqlite_engine))) == 1
+    assert asyncio.run(poll_acks(settings, sqlite_engine)) == []
+    with session_scope(sqlite_engine) as s:
+        st = s.exec(select(ReleaseTargetStatus).where(ReleaseTargetStatus.release_id == rid)).one()
+        assert st.status == "ack-error" and st.proposed_action == "ResendXmlAndResources"

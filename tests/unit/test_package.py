@@ -133,3 +133,18 @@ def test_batch_ids() -> None:
     assert batch_time(BATCH).microsecond == 123000
     with pytest.raises(ValidationError):
         batch_time("nope")
+
+
+def test_purge_takedown_for_audius(release, settings: Settings, tmp_path: Path) -> None:  # noqa: ANN001
+    user = tmp_path / "profiles"
+    user.mkdir()
+    (user / "audius.toml").write_text('extends = "audius"\nname = "audius"\nprofile_version = 1\n'
+                                      '[[recipients]]\ndpid = "PADPIDA202401120D9"\nname = "Audius"\n',
+                                      encoding="utf-8")
+    prof = load_profile("audius", user)
+    plan = plan_package(release, prof, "takedown", sender=SENDER, asset_path=AssetStore(settings.paths).path_for,
+                        batch_id=BATCH)
+    assert etree.QName(etree.fromstring(plan.message.data)).localname == "PurgeReleaseMessage"
+    assert plan.resources == ()
+    assert validate_choreography(plan.manifest.data, "1.6", XSD_DIR) == []
+    assert b"<DeliveryType>TakeDown</DeliveryType>" in plan.manifest.data
