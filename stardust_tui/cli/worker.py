@@ -7,7 +7,6 @@ period, then hands their leases back; a second signal hands them back at once.
 from __future__ import annotations
 
 import asyncio
-import signal
 
 import click
 
@@ -42,15 +41,7 @@ def worker(obj: StardustContext, concurrency: int | None, once: bool, worker_id:
     runner = Runner(obj.settings, obj.engine, worker_id=worker_id, config=config)
 
     async def main() -> None:
-        loop = asyncio.get_running_loop()
-        signals = [0]
-
-        def on_signal() -> None:
-            signals[0] += 1
-            runner.request_stop(hard=signals[0] > 1)
-
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(sig, on_signal)
+        runner.install_signal_handlers()
         click.echo(f"worker {runner.worker_id}: concurrency {config.concurrency}"
                    f"{', draining the due queue' if once else ''}", err=True)
         await runner.run()

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import signal
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -97,6 +98,21 @@ class Runner:
         if hard:
             for task in list(self._tasks):
                 task.cancel()
+
+    def install_signal_handlers(self) -> None:
+        """SIGTERM/SIGINT: stop claiming and let running deliveries finish (a second one: hand back now).
+
+        Call from inside the running event loop (main thread only).
+        """
+        loop = asyncio.get_running_loop()
+        count = [0]
+
+        def on_signal() -> None:
+            count[0] += 1
+            self.request_stop(hard=count[0] > 1)
+
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, on_signal)
 
     @property
     def stopping(self) -> bool:
