@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from servers import (
     PyFtpd,
+    RestReceiver,
     S3Server,
     ServerUnavailable,
     Sshd,
@@ -19,6 +20,7 @@ from servers import (
     start_moto,
     start_pyftpd,
     start_rclone_s3,
+    start_rest,
     start_sshd,
     start_vsftpd,
 )
@@ -103,5 +105,12 @@ def moto_s3() -> Iterator[S3Server]:
 @pytest.fixture(scope="session")
 def rclone_s3(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Server]:
     server = _start("rclone serve s3", start_rclone_s3, tmp_path_factory.mktemp("rclone-s3"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def rest_receiver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RestReceiver]:
+    server = _start("REST receiver (uvicorn)", start_rest, tmp_path_factory.mktemp("rest"))
     yield server
     server.stop()

@@ -347,3 +347,122 @@ def start_rclone_s3(root: Path, bucket: str = "dsp-inbox") -> S3Server:
             continue
         return S3Server(f"http://127.0.0.1:{port}", bucket, root, lambda p=proc: stop_process(p))
     raise ServerUnavailable("rclone serve s3 did not start")
+
+
+# -- REST receiver: Starlette on uvicorn in a thread, files on disk, answers with their MD5 -----------
+@dataclass
+class RestReceiver:
+    port: int
+    root: Path
+    token: str
+    _server: object
+    _thread: threading.Thread
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api/v1"
+
+    def stop(self) -> None:
+        self._server.should_exit = True  # type: ignore[attr-defined]
+        self._thread.join(10)
+
+
+def rest_app(root: Path, token: str):  # noqa: ANN201 - a Starlette app
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import FileResponse, JSONResponse, Response
+    from starlette.routing import Route
+
+    def resolve(rel: str) -> Path:
+        parts = [p for p in rel.split("/") if p not in ("", ".")]
+        if ".." in parts:
+            raise ValueError(rel)
+        return root.joinpath(*parts)
+
+    def authorized(request: Request) -> bool:
+        return request.headers.get("authorization") == f"Bearer {token}"
+
+    async def files(request: Request) -> Response:
+        if not authorized(request):
+            return JSONResponse({"error": "bad token"}, status_code=401)
+        if request.method == "POST":
+            form = await request.form(max_part_size=1 << 20)
+            dest = resolve(str(form["path"]))
+            upload = form["file"]
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            tmp = dest.with_name(dest.name + ".receiving")
+            h = hashlib.md5(usedforsecurity=False)
+            size = 0
+            with open(tmp, "wb") as fh:
+                while block := await upload.read(1 << 20):  # type: ignore[union-attr]
+                    h.update(block)
+                    size += len(block)
+                    fh.write(block)
+            os.replace(tmp, dest)
+            return JSONResponse({"path": str(form["path"]), "size": size, "md5": h.hexdigest()}, status_code=201)
+        path = resolve(request.query_params.get("path", ""))
+        if request.method == "DELETE":
+            if not path.exists():
+                return JSONResponse({"error": "not found"}, status_code=404)
+            path.rmdir() if path.is_dir() else path.unlink()
+            return Response(status_code=204)
+        if not path.is_file():
+            return JSONResponse({"error": "not found"}, status_code=404)
+        return FileResponse(path)
+
+    async def listing(request: Request) -> Response:
+        if not authorized(request):
+            return JSONResponse({"error": "bad token"}, status_code=401)
+        path = resolve(request.query_params.get("path", ""))
+        if not path.is_dir():
+            return JSONResponse({"error": "not found"}, status_code=404)
+        return JSONResponse([{"name": p.name, "is_dir": p.is_dir(), "size": None if p.is_dir() else p.stat().st_size}
+                             for p in sorted(path.iterdir())])
+
+    async def stat(request: Request) -> Response:
+        if not authorized(request):
+            return JSONResponse({"error": "bad token"}, status_code=401)
+        path = resolve(request.query_params.get("path", ""))
+        if not path.exists():
+            return JSONResponse({"error": "not found"}, status_code=404)
+        return JSONResponse({"is_dir": path.is_dir(), "size": None if path.is_dir() else path.stat().st_size})
+
+    async def rename(request: Request) -> Response:
+        if not authorized(request):
+            return JSONResponse({"error": "bad token"}, status_code=401)
+        body = await request.json()
+        src, dst = resolve(body["from"]), resolve(body["to"])
+        if not src.exists():
+            return JSONResponse({"error": "not found"}, status_code=404)
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(src, dst)
+        return JSONResponse({"ok": True})
+
+    async def mkdir(request: Request) -> Response:
+        if not authorized(request):
+            return JSONResponse({"error": "bad token"}, status_code=401)
+        resolve((await request.json())["path"]).mkdir(parents=True, exist_ok=True)
+        return JSONResponse({"ok": True}, status_code=201)
+
+    return Starlette(routes=[
+        Route("/api/v1/files", files, methods=["GET", "POST", "DELETE"]),
+        Route("/api/v1/list", listing), Route("/api/v1/stat", stat),
+        Route("/api/v1/rename", rename, methods=["POST"]), Route("/api/v1/mkdir", mkdir, methods=["POST"]),
+    ])
+
+
+def start_rest(root: Path, token: str = "stardust-test-token") -> RestReceiver:
+    import uvicorn
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(rest_app(root, token), log_level="error", lifespan="off"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise ServerUnavailable("uvicorn did not start")
+        time.sleep(0.01)
+    return RestReceiver(port, root, token, server, thread)

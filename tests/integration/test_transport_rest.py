@@ -1,0 +1,80 @@
+"""REST transport against a real HTTP receiver (Starlette on uvicorn, 127.0.0.1) that stores files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from servers import RestReceiver, dir_md5
+from transport_checks import (
+    ServerView,
+    file_operations,
+    interrupted_then_resumed,
+    run,
+    upload_and_verify,
+    wrong_credentials,
+)
+
+from stardust_tui.delivery.base import TransportIntegrityError, TransportPermanentError, TransportTransientError
+from stardust_tui.delivery.registry import open_transport
+from stardust_tui.secrets import Secret
+
+
+@pytest.fixture
+def view(rest_receiver: RestReceiver) -> ServerView:
+    return ServerView(
+        url=rest_receiver.url,
+        secrets={"token": Secret(rest_receiver.token)},
+        bad_secrets={"token": Secret("not-the-token")},
+        md5=lambda rel: dir_md5(rest_receiver.root, rel),
+    )
+
+
+def test_small_and_big_uploads_verified(view: ServerView, small_file: Path, big_file: Path) -> None:
+    run(upload_and_verify(view, small_file, "up/small.txt"))
+    run(upload_and_verify(view, big_file, "up/resources/big.bin"))
+
+
+def test_interrupted_upload_restarts_the_file(view: ServerView, big_file: Path) -> None:
+    assert run(interrupted_then_resumed(view, big_file, "r/big.bin")) == 0
+
+
+def test_file_operations(view: ServerView, small_file: Path) -> None:
+    run(file_operations(view, small_file))
+
+
+def test_wrong_token_is_an_auth_error(view: ServerView) -> None:
+    exc = run(wrong_credentials(view))
+    assert "401" in str(exc) and "not-the-token" not in str(exc)
+
+
+def test_hash_mismatch_is_caught_and_nothing_published(view: ServerView, small_file: Path) -> None:
+    async def go() -> None:
+        async with view.transport() as t:
+            with pytest.raises(TransportIntegrityError, match="server MD5"):
+                await t.upload(small_file, "bad/small.txt", md5="0" * 32)
+            assert await t.stat("bad/small.txt") is None and await t.stat("bad/.small.txt.part") is None
+
+    run(go())
+
+
+def test_without_rename_endpoint_uploads_straight_to_final(view: ServerView, small_file: Path) -> None:
+    async def go() -> None:
+        async with open_transport(f"{view.url}?rename=&mkdir=", view.secrets) as t:
+            assert not t.ATOMIC_RENAME
+            result = await t.upload(small_file, "direct/small.txt")
+            assert result.verified_hash
+            with pytest.raises(TransportPermanentError, match="no rename endpoint"):
+                await t.rename("direct/small.txt", "direct/x.txt")
+
+    run(go())
+    assert view.md5("direct/small.txt") == dir_md5(small_file.parent, small_file.name)
+
+
+def test_unknown_endpoint_is_permanent_and_refused_connection_transient(view: ServerView) -> None:
+    from servers import free_port
+
+    with pytest.raises(TransportPermanentError, match="404"):
+        run(open_transport(f"{view.url}?list=/nope", view.secrets).connect())
+    with pytest.raises(TransportTransientError):
+        run(open_transport(f"http://127.0.0.1:{free_port()}/api", view.secrets).connect())
