@@ -21,7 +21,8 @@ from stardust_tui.domain.enums import ArtistRole, PartyKind, ReleaseStatus
 from stardust_tui.domain.identifiers import normalize_isrc, normalize_upc
 from stardust_tui.domain.models import Credit, Deal, Party, Release, ReleaseArtist, ReleaseRevision, Track, utcnow
 from stardust_tui.errors import ConflictError, NotFoundError, ValidationError
-from stardust_tui.store import duplicates, search
+from stardust_tui.store import duplicates
+from stardust_tui.store import search as search_mod
 from stardust_tui.store.duplicates import upc_candidates
 from stardust_tui.store.parties import get_or_create_party
 from stardust_tui.store.revisions import content_hash, record_revision, snapshot_release, write_audit
@@ -154,7 +155,7 @@ def save_release(session: Session, release: Release, *, actor: str, action: str 
     session.expire(release, list(_CHILDREN))
     duplicates.check_isrcs(session, release)
     rev = record_revision(session, release, actor=actor, action=action)
-    search.index_release(session, release)
+    search_mod.index_release(session, release)
     session.flush()
     return rev
 
@@ -198,7 +199,7 @@ def delete_release(session: Session, release: Release, *, actor: str) -> None:
         raise ConflictError(f"release {release.id} has {n} delivery job(s); take it down instead of deleting it")
     write_audit(session, actor=actor, action="delete", entity="release", entity_id=release.id,
                 before=snapshot_release(release), after=None, note=f"deleted {release.title!r}")
-    search.unindex_release(session, release.id)
+    search_mod.unindex_release(session, release.id)
     session.delete(release)
     session.flush()
 
@@ -232,7 +233,7 @@ def duplicate_release(session: Session, release: Release, *, actor: str) -> Rele
 def _filtered(stmt: Any, session: Session, *, search_q: str | None, status: str | None, label: str | None,
               release_type: str | None, date_from: date | None, date_to: date | None) -> Any:
     if search_q:
-        clauses = search.search_clauses(session.get_bind().dialect.name, search_q)
+        clauses = search_mod.search_clauses(session.get_bind().dialect.name, search_q)
         if clauses is not None:
             tbl, on, where = clauses
             stmt = stmt.join(tbl, on).where(where)
@@ -264,10 +265,14 @@ def list_releases(session: Session, *, search: str | None = None, status: str | 
                   Release.status, Release.release_date, Party.name, last_state)
     stmt = stmt.outerjoin(Party, col(Party.id) == Release.label_id)
     stmt = _filtered(stmt, session, search_q=search, status=status, label=label, release_type=release_type,
-                        date_from=date_from, date_to=date_to)
+                     date_from=date_from, date_to=date_to)
+    # Newest first. While searching, order by the index's own id (same value) so SQLite's FTS5 hands rows
+    # over in that order and the LIMIT stops early instead of sorting every match.
+    order_col = search_mod.order_column(session.get_bind().dialect.name) if search else None
     if before_id is not None:
         stmt = stmt.where(col(Release.id) < before_id)
-    stmt = stmt.order_by(col(Release.id).desc()).limit(max(0, limit)).offset(max(0, offset))
+    order = order_col.desc() if order_col is not None else col(Release.id).desc()
+    stmt = stmt.order_by(order).limit(max(0, limit)).offset(max(0, offset))
     return [ReleaseRow(*row) for row in session.exec(stmt).all()]
 
 

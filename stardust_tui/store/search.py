@@ -114,6 +114,11 @@ def search_clauses(dialect: str, query: str) -> tuple[Any, Any, Any] | None:
     return pg_search, pg_search.c.release_id == Release.id, pg_search.c.document.op("@@")(tsq)
 
 
+def order_column(dialect: str) -> Any:
+    """The search table's release id column, for ORDER BY while searching."""
+    return fts.c.rowid if dialect == "sqlite" else pg_search.c.release_id
+
+
 def rebuild_index(session: Session) -> int:
     """Rebuild the whole index from the catalog (after a bulk import or a label rename); returns rows."""
     from stardust_tui.store.releases import iter_release_ids, load_release

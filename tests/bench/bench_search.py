@@ -1,0 +1,224 @@
+"""Catalog search benchmark: bulk-generate a synthetic catalog, then time ``list_releases`` searches.
+
+    .venv/bin/python tests/bench/bench_search.py [--releases 100000] [--tracks-per-release 10] [--queries 400]
+                                                 [--db URL] [--keep]
+
+Generates releases, tracks, labels and the search index with bulk inserts (SQLite ``executemany`` in one
+transaction; PostgreSQL ``COPY``), then runs a mix of search-as-you-type prefixes, whole words, two-word
+queries, UPC/ISRC look-ups and filtered searches (status, type, date range) through the real
+``stardust_tui.store.releases.list_releases`` with LIMIT 50. Prints one JSON object on the last line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from datetime import date, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from sqlalchemy import text  # noqa: E402
+
+from stardust_tui.domain.identifiers import gtin_check_digit  # noqa: E402
+from stardust_tui.store.db import make_engine, session_scope  # noqa: E402
+from stardust_tui.store.migrate import upgrade  # noqa: E402
+from stardust_tui.store.releases import count_releases, list_releases  # noqa: E402
+from stardust_tui.store.search import fold  # noqa: E402
+
+SYLLABLES = ["ka", "lo", "mi", "ra", "su", "ven", "tor", "el", "an", "dri", "mo", "zen", "pa", "li", "qu", "ex",
+             "no", "ba", "sha", "ri", "ton", "gal", "fe", "o", "u", "ny", "cor", "vel", "is", "ha"]
+STATUSES = ["draft"] * 2 + ["ready"] * 2 + ["delivered"] * 5 + ["taken-down"]
+TYPES = ["album"] * 4 + ["single"] * 4 + ["ep"] * 2 + ["compilation"]
+EPOCH = date(1990, 1, 1)
+
+
+def words(rng: random.Random, n: int) -> list[str]:
+    out: set[str] = set()
+    while len(out) < n:
+        out.add("".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 4))))
+    return sorted(out)
+
+
+def upc(i: int) -> str:
+    body = f"{86_000_000_000 + i:011d}"
+    return body + str(gtin_check_digit(body))
+
+
+def isrc(i: int) -> str:
+    return f"QZ{chr(65 + i // 100_000 % 26)}{chr(65 + i // 2_600_000 % 26)}A26{i % 100_000:05d}"
+
+
+def generate(engine, n_releases: int, per_release: int, seed: int = 7) -> dict:
+    rng = random.Random(seed)
+    vocab = words(rng, 5000)
+    artists = [" ".join(rng.sample(vocab, rng.randint(1, 2))).title() for _ in range(max(50, n_releases // 5))]
+    labels = [f"{w.title()} Records" for w in rng.sample(vocab, 300)]
+    now = "2026-01-01 00:00:00.000000"
+    t0 = time.perf_counter()
+    dialect = engine.dialect.name
+    raw = engine.raw_connection()
+    try:
+        cur = raw.cursor()
+        label_rows = [(i + 1, name, "label", now) for i, name in enumerate(labels)]
+        rel_rows, trk_rows, fts_rows = [], [], []
+        tid = 0
+        for rid in range(1, n_releases + 1):
+            title = " ".join(rng.sample(vocab, rng.randint(1, 4))).title()
+            artist = rng.choice(artists)
+            label_id = rng.randint(1, len(labels))
+            rdate = EPOCH + timedelta(days=rng.randint(0, 13000))
+            code = upc(rid)
+            rel_rows.append((rid, code, title, artist, label_id, rng.choice(TYPES), rdate.isoformat(),
+                             rng.choice(STATUSES), f"{fold(title)}|{fold(artist)}", now, now))
+            track_titles, isrcs = [], []
+            for n in range(1, per_release + 1):
+                tid += 1
+                ttitle = " ".join(rng.sample(vocab, rng.randint(1, 3))).title()
+                track_titles.append(ttitle)
+                isrcs.append(isrc(tid))
+                trk_rows.append((tid, rid, 1, n, isrcs[-1], ttitle, artist, float(rng.randint(90, 400))))
+            fts_rows.append((rid, fold(title), fold(artist), fold(labels[label_id - 1]),
+                             fold(" ".join([code, *isrcs])), fold(" ".join(track_titles))))
+        t_build = time.perf_counter() - t0
+        _bulk_insert(cur, dialect, label_rows, rel_rows, trk_rows, fts_rows)
+        raw.commit()
+    finally:
+        raw.close()
+    elapsed = time.perf_counter() - t0
+    if dialect != "sqlite":
+        with engine.begin() as conn:
+            conn.execute(text("ANALYZE"))
+    else:
+        with engine.begin() as conn:
+            conn.execute(text("ANALYZE"))
+    return {"releases": n_releases, "tracks": tid, "generate_seconds": round(elapsed, 2),
+            "build_rows_seconds": round(t_build, 2),
+            "releases_per_second": round(n_releases / elapsed), "tracks_per_second": round(tid / elapsed),
+            "vocab": vocab, "artists": artists, "labels": labels}
+
+
+def _bulk_insert(cur, dialect: str, label_rows, rel_rows, trk_rows, fts_rows) -> None:
+    rel_cols = "(id, upc, title, display_artist, label_id, release_type, release_date, status, norm_key, created_at, " \
+               "updated_at, parental_advisory, revision)"
+    trk_cols = "(id, release_id, disc_number, track_number, isrc, title, display_artist, duration_seconds, explicit)"
+    if dialect == "sqlite":
+        cur.executemany("INSERT INTO party(id, name, kind, created_at) VALUES (?,?,?,?)", label_rows)
+        cur.executemany(f"INSERT INTO release {rel_cols} VALUES (?,?,?,?,?,?,?,?,?,?,?,'not-explicit',1)", rel_rows)
+        cur.executemany(f"INSERT INTO track {trk_cols} VALUES (?,?,?,?,?,?,?,?,0)", trk_rows)
+        cur.executemany("INSERT INTO release_fts(rowid, title, artists, label, codes, tracks) VALUES (?,?,?,?,?,?)",
+                        fts_rows)
+        return
+    with cur.copy("COPY party(id, name, kind, created_at) FROM STDIN") as cp:
+        for row in label_rows:
+            cp.write_row(row)
+    with cur.copy(f"COPY release {rel_cols} FROM STDIN") as cp:
+        for row in rel_rows:
+            cp.write_row((*row, "not-explicit", 1))
+    with cur.copy(f"COPY track {trk_cols} FROM STDIN") as cp:
+        for row in trk_rows:
+            cp.write_row((*row, False))
+    with cur.copy("COPY release_search(release_id, document) FROM STDIN") as cp:
+        for rid, *fields in fts_rows:
+            cp.write_row((rid, " ".join(fields)))
+    cur.execute("UPDATE release_search SET document = to_tsvector('simple', document::text)")
+    for table in ("party", "release", "track"):
+        cur.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
+
+
+def make_queries(rng: random.Random, data: dict, n: int) -> list[dict]:
+    vocab, artists, labels = data["vocab"], data["artists"], data["labels"]
+    out = []
+    for i in range(n):
+        kind = i % 8
+        w = rng.choice(vocab)
+        if kind == 0:
+            q = {"search": w[: rng.randint(2, 4)]}  # typing the first letters
+        elif kind == 1:
+            q = {"search": w}
+        elif kind == 2:
+            q = {"search": f"{w} {rng.choice(vocab)[:3]}"}
+        elif kind == 3:
+            q = {"search": rng.choice(artists)}
+        elif kind == 4:
+            q = {"search": upc(rng.randint(1, data["releases"]))}
+        elif kind == 5:
+            q = {"search": isrc(rng.randint(1, data["tracks"]))}
+        elif kind == 6:
+            q = {"search": w[:3], "status": rng.choice(["delivered", "draft", "ready"]),
+                 "release_type": rng.choice(["album", "single"])}
+        else:
+            start = EPOCH + timedelta(days=rng.randint(0, 12000))
+            q = {"search": w[: rng.randint(3, 5)], "date_from": start, "date_to": start + timedelta(days=730),
+                 "label": rng.choice(labels) if rng.random() < 0.5 else None}
+        out.append(q)
+    return out
+
+
+def time_queries(engine, queries: list[dict]) -> dict:
+    latencies, hits = [], 0
+    with session_scope(engine) as s:
+        for q in queries[:20]:  # warm the cache
+            list_releases(s, limit=50, **q)
+        for q in queries:
+            t = time.perf_counter()
+            rows = list_releases(s, limit=50, **q)
+            latencies.append((time.perf_counter() - t) * 1000)
+            hits += bool(rows)
+        t = time.perf_counter()
+        for q in queries[:50]:
+            count_releases(s, **q)
+        count_ms = (time.perf_counter() - t) * 1000 / min(50, len(queries))
+    latencies.sort()
+    return {"queries": len(latencies), "queries_with_hits": hits,
+            "p50_ms": round(statistics.median(latencies), 2),
+            "p95_ms": round(latencies[int(len(latencies) * 0.95) - 1], 2),
+            "max_ms": round(latencies[-1], 2), "count_mean_ms": round(count_ms, 2)}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--releases", type=int, default=100_000)
+    ap.add_argument("--tracks-per-release", type=int, default=10)
+    ap.add_argument("--queries", type=int, default=400)
+    ap.add_argument("--db", default=None, help="database URL (default: a temporary SQLite file)")
+    ap.add_argument("--keep", action="store_true", help="keep the temporary SQLite file")
+    args = ap.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="stardust-bench-"))
+    url = args.db or f"sqlite:///{tmp / 'bench.db'}"
+    schema = None
+    if url.startswith("postgresql"):
+        schema = f"bench_{uuid.uuid4().hex[:8]}"
+        admin = make_engine(url)
+        with admin.begin() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        engine = make_engine(url, connect_args={"options": f"-csearch_path={schema}"})
+    else:
+        engine = make_engine(url)
+    try:
+        upgrade(engine)
+        data = generate(engine, args.releases, args.tracks_per_release)
+        result = time_queries(engine, make_queries(random.Random(11), data, args.queries))
+    finally:
+        engine.dispose()
+        if schema:
+            with admin.begin() as conn:
+                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+            admin.dispose()
+        if not args.keep and not args.db:
+            for p in tmp.iterdir():
+                p.unlink()
+            tmp.rmdir()
+    summary = {k: v for k, v in data.items() if k not in ("vocab", "artists", "labels")}
+    print(json.dumps({"benchmark": "search", "backend": engine.dialect.name, **summary, **result,
+                      "goal_p95_ms": 10}))
+
+
+if __name__ == "__main__":
+    main()
