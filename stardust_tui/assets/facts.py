@@ -2,7 +2,8 @@
 
 The kind is decided from the file's first bytes, not its name. WAV files go through our RIFF parser
 (format tag, extensible sub-format, data after the data chunk); other audio through mutagen; images
-through Pillow (fully decoded, so a truncated JPEG is caught). :func:`read_facts` returns a dict whose
+through Pillow (fully decoded, so a truncated JPEG is caught). FLAC and AIFF get their last frame
+decoded, which catches a truncated file whose header still looks fine. :func:`read_facts` returns a dict whose
 keys match the :class:`~stardust_tui.domain.models.Asset` columns, plus a few extras (``wav_trailing_bytes``,
 ``wav_chunks_after_data``, ``bitrate``). A file that looks like audio or an image but cannot be read raises
 one :class:`ValidationError` line naming the file.
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import mutagen
+import soundfile as sf
 from PIL import Image, UnidentifiedImageError
 
 from stardust_tui.assets.riff import is_wave, read_wave
@@ -112,6 +114,8 @@ def _mutagen_facts(p: Path) -> dict[str, Any]:
     rate = int(getattr(info, "sample_rate", 0) or 0)
     if not rate or length <= 0:
         raise ValidationError("unreadable audio: no audio frames (empty or truncated stream)", where=str(p))
+    if container in ("FLAC", "AIFF"):
+        _check_last_frame(p)
     return {
         "container": container,
         "codec": codec,
@@ -122,6 +126,20 @@ def _mutagen_facts(p: Path) -> dict[str, Any]:
         "wav_format_tag": None,
         "bitrate": int(getattr(info, "bitrate", 0) or 0) or None,
     }
+
+
+def _check_last_frame(p: Path) -> None:
+    """Seek to the last frame and decode it: catches a truncated FLAC/AIFF whose header looks fine."""
+    try:
+        with sf.SoundFile(p) as snd:
+            if snd.frames <= 0:
+                raise ValidationError("unreadable audio: the stream has no frames", where=str(p))
+            snd.seek(snd.frames - 1)
+            if len(snd.read(1)) != 1:
+                raise ValidationError("truncated: the last audio frame is missing", where=str(p))
+    except (sf.LibsndfileError, RuntimeError) as exc:
+        raise ValidationError(f"truncated or corrupt: cannot read the last audio frame ({_first_line(exc)})",
+                              where=str(p)) from None
 
 
 def _image_facts(p: Path) -> dict[str, Any]:

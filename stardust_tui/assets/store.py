@@ -3,7 +3,8 @@
 :meth:`AssetStore.add` copies a file in 1 MiB chunks while computing MD5 and SHA-256 in the same pass
 (memory use does not grow with the file), reads its technical facts from the temporary copy, then
 renames it into place and records an :class:`~stardust_tui.domain.models.Asset` row. Adding the same bytes
-again returns the existing row. Nothing half-written is left behind on any error.
+again returns the existing row without writing anything (a stored asset of the same size triggers a
+hash-only pass first). Nothing half-written is left behind on any error.
 """
 
 from __future__ import annotations
@@ -81,6 +82,9 @@ class AssetStore:
             raise NotFoundError("no such file", where=str(src))
         if not src.is_file():
             raise ValidationError("not a regular file", where=str(src))
+        known = self._known_same_bytes(session, src, progress)
+        if known is not None:
+            return known
         tmp_dir = self.root / ".incoming"
         try:
             tmp_dir.mkdir(parents=True, exist_ok=True)
@@ -109,6 +113,17 @@ class AssetStore:
             with contextlib.suppress(FileNotFoundError):
                 tmp.unlink()
         return self._record(session, sha=sha, md5=md5, size=size, name=src.name, facts=facts)
+
+    def _known_same_bytes(self, session: Session, src: Path, progress: Progress | None) -> Asset | None:
+        """When an asset of the same size exists, hash without copying: re-adding writes nothing."""
+        size = src.stat().st_size
+        if session.exec(select(Asset.id).where(Asset.size == size).limit(1)).first() is None:
+            return None  # certainly new content: copy and hash in one pass
+        sha, _md5, _size = hash_file(src, progress)
+        existing = self.find(session, sha)
+        if existing is not None and self.path_for(existing).is_file():
+            return existing
+        return None
 
     def find(self, session: Session, sha256: str) -> Asset | None:
         return session.exec(select(Asset).where(Asset.sha256 == sha256)).first()

@@ -84,6 +84,20 @@ def test_flac_and_mp3(tmp_path: Path) -> None:
     assert mp3["sample_rate"] == 44100
 
 
+def test_aiff(tmp_path: Path) -> None:
+    f = read_facts(write_audio(tmp_path / "a.aiff", subtype="PCM_24"))
+    assert (f["container"], f["codec"], f["bit_depth"], f["channels"]) == ("AIFF", "PCM", 24, 2)
+
+
+def test_truncated_flac_is_caught(tmp_path: Path) -> None:
+    good = write_audio(tmp_path / "good.flac", subtype="PCM_16")
+    data = good.read_bytes()
+    bad = tmp_path / "cut.flac"
+    bad.write_bytes(data[: len(data) // 2])  # the header still promises the full length
+    with pytest.raises(ValidationError, match=r"cut\.flac: truncated or corrupt"):
+        read_facts(bad)
+
+
 def test_truncated_wav_is_one_clear_line(tmp_path: Path) -> None:
     good = write_audio(tmp_path / "good.wav", subtype="PCM_16")
     bad = tmp_path / "cut.wav"
@@ -141,6 +155,14 @@ def test_add_stores_content_addressed_and_dedupes(store: AssetStore, sqlite_engi
         assert store.get(s, digest[:10]).id == a.id
         assert store.get(s, str(a.id)).sha256 == digest
         assert store.verify(a)
+    inode = stored.stat().st_ino
+    with session_scope(sqlite_engine) as s:  # same bytes again: hashed only, nothing rewritten
+        assert store.add(s, copy).id == a.id
+    assert stored.stat().st_ino == inode
+    stored.unlink()  # a store file lost on disk is restored by adding the bytes again
+    with session_scope(sqlite_engine) as s:
+        assert store.add(s, src).id == a.id
+    assert stored.read_bytes() == src.read_bytes()
 
 
 def test_add_on_postgres(store: AssetStore, pg_engine: Engine, tmp_path: Path) -> None:
