@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +47,7 @@ def _add_one(store: Any, session: Any, path: Path) -> Any:
     if size < BAR_THRESHOLD:
         return store.add(session, path)
     with click.progressbar(length=size, label=path.name, show_pos=False, show_percent=True, show_eta=True,
-                           file=click.get_text_stream("stderr")) as bar:
+                           file=sys.stderr) as bar:
         last = [0]
 
         def progress(done: int, total: int) -> None:

@@ -107,3 +107,13 @@ def test_store_file_tampering_is_detected(tmp_path: Path) -> None:
     stored.write_bytes(stored.read_bytes()[:-1] + b"\x01")
     res = runner.invoke(cli, ["asset", "verify"])
     assert res.exit_code == 1 and "1 checked, 1 bad" in res.output
+
+
+def test_progress_bar_for_big_files(tmp_path: Path) -> None:
+    big = tmp_path / "big.bin"
+    with big.open("wb") as fh:  # 60 MiB, sparse: above the 50 MB progress-bar threshold
+        fh.truncate(60 * 1024 * 1024)
+    res = CliRunner().invoke(cli, ["asset", "add", str(big)])
+    assert res.exit_code == 0, res.output
+    assert "big.bin" in res.stderr  # the bar (its label when not on a terminal) goes to stderr
+    assert "other BIN" in res.stdout
