@@ -56,7 +56,7 @@ def build_plan(ctx: DeliveryContext, delivery: Delivery, profile: Profile) -> tu
         if delivery.message_type == "update":
             md5s = [t.audio.md5 for t in release.tracks if t.audio is not None]
             md5s += [release.cover.md5] if release.cover is not None else []
-            already = delivered_hashes(session, delivery.target_id, md5s)
+            already = delivered_hashes(session, delivery.target_id, delivery.release_id, md5s)
     problems = asset_problems(release, profile, delivery.message_type)
     if problems:
         more = f" (+{len(problems) - 3} more)" if len(problems) > 3 else ""
@@ -64,7 +64,7 @@ def build_plan(ctx: DeliveryContext, delivery: Delivery, profile: Profile) -> tu
                               where=f"release {release.id}")
     plan = plan_package(release, profile, delivery.message_type, sender=_sender(ctx, profile),
                         asset_path=store.path_for, batch_id=delivery.batch_id, message_id=delivery.message_id,
-                        already_delivered=already, priority=delivery.priority)
+                        already_delivered=already, priority=delivery.priority, unique=delivery.id)
     _validate(ctx, profile, plan)
     return plan, lead_time_warning(release, profile, delivery.message_type, utcnow().date())
 

@@ -72,10 +72,16 @@ class PackagePlan:
         return sum(f.size for f in self.files)
 
 
-def new_batch_id(now: datetime | None = None) -> str:
-    """``YYYYMMDDhhmmssnnn`` (UTC, milliseconds), the DDEX batch / folder timestamp."""
+def new_batch_id(now: datetime | None = None, *, unique: int | None = None) -> str:
+    """``YYYYMMDDhhmmssnnn`` (UTC), the DDEX batch / folder timestamp.
+
+    With ``unique`` (a delivery id) the last three digits are ``unique % 1000`` instead of the
+    milliseconds, so concurrent deliveries to one target never share a batch folder or manifest name
+    (unless a thousand of them start in the same second).
+    """
     now = (now or datetime.now(UTC)).astimezone(UTC)
-    return now.strftime("%Y%m%d%H%M%S") + f"{now.microsecond // 1000:03d}"
+    last = unique % 1000 if unique is not None else now.microsecond // 1000
+    return now.strftime("%Y%m%d%H%M%S") + f"{last:03d}"
 
 
 def batch_time(batch_id: str) -> datetime:
@@ -93,13 +99,14 @@ def _blob(kind: str, remote_path: str, data: bytes) -> PackageFile:
                        md5=hashlib.md5(data, usedforsecurity=False).hexdigest(), data=data)
 
 
-def delivered_hashes(session: Session, target_id: int, md5s: Iterable[str]) -> set[str]:
-    """Which of ``md5s`` the target already received in a succeeded delivery (DeliveryStep rows)."""
+def delivered_hashes(session: Session, target_id: int, release_id: int, md5s: Iterable[str]) -> set[str]:
+    """Which of ``md5s`` the target already received for this release in a succeeded delivery."""
     wanted = sorted(set(md5s))
     if not wanted:
         return set()
     stmt = (select(DeliveryStep.md5).join(Delivery, col(Delivery.id) == DeliveryStep.delivery_id)
-            .where(Delivery.target_id == target_id, Delivery.state == "succeeded",
+            .where(Delivery.target_id == target_id, Delivery.release_id == release_id,
+                   Delivery.state == "succeeded",
                    DeliveryStep.state == "done", col(DeliveryStep.md5).in_(wanted)))
     return {m for m in session.exec(stmt) if m}
 
@@ -118,7 +125,8 @@ def _parties(profile: Profile, sender: MessageParty) -> tuple[Any, list[Any]]:
 
 def plan_package(release: Any, profile: Profile, message_type: str, *, sender: MessageParty,
                  asset_path: Any, batch_id: str | None = None, message_id: str | None = None,
-                 already_delivered: set[str] | None = None, priority: int = 0) -> PackagePlan:
+                 already_delivered: set[str] | None = None, priority: int = 0,
+                 unique: int | None = None) -> PackagePlan:
     """Build the message and lay out every file of one delivery.
 
     ``asset_path(asset) -> Path`` locates an asset in the store. ``already_delivered`` holds MD5s the
@@ -133,7 +141,7 @@ def plan_package(release: Any, profile: Profile, message_type: str, *, sender: M
     if not release.upc:
         raise ValidationError("a release needs a UPC/EAN before it can be delivered", where=release.title)
     upc = release.upc
-    batch_id = batch_id or new_batch_id()
+    batch_id = batch_id or new_batch_id(unique=unique)
     created = batch_time(batch_id)
     message_id = message_id or f"{sender.dpid}_{upc}_{batch_id}"
     ern_sender, recipients = _parties(profile, sender)

@@ -27,11 +27,11 @@ def _tone(path: Path, seed: int, fmt: str, subtype: str, seconds: float = 1.0, r
     return path
 
 
-def make_release(engine: Engine, settings: Settings, src: Path, *, upc: str = UPC) -> int:
+def make_release(engine: Engine, settings: Settings, src: Path, *, upc: str = UPC, n: int = 0) -> int:
     """Create the release; returns its id. Media files are written into ``src`` first."""
     src.mkdir(parents=True, exist_ok=True)
-    wav = _tone(src / "one.wav", 1, "WAV", "PCM_16")
-    flac = _tone(src / "two.flac", 2, "FLAC", "PCM_24")
+    wav = _tone(src / "one.wav", 1 + 2 * n, "WAV", "PCM_16")
+    flac = _tone(src / "two.flac", 2 + 2 * n, "FLAC", "PCM_24")
     cover = src / "cover.jpg"
     Image.new("RGB", (3000, 3000), (40, 60, 200)).save(cover, "JPEG", quality=85)
     store = AssetStore(settings.paths.ensure())
@@ -43,9 +43,9 @@ def make_release(engine: Engine, settings: Settings, src: Path, *, upc: str = UP
             p_line="Nebula Records", c_line_year=2024, c_line="Nebula Records", release_date=date(2025, 3, 14),
             original_release_date=date(2025, 3, 14), language="en",
             tracks=[
-                dict(track_number=1, isrc="GBXYZ2400001", title="Signal One", duration_seconds=1.0,
+                dict(track_number=1, isrc=f"GBXYZ24{n:03d}01", title="Signal One", duration_seconds=1.0,
                      p_line_year=2024, p_line="Nebula Records", genre="Electronic", audio=a1),
-                dict(track_number=2, isrc="GBXYZ2400002", title="Signal Two", duration_seconds=1.0,
+                dict(track_number=2, isrc=f"GBXYZ24{n:03d}02", title="Signal Two", duration_seconds=1.0,
                      p_line_year=2024, p_line="Nebula Records", genre="Electronic", audio=a2),
             ],
             deals=[dict(territories=["Worldwide"], commercial_models=["SubscriptionModel"],

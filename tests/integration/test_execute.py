@@ -82,7 +82,8 @@ def check_delivered_tree(root: Path, d: Delivery, steps: list[DeliveryStep], *, 
 
 
 @pytest.mark.parametrize("profile", ["generic-43", "generic-43-rbr"])
-def test_deliver_to_local_folder(sqlite_engine: Engine, settings: Settings, tmp_path: Path, profile: str) -> None:
+def test_deliver_to_local_folder(engine: Engine, settings: Settings, tmp_path: Path, profile: str) -> None:
+    sqlite_engine = engine  # SQLite and PostgreSQL
     out = tmp_path / "dsp"
     out.mkdir()
     rid = make_release(sqlite_engine, settings, tmp_path / "src")
@@ -231,3 +232,27 @@ def test_deliver_over_ftps_with_stored_password_then_acks(pyftpd, tls_cert, sqli
     with session_scope(sqlite_engine) as s:
         st = s.exec(select(ReleaseTargetStatus).where(ReleaseTargetStatus.release_id == rid)).one()
         assert st.status == "ack-error" and st.proposed_action == "ResendXmlAndResources"
+
+
+def test_concurrent_deliveries_to_one_target_get_their_own_batch(sqlite_engine: Engine, settings: Settings,
+                                                                 tmp_path: Path) -> None:
+    from stardust_tui.domain.identifiers import gtin_check_digit
+
+    out = tmp_path / "dsp"
+    out.mkdir()
+    with session_scope(sqlite_engine) as s:
+        tid = add_target(s, settings.paths, name="local", url=f"file://{out}", max_concurrency=4).id
+    ids = []
+    for n in range(1, 5):
+        body = f"060244579{n:03d}"
+        rid = make_release(sqlite_engine, settings, tmp_path / f"src{n}", upc=body + str(gtin_check_digit(body)), n=n)
+        ids.append(_enqueue(sqlite_engine, rid, tid))
+    cfg = RunnerConfig(concurrency=4, once=True, ack_poll_s=0, poll_s=0.05, retry_base_s=0.0, heartbeat_s=0.5)
+    asyncio.run(Runner(settings, sqlite_engine, config=cfg).run())
+    batches = set()
+    for did in ids:
+        d, _ = _delivery(sqlite_engine, did)
+        assert d.state == "succeeded", d.last_error
+        batches.add(d.batch_id)
+        assert (out / d.batch_id / f"BatchComplete_{d.batch_id}.xml").is_file()
+    assert len(batches) == 4 and len(list(out.iterdir())) == 4

@@ -130,6 +130,7 @@ def test_placeholder_recipient_and_missing_upc_are_refused(release, settings: Se
 def test_batch_ids() -> None:
     bid = new_batch_id()
     assert len(bid) == 17 and bid.isdigit()
+    assert new_batch_id(unique=123456).endswith("456") and new_batch_id(unique=7).endswith("007")
     assert batch_time(BATCH).microsecond == 123000
     with pytest.raises(ValidationError):
         batch_time("nope")
