@@ -1,0 +1,65 @@
+"""``stardust backup OUT`` and ``stardust restore FILE|DIR [--verify] [--force]``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from stardust_tui.cli.context import StardustContext
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(backup_cmd)
+    cli.add_command(restore_cmd)
+
+
+@click.command("backup")
+@click.argument("out", type=click.Path(file_okay=False))
+@click.option("--keep", type=int, default=None, help="After the backup, keep only the newest N snapshots in OUT.")
+@click.pass_obj
+def backup_cmd(obj: StardustContext, out: str, keep: int | None) -> None:
+    """Snapshot the database (safe while the TUI and workers run) and the asset store into OUT.
+
+    OUT is a backup root: each run adds OUT/snapshots/<time>/ with a manifest of SHA-256 checksums;
+    assets already in OUT are not copied again. PostgreSQL is dumped with pg_dump when installed.
+    """
+    from stardust_tui.importexport.backup import create_backup, prune
+
+    _ = obj.engine  # the schema must be current before it is copied
+    result = create_backup(obj.settings, Path(out))
+    for note in result.notes:
+        click.echo(f"note: {note}", err=True)
+    click.echo(result.summary())
+    if keep:
+        removed = prune(out, keep)
+        if removed:
+            click.echo(f"pruned {len(removed)} old snapshot(s)")
+
+
+@click.command("restore")
+@click.argument("source", type=click.Path(exists=True))
+@click.option("--verify", "verify_only", is_flag=True, help="Only verify the checksums; restore nothing.")
+@click.option("--force", is_flag=True, help="Restore into a home that already has a database or assets.")
+@click.pass_obj
+def restore_cmd(obj: StardustContext, source: str, verify_only: bool, force: bool) -> None:
+    """Restore a backup (snapshot dir, its manifest.json, or a backup root = newest snapshot).
+
+    Checksums are verified first; the home must be empty (use the global --home for a new one) unless --force.
+    """
+    from stardust_tui.importexport.restore import restore_backup, verify_backup
+
+    if verify_only:
+        result = verify_backup(source)
+        for problem in result.problems[:50]:
+            click.echo(f"error: {problem}", err=True)
+        click.echo(result.summary())
+        if not result.ok:
+            raise click.exceptions.Exit(1)
+        return
+    settings = obj.settings
+    db_url = settings.database_url if settings.database_url and "://" in settings.database_url else None
+    verified, notes = restore_backup(source, settings.paths, force=force, db_url=db_url)
+    click.echo(verified.summary())
+    for note in notes:
+        click.echo(note)

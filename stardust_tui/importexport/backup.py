@@ -1,0 +1,260 @@
+"""Backups: a consistent database snapshot plus the asset store, incremental, with a checksummed manifest.
+
+Layout of a backup root ``OUT`` (the same root can take many snapshots)::
+
+    OUT/assets/ab/cd/<sha256>                   shared by all snapshots: an unchanged asset is copied once
+    OUT/snapshots/<YYYYmmddTHHMMSSffffffZ>/
+        stardust.db                             SQLite online-backup copy (consistent while others write)
+        stardust.pgdump                         PostgreSQL: pg_dump -Fc, when pg_dump is installed
+        config.toml  secret.key  profiles/...   the home's configuration (the key decrypts target passwords)
+        manifest.json                           written LAST: SHA-256 and size of every file and asset
+
+A snapshot directory without ``manifest.json`` is incomplete and ignored by restore and retention.
+Assets listed are those the database snapshot references (``asset`` table); each is re-hashed while it is
+copied, so a corrupted store file is reported instead of being backed up.
+
+PostgreSQL: the database is dumped with ``pg_dump --format=custom`` when ``pg_dump`` is on PATH;
+otherwise the snapshot holds assets and configuration only, the manifest says ``"database": null`` and the
+result tells you the exact ``pg_dump`` command to run yourself.
+
+Scheduled backups (worker): :func:`run_scheduled_backup` with ``[backup]`` settings ``dir`` (default
+``<home>/backups``), ``interval_hours`` (24) and ``keep`` (7 snapshots); older snapshots are pruned and
+assets no remaining snapshot needs are deleted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.engine import make_url
+
+from stardust_tui import __version__
+from stardust_tui.config import Settings
+from stardust_tui.errors import StardustError, StoreError
+
+FORMAT = "stardust-backup"
+VERSION = 1
+CHUNK = 1 << 20
+CONFIG_FILES = ("config.toml", "secret.key")
+
+
+@dataclass
+class BackupResult:
+    snapshot: Path
+    database: str | None  # "sqlite" | "pg_dump" | None (not included)
+    assets_total: int = 0
+    assets_copied: int = 0
+    bytes_copied: int = 0
+    missing_assets: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        db = {"sqlite": "database (SQLite online backup)", "pg_dump": "database (pg_dump)"}.get(
+            self.database or "", "NO database")
+        return (f"backup {self.snapshot}: {db}, {self.assets_total} assets ({self.assets_copied} copied, "
+                f"{self.assets_total - self.assets_copied - len(self.missing_assets)} already there, "
+                f"{len(self.missing_assets)} missing), {self.bytes_copied / 1e6:.1f} MB written")
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        while chunk := f.read(CHUNK):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _entry(root: Path, path: Path) -> dict[str, Any]:
+    return {"path": path.relative_to(root).as_posix(), "sha256": sha256_file(path), "size": path.stat().st_size}
+
+
+def sqlite_snapshot(db_path: Path, dest: Path) -> None:
+    """Copy a live SQLite database with the online backup API, checked, as one self-contained file."""
+    if not db_path.is_file():
+        raise StoreError("database file not found", where=str(db_path))
+    tmp = dest.with_name(dest.name + ".tmp")
+    src = sqlite3.connect(str(db_path), timeout=30)
+    try:
+        dst = sqlite3.connect(str(tmp))
+        try:
+            src.backup(dst)  # one step: a consistent snapshot even while other processes write (WAL)
+            dst.execute("PRAGMA journal_mode=DELETE")
+            check = dst.execute("PRAGMA integrity_check").fetchone()[0]
+            if check != "ok":
+                raise StoreError(f"snapshot failed its integrity check: {check}", where=str(db_path))
+        finally:
+            dst.close()
+    except sqlite3.Error as exc:
+        tmp.unlink(missing_ok=True)
+        raise StoreError(f"cannot back up the database: {exc}", where=str(db_path)) from None
+    finally:
+        src.close()
+    os.replace(tmp, dest)
+
+
+def pg_dump_command(url: str, dest: Path) -> list[str]:
+    u = make_url(url).set(drivername="postgresql")
+    return ["pg_dump", "--format=custom", "--no-owner", f"--file={dest}",
+            u.render_as_string(hide_password=False)]
+
+
+def _copy_asset(src: Path, dest: Path, sha: str) -> int:
+    """Copy and re-hash; raises when the store file's content is not what its name says."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(dir=dest.parent, prefix=".copy-")
+    h = hashlib.sha256()
+    n = 0
+    try:
+        with os.fdopen(fd, "wb") as out, src.open("rb") as f:
+            while chunk := f.read(CHUNK):
+                h.update(chunk)
+                out.write(chunk)
+                n += len(chunk)
+            out.flush()
+            os.fsync(out.fileno())
+        if h.hexdigest() != sha:
+            raise StardustError(f"asset {sha[:12]} is corrupt in the store (content hash differs)", where=str(src))
+        os.replace(tmp_name, dest)
+    finally:
+        Path(tmp_name).unlink(missing_ok=True)
+    return n
+
+
+def _assets_in(db_file: Path) -> list[tuple[str, int]]:
+    con = sqlite3.connect(f"file:{db_file}?mode=ro", uri=True)
+    try:
+        return [(r[0], r[1]) for r in con.execute("SELECT sha256, size FROM asset ORDER BY id")]
+    except sqlite3.Error:
+        return []
+    finally:
+        con.close()
+
+
+def _assets_pg(url: str) -> list[tuple[str, int]]:
+    from sqlalchemy import text
+
+    from stardust_tui.store.db import make_engine
+
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            return [(r[0], r[1]) for r in conn.execute(text("SELECT sha256, size FROM asset ORDER BY id"))]
+    finally:
+        engine.dispose()
+
+
+def create_backup(settings: Settings, out: str | Path, *, now: datetime | None = None) -> BackupResult:
+    """Take one snapshot into the backup root ``out`` (see the module docstring)."""
+    root = Path(out).expanduser()
+    now = now or datetime.now(UTC)
+    snap = root / "snapshots" / now.strftime("%Y%m%dT%H%M%S%fZ")
+    snap.mkdir(parents=True, exist_ok=False)
+    url = settings.db_url
+    result = BackupResult(snapshot=snap, database=None)
+    manifest: dict[str, Any] = {"format": FORMAT, "version": VERSION, "created_at": now.isoformat(),
+                                "stardust_version": __version__, "database": None, "files": [], "assets": []}
+    if url.startswith("sqlite"):
+        db_file = Path(make_url(url).database or "")
+        sqlite_snapshot(db_file, snap / "stardust.db")
+        manifest["database"] = {"kind": "sqlite", **_entry(snap, snap / "stardust.db")}
+        result.database = "sqlite"
+        assets = _assets_in(snap / "stardust.db")
+    else:
+        dump = snap / "stardust.pgdump"
+        cmd = pg_dump_command(url, dump)
+        if shutil.which("pg_dump"):
+            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=3600)
+            if proc.returncode != 0:
+                raise StoreError(f"pg_dump failed: {proc.stderr.strip()[:300]}", where="backup")
+            manifest["database"] = {"kind": "pg_dump", **_entry(snap, dump)}
+            result.database = "pg_dump"
+        else:
+            shown = " ".join(pg_dump_command(make_url(url).render_as_string(hide_password=True), dump))
+            result.notes.append(f"pg_dump is not installed: the database is NOT in this backup; run: {shown}")
+        assets = _assets_pg(url)
+    for name in CONFIG_FILES:
+        src = settings.paths.config_dir / name if name == "config.toml" else settings.paths.secret_key_file
+        if src.is_file():
+            shutil.copy2(src, snap / name)
+            if name == "secret.key":
+                os.chmod(snap / name, 0o600)
+            manifest["files"].append(_entry(snap, snap / name))
+    if settings.paths.profiles_dir.is_dir():
+        for p in sorted(settings.paths.profiles_dir.glob("*.toml")):
+            (snap / "profiles").mkdir(exist_ok=True)
+            shutil.copy2(p, snap / "profiles" / p.name)
+            manifest["files"].append(_entry(snap, snap / "profiles" / p.name))
+    store_root = settings.paths.assets_dir
+    for sha, size in assets:
+        rel = Path("assets") / sha[:2] / sha[2:4] / sha
+        dest = root / rel
+        result.assets_total += 1
+        manifest["assets"].append({"sha256": sha, "size": size})
+        if dest.is_file() and dest.stat().st_size == size:
+            continue  # incremental: the same content is already in this backup root
+        src = store_root / sha[:2] / sha[2:4] / sha
+        if not src.is_file():
+            result.missing_assets.append(sha)
+            continue
+        result.bytes_copied += _copy_asset(src, dest, sha)
+        result.assets_copied += 1
+    manifest["missing_assets"] = result.missing_assets
+    tmp = snap / ".manifest.json.tmp"
+    tmp.write_text(json.dumps(manifest, indent=1, sort_keys=True), encoding="utf-8")
+    os.replace(tmp, snap / "manifest.json")
+    return result
+
+
+def list_snapshots(root: str | Path) -> list[Path]:
+    """Complete snapshots (with a manifest) under a backup root, oldest first."""
+    base = Path(root) / "snapshots"
+    if not base.is_dir():
+        return []
+    return sorted(p for p in base.iterdir() if (p / "manifest.json").is_file())
+
+
+def prune(root: str | Path, keep: int) -> list[Path]:
+    """Delete all but the newest ``keep`` snapshots, then assets no remaining snapshot lists."""
+    root = Path(root)
+    snaps = list_snapshots(root)
+    removed = snaps[: max(0, len(snaps) - max(1, keep))]
+    for s in removed:
+        shutil.rmtree(s)
+    needed: set[str] = set()
+    for s in list_snapshots(root):
+        data = json.loads((s / "manifest.json").read_text(encoding="utf-8"))
+        needed |= {a["sha256"] for a in data.get("assets", [])}
+    assets = root / "assets"
+    if assets.is_dir():
+        for f in assets.glob("*/*/*"):
+            if f.is_file() and f.name not in needed:
+                f.unlink()
+    return removed
+
+
+def run_scheduled_backup(settings: Settings, *, now: datetime | None = None) -> BackupResult | None:
+    """Called periodically by the worker: back up when the newest snapshot is older than ``interval_hours``,
+    then keep the newest ``keep``. Returns the new backup, or None when none was due."""
+    cfg = settings.backup or {}
+    root = Path(cfg.get("dir") or settings.paths.backups_dir).expanduser()
+    interval = timedelta(hours=float(cfg.get("interval_hours", 24)))
+    keep = int(cfg.get("keep", 7))
+    now = now or datetime.now(UTC)
+    snaps = list_snapshots(root)
+    if snaps:
+        last = datetime.strptime(snaps[-1].name, "%Y%m%dT%H%M%S%fZ").replace(tzinfo=UTC)
+        if now - last < interval:
+            return None
+    result = create_backup(settings, root, now=now)
+    prune(root, keep)
+    return result
