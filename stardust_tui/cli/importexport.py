@@ -101,7 +101,8 @@ def import_cmd(obj: StardustContext, args: tuple[str, ...], fmt: str | None, map
         return
     options = ImportOptions(format=fmt, mapping=mapping, tracks_file=Path(tracks_file) if tracks_file else None,
                             encoding=encoding, month_first=month_first, dry_run=dry_run, update=update,
-                            partial=partial, actor=obj.actor)
+                            partial=partial, actor=obj.actor, schema_dir=obj.settings.ddex_schemas,
+                            paths=obj.settings.paths)
     engine = obj.engine
     from stardust_tui.domain.models import utcnow
     from stardust_tui.importexport.ledger import file_sha256, record_run
@@ -173,7 +174,7 @@ def watch_cmd(obj: StardustContext, directory: str, once: bool, stable_seconds: 
     from stardust_tui.importexport.hotfolder import HotFolder
 
     folder = HotFolder(obj.engine, obj.settings.paths, Path(directory), stable_seconds=stable_seconds,
-                       update=update, actor=obj.actor)
+                       update=update, actor=obj.actor, schema_dir=obj.settings.ddex_schemas)
 
     def say(result) -> None:  # type: ignore[no-untyped-def]
         click.echo(result.line())

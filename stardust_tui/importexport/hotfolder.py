@@ -53,13 +53,14 @@ class DropResult:
 
 class HotFolder:
     def __init__(self, engine: Engine, paths: Paths, directory: Path, *, stable_seconds: float = 2.0,
-                 update: bool = False, actor: str | None = None) -> None:
+                 update: bool = False, actor: str | None = None, schema_dir: Path | None = None) -> None:
         self.engine = engine
         self.paths = paths
         self.dir = Path(directory)
         self.stable_seconds = stable_seconds
         self.update = update
         self.actor = actor
+        self.schema_dir = schema_dir
         self._seen: dict[Path, tuple[int, int, float]] = {}  # path -> (size, mtime_ns, since)
 
     def _prepare(self) -> None:
@@ -125,7 +126,9 @@ class HotFolder:
         if suffix in CATALOG_SUFFIXES:
             kind = "catalog"
             try:
-                report = run_import(self.engine, path, ImportOptions(update=self.update, actor=self.actor))
+                options = ImportOptions(update=self.update, actor=self.actor, paths=self.paths,
+                                        schema_dir=self.schema_dir)
+                report = run_import(self.engine, path, options)
             except StardustError as exc:
                 report = _failed_report(path, str(exc))
             ok = report.ok and not report.rolled_back
@@ -208,5 +211,6 @@ def run_watch_dirs(settings: Settings, engine: Engine, stop_event: threading.Eve
     """For the worker daemon: watch every ``settings.watch_dirs`` until ``stop_event`` is set."""
     if not settings.watch_dirs:
         return
-    folders = [HotFolder(engine, settings.paths, Path(d), stable_seconds=stable_seconds) for d in settings.watch_dirs]
+    folders = [HotFolder(engine, settings.paths, Path(d), stable_seconds=stable_seconds,
+                         schema_dir=settings.ddex_schemas) for d in settings.watch_dirs]
     watch_dirs(folders, on_result=on_result, stop_event=stop_event)

@@ -31,6 +31,7 @@ from stardust_tui.importexport.mapping import Mapping
 from stardust_tui.importexport.matching import Matcher
 from stardust_tui.importexport.records import ReleaseDraft
 from stardust_tui.importexport.report import ImportReport, Issue
+from stardust_tui.paths import Paths
 from stardust_tui.store.db import current_actor
 
 Progress = Callable[[int, int | None], None]
@@ -51,6 +52,8 @@ class ImportOptions:
     partial: bool = False
     actor: str | None = None
     batch_releases: int = 500
+    schema_dir: Path | None = None  # DDEX: validate against these XSDs (settings.ddex_schemas)
+    paths: Paths | None = None  # DDEX: store files found next to the message in this home's asset store
 
 
 def detect_format(path: Path, requested: str | None = None) -> str:
@@ -92,9 +95,7 @@ def iter_drafts(path: Path, fmt: str, options: ImportOptions, report: ImportRepo
         from stardust_tui.importexport.json_import import iter_json_drafts
 
         return iter_json_drafts(path, mapping, report, progress=progress)
-    from stardust_tui.importexport.ddex_import import iter_ddex_drafts
-
-    return iter_ddex_drafts(path, report, progress=progress)
+    raise ValidationError(f"format {fmt!r} does not produce drafts", where=str(path))
 
 
 def run_import(engine: Engine, path: str | Path, options: ImportOptions | None = None, *,
@@ -108,7 +109,12 @@ def run_import(engine: Engine, path: str | Path, options: ImportOptions | None =
     actor = options.actor or current_actor()
     with Session(engine, expire_on_commit=False) as session:
         try:
-            _run(session, iter_drafts(p, fmt, options, report, progress), options, report, actor)
+            if fmt == "ddex":
+                from stardust_tui.importexport.ddex_import import import_ddex
+
+                import_ddex(session, p, report, actor=actor, schema_dir=options.schema_dir, paths=options.paths)
+            else:
+                _run(session, iter_drafts(p, fmt, options, report, progress), options, report, actor)
         except StardustError as exc:  # the source cannot be read any further
             report.add(Issue("error", exc.message, exc.where or str(p)))
         finish = not options.dry_run and (report.error_count == 0 or options.partial)
