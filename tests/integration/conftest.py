@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from servers import (
+    Azurite,
     PyFtpd,
     RestReceiver,
     S3Server,
@@ -17,6 +18,7 @@ from servers import (
     Sshd,
     Vsftpd,
     make_cert,
+    start_azurite,
     start_moto,
     start_pyftpd,
     start_rclone_s3,
@@ -112,5 +114,12 @@ def rclone_s3(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Server]:
 @pytest.fixture(scope="session")
 def rest_receiver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RestReceiver]:
     server = _start("REST receiver (uvicorn)", start_rest, tmp_path_factory.mktemp("rest"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def azurite() -> Iterator[Azurite]:
+    server = _start("Azurite", start_azurite)
     yield server
     server.stop()

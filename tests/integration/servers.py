@@ -466,3 +466,70 @@ def start_rest(root: Path, token: str = "stardust-test-token") -> RestReceiver:
             raise ServerUnavailable("uvicorn did not start")
         time.sleep(0.01)
     return RestReceiver(port, root, token, server, thread)
+
+
+# -- Azurite (Azure Blob emulator) --------------------------------------------------------------------
+AZURITE_ACCOUNT = "devstoreaccount1"
+AZURITE_KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
+
+
+@dataclass
+class Azurite:
+    port: int
+    container: str
+    proc: subprocess.Popen
+
+    @property
+    def account_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/{AZURITE_ACCOUNT}"
+
+    @property
+    def connection_string(self) -> str:
+        return (f"DefaultEndpointsProtocol=http;AccountName={AZURITE_ACCOUNT};AccountKey={AZURITE_KEY};"
+                f"BlobEndpoint={self.account_url};")
+
+    def container_client(self):  # noqa: ANN201 - azure ContainerClient
+        from azure.storage.blob import BlobServiceClient
+
+        return BlobServiceClient.from_connection_string(self.connection_string).get_container_client(self.container)
+
+    def md5(self, name: str) -> str | None:
+        from azure.core.exceptions import ResourceNotFoundError
+
+        h = hashlib.md5(usedforsecurity=False)
+        try:
+            for block in self.container_client().download_blob(name).chunks():
+                h.update(block)
+        except ResourceNotFoundError:
+            return None
+        return h.hexdigest()
+
+    def stop(self) -> None:
+        stop_process(self.proc, group=True)
+
+
+def start_azurite(container: str = "dsp-inbox") -> Azurite:
+    binary = REPO / ".ci" / "node_modules" / ".bin" / "azurite-blob"
+    if not binary.exists():
+        raise ServerUnavailable("Azurite is not installed (run .ci/install-test-servers)")
+    proc = subprocess.Popen(
+        [str(binary), "--blobHost", "127.0.0.1", "--blobPort", "0", "--inMemoryPersistence",
+         "--skipApiVersionCheck", "--disableTelemetry", "--silent"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
+    )
+    deadline = time.monotonic() + 30
+    lines: list[str] = []
+    assert proc.stdout is not None
+    while time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        if not line:
+            break
+        lines.append(line.strip())
+        if "listens on http://127.0.0.1:" in line:
+            port = int(line.rsplit(":", 1)[1].strip().rstrip("/"))
+            threading.Thread(target=proc.stdout.read, daemon=True).start()  # keep draining its output
+            server = Azurite(port, container, proc)
+            server.container_client().create_container()
+            return server
+    stop_process(proc, group=True)
+    raise ServerUnavailable("Azurite did not start: " + " | ".join(lines[-5:]))
