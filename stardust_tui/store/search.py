@@ -13,7 +13,7 @@ import re
 import unicodedata
 from typing import Any
 
-from sqlalchemy import column, func, table, text
+from sqlalchemy import column, table, text
 from sqlmodel import Session
 
 from stardust_tui.domain.models import Release
@@ -22,6 +22,7 @@ FTS_TABLE = "release_fts"
 PG_TABLE = "release_search"
 _TOKEN_RE = re.compile(r"\w+", re.UNICODE)
 _CODE_RE = re.compile(r"^[A-Za-z0-9]+(?:[-\s][A-Za-z0-9]+)+$")
+_SAFE_TSQUERY = re.compile(r"^\w+:\*( & \w+:\*)*$", re.UNICODE)
 MAX_TERMS = 8
 
 fts = table(FTS_TABLE, column("rowid"), column("rank"))
@@ -110,8 +111,13 @@ def search_clauses(dialect: str, query: str) -> tuple[Any, Any, Any] | None:
     if dialect == "sqlite":
         where = text(f"{FTS_TABLE} MATCH :fts_q").bindparams(fts_q=expr)
         return fts, fts.c.rowid == Release.id, where
-    tsq = func.to_tsquery("simple", expr)
-    return pg_search, pg_search.c.release_id == Release.id, pg_search.c.document.op("@@")(tsq)
+    # Inlined, not a bind parameter: psycopg prepares repeated statements and PostgreSQL's generic plan
+    # for an unknown tsquery scans the table backwards; a literal gets a plan for the actual terms
+    # (GIN for rare words). Safe: terms are \w+ tokens only, joined by " & " and ":*".
+    if not _SAFE_TSQUERY.match(expr):
+        raise ValueError(f"unsafe search expression {expr!r}")
+    where = text(f"{PG_TABLE}.document @@ to_tsquery('simple', '{expr}')")
+    return pg_search, pg_search.c.release_id == Release.id, where
 
 
 def order_column(dialect: str) -> Any:
