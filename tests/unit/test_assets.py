@@ -10,6 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 import soundfile as sf
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from PIL import Image
 from sqlalchemy.engine import Engine
 from sqlmodel import select
@@ -226,3 +228,27 @@ def test_large_file_is_streamed(store: AssetStore, sqlite_engine: Engine, tmp_pa
     assert len(peak) > 5
     assert a.size == size and a.bit_depth == 24 and a.duration_seconds == pytest.approx(data_size / 6 / 48000)
     assert store.path_for(a).stat().st_size == size
+
+
+def test_rf64(tmp_path: Path) -> None:
+    f = read_facts(write_audio(tmp_path / "long.wav", format="RF64", subtype="PCM_24"))
+    assert (f["container"], f["codec"], f["bit_depth"]) == ("RF64", "PCM", 24)
+    assert f["wav_format_tag"] == 0xFFFE  # libsndfile writes RF64 with an extensible header
+    assert f["duration_seconds"] == pytest.approx(0.5, abs=0.001)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(body=st.binary(max_size=300), name=st.sampled_from(["x.wav", "x.flac", "x.mp3", "x.jpg", "x.bin", "x.aiff"]),
+       prefix=st.sampled_from([b"", b"RIFF\x10\x00\x00\x00WAVE", b"RIFF\x24\x00\x00\x00WAVEfmt \x10\x00\x00\x00",
+                               b"fLaC", b"ID3\x03\x00", b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n",
+                               b"FORM\x00\x00\x00\x10AIFF"]))
+def test_fuzzed_files_never_crash(tmp_path: Path, body: bytes, name: str, prefix: bytes) -> None:
+    """Whatever the bytes, reading facts returns a dict or raises one StardustError line."""
+    p = tmp_path / name
+    p.write_bytes(prefix + body)
+    try:
+        facts = read_facts(p)
+    except StardustError as exc:
+        assert "\n" not in str(exc) and str(p) in str(exc)
+    else:
+        assert facts["kind"] in ("audio", "image", "other")
