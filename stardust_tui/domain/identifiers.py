@@ -199,6 +199,23 @@ def is_territory(code: str, *, allow_historic: bool = False) -> bool:
     return allow_historic and code in EXTRA_DDEX_TERRITORIES
 
 
+def normalize_territory(code: str, *, field: str = "territory") -> str:
+    """Upper-case ISO code or ``Worldwide`` (``ww``/``world`` accepted); ``UK`` gets a hint to use ``GB``."""
+    if not isinstance(code, str):
+        raise _fail(field, code, "is not text")
+    s = code.strip()
+    if s.lower() in ("worldwide", "world", "ww"):
+        return "Worldwide"
+    s = s.upper()
+    if s in TERRITORIES:
+        return s
+    if s == "UK":
+        raise _fail(field, code, "is not an ISO 3166-1 code: the United Kingdom is GB")
+    if s in EXTRA_DDEX_TERRITORIES:
+        raise _fail(field, code, f"is a withdrawn or sub-national code ({territory_name(s)}): use a current ISO code")
+    raise _fail(field, code, "is not an ISO 3166-1 alpha-2 territory code (or Worldwide)")
+
+
 def territory_name(code: str) -> str | None:
     for table in (ISO_3166_1, DDEX_TERRITORIES, DDEX_SUBDIVISIONS, HISTORIC_TERRITORIES):
         if code in table:
@@ -222,6 +239,22 @@ def is_language(code: str) -> bool:
         return False
     region = m.group("region")
     return region is None or region.isdigit() or region.upper() in ISO_3166_1 or region.upper() == "XK"
+
+
+def normalize_language(code: str, *, field: str = "language") -> str:
+    """Canonical BCP-47 casing: ``EN_gb`` -> ``en-GB``, ``zh-hant-tw`` -> ``zh-Hant-TW``."""
+    if not is_language(code):
+        raise _fail(field, code, "is not an ISO 639 language code (en, eng, en-GB...)")
+    parts = code.strip().replace("_", "-").split("-")
+    out = [parts[0].lower()]
+    for part in parts[1:]:
+        if len(part) == 4 and part.isalpha():
+            out.append(part.title())
+        elif len(part) == 2 and part.isalpha():
+            out.append(part.upper())
+        else:
+            out.append(part.lower())
+    return "-".join(out)
 
 
 def language_name(code: str) -> str | None:

@@ -196,3 +196,23 @@ def test_language_tables() -> None:
     assert len(ids.LANGUAGES_639_1) == 184
     assert ids.language_name("ger") == "German"
     assert ids.language_name("en-GB") == "English"
+
+
+def test_normalize_territory() -> None:
+    assert ids.normalize_territory(" gb ") == "GB"
+    assert ids.normalize_territory("worldwide") == "Worldwide"
+    assert ids.normalize_territory("WW") == "Worldwide"
+    with pytest.raises(ValidationError, match="deal 2 territories: 'UK' .* is GB"):
+        ids.normalize_territory("UK", field="deal 2 territories")
+    with pytest.raises(ValidationError, match="withdrawn"):
+        ids.normalize_territory("AN")
+    with pytest.raises(ValidationError, match="^territory: 'ZZ'"):
+        ids.normalize_territory("ZZ")
+
+
+def test_normalize_language() -> None:
+    assert ids.normalize_language("EN_gb") == "en-GB"
+    assert ids.normalize_language("zh-hant-tw") == "zh-Hant-TW"
+    assert ids.normalize_language("ES-419") == "es-419"
+    with pytest.raises(ValidationError, match="^language: 'klingon'"):
+        ids.normalize_language("klingon")
