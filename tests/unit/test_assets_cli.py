@@ -107,6 +107,9 @@ def test_store_file_tampering_is_detected(tmp_path: Path) -> None:
     stored.write_bytes(stored.read_bytes()[:-1] + b"\x01")
     res = runner.invoke(cli, ["asset", "verify"])
     assert res.exit_code == 1 and "1 checked, 1 bad" in res.output
+    stored.unlink()
+    show = runner.invoke(cli, ["asset", "show", stored.name[:8]])
+    assert "missing from the store" in show.output and "QC          FAIL" in show.output
 
 
 def test_progress_bar_for_big_files(tmp_path: Path) -> None:
