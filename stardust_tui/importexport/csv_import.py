@@ -24,9 +24,10 @@ from stardust_tui.importexport.fields import EXPORT_COLUMNS
 from stardust_tui.importexport.grouping import Grouper, finish_release
 from stardust_tui.importexport.mapping import ColumnPlan, Mapping, plan_columns
 from stardust_tui.importexport.records import ReleaseDraft, RowConverter, apply_release_values, make_track
-from stardust_tui.importexport.report import ImportReport, Issue
+from stardust_tui.importexport.report import ImportReport, Issue, SourceError
 
 FIELD_LIMIT = 1 << 20  # one cell may hold at most 1 MiB
+_RELEASE_LEVEL = {"track_title": "release_title", "track_artist": "release_artist"}
 Progress = Callable[[int, int | None], None]  # (bytes read, total bytes)
 
 
@@ -35,7 +36,7 @@ class CsvFile:
     """An open CSV file positioned after its header."""
 
     path: Path
-    text: io.TextIOWrapper
+    text: _Text
     reader: Iterator[list[str]]
     headers: list[str]
     encoding: str
@@ -68,10 +69,47 @@ def sniff_delimiter(header_line: str) -> str:
     return best if counts[best] else ","
 
 
-def _decode_error(path: Path, line: int, encoding: str, exc: UnicodeDecodeError) -> ValidationError:
+def _decode_error(path: Path, line: int, encoding: str, exc: UnicodeDecodeError) -> SourceError:
     hint = "pass --encoding (e.g. cp1252 or latin-1)" if encoding.startswith("utf-8") else "check --encoding"
-    return ValidationError(f"line {line}: not valid {encoding} text (byte 0x{exc.object[exc.start]:02x}); {hint}",
-                           where=str(path))
+    return SourceError(f"not valid {encoding} text (byte 0x{exc.object[exc.start]:02x} at column "
+                       f"{exc.start + 1}); {hint}", file=str(path), line=line)
+
+
+class _Text:
+    """Decoded lines of a file with exact line numbers in decoding errors.
+
+    Byte-oriented encodings are split on LF and decoded line by line (so an error names its line);
+    UTF-16/32 go through a text wrapper (their bytes may contain 0x0A inside characters).
+    """
+
+    def __init__(self, raw: io.BufferedReader, encoding: str, path: Path) -> None:
+        self.raw = raw
+        self.encoding = encoding
+        self.path = path
+        self.line = 0
+        self.wide = encoding.replace("-", "").lower().startswith(("utf16", "utf32"))
+        self.wrapper = io.TextIOWrapper(raw, encoding=encoding, newline="") if self.wide else None
+
+    def readline(self) -> str:
+        self.line += 1
+        if self.wrapper is not None:
+            try:
+                return self.wrapper.readline()
+            except UnicodeDecodeError as exc:
+                raise _decode_error(self.path, self.line, self.encoding, exc) from None
+        data = self.raw.readline()
+        if self.line == 1 and self.encoding == "utf-8-sig" and data.startswith(codecs.BOM_UTF8):
+            data = data[3:]
+        try:
+            return data.decode("utf-8" if self.encoding == "utf-8-sig" else self.encoding)
+        except UnicodeDecodeError as exc:
+            raise _decode_error(self.path, self.line, self.encoding, exc) from None
+
+    def tell(self) -> int:
+        return self.raw.tell()
+
+    def close(self) -> None:
+        (self.wrapper or self.raw).close()
 
 
 def open_csv(path: str | Path, mapping: Mapping | None = None, *, encoding: str | None = None,
@@ -85,24 +123,24 @@ def open_csv(path: str | Path, mapping: Mapping | None = None, *, encoding: str 
         raise ValidationError(f"cannot open: {exc.strerror}", where=str(p)) from None
     enc = detect_encoding(raw.read(4), encoding or mapping.encoding)
     raw.seek(0)
-    text = io.TextIOWrapper(raw, encoding=enc, newline="", errors="strict")
+    text = _Text(raw, enc, p)
     try:
         first = text.readline()
-    except UnicodeDecodeError as exc:
+    except SourceError:
         text.close()
-        raise _decode_error(p, 1, enc, exc) from None
+        raise
     if not first.strip():
         text.close()
-        raise ValidationError("file is empty or has no header line", where=str(p))
+        raise SourceError("file is empty or has no header line", file=str(p), line=1)
     delim = delimiter or mapping.delimiter or sniff_delimiter(first)
     csv.field_size_limit(FIELD_LIMIT)
     try:
         headers = next(csv.reader([first], delimiter=delim))
-    except csv.Error as exc:
+    except (csv.Error, StopIteration) as exc:
         text.close()
-        raise ValidationError(f"line 1: bad header: {exc}", where=str(p)) from None
+        raise SourceError(f"bad header: {exc}", file=str(p), line=1) from None
     headers = [h.strip() for h in headers]
-    reader = csv.reader(_lines(text, p, enc), delimiter=delim, strict=False)
+    reader = csv.reader(_lines(text, p), delimiter=delim, strict=False)
     own = tuple(headers) == EXPORT_COLUMNS
     return CsvFile(p, text, _numbered(reader), headers, enc, delim, own)
 
@@ -128,19 +166,14 @@ def _numbered(reader: Iterator[list[str]]) -> Iterator[list[str]]:
     return _NumberedReader(reader)  # type: ignore[return-value]
 
 
-def _lines(text: io.TextIOWrapper, path: Path, encoding: str) -> Iterator[str]:
-    line = 1
+def _lines(text: _Text, path: Path) -> Iterator[str]:
     while True:
-        try:
-            chunk = text.readline()
-        except UnicodeDecodeError as exc:
-            raise _decode_error(path, line + 1, encoding, exc) from None
+        chunk = text.readline()
         if not chunk:
             return
-        line += 1
         if "\x00" in chunk:
-            raise ValidationError(f"line {line}: contains a NUL byte (binary file, or UTF-16 without a BOM: "
-                                  "pass --encoding utf-16)", where=str(path))
+            raise SourceError("contains a NUL byte (a binary file, or UTF-16 without a BOM: pass --encoding utf-16)",
+                              file=str(path), line=text.line)
         yield chunk
 
 
@@ -166,7 +199,7 @@ def preview(path: str | Path, mapping: Mapping | None = None, *, rows: int = 10,
             if len(sample) >= rows:
                 break
     except csv.Error as exc:
-        raise ValidationError(f"line {f.line}: {exc}", where=str(f.path)) from None
+        raise SourceError(str(exc), file=str(f.path), line=f.line) from None
     finally:
         f.close()
     return Preview(f.headers, plan_columns(f.headers, mapping), sample, f.encoding, f.delimiter, f.own_export)
@@ -175,7 +208,7 @@ def preview(path: str | Path, mapping: Mapping | None = None, *, rows: int = 10,
 def _rows(f: CsvFile, converter: RowConverter, report: ImportReport, progress: Progress | None
           ) -> Iterator[tuple[dict, dict, int, set[str], int]]:
     total = f.path.stat().st_size
-    raw = f.text.buffer
+    raw = f.text
     reader = f.reader
     start = 2
     n = 0
@@ -190,7 +223,7 @@ def _rows(f: CsvFile, converter: RowConverter, report: ImportReport, progress: P
             if progress is not None and n % 2000 == 0:
                 progress(raw.tell(), total)
     except csv.Error as exc:
-        raise ValidationError(f"line {start}: {exc}", where=str(f.path)) from None
+        raise SourceError(str(exc), file=str(f.path), line=start) from None
     finally:
         report.rows += n
         if progress is not None:
@@ -207,7 +240,10 @@ def iter_csv_drafts(path: str | Path, mapping: Mapping | None, report: ImportRep
         plan = plan_columns(f.headers, mapping)
         for header in plan.ignored:
             report.warning("column ignored (not mapped to a field)", file=str(f.path), line=1, column=header)
-        converter = RowConverter(str(f.path), plan.fields, f.headers, report, defaults=mapping.defaults,
+        fields = plan.fields
+        if tracks_path is not None:  # in a release file, "Title" and "Artist" are the release's
+            fields = [(i, _RELEASE_LEVEL.get(name, name)) for i, name in fields]
+        converter = RowConverter(str(f.path), fields, f.headers, report, defaults=mapping.defaults,
                                  month_first=mapping.month_first, unescape=f.own_export)
         if tracks_path is None:
             grouper = Grouper(str(f.path), report)

@@ -30,7 +30,7 @@ from stardust_tui.importexport.bulk import BulkWriter
 from stardust_tui.importexport.mapping import Mapping
 from stardust_tui.importexport.matching import Matcher
 from stardust_tui.importexport.records import ReleaseDraft
-from stardust_tui.importexport.report import ImportReport, Issue
+from stardust_tui.importexport.report import ImportReport, Issue, SourceError
 from stardust_tui.paths import Paths
 from stardust_tui.store.db import current_actor
 
@@ -115,7 +115,9 @@ def run_import(engine: Engine, path: str | Path, options: ImportOptions | None =
                 import_ddex(session, p, report, actor=actor, schema_dir=options.schema_dir, paths=options.paths)
             else:
                 _run(session, iter_drafts(p, fmt, options, report, progress), options, report, actor)
-        except StardustError as exc:  # the source cannot be read any further
+        except SourceError as exc:  # the source cannot be read any further
+            report.add(Issue("error", exc.message, exc.file, exc.line))
+        except StardustError as exc:
             report.add(Issue("error", exc.message, exc.where or str(p)))
         finish = not options.dry_run and (report.error_count == 0 or options.partial)
         if finish:

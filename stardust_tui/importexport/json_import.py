@@ -21,7 +21,7 @@ from stardust_tui.importexport.grouping import Grouper, finish_release
 from stardust_tui.importexport.json_format import FORMAT_NAME, FORMAT_VERSION, HEADER, snapshot_to_draft
 from stardust_tui.importexport.mapping import Mapping, plan_columns
 from stardust_tui.importexport.records import ReleaseDraft, RowConverter
-from stardust_tui.importexport.report import ImportReport
+from stardust_tui.importexport.report import ImportReport, SourceError
 
 MAX_WHOLE_FILE = 512 * 1024 * 1024  # other JSON is parsed whole: refuse larger files
 LIST_KEYS = ("releases", "products", "albums", "items", "data")
@@ -66,7 +66,7 @@ def _load(p: Path) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ValidationError(f"line {exc.lineno} column {exc.colno}: invalid JSON: {exc.msg}", where=str(p)) from None
+        raise SourceError(f"invalid JSON: {exc.msg} (column {exc.colno})", file=str(p), line=exc.lineno) from None
     except RecursionError:
         raise ValidationError("JSON is nested too deeply", where=str(p)) from None
 
@@ -88,20 +88,20 @@ def _own_streamed(p: Path, report: ImportReport, total: int, progress: Progress 
             try:
                 line = raw.decode("utf-8").strip()
             except UnicodeDecodeError:
-                raise ValidationError(f"line {line_no}: not UTF-8 text", where=str(p)) from None
+                raise SourceError("not UTF-8 text", file=str(p), line=line_no) from None
             if not line:
                 continue
             if line == "]}":
                 done = True
                 continue
             if done:
-                raise ValidationError(f"line {line_no}: data after the end of the release list", where=str(p))
+                raise SourceError("data after the end of the release list", file=str(p), line=line_no)
             try:
                 item = json.loads(line[:-1] if line.endswith(",") else line)
             except (json.JSONDecodeError, RecursionError) as exc:
                 msg = exc.msg if isinstance(exc, json.JSONDecodeError) else "nested too deeply"
-                raise ValidationError(f"line {line_no}: invalid JSON ({msg}); one release per line is expected",
-                                      where=str(p)) from None
+                raise SourceError(f"invalid JSON ({msg}); one release per line is expected", file=str(p),
+                                  line=line_no) from None
             report.rows += 1
             draft = snapshot_to_draft(item, str(p), line_no, report)
             if draft is not None:
@@ -109,7 +109,7 @@ def _own_streamed(p: Path, report: ImportReport, total: int, progress: Progress 
             if progress is not None and line_no % 500 == 0:
                 progress(f.tell(), total)
     if not done:
-        raise ValidationError(f"line {line_no}: file ends before ']}}' (truncated?)", where=str(p))
+        raise SourceError("file ends before ']}' (truncated?)", file=str(p), line=line_no)
     if progress is not None:
         progress(total, total)
 

@@ -9,7 +9,19 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 
+from stardust_tui.errors import ValidationError
+
 MAX_ISSUES = 1000  # kept in the report; the count goes on
+
+
+class SourceError(ValidationError):
+    """A source file that cannot be read any further, with the line where reading stopped."""
+
+    def __init__(self, message: str, *, file: str, line: int | None = None) -> None:
+        self.file = file
+        self.line = line
+        super().__init__(f"line {line}: {message}" if line else message, where=file)
+        self.message = message
 
 
 @dataclass(frozen=True, slots=True)
