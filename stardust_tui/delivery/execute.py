@@ -155,7 +155,8 @@ async def execute_delivery(ctx: DeliveryContext, delivery: Delivery, steps: Step
 
 def mark_delivered(ctx: DeliveryContext, delivery: Delivery, plan: PackagePlan) -> None:
     """Set ReleaseTargetStatus and the release's status after a complete delivery."""
-    from stardust_tui.store.releases import get_release, set_status
+    from stardust_tui.domain.models import Release
+    from stardust_tui.store.releases import set_status
 
     taken_down = delivery.message_type in ("takedown", "purge")
     with session_scope(ctx.engine) as session:
@@ -172,7 +173,9 @@ def mark_delivered(ctx: DeliveryContext, delivery: Delivery, plan: PackagePlan) 
         status.updated_at = utcnow()
         session.add(status)
         session.flush()
-        release = get_release(session, delivery.release_id)
+        release = session.get(Release, delivery.release_id)
+        if release is None:  # deleted while it was being delivered
+            return
         if not taken_down and release.status in ("draft", "ready"):
             set_status(session, release, "delivered", actor=os.environ.get("STARDUST_ACTOR", ACTOR))
         elif taken_down and release.status != "taken-down":

@@ -270,20 +270,43 @@ def profile_from_dict(data: dict[str, Any], source: str) -> Profile:
     )
 
 
-def _raw_profiles(user_dir: Path | None) -> tuple[dict[str, tuple[dict[str, Any], str]], dict[str, tuple[dict, str]]]:
-    shipped: dict[str, tuple[dict[str, Any], str]] = {}
-    for path in sorted(_shipped_dir().glob("*.toml")):
-        shipped[path.stem] = (_load_toml(path), str(path))
-    user: dict[str, tuple[dict[str, Any], str]] = {}
-    if user_dir is not None and user_dir.is_dir():
-        for path in sorted(user_dir.glob("*.toml")):
-            data = _load_toml(path)
-            data.setdefault("name", path.stem)
-            user[str(data["name"])] = (data, str(path))
+_Raw = dict[str, tuple[dict[str, Any], str]]
+_cache: dict[tuple, tuple[_Raw, _Raw]] = {}
+
+
+def _files(folder: Path | None) -> list[Path]:
+    if folder is None or not folder.is_dir():
+        return []
+    return sorted(folder.glob("*.toml"))
+
+
+def _raw_profiles(user_dir: Path | None) -> tuple[_Raw, _Raw]:
+    """Every profile file as parsed TOML, re-read only when a file changed (the worker asks per delivery)."""
+    shipped_files, user_files = _files(_shipped_dir()), _files(user_dir)
+    key_parts = []
+    for path in (*shipped_files, *user_files):
+        try:
+            st = path.stat()
+        except OSError:
+            continue
+        key_parts.append((str(path), st.st_mtime_ns, st.st_size))
+    key = (str(user_dir), tuple(key_parts))
+    cached = _cache.get(key)
+    if cached is not None:
+        return cached
+    shipped: _Raw = {path.stem: (_load_toml(path), str(path)) for path in shipped_files}
+    user: _Raw = {}
+    for path in user_files:
+        data = _load_toml(path)
+        data.setdefault("name", path.stem)
+        user[str(data["name"])] = (data, str(path))
+    if len(_cache) > 16:
+        _cache.clear()
+    _cache[key] = (shipped, user)
     return shipped, user
 
 
-def _resolve(name: str, shipped: dict, user: dict, seen: tuple[tuple[str, str], ...] = ()
+def _resolve(name: str, shipped: _Raw, user: _Raw, seen: tuple[tuple[str, str], ...] = ()
              ) -> tuple[dict[str, Any], str]:
     if name in user and ("user", name) in seen and name not in shipped:
         raise ProfileError(f"profile {name!r} extends itself in a cycle", where=user[name][1])
