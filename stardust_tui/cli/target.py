@@ -233,3 +233,47 @@ def target_test(obj: StardustContext, name: str) -> None:
     if not results or not all(ok for _, ok, _ in results):
         raise click.exceptions.Exit(1)
     click.echo("all steps passed")
+
+
+@target.command("acks")
+@click.argument("name")
+@click.option("--no-poll", is_flag=True, help="Only show what is recorded; do not read the ACK folder now.")
+@click.option("--limit", type=int, default=20, show_default=True, help="How many recent ACK files to show.")
+@click.pass_obj
+def target_acks(obj: StardustContext, name: str, no_poll: bool, limit: int) -> None:
+    """Read new acknowledgements from a target's ACK folder now and show the latest ones."""
+    import asyncio
+
+    from sqlmodel import col, select
+
+    from stardust_tui.delivery.acks import poll_target_acks
+    from stardust_tui.delivery.profiles import load_profile
+    from stardust_tui.delivery.targets import get_target, open_target_transport
+    from stardust_tui.domain.delivery_models import Acknowledgement
+    from stardust_tui.store.db import session_scope
+
+    with session_scope(obj.engine) as session:
+        t = get_target(session, name)
+    folder = load_profile(t.profile, obj.settings.paths.profiles_dir).ack_folder
+    if not no_poll:
+        if not folder:
+            raise ValidationError(f"profile {t.profile!r} has no ACK folder ([choreography] ack_folder)",
+                                  where=t.name)
+
+        async def poll() -> int:
+            async with open_target_transport(obj.settings.paths, t) as transport:
+                return len(await poll_target_acks(obj.engine, t, transport, folder))
+
+        click.echo(f"read {asyncio.run(poll())} new ACK file(s) from {folder}")
+    with session_scope(obj.engine) as session:
+        rows = list(session.exec(select(Acknowledgement).where(Acknowledgement.target_id == t.id)
+                                 .order_by(col(Acknowledgement.id).desc()).limit(limit)))
+    if not rows:
+        click.echo("no acknowledgements recorded")
+        return
+    click.echo(f"{'RECEIVED':<20} {'STATUS':<28} {'RELEASE':>7} {'ACTION':<22} FILE")
+    for a in rows:
+        click.echo(f"{a.received_at.strftime('%Y-%m-%d %H:%M:%S'):<20} {(a.file_status or '-'):<28} "
+                   f"{a.release_id or '-':>7} {(a.proposed_action or '-'):<22} {a.file_name}")
+        if a.error_text:
+            click.echo(f"{'':<20} {a.error_text}")

@@ -185,3 +185,16 @@ def test_poll_acks_all_targets_uses_profile_folder(sqlite_engine: Engine, settin
     processed = asyncio.run(poll_acks(settings, sqlite_engine))
     assert len(processed) == 1
     assert _status(sqlite_engine, release_id).status == "ack-ok"
+
+
+def test_parse_17_status_message() -> None:
+    data = ack18("0602445790047", "ProcessingErrorAtReleaseDistributor", "M7",
+                 "\n    <ErrorText>Genre unknown</ErrorText>"
+                 "\n    <ProposedActionType>ResendXmlOnly</ProposedActionType>")
+    data = (data.replace(b"ern-c-sftp/18", b"ern-c-sftp/17")
+            .replace(b"AcknowledgementMessage", b"ErnAcknowledgementStatusMessage"))
+    result = parse_ack(data, "ACK_M7_20261123100000000.xml")
+    assert result.version == "1.7"
+    rel = result.releases[0]
+    assert rel.outcome == "ack-error" and rel.error_text == "Genre unknown" and rel.proposed_action == "ResendXmlOnly"
+    assert rel.message_ids == ("M7",) and result.release_ids == ["0602445790047"]

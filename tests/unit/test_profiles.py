@@ -113,3 +113,15 @@ def test_cli_profile_list_and_show(isolated_home: Path) -> None:
     assert result.output.count("placeholder") == 3
     result = runner.invoke(cli, ["profile", "show", "nope"])
     assert result.exit_code != 0 and "no delivery profile named 'nope'" in result.output
+
+
+def test_user_profile_changes_are_picked_up(tmp_path: Path) -> None:
+    import os
+
+    path = tmp_path / "mine.toml"
+    path.write_text('extends = "generic-43"\nprofile_version = 1\n', encoding="utf-8")
+    assert load_profile("mine", tmp_path).profile_version == 1
+    path.write_text('extends = "generic-43"\nprofile_version = 22\n', encoding="utf-8")
+    st = path.stat()
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000))
+    assert load_profile("mine", tmp_path).profile_version == 22

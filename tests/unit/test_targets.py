@@ -130,3 +130,26 @@ def test_cli_target_test_reports_each_step(isolated_home: Path, tmp_path: Path) 
     assert runner.invoke(cli, ["target", "add", "gone", "--url", f"file://{tmp_path / 'missing'}"]).exit_code == 0
     r = runner.invoke(cli, ["target", "test", "gone"])
     assert r.exit_code == 1 and "FAIL connect" in r.output
+
+
+def test_cli_target_acks_polls_and_lists(isolated_home: Path, tmp_path: Path) -> None:
+    from tests.unit.test_acks import ERROR16, ack16
+
+    out = tmp_path / "out"
+    (out / "acks").mkdir(parents=True)
+    profiles = isolated_home / "profiles"
+    profiles.mkdir(parents=True)
+    (profiles / "acked.toml").write_text('extends = "generic-43"\nprofile_version = 1\n'
+                                         '[choreography]\nack_folder = "acks"\n', encoding="utf-8")
+    runner = CliRunner()
+    assert runner.invoke(cli, ["target", "add", "loc", "--url", f"file://{out}", "--profile", "acked"]).exit_code == 0
+    assert runner.invoke(cli, ["target", "add", "plain", "--url", f"file://{out}"]).exit_code == 0
+    (out / "acks" / "ACK_M1_20261123100000000.xml").write_bytes(ack16("0602445790043", "ResourceCorrupt", ERROR16))
+    r = runner.invoke(cli, ["target", "acks", "loc"])
+    assert r.exit_code == 0, r.output
+    assert "read 1 new ACK file(s)" in r.output and "ResourceCorrupt" in r.output
+    assert "Track 2 audio is truncated" in r.output and "ResendXmlAndResources" in r.output
+    r = runner.invoke(cli, ["target", "acks", "loc"])
+    assert "read 0 new ACK file(s)" in r.output and "ACK_M1_20261123100000000.xml" in r.output
+    r = runner.invoke(cli, ["target", "acks", "plain"])
+    assert r.exit_code != 0 and "no ACK folder" in r.output
