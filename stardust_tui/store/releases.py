@@ -268,7 +268,8 @@ def list_releases(session: Session, *, search: str | None = None, status: str | 
                      date_from=date_from, date_to=date_to)
     # Newest first. While searching, order by the index's own id (same value) so SQLite's FTS5 hands rows
     # over in that order and the LIMIT stops early instead of sorting every match.
-    order_col = search_mod.order_column(session.get_bind().dialect.name) if search else None
+    searching = bool(search and search_mod.query_terms(search))
+    order_col = search_mod.order_column(session.get_bind().dialect.name) if searching else None
     if before_id is not None:
         stmt = stmt.where(col(Release.id) < before_id)
     order = order_col.desc() if order_col is not None else col(Release.id).desc()

@@ -1,0 +1,133 @@
+"""Full-text search on SQLite (FTS5) and PostgreSQL (tsvector): what is found, prefixes, diacritics,
+identifiers, filters, paging, and that the index follows saves and deletes."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from stardust_tui.store.db import session_scope
+from stardust_tui.store.releases import (
+    count_releases,
+    create_release,
+    delete_release,
+    get_release,
+    list_releases,
+    save_release,
+    set_status,
+)
+from stardust_tui.store.search import query_terms, rebuild_index
+
+
+@pytest.fixture
+def catalog(engine):
+    with session_scope(engine) as s:
+        create_release(s, actor="t", title="Night Drive", artists=["Luna Park"], label="Star Records",
+                       upc="036000291452", release_date=date(2024, 5, 1), release_type="album",
+                       tracks=[{"title": "Highway Lights", "isrc": "USS1Z2400001"},
+                               {"title": "Afterglow", "isrc": "USS1Z2400002"}])
+        create_release(s, actor="t", title="Café Society", artists=["Beyoncé Knowles"], label="Moon Music",
+                       upc="4006381333931", release_date=date(2019, 3, 1), release_type="single",
+                       tracks=[{"title": "Espresso", "isrc": "GBAYE1900001"}])
+        create_release(s, actor="t", title="Daylight", artists=["Sun Choir"], label="Star Records",
+                       upc="5901234123457", release_date=date(2010, 1, 1), release_type="ep",
+                       tracks=[{"title": "Morning", "isrc": "FRZ031000001"}])
+    return engine
+
+
+def titles(rows) -> list[str]:
+    return [r.title for r in rows]
+
+
+CASES = [
+    ("night", ["Night Drive"]),            # release title
+    ("nig dri", ["Night Drive"]),          # search-as-you-type: every word is a prefix
+    ("luna", ["Night Drive"]),             # artist
+    ("beyonce", ["Café Society"]),         # diacritics folded
+    ("CAFE", ["Café Society"]),            # case folded
+    ("moon", ["Café Society"]),            # label
+    ("star", ["Daylight", "Night Drive"]),  # label on two releases, newest first
+    ("afterglow", ["Night Drive"]),        # track title
+    ("espre", ["Café Society"]),           # track title prefix
+    ("036000291452", ["Night Drive"]),     # UPC
+    ("0360002", ["Night Drive"]),          # UPC prefix
+    ("US-S1Z-24-00002", ["Night Drive"]),  # ISRC as people write it
+    ("frz031000001", ["Daylight"]),        # ISRC lower case
+    ("night morning", []),                 # all words must match
+    ("zzz", []),
+]
+HOSTILE = ['"', "'", "*", "a AND", "NOT x", "(", "a:b", "-", "^", "NEAR(a b)", "%_", "💿", "x' OR '1'='1"]
+
+
+def test_search_finds(catalog):
+    with session_scope(catalog) as s:
+        for query, expected in CASES:
+            assert titles(list_releases(s, search=query)) == expected, query
+            assert count_releases(s, search=query) == len(expected), query
+
+
+def test_hostile_queries_do_not_break(catalog):
+    with session_scope(catalog) as s:
+        for query in HOSTILE:
+            rows = list_releases(s, search=query)
+            assert isinstance(rows, list), query
+        assert count_releases(s, search="' OR 1=1 --") == 0
+
+
+def test_query_terms():
+    assert query_terms("US-S1Z-24-00002 Café") == ["uss1z2400002", "cafe"]
+    assert query_terms("  rock'n'roll!! ") == ["rock", "n", "roll"]
+    assert query_terms('" * ( ) ') == []
+    assert len(query_terms(" ".join(f"w{i}" for i in range(50)))) == 8
+
+
+def test_search_with_filters(catalog):
+    with session_scope(catalog) as s:
+        assert titles(list_releases(s, search="star", release_type="ep")) == ["Daylight"]
+        assert titles(list_releases(s, search="star", label="Star Records", date_from=date(2020, 1, 1))) == [
+            "Night Drive"]
+        assert titles(list_releases(s, search="star", date_to=date(2015, 1, 1))) == ["Daylight"]
+        set_status(s, get_release(s, "5901234123457"), "taken-down", actor="t")
+        assert titles(list_releases(s, search="star", status="taken-down")) == ["Daylight"]
+        assert count_releases(s, search="star", status="draft") == 1
+
+
+def test_search_paging(engine):
+    with session_scope(engine) as s:
+        for i in range(7):
+            create_release(s, actor="t", title=f"Echo {i}", artists=["Repeater"])
+        create_release(s, actor="t", title="Other", artists=["Someone"])
+    with session_scope(engine) as s:
+        first = list_releases(s, search="echo", limit=3)
+        second = list_releases(s, search="echo", limit=3, offset=3)
+        third = list_releases(s, search="echo", limit=3, before_id=second[-1].id)
+        assert titles(first) == ["Echo 6", "Echo 5", "Echo 4"]
+        assert titles(second) == ["Echo 3", "Echo 2", "Echo 1"]
+        assert titles(third) == ["Echo 0"]
+        assert count_releases(s, search="echo") == 7
+
+
+def test_index_follows_saves_and_deletes(catalog):
+    with session_scope(catalog) as s:
+        rel = get_release(s, "036000291452")
+        rel.title = "Midnight Ride"
+        rel.tracks[0].title = "Neon Road"
+        save_release(s, rel, actor="t")
+    with session_scope(catalog) as s:
+        assert list_releases(s, search="night drive") == []
+        assert titles(list_releases(s, search="midnight")) == ["Midnight Ride"]
+        assert titles(list_releases(s, search="neon")) == ["Midnight Ride"]
+        assert list_releases(s, search="highway") == []
+        delete_release(s, get_release(s, "036000291452"), actor="t")
+    with session_scope(catalog) as s:
+        assert list_releases(s, search="midnight") == []
+        assert count_releases(s, search="star") == 1
+
+
+def test_rebuild_index(catalog):
+    with session_scope(catalog) as s:
+        assert rebuild_index(s) == 3
+    with session_scope(catalog) as s:
+        assert titles(list_releases(s, search="espresso")) == ["Café Society"]
+        assert count_releases(s) == 3
