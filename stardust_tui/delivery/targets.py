@@ -125,6 +125,9 @@ def add_target(session: Session, paths: Paths, *, name: str, url: str, profile: 
                     known_hosts_file=_check_file(known_hosts, "known_hosts file"),
                     host_key=host_key, trust_unknown_host=trust_unknown_host, max_concurrency=max_concurrency)
     spec = target_spec(target)
+    if spec.scheme != "sftp" and (key_file or known_hosts or host_key or trust_unknown_host):
+        raise ValidationError("--key, --known-hosts, --host-key and --trust-host-key are for sftp:// targets",
+                              where=name)
     target.host_key = spec.host_key
     values = dict(secrets or {})
     if password is not None:

@@ -51,7 +51,8 @@ def _delivery(engine: Engine, delivery_id: int) -> tuple[Delivery, list[Delivery
         return d, steps
 
 
-def check_delivered_tree(root: Path, d: Delivery, steps: list[DeliveryStep], *, batch: bool) -> None:
+def check_delivered_tree(root: Path, d: Delivery, steps: list[DeliveryStep], *, batch: bool,
+                         semaphore: bool = False) -> None:
     """The remote tree is complete and correct (see the module docstring)."""
     folder = root / d.remote_path
     xml_path = (folder / UPC / f"{UPC}.xml") if batch else (folder / f"{UPC}.xml")
@@ -73,19 +74,27 @@ def check_delivered_tree(root: Path, d: Delivery, steps: list[DeliveryStep], *, 
         manifest = folder / f"BatchComplete_{d.batch_id}.xml"
         assert names[-1].endswith(manifest.name)  # uploaded last
         mdata = manifest.read_bytes()
-        assert validate_choreography(mdata, "1.8", XSD_DIR) == []
-        assert hashlib.md5(data).hexdigest().encode() in mdata
+        if semaphore:
+            assert mdata == b""
+        else:
+            assert validate_choreography(mdata, "1.8", XSD_DIR) == []
+            assert hashlib.md5(data).hexdigest().encode() in mdata
         assert manifest.stat().st_mtime_ns >= max(p.stat().st_mtime_ns for p in all_files if p != manifest)
         assert len(all_files) == 5
     else:
         assert len(all_files) == 4 and d.remote_path.startswith(f"N_{UPC}_")
 
 
-@pytest.mark.parametrize("profile", ["generic-43", "generic-43-rbr"])
+@pytest.mark.parametrize("profile", ["generic-43", "generic-43-rbr", "semaphore"])
 def test_deliver_to_local_folder(engine: Engine, settings: Settings, tmp_path: Path, profile: str) -> None:
     sqlite_engine = engine  # SQLite and PostgreSQL
     out = tmp_path / "dsp"
     out.mkdir()
+    if profile == "semaphore":  # a recipient that wants a zero-byte BatchComplete file
+        settings.paths.profiles_dir.mkdir(parents=True, exist_ok=True)
+        (settings.paths.profiles_dir / "semaphore.toml").write_text(
+            'extends = "generic-43"\nprofile_version = 1\n[choreography]\nmanifest = "zero-byte"\n',
+            encoding="utf-8")
     rid = make_release(sqlite_engine, settings, tmp_path / "src")
     with session_scope(sqlite_engine) as s:
         tid = add_target(s, settings.paths, name="local", url=f"file://{out}", profile=profile).id
@@ -93,7 +102,7 @@ def test_deliver_to_local_folder(engine: Engine, settings: Settings, tmp_path: P
     _run(settings, sqlite_engine)
     d, steps = _delivery(sqlite_engine, did)
     assert d.state == "succeeded", d.last_error
-    check_delivered_tree(out, d, steps, batch=profile == "generic-43")
+    check_delivered_tree(out, d, steps, batch=profile != "generic-43-rbr", semaphore=profile == "semaphore")
     with session_scope(sqlite_engine) as s:
         st = s.exec(select(ReleaseTargetStatus).where(ReleaseTargetStatus.release_id == rid)).one()
         assert st.status == "delivered" and st.message_id == d.message_id

@@ -67,6 +67,8 @@ def test_bad_targets_are_refused(engine: Engine, settings: Settings) -> None:
             add_target(s, paths, name="d", url="sftp://bob@host/in", key_file="/nonexistent/key")
         with pytest.raises(ValidationError):
             add_target(s, paths, name="bad name!", url="file:///srv/out")
+        with pytest.raises(ValidationError, match="are for sftp"):
+            add_target(s, paths, name="e", url="ftp://bob@host/in", host_key="SHA256:abc")
     with pytest.raises(ValidationError, match="unknown secret"):
         parse_secret_pairs(["colour=red"])
     with pytest.raises(ValidationError, match="KEY=VALUE"):
