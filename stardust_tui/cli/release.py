@@ -269,7 +269,9 @@ def delete_cmd(obj: StardustContext, ref: str, yes: bool) -> None:
         rel = get_release(s, ref)
         if not yes:
             if not sys.stdin.isatty():
-                raise click.UsageError("refusing to delete without --yes when not on a terminal")
+                from stardust_tui.errors import ValidationError
+
+                raise ValidationError("refusing to delete without --yes when not on a terminal")
             click.confirm(f"delete release {rel.id} {rel.display_artist} — {rel.title}?", abort=True)
         delete_release(s, rel, actor=obj.actor)
         click.echo(f"deleted release {rel.id}")
