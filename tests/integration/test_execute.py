@@ -265,3 +265,27 @@ def test_concurrent_deliveries_to_one_target_get_their_own_batch(sqlite_engine: 
         batches.add(d.batch_id)
         assert (out / d.batch_id / f"BatchComplete_{d.batch_id}.xml").is_file()
     assert len(batches) == 4 and len(list(out.iterdir())) == 4
+
+
+@pytest.mark.parametrize("kind", ["s3-rclone", "rest"])
+def test_deliver_to_s3_and_rest(kind: str, request: pytest.FixtureRequest, sqlite_engine: Engine,
+                                settings: Settings, tmp_path: Path) -> None:
+    from servers import S3_KEY, S3_SECRET
+
+    rid = make_release(sqlite_engine, settings, tmp_path / "src")
+    prefix = f"in-{tmp_path.name[-10:]}"
+    if kind == "s3-rclone":
+        server = request.getfixturevalue("rclone_s3")
+        url = f"s3://{server.bucket}/{prefix}?endpoint={server.endpoint}&region=us-east-1"
+        secrets = {"aws_access_key_id": S3_KEY, "aws_secret_access_key": S3_SECRET}
+        root = server.root / server.bucket / prefix
+    else:
+        server = request.getfixturevalue("rest_receiver")
+        url, secrets, root = server.url, {"token": server.token}, server.root
+    with session_scope(sqlite_engine) as s:
+        tid = add_target(s, settings.paths, name=kind, url=url, secrets=secrets).id
+    did = _enqueue(sqlite_engine, rid, tid)
+    _run(settings, sqlite_engine)
+    d, steps = _delivery(sqlite_engine, did)
+    assert d.state == "succeeded", d.last_error
+    check_delivered_tree(root, d, steps, batch=True)
