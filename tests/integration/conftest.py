@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from servers import (
+    AsyncSftp,
     Azurite,
     PyFtpd,
     RestReceiver,
@@ -18,6 +19,7 @@ from servers import (
     Sshd,
     Vsftpd,
     make_cert,
+    start_asyncssh_sftp,
     start_azurite,
     start_moto,
     start_pyftpd,
@@ -121,5 +123,12 @@ def rest_receiver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RestRece
 @pytest.fixture(scope="session")
 def azurite() -> Iterator[Azurite]:
     server = _start("Azurite", start_azurite)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def asyncssh_sftp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AsyncSftp]:
+    server = _start("asyncssh SFTP server", start_asyncssh_sftp, tmp_path_factory.mktemp("asyncssh"))
     yield server
     server.stop()

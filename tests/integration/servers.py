@@ -533,3 +533,59 @@ def start_azurite(container: str = "dsp-inbox") -> Azurite:
             return server
     stop_process(proc, group=True)
     raise ServerUnavailable("Azurite did not start: " + " | ".join(lines[-5:]))
+
+
+# -- asyncssh SFTP server with password auth (OpenSSH above runs key-only) ------------------------------
+@dataclass
+class AsyncSftp:
+    port: int
+    root: Path
+    user: str
+    password: str
+    host_pub: str  # "ssh-ed25519 AAAA..." for known_hosts
+    _loop: object
+    _server: object
+    _thread: threading.Thread
+
+    def stop(self) -> None:
+        import asyncio
+
+        loop = self._loop
+
+        async def shutdown() -> None:
+            self._server.close()  # type: ignore[attr-defined]
+            await self._server.wait_closed()  # type: ignore[attr-defined]
+
+        asyncio.run_coroutine_threadsafe(shutdown(), loop).result(5)  # type: ignore[arg-type]
+        loop.call_soon_threadsafe(loop.stop)  # type: ignore[attr-defined]
+        self._thread.join(5)
+
+
+def start_asyncssh_sftp(root: Path, user: str = "dsp", password: str = "s3cret") -> AsyncSftp:
+    import asyncio
+
+    import asyncssh
+
+    host_key = asyncssh.generate_private_key("ssh-ed25519")
+
+    class Server(asyncssh.SSHServer):
+        def password_auth_supported(self) -> bool:
+            return True
+
+        def validate_password(self, username: str, pw: str) -> bool:
+            return username == user and pw == password
+
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+
+    async def listen():  # noqa: ANN202
+        return await asyncssh.listen(
+            "127.0.0.1", 0, server_host_keys=[host_key], server_factory=Server,
+            sftp_factory=lambda chan: asyncssh.SFTPServer(chan, chroot=str(root).encode()),
+        )
+
+    server = asyncio.run_coroutine_threadsafe(listen(), loop).result(10)
+    port = server.sockets[0].getsockname()[1]
+    pub = host_key.export_public_key().decode().split()
+    return AsyncSftp(port, root, user, password, f"{pub[0]} {pub[1]}", loop, server, thread)

@@ -8,7 +8,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-from servers import Sshd, dir_md5
+from servers import AsyncSftp, Sshd, dir_md5
 from transport_checks import (
     ServerView,
     file_operations,
@@ -111,3 +111,18 @@ def test_missing_key_file_is_permanent(sshd: Sshd, root: Path, tmp_path: Path) -
     url = f"sftp://{sshd.user}@127.0.0.1:{sshd.port}{root}?key={tmp_path}/nope&known_hosts={sshd.known_hosts}"
     with pytest.raises(TransportPermanentError, match="key file not found"):
         run(open_transport(url).connect())
+
+
+def test_password_auth_on_a_password_server(asyncssh_sftp: AsyncSftp, small_file: Path, tmp_path: Path) -> None:
+    """OpenSSH above is key-only; asyncssh checks password auth (right and wrong) end to end."""
+    kh = tmp_path / "known_hosts"
+    kh.write_text(f"[127.0.0.1]:{asyncssh_sftp.port} {asyncssh_sftp.host_pub}\n")
+    sub = uuid.uuid4().hex[:8]
+    view = ServerView(
+        url=f"sftp://{asyncssh_sftp.user}@127.0.0.1:{asyncssh_sftp.port}/{sub}?known_hosts={kh}",
+        secrets={"password": Secret(asyncssh_sftp.password)},
+        bad_secrets={"password": Secret("wrong")},
+        md5=lambda rel: dir_md5(asyncssh_sftp.root / sub, rel),
+    )
+    run(upload_and_verify(view, small_file, "in/small.txt"))
+    run(wrong_credentials(view))
