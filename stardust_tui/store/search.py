@@ -33,6 +33,8 @@ def fold(value: str | None) -> str:
     """Lower-case and strip diacritics (NFKD, drop combining marks)."""
     if not value:
         return ""
+    if value.isascii():  # nothing to decompose: same result, ~20x faster (bulk imports fold every title)
+        return value.lower()
     decomposed = unicodedata.normalize("NFKD", value)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
 
