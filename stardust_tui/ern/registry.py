@@ -56,7 +56,10 @@ def build_element(view: ReleaseView, version: str, header: Header, options: Buil
     version = normalize_version(version)
     check_message_type(options.message_type, options.takedown_strategy)
     _preflight(view, version, options)
-    return BUILDERS[version].build(view, header, options)
+    try:
+        return BUILDERS[version].build(view, header, options)
+    except ValueError as exc:  # lxml refuses control characters and other non-XML text
+        raise ValidationError(f"release text cannot be written as XML: {exc}") from None
 
 
 def serialize(root: etree._Element) -> bytes:

@@ -293,15 +293,19 @@ def view_from_release(release: Any, *, assets_dir: Path | None = None, patterns:
         original_release_date=release.original_release_date, language=release.language,
         duration_seconds=total,
     )
-    deals = tuple(
-        DealView(
-            territories=tuple(d.territories or ("Worldwide",)),
-            excluded_territories=tuple(d.excluded_territories or ()),
+    deals = []
+    for d in sorted(release.deals, key=lambda d: (d.id or 0)):
+        territories = tuple(d.territories or ("Worldwide",))
+        excluded = tuple(d.excluded_territories or ())
+        if territories != ("Worldwide",):  # a list of territories: exclusions are already applied
+            territories, excluded = tuple(t for t in territories if t not in excluded), ()
+        if not territories:
+            continue  # every territory excluded: the deal grants nothing
+        deals.append(DealView(
+            territories=territories, excluded_territories=excluded,
             commercial_models=tuple(d.commercial_models or ()), use_types=tuple(d.use_types or ()),
             start=_aware(d.start), end=_aware(d.end) if d.end else None, price_tier=d.price_tier or None,
             applies_to_tracks=bool(d.applies_to_tracks),
-        )
-        for d in sorted(release.deals, key=lambda d: (d.id or 0))
-    )
+        ))
     return ReleaseView(parties=parties.all(), recordings=tuple(recordings), image=image, release=main,
-                       track_releases=tuple(track_releases), deals=deals, language=language)
+                       track_releases=tuple(track_releases), deals=tuple(deals), language=language)
