@@ -146,6 +146,9 @@ def _normalize(session: Session, release: Release) -> None:
 
 def save_release(session: Session, release: Release, *, actor: str, action: str = "update") -> ReleaseRevision:
     """Normalize, check duplicates, store a revision + audit entry, refresh the search index."""
+    if release.id is not None and session.get_bind().dialect.name != "sqlite":
+        # Serialize concurrent saves of one release (revision numbers); SQLite already has one writer.
+        session.exec(select(Release.id).where(Release.id == release.id).with_for_update())
     with session.no_autoflush:
         _normalize(session, release)
         duplicates.check_upc(session, release.upc, release.id)

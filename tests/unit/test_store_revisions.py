@@ -96,3 +96,35 @@ def test_diff_helpers():
         ("deals[1]", None, {"x": 1}), ("new", None, True), ("tracks[2]", {"t": 2}, None)]
     assert summarize(changes) == "changed deals[1], new, tracks[2]"
     assert summarize([]) == "no changes"
+
+
+def test_concurrent_saves_get_consecutive_revisions(engine):
+    import threading
+
+    with session_scope(engine) as s:
+        rid = create_release(s, actor="t", title="Base").id
+    started, errors = threading.Event(), []
+
+    def other_writer():
+        try:
+            started.wait(5)
+            with session_scope(engine) as s2:
+                rel2 = get_release(s2, rid)
+                rel2.genre = "Jazz"
+                save_release(s2, rel2, actor="other")
+        except Exception as exc:  # surfaced below
+            errors.append(exc)
+
+    worker = threading.Thread(target=other_writer)
+    worker.start()
+    with session_scope(engine) as s:
+        rel = get_release(s, rid)
+        rel.title = "Changed"
+        save_release(s, rel, actor="first")
+        started.set()
+        worker.join(0.3)  # the other writer waits for this transaction
+    worker.join(15)
+    assert not errors, errors
+    with session_scope(engine) as s:
+        entries = history(s, rid)
+    assert [(e.number, e.actor) for e in entries] == [(1, "t"), (2, "first"), (3, "other")]
