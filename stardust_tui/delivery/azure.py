@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import os
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -62,6 +63,7 @@ class AzureTransport(Transport):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self._client_lock = threading.Lock()
         self._container: ContainerClient | None = None
 
     def _account_name(self, account_url: str) -> str:
@@ -104,8 +106,9 @@ class AzureTransport(Transport):
 
     async def _call(self, fn: Callable[[ContainerClient], T], where: str = "") -> T:
         def work() -> T:
-            if self._container is None:
-                self._container = self._make_client()
+            with self._client_lock:  # concurrent first calls must not build two clients
+                if self._container is None:
+                    self._container = self._make_client()
             return fn(self._container)
 
         try:
@@ -220,18 +223,17 @@ class AzureTransport(Transport):
                 staged = {b.id: b.size for b in uncommitted}
             except ResourceNotFoundError:
                 staged = {}
-            resumed = 0
-            meter = ProgressMeter(progress, size)
+            first = 0  # the prefix of blocks an earlier attempt already staged
+            while first < count and staged.get(ids[first]) == min(BLOCK, size - first * BLOCK):
+                first += 1
+            resumed = min(size, first * BLOCK)
+            meter = ProgressMeter(progress, size, resumed)
             with open(local, "rb") as fh:
-                for i, bid in enumerate(ids):
+                fh.seek(resumed)
+                for i in range(first, count):
                     length = min(BLOCK, size - i * BLOCK)
-                    if staged.get(bid) == length and resumed == i * BLOCK:
-                        resumed += length
-                        meter.add(length)
-                        continue
-                    fh.seek(i * BLOCK)
                     data = fh.read(length)
-                    blob.stage_block(bid, data, length=len(data), validate_content=True)
+                    blob.stage_block(ids[i], data, length=len(data), validate_content=True)
                     meter.add(len(data))
             blob.commit_block_list(ids, content_settings=settings, metadata={"md5": md5})
             props = blob.get_blob_properties()

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -60,6 +61,7 @@ class RestTransport(Transport):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self._client_lock = threading.Lock()
         self._client: httpx.Client | None = None
         spec = self.spec
         self.base = f"{spec.scheme}://{spec.host}:{spec.port}{spec.path.rstrip('/')}"
@@ -113,8 +115,9 @@ class RestTransport(Transport):
 
     async def _call(self, fn: Callable[[httpx.Client], T], where: str = "") -> T:
         def work() -> T:
-            if self._client is None:
-                self._client = self._make_client()
+            with self._client_lock:  # concurrent first calls must not build two clients
+                if self._client is None:
+                    self._client = self._make_client()
             return fn(self._client)
 
         try:

@@ -15,6 +15,7 @@ import asyncio
 import base64
 import hashlib
 import os
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -77,6 +78,7 @@ class S3Transport(Transport):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self._client_lock = threading.Lock()
         self._client: Any = None
         self.transfer_config = TransferConfig(
             multipart_threshold=MULTIPART, multipart_chunksize=MULTIPART, max_concurrency=4, use_threads=True
@@ -117,8 +119,9 @@ class S3Transport(Transport):
 
     async def _call(self, fn: Callable[[Any], T], where: str = "") -> T:
         def work() -> T:
-            if self._client is None:
-                self._client = self._make_client()
+            with self._client_lock:  # concurrent first calls must not build two clients
+                if self._client is None:
+                    self._client = self._make_client()
             return fn(self._client)
 
         try:
