@@ -126,3 +126,14 @@ def test_password_auth_on_a_password_server(asyncssh_sftp: AsyncSftp, small_file
     )
     run(upload_and_verify(view, small_file, "in/small.txt"))
     run(wrong_credentials(view))
+
+
+def test_probe_steps_on_a_real_server(view: ServerView, sshd: Sshd, root: Path, tmp_path: Path) -> None:
+    from stardust_tui.delivery.probe import probe
+
+    steps = run(probe(view.transport()))
+    assert [(s, ok) for s, ok, _ in steps] == [("connect", True), ("list", True), ("write", True), ("remove", True)]
+    assert list(root.iterdir()) == []
+    unknown = f"sftp://{sshd.user}@127.0.0.1:{sshd.port}{root}?key={sshd.key}&known_hosts={tmp_path}/none"
+    failed = run(probe(open_transport(unknown)))
+    assert failed == [("connect", False, failed[0][2])] and _host_fp(sshd) in failed[0][2]
