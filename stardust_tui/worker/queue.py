@@ -159,8 +159,7 @@ def succeed(conn: Connection, c: Claim, *, release_id: int, message_type: str) -
                                            delivery_id=c.delivery_id, updated_at=now)
     conn.execute(ins.on_conflict_do_update(
         index_elements=["release_id", "target_id"],
-        set_={"status": status, "delivery_id": c.delivery_id, "detail": None, "proposed_action": None,
-              "updated_at": now}))
+        set_={"status": status, "delivery_id": c.delivery_id, "updated_at": now}))
 
 
 def fail(conn: Connection, c: Claim, *, error: str, permanent: bool, policy: RetryPolicy,

@@ -61,6 +61,7 @@ def copy_executor(source: str):
         src = Path(source) / str(delivery.release_id)
         files = sorted(p for p in src.iterdir() if p.is_file())
         folder = f"R{delivery.release_id}"
+        await steps.update_delivery(remote_path=folder)
         async with open_transport(ctx.target.url) as transport:
             lines = []
             for f in files:
