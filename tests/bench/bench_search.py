@@ -37,6 +37,7 @@ SYLLABLES = ["ka", "lo", "mi", "ra", "su", "ven", "tor", "el", "an", "dri", "mo"
 STATUSES = ["draft"] * 2 + ["ready"] * 2 + ["delivered"] * 5 + ["taken-down"]
 TYPES = ["album"] * 4 + ["single"] * 4 + ["ep"] * 2 + ["compilation"]
 EPOCH = date(1990, 1, 1)
+BATCH = 20_000
 
 
 def words(rng: random.Random, n: int) -> list[str]:
@@ -64,30 +65,36 @@ def generate(engine, n_releases: int, per_release: int, seed: int = 7) -> dict:
     t0 = time.perf_counter()
     dialect = engine.dialect.name
     raw = engine.raw_connection()
+    t_build = 0.0
     try:
         cur = raw.cursor()
-        label_rows = [(i + 1, name, "label", now) for i, name in enumerate(labels)]
-        rel_rows, trk_rows, fts_rows = [], [], []
+        _bulk_insert(cur, dialect, [(i + 1, name, "label", now) for i, name in enumerate(labels)], [], [], [])
         tid = 0
-        for rid in range(1, n_releases + 1):
-            title = " ".join(rng.sample(vocab, rng.randint(1, 4))).title()
-            artist = rng.choice(artists)
-            label_id = rng.randint(1, len(labels))
-            rdate = EPOCH + timedelta(days=rng.randint(0, 13000))
-            code = upc(rid)
-            rel_rows.append((rid, code, title, artist, label_id, rng.choice(TYPES), rdate.isoformat(),
-                             rng.choice(STATUSES), f"{fold(title)}|{fold(artist)}", now, now))
-            track_titles, isrcs = [], []
-            for n in range(1, per_release + 1):
-                tid += 1
-                ttitle = " ".join(rng.sample(vocab, rng.randint(1, 3))).title()
-                track_titles.append(ttitle)
-                isrcs.append(isrc(tid))
-                trk_rows.append((tid, rid, 1, n, isrcs[-1], ttitle, artist, float(rng.randint(90, 400))))
-            fts_rows.append((rid, fold(title), fold(artist), fold(labels[label_id - 1]),
-                             fold(" ".join([code, *isrcs])), fold(" ".join(track_titles))))
-        t_build = time.perf_counter() - t0
-        _bulk_insert(cur, dialect, label_rows, rel_rows, trk_rows, fts_rows)
+        for lo in range(1, n_releases + 1, BATCH):  # bounded memory: one batch of rows at a time
+            tb = time.perf_counter()
+            rel_rows, trk_rows, fts_rows = [], [], []
+            for rid in range(lo, min(lo + BATCH, n_releases + 1)):
+                title = " ".join(rng.sample(vocab, rng.randint(1, 4))).title()
+                artist = rng.choice(artists)
+                label_id = rng.randint(1, len(labels))
+                rdate = EPOCH + timedelta(days=rng.randint(0, 13000))
+                code = upc(rid)
+                rel_rows.append((rid, code, title, artist, label_id, rng.choice(TYPES), rdate.isoformat(),
+                                 rng.choice(STATUSES), f"{fold(title)}|{fold(artist)}", now, now))
+                track_titles, isrcs = [], []
+                for n in range(1, per_release + 1):
+                    tid += 1
+                    ttitle = " ".join(rng.sample(vocab, rng.randint(1, 3))).title()
+                    track_titles.append(ttitle)
+                    isrcs.append(isrc(tid))
+                    trk_rows.append((tid, rid, 1, n, isrcs[-1], ttitle, artist, float(rng.randint(90, 400))))
+                fts_rows.append((rid, fold(title), fold(artist), fold(labels[label_id - 1]),
+                                 fold(" ".join([code, *isrcs])), fold(" ".join(track_titles))))
+            t_build += time.perf_counter() - tb
+            _bulk_insert(cur, dialect, [], rel_rows, trk_rows, fts_rows)
+        if dialect != "sqlite":
+            for table in ("party", "release", "track"):
+                cur.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
         raw.commit()
     finally:
         raw.close()
@@ -121,15 +128,13 @@ def _bulk_insert(cur, dialect: str, label_rows, rel_rows, trk_rows, fts_rows) ->
     with cur.copy(f"COPY track {trk_cols} FROM STDIN") as cp:
         for row in trk_rows:
             cp.write_row((*row, False))
-    cur.execute("CREATE TEMP TABLE search_text (release_id INTEGER, doc TEXT)")
+    cur.execute("CREATE TEMP TABLE IF NOT EXISTS search_text (release_id INTEGER, doc TEXT)")
     with cur.copy("COPY search_text(release_id, doc) FROM STDIN") as cp:
         for rid, *fields in fts_rows:
             cp.write_row((rid, " ".join(fields)))
     cur.execute("INSERT INTO release_search(release_id, document) "
                 "SELECT release_id, to_tsvector('simple', doc) FROM search_text")
     cur.execute("DROP TABLE search_text")
-    for table in ("party", "release", "track"):
-        cur.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
 
 
 def make_queries(rng: random.Random, data: dict, n: int) -> list[dict]:
