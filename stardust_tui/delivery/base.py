@@ -103,10 +103,15 @@ class UploadResult:
     seconds: float = 0.0
 
 
-def temp_name(remote_path: str) -> str:
-    """``a/b/track.flac`` → ``a/b/.track.flac.part`` (hidden from receivers that skip dot files)."""
+def temp_name(remote_path: str, md5: str | None = None) -> str:
+    """``a/b/track.flac`` → ``a/b/.track.flac.<md5[:12]>.part`` (or ``.track.flac.part`` without an MD5).
+
+    The leading dot hides it from receivers that skip dot files. The MD5 prefix means a partial file is
+    only ever resumed by the same content: a partial left by another version of the file is never
+    continued (its size would match and the corruption would go unseen where no remote hash exists).
+    """
     head, _, name = clean_path(remote_path).rpartition("/")
-    tmp = f".{name}{TEMP_SUFFIX}"
+    tmp = f".{name}.{md5[:12]}{TEMP_SUFFIX}" if md5 else f".{name}{TEMP_SUFFIX}"
     return f"{head}/{tmp}" if head else tmp
 
 

@@ -122,7 +122,7 @@ class LocalTransport(Transport):
     ) -> UploadResult:
         local, md5, size = await self._prepare(local_path, md5, size)
         await self.ensure_parent(remote_path)
-        final, tmp = self._p(remote_path), self._p(temp_name(remote_path))
+        final, tmp = self._p(remote_path), self._p(temp_name(remote_path, md5))
         t0 = time.monotonic()
 
         def _copy() -> int:

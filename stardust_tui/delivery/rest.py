@@ -194,7 +194,7 @@ class RestTransport(Transport):
         local, md5, size = await self._prepare(local_path, md5, size)
         await self.ensure_parent(remote_path)
         final = clean_path(remote_path)
-        target = temp_name(final) if self.ATOMIC_RENAME else final
+        target = temp_name(final, md5) if self.ATOMIC_RENAME else final
         t0 = time.monotonic()
         boundary = uuid.uuid4().hex
         name = final.rsplit("/", 1)[-1].replace('"', "_")

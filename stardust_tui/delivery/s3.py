@@ -218,7 +218,7 @@ class S3Transport(Transport):
         progress: ProgressCallback | None = None,
     ) -> UploadResult:
         local, md5, size = await self._prepare(local_path, md5, size)
-        final, tmp = self._key(remote_path), self._key(temp_name(remote_path))
+        final, tmp = self._key(remote_path), self._key(temp_name(remote_path, md5))
         bucket = self.spec.bucket
         t0 = time.monotonic()
         chunk = ChunksizeAdjuster().adjust_chunksize(MULTIPART, size)

@@ -283,7 +283,7 @@ class SftpTransport(Transport):
     ) -> UploadResult:
         local, md5, size = await self._prepare(local_path, md5, size)
         await self.ensure_parent(remote_path)
-        final, tmp = self._abs(remote_path), self._abs(temp_name(remote_path))
+        final, tmp = self._abs(remote_path), self._abs(temp_name(remote_path, md5))
         t0 = time.monotonic()
 
         def _put(sftp: paramiko.SFTPClient) -> int:

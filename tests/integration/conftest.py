@@ -38,9 +38,10 @@ BIG = 20 * 1024 * 1024
 def payload_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     d = tmp_path_factory.mktemp("payload")
     (d / "small.txt").write_bytes(b"stardust delivery test\n" * 40)
-    with open(d / "big.bin", "wb") as fh:  # 20 MiB, written in pieces (never one 20 MB string)
-        for _ in range(BIG // (1024 * 1024)):
-            fh.write(os.urandom(1024 * 1024))
+    for name in ("big.bin", "big2.bin"):  # 20 MiB each, same size, other bytes; written in pieces
+        with open(d / name, "wb") as fh:
+            for _ in range(BIG // (1024 * 1024)):
+                fh.write(os.urandom(1024 * 1024))
     return d
 
 
@@ -52,6 +53,11 @@ def small_file(payload_dir: Path) -> Path:
 @pytest.fixture
 def big_file(payload_dir: Path) -> Path:
     return payload_dir / "big.bin"
+
+
+@pytest.fixture
+def big_file2(payload_dir: Path) -> Path:
+    return payload_dir / "big2.bin"
 
 
 @pytest.fixture

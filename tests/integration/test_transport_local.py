@@ -12,6 +12,7 @@ from transport_checks import (
     file_operations,
     interrupted_then_resumed,
     md5_of,
+    other_content_never_resumed,
     run,
     upload_and_verify,
 )
@@ -41,6 +42,10 @@ def test_resume_after_interrupted_upload(view: ServerView, big_file: Path) -> No
     assert run(interrupted_then_resumed(view, big_file, "r/big.bin")) >= big_file.stat().st_size // 2
 
 
+def test_other_content_never_resumed(view: ServerView, big_file: Path, big_file2: Path) -> None:
+    run(other_content_never_resumed(view, big_file, big_file2, "r/x.bin"))
+
+
 def test_file_operations(view: ServerView, small_file: Path) -> None:
     run(file_operations(view, small_file))
 
@@ -51,7 +56,7 @@ def test_wrong_md5_is_an_integrity_error_and_leaves_nothing(view: ServerView, sm
             with pytest.raises(TransportIntegrityError):
                 await t.upload(small_file, "x.txt", md5="0" * 32)
             assert await t.stat("x.txt") is None
-            assert await t.stat(temp_name("x.txt")) is None
+            assert await t.stat(temp_name("x.txt", "0" * 32)) is None
 
     run(go())
 
@@ -70,8 +75,9 @@ def test_missing_folder_and_dotdot_are_permanent_errors(tmp_path: Path, small_fi
 
 def test_corrupt_partial_temp_larger_than_file_restarts(view: ServerView, small_file: Path, tmp_path: Path) -> None:
     root = Path(view.url[len("file://"):])
-    shutil.copyfile(small_file, root / ".s.txt.part")
-    with open(root / ".s.txt.part", "ab") as fh:
+    partial = root / temp_name("s.txt", md5_of(small_file))
+    shutil.copyfile(small_file, partial)
+    with open(partial, "ab") as fh:
         fh.write(b"junk beyond the real size")
     run(upload_and_verify(view, small_file, "s.txt"))
     assert md5_of(root / "s.txt") == md5_of(small_file)

@@ -15,7 +15,12 @@ from transport_checks import (
     wrong_credentials,
 )
 
-from stardust_tui.delivery.base import TransportIntegrityError, TransportPermanentError, TransportTransientError
+from stardust_tui.delivery.base import (
+    TransportIntegrityError,
+    TransportPermanentError,
+    TransportTransientError,
+    temp_name,
+)
 from stardust_tui.delivery.registry import open_transport
 from stardust_tui.secrets import Secret
 
@@ -53,7 +58,7 @@ def test_hash_mismatch_is_caught_and_nothing_published(view: ServerView, small_f
         async with view.transport() as t:
             with pytest.raises(TransportIntegrityError, match="server MD5"):
                 await t.upload(small_file, "bad/small.txt", md5="0" * 32)
-            assert await t.stat("bad/small.txt") is None and await t.stat("bad/.small.txt.part") is None
+            assert await t.stat("bad/small.txt") is None and await t.stat(temp_name("bad/small.txt", "0" * 32)) is None
 
     run(go())
 

@@ -74,8 +74,8 @@ def test_corruption_is_caught_by_a_checking_server(rclone_s3: S3Server, small_fi
                 await t.upload(small_file, "bad-small.txt", md5=md5_of(big_file))  # server rejects Content-MD5
             with pytest.raises(TransportIntegrityError, match="ETag"):
                 await t.upload(big_file, "bad-big.bin", md5=md5_of(small_file))  # stored ETag != expected MD5
-            for name in ("bad-small.txt", "bad-big.bin"):
-                assert await t.stat(name) is None and await t.stat(temp_name(name)) is None
+            for name, claimed in (("bad-small.txt", md5_of(big_file)), ("bad-big.bin", md5_of(small_file))):
+                assert await t.stat(name) is None and await t.stat(temp_name(name, claimed)) is None
 
     run(go())
     assert view.md5("bad-big.bin") is None

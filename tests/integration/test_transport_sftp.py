@@ -13,6 +13,7 @@ from transport_checks import (
     ServerView,
     file_operations,
     interrupted_then_resumed,
+    other_content_never_resumed,
     run,
     upload_and_verify,
     wrong_credentials,
@@ -52,6 +53,10 @@ def test_small_and_big_uploads_verified(view: ServerView, small_file: Path, big_
 
 def test_resume_after_interrupted_upload(view: ServerView, big_file: Path) -> None:
     assert run(interrupted_then_resumed(view, big_file, "r/big.bin")) > 0
+
+
+def test_other_content_never_resumed(view: ServerView, big_file: Path, big_file2: Path) -> None:
+    run(other_content_never_resumed(view, big_file, big_file2, "r/x.bin"))
 
 
 def test_file_operations(view: ServerView, small_file: Path) -> None:

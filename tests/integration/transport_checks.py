@@ -57,9 +57,9 @@ async def upload_and_verify(view: ServerView, local: Path, remote: str) -> None:
         assert result.size == local.stat().st_size
         assert result.md5 == expected
         assert await t.stat(remote) == local.stat().st_size
-        assert await t.stat(temp_name(remote)) is None
+        assert await t.stat(temp_name(remote, expected)) is None
     assert view.md5(remote) == expected, "stored bytes differ from the local file"
-    assert view.md5(temp_name(remote)) is None, "temporary name left behind"
+    assert view.md5(temp_name(remote, expected)) is None, "temporary name left behind"
     assert not any(seen_final_early), "final name was visible before the upload completed"
 
 
@@ -80,7 +80,7 @@ async def interrupted_then_resumed(view: ServerView, local: Path, remote: str) -
             raise AssertionError("the progress callback's exception did not abort the upload")
         assert await t.stat(remote) is None
         assert view.md5(remote) is None
-        partial = await t.stat(temp_name(remote))
+        partial = await t.stat(temp_name(remote, md5_of(local)))
         if t.CAN_RESUME and t.ATOMIC_RENAME:
             assert partial is not None and 0 < partial < size
         result = await t.upload(local, remote)
@@ -88,6 +88,24 @@ async def interrupted_then_resumed(view: ServerView, local: Path, remote: str) -
     if type(t).CAN_RESUME:
         assert result.resumed_from > 0
     return result.resumed_from
+
+
+async def other_content_never_resumed(view: ServerView, first: Path, second: Path, remote: str) -> None:
+    """A partial upload of one file is never continued with another file's bytes (even of the same size)."""
+    assert first.stat().st_size == second.stat().st_size and md5_of(first) != md5_of(second)
+
+    def cut(done: int, total: int, rate: float) -> None:
+        if total // 2 <= done < total:
+            raise Abort
+
+    async with view.transport() as t:
+        try:
+            await t.upload(first, remote, progress=cut)
+        except Abort:
+            pass
+        result = await t.upload(second, remote)
+        assert result.resumed_from == 0
+    assert view.md5(remote) == md5_of(second)
 
 
 async def file_operations(view: ServerView, local: Path) -> None:

@@ -62,6 +62,7 @@ def test_refusals(url: str, message: str) -> None:
 def test_paths() -> None:
     assert temp_name("a/b/track.flac") == "a/b/.track.flac.part"
     assert temp_name("x.xml") == ".x.xml.part"
+    assert temp_name("r/x.xml", "0123456789abcdef0123456789abcdef") == "r/.x.xml.0123456789ab.part"
     assert clean_path("/a//b/./c/") == "a/b/c"
     assert join("/srv/out", "a/b") == "/srv/out/a/b" and join("/", "a") == "/a" and join("/srv", "") == "/srv"
     assert join("pre/", "a") == "pre/a" and join("", "a") == "a" and join("", "") == ""
