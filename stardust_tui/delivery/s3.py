@@ -7,6 +7,11 @@ against the MD5 or the multipart ETag we compute locally), server-side copied to
 (CopyObject is atomic: the final key appears complete or not at all) and deleted. Receivers that
 react to object-created events never see an unverified file. Interrupted uploads restart that file
 (stale multipart uploads of the temp key are aborted first).
+
+``?publish=direct`` uploads straight to the final key instead (for inboxes that deny DeleteObject, or
+to skip the copy): the object still appears only complete (PUT and CompleteMultipartUpload are
+atomic, with the server checking Content-MD5 / part CRCs first), but the ETag check happens after it
+is visible; a mismatch deletes it and fails the upload.
 """
 
 from __future__ import annotations
@@ -218,7 +223,9 @@ class S3Transport(Transport):
         progress: ProgressCallback | None = None,
     ) -> UploadResult:
         local, md5, size = await self._prepare(local_path, md5, size)
-        final, tmp = self._key(remote_path), self._key(temp_name(remote_path, md5))
+        final = self._key(remote_path)
+        direct = self.spec.option("publish", "copy") == "direct"
+        tmp = final if direct else self._key(temp_name(remote_path, md5))
         bucket = self.spec.bucket
         t0 = time.monotonic()
         chunk = ChunksizeAdjuster().adjust_chunksize(MULTIPART, size)
@@ -257,12 +264,16 @@ class S3Transport(Transport):
             remote = None if head is None else int(head["ContentLength"])
             etag = "" if head is None else head.get("ETag", "").strip('"')
             ok_hash = etag == md5 or (multipart and etag == etag_multi)
+            if head is not None and head.get("ServerSideEncryption") == "aws:kms":
+                ok_hash = True  # KMS ETags are not MD5s: rely on the Content-MD5 / part CRCs the server checked
             if remote != size or not ok_hash:
                 client.delete_object(Bucket=bucket, Key=tmp)
             check_size(remote, size, final)
             if not ok_hash:
                 raise TransportIntegrityError(f"stored ETag {etag} matches neither MD5 {md5} nor the parts",
                                               where=final)
+            if direct:
+                return
             self._copy(client, tmp, final, size)
             head = self._head(client, final)
             check_size(None if head is None else int(head["ContentLength"]), size, final)

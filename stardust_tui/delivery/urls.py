@@ -28,7 +28,7 @@ OPTIONS: dict[str, set[str]] = {
     "ftp": {"passive"},
     "ftps": {"passive", "ca"},
     "sftp": {"key", "known_hosts", "host_key", "trust_unknown_host"},
-    "s3": {"endpoint", "region", "addressing", "ca", "storage_class"},
+    "s3": {"endpoint", "region", "addressing", "ca", "publish"},
     "azure": {"account_url", "ca"},
     "http": {"auth", "upload", "list", "stat", "download", "remove", "rename", "mkdir", "ca"},
     "https": {"auth", "upload", "list", "stat", "download", "remove", "rename", "mkdir", "ca"},
@@ -135,6 +135,8 @@ def parse_target_url(
             raise ValidationError("azure:// needs ?account_url=https://ACCOUNT.blob.core.windows.net", where=raw)
         if scheme == "s3" and options.get("addressing", "path") not in ("path", "virtual", "auto"):
             raise ValidationError("option addressing must be path, virtual or auto", where=raw)
+        if scheme == "s3" and options.get("publish", "copy") not in ("copy", "direct"):
+            raise ValidationError("option publish must be copy (temp key, verify, copy) or direct", where=raw)
         prefix = path.strip("/")
         return replace(spec, bucket=parts.hostname, host="", path=prefix + "/" if prefix else "")
     if not host:

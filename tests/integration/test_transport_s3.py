@@ -79,3 +79,20 @@ def test_corruption_is_caught_by_a_checking_server(rclone_s3: S3Server, small_fi
 
     run(go())
     assert view.md5("bad-big.bin") is None
+
+
+def test_direct_publish_mode(rclone_s3: S3Server, small_file: Path, big_file: Path) -> None:
+    """publish=direct: no temp key, same verification; a bad ETag removes the object again."""
+    view = _view(rclone_s3)
+    view.url += "&publish=direct"
+    run(upload_and_verify(view, small_file, "d/small.txt"))
+    run(upload_and_verify(view, big_file, "d/big.bin"))
+
+    async def go() -> None:
+        async with view.transport() as t:
+            assert {e.name for e in await t.list("d")} == {"small.txt", "big.bin"}  # never a temp key
+            with pytest.raises(TransportIntegrityError, match="ETag"):
+                await t.upload(big_file, "d/bad.bin", md5=md5_of(small_file))
+            assert await t.stat("d/bad.bin") is None
+
+    run(go())
