@@ -213,15 +213,38 @@ class RowConverter:
         mapped = {name for _, name in plan}
         self.defaults = {k: d for k, d in (defaults or {}).items() if k not in mapped}
         self.fallback = dict(defaults or {})
+        self._cache: dict[str, tuple[str, Any]] = {}  # field -> (last raw text, its value)
+        self._rel_plan = [p for p in self.plan if p[2].level == "release"]
+        self._trk_plan = [p for p in self.plan if p[2].level == "track"]
+        self._rel_idx = [p[0] for p in self._rel_plan]
+        self.defaults = {k: d for k, d in self.defaults.items() if BY_NAME[k].level == "release"}
+        self._trk_defaults = {k: d for k, d in (defaults or {}).items()
+                              if k not in mapped and BY_NAME[k].level == "track"}
+        self._last_key: tuple[str, ...] | None = None
+        self._last_rel: dict[str, Any] | None = None
 
     def convert(self, cells: list[str], line: int, release: str | None = None
                 ) -> tuple[dict[str, Any], dict[str, Any], set[str]]:
-        rel: dict[str, Any] = {}
-        trk: dict[str, Any] = {}
-        failed: set[str] = set()
-        items: list[tuple[str, str, Any, str]] = []
+        """Typed values of one row. When the release columns repeat the previous row's text exactly, the
+        previous release dict itself is returned (``is`` the same object: nothing to re-check)."""
         n = len(cells)
-        for i, name, spec, header in self.plan:
+        rel_key = tuple(cells[i] if i < n else "" for i in self._rel_idx)
+        failed: set[str] = set()
+        if rel_key == self._last_key and self._last_rel is not None:
+            rel = self._last_rel
+        else:
+            rel = {}
+            self._convert(cells, n, self._rel_plan, rel, failed, line, release, self.defaults)
+            self._last_key, self._last_rel = (rel_key, rel) if not failed else (None, None)
+        trk: dict[str, Any] = {}
+        self._convert(cells, n, self._trk_plan, trk, failed, line, release, self._trk_defaults)
+        return rel, trk, failed
+
+    def _convert(self, cells: list[str], n: int, plan: list[tuple[int, str, Any, str]], out: dict[str, Any],
+                 failed: set[str], line: int, release: str | None, defaults: dict[str, str] | None) -> None:
+        cache = self._cache
+        items: list[tuple[str, str, Any, str]] = []
+        for i, name, spec, header in plan:
             raw = cells[i] if i < n else ""
             if self.unescape and raw[:1] == "'":
                 raw = v.unescape_formula(raw)
@@ -231,18 +254,23 @@ class RowConverter:
                 if not raw:
                     continue
             items.append((name, raw, spec, header))
-        for name, raw in self.defaults.items():
+        for name, raw in (defaults or {}).items():
             items.append((name, raw, BY_NAME[name], f"default {name}"))
         for name, raw, spec, header in items:
-            try:
-                value = parse_value(spec.kind, raw, self.month_first)
-            except (ValueError, StardustError) as exc:
-                msg = exc.message if isinstance(exc, StardustError) else str(exc)
-                self.report.error(f"{spec.help}: {msg}", file=self.file, line=line, column=header, release=release)
-                failed.add(name)
-                continue
-            (rel if spec.level == "release" else trk)[name] = value
-        return rel, trk, failed
+            hit = cache.get(name)
+            if hit is not None and hit[0] == raw:
+                value = hit[1]
+            else:
+                try:
+                    value = parse_value(spec.kind, raw, self.month_first)
+                except (ValueError, StardustError) as exc:
+                    msg = exc.message if isinstance(exc, StardustError) else str(exc)
+                    self.report.error(f"{spec.help}: {msg}", file=self.file, line=line, column=header,
+                                      release=release)
+                    failed.add(name)
+                    continue
+                cache[name] = (raw, value)
+            out[name] = value
 
 
 def apply_release_values(draft: ReleaseDraft, values: dict[str, Any]) -> None:
