@@ -16,6 +16,10 @@ DATE = click.DateTime(formats=["%Y-%m-%d"])
 
 
 def register(cli: click.Group) -> None:
+    from stardust_tui.cli.release_edit import add_deal, edit
+
+    release.add_command(edit)
+    release.add_command(add_deal)
     cli.add_command(release)
     cli.add_command(check)
 

@@ -131,6 +131,8 @@ def create_release(session: Session, *, actor: str, **fields: Any) -> Release:
 def _normalize(session: Session, release: Release) -> None:
     if release.upc is not None:
         release.upc = normalize_upc(release.upc) if release.upc.strip() else None
+    if not release.display_artist and release.artists:
+        release.display_artist = " & ".join(a.party.name for a in release.artists if a.party)
     pending = [o for o in session.new if isinstance(o, Track) and o.release_id == release.id and release.id]
     for t in list(release.tracks) + pending:
         if t.isrc is not None:
@@ -139,8 +141,6 @@ def _normalize(session: Session, release: Release) -> None:
         if not t.display_artist:
             t.display_artist = release.display_artist
     release.title = " ".join((release.title or "").split())
-    if not release.display_artist and release.artists:
-        release.display_artist = " & ".join(a.party.name for a in release.artists if a.party)
     release.norm_key = duplicates.norm_key(release.title, release.display_artist)
 
 

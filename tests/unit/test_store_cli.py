@@ -120,3 +120,43 @@ def test_duplicate_and_delete():
     assert run("release", "delete", copy, "--yes").output.strip() == f"deleted release {copy}"
     assert json.loads(run("release", "list", "--json").output)["total"] == 1
     assert run("release", "reindex").output.strip() == "indexed 1 release(s)"
+
+
+def test_release_built_entirely_from_the_cli_becomes_ready(tmp_path):
+    import numpy as np
+    import soundfile as sf
+    from PIL import Image
+
+    t = np.arange(44100) / 44100
+    tone = np.stack([0.2 * np.sin(2 * np.pi * 440 * t)] * 2, axis=1)
+    sf.write(tmp_path / "one.flac", tone, 44100, subtype="PCM_24")
+    sf.write(tmp_path / "two.flac", tone * 0.5, 44100, subtype="PCM_24")
+    Image.new("RGB", (3000, 3000), "navy").save(tmp_path / "cover.jpg", quality=70)
+
+    rid = run("release", "create", "--title", "night drive", "--artist", "Someone").output.strip()
+    assert run("release", "edit", rid, "--title", "Night Drive", "--artist", "Luna Park", "--artist", "Jo Rain",
+               "--label", "Star Records", "--upc", "036000291452", "--date", "2024-05-01", "--genre", "Electronic",
+               "--p-line", "2024 Star Records", "--c-line", "2024 Star Records", "--language", "en",
+               ).output.strip() == f"release {rid} revision 2"
+    run("release", "add-track", rid, "--title", "Intro", "--isrc", "USS1Z2400001")
+    run("release", "add-track", rid, "--title", "Highway", "--isrc", "USS1Z2400002")
+    run("asset", "add", str(tmp_path / "one.flac"), str(tmp_path / "two.flac"), "--release", rid, "--track", "1")
+    run("asset", "add", str(tmp_path / "cover.jpg"), "--cover", rid)
+    r = run("release", "add-deal", rid, "--territory", "XX", code=1)
+    assert r.stderr.strip() == "error: --territory: 'XX' is not an ISO 3166-1 territory code (or Worldwide)"
+    run("release", "add-deal", rid, "--territory", "Worldwide", "--exclude", "CU")
+
+    report = json.loads(run("check", rid, "--json").output)
+    assert report["ok"] is True, report["errors"]
+    assert run("release", "set-status", "036000291452", "ready").output.startswith(f"release {rid} is ready")
+    show = json.loads(run("release", "show", rid, "--json").output)
+    assert show["display_artist"] == "Luna Park & Jo Rain" and show["label"] == "Star Records"
+    assert [a["name"] for a in show["artists"]] == ["Luna Park", "Jo Rain"]
+    assert all(t["audio"]["container"] == "FLAC" for t in show["tracks"])
+    assert show["deals"][0]["excluded_territories"] == ["CU"] and show["cover"]["width"] == 3000
+    hist = run("release", "history", rid, "--json").output
+    assert [e["action"] for e in json.loads(hist)] == [
+        "create", "edit", "add-track", "add-track", "attach-audio", "attach-audio", "attach-cover", "add-deal",
+        "set-status"]
+    r = run("release", "edit", rid, "--language", "zz", code=1)
+    assert r.stderr.strip() == "error: --language: 'zz' is not an ISO 639 language code"
