@@ -54,6 +54,7 @@ class TransportError(StardustError):
     """A delivery transport failed; the subclass says whether retrying can help."""
 
     retryable: ClassVar[bool] = False
+    permanent: ClassVar[bool] = False  # the worker fails fast when True (see worker/retry.py)
 
 
 class TransportTransientError(TransportError):
@@ -68,6 +69,8 @@ class TransportIntegrityError(TransportTransientError):
 
 class TransportPermanentError(TransportError):
     """Retrying cannot help (bad configuration, permission denied, missing library...)."""
+
+    permanent = True
 
 
 class TransportAuthError(TransportPermanentError):

@@ -21,7 +21,8 @@ from stardust_tui.errors import StardustError
 def test_error_classes_say_whether_to_retry() -> None:
     assert TransportTransientError.retryable and TransportIntegrityError.retryable
     for cls in (TransportPermanentError, TransportAuthError, HostKeyError, TlsVerifyError):
-        assert not cls.retryable
+        assert not cls.retryable and cls.permanent
+    assert not TransportTransientError.permanent and not TransportIntegrityError.permanent
     assert issubclass(TransportAuthError, TransportPermanentError)
     assert issubclass(TransportError, StardustError)
     assert str(TransportAuthError("login refused", where="ftp://u@h/")) == "ftp://u@h/: login refused"
@@ -53,3 +54,10 @@ def test_progress_abort_is_sticky() -> None:
         meter.add(-60 * CHUNK)
     with pytest.raises(Stop):
         meter.check()
+
+
+def test_the_worker_fails_fast_on_permanent_transport_errors() -> None:
+    from stardust_tui.worker.retry import is_permanent
+
+    assert is_permanent(HostKeyError("unknown host key")) and is_permanent(TransportAuthError("no"))
+    assert not is_permanent(TransportTransientError("timeout")) and not is_permanent(TransportIntegrityError("x"))
