@@ -31,6 +31,7 @@ _TRACK_FIELDS = (
     "disc_number", "track_number", "isrc", "title", "version", "display_artist", "duration_seconds", "explicit",
     "p_line_year", "p_line", "language", "genre", "preview_start_seconds",
 )
+_NUMBERED = ("tracks", "deals")  # summaries name these per item; other lists (artists, credits) as a whole
 _NOTE_RE = re.compile(r"^revision (\d+) (\S+): (.*)$", re.S)
 
 
@@ -129,7 +130,8 @@ def summarize(changes: list[Change], limit: int = 4) -> str:
     tops: list[str] = []
     for ch in changes:
         first = ch.path.split(".")[0]
-        top = first.split("]")[0] + "]" if "[" in first else first
+        name = first.split("[")[0]
+        top = first.split("]")[0] + "]" if "[" in first and name in _NUMBERED else name
         if top not in tops:
             tops.append(top)
     if not tops:
