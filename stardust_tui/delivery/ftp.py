@@ -112,9 +112,18 @@ class FtpTransport(Transport):
     async def _call(self, fn: Callable[[ftplib.FTP], T], where: str = "") -> T:
         async with self._lock:
             def work() -> T:
+                fresh = self._ftp is None
                 if self._ftp is None:
                     self._ftp = self._open()
-                return fn(self._ftp)
+                try:
+                    return fn(self._ftp)
+                except (EOFError, ConnectionError, ftplib.error_temp) as exc:
+                    # A reused connection the server dropped while idle (between files): one new try.
+                    if fresh or (isinstance(exc, ftplib.error_temp) and _code(exc) != "421"):
+                        raise
+                    self._drop()
+                    self._ftp = self._open()
+                    return fn(self._ftp)
 
             try:
                 return await asyncio.to_thread(work)

@@ -156,9 +156,19 @@ class SftpTransport(Transport):
     async def _call(self, fn: Callable[[paramiko.SFTPClient], T], where: str = "") -> T:
         async with self._lock:
             def work() -> T:
+                fresh = self._sftp is None
                 if self._sftp is None:
                     self._sftp = self._open()
-                return fn(self._sftp)
+                try:
+                    return fn(self._sftp)
+                except (paramiko.SSHException, EOFError, ConnectionError, OSError) as exc:
+                    # A reused connection that died while idle (between files): one new try.
+                    if fresh or isinstance(exc, PermissionError | FileNotFoundError) or \
+                            (self._ssh is not None and self._ssh.is_active()):
+                        raise
+                    self._drop()
+                    self._sftp = self._open()
+                    return fn(self._sftp)
 
             try:
                 return await asyncio.to_thread(work)

@@ -120,3 +120,14 @@ def test_vsftpd_really_demands_session_reuse(vsftpd: Vsftpd, tls_cert: tuple[Pat
         put(ftplib.FTP_TLS)
     put(ReuseSessionFTP_TLS)
     assert dir_md5(sub, "ReuseSessionFTP_TLS.txt") == dir_md5(small_file.parent, small_file.name)
+
+
+def test_reconnects_once_when_an_idle_connection_was_dropped(view: ServerView, small_file: Path) -> None:
+    async def go() -> None:
+        async with view.transport() as t:
+            await t.upload(small_file, "a.txt")
+            t._ftp.sendcmd("QUIT")  # type: ignore[attr-defined]  # the server hangs up, as after an idle timeout
+            await t.upload(small_file, "b.txt")
+
+    run(go())
+    assert view.md5("b.txt") == view.md5("a.txt") is not None

@@ -142,3 +142,14 @@ def test_probe_steps_on_a_real_server(view: ServerView, sshd: Sshd, root: Path, 
     unknown = f"sftp://{sshd.user}@127.0.0.1:{sshd.port}{root}?key={sshd.key}&known_hosts={tmp_path}/none"
     failed = run(probe(open_transport(unknown)))
     assert failed == [("connect", False, failed[0][2])] and _host_fp(sshd) in failed[0][2]
+
+
+def test_reconnects_once_when_an_idle_connection_was_dropped(view: ServerView, small_file: Path) -> None:
+    async def go() -> None:
+        async with view.transport() as t:
+            await t.upload(small_file, "a.txt")
+            t._ssh.close()  # type: ignore[attr-defined]  # the connection dies between two files
+            await t.upload(small_file, "b.txt")
+
+    run(go())
+    assert view.md5("b.txt") == view.md5("a.txt") is not None
