@@ -46,7 +46,10 @@ def write_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to a temporary file beside ``path`` and rename it into place."""
     path = path.expanduser()
     folder = path.parent if str(path.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise StardustError(f"cannot write: {exc.strerror or exc}", where=str(path)) from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)

@@ -225,7 +225,7 @@ def _aware(value: datetime) -> datetime:
 
 
 def view_from_release(release: Any, *, assets_dir: Path | None = None, patterns: NamingPatterns | None = None,
-                      resource_dir: str = "resources/", language: str = "en") -> ReleaseView:
+                      resource_dir: str = "resources/", language: str | None = None) -> ReleaseView:
     """Build the version-neutral view of a loaded catalog release.
 
     ``patterns`` lets a delivery profile choose the delivered file names; ``resource_dir`` is the folder
@@ -308,4 +308,5 @@ def view_from_release(release: Any, *, assets_dir: Path | None = None, patterns:
             applies_to_tracks=bool(d.applies_to_tracks),
         ))
     return ReleaseView(parties=parties.all(), recordings=tuple(recordings), image=image, release=main,
-                       track_releases=tuple(track_releases), deals=tuple(deals), language=language)
+                       track_releases=tuple(track_releases), deals=tuple(deals),
+                       language=language or release.language or "en")
