@@ -5,6 +5,7 @@ Kept free of any version's element layout; each ``vNNN`` module owns its own ele
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Literal
@@ -20,6 +21,7 @@ TAKEDOWN_STRATEGIES: tuple[str, ...] = ("remove-deals", "end-validity", "purge")
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 
 SubElement = etree.SubElement
+DPID_PATTERN = re.compile(r"^PADPIDA[A-Za-z0-9]+$")
 
 
 @dataclass(frozen=True)
@@ -95,6 +97,8 @@ def parse_recipient(text: str) -> Party:
     dpid, name = dpid.strip(), name.strip()
     if not dpid or not sep or not name:
         raise ValidationError(f"recipient {text!r} must be DPID:NAME (e.g. PADPIDA2011072101T:Spotify)")
+    if not DPID_PATTERN.match(dpid):
+        raise ValidationError(f"recipient {dpid!r} is not a DDEX party ID (PADPIDA followed by letters/digits)")
     return Party(dpid=dpid, name=name)
 
 

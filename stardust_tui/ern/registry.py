@@ -16,6 +16,7 @@ from lxml import etree
 
 from stardust_tui.ern import v42, v43, v382
 from stardust_tui.ern.common import (
+    DPID_PATTERN,
     BuildOptions,
     Header,
     Party,
@@ -93,6 +94,10 @@ def build_message(
     """
     if not recipients:
         raise ValidationError("a message needs at least one recipient (DPID:NAME)")
+    for role, party in [("sender", sender)] + [("recipient", r) for r in recipients]:
+        if not DPID_PATTERN.match(party.dpid or ""):
+            raise ValidationError(f"{role} {party.dpid!r} is not a DDEX party ID (PADPIDA followed by letters/digits)"
+                                  + ("; set sender_dpid in the config" if role == "sender" else ""))
     if timestamp.tzinfo is None:
         raise ValidationError("message timestamp must carry a time zone")
     view = view_or_release if isinstance(view_or_release, ReleaseView) else view_from_release(
