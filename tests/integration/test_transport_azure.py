@@ -15,6 +15,7 @@ from transport_checks import (
     other_content_never_resumed,
     run,
     upload_and_verify,
+    upload_peak_memory,
     wrong_credentials,
 )
 
@@ -75,3 +76,8 @@ def test_missing_container_is_permanent(azurite: Azurite) -> None:
     url = f"azure://no-such-container?account_url={azurite.account_url}"
     with pytest.raises(TransportPermanentError):
         run(open_transport(url, {"azure_account_key": Secret(AZURITE_KEY)}).connect())
+
+
+def test_streams_without_holding_the_file_in_memory(view: ServerView, big_file: Path) -> None:
+    peak = upload_peak_memory(view, big_file, "mem/big.bin")
+    assert peak < big_file.stat().st_size // 2, f"peak heap growth {peak} bytes for a 20 MiB file"

@@ -12,6 +12,7 @@ from transport_checks import (
     interrupted_then_resumed,
     run,
     upload_and_verify,
+    upload_peak_memory,
     wrong_credentials,
 )
 
@@ -83,3 +84,8 @@ def test_unknown_endpoint_is_permanent_and_refused_connection_transient(view: Se
         run(open_transport(f"{view.url}?list=/nope", view.secrets).connect())
     with pytest.raises(TransportTransientError):
         run(open_transport(f"http://127.0.0.1:{free_port()}/api", view.secrets).connect())
+
+
+def test_streams_without_holding_the_file_in_memory(view: ServerView, big_file: Path) -> None:
+    peak = upload_peak_memory(view, big_file, "mem/big.bin")
+    assert peak < big_file.stat().st_size // 2, f"peak heap growth {peak} bytes for a 20 MiB file"

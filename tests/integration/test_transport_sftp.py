@@ -16,6 +16,7 @@ from transport_checks import (
     other_content_never_resumed,
     run,
     upload_and_verify,
+    upload_peak_memory,
     wrong_credentials,
 )
 
@@ -153,3 +154,8 @@ def test_reconnects_once_when_an_idle_connection_was_dropped(view: ServerView, s
 
     run(go())
     assert view.md5("b.txt") == view.md5("a.txt") is not None
+
+
+def test_streams_without_holding_the_file_in_memory(view: ServerView, big_file: Path) -> None:
+    peak = upload_peak_memory(view, big_file, "mem/big.bin")
+    assert peak < big_file.stat().st_size // 2, f"peak heap growth {peak} bytes for a 20 MiB file"

@@ -108,6 +108,28 @@ async def other_content_never_resumed(view: ServerView, first: Path, second: Pat
     assert view.md5(remote) == md5_of(second)
 
 
+def upload_peak_memory(view: ServerView, local: Path, remote: str) -> int:
+    """Peak Python heap growth (bytes) while uploading ``local``: streaming keeps it far below the file size."""
+    import tracemalloc
+
+    md5 = md5_of(local)
+
+    async def go() -> None:
+        async with view.transport() as t:
+            await t.upload(local, remote, md5=md5)
+
+    tracemalloc.start()
+    try:
+        tracemalloc.reset_peak()
+        base = tracemalloc.get_traced_memory()[0]
+        run(go())
+        peak = tracemalloc.get_traced_memory()[1] - base
+    finally:
+        tracemalloc.stop()
+    assert view.md5(remote) == md5
+    return peak
+
+
 async def file_operations(view: ServerView, local: Path) -> None:
     async with view.transport() as t:
         await t.mkdir("ops/a/b")
