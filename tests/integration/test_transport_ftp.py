@@ -20,7 +20,7 @@ from transport_checks import (
     wrong_credentials,
 )
 
-from stardust_tui.delivery.base import TlsVerifyError, TransportTransientError
+from stardust_tui.delivery.base import TlsVerifyError, TransportPermanentError, TransportTransientError
 from stardust_tui.delivery.ftp import ReuseSessionFTP_TLS
 from stardust_tui.delivery.registry import open_transport
 from stardust_tui.secrets import Secret
@@ -137,3 +137,11 @@ def test_reconnects_once_when_an_idle_connection_was_dropped(view: ServerView, s
 def test_streams_without_holding_the_file_in_memory(view: ServerView, big_file: Path) -> None:
     peak = upload_peak_memory(view, big_file, "mem/big.bin")
     assert peak < big_file.stat().st_size // 2, f"peak heap growth {peak} bytes for a 20 MiB file"
+
+
+def test_active_mode_and_missing_ca_file(pyftpd: PyFtpd, tls_cert: tuple[Path, Path], small_file: Path) -> None:
+    view = _pyftpd_view(pyftpd, "ftp", tls_cert[0])
+    view.url += "?passive=false"
+    run(upload_and_verify(view, small_file, "active/small.txt"))
+    with pytest.raises(TransportPermanentError, match="CA file not found"):
+        run(open_transport(f"ftps://dsp@127.0.0.1:{pyftpd.port}/?ca=/nonexistent.pem", view.secrets).connect())
