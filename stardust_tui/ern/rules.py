@@ -26,6 +26,7 @@ from pathlib import Path
 from lxml import etree
 
 from stardust_tui.domain.identifiers import (
+    gtin_check_digit,
     is_language,
     is_territory,
     is_valid_dpid,
@@ -75,7 +76,7 @@ def check_references(root: etree._Element, issues: list[Issue]) -> None:
     parties = _declared(root, ("Party",), "PartyReference", issues)
     used: set[str] = set()
     for tag in ("ReleaseResourceReference", "LinkedReleaseResourceReference", "ResourceRelatedResourceReference",
-                "ResourceContainedResourceReference"):
+                "ResourceContainedResourceReference", "DealResourceReference"):
         for el in _texts(root, tag):
             value = el.text.strip()
             used.add(value)
@@ -98,12 +99,19 @@ def check_references(root: etree._Element, issues: list[Issue]) -> None:
                                 f"resource {el.text.strip()!r} is not used by any release"))
 
 
+def _valid_icpn(value: str) -> bool:
+    """UPC-A, EAN-13 (or GTIN-14 with a leading zero) via the catalog rules, or EAN-8."""
+    if len(value) == 8 and value.isdigit():
+        return gtin_check_digit(value[:7]) == int(value[7])
+    return is_valid_upc(value)
+
+
 def check_identifiers(root: etree._Element, issues: list[Issue]) -> None:
     for el in _texts(root, "ISRC"):
         if not is_valid_isrc(el.text.strip()) or len(el.text.strip()) != 12:
             issues.append(Issue("ERN-ID-001", el.sourceline, f"ISRC {el.text.strip()!r} is not a valid ISRC"))
     for el in _texts(root, "ICPN"):
-        if not is_valid_upc(el.text.strip()):
+        if not _valid_icpn(el.text.strip()):
             issues.append(Issue("ERN-ID-002", el.sourceline,
                                 f"ICPN {el.text.strip()!r} is not a UPC/EAN with a valid check digit"))
     for el in _texts(root, "ISNI"):

@@ -162,3 +162,12 @@ def test_cli_exit_codes_and_json(album_xml: tuple[bytes, Path], tmp_path: Path,
     result = runner.invoke(cli, ["ern", "validate", str(good)])
     assert result.exit_code == 0 and "no DDEX schemas configured" in result.output
     assert "XSD skipped" in result.output
+
+
+def test_ean8_icpn_and_partial_dates_are_accepted(album_xml: tuple[bytes, Path]) -> None:
+    data, _ = album_xml
+    icpn = data.split(b"<ICPN>")[1].split(b"<")[0]
+    assert "ERN-ID-002" not in rules(validate_bytes(data.replace(icpn, b"96385074")))
+    assert "ERN-ID-002" in rules(validate_bytes(data.replace(icpn, b"96385075")))
+    partial = data.replace(b"<OriginalReleaseDate>2025-03-14<", b"<OriginalReleaseDate>2024<")
+    assert not {"ERN-DATE-002", "ERN-DATE-003"} & rules(validate_bytes(partial))
