@@ -121,7 +121,7 @@ CREDIT_FIELDS = {"composer": "Composer", "lyricist": "Lyricist", "producer": "Pr
 
 def normalize_header(header: str) -> str:
     """Case-, space- and punctuation-insensitive form of a header ("Release_Title" -> "release title")."""
-    s = header.replace("\ufeff", "").strip().lower()
+    s = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", header.replace("\ufeff", "").strip()).lower()  # releaseDate
     s = re.sub(r"[_\-\s]+", " ", s)
     return re.sub(r"[^\w#/℗© ]", "", s).strip()
 

@@ -108,6 +108,7 @@ def run_import(engine: Engine, path: str | Path, options: ImportOptions | None =
     started = time.perf_counter()
     actor = options.actor or current_actor()
     with Session(engine, expire_on_commit=False) as session:
+        _real_begin(session)
         try:
             if fmt == "ddex":
                 from stardust_tui.importexport.ddex_import import import_ddex
@@ -129,6 +130,17 @@ def run_import(engine: Engine, path: str | Path, options: ImportOptions | None =
                 report.release_ids.clear()
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _real_begin(session: Session) -> None:
+    """Open a real transaction now. Python's sqlite3 only sends BEGIN before a data change, so a run
+    whose first write is inside a SAVEPOINT (``--partial``, updates, DDEX) would otherwise have that
+    savepoint's RELEASE commit on its own, and ``--dry-run`` could not roll it back."""
+    conn = session.connection()
+    if conn.dialect.name == "sqlite":
+        raw = conn.connection.driver_connection
+        if raw is not None and not raw.in_transaction:
+            raw.execute("BEGIN")
 
 
 def _run(session: Session, drafts: Iterator[ReleaseDraft], options: ImportOptions, report: ImportReport,

@@ -1,0 +1,85 @@
+"""JSON import (own format streamed, other systems' JSON through the documented mapping) and DDEX import."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from stardust_tui.domain.models import Release
+from stardust_tui.importexport.importer import ImportOptions, run_import
+from stardust_tui.store.releases import get_release, load_release
+from tests.conftest import SAMPLES_DIR
+
+
+def releases(engine) -> int:  # type: ignore[no-untyped-def]
+    with Session(engine) as s:
+        return s.execute(select(func.count()).select_from(Release)).scalar_one()
+
+
+def test_other_json_nested_tracks(sqlite_engine, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    data = {"products": [{
+        "EAN": "4006381333931", "Title": "Nested", "artist": ["Ann", "Bob"], "label": {"name": "Lbl"},
+        "releaseDate": "1 Mar 2024", "explicit": False,
+        "tracks": [{"title": "A", "isrc": "GB-XYZ-24-00001", "duration": "2:30", "explicit": True},
+                   {"title": "B", "isrc": "GBXYZ2400002", "artist": "Ann"}],
+    }]}
+    src = tmp_path / "other.json"
+    src.write_text(json.dumps(data), encoding="utf-8")
+    report = run_import(sqlite_engine, src)
+    assert report.ok and report.created == 1, report.render()
+    with Session(sqlite_engine) as s:
+        r = load_release(s, get_release(s, "4006381333931").id)
+        assert (r.title, r.display_artist, r.label.name, str(r.release_date)) == ("Nested", "Ann & Bob", "Lbl",
+                                                                                 "2024-03-01")
+        assert [(t.title, t.isrc, t.duration_seconds, t.explicit) for t in r.tracks] == [
+            ("A", "GBXYZ2400001", 150.0, True), ("B", "GBXYZ2400002", None, False)]
+        assert r.tracks[1].display_artist == "Ann" and r.parental_advisory == "explicit"
+
+
+def test_other_json_flat_rows_and_errors_name_the_path(sqlite_engine, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    rows = [{"UPC": "012345678905", "Album": "Flat", "Artist": "C", "Track Title": "x", "ISRC": "bad"},
+            {"UPC": "012345678905", "Album": "Flat", "Artist": "C", "Track Title": "y"}]
+    src = tmp_path / "flat.json"
+    src.write_text(json.dumps(rows), encoding="utf-8")
+    report = run_import(sqlite_engine, src)
+    assert not report.ok and report.errors[0].column == "[0].ISRC" and releases(sqlite_engine) == 0
+    rows[0]["ISRC"] = "USABC2400001"
+    src.write_text(json.dumps(rows), encoding="utf-8")
+    assert run_import(sqlite_engine, src).created == 1
+
+
+def test_own_format_errors(sqlite_engine, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    head = '{"format": "stardust-catalog", "version": 1, "releases": [\n'
+    good = json.dumps({"title": "T", "display_artist": "A", "upc": "012345678905", "tracks": [{"title": "x"}]})
+    src = tmp_path / "own.json"
+    src.write_text(head + good + ",\n" + good[:20], encoding="utf-8")  # truncated
+    report = run_import(sqlite_engine, src)
+    assert not report.ok and report.errors[-1].line == 3 and releases(sqlite_engine) == 0
+    src.write_text(head + good + "\n", encoding="utf-8")  # no footer
+    assert "truncated" in run_import(sqlite_engine, src).errors[-1].message
+    src.write_text(head.replace('"version": 1', '"version": 9') + good + "\n]}\n", encoding="utf-8")
+    assert "version 9" in run_import(sqlite_engine, src).errors[0].message
+    bad_track = good.replace('"title": "x"', '"title": 5')
+    src.write_text(head + bad_track + "\n]}\n", encoding="utf-8")
+    err = run_import(sqlite_engine, src).errors[0]
+    assert (err.line, err.column) == (2, "tracks[0].title")
+    src.write_text(head + good + "\n]}\n", encoding="utf-8")
+    assert run_import(sqlite_engine, src).created == 1
+
+
+def test_ddex_import_and_dry_run(sqlite_engine, settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    sample = SAMPLES_DIR / "ern-43" / "ddexsuite__1_Audio.xml"
+    opts = dict(schema_dir=settings.ddex_schemas, paths=settings.paths)
+    dry = run_import(sqlite_engine, sample, ImportOptions(dry_run=True, **opts))
+    assert dry.created == 1 and releases(sqlite_engine) == 0
+    report = run_import(sqlite_engine, sample, ImportOptions(**opts))
+    assert report.ok and report.created == 1 and report.tracks_seen > 0
+    again = run_import(sqlite_engine, sample, ImportOptions(**opts))
+    assert again.unchanged == 1 and releases(sqlite_engine) == 1
+    broken = tmp_path / "broken.xml"
+    broken.write_bytes(sample.read_bytes()[:500])
+    bad = run_import(sqlite_engine, broken, ImportOptions(**opts))
+    assert not bad.ok and "line" in bad.errors[0].message and releases(sqlite_engine) == 1
