@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from stardust_tui.errors import ValidationError
 from stardust_tui.worker.protocols import PermanentDeliveryError
 
-PERMANENT_CLASS_NAMES = frozenset({"TransportAuthError", "PermanentDeliveryError", "ValidationError",
+PERMANENT_CLASS_NAMES = frozenset({"TransportPermanentError", "TransportAuthError", "PermanentDeliveryError",
+                                   "ValidationError",
                                    "ErnValidationError", "PackageError"})
 
 
@@ -39,7 +40,7 @@ def is_permanent(exc: BaseException) -> bool:
         return True
     if getattr(exc, "permanent", False) is True:
         return True
-    return any(cls.__name__ in PERMANENT_CLASS_NAMES for cls in type(exc).__mro__)
+    return bool({cls.__name__ for cls in type(exc).__mro__} & PERMANENT_CLASS_NAMES)
 
 
 def counts_against_target(exc: BaseException) -> bool:

@@ -189,3 +189,15 @@ def test_backoff_grows_with_jitter(attempt: int) -> None:
     assert all(raw / 2 <= x <= raw for x in delays)
     assert len(set(delays)) > 1
 
+
+
+def test_permanent_and_transient_errors_are_told_apart() -> None:
+    from stardust_tui.delivery.base import HostKeyError, TransportIntegrityError, TransportPermanentError
+    from stardust_tui.errors import ValidationError
+    from stardust_tui.worker.retry import counts_against_target, is_permanent
+
+    for exc in (TransportAuthError("no"), TransportPermanentError("x"), HostKeyError("k"), ValidationError("v")):
+        assert is_permanent(exc), exc
+    for exc in (TransportTransientError("t"), TransportIntegrityError("md5"), TimeoutError(), OSError("reset")):
+        assert not is_permanent(exc), exc
+    assert counts_against_target(TransportAuthError("no")) and not counts_against_target(ValidationError("bad xml"))
