@@ -69,10 +69,13 @@ def sniff_delimiter(header_line: str) -> str:
     return best if counts[best] else ","
 
 
-def _decode_error(path: Path, line: int, encoding: str, exc: UnicodeDecodeError) -> SourceError:
+def _decode_error(path: Path, line: int, encoding: str, exc: UnicodeError) -> SourceError:
     hint = "pass --encoding (e.g. cp1252 or latin-1)" if encoding.startswith("utf-8") else "check --encoding"
-    return SourceError(f"not valid {encoding} text (byte 0x{exc.object[exc.start]:02x} at column "
-                       f"{exc.start + 1}); {hint}", file=str(path), line=line)
+    if isinstance(exc, UnicodeDecodeError):
+        what = f"byte 0x{exc.object[exc.start]:02x} at column {exc.start + 1}"
+    else:
+        what = str(exc)
+    return SourceError(f"not valid {encoding} text ({what}); {hint}", file=str(path), line=line)
 
 
 class _Text:
@@ -95,7 +98,7 @@ class _Text:
         if self.wrapper is not None:
             try:
                 return self.wrapper.readline()
-            except UnicodeDecodeError as exc:
+            except UnicodeError as exc:
                 raise _decode_error(self.path, self.line, self.encoding, exc) from None
         data = self.raw.readline()
         if self.line == 1 and self.encoding == "utf-8-sig" and data.startswith(codecs.BOM_UTF8):
