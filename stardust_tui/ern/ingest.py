@@ -13,6 +13,7 @@ track-only deal scoping, extra validity periods, GRids) is listed in ``ImportRes
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -28,6 +29,7 @@ from stardust_tui.errors import NotFoundError, StardustError, ValidationError
 from stardust_tui.store.parties import get_or_create_party
 from stardust_tui.store.releases import create_release, get_release, save_release
 
+_MD5 = re.compile(r"^[0-9a-f]{32}$")
 _CONTAINERS = {"wav": "WAV", "flac": "FLAC", "mp3": "MP3", "jpg": "JPEG", "jpeg": "JPEG", "png": "PNG",
                "tif": "TIFF", "tiff": "TIFF", "aif": "AIFF", "aiff": "AIFF"}
 
@@ -109,12 +111,25 @@ def _asset(session: Session, record: FileRecord | None, kind: str, duration: flo
     result.files_missing += 1
     if existing is not None:
         return existing
-    asset = Asset(sha256=sha, md5=(record.md5 or "").lower(), size=record.size or 0, kind=kind,
-                  original_name=PurePosixPath(record.name).name, container=_CONTAINERS.get(ext),
-                  codec=record.codec, sample_rate=record.sample_rate, bit_depth=record.bit_depth,
+    md5 = (record.md5 or "").lower()
+    if md5 and not _MD5.match(md5):
+        result.skipped.append(f"MD5 {record.md5!r} of {record.name!r} is not an MD5 hash; not stored")
+        md5 = ""
+    asset = Asset(sha256=sha, md5=md5, size=record.size or 0, kind=kind,
+                  original_name=PurePosixPath(record.name).name[:1000], container=_CONTAINERS.get(ext),
+                  codec=(record.codec or None) and record.codec[:32],
+                  sample_rate=record.sample_rate, bit_depth=record.bit_depth,
                   channels=record.channels, duration_seconds=duration, width=record.width, height=record.height)
     session.add(asset)
     return asset
+
+
+def _fit(value: str | None, limit: int, what: str, skipped: list[str]) -> str | None:
+    """``value`` when it fits the catalog column, else None with a note (never silently truncated)."""
+    if value is not None and len(value) > limit:
+        skipped.append(f"{what} {value[:40]!r} is longer than {limit} characters; not stored")
+        return None
+    return value
 
 
 def _identifiers(parsed: ParsedRelease, skipped: list[str]) -> tuple[str | None, str | None]:
@@ -144,26 +159,33 @@ def _create(session: Session, parsed: ParsedRelease, upc: str | None, catalog: s
         track = Track(disc_number=rec.disc, track_number=rec.number, isrc=isrc, title=rec.title,
                       version=rec.subtitle, display_artist=rec.display_artist or parsed.display_artist,
                       duration_seconds=rec.duration, explicit=rec.explicit, p_line_year=rec.p_line_year,
-                      p_line=rec.p_line, language=rec.language, genre=rec.genre,
+                      p_line=_fit(rec.p_line, 500, "P-line", result.skipped),
+                      language=_fit(rec.language, 8, "language", result.skipped),
+                      genre=_fit(rec.genre, 100, "genre", result.skipped),
                       preview_start_seconds=rec.preview_start)
         track.audio = _asset(session, rec.file, "audio", rec.duration, package, asset_store, result)
-        track.artists = [TrackArtist(party=parties.get(a.name, "artist", a.isni), role=a.role, sequence=i)
+        track.artists = [TrackArtist(party=parties.get(a.name, "artist", a.isni), role=a.role[:32], sequence=i)
                          for i, a in enumerate(rec.artists, start=1)]
         credits.append((track, [(parties.get(c.name, "contributor", c.isni), c.role) for c in rec.contributors]))
         tracks.append(track)
     deals = [Deal(territories=d.territories, excluded_territories=d.excluded, commercial_models=d.commercial_models,
-                  use_types=d.use_types, start=d.start, end=d.end, price_tier=d.price_tier,
+                  use_types=d.use_types, start=d.start, end=d.end,
+                  price_tier=_fit(d.price_tier, 32, "price code", result.skipped),
                   applies_to_tracks=d.on_tracks or not d.on_release) for d in parsed.deals]
     label = parties.get(parsed.label, "label") if parsed.label else None
     release = create_release(
-        session, actor=actor, title=parsed.title, version=parsed.subtitle, upc=upc, catalog_number=catalog,
-        display_artist=parsed.display_artist, release_type=parsed.release_type, genre=parsed.genre,
-        subgenre=parsed.subgenre, p_line_year=parsed.p_line_year, p_line=parsed.p_line,
-        c_line_year=parsed.c_line_year, c_line=parsed.c_line, release_date=parsed.release_date,
+        session, actor=actor, title=parsed.title, version=parsed.subtitle, upc=upc,
+        catalog_number=_fit(catalog, 64, "catalog number", result.skipped),
+        display_artist=parsed.display_artist, release_type=parsed.release_type,
+        genre=_fit(parsed.genre, 100, "genre", result.skipped),
+        subgenre=_fit(parsed.subgenre, 100, "subgenre", result.skipped),
+        p_line_year=parsed.p_line_year, p_line=_fit(parsed.p_line, 500, "P-line", result.skipped),
+        c_line_year=parsed.c_line_year, c_line=_fit(parsed.c_line, 500, "C-line", result.skipped),
+        release_date=parsed.release_date,
         original_release_date=parsed.original_release_date, parental_advisory=parsed.parental_advisory,
         label=label, tracks=tracks, deals=deals,
     )
-    release.artists = [ReleaseArtist(party=parties.get(a.name, "artist", a.isni), role=a.role, sequence=i)
+    release.artists = [ReleaseArtist(party=parties.get(a.name, "artist", a.isni), role=a.role[:32], sequence=i)
                        for i, a in enumerate(parsed.artists, start=1)]
     release.cover = _asset(session, parsed.cover, "image", None, package, asset_store, result)
     for track, people in credits:

@@ -153,3 +153,14 @@ def test_cli_import_reports_and_refuses(sqlite_engine: Engine) -> None:
     result = CliRunner().invoke(cli, ["ern", "build", "0094631432057", "--ern", "4.3", "--recipient",
                                       "PADPIDA2011072101T:Spotify", "--timestamp", "2026-01-01T00:00:00Z"])
     assert result.exit_code == 0 and "<ICPN>0094631432057</ICPN>" in result.output
+
+
+@pytest.mark.parametrize("sample", ["ern-43/ddexsuite__6_Ringtone.xml", "ern-382/audius__track_follow_gated.xml"])
+def test_import_on_both_backends(engine: Engine, sample: str) -> None:
+    with Session(engine) as session:
+        result = import_message(session, SAMPLES_DIR / sample, actor="test", schema_dir=XSD_DIR)
+        session.commit()
+    with Session(engine) as session:
+        release = load_release(session, result.release_id)
+        assert len(release.tracks) == result.tracks >= 1
+        assert len(release.deals) == result.deals
