@@ -190,7 +190,7 @@ pasv_address=127.0.0.1
 pasv_min_port={pasv}
 pasv_max_port={pasv_max}
 seccomp_sandbox=NO
-secure_chroot_dir=/var/run/vsftpd/empty
+secure_chroot_dir={empty}
 xferlog_enable=NO
 """
 
@@ -199,13 +199,15 @@ def start_vsftpd(work: Path, root: Path, cert: Path, key: Path) -> Vsftpd:
     binary = Path("/usr/sbin/vsftpd")
     if not binary.exists():
         raise ServerUnavailable("vsftpd is not installed (run .ci/install-test-servers)")
-    Path("/var/run/vsftpd/empty").mkdir(parents=True, exist_ok=True)
+    empty = work / "empty"  # vsftpd wants an empty, non-writable dir of its own
+    empty.mkdir(exist_ok=True)
+    empty.chmod(0o555)
     for _ in range(5):
         port = free_port()
         pasv = free_port()
         conf = work / "vsftpd.conf"
         conf.write_text(
-            VSFTPD_CONF.format(port=port, root=root, cert=cert, key=key, pasv=pasv, pasv_max=pasv + 40)
+            VSFTPD_CONF.format(port=port, root=root, cert=cert, key=key, pasv=pasv, pasv_max=pasv + 40, empty=empty)
         )
         proc = subprocess.Popen([str(binary), str(conf)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         try:
@@ -255,7 +257,10 @@ def start_sshd(work: Path) -> Sshd:
     binary = Path("/usr/sbin/sshd")
     if not binary.exists() or not shutil.which("ssh-keygen"):
         raise ServerUnavailable("OpenSSH server is not installed (run .ci/install-test-servers)")
-    Path("/run/sshd").mkdir(parents=True, exist_ok=True)
+    try:
+        Path("/run/sshd").mkdir(parents=True, exist_ok=True)  # privilege separation dir (root runs only)
+    except OSError:
+        pass
     for name in ("host_key", "client_key", "other_key"):
         _keygen(work / name)
     (work / "authorized_keys").write_text((work / "client_key.pub").read_text())
