@@ -56,7 +56,8 @@ def get_or_create_party(session: Session, name: str, kind: str = "artist", **ids
 
 def find_parties(session: Session, prefix: str, kind: str | None = None, limit: int = 20) -> list[Party]:
     """Parties whose name starts with ``prefix`` (case-insensitive), for pickers and completion."""
-    stmt = select(Party).where(func.lower(Party.name).like(clean_name(prefix).lower() + "%"))
+    escaped = clean_name(prefix).lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    stmt = select(Party).where(func.lower(Party.name).like(escaped + "%", escape="\\"))
     if kind:
         stmt = stmt.where(Party.kind == kind)
     return list(session.exec(stmt.order_by(Party.name).limit(limit)).all())

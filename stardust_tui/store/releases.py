@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 from sqlmodel import Session, col, select
 
@@ -134,7 +135,12 @@ def _normalize(session: Session, release: Release) -> None:
     if not release.display_artist and release.artists:
         release.display_artist = " & ".join(a.party.name for a in release.artists if a.party)
     pending = [o for o in session.new if isinstance(o, Track) and o.release_id == release.id and release.id]
+    positions: set[tuple[int, int]] = set()
     for t in list(release.tracks) + pending:
+        pos = (t.disc_number, t.track_number)
+        if pos in positions:
+            raise ConflictError(f"two tracks at position {pos[0]}-{pos[1]}", where=f"release {release.id or 'new'}")
+        positions.add(pos)
         if t.isrc is not None:
             where = f"track {t.disc_number}-{t.track_number} isrc"
             t.isrc = normalize_isrc(t.isrc, field=where) if t.isrc.strip() else None
@@ -148,13 +154,19 @@ def save_release(session: Session, release: Release, *, actor: str, action: str 
     """Normalize, check duplicates, store a revision + audit entry, refresh the search index."""
     if release.id is not None and session.get_bind().dialect.name != "sqlite":
         # Serialize concurrent saves of one release (revision numbers); SQLite already has one writer.
-        session.exec(select(Release.id).where(Release.id == release.id).with_for_update())
+        with session.no_autoflush:
+            session.exec(select(Release.id).where(Release.id == release.id).with_for_update())
     with session.no_autoflush:
         _normalize(session, release)
         duplicates.check_upc(session, release.upc, release.id)
     release.updated_at = utcnow()
     session.add(release)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError as exc:  # a constraint the checks above do not cover (e.g. a missing asset id)
+        session.rollback()
+        detail = str(exc.orig).splitlines()[0] if exc.orig else str(exc)
+        raise ConflictError(f"cannot save: {detail}", where=f"release {release.id or 'new'}") from None
     session.expire(release, list(_CHILDREN))
     duplicates.check_isrcs(session, release)
     rev = record_revision(session, release, actor=actor, action=action)

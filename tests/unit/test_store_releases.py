@@ -213,3 +213,28 @@ def test_parties_are_shared_case_insensitively(engine):
         assert s.exec(select(func.count()).select_from(Party)).one() == 2
         with pytest.raises(ValidationError, match="name is empty"):
             get_or_create_party(s, "  ")
+
+
+def test_constraint_violations_are_one_line_conflicts(engine):
+    with pytest.raises(ConflictError, match="two tracks at position 1-1"):
+        with session_scope(engine) as s:
+            create_release(s, actor="t", title="A", tracks=[{"title": "x", "track_number": 1},
+                                                            {"title": "y", "track_number": 1}])
+    with pytest.raises(ConflictError, match=r"release \d+: cannot save: .*(FOREIGN KEY|foreign key)"):
+        with session_scope(engine) as s:
+            rel = create_release(s, actor="t", title="B")
+            rel.tracks.append(Track(title="z", audio_asset_id=424242))
+            save_release(s, rel, actor="t")
+    with session_scope(engine) as s:
+        assert count_releases(s) == 0
+
+
+def test_find_parties_escapes_like_wildcards(engine):
+    from stardust_tui.store.parties import find_parties
+
+    with session_scope(engine) as s:
+        for name in ("100% Records", "100 Records", "A_B", "AxB"):
+            get_or_create_party(s, name, "label")
+        assert [p.name for p in find_parties(s, "100%")] == ["100% Records"]
+        assert [p.name for p in find_parties(s, "a_")] == ["A_B"]
+        assert len(find_parties(s, "", kind="label")) == 4
