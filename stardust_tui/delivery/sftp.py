@@ -103,24 +103,38 @@ class SftpTransport(Transport):
         path.parent.mkdir(parents=True, exist_ok=True)
         known.save(str(path))
 
+    def _load_key(self, path: str) -> paramiko.PKey:
+        try:
+            return paramiko.PKey.from_path(path, self.secret("key_passphrase"))
+        except FileNotFoundError:
+            raise TransportPermanentError("SSH key file not found", where=path) from None
+        except paramiko.PasswordRequiredException:
+            raise TransportAuthError("SSH key is encrypted: give its passphrase", where=path) from None
+        except (paramiko.SSHException, ValueError) as exc:
+            raise TransportAuthError(f"cannot load SSH key: {exc}", where=path) from None
+
     def _auth(self, ssh: paramiko.Transport) -> None:
+        """Key file (or, with no key and no password, the user's default ~/.ssh keys), then password.
+
+        A server that wants both (``AuthenticationMethods publickey,password``) gets both."""
         user = self.spec.user or ""
         password = self.secret("password")
-        if self.spec.key_file:
+        keys = [self.spec.key_file] if self.spec.key_file else []
+        if not keys and password is None:
+            ssh_dir = Path.home() / ".ssh"
+            keys = [str(ssh_dir / n) for n in ("id_ed25519", "id_ecdsa", "id_rsa") if (ssh_dir / n).is_file()]
+            if not keys:
+                raise TransportAuthError("no SSH key file or password configured for this target")
+        for path in keys:
             try:
-                pkey = paramiko.PKey.from_path(self.spec.key_file, self.secret("key_passphrase"))
-            except FileNotFoundError:
-                raise TransportPermanentError("SSH key file not found", where=self.spec.key_file) from None
-            except paramiko.PasswordRequiredException:
-                raise TransportAuthError("SSH key is encrypted: give its passphrase", where=self.spec.key_file) \
-                    from None
-            except paramiko.SSHException as exc:
-                raise TransportAuthError(f"cannot load SSH key: {exc}", where=self.spec.key_file) from None
-            ssh.auth_publickey(user, pkey)
-        elif password is not None:
-            ssh.auth_password(user, password)
-        else:
-            raise TransportAuthError("no SSH key file or password configured for this target")
+                ssh.auth_publickey(user, self._load_key(path))
+            except paramiko.AuthenticationException:
+                if path == keys[-1] and password is None:
+                    raise
+            if ssh.is_authenticated():
+                return
+        if password is not None and not ssh.is_authenticated():
+            ssh.auth_password(user, password)  # falls back to keyboard-interactive when the server wants it
 
     def _open(self) -> paramiko.SFTPClient:
         spec = self.spec

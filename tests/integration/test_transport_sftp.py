@@ -20,7 +20,7 @@ from transport_checks import (
     wrong_credentials,
 )
 
-from stardust_tui.delivery.base import HostKeyError, TransportPermanentError
+from stardust_tui.delivery.base import HostKeyError, TransportAuthError, TransportPermanentError
 from stardust_tui.delivery.registry import open_transport
 from stardust_tui.delivery.urls import parse_target_url
 from stardust_tui.secrets import Secret
@@ -159,3 +159,24 @@ def test_reconnects_once_when_an_idle_connection_was_dropped(view: ServerView, s
 def test_streams_without_holding_the_file_in_memory(view: ServerView, big_file: Path) -> None:
     peak = upload_peak_memory(view, big_file, "mem/big.bin")
     assert peak < big_file.stat().st_size // 2, f"peak heap growth {peak} bytes for a 20 MiB file"
+
+
+def test_default_user_key_when_no_key_or_password_is_configured(
+    sshd: Sshd, root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, small_file: Path
+) -> None:
+    home = tmp_path / "userhome"
+    (home / ".ssh").mkdir(parents=True)
+    (home / ".ssh" / "id_ed25519").write_bytes(sshd.key.read_bytes())
+    (home / ".ssh" / "id_ed25519").chmod(0o600)
+    monkeypatch.setenv("HOME", str(home))
+    url = f"sftp://{sshd.user}@127.0.0.1:{sshd.port}{root}?known_hosts={sshd.known_hosts}"
+
+    async def go() -> None:
+        async with open_transport(url) as t:
+            await t.upload(small_file, "default-key.txt")
+
+    run(go())
+    assert dir_md5(root, "default-key.txt") is not None
+    (home / ".ssh" / "id_ed25519").unlink()
+    with pytest.raises(TransportAuthError, match="no SSH key file or password"):
+        run(open_transport(url).connect())
