@@ -11,7 +11,9 @@ Each finding carries a stable rule id and the line of the element concerned:
 - ``ERN-DATE-001`` a validity period ends before it starts; ``ERN-DATE-002`` original release date after
   the release date; ``ERN-DATE-003`` a date that cannot be read.
 - ``ERN-SINGLE-001`` a single's release title/artist differ from its track's.
-- ``ERN-DEAL-001`` a NewReleaseMessage without deals (warning: a 4.x takedown looks like this).
+- ``ERN-DEAL-001`` a NewReleaseMessage without deals (warning: a 4.x takedown looks like this);
+  ``ERN-DEAL-002`` a track release without a deal (warning); ``ERN-DEAL-003`` two deals for the same
+  release, commercial model, use type and channel overlap in time and territory.
 - ``ERN-PKG-001`` a delivered file is missing from the package; ``ERN-PKG-002`` its MD5 differs.
 """
 
@@ -217,9 +219,72 @@ def _artist(el: etree._Element) -> str | None:
 
 
 def check_deals(root: etree._Element, issues: list[Issue]) -> None:
-    if etree.QName(root).localname == "NewReleaseMessage" and root.find("DealList") is None:
+    if etree.QName(root).localname != "NewReleaseMessage":
+        return
+    if root.find("DealList") is None:
         issues.append(Issue("ERN-DEAL-001", root.sourceline, "NewReleaseMessage states no deals (the release is "
                             "not available anywhere)", "warning"))
+        return
+    dealt = {(r.text or "").strip() for r in root.iter("DealReleaseReference")}
+    for tr in root.findall("ReleaseList/TrackRelease"):
+        ref = (tr.findtext("ReleaseReference") or "").strip()
+        if ref and ref not in dealt:
+            issues.append(Issue("ERN-DEAL-002", tr.sourceline, f"track release {ref!r} has no deal "
+                                "(DSPs answer NoDealForTrackRelease)", "warning"))
+    _check_overlaps(root, issues)
+
+
+def _territories(terms: etree._Element) -> tuple[bool, frozenset[str]]:
+    """(worldwide-minus, codes): Worldwide or exclusions give (True, excluded), a list gives (False, codes)."""
+    codes = frozenset((t.text or "").strip() for t in terms.findall("TerritoryCode"))
+    excluded = frozenset((t.text or "").strip() for t in terms.findall("ExcludedTerritoryCode"))
+    if not codes or "Worldwide" in codes:
+        return True, excluded
+    return False, codes
+
+
+def _share_territory(a: tuple[bool, frozenset[str]], b: tuple[bool, frozenset[str]]) -> bool:
+    if a[0] and b[0]:
+        return True
+    if a[0] or b[0]:
+        ww, listed = (a, b) if a[0] else (b, a)
+        return bool(listed[1] - ww[1])
+    return bool(a[1] & b[1])
+
+
+def _check_overlaps(root: etree._Element, issues: list[Issue]) -> None:
+    """ERN-DEAL-003: two deals for the same release, model, use and channel overlap in time and territory."""
+    seen: dict[tuple, list[tuple]] = {}
+    for rd in root.iter("ReleaseDeal"):
+        refs = [(r.text or "").strip() for r in rd.findall("DealReleaseReference")]
+        for terms in rd.iter("DealTerms"):
+            if terms.findtext("TakeDown") == "true" or terms.findtext("AllDealsCancelled") == "true":
+                continue
+            period = terms.find("ValidityPeriod")
+            if period is None:
+                continue
+            start = _when(period.find("StartDateTime"), []) or _when(period.find("StartDate"), [])
+            end = _when(period.find("EndDateTime"), []) or _when(period.find("EndDate"), [])
+            context = tuple(sorted(" ".join(el.itertext()).strip() for tag in (
+                "DistributionChannel", "ExcludedDistributionChannel", "UserInterfaceType", "CarrierType",
+                "IsPreOrderDeal", "PriceInformation", "IsPromotional", "PromotionalCode", "RightsClaimPolicy")
+                for el in terms.iter(tag)))
+            models = [m.text for m in terms.iter("CommercialModelType")] or [""]
+            uses = [u.text for u in terms.iter("UseType")] or [""]
+            where = _territories(terms)
+            for ref in refs:
+                for model in models:
+                    for use in uses:
+                        key = (ref, model, use, context)
+                        for other_where, other_start, other_end in seen.get(key, []):
+                            overlap = (start is None or other_end is None or start < other_end) and \
+                                      (other_start is None or end is None or other_start < end)
+                            if overlap and _share_territory(where, other_where):
+                                issues.append(Issue("ERN-DEAL-003", terms.sourceline,
+                                                    f"deals for {ref} ({model or 'any model'}, {use or 'any use'}) "
+                                                    "overlap in time and territory (ConflictingAvailabilityPeriods)"))
+                                break
+                        seen.setdefault(key, []).append((where, start, end))
 
 
 def _md5(path: Path) -> str:

@@ -171,3 +171,15 @@ def test_ean8_icpn_and_partial_dates_are_accepted(album_xml: tuple[bytes, Path])
     assert "ERN-ID-002" in rules(validate_bytes(data.replace(icpn, b"96385075")))
     partial = data.replace(b"<OriginalReleaseDate>2025-03-14<", b"<OriginalReleaseDate>2024<")
     assert not {"ERN-DATE-002", "ERN-DATE-003"} & rules(validate_bytes(partial))
+
+
+def test_overlapping_deals_and_track_release_without_deal(album_xml: tuple[bytes, Path]) -> None:
+    data, _ = album_xml
+    start = data.index(b"<Deal>")
+    end = data.index(b"</Deal>", start) + len(b"</Deal>")
+    doubled = data[:end] + data[start:end] + data[end:]
+    report = validate_bytes(doubled, schema_dir=XSD_DIR)
+    assert "ERN-DEAL-003" in rules(report) and "XSD" not in rules(report)
+    assert "ERN-DEAL-003" not in rules(validate_bytes(data))
+    cut = data.replace(b"<DealReleaseReference>R2</DealReleaseReference>", b"")
+    assert any(i.rule == "ERN-DEAL-002" and i.severity == "warning" for i in validate_bytes(cut).issues)
