@@ -10,6 +10,7 @@ Each finding carries a stable rule id and the line of the element concerned:
 - ``ERN-CODE-001`` territory code, ``ERN-CODE-002`` language code.
 - ``ERN-DATE-001`` a validity period ends before it starts; ``ERN-DATE-002`` original release date after
   the release date; ``ERN-DATE-003`` a date that cannot be read.
+- ``ERN-ARTIST-001`` a release without a MainArtist (warning).
 - ``ERN-SINGLE-001`` a single's release title/artist differ from its track's.
 - ``ERN-DEAL-001`` a NewReleaseMessage without deals (warning: a 4.x takedown looks like this);
   ``ERN-DEAL-002`` a track release without a deal (warning); ``ERN-DEAL-003`` two deals for the same
@@ -218,6 +219,18 @@ def _artist(el: etree._Element) -> str | None:
     return el.findtext("DisplayArtistName") or el.findtext(".//DisplayArtistName")
 
 
+def check_artists(root: etree._Element, issues: list[Issue]) -> None:
+    """ERN-ARTIST-001 (warning): a release without a MainArtist (DSPs answer PrimaryArtistNameMissing)."""
+    for release in root.iter("Release"):
+        if release.get("IsMainRelease") == "false":
+            continue
+        roles = {(el.text or "").strip() for el in release.iter("DisplayArtistRole", "ArtistRole")}
+        names = [el for el in release.iter("DisplayArtistName") if (el.text or "").strip()]
+        if "MainArtist" not in roles or not names:
+            issues.append(Issue("ERN-ARTIST-001", release.sourceline, "release names no MainArtist "
+                                "(DSPs answer PrimaryArtistNameMissing)", "warning"))
+
+
 def check_deals(root: etree._Element, issues: list[Issue]) -> None:
     if etree.QName(root).localname != "NewReleaseMessage":
         return
@@ -325,6 +338,7 @@ def check_all(root: etree._Element, package: Path | None = None) -> list[Issue]:
     check_codes(root, issues)
     check_dates(root, issues)
     check_single(root, issues)
+    check_artists(root, issues)
     check_deals(root, issues)
     if package is not None:
         check_package(root, package, issues)

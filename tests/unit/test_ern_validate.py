@@ -183,3 +183,13 @@ def test_overlapping_deals_and_track_release_without_deal(album_xml: tuple[bytes
     assert "ERN-DEAL-003" not in rules(validate_bytes(data))
     cut = data.replace(b"<DealReleaseReference>R2</DealReleaseReference>", b"")
     assert any(i.rule == "ERN-DEAL-002" and i.severity == "warning" for i in validate_bytes(cut).issues)
+
+
+def test_release_without_main_artist_is_flagged(album_xml: tuple[bytes, Path]) -> None:
+    data, _ = album_xml
+    release_part = data.index(b"<ReleaseList>")
+    changed = data[:release_part] + data[release_part:].replace(
+        b"<DisplayArtistRole>MainArtist</DisplayArtistRole>", b"<DisplayArtistRole>Artist</DisplayArtistRole>", 1)
+    issues = validate_bytes(changed).issues
+    assert any(i.rule == "ERN-ARTIST-001" and i.severity == "warning" for i in issues)
+    assert not any(i.rule == "ERN-ARTIST-001" for i in validate_bytes(data).issues)
