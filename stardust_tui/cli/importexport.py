@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 from collections.abc import Callable
 from pathlib import Path
 
@@ -28,7 +30,7 @@ class _Bar:
 
     def __call__(self, done: int, total: int | None) -> None:
         if self.bar is None:
-            self.bar = click.progressbar(length=total or 0, label=self.label, file=click.get_text_stream("stderr"),
+            self.bar = click.progressbar(length=total or 0, label=self.label, file=sys.stderr,
                                          show_pos=not self.unit_bytes, show_percent=True)
             self.bar.__enter__()
         self.bar.update(max(0, done - self.done))
