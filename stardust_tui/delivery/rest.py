@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import ssl
 import threading
 import time
 import uuid
@@ -88,7 +89,10 @@ class RestTransport(Transport):
             auth = httpx.BasicAuth(self.spec.user or "", self.secret("password") or "")
         elif auth_kind != "none":
             raise TransportPermanentError(f"unknown auth={auth_kind!r} (bearer, basic, none)", where=self.spec.display)
-        verify: Any = self.spec.option("ca") or True
+        ca = self.spec.option("ca")
+        if ca and not Path(ca).is_file():
+            raise TransportPermanentError("CA file not found", where=ca)
+        verify: Any = ssl.create_default_context(cafile=ca) if ca else True
         timeout = httpx.Timeout(self.spec.timeout, write=self.spec.timeout * 2)
         return httpx.Client(headers=headers, auth=auth, verify=verify, timeout=timeout, follow_redirects=False)
 

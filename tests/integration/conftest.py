@@ -138,3 +138,10 @@ def asyncssh_sftp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AsyncSft
     server = _start("asyncssh SFTP server", start_asyncssh_sftp, tmp_path_factory.mktemp("asyncssh"))
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def rest_receiver_tls(tmp_path_factory: pytest.TempPathFactory, tls_cert: tuple[Path, Path]) -> Iterator[RestReceiver]:
+    server = _start("REST receiver (uvicorn, TLS)", start_rest, tmp_path_factory.mktemp("rest-tls"), tls=tls_cert)
+    yield server
+    server.stop()

@@ -362,10 +362,11 @@ class RestReceiver:
     token: str
     _server: object
     _thread: threading.Thread
+    tls: bool = False
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/api/v1"
+        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}/api/v1"
 
     def stop(self) -> None:
         self._server.should_exit = True  # type: ignore[attr-defined]
@@ -456,13 +457,14 @@ def rest_app(root: Path, token: str):  # noqa: ANN201 - a Starlette app
     ])
 
 
-def start_rest(root: Path, token: str = "stardust-test-token") -> RestReceiver:
+def start_rest(root: Path, token: str = "stardust-test-token", tls: tuple[Path, Path] | None = None) -> RestReceiver:
     import uvicorn
 
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(rest_app(root, token), log_level="error", lifespan="off"))
+    ssl_args = {"ssl_certfile": str(tls[0]), "ssl_keyfile": str(tls[1])} if tls else {}
+    server = uvicorn.Server(uvicorn.Config(rest_app(root, token), log_level="error", lifespan="off", **ssl_args))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + 10
@@ -470,7 +472,7 @@ def start_rest(root: Path, token: str = "stardust-test-token") -> RestReceiver:
         if time.monotonic() > deadline or not thread.is_alive():
             raise ServerUnavailable("uvicorn did not start")
         time.sleep(0.01)
-    return RestReceiver(port, root, token, server, thread)
+    return RestReceiver(port, root, token, server, thread, tls=tls is not None)
 
 
 # -- Azurite (Azure Blob emulator) --------------------------------------------------------------------

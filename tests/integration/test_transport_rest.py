@@ -17,6 +17,7 @@ from transport_checks import (
 )
 
 from stardust_tui.delivery.base import (
+    TlsVerifyError,
     TransportIntegrityError,
     TransportPermanentError,
     TransportTransientError,
@@ -89,3 +90,14 @@ def test_unknown_endpoint_is_permanent_and_refused_connection_transient(view: Se
 def test_streams_without_holding_the_file_in_memory(view: ServerView, big_file: Path) -> None:
     peak = upload_peak_memory(view, big_file, "mem/big.bin")
     assert peak < big_file.stat().st_size // 2, f"peak heap growth {peak} bytes for a 20 MiB file"
+
+
+def test_https_with_a_custom_ca_and_untrusted_refused(
+    rest_receiver_tls: RestReceiver, tls_cert: tuple[Path, Path], small_file: Path
+) -> None:
+    secrets = {"token": Secret(rest_receiver_tls.token)}
+    view = ServerView(url=f"{rest_receiver_tls.url}?ca={tls_cert[0]}", secrets=secrets,
+                      md5=lambda rel: dir_md5(rest_receiver_tls.root, rel))
+    run(upload_and_verify(view, small_file, "tls/small.txt"))
+    with pytest.raises(TlsVerifyError, match="not trusted"):
+        run(open_transport(rest_receiver_tls.url, secrets).connect())
