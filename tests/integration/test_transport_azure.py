@@ -6,7 +6,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-from servers import AZURITE_KEY, Azurite
+from servers import AZURITE_ACCOUNT, AZURITE_KEY, Azurite
 from transport_checks import (
     ServerView,
     file_operations,
@@ -81,3 +81,23 @@ def test_missing_container_is_permanent(azurite: Azurite) -> None:
 def test_streams_without_holding_the_file_in_memory(view: ServerView, big_file: Path) -> None:
     peak = upload_peak_memory(view, big_file, "mem/big.bin")
     assert peak < big_file.stat().st_size // 2, f"peak heap growth {peak} bytes for a 20 MiB file"
+
+
+def test_sas_token_credential(azurite: Azurite, small_file: Path) -> None:
+    import datetime as dt
+
+    from azure.storage.blob import AccountSasPermissions, ResourceTypes, generate_account_sas
+
+    sas = generate_account_sas(
+        AZURITE_ACCOUNT, AZURITE_KEY, ResourceTypes(container=True, object=True),
+        AccountSasPermissions(read=True, write=True, delete=True, list=True, create=True, add=True),
+        expiry=dt.datetime.now(dt.UTC) + dt.timedelta(hours=1),
+    )
+    prefix = f"sas/{uuid.uuid4().hex[:8]}"
+    view = ServerView(
+        url=f"azure://{azurite.container}/{prefix}?account_url={azurite.account_url}",
+        secrets={"azure_sas_token": Secret(sas)},
+        md5=lambda rel: azurite.md5(f"{prefix}/{rel}"),
+    )
+    run(upload_and_verify(view, small_file, "small.txt"))
+    run(file_operations(view, small_file))
