@@ -87,6 +87,18 @@ def test_round_trip_is_identical(sqlite_engine, tmp_path: Path, fmt: str) -> Non
     empty.dispose()
 
 
+def test_postgres_export_imports_into_sqlite_identically(pg_engine, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    seed(pg_engine)
+    first = tmp_path / "pg.json"
+    export_catalog(pg_engine, first)
+    empty = fresh_engine(tmp_path, "from-pg")
+    assert run_import(empty, first).created == 2
+    export_catalog(empty, tmp_path / "sqlite.json")
+    assert first.read_bytes() == (tmp_path / "sqlite.json").read_bytes()
+    assert run_import(pg_engine, tmp_path / "sqlite.json").unchanged == 2
+    empty.dispose()
+
+
 def test_csv_export_escapes_formulas(sqlite_engine, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     seed(sqlite_engine)
     out = tmp_path / "cat.csv"
