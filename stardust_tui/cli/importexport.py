@@ -78,7 +78,7 @@ def import_cmd(obj: StardustContext, args: tuple[str, ...], fmt: str | None, map
 
     CSV columns are matched to fields by their header (see --fields, --print-map) or a --map file.
     Existing releases are matched by UPC; the run is atomic unless --partial. Exit status 1 when the
-    import reported errors.
+    import reported errors (with --partial: when a release was skipped).
     """
     if list_fields:
         click.echo(_fields_help())
@@ -129,7 +129,7 @@ def _print(report, as_json: bool) -> None:  # type: ignore[no-untyped-def]
         click.echo(report.to_json())
     else:
         click.echo(report.render())
-    if not report.ok:
+    if report.error_count:  # also with --partial: something was skipped
         raise click.exceptions.Exit(1)
 
 
