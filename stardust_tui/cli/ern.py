@@ -63,26 +63,30 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 @ern.command("build")
 @click.argument("ref")
-@click.option("--ern", "version", type=click.Choice(["3.8.2", "4.2", "4.3"]), default="4.3", show_default=True,
-              help="ERN version.")
+@click.option("--ern", "version", type=click.Choice(["3.8.2", "4.2", "4.3"]), default=None,
+              help="ERN version [default: the profile's, else 4.3].")
 @click.option("--type", "message_type", type=click.Choice(["new", "update", "takedown", "purge"]), default="new",
               show_default=True, help="Message type.")
-@click.option("--takedown-strategy", type=click.Choice(["remove-deals", "end-validity", "purge"]),
-              default="remove-deals", show_default=True, help="How a takedown is expressed.")
+@click.option("--takedown-strategy", type=click.Choice(["remove-deals", "end-validity", "purge"]), default=None,
+              help="How a takedown is expressed [default: the profile's, else remove-deals].")
+@click.option("--profile", "profile_name", default=None, metavar="NAME",
+              help="Take ERN version, recipients, takedown strategy, file naming and release profile from a "
+                   "delivery profile (options given here still win).")
 @click.option("--test", is_flag=True, help="Mark the message as a TestMessage.")
 @click.option("--recipient", "recipients", multiple=True, metavar="DPID:NAME",
-              help="Message recipient (repeatable). Default: the sender (a preview).")
+              help="Message recipient (repeatable). Default: the profile's, else the sender (a preview).")
 @click.option("--message-id", default=None, help="Message id (default: derived from release and time).")
 @click.option("--timestamp", default=None, help="Message creation time, ISO 8601 with zone (default: now).")
 @click.option("--no-track-releases", is_flag=True, help="Only the main release (no TrackRelease per track).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write to FILE (atomically) instead of standard output.")
 @click.pass_obj
-def build(obj: StardustContext, ref: str, version: str, message_type: str, takedown_strategy: str, test: bool,
-          recipients: tuple[str, ...], message_id: str | None, timestamp: str | None, no_track_releases: bool,
-          output: Path | None) -> None:
+def build(obj: StardustContext, ref: str, version: str | None, message_type: str, takedown_strategy: str | None,
+          profile_name: str | None, test: bool, recipients: tuple[str, ...], message_id: str | None,
+          timestamp: str | None, no_track_releases: bool, output: Path | None) -> None:
     """Build the ERN message of release REF (id or UPC/EAN)."""
     from stardust_tui.ern.common import Party, parse_recipient
+    from stardust_tui.ern.naming import NamingPatterns
     from stardust_tui.ern.registry import build_message
     from stardust_tui.store.db import session_scope
     from stardust_tui.store.releases import get_release, load_release
@@ -91,15 +95,34 @@ def build(obj: StardustContext, ref: str, version: str, message_type: str, taked
     settings = obj.settings
     sender = Party(settings.sender_dpid, settings.sender_name)
     parties = [parse_recipient(r) for r in recipients]
+    patterns = None
+    track_releases = not no_track_releases
+    if profile_name:
+        from stardust_tui.delivery.profiles import load_profile
+
+        profile = load_profile(profile_name, settings.paths.profiles_dir)
+        version = version or profile.ern_version
+        takedown_strategy = takedown_strategy or profile.takedown
+        test = test or profile.test_message
+        patterns = NamingPatterns.from_mapping(profile.naming)
+        track_releases = track_releases and profile.release_profile != "single"
+        if profile.sender is not None:
+            sender = Party(profile.sender.dpid, profile.sender.name)
+        if not parties:
+            parties = [Party(r.dpid, r.name) for r in profile.recipients]
+            for r in profile.placeholder_recipients():
+                click.echo(f"note: recipient {r.name} has a placeholder DPID ({r.dpid}); fine for a preview, "
+                           "set it in a user profile before delivering", err=True)
     if not parties:
         parties = [sender]
         click.echo("note: no --recipient given; the message is addressed to the sender (preview)", err=True)
+    version = version or "4.3"
     with session_scope(obj.engine) as session:
         release = load_release(session, get_release(session, ref).id)  # type: ignore[arg-type]
     mid = message_id or f"{release.upc or release.id}-{when.strftime('%Y%m%d%H%M%S')}"
     data = build_message(release, version, message_type, message_id=mid, timestamp=when, sender=sender,
-                         recipients=parties, takedown_strategy=takedown_strategy, test=test,
-                         track_releases=not no_track_releases)
+                         recipients=parties, takedown_strategy=takedown_strategy or "remove-deals", test=test,
+                         track_releases=track_releases, patterns=patterns)
     if output is None:
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()

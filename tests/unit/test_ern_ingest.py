@@ -164,3 +164,20 @@ def test_import_on_both_backends(engine: Engine, sample: str) -> None:
         release = load_release(session, result.release_id)
         assert len(release.tracks) == result.tracks >= 1
         assert len(release.deals) == result.deals
+
+
+def test_cli_build_with_profile(sqlite_engine: Engine, tmp_path: Path) -> None:
+    with Session(sqlite_engine) as session:
+        upc = add_sample_release(session, seed=5, tracks=2).upc
+        session.commit()
+    out = tmp_path / "msg.xml"
+    result = CliRunner().invoke(cli, ["ern", "build", str(upc), "--profile", "youtube", "--timestamp",
+                                      "2026-01-01T00:00:00Z", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    root = etree.parse(str(out)).getroot()
+    assert len(root.findall("MessageHeader/MessageRecipient")) == 3 and "placeholder DPID" in result.output
+    explicit = CliRunner().invoke(cli, ["ern", "build", str(upc), "--profile", "youtube", "--ern", "3.8.2",
+                                        "--recipient", "PADPIDA2011072101T:Spotify", "--type", "takedown"])
+    assert explicit.exit_code == 0
+    assert "ern/382" in explicit.output and explicit.output.count("<MessageRecipient>") == 1
+    assert "<TakeDown>true</TakeDown>" in explicit.output
