@@ -253,20 +253,24 @@ class SftpTransport(Transport):
         target = self._abs(path)
 
         def _mkdir(sftp: paramiko.SFTPClient) -> None:
-            parts = target.strip("/").split("/")
-            current = "/" if target.startswith("/") else ""
-            for i, part in enumerate(parts):
-                current = f"{current.rstrip('/')}/{part}" if current else part
+            missing: list[str] = []  # deepest first: most calls find the folder at once
+            current = target
+            while current not in ("", "/"):
                 try:
                     st = sftp.stat(current)
-                    if not statmod.S_ISDIR(st.st_mode or 0):
-                        raise TransportPermanentError("exists and is not a folder", where=current)
                 except FileNotFoundError:
-                    for rest in parts[i:]:
-                        if rest != part:
-                            current = f"{current.rstrip('/')}/{rest}"
-                        sftp.mkdir(current)
-                    return
+                    missing.append(current)
+                    current = current.rsplit("/", 1)[0] or ("/" if current.startswith("/") else "")
+                    continue
+                if not statmod.S_ISDIR(st.st_mode or 0):
+                    raise TransportPermanentError("exists and is not a folder", where=current)
+                break
+            for folder in reversed(missing):
+                try:
+                    sftp.mkdir(folder)
+                except OSError:
+                    if not statmod.S_ISDIR(sftp.stat(folder).st_mode or 0):  # made meanwhile by someone else?
+                        raise
 
         await self._call(_mkdir, target)
 

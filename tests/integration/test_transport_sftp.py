@@ -180,3 +180,15 @@ def test_default_user_key_when_no_key_or_password_is_configured(
     (home / ".ssh" / "id_ed25519").unlink()
     with pytest.raises(TransportAuthError, match="no SSH key file or password"):
         run(open_transport(url).connect())
+
+
+def test_mkdir_with_repeated_names_and_over_a_file(view: ServerView, root: Path, small_file: Path) -> None:
+    async def go() -> None:
+        async with view.transport() as t:
+            await t.mkdir("r/r/r")
+            await t.upload(small_file, "r/r/r/x.txt")
+            with pytest.raises(TransportPermanentError, match="not a folder"):
+                await t.mkdir("r/r/r/x.txt/sub")
+
+    run(go())
+    assert (root / "r" / "r" / "r" / "x.txt").is_file()
