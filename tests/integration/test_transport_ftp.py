@@ -65,8 +65,11 @@ def test_resume_after_interrupted_upload(view: ServerView, big_file: Path) -> No
     assert run(interrupted_then_resumed(view, big_file, "r/big.bin")) > 0
 
 
-def test_other_content_never_resumed(view: ServerView, big_file: Path, big_file2: Path) -> None:
-    run(other_content_never_resumed(view, big_file, big_file2, "r/x.bin"))
+def test_other_content_never_resumed(
+    pyftpd: PyFtpd, tls_cert: tuple[Path, Path], big_file: Path, big_file2: Path
+) -> None:
+    """(Transport logic, not server behaviour: one server variant is enough.)"""
+    run(other_content_never_resumed(_pyftpd_view(pyftpd, "ftp", tls_cert[0]), big_file, big_file2, "r/x.bin"))
 
 
 def test_file_operations(view: ServerView, small_file: Path) -> None:
@@ -134,8 +137,10 @@ def test_reconnects_once_when_an_idle_connection_was_dropped(view: ServerView, s
     assert view.md5("b.txt") == view.md5("a.txt") is not None
 
 
-def test_streams_without_holding_the_file_in_memory(view: ServerView, big_file: Path) -> None:
-    peak = upload_peak_memory(view, big_file, "mem/big.bin")
+def test_streams_without_holding_the_file_in_memory(
+    pyftpd: PyFtpd, tls_cert: tuple[Path, Path], big_file: Path
+) -> None:
+    peak = upload_peak_memory(_pyftpd_view(pyftpd, "ftps", tls_cert[0]), big_file, "mem/big.bin")
     assert peak < big_file.stat().st_size // 2, f"peak heap growth {peak} bytes for a 20 MiB file"
 
 
