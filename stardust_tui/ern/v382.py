@@ -321,7 +321,7 @@ def _releases(root: etree._Element, view: ReleaseView, options: BuildOptions, na
         sub(t, "Duration", iso_duration(rec.duration_seconds))
 
 
-def _deal(parent: etree._Element, deal: DealView, takedown: bool, now: datetime) -> None:
+def _deal(parent: etree._Element, deal: DealView, takedown: bool, now: datetime, namespace: str) -> None:
     terms = sub(sub(parent, "Deal"), "DealTerms")
     if takedown:
         sub(terms, "TakeDown", "true")
@@ -340,7 +340,7 @@ def _deal(parent: etree._Element, deal: DealView, takedown: bool, now: datetime)
                 sub(terms, "TerritoryCode", code)
     if deal.price_tier and not takedown:
         pi = sub(terms, "PriceInformation")
-        sub(pi, "PriceType", deal.price_tier, Namespace="DPID")
+        sub(pi, "PriceType", deal.price_tier, Namespace=namespace)
     vp = sub(terms, "ValidityPeriod")
     if takedown:
         sub(vp, "StartDateTime", iso_datetime(now))
@@ -379,12 +379,12 @@ def build(view: ReleaseView, header: Header, options: BuildOptions) -> etree._El
         rd = sub(dl, "ReleaseDeal")
         sub(rd, "DealReleaseReference", view.release.ref)
         for deal in deals:
-            _deal(rd, deal, takedown, header.created)
+            _deal(rd, deal, takedown, header.created, namespace)
         track_deals = [d for d in deals if d.applies_to_tracks]
         if options.track_releases and track_deals and view.track_releases:
             rd = sub(dl, "ReleaseDeal")
             for tr in view.track_releases:
                 sub(rd, "DealReleaseReference", tr.ref)
             for deal in track_deals:
-                _deal(rd, deal, takedown, header.created)
+                _deal(rd, deal, takedown, header.created, namespace)
     return root

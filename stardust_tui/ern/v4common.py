@@ -323,7 +323,7 @@ def _track_releases(parent: etree._Element, view: ReleaseView, namespace: str) -
         sub(sub(t, "Genre", ApplicableTerritoryCode="Worldwide"), "GenreText", tr.genre)
 
 
-def _deal(parent: etree._Element, deal: DealView) -> None:
+def _deal(parent: etree._Element, deal: DealView, namespace: str) -> None:
     terms = sub(sub(parent, "Deal"), "DealTerms")
     if deal.territories == ("Worldwide",) and deal.excluded_territories:
         for code in deal.excluded_territories:
@@ -341,24 +341,25 @@ def _deal(parent: etree._Element, deal: DealView) -> None:
     for use in deal.use_types:
         sub_avs(terms, "UseType", use, USE_TYPES_4)
     if deal.price_tier:
-        sub(sub(terms, "PriceInformation"), "PriceCode", deal.price_tier, Namespace="DPID")
+        sub(sub(terms, "PriceInformation"), "PriceCode", deal.price_tier, Namespace=namespace)
 
 
-def _deal_list(root: etree._Element, view: ReleaseView, deals: tuple[DealView, ...], track_releases: bool) -> None:
+def _deal_list(root: etree._Element, view: ReleaseView, deals: tuple[DealView, ...], track_releases: bool,
+               namespace: str) -> None:
     if not deals:
         return
     dl = sub(root, "DealList")
     rd = sub(dl, "ReleaseDeal")
     sub(rd, "DealReleaseReference", view.release.ref)
     for deal in deals:
-        _deal(rd, deal)
+        _deal(rd, deal, namespace)
     track_deals = [d for d in deals if d.applies_to_tracks]
     if track_releases and track_deals and view.track_releases:
         rd = sub(dl, "ReleaseDeal")
         for tr in view.track_releases:
             sub(rd, "DealReleaseReference", tr.ref)
         for deal in track_deals:
-            _deal(rd, deal)
+            _deal(rd, deal, namespace)
 
 
 def build_new_release(view: ReleaseView, header: Header, options: BuildOptions, minor: int,
@@ -380,7 +381,7 @@ def build_new_release(view: ReleaseView, header: Header, options: BuildOptions, 
     deals, removed = effective_deals(view.deals, options, now or header.created)
     if removed:  # 4.x has no TakeDown flag: the release is re-stated without its deals
         deals = ()
-    _deal_list(root, view, deals, options.track_releases)
+    _deal_list(root, view, deals, options.track_releases, namespace)
     return root
 
 
