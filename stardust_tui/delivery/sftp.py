@@ -1,17 +1,13 @@
 """SFTP transport on paramiko: verified host keys, key or password auth, pipelined resumable writes.
 
-Host keys: a pinned ``SHA256:`` fingerprint wins; else the known_hosts file (the target's, or
-``~/.ssh/known_hosts``). An unknown key is refused with its fingerprint in the message unless the
-target says ``trust_unknown_host`` (then it is recorded in that known_hosts file); a changed key is
-always refused. One SSH connection serves a whole delivery. Uploads write ``.name.part`` at the
-remote size (resume), with pipelined 255 KiB requests, check the size and ``posix-rename`` it.
+Host keys are checked by :mod:`stardust_tui.delivery.hostkeys` before any credential is sent. One
+SSH connection serves a whole delivery. Uploads write ``.name.<md5>.part`` from its remote size
+(resume), with pipelined 255 KiB requests, check the size and ``posix-rename`` it onto the final name.
 """
 
 from __future__ import annotations
 
 import asyncio
-import base64
-import hashlib
 import os
 import socket
 import stat as statmod
@@ -24,7 +20,6 @@ import paramiko
 
 from stardust_tui.delivery.base import (
     CHUNK,
-    HostKeyError,
     ProgressCallback,
     ProgressMeter,
     RemoteEntry,
@@ -39,15 +34,10 @@ from stardust_tui.delivery.base import (
     join,
     temp_name,
 )
+from stardust_tui.delivery.hostkeys import check_host_key
 
 T = TypeVar("T")
 REQUEST = 255 * 1024
-
-
-def fingerprint(key: paramiko.PKey) -> str:
-    """OpenSSH-style ``SHA256:...`` fingerprint (as ``ssh-keygen -lf`` prints it)."""
-    digest = hashlib.sha256(key.asbytes()).digest()
-    return "SHA256:" + base64.b64encode(digest).decode().rstrip("=")
 
 
 class SftpTransport(Transport):
@@ -61,48 +51,6 @@ class SftpTransport(Transport):
         self._lock = asyncio.Lock()
 
     # -- connection -------------------------------------------------------------------------------
-    @property
-    def _host_id(self) -> str:
-        port = self.spec.port or 22
-        return self.spec.host if port == 22 else f"[{self.spec.host}]:{port}"
-
-    def _known_hosts_path(self) -> Path:
-        return Path(self.spec.known_hosts or Path.home() / ".ssh" / "known_hosts").expanduser()
-
-    def _check_host_key(self, key: paramiko.PKey) -> None:
-        fp = fingerprint(key)
-        where = f"{self.spec.host}:{self.spec.port}"
-        if self.spec.host_key:
-            if fp != self.spec.host_key:
-                raise HostKeyError(
-                    f"host key {key.get_name()} {fp} does not match the pinned {self.spec.host_key}", where=where
-                )
-            return
-        path = self._known_hosts_path()
-        known = paramiko.HostKeys()
-        if path.is_file():
-            try:
-                known.load(str(path))
-            except (OSError, paramiko.SSHException) as exc:
-                raise TransportPermanentError(f"cannot read known_hosts: {exc}", where=str(path)) from None
-        entry = known.lookup(self._host_id)
-        if entry:
-            if key.get_name() in entry and entry[key.get_name()] == key:
-                return
-            if key.get_name() in entry or not self.spec.trust_unknown_host:
-                raise HostKeyError(
-                    f"host key CHANGED: server offers {key.get_name()} {fp}, {path} has another key; "
-                    "if this is expected, fix the known_hosts entry", where=where
-                )
-        if not self.spec.trust_unknown_host:
-            raise HostKeyError(
-                f"unknown host key {key.get_name()} {fp} (not in {path}); check it with the DSP, then pin it "
-                f"with --host-key {fp} or add it to the known_hosts file", where=where
-            )
-        known.add(self._host_id, key.get_name(), key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        known.save(str(path))
-
     def _load_key(self, path: str) -> paramiko.PKey:
         try:
             return paramiko.PKey.from_path(path, self.secret("key_passphrase"))
@@ -142,7 +90,7 @@ class SftpTransport(Transport):
         ssh = paramiko.Transport(sock)
         try:
             ssh.start_client(timeout=spec.timeout)
-            self._check_host_key(ssh.get_remote_server_key())
+            check_host_key(spec, ssh.get_remote_server_key())
             self._auth(ssh)
             if not ssh.is_authenticated():
                 raise TransportAuthError("SSH authentication failed", where=spec.display)
