@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pytest
 from servers import (
@@ -32,6 +34,7 @@ from servers import (
 from tests.conftest import need_server
 
 BIG = 20 * 1024 * 1024
+T = TypeVar("T")
 
 
 @pytest.fixture(scope="session")
@@ -67,11 +70,13 @@ def scratch(tmp_path: Path) -> Iterator[Path]:
     yield d
 
 
-def _start(reason: str, fn, *args, **kwargs):  # noqa: ANN001, ANN202 - thin wrapper
+def _start(reason: str, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Start a server, or need_server() (skip here, fail under CI=true) when it cannot start."""
     try:
         return fn(*args, **kwargs)
-    except (ServerUnavailable, OSError) as exc:
+    except (ServerUnavailable, OSError, subprocess.SubprocessError, ImportError) as exc:
         need_server(f"{reason}: {exc}")
+        raise  # need_server() never returns
 
 
 @pytest.fixture(scope="session")
