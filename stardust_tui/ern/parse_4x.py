@@ -193,6 +193,13 @@ def parse_4x(root: etree._Element, version: str) -> ParsedRelease:
         if ref in tracks:
             tracks[ref].genre = text(tr, "Genre/GenreText") or genre_text
     ordered = _order(release.find("ResourceGroup"), tracks)
+    if not ordered and tracks:  # no usable resource group: the track releases' order, else the resource list's
+        refs = [text(tr, "ReleaseResourceReference") for tr in root.findall("ReleaseList/TrackRelease")]
+        refs = [r for r in dict.fromkeys(refs) if r in tracks] or list(tracks)
+        ordered = [tracks[r] for r in refs]
+        for number, track in enumerate(ordered, start=1):
+            track.disc, track.number = 1, number
+        out.skipped.append("the main release has no resource group; tracks numbered in message order")
     for extra in tracks.values():
         if extra not in ordered:
             out.skipped.append(f"sound recording {extra.ref} is not in the main release; not imported")
