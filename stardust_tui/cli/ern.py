@@ -141,16 +141,17 @@ def build(obj: StardustContext, ref: str, version: str | None, message_type: str
 @click.pass_obj
 def validate(obj: StardustContext, files: tuple[Path, ...], schemas: Path | None, package: Path | None,
              as_json: bool) -> None:
-    """Validate ERN messages: XSD first, then business rules (rule ids, line numbers)."""
+    """Validate ERN messages (FILE or - for standard input): XSD first, then business rules (rule ids, lines)."""
     from stardust_tui.ern.schemas import schema_dir
-    from stardust_tui.ern.validate import validate_file
+    from stardust_tui.ern.validate import validate_bytes, validate_file
 
     ctx = click.get_current_context()
     try:
         base = schema_dir(schemas, obj.settings.ddex_schemas)
         if package is not None and not package.is_dir():
             raise StardustError(f"package folder does not exist: {package}")
-        reports = [validate_file(f, schema_dir=base, package=package) for f in files]
+        reports = [validate_bytes(sys.stdin.buffer.read(), path="<stdin>", schema_dir=base, package=package)
+                   if str(f) == "-" else validate_file(f, schema_dir=base, package=package) for f in files]
     except StardustError as exc:
         click.echo(f"error: {exc}", err=True)
         ctx.exit(2)
