@@ -13,7 +13,7 @@ import click
 
 from stardust_tui.cli.context import StardustContext
 from stardust_tui.domain.delivery_models import DELIVERY_STATES, MESSAGE_TYPES
-from stardust_tui.errors import ValidationError
+from stardust_tui.errors import StardustError, ValidationError
 
 TERMINAL = ("succeeded", "failed", "cancelled")
 
@@ -113,8 +113,8 @@ def wait_for(obj: StardustContext, delivery_id: int, *, echo: bool = True) -> st
         try:
             while (state := await asyncio.to_thread(poll)) not in TERMINAL:
                 if task.done():
-                    task.result()
-                    task = asyncio.create_task(runner.run())
+                    task.result()  # the runner stopped: raise what stopped it
+                    raise StardustError("the in-process worker stopped before the delivery finished")
                 await asyncio.sleep(0.3)
         finally:
             runner.request_stop()

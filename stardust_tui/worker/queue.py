@@ -98,14 +98,16 @@ def claim(engine: Engine, worker_id: str, *, lease_s: float = 30.0, global_limit
     pg = engine.dialect.name == "postgresql"
     r = D.alias("r")
     live = and_(r.c.state == "running", r.c.lease_expires_at >= now)
-    on_target = (select(func.count()).select_from(r).where(r.c.target_id == D.c.target_id, live)
-                 .scalar_subquery())
+    # running deliveries per target, computed once per claim (not once per candidate row)
+    busy = select(r.c.target_id, func.count().label("n")).where(live).group_by(r.c.target_id).cte("busy")
+    on_target = func.coalesce(busy.c.n, 0)
     due = or_(and_(D.c.state.in_(("queued", "retry-wait")), D.c.next_attempt_at <= now, D.c.scheduled_at <= now),
               and_(D.c.state == "running", D.c.lease_expires_at < now))
     cut = now - timedelta(seconds=cooldown_s)
     circuit_ok = or_(T.c.circuit_state == "closed",
                      and_(T.c.circuit_opened_at <= cut, on_target == 0))
-    pick = (select(D.c.id).select_from(D.join(T, T.c.id == D.c.target_id))
+    joined = D.join(T, T.c.id == D.c.target_id).outerjoin(busy, busy.c.target_id == D.c.target_id)
+    pick = (select(D.c.id).select_from(joined)
             .where(due, T.c.enabled == true(), circuit_ok, on_target < T.c.max_concurrency)
             .order_by(D.c.priority.desc(), D.c.next_attempt_at, D.c.id).limit(1))
     if global_limit is not None:
