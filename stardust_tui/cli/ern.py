@@ -179,8 +179,11 @@ def validate(obj: StardustContext, files: tuple[Path, ...], schemas: Path | None
               help="DDEX XSD folder; messages are refused when they fail the XSD.")
 @click.option("--package", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder holding the delivered files: found files are added to the asset store.")
+@click.option("--update", is_flag=True,
+              help="Apply messages to releases already in the catalog (same UPC) instead of leaving them unchanged.")
 @click.pass_obj
-def import_(obj: StardustContext, files: tuple[Path, ...], schemas: Path | None, package: Path | None) -> None:
+def import_(obj: StardustContext, files: tuple[Path, ...], schemas: Path | None, package: Path | None,
+            update: bool) -> None:
     """Import NewReleaseMessages (3.8.2, 4.2, 4.3) into the catalog, one transaction per file."""
     from stardust_tui.assets.store import AssetStore
     from stardust_tui.ern.ingest import import_message
@@ -196,7 +199,7 @@ def import_(obj: StardustContext, files: tuple[Path, ...], schemas: Path | None,
         try:
             with session_scope(obj.engine) as session:
                 result = import_message(session, path, actor=obj.actor, schema_dir=base, package=package,
-                                        asset_store=store)
+                                        asset_store=store, update=update)
         except StardustError as exc:
             failed += 1
             click.echo(f"error: {exc}", err=True)

@@ -40,7 +40,7 @@ class ImportResult:
 
     source: str
     version: str
-    status: str  # "created" or "matched"
+    status: str  # "created", "matched" (left unchanged) or "updated"
     release_id: int
     title: str
     upc: str | None
@@ -55,14 +55,14 @@ class ImportResult:
     def summary(self) -> str:
         what = (f"{self.status} release {self.release_id} {self.title!r}"
                 f"{f' (UPC {self.upc})' if self.upc else ''} from ERN {self.version}")
-        if self.status == "created":
+        if self.status in ("created", "updated"):
             what += (f": {self.tracks} track(s), {self.deals} deal(s), parties {self.parties_created} created / "
                      f"{self.parties_matched} matched, files {self.files_stored} stored / "
                      f"{self.files_missing} not in the store")
         return what
 
 
-class _Parties:
+class PartyCounter:
     def __init__(self, session: Session, started: Any) -> None:
         self.session, self.started = session, started
         self.created: set[int] = set()
@@ -95,7 +95,7 @@ def _read(source: str | Path | bytes) -> tuple[bytes, str]:
         raise StardustError(f"cannot read: {exc.strerror or exc}", where=str(path)) from None
 
 
-def _asset(session: Session, record: FileRecord | None, kind: str, duration: float | None, package: Path | None,
+def asset_for(session: Session, record: FileRecord | None, kind: str, duration: float | None, package: Path | None,
            asset_store: Any, result: ImportResult) -> Asset | None:
     if record is None:
         return None
@@ -124,7 +124,7 @@ def _asset(session: Session, record: FileRecord | None, kind: str, duration: flo
     return asset
 
 
-def _fit(value: str | None, limit: int, what: str, skipped: list[str]) -> str | None:
+def fit(value: str | None, limit: int, what: str, skipped: list[str]) -> str | None:
     """``value`` when it fits the catalog column, else None with a note (never silently truncated)."""
     if value is not None and len(value) > limit:
         skipped.append(f"{what} {value[:40]!r} is longer than {limit} characters; not stored")
@@ -145,49 +145,55 @@ def _identifiers(parsed: ParsedRelease, skipped: list[str]) -> tuple[str | None,
     return upc, catalog
 
 
+def track_isrc(rec: Any, skipped: list[str]) -> str | None:
+    """The normalized ISRC of a parsed track, or None (noted) when the message's ISRC is invalid."""
+    if not rec.isrc:
+        return None
+    try:
+        return normalize_isrc(rec.isrc)
+    except ValidationError:
+        skipped.append(f"ISRC {rec.isrc!r} of {rec.title!r} is invalid; not stored")
+        return None
+
+
 def _create(session: Session, parsed: ParsedRelease, upc: str | None, catalog: str | None, *, actor: str,
-            parties: _Parties, package: Path | None, asset_store: Any, result: ImportResult) -> Release:
+            parties: PartyCounter, package: Path | None, asset_store: Any, result: ImportResult) -> Release:
     tracks: list[Track] = []
     credits: list[tuple[Track, list[Any]]] = []
     for rec in parsed.tracks:
-        isrc = None
-        if rec.isrc:
-            try:
-                isrc = normalize_isrc(rec.isrc)
-            except ValidationError:
-                result.skipped.append(f"ISRC {rec.isrc!r} of {rec.title!r} is invalid; not stored")
+        isrc = track_isrc(rec, result.skipped)
         track = Track(disc_number=rec.disc, track_number=rec.number, isrc=isrc, title=rec.title,
                       version=rec.subtitle, display_artist=rec.display_artist or parsed.display_artist,
                       duration_seconds=rec.duration, explicit=rec.explicit, p_line_year=rec.p_line_year,
-                      p_line=_fit(rec.p_line, 500, "P-line", result.skipped),
-                      language=_fit(rec.language, 8, "language", result.skipped),
-                      genre=_fit(rec.genre, 100, "genre", result.skipped),
+                      p_line=fit(rec.p_line, 500, "P-line", result.skipped),
+                      language=fit(rec.language, 8, "language", result.skipped),
+                      genre=fit(rec.genre, 100, "genre", result.skipped),
                       preview_start_seconds=rec.preview_start)
-        track.audio = _asset(session, rec.file, "audio", rec.duration, package, asset_store, result)
+        track.audio = asset_for(session, rec.file, "audio", rec.duration, package, asset_store, result)
         track.artists = [TrackArtist(party=parties.get(a.name, "artist", a.isni), role=a.role[:32], sequence=i)
                          for i, a in enumerate(rec.artists, start=1)]
         credits.append((track, [(parties.get(c.name, "contributor", c.isni), c.role) for c in rec.contributors]))
         tracks.append(track)
     deals = [Deal(territories=d.territories, excluded_territories=d.excluded, commercial_models=d.commercial_models,
                   use_types=d.use_types, start=d.start, end=d.end,
-                  price_tier=_fit(d.price_tier, 32, "price code", result.skipped),
+                  price_tier=fit(d.price_tier, 32, "price code", result.skipped),
                   applies_to_tracks=d.on_tracks or not d.on_release) for d in parsed.deals]
     label = parties.get(parsed.label, "label") if parsed.label else None
     release = create_release(
         session, actor=actor, title=parsed.title, version=parsed.subtitle, upc=upc,
-        catalog_number=_fit(catalog, 64, "catalog number", result.skipped),
+        catalog_number=fit(catalog, 64, "catalog number", result.skipped),
         display_artist=parsed.display_artist, release_type=parsed.release_type,
-        genre=_fit(parsed.genre, 100, "genre", result.skipped),
-        subgenre=_fit(parsed.subgenre, 100, "subgenre", result.skipped),
-        p_line_year=parsed.p_line_year, p_line=_fit(parsed.p_line, 500, "P-line", result.skipped),
-        c_line_year=parsed.c_line_year, c_line=_fit(parsed.c_line, 500, "C-line", result.skipped),
+        genre=fit(parsed.genre, 100, "genre", result.skipped),
+        subgenre=fit(parsed.subgenre, 100, "subgenre", result.skipped),
+        p_line_year=parsed.p_line_year, p_line=fit(parsed.p_line, 500, "P-line", result.skipped),
+        c_line_year=parsed.c_line_year, c_line=fit(parsed.c_line, 500, "C-line", result.skipped),
         release_date=parsed.release_date,
         original_release_date=parsed.original_release_date, parental_advisory=parsed.parental_advisory,
         label=label, tracks=tracks, deals=deals,
     )
     release.artists = [ReleaseArtist(party=parties.get(a.name, "artist", a.isni), role=a.role[:32], sequence=i)
                        for i, a in enumerate(parsed.artists, start=1)]
-    release.cover = _asset(session, parsed.cover, "image", None, package, asset_store, result)
+    release.cover = asset_for(session, parsed.cover, "image", None, package, asset_store, result)
     for track, people in credits:
         track.credits = [Credit(release_id=release.id, party=party, role=role[:64], sequence=i)
                          for i, (party, role) in enumerate(people, start=1)]
@@ -196,8 +202,12 @@ def _create(session: Session, parsed: ParsedRelease, upc: str | None, catalog: s
 
 
 def import_message(session: Session, source: str | Path | bytes, *, actor: str, schema_dir: Path | None = None,
-                   package: Path | None = None, asset_store: Any = None) -> ImportResult:
-    """Import one NewReleaseMessage; raises :class:`ValidationError` (with a line) for invalid messages."""
+                   package: Path | None = None, asset_store: Any = None, update: bool = False) -> ImportResult:
+    """Import one NewReleaseMessage; raises :class:`ValidationError` (with a line) for invalid messages.
+
+    A release whose UPC is already in the catalog is left unchanged ("matched"), unless ``update`` is set:
+    then the message is applied to it as a statement of truth ("updated", see :mod:`.ingest_update`).
+    """
     data, where = _read(source)
     tree = parse_bytes(data, source=where)
     root = tree.getroot()
@@ -221,14 +231,22 @@ def import_message(session: Session, source: str | Path | bytes, *, actor: str, 
             existing = get_release(session, upc)
         except NotFoundError:
             existing = None
-        if existing is not None:
+        if existing is not None and not update:
             return ImportResult(source=where, version=version, status="matched", release_id=existing.id or 0,
                                 title=existing.title, upc=existing.upc, skipped=skipped)
-    parties = _Parties(session, utcnow())
-    result = ImportResult(source=where, version=version, status="created", release_id=0, title=parsed.title,
-                          upc=upc, skipped=skipped)
-    release = _create(session, parsed, upc, catalog, actor=actor, parties=parties, package=package,
-                      asset_store=asset_store, result=result)
+    else:
+        existing = None
+    parties = PartyCounter(session, utcnow())
+    result = ImportResult(source=where, version=version, status="created" if existing is None else "updated",
+                          release_id=0, title=parsed.title, upc=upc, skipped=skipped)
+    if existing is None:
+        release = _create(session, parsed, upc, catalog, actor=actor, parties=parties, package=package,
+                          asset_store=asset_store, result=result)
+    else:
+        from stardust_tui.ern.ingest_update import apply_update
+
+        release = apply_update(session, existing.id or 0, parsed, catalog, actor=actor, parties=parties,
+                               package=package, asset_store=asset_store, result=result)
     result.release_id = release.id or 0
     result.tracks, result.deals = len(parsed.tracks), len(parsed.deals)
     result.parties_created, result.parties_matched = len(parties.created), len(parties.matched - parties.created)

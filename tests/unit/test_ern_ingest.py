@@ -181,3 +181,29 @@ def test_cli_build_with_profile(sqlite_engine: Engine, tmp_path: Path) -> None:
     assert explicit.exit_code == 0
     assert "ern/382" in explicit.output and explicit.output.count("<MessageRecipient>") == 1
     assert "<TakeDown>true</TakeDown>" in explicit.output
+
+
+def test_update_applies_a_later_message(sqlite_engine: Engine) -> None:
+    original = (SAMPLES_DIR / "ern-43" / "sshaw__1_Audio.xml").read_bytes()
+    with Session(sqlite_engine) as session:
+        first = import_message(session, original, actor="test", schema_dir=XSD_DIR)
+        session.commit()
+    later = original.replace(b"<TitleText>Yume no Lullaby</TitleText>", b"<TitleText>Yume no Lullaby 2</TitleText>")
+    later = later.replace(b"<TerritoryCode>JP</TerritoryCode>", b"<TerritoryCode>US</TerritoryCode>")
+    start = later.index(b"<ResourceGroupContentItem>", later.index(b"<ReleaseResourceReference>A20<") - 200)
+    end = later.index(b"</ResourceGroupContentItem>", start) + len(b"</ResourceGroupContentItem>")
+    later = later[:start] + later[end:]  # A20 leaves the album
+    with Session(sqlite_engine) as session:
+        unchanged = import_message(session, later, actor="test", schema_dir=XSD_DIR)
+        assert unchanged.status == "matched"
+        updated = import_message(session, later, actor="test", schema_dir=XSD_DIR, update=True)
+        session.commit()
+    assert updated.status == "updated" and updated.release_id == first.release_id
+    with Session(sqlite_engine) as session:
+        release = load_release(session, first.release_id)
+        assert [t.title for t in release.tracks][0] == "Yume no Lullaby 2"
+        assert len(release.tracks) == 20 and "JPTO09405080" not in {t.isrc for t in release.tracks}
+        assert [t.track_number for t in release.tracks] == list(range(1, 21))
+        assert {c for d in release.deals for c in d.territories} == {"US"}
+        assert release.revision >= 2
+    assert any("no longer in the message" in s for s in updated.skipped)
