@@ -135,7 +135,13 @@ class BulkWriter:
         self.parties = PartyCache(conn)
         self.sqlite = conn.dialect.name == "sqlite"
         self.assets: dict[str, int | None] = {}
+        self._links: dict[tuple, NS] = {}
         self._prepared: dict[tuple[str, tuple[str, ...]], tuple[str, list[tuple[int, Any]]]] = {}
+
+    def reset(self) -> None:
+        """Forget cached parties and links (after a rolled-back savepoint or an ORM update)."""
+        self.parties.reset()
+        self._links.clear()
 
     def prefetch_assets(self, drafts: Sequence[ReleaseDraft]) -> None:
         """Look up the asset ids of a batch's cover and audio hashes in one query."""
@@ -218,7 +224,15 @@ class BulkWriter:
         self.parties.ensure(wanted)
 
     def _link(self, entry: tuple, seq: int, kind: str) -> NS:
-        """An artist link or credit from a draft tuple (name, role[, isni[, instrument]])."""
+        """An artist link or credit from a draft tuple (name, role[, isni[, instrument]]); shared between
+        tracks (they are only read), so a million tracks by one artist make one object."""
+        key = (entry, seq, kind)
+        link = self._links.get(key)
+        if link is None:
+            link = self._links[key] = self._new_link(entry, seq, kind)
+        return link
+
+    def _new_link(self, entry: tuple, seq: int, kind: str) -> NS:
         name, role = entry[0], entry[1]
         isni = entry[2] if len(entry) > 2 else None
         instrument = entry[3] if len(entry) > 3 else None
@@ -307,7 +321,6 @@ class BulkWriter:
                 for a in t.artists:
                     ta_rows.append((tid, pid(a), a.role, a.sequence))
                 for c in t.credits:
-                    c.track_id = tid
                     credit_rows.append((rid, tid, pid(c), c.role, c.instrument, c.sequence))
         self._insert(T, _TRACK_COLUMNS, track_rows)
         self._insert(RA, ("release_id", "party_id", "role", "sequence"), ra_rows)

@@ -182,14 +182,14 @@ def _flush(session: Session, batch: list[ReleaseDraft], matcher: Matcher, writer
             ids = writer.write(new_views)
         _created(report, ids)
     except DBAPIError:
-        writer.parties.reset()
+        writer.reset()
         for view in new_views:  # find the culprit(s) one release at a time
             try:
                 with session.begin_nested():
                     ids = writer.write([view])
                 _created(report, ids)
             except DBAPIError as exc:
-                writer.parties.reset()
+                writer.reset()
                 d = view.draft
                 report.add(Issue("error", f"database refused the release: {str(exc.orig).splitlines()[0]}",
                                  d.file, d.line, None, d.label_text))

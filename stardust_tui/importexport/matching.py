@@ -97,7 +97,7 @@ class Matcher:
             self.report.skipped += 1
             return
         finally:
-            self.writer.parties.reset()
+            self.writer.reset()
         self.report.updated += 1
         if len(self.report.release_ids) < 1000:
             self.report.release_ids.append(release_id)

@@ -98,6 +98,10 @@ def parse_int(text: str, *, low: int = 0, high: int = 10**9) -> int:
 def parse_position(text: str) -> tuple[int | None, int]:
     """A track number, optionally as ``disc-track`` / ``disc.track`` / ``3/12`` (track of total)."""
     s = text.strip()
+    if s.isdigit() and len(s) <= 4:
+        n = int(s)
+        if n >= 1:
+            return None, n
     if m := re.match(r"^(\d{1,3})[-.:](\d{1,4})$", s):
         return parse_int(m[1], low=1, high=999), parse_int(m[2], low=1, high=9999)
     if m := re.match(r"^(\d{1,4})\s*/\s*\d{1,4}$", s):
@@ -115,6 +119,8 @@ _DURATION_ISO = re.compile(r"^P(?:T)?(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?
 def parse_duration(text: str) -> float:
     """Seconds from ``225``, ``225.5``, ``3:45``, ``1:02:03`` or ISO 8601 ``PT3M45S``."""
     s = text.strip()
+    if len(s) <= 5 and s[:-3].isdigit() and s[-3:-2] == ":" and s[-2:].isdigit() and s[-2] < "6":
+        return float(int(s[:-3]) * 60 + int(s[-2:]))  # the common M:SS / MM:SS
     try:
         if ":" in s:
             parts = [float(p) for p in s.split(":")]
