@@ -209,6 +209,7 @@ class AzureTransport(Transport):
         local, md5, size = await self._prepare(local_path, md5, size)
         name = self._name(remote_path)
         t0 = time.monotonic()
+        cancel = threading.Event()
         count = max(1, -(-size // BLOCK))
         ids = [block_id(md5, BLOCK, i) for i in range(count)]
 
@@ -227,7 +228,7 @@ class AzureTransport(Transport):
             while first < count and staged.get(ids[first]) == min(BLOCK, size - first * BLOCK):
                 first += 1
             resumed = min(size, first * BLOCK)
-            meter = ProgressMeter(progress, size, resumed)
+            meter = ProgressMeter(progress, size, resumed, cancel)
             with open(local, "rb") as fh:
                 fh.seek(resumed)
                 for i in range(first, count):
@@ -243,5 +244,5 @@ class AzureTransport(Transport):
                 raise TransportIntegrityError(f"stored Content-MD5 {stored} != {md5}", where=name)
             return resumed
 
-        resumed = await self._call(_put, name)
+        resumed = await self._cancellable(self._call(_put, name), cancel)
         return UploadResult(clean_path(remote_path), size, md5, True, resumed, time.monotonic() - t0)

@@ -19,12 +19,13 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import threading
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar, Self
+from typing import TYPE_CHECKING, ClassVar, Self, TypeVar
 
 from stardust_tui.errors import StardustError
 from stardust_tui.secrets import Secret
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
     from stardust_tui.delivery.urls import TargetSpec
 
 ProgressCallback = Callable[[int, int, float], None]
+T = TypeVar("T")
 CHUNK = 1024 * 1024
 TEMP_SUFFIX = ".part"
 
@@ -152,8 +154,11 @@ def file_md5(path: Path, start: int = 0) -> str:
 class ProgressMeter:
     """Turns byte counts into throttled ``progress(done, total, rate)`` calls (≤ ~10/s, plus the end)."""
 
-    def __init__(self, callback: ProgressCallback | None, total: int, start: int = 0) -> None:
+    def __init__(
+        self, callback: ProgressCallback | None, total: int, start: int = 0, cancel: threading.Event | None = None
+    ) -> None:
         self.callback = callback
+        self.cancel = cancel
         self.total = total
         self.done = start
         self._start_bytes = start
@@ -170,6 +175,9 @@ class ProgressMeter:
     def add(self, n: int) -> None:
         """Count ``n`` more bytes (negative when a library rewinds for a retry)."""
         if self.error is not None:  # sticky: a library that retries after our exception must not go on
+            raise self.error
+        if self.cancel is not None and self.cancel.is_set():
+            self.error = TransportTransientError("upload cancelled")
             raise self.error
         self.done += n
         if self.callback is None:
@@ -260,6 +268,23 @@ class Transport(ABC):
     @abstractmethod
     async def rename(self, src: str, dst: str) -> None:
         """Rename a file, replacing ``dst`` if it exists."""
+
+    async def _cancellable(self, work: Awaitable[T], cancel: threading.Event) -> T:
+        """Await a transfer running in a thread; if we are cancelled, stop it at its next block.
+
+        (A thread cannot be killed, and ``asyncio.run`` waits for executor threads on exit: without
+        this a cancelled 2 GB upload would keep a stopping worker alive until it finished.)
+        """
+        try:
+            return await work
+        except asyncio.CancelledError:
+            cancel.set()
+            self._on_cancel()
+            raise
+
+    def _on_cancel(self) -> None:
+        """Called when a transfer was cancelled mid-way (connection-based transports reconnect next time)."""
+        self._made_dirs.clear()
 
     async def ensure_parent(self, remote_path: str) -> None:
         """mkdir the parent of ``remote_path`` once per connection."""

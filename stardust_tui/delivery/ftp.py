@@ -14,6 +14,7 @@ import ftplib
 import os
 import socket
 import ssl
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -137,6 +138,9 @@ class FtpTransport(Transport):
             except BaseException:
                 self._drop()  # aborted mid-transfer: the control channel is out of step, reconnect next time
                 raise
+
+    def _on_cancel(self) -> None:
+        self._drop()  # the transfer thread is cut off mid-command: never reuse this control channel
 
     def _drop(self) -> None:
         if self._ftp is not None:
@@ -278,13 +282,14 @@ class FtpTransport(Transport):
         await self.ensure_parent(remote_path)
         final, tmp = self._abs(remote_path), self._abs(temp_name(remote_path, md5))
         t0 = time.monotonic()
+        cancel = threading.Event()
 
         def _put(ftp: ftplib.FTP) -> int:
             offset = self._size(ftp, tmp) or 0
             if offset > size:
                 ftp.delete(tmp)
                 offset = 0
-            meter = ProgressMeter(progress, size, offset)
+            meter = ProgressMeter(progress, size, offset, cancel)
             if offset < size or size == 0:
                 with open(local, "rb") as fh:
                     fh.seek(offset)
@@ -297,7 +302,7 @@ class FtpTransport(Transport):
             self._rename(ftp, tmp, final)
             return offset
 
-        resumed = await self._call(_put, final)
+        resumed = await self._cancellable(self._call(_put, final), cancel)
         return UploadResult(clean_path(remote_path), size, md5, False, resumed, time.monotonic() - t0)
 
 

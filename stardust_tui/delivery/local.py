@@ -10,6 +10,7 @@ import asyncio
 import errno
 import os
 import shutil
+import threading
 import time
 from pathlib import Path
 
@@ -124,12 +125,13 @@ class LocalTransport(Transport):
         await self.ensure_parent(remote_path)
         final, tmp = self._p(remote_path), self._p(temp_name(remote_path, md5))
         t0 = time.monotonic()
+        cancel = threading.Event()
 
         def _copy() -> int:
             offset = tmp.stat().st_size if tmp.exists() else 0
             if offset > size:
                 offset = 0
-            meter = ProgressMeter(progress, size, offset)
+            meter = ProgressMeter(progress, size, offset, cancel)
             with open(local, "rb") as src, open(tmp, "r+b" if offset else "wb") as dst:
                 src.seek(offset)
                 dst.seek(offset)
@@ -148,7 +150,7 @@ class LocalTransport(Transport):
             return offset
 
         try:
-            resumed = await asyncio.to_thread(_copy)
+            resumed = await self._cancellable(asyncio.to_thread(_copy), cancel)
         except OSError as exc:
             raise _os_error(exc, str(final)) from exc
         return UploadResult(clean_path(remote_path), size, md5, True, resumed, time.monotonic() - t0)

@@ -201,12 +201,13 @@ class RestTransport(Transport):
         target = temp_name(final, md5) if self.ATOMIC_RENAME else final
         t0 = time.monotonic()
         boundary = uuid.uuid4().hex
+        cancel = threading.Event()
         name = final.rsplit("/", 1)[-1].replace('"', "_")
         head = (f'--{boundary}\r\nContent-Disposition: form-data; name="path"\r\n\r\n{target}\r\n'
                 f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
                 f"Content-Type: application/octet-stream\r\n\r\n").encode()
         tail = f"\r\n--{boundary}--\r\n".encode()
-        meter = ProgressMeter(progress, size)
+        meter = ProgressMeter(progress, size, cancel=cancel)
 
         def body() -> Iterator[bytes]:
             yield head
@@ -225,7 +226,7 @@ class RestTransport(Transport):
             except ValueError:
                 raise TransportPermanentError("upload answer is not JSON with size and md5", where=final) from None
 
-        answer = await self._call(_post, final)
+        answer = await self._cancellable(self._call(_post, final), cancel)
         got = str(answer.get("md5", "")).lower()
         if got != md5 or int(answer.get("size", -1)) != size:
             if self.ATOMIC_RENAME:

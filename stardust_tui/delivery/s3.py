@@ -230,6 +230,7 @@ class S3Transport(Transport):
         t0 = time.monotonic()
         chunk = ChunksizeAdjuster().adjust_chunksize(MULTIPART, size)
         multipart = size >= MULTIPART
+        cancel = threading.Event()
 
         def _put(client: Any) -> None:
             try:  # best effort: stale multipart uploads of our temp key (a crashed earlier attempt)
@@ -239,7 +240,7 @@ class S3Transport(Transport):
                         client.abort_multipart_upload(Bucket=bucket, Key=tmp, UploadId=up["UploadId"])
             except botocore.exceptions.ClientError:
                 pass
-            meter = ProgressMeter(progress, size)
+            meter = ProgressMeter(progress, size, cancel=cancel)
             if multipart:
                 client.upload_file(str(local), bucket, tmp, Config=self.transfer_config, Callback=meter.add,
                                    ExtraArgs={"Metadata": {"md5": md5}})
@@ -254,7 +255,7 @@ class S3Transport(Transport):
         expected_multi = asyncio.create_task(asyncio.to_thread(multipart_etag, local, size, chunk)) \
             if multipart else None
         try:
-            await self._call(_put, final)
+            await self._cancellable(self._call(_put, final), cancel)
         finally:
             if expected_multi is not None:
                 etag_multi = await expected_multi

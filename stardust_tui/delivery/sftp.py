@@ -11,6 +11,7 @@ import asyncio
 import os
 import socket
 import stat as statmod
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -140,6 +141,9 @@ class SftpTransport(Transport):
                 self._drop()
                 raise self._map(exc, where or self.spec.display) from exc
 
+    def _on_cancel(self) -> None:
+        self._drop()  # cut the cancelled transfer off; the next call reconnects
+
     def _drop(self) -> None:
         sftp, ssh, self._sftp, self._ssh = self._sftp, self._ssh, None, None
         if sftp is not None:
@@ -261,12 +265,13 @@ class SftpTransport(Transport):
         await self.ensure_parent(remote_path)
         final, tmp = self._abs(remote_path), self._abs(temp_name(remote_path, md5))
         t0 = time.monotonic()
+        cancel = threading.Event()
 
         def _put(sftp: paramiko.SFTPClient) -> int:
             offset = self._size(sftp, tmp) or 0
             if offset > size:
                 offset = 0
-            meter = ProgressMeter(progress, size, offset)
+            meter = ProgressMeter(progress, size, offset, cancel)
             with open(local, "rb") as src, sftp.open(tmp, "r+b" if offset else "wb") as dst:
                 dst.MAX_REQUEST_SIZE = REQUEST  # instance override: fewer, larger SSH_FXP_WRITEs
                 dst.set_pipelined(True)
@@ -282,5 +287,5 @@ class SftpTransport(Transport):
             self._rename(sftp, tmp, final)
             return offset
 
-        resumed = await self._call(_put, final)
+        resumed = await self._cancellable(self._call(_put, final), cancel)
         return UploadResult(clean_path(remote_path), size, md5, False, resumed, time.monotonic() - t0)

@@ -9,6 +9,7 @@ import pytest
 from servers import AZURITE_ACCOUNT, AZURITE_KEY, Azurite
 from transport_checks import (
     ServerView,
+    cancelled_upload_stops_promptly,
     file_operations,
     interrupted_then_resumed,
     md5_of,
@@ -101,3 +102,7 @@ def test_sas_token_credential(azurite: Azurite, small_file: Path) -> None:
     )
     run(upload_and_verify(view, small_file, "small.txt"))
     run(file_operations(view, small_file))
+
+
+def test_cancelled_upload_stops_promptly(view: ServerView, big_file: Path, small_file: Path) -> None:
+    assert cancelled_upload_stops_promptly(view, big_file, small_file, "cancel/big.bin") < 3.0

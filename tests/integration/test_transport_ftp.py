@@ -11,6 +11,7 @@ import pytest
 from servers import PyFtpd, Vsftpd, dir_md5
 from transport_checks import (
     ServerView,
+    cancelled_upload_stops_promptly,
     file_operations,
     interrupted_then_resumed,
     other_content_never_resumed,
@@ -150,3 +151,9 @@ def test_active_mode_and_missing_ca_file(pyftpd: PyFtpd, tls_cert: tuple[Path, P
     run(upload_and_verify(view, small_file, "active/small.txt"))
     with pytest.raises(TransportPermanentError, match="CA file not found"):
         run(open_transport(f"ftps://dsp@127.0.0.1:{pyftpd.port}/?ca=/nonexistent.pem", view.secrets).connect())
+
+
+def test_cancelled_upload_stops_promptly(pyftpd: PyFtpd, tls_cert: tuple[Path, Path], big_file: Path,
+                                         small_file: Path) -> None:
+    view = _pyftpd_view(pyftpd, "ftps", tls_cert[0])
+    assert cancelled_upload_stops_promptly(view, big_file, small_file, "cancel/big.bin") < 3.0

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from transport_checks import (
     ServerView,
+    cancelled_upload_stops_promptly,
     file_operations,
     interrupted_then_resumed,
     md5_of,
@@ -92,3 +93,7 @@ def test_probe_reports_each_step(view: ServerView, tmp_path: Path) -> None:
     assert list((tmp_path / "out").iterdir()) == []
     failed = run(probe(open_transport(f"file://{tmp_path}/missing")))
     assert failed[0][:2] == ("connect", False) and len(failed) == 1
+
+
+def test_cancelled_upload_stops_promptly(view: ServerView, big_file: Path, small_file: Path) -> None:
+    assert cancelled_upload_stops_promptly(view, big_file, small_file, "cancel/big.bin") < 3.0

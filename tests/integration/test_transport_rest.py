@@ -8,6 +8,7 @@ import pytest
 from servers import RestReceiver, dir_md5
 from transport_checks import (
     ServerView,
+    cancelled_upload_stops_promptly,
     file_operations,
     interrupted_then_resumed,
     run,
@@ -101,3 +102,7 @@ def test_https_with_a_custom_ca_and_untrusted_refused(
     run(upload_and_verify(view, small_file, "tls/small.txt"))
     with pytest.raises(TlsVerifyError, match="not trusted"):
         run(open_transport(rest_receiver_tls.url, secrets).connect())
+
+
+def test_cancelled_upload_stops_promptly(view: ServerView, big_file: Path, small_file: Path) -> None:
+    assert cancelled_upload_stops_promptly(view, big_file, small_file, "cancel/big.bin") < 3.0

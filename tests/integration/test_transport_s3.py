@@ -9,6 +9,7 @@ import pytest
 from servers import S3_KEY, S3_SECRET, S3Server
 from transport_checks import (
     ServerView,
+    cancelled_upload_stops_promptly,
     file_operations,
     interrupted_then_resumed,
     md5_of,
@@ -95,3 +96,7 @@ def test_direct_publish_mode(rclone_s3: S3Server, small_file: Path, big_file: Pa
             assert await t.stat("d/bad.bin") is None
 
     run(go())
+
+
+def test_cancelled_upload_stops_promptly(rclone_s3: S3Server, big_file: Path, small_file: Path) -> None:
+    assert cancelled_upload_stops_promptly(_view(rclone_s3), big_file, small_file, "cancel/big.bin") < 3.0

@@ -11,6 +11,7 @@ import pytest
 from servers import AsyncSftp, Sshd, dir_md5
 from transport_checks import (
     ServerView,
+    cancelled_upload_stops_promptly,
     file_operations,
     interrupted_then_resumed,
     other_content_never_resumed,
@@ -192,3 +193,7 @@ def test_mkdir_with_repeated_names_and_over_a_file(view: ServerView, root: Path,
 
     run(go())
     assert (root / "r" / "r" / "r" / "x.txt").is_file()
+
+
+def test_cancelled_upload_stops_promptly(view: ServerView, big_file: Path, small_file: Path) -> None:
+    assert cancelled_upload_stops_promptly(view, big_file, small_file, "cancel/big.bin") < 3.0

@@ -108,6 +108,40 @@ async def other_content_never_resumed(view: ServerView, first: Path, second: Pat
     assert view.md5(remote) == md5_of(second)
 
 
+def cancelled_upload_stops_promptly(view: ServerView, local: Path, small: Path, remote: str) -> float:
+    """Cancel an upload task mid-file: the transfer thread stops at its next block (``asyncio.run`` waits
+    for executor threads, so the elapsed time proves it), nothing is published, and the same transport
+    still works afterwards. Returns the seconds ``asyncio.run`` took."""
+    import time
+
+    async def main() -> None:
+        loop = asyncio.get_running_loop()
+        started = asyncio.Event()
+
+        def slow(done: int, total: int, rate: float) -> None:
+            loop.call_soon_threadsafe(started.set)
+            time.sleep(0.2)  # every report is slow: the whole 20 MiB would take several seconds
+
+        async with view.transport() as t:
+            task = asyncio.create_task(t.upload(local, remote, progress=slow))
+            await started.wait()
+            task.cancel()
+            try:
+                await task
+            except asyncio.CancelledError:
+                pass
+            else:
+                raise AssertionError("upload finished although it was cancelled")
+            await t.upload(small, remote + ".after")
+
+    t0 = time.monotonic()
+    asyncio.run(main())
+    elapsed = time.monotonic() - t0
+    assert view.md5(remote) is None
+    assert view.md5(remote + ".after") == md5_of(small)
+    return elapsed
+
+
 def upload_peak_memory(view: ServerView, local: Path, remote: str) -> int:
     """Peak Python heap growth (bytes) while uploading ``local``: streaming keeps it far below the file size."""
     import tracemalloc
