@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import shutil
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -24,8 +26,30 @@ from stardust_tui.ern.registry import build_message
 from stardust_tui.ern.sample_catalog import add_sample_release, sample_files
 from stardust_tui.ern.schemas import schema_for
 from stardust_tui.errors import ValidationError
+from stardust_tui.store.db import make_engine
+from stardust_tui.store.migrate import upgrade
 from stardust_tui.store.releases import load_release
 from tests.conftest import SAMPLES_DIR, XSD_DIR
+
+
+@pytest.fixture(scope="module")
+def migrated_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One migrated SQLite file per module; each round-trip test works on its own copy (faster than migrating)."""
+    path = tmp_path_factory.mktemp("ern-db") / "template.db"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    engine.dispose()
+    return path
+
+
+@pytest.fixture
+def db_copy(migrated_db: Path, tmp_path: Path) -> Iterator[Engine]:
+    target = tmp_path / "catalog.db"
+    shutil.copyfile(migrated_db, target)
+    engine = make_engine(f"sqlite:///{target}")
+    yield engine
+    engine.dispose()
+
 
 ROWS = [r for r in csv.DictReader((SAMPLES_DIR / "EXPECTED.tsv").open(encoding="utf-8"), delimiter="\t")
         if r["root"] == "NewReleaseMessage"]
@@ -71,7 +95,8 @@ def _avs(el: etree._Element) -> str:
 
 
 @pytest.mark.parametrize("row", ROWS, ids=[r["file"] for r in ROWS])
-def test_round_trip_every_sample(sqlite_engine: Engine, row: dict[str, str]) -> None:
+def test_round_trip_every_sample(db_copy: Engine, row: dict[str, str]) -> None:
+    sqlite_engine = db_copy
     path = SAMPLES_DIR / row["file"]
     version = VERSIONS[row["version"]]
     if row["lxml"] == "FAIL":
