@@ -123,9 +123,14 @@ def test_single_title_must_agree(sqlite_engine: Engine) -> None:
         assert "ERN-SINGLE-001" in rules(validate_bytes(bad)), version
 
 
-@pytest.mark.parametrize("payload", [XXE, LAUGHS], ids=["xxe", "billion-laughs"])
+EXTERNAL_DTD = b"""<?xml version="1.0"?>
+<!DOCTYPE r SYSTEM "http://127.0.0.1:9/evil.dtd">
+<ern:NewReleaseMessage xmlns:ern="http://ddex.net/xml/ern/43"/>"""
+
+
+@pytest.mark.parametrize("payload", [XXE, LAUGHS, EXTERNAL_DTD], ids=["xxe", "billion-laughs", "external-dtd"])
 def test_hostile_xml_is_refused(payload: bytes) -> None:
-    with pytest.raises(UnsafeXmlError, match="entit"):
+    with pytest.raises(UnsafeXmlError, match="entit|external DTD"):
         parse_bytes(payload, source="evil.xml")
     report = validate_bytes(payload, path="evil.xml", schema_dir=XSD_DIR)
     assert not report.ok and report.issues[0].rule == "XML-UNSAFE"
