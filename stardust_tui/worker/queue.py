@@ -21,11 +21,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import Connection, and_, func, or_, select, true, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from stardust_tui.domain.delivery_models import MESSAGE_TYPES, Delivery, ReleaseTargetStatus, Target
 from stardust_tui.domain.models import utcnow
-from stardust_tui.errors import ConflictError, NotFoundError, ValidationError
+from stardust_tui.errors import ConflictError, NotFoundError, StoreError, ValidationError
 from stardust_tui.worker import circuit
 from stardust_tui.worker.protocols import LeaseLostError
 from stardust_tui.worker.retry import RetryPolicy
@@ -49,15 +50,19 @@ def dialect_insert(bind: Engine | Connection | Session):
 @contextmanager
 def write_tx(engine: Engine) -> Iterator[Connection]:
     """A short write transaction; on SQLite it takes the write lock up front (BEGIN IMMEDIATE)."""
-    with engine.connect() as conn:
-        if conn.dialect.name == "sqlite":
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
-        try:
-            yield conn
-        except BaseException:
-            conn.rollback()
-            raise
-        conn.commit()
+    try:
+        with engine.connect() as conn:
+            if conn.dialect.name == "sqlite":
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                conn.rollback()
+                raise
+            conn.commit()
+    except OperationalError as exc:  # locked, busy, server gone: one line, and callers may retry
+        text = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
+        raise StoreError(text, where=engine.url.render_as_string(hide_password=True)) from None
 
 
 def enqueue(session: Session, *, release_id: int, target_id: int, message_type: str = "new",

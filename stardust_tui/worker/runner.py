@@ -131,8 +131,14 @@ class Runner:
                 claimed = 0
                 looked_at = time.monotonic()
                 while len(self._tasks) < cfg.concurrency and not self._stop.is_set():
-                    c = await asyncio.to_thread(queue.claim, self.engine, self.worker_id, lease_s=cfg.lease_s,
-                                                global_limit=cfg.global_limit, cooldown_s=cfg.circuit.cooldown_s)
+                    try:
+                        c = await asyncio.to_thread(queue.claim, self.engine, self.worker_id, lease_s=cfg.lease_s,
+                                                    global_limit=cfg.global_limit, cooldown_s=cfg.circuit.cooldown_s)
+                    except StardustError as exc:  # a busy or unreachable store: try again after a pause
+                        DeliveryEvents(delivery_id=None, target_id=None, log=self.log, worker_id=self.worker_id,
+                                       listener=self.listener).warning(f"cannot claim deliveries: {exc}")
+                        await asyncio.sleep(max(cfg.poll_s, 1.0))
+                        break
                     if c is None:
                         break
                     claimed += 1
@@ -230,6 +236,8 @@ class Runner:
             self.stats.succeeded += 1
         except LeaseLostError:
             self.stats.lost += 1
+        except StardustError as exc:  # the store is unusable: the lease expires and the job is retaken
+            sink.error(f"could not record the success ({exc}); the delivery will be resumed")
 
     def _write_success(self, c: queue.Claim, delivery: Delivery, sink: DeliveryEvents) -> None:
         with queue.write_tx(self.engine) as conn:
@@ -256,6 +264,9 @@ class Runner:
             state = await asyncio.to_thread(write)
         except LeaseLostError:
             self.stats.lost += 1
+            return
+        except StardustError as store_exc:
+            sink.error(f"could not record the failure ({store_exc}): {error}")
             return
         if state == "failed":
             self.stats.failed += 1

@@ -12,6 +12,7 @@ import json
 import pytest
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
 from stardust_tui.config import Settings
 from stardust_tui.delivery.base import TransportAuthError, TransportTransientError
@@ -201,3 +202,54 @@ def test_permanent_and_transient_errors_are_told_apart() -> None:
     for exc in (TransportTransientError("t"), TransportIntegrityError("md5"), TimeoutError(), OSError("reset")):
         assert not is_permanent(exc), exc
     assert counts_against_target(TransportAuthError("no")) and not counts_against_target(ValidationError("bad xml"))
+
+
+def test_takeover_past_the_attempt_limit_fails_the_delivery(settings: Settings, sqlite_engine: Engine) -> None:
+    (did,) = _seed(sqlite_engine, 1, max_attempts=1)
+    dead = queue.claim(sqlite_engine, "dead-worker", lease_s=0.05)  # attempt 1; its worker "dies"
+    assert dead is not None
+    import time
+
+    time.sleep(0.1)
+    ex = Scripted()
+    _run(settings, sqlite_engine, ex)
+    (d,) = _deliveries(sqlite_engine)
+    assert (d.state, d.attempts) == ("failed", 2) and "gave up after 1 attempts" in d.last_error
+    assert ex.calls == []
+
+
+def test_metrics_success_rate_median_and_throughput(sqlite_engine: Engine) -> None:
+    from datetime import timedelta
+
+    from stardust_tui.domain.models import utcnow
+    from stardust_tui.worker.metrics import target_metrics
+
+    _seed(sqlite_engine, 5)
+    now = utcnow()
+    with session_scope(sqlite_engine) as s:
+        rows = list(s.execute(select(Delivery).order_by(Delivery.id)).scalars())
+        for d, (state, secs) in zip(rows, [("succeeded", 2), ("succeeded", 4), ("succeeded", 10), ("failed", 1),
+                                           ("queued", 0)], strict=True):
+            d.state = state
+            if state != "queued":
+                d.started_at, d.finished_at = now - timedelta(seconds=secs), now
+                d.bytes_total = 1_000_000
+            s.add(d)
+    (m,) = target_metrics(Session(sqlite_engine))
+    assert (m.target, m.succeeded, m.failed, m.queued) == ("dsp", 3, 1, 1)
+    assert m.success_rate == 0.75 and m.median_seconds == pytest.approx(4, abs=0.01)
+    assert m.per_hour > 0 and m.bytes_per_second == pytest.approx(3_000_000 / 16, rel=0.01)
+
+
+def test_ack_poll_adapter_logs_instead_of_crashing(settings: Settings, sqlite_engine: Engine) -> None:
+    from stardust_tui.worker.acks import poll_all
+    from stardust_tui.worker.events import JsonLineLog
+
+    with session_scope(sqlite_engine) as s:  # an enabled target whose folder is gone, with an ACK folder
+        s.add(Target(name="gone", url="file:///nonexistent/stardust/dsp", profile="meta"))
+    seen = []
+    count = asyncio.run(poll_all(settings, sqlite_engine, log=JsonLineLog(settings.paths.delivery_log_file),
+                                 listener=seen.append))
+    assert count == 0
+    assert [e.level for e in seen] == ["warning"] and "ACK poll failed" in seen[0].message
+    assert "gone" in seen[0].message
