@@ -1,7 +1,8 @@
 """Export the catalog (or a selection) as the project's JSON format or as CSV, streamed.
 
-Releases are read in keyset pages of :data:`PAGE` (children eager-loaded per page, the session cleared
-after each), serialised with the catalog store's canonical ``snapshot_release``, and written to a temporary
+Releases are read in keyset pages of :data:`PAGE` (each page and its children in a few Core queries, see
+:mod:`~stardust_tui.importexport.snapshots`), serialised with the catalog store's canonical
+``snapshot_release``, and written to a temporary
 file next to the target that is renamed into place at the end: a million releases never sit in memory and
 an interrupted export never leaves a half file under the real name.
 
@@ -22,54 +23,41 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import joinedload, selectinload
 from sqlmodel import Session, col, func, select
 
-from stardust_tui.domain.models import Credit, Release, ReleaseArtist, Track
+from stardust_tui.domain.models import Release
 from stardust_tui.errors import ValidationError
 from stardust_tui.importexport.fields import EXPORT_COLUMNS
 from stardust_tui.importexport.json_format import FOOTER, HEADER, release_line
+from stardust_tui.importexport.snapshots import iter_page_snapshots
 from stardust_tui.importexport.values import escape_formula
 from stardust_tui.store.releases import get_release
-from stardust_tui.store.revisions import snapshot_release
 
 PAGE = 500
 Progress = Callable[[int, int | None], None]
 
 
-def _options() -> list[Any]:
-    return [
-        joinedload(Release.label), joinedload(Release.cover),  # type: ignore[arg-type]
-        selectinload(Release.artists).joinedload(ReleaseArtist.party),  # type: ignore[arg-type]
-        selectinload(Release.credits).joinedload(Credit.party),  # type: ignore[arg-type]
-        selectinload(Release.deals),  # type: ignore[arg-type]
-        selectinload(Release.tracks).joinedload(Track.audio),  # type: ignore[arg-type]
-        selectinload(Release.tracks).selectinload(Track.artists),  # type: ignore[arg-type]
-        selectinload(Release.tracks).selectinload(Track.credits).joinedload(Credit.party),  # type: ignore[arg-type]
-    ]
+def _id_pages(engine: Engine, release_refs: Sequence[int | str] | None) -> Iterator[list[int]]:
+    """Ascending release ids in pages of PAGE (keyset paging: never the whole catalog in memory)."""
+    with Session(engine) as session:
+        if release_refs:
+            selected = sorted({get_release(session, ref).id for ref in release_refs})  # type: ignore[misc]
+            for i in range(0, len(selected), PAGE):
+                yield selected[i:i + PAGE]  # type: ignore[misc]
+            return
+        last = 0
+        while True:
+            ids = list(session.exec(select(Release.id).where(col(Release.id) > last)
+                                    .order_by(Release.id).limit(PAGE)).all())
+            if not ids:
+                return
+            yield ids  # type: ignore[misc]
+            last = ids[-1]  # type: ignore[assignment]
 
 
 def iter_snapshots(engine: Engine, release_refs: Sequence[int | str] | None = None) -> Iterator[dict[str, Any]]:
-    """Snapshots of the selected releases (all when None), ascending id, one page in memory at a time."""
-    with Session(engine) as session:
-        selected: list[int] | None = None
-        if release_refs:
-            selected = sorted({get_release(session, ref).id for ref in release_refs})  # type: ignore[misc]
-        last = 0
-        while True:
-            if selected is not None:
-                ids = [i for i in selected if i > last][:PAGE]
-            else:
-                ids = list(session.exec(select(Release.id).where(col(Release.id) > last)
-                                        .order_by(Release.id).limit(PAGE)).all())
-            if not ids:
-                return
-            releases = session.exec(select(Release).where(col(Release.id).in_(ids)).order_by(Release.id)
-                                    .options(*_options())).unique().all()
-            for release in releases:
-                yield snapshot_release(release)
-            last = ids[-1]
-            session.expunge_all()
+    """Canonical snapshots of the selected releases (all when None), ascending id, a page at a time."""
+    return iter_page_snapshots(engine, _id_pages(engine, release_refs))
 
 
 def count_selected(engine: Engine, release_refs: Sequence[int | str] | None) -> int:

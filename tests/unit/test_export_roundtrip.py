@@ -131,3 +131,15 @@ def test_selection_streaming_and_atomic_file(sqlite_engine, tmp_path: Path, monk
     with pytest.raises(Exception, match="no release"):
         export_catalog(sqlite_engine, tmp_path / "bad.json", release_refs=[999])
     assert not (tmp_path / "bad.json").exists() and not list(tmp_path.glob(".*.part"))
+
+
+def test_fast_export_reader_equals_the_store_snapshot(engine) -> None:  # type: ignore[no-untyped-def]
+    from stardust_tui.importexport.export import iter_snapshots
+    from stardust_tui.store.revisions import snapshot_release
+
+    seed(engine)
+    with Session(engine) as s:
+        expected = [snapshot_release(load_release(s, get_release(s, upc).id))
+                    for upc in ("012345678905", "4006381333931")]
+    assert list(iter_snapshots(engine)) == expected
+    assert expected[0]["tracks"][0]["credits"] and expected[0]["deals"] and expected[0]["artists"]
