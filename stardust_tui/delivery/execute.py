@@ -57,10 +57,15 @@ def build_plan(ctx: DeliveryContext, delivery: Delivery, profile: Profile) -> tu
             md5s = [t.audio.md5 for t in release.tracks if t.audio is not None]
             md5s += [release.cover.md5] if release.cover is not None else []
             already = delivered_hashes(session, delivery.target_id, delivery.release_id, md5s)
-    problems = asset_problems(release, profile, delivery.message_type)
+    problems = []
+    if delivery.message_type in ("new", "update"):  # the catalog's own readiness rules
+        from stardust_tui.domain.rules import check_release
+
+        problems = [f"{f.field}: {f.message}" for f in check_release(release).errors]
+    problems += asset_problems(release, profile, delivery.message_type)
     if problems:
         more = f" (+{len(problems) - 3} more)" if len(problems) > 3 else ""
-        raise ValidationError(f"release breaks the {profile.name} profile: {'; '.join(problems[:3])}{more}",
+        raise ValidationError(f"release is not ready for {profile.name}: {'; '.join(problems[:3])}{more}",
                               where=f"release {release.id}")
     plan = plan_package(release, profile, delivery.message_type, sender=_sender(ctx, profile),
                         asset_path=store.path_for, batch_id=delivery.batch_id, message_id=delivery.message_id,

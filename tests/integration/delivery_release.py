@@ -1,4 +1,4 @@
-"""A demo-like release with REAL media for delivery tests: a plain-PCM WAV, a 24-bit FLAC and a JPEG
+"""A demo-like release with REAL media for delivery tests: a 24-bit plain-PCM WAV, a 24-bit FLAC and a JPEG
 cover, added through the asset store and saved through the catalog store."""
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ def _tone(path: Path, seed: int, fmt: str, subtype: str, seconds: float = 1.0, r
 def make_release(engine: Engine, settings: Settings, src: Path, *, upc: str = UPC, n: int = 0) -> int:
     """Create the release; returns its id. Media files are written into ``src`` first."""
     src.mkdir(parents=True, exist_ok=True)
-    wav = _tone(src / "one.wav", 1 + 2 * n, "WAV", "PCM_16")
+    wav = _tone(src / "one.wav", 1 + 2 * n, "WAV", "PCM_24")
     flac = _tone(src / "two.flac", 2 + 2 * n, "FLAC", "PCM_24")
     cover = src / "cover.jpg"
     Image.new("RGB", (3000, 3000), (40, 60, 200)).save(cover, "JPEG", quality=85)

@@ -200,9 +200,21 @@ def test_profile_rules_and_placeholder_dpids_fail_fast(sqlite_engine: Engine, se
     _run(settings, sqlite_engine)
     d, _ = _delivery(sqlite_engine, a)
     assert d.state == "failed" and d.attempts == 1
-    assert "breaks the strict profile" in d.last_error and "24-bit" in d.last_error
+    assert "not ready for strict" in d.last_error and "24-bit" in d.last_error
     d, _ = _delivery(sqlite_engine, b)
     assert d.state == "failed" and d.attempts == 1 and "recipient DPID not set" in d.last_error
+    # the catalog's readiness rules apply too: a release without deals is not sent
+    from stardust_tui.store.releases import save_release
+
+    with session_scope(sqlite_engine) as s:
+        release = load_release(s, rid)
+        release.deals.clear()
+        save_release(s, release, actor="test")
+        generic = add_target(s, settings.paths, name="generic", url=f"file://{out}").id
+    c = _enqueue(sqlite_engine, rid, generic)
+    _run(settings, sqlite_engine)
+    d, _ = _delivery(sqlite_engine, c)
+    assert d.state == "failed" and d.attempts == 1 and "deals" in d.last_error
     assert list(out.iterdir()) == []  # nothing was sent
 
 
