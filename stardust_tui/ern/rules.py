@@ -10,7 +10,9 @@ Each finding carries a stable rule id and the line of the element concerned:
 - ``ERN-CODE-001`` territory code, ``ERN-CODE-002`` language code.
 - ``ERN-DATE-001`` a validity period ends before it starts; ``ERN-DATE-002`` original release date after
   the release date; ``ERN-DATE-003`` a date that cannot be read.
-- ``ERN-ARTIST-001`` a release without a MainArtist (warning).
+- ``ERN-ARTIST-001`` a release without a MainArtist (warning); ``ERN-ARTIST-002`` a user-defined artist
+  role (warning).
+- ``ERN-ID-005`` one ISRC on two sound recordings.
 - ``ERN-SINGLE-001`` a single's release title/artist differ from its track's.
 - ``ERN-DEAL-001`` a NewReleaseMessage without deals (warning: a 4.x takedown looks like this);
   ``ERN-DEAL-002`` a track release without a deal (warning); ``ERN-DEAL-003`` two deals for the same
@@ -113,6 +115,19 @@ def check_identifiers(root: etree._Element, issues: list[Issue]) -> None:
     for el in _texts(root, "ISRC"):
         if not is_valid_isrc(el.text.strip()) or len(el.text.strip()) != 12:
             issues.append(Issue("ERN-ID-001", el.sourceline, f"ISRC {el.text.strip()!r} is not a valid ISRC"))
+    first_seen: dict[str, int | None] = {}
+    for sr in root.iter("SoundRecording"):
+        own: set[str] = set()
+        for el in sr.iter("ISRC"):
+            value = (el.text or "").strip()
+            if value in own:  # editions of one recording may repeat it
+                continue
+            own.add(value)
+            if value in first_seen:
+                issues.append(Issue("ERN-ID-005", el.sourceline, f"ISRC {value!r} identifies two sound recordings "
+                                    f"(first at line {first_seen[value]})"))
+            elif value:
+                first_seen[value] = el.sourceline
     for el in _texts(root, "ICPN"):
         if not _valid_icpn(el.text.strip()):
             issues.append(Issue("ERN-ID-002", el.sourceline,
@@ -229,6 +244,10 @@ def check_artists(root: etree._Element, issues: list[Issue]) -> None:
         if "MainArtist" not in roles or not names:
             issues.append(Issue("ERN-ARTIST-001", release.sourceline, "release names no MainArtist "
                                 "(DSPs answer PrimaryArtistNameMissing)", "warning"))
+    for el in root.iter("DisplayArtistRole", "ArtistRole"):
+        if (el.text or "").strip() == "UserDefined":
+            issues.append(Issue("ERN-ARTIST-002", el.sourceline, f"artist role {el.get('UserDefinedValue') or '?'!r} "
+                                "is user-defined (DSPs may answer ArtistRoleUnknown)", "warning"))
 
 
 def check_deals(root: etree._Element, issues: list[Issue]) -> None:

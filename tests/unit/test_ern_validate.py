@@ -200,3 +200,12 @@ def test_release_without_main_artist_is_flagged(album_xml: tuple[bytes, Path]) -
     issues = validate_bytes(changed).issues
     assert any(i.rule == "ERN-ARTIST-001" and i.severity == "warning" for i in issues)
     assert not any(i.rule == "ERN-ARTIST-001" for i in validate_bytes(data).issues)
+
+
+def test_duplicate_isrc_and_user_defined_artist_role(album_xml: tuple[bytes, Path]) -> None:
+    data, _ = album_xml
+    dup = data.replace(b"<ISRC>GBXYZ2400702</ISRC>", b"<ISRC>GBXYZ2400701</ISRC>")
+    assert "ERN-ID-005" in rules(validate_bytes(dup))
+    odd = data.replace(b"<DisplayArtistRole>FeaturedArtist</DisplayArtistRole>",
+                       b'<DisplayArtistRole UserDefinedValue="Hype">UserDefined</DisplayArtistRole>', 1)
+    assert any(i.rule == "ERN-ARTIST-002" for i in validate_bytes(odd, schema_dir=XSD_DIR).warnings)
