@@ -61,7 +61,9 @@ def deliver(obj: StardustContext, ref: str, target_name: str, message_type: str,
         if not target.enabled:
             raise ValidationError(f"target {target.name!r} is disabled (stardust target edit --enable)")
         profile = load_profile(target.profile, obj.settings.paths.profiles_dir)
-        digest = content_hash(load_release(session, release.id))  # type: ignore[arg-type]
+        loaded = load_release(session, release.id)  # type: ignore[arg-type]
+        _preflight(loaded, profile, message_type, ref)
+        digest = content_hash(loaded)
         before = utcnow()
         delivery = enqueue(session, release_id=release.id, target_id=target.id,  # type: ignore[arg-type]
                            message_type=message_type, priority=priority, at=at, content_hash=digest,
@@ -77,6 +79,21 @@ def deliver(obj: StardustContext, ref: str, target_name: str, message_type: str,
         state = wait_for(obj, did)  # type: ignore[arg-type]
         if state != "succeeded":
             raise click.exceptions.Exit(1)
+
+
+def _preflight(release: object, profile: object, message_type: str, ref: str) -> None:
+    """Refuse to queue what the executor would refuse: catalog readiness and the profile's media rules."""
+    from stardust_tui.delivery.preflight import asset_problems
+    from stardust_tui.domain.rules import check_release
+
+    problems = []
+    if message_type in ("new", "update"):
+        problems = [f"{f.field}: {f.message}" for f in check_release(release).errors]  # type: ignore[arg-type]
+    problems += asset_problems(release, profile, message_type)  # type: ignore[arg-type]
+    if problems:
+        more = f" (+{len(problems) - 3} more; see `stardust release check {ref}`)" if len(problems) > 3 else ""
+        raise ValidationError(f"not ready for {getattr(profile, 'name', 'the profile')}: "
+                              f"{'; '.join(problems[:3])}{more}", where=f"release {ref}")
 
 
 def wait_for(obj: StardustContext, delivery_id: int, *, echo: bool = True) -> str:

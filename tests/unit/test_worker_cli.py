@@ -97,3 +97,13 @@ def test_retry_cancel_schedule_and_errors(setup: Path, sqlite_engine: Engine) ->
     assert "open (probe" in run("deliveries", "targets")
     assert "closed" in run("deliveries", "targets", "--reset", "local")
     assert "no live workers" in run("deliveries", "workers")
+
+
+def test_deliver_refuses_a_release_that_is_not_ready(setup: Path, sqlite_engine: Engine) -> None:
+    from stardust_tui.domain.models import Release
+
+    with session_scope(sqlite_engine) as s:
+        s.add(Release(title="Bare Draft", display_artist=""))
+    out = run("deliver", "2", "--target", "local", ok=False)
+    assert out.startswith("error: release 2: not ready for generic-43:")
+    assert json.loads(run("deliveries", "--json")) == []
