@@ -102,10 +102,17 @@ def sqlite_snapshot(db_path: Path, dest: Path) -> None:
     os.replace(tmp, dest)
 
 
-def pg_dump_command(url: str, dest: Path) -> list[str]:
+def libpq_url(url: str) -> tuple[str, dict[str, str]]:
+    """A libpq URL without the password (never on a command line) and the environment carrying it."""
     u = make_url(url).set(drivername="postgresql")
-    return ["pg_dump", "--format=custom", "--no-owner", f"--file={dest}",
-            u.render_as_string(hide_password=False)]
+    env = dict(os.environ)
+    if u.password:
+        env["PGPASSWORD"] = str(u.password)
+    return u.set(password=None).render_as_string(hide_password=False), env
+
+
+def pg_dump_command(url: str, dest: Path) -> list[str]:
+    return ["pg_dump", "--format=custom", "--no-owner", f"--file={dest}", libpq_url(url)[0]]
 
 
 def _copy_asset(src: Path, dest: Path, sha: str) -> int:
@@ -173,13 +180,13 @@ def create_backup(settings: Settings, out: str | Path, *, now: datetime | None =
         dump = snap / "stardust.pgdump"
         cmd = pg_dump_command(url, dump)
         if shutil.which("pg_dump"):
-            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=3600)
+            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=3600, env=libpq_url(url)[1])
             if proc.returncode != 0:
                 raise StoreError(f"pg_dump failed: {proc.stderr.strip()[:300]}", where="backup")
             manifest["database"] = {"kind": "pg_dump", **_entry(snap, dump)}
             result.database = "pg_dump"
         else:
-            shown = " ".join(pg_dump_command(make_url(url).render_as_string(hide_password=True), dump))
+            shown = " ".join(cmd)
             result.notes.append(f"pg_dump is not installed: the database is NOT in this backup; run: {shown}")
         assets = _assets_pg(url)
     for name in CONFIG_FILES:

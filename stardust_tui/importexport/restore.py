@@ -169,17 +169,16 @@ def restore_backup(source: str | Path, paths: Paths, *, force: bool = False, db_
 
 
 def _pg_restore(dump: Path, db_url: str | None) -> str:
-    from sqlalchemy.engine import make_url
-
     if not db_url or not db_url.startswith("postgresql"):
         return f"database dump {dump} not restored: configure a PostgreSQL database_url, then run pg_restore"
-    url = make_url(db_url).set(drivername="postgresql")
-    cmd = ["pg_restore", "--no-owner", "--clean", "--if-exists", f"--dbname={url.render_as_string(False)}",
-           str(dump)]
-    shown = " ".join(cmd).replace(url.render_as_string(False), url.render_as_string(True))
+    from stardust_tui.importexport.backup import libpq_url
+
+    target, env = libpq_url(db_url)
+    cmd = ["pg_restore", "--no-owner", "--clean", "--if-exists", f"--dbname={target}", str(dump)]
+    shown = " ".join(cmd)
     if not shutil.which("pg_restore"):
         return f"pg_restore is not installed: run {shown}"
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=3600)
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=3600, env=env)
     if proc.returncode != 0:
         raise StardustError(f"pg_restore failed: {proc.stderr.strip()[:300]}", where=str(dump))
     return f"database restored with {shown}"

@@ -183,3 +183,43 @@ def test_cli_backup_verify_restore(tmp_path: Path) -> None:
     assert res.exit_code == 1 and "--force" in res.output
     res = runner.invoke(cli, ["--home", str(other), "restore", str(tmp_path / "b"), "--force"])
     assert res.exit_code == 0 and list(other.glob("stardust.db.before-restore-*"))
+
+
+def test_postgres_backup_with_pg_dump_and_restore(pg_url: str, settings: Settings, tmp_path: Path) -> None:
+    """PostgreSQL: pg_dump into the snapshot, pg_restore into another database, same rows."""
+    import shutil
+    import uuid
+
+    from sqlalchemy.engine import make_url
+
+    from stardust_tui.store.migrate import upgrade
+
+    if not (shutil.which("pg_dump") and shutil.which("pg_restore")):
+        pytest.skip("pg_dump/pg_restore not installed")
+    names = [f"sd_bk_{uuid.uuid4().hex[:10]}", f"sd_rs_{uuid.uuid4().hex[:10]}"]
+    admin = make_engine(pg_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        for n in names:
+            conn.execute(text(f'CREATE DATABASE "{n}"'))
+    urls = [make_url(pg_url).set(database=n).render_as_string(hide_password=False) for n in names]
+    engines = [make_engine(u) for u in urls]
+    try:
+        upgrade(engines[0])
+        settings.database_url = urls[0]
+        build_catalog(engines[0], settings, tmp_path)
+        before = snapshot_of(engines[0])
+        result = create_backup(settings, tmp_path / "pgbk")
+        assert result.database == "pg_dump" and result.assets_total == 3
+        assert (result.snapshot / "stardust.pgdump").stat().st_size > 0 and verify_backup(tmp_path / "pgbk").ok
+        new_home = Paths.resolve(tmp_path / "pg-restored")
+        _, notes = restore_backup(tmp_path / "pgbk", new_home, db_url=urls[1])
+        assert any("restored with pg_restore" in n for n in notes), notes
+        assert snapshot_of(engines[1]) == before
+        assert len(list(new_home.assets_dir.glob("*/*/*"))) == 3
+    finally:
+        for e in engines:
+            e.dispose()
+        with admin.connect() as conn:
+            for n in names:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{n}" WITH (FORCE)'))
+        admin.dispose()
