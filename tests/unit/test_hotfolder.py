@@ -93,3 +93,25 @@ def test_watch_loop_with_stop_event(sqlite_engine, settings: Settings, tmp_path:
     assert not thread.is_alive()
     assert [r.status for r in seen] == ["done"] and releases(sqlite_engine) == 1
     assert (drop / "done" / "dropped.csv.report.json").is_file()
+
+
+def test_audio_dropped_into_the_hot_folder(sqlite_engine, settings: Settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import numpy as np
+    import soundfile as sf
+
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    (drop / "cat.csv").write_text(CSV, encoding="utf-8")
+    folder = HotFolder(sqlite_engine, settings.paths, drop, stable_seconds=0.1)
+    folder.process_once()
+    tone = (0.1 * np.sin(np.arange(4410) / 10)).astype("float32")
+    sf.write(str(drop / "USABC2400002.wav"), tone, 44100, subtype="PCM_16")
+    sf.write(str(drop / "nobody.wav"), tone[::-1].copy(), 44100, subtype="PCM_16")
+    results = {r.source.name: r.status for r in folder.process_once()}
+    assert results == {"USABC2400002.wav": "done", "nobody.wav": "failed"}
+    assert "unmatched" in (drop / "failed" / "nobody.wav.report.txt").read_text(encoding="utf-8")
+    with Session(sqlite_engine) as s:
+        from stardust_tui.domain.models import Track
+
+        attached = s.execute(select(Track.isrc).where(Track.audio_asset_id.is_not(None))).scalars().all()  # type: ignore[union-attr]
+    assert attached == ["USABC2400002"]
