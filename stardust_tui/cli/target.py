@@ -277,3 +277,6 @@ def target_acks(obj: StardustContext, name: str, no_poll: bool, limit: int) -> N
                    f"{a.release_id or '-':>7} {(a.proposed_action or '-'):<22} {a.file_name}")
         if a.error_text:
             click.echo(f"{'':<20} {a.error_text}")
+        if a.release_id and a.proposed_action in ("ResendXmlOnly", "ResendXmlAndResources"):
+            files = "with all files" if a.proposed_action == "ResendXmlAndResources" else "XML only"
+            click.echo(f"{'':<20} resend ({files}): stardust deliver {a.release_id} --target {t.name} --type update")

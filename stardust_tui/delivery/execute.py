@@ -20,6 +20,7 @@ import os
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from sqlmodel import col, select
 
@@ -42,6 +43,14 @@ def _sender(ctx: DeliveryContext, profile: Profile) -> MessageParty:
     return MessageParty(ctx.settings.sender_dpid, ctx.settings.sender_name)
 
 
+def _resources_requested(session: Any, delivery: Delivery) -> bool:
+    """True when the recipient's last ACK asked for the files again (ResendXmlAndResources)."""
+    status = session.exec(select(ReleaseTargetStatus).where(
+        ReleaseTargetStatus.release_id == delivery.release_id,
+        ReleaseTargetStatus.target_id == delivery.target_id)).first()
+    return status is not None and status.proposed_action == "ResendXmlAndResources"
+
+
 def build_plan(ctx: DeliveryContext, delivery: Delivery, profile: Profile) -> tuple[PackagePlan, str | None]:
     """Check the release against the profile and plan its package (sync: run it in a thread).
 
@@ -53,7 +62,7 @@ def build_plan(ctx: DeliveryContext, delivery: Delivery, profile: Profile) -> tu
     with session_scope(ctx.engine) as session:
         release = load_release(session, delivery.release_id)
         already: set[str] = set()
-        if delivery.message_type == "update":
+        if delivery.message_type == "update" and not _resources_requested(session, delivery):
             md5s = [t.audio.md5 for t in release.tracks if t.audio is not None]
             md5s += [release.cover.md5] if release.cover is not None else []
             already = delivered_hashes(session, delivery.target_id, delivery.release_id, md5s)

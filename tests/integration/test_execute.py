@@ -301,3 +301,32 @@ def test_deliver_to_s3_and_rest(kind: str, request: pytest.FixtureRequest, sqlit
     d, steps = _delivery(sqlite_engine, did)
     assert d.state == "succeeded", d.last_error
     check_delivered_tree(root, d, steps, batch=True)
+
+
+def test_update_resends_files_when_the_ack_asks_for_them(sqlite_engine: Engine, settings: Settings,
+                                                         tmp_path: Path) -> None:
+    from stardust_tui.delivery.acks import parse_ack, record_ack
+    from stardust_tui.store.releases import save_release
+    from tests.unit.test_acks import ERROR16, ack16
+
+    out = tmp_path / "dsp"
+    out.mkdir()
+    rid = make_release(sqlite_engine, settings, tmp_path / "src")
+    with session_scope(sqlite_engine) as s:
+        tid = add_target(s, settings.paths, name="local", url=f"file://{out}").id
+    first = _enqueue(sqlite_engine, rid, tid)
+    _run(settings, sqlite_engine)
+    d, _ = _delivery(sqlite_engine, first)
+    assert d.state == "succeeded"
+    name = f"ACK_{d.message_id}_20261124100000000.xml"  # "ResourceCorrupt, ResendXmlAndResources"
+    assert record_ack(sqlite_engine, tid, name, parse_ack(ack16(UPC, "ResourceCorrupt", ERROR16), name))
+    with session_scope(sqlite_engine) as s:
+        release = load_release(s, rid)
+        release.genre = "Ambient"
+        save_release(s, release, actor="test")
+    upd = _enqueue(sqlite_engine, rid, tid, "update")
+    _run(settings, sqlite_engine)
+    d, steps = _delivery(sqlite_engine, upd)
+    assert d.state == "succeeded", d.last_error
+    assert sorted(s.state for s in steps if "/resources/" in s.name) == ["done"] * 3
+    check_delivered_tree(out, d, steps, batch=True)
