@@ -30,15 +30,26 @@ def register(cli: click.Group) -> None:
               help="Overall limit of running deliveries across all workers.")
 @click.option("--ack-poll", "ack_poll_s", type=click.FloatRange(0, 86_400), default=300.0, show_default=True,
               help="Seconds between ACK folder polls (0: off).")
+@click.option("--quiet", "-q", is_flag=True, help="Do not print delivery events on stderr.")
 @click.pass_obj
 def worker(obj: StardustContext, concurrency: int | None, once: bool, worker_id: str | None, lease_s: float,
-           grace_s: float, max_running: int | None, ack_poll_s: float) -> None:
-    """Run delivery workers (a daemon; keep it under systemd, tmux or nohup)."""
+           grace_s: float, max_running: int | None, ack_poll_s: float, quiet: bool) -> None:
+    """Run delivery workers (a daemon; keep it under systemd, tmux or nohup).
+
+    Events go to the delivery log (`stardust deliveries log ID --follow`, or tail -f the JSON lines
+    file) and, unless --quiet, to stderr.
+    """
+    from stardust_tui.worker.events import Event
     from stardust_tui.worker.runner import Runner, RunnerConfig
+
+    def echo(event: Event) -> None:
+        if event.level != "debug":
+            where = f"#{event.delivery_id}" if event.delivery_id else "-"
+            click.echo(f"{event.at.astimezone():%H:%M:%S} {event.level:<7} {where:<7} {event.message}", err=True)
 
     config = RunnerConfig(concurrency=concurrency or obj.settings.worker_concurrency, once=once, lease_s=lease_s,
                           grace_s=grace_s, global_limit=max_running, ack_poll_s=ack_poll_s, kind="daemon")
-    runner = Runner(obj.settings, obj.engine, worker_id=worker_id, config=config)
+    runner = Runner(obj.settings, obj.engine, worker_id=worker_id, config=config, listener=None if quiet else echo)
 
     async def main() -> None:
         runner.install_signal_handlers()

@@ -56,7 +56,9 @@ def counts_against_target(exc: BaseException) -> bool:
 
 
 def describe(exc: BaseException) -> str:
-    """One line for ``last_error``: the class name and the first line of the message."""
+    """One line for ``last_error``: the class name and the first line of the message, secrets scrubbed."""
+    from stardust_tui.worker.events import scrub
+
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
     name = type(exc).__name__
-    return f"{name}: {text}" if text else name
+    return scrub(f"{name}: {text}" if text else name)[:2000]

@@ -202,6 +202,10 @@ def test_permanent_and_transient_errors_are_told_apart() -> None:
     for exc in (TransportTransientError("t"), TransportIntegrityError("md5"), TimeoutError(), OSError("reset")):
         assert not is_permanent(exc), exc
     assert counts_against_target(TransportAuthError("no")) and not counts_against_target(ValidationError("bad xml"))
+    from stardust_tui.worker.retry import describe
+
+    said = describe(TransportTransientError("ftp://bob:s3cret@dsp.example/in timed out; password=hunter2"))
+    assert "s3cret" not in said and "hunter2" not in said and "bob:***@dsp.example" in said
 
 
 def test_takeover_past_the_attempt_limit_fails_the_delivery(settings: Settings, sqlite_engine: Engine) -> None:

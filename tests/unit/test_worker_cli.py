@@ -45,7 +45,8 @@ def test_deliver_is_idempotent_and_worker_once_delivers(setup: Path, sqlite_engi
     assert "already exists (queued)" in run("deliver", UPC, "--target", "local")
     listing = json.loads(run("deliveries", "--json"))
     assert [(d["id"], d["state"], d["target"]) for d in listing] == [(1, "queued", "local")]
-    run("worker", "--once", "--concurrency", "2")
+    printed = run("worker", "--once", "--concurrency", "2")
+    assert "#1" in printed and "succeeded in" in printed and "1 succeeded" in printed
     assert "succeeded" in run("deliveries", "--status", "succeeded")
     shown = run("deliveries", "show", "1")
     assert "state            succeeded" in shown and "done     verify" in shown
