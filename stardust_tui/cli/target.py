@@ -109,11 +109,16 @@ def target_list(obj: StardustContext, as_json: bool) -> None:
 @click.pass_obj
 def target_show(obj: StardustContext, name: str) -> None:
     """Show a target (credentials are shown as set / not set, never their values)."""
+    from sqlmodel import func, select
+
     from stardust_tui.delivery.targets import get_target, secret_names
+    from stardust_tui.domain.delivery_models import ReleaseTargetStatus as RTS
     from stardust_tui.store.db import session_scope
 
     with session_scope(obj.engine) as session:
         t = get_target(session, name)
+        counts = dict(session.exec(select(RTS.status, func.count()).where(RTS.target_id == t.id)
+                                   .group_by(RTS.status)).all())
     names = secret_names(obj.settings.paths, t)
     rows = [("name", t.name), ("url", t.url), ("profile", t.profile), ("enabled", "yes" if t.enabled else "no"),
             ("max concurrency", str(t.max_concurrency)), ("circuit", _circuit(t))]
@@ -131,6 +136,7 @@ def target_show(obj: StardustContext, name: str) -> None:
             rows.append((key, "set"))
     if t.last_ack_poll_at:
         rows.append(("last ACK poll", t.last_ack_poll_at.isoformat(timespec="seconds")))
+    rows.append(("releases", ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "none yet"))
     for key, value in rows:
         click.echo(f"{key:<16} {value}")
 

@@ -97,7 +97,7 @@ def test_cli_target_commands_never_print_secrets(isolated_home: Path, tmp_path: 
     r = runner.invoke(cli, ["target", "show", "ftp1"])
     assert r.exit_code == 0
     assert "password         set" in r.output and "token            set" in r.output
-    assert "circuit          closed" in r.output
+    assert "circuit          closed" in r.output and "releases         none yet" in r.output
     r = runner.invoke(cli, ["target", "list"])
     assert "ftp1" in r.output and "loc" in r.output and "closed" in r.output
     r2 = runner.invoke(cli, ["target", "list", "--json"])
