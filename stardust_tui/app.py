@@ -6,23 +6,30 @@ Build it with :func:`make_app` (used by ``stardust tui`` and by the tests).
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import threading
+from collections import deque
 from typing import Any
 
 from sqlalchemy.engine import Engine
-from textual import on
+from textual import on, work
 from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker, WorkerState, get_current_worker
+from watchfiles import watch
 
 from stardust_tui.commands import NavigationCommands
 from stardust_tui.config import Settings
 from stardust_tui.errors import StardustError
 from stardust_tui.messages import DeliveryFinished
 from stardust_tui.services import Services
+from stardust_tui.services.logtail import LogTail, finished_state
 from stardust_tui.themes import DOMAIN_VARIABLE_DEFAULTS, load_themes
 
 DEFAULT_THEME = "stardust-dark"
+LOG_EVENTS_KEPT = 5000
 
 
 def _catalog_screen() -> Screen:
@@ -72,6 +79,10 @@ class StardustApp(App[None]):
             self.register_theme(theme)
         wanted = services.settings.theme
         self.theme = wanted if wanted in self.available_themes else DEFAULT_THEME
+        self.runner: Any = None
+        self.worker_mode = "off"
+        self.log_events: deque[dict[str, Any]] = deque(maxlen=LOG_EVENTS_KEPT)
+        self._log_stop = threading.Event()
 
     @property
     def settings(self) -> Settings:
@@ -83,6 +94,7 @@ class StardustApp(App[None]):
     def on_mount(self) -> None:
         if self.settings.keymap:
             self.set_keymap(self.settings.keymap)
+        self.follow_delivery_log()
         if self.start_workers:
             self.call_after_refresh(self.start_in_process_workers)
 
@@ -102,30 +114,67 @@ class StardustApp(App[None]):
 
         self.push_screen(ErnPreviewScreen(release_id))
 
-    # -- delivery workers ---------------------------------------------------------------------------
+    # -- delivery workers and the live delivery log ----------------------------------------------------
     def start_in_process_workers(self) -> None:
         """Run the delivery runner inside the app when no `stardust worker` daemon is alive."""
         self.run_worker(self._run_delivery_workers, group="delivery", name="in-process delivery worker",
                         exit_on_error=False, exclusive=True)
 
     async def _run_delivery_workers(self) -> None:
-        runner = await self.services.deliveries.in_process_runner(self._runner_event)
-        if runner is None:
-            self.log.info("a delivery worker daemon is alive: not starting in-process workers")
+        deliveries = self.services.deliveries
+        if await asyncio.to_thread(deliveries.daemon_alive):
+            self.worker_mode = "daemon"
             return
-        await runner
+        self.runner = deliveries.make_runner()
+        self.worker_mode = "in-process"
+        await self.runner.run()
 
-    def _runner_event(self, event: dict[str, Any]) -> None:
-        """Sink of the in-process runner: may be called from any thread."""
-        state = event.get("state")
-        if state in ("succeeded", "failed", "cancelled") and event.get("delivery_id") is not None:
-            self.post_message(DeliveryFinished(int(event["delivery_id"]), str(state), str(event.get("message", ""))))
+    @work(thread=True, group="delivery-log", name="delivery log", exit_on_error=False)
+    def follow_delivery_log(self) -> None:
+        """Tail the JSON-lines delivery log (written by in-process and daemon workers alike)."""
+        path = self.settings.paths.delivery_log_file
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tail = LogTail(path)
+        me = get_current_worker()
+        self.call_from_thread(self._take_events, tail.read_new(), notify=False)
+        for _changes in watch(path.parent, stop_event=self._log_stop, debounce=50, step=50, rust_timeout=300,
+                              yield_on_timeout=True, raise_interrupt=False):
+            if me.is_cancelled:
+                return
+            events = tail.read_new()
+            if events:
+                self.call_from_thread(self._take_events, events, notify=True)
+
+    def _take_events(self, events: list[dict[str, Any]], *, notify: bool) -> None:
+        if not events:
+            return
+        self.log_events.extend(events)
+        for screen in self.screen_stack:
+            if hasattr(screen, "add_events"):
+                screen.add_events(events)
+        if notify:
+            for event in events:
+                finished = finished_state(event)
+                if finished and event.get("delivery_id") is not None:
+                    self.post_message(DeliveryFinished(int(event["delivery_id"]), finished,
+                                                       str(event.get("message", ""))))
 
     @on(DeliveryFinished)
     def _delivery_finished(self, message: DeliveryFinished) -> None:
         severity = "information" if message.state == "succeeded" else "error"
-        self.notify(f"Delivery {message.delivery_id} {message.state}. {message.detail}".strip(),
-                    title="Delivery", severity=severity)
+        self.notify(f"Delivery {message.delivery_id} {message.state}: {message.detail}", title="Delivery",
+                    severity=severity)
+
+    async def action_quit(self) -> None:
+        """Stop in-process deliveries cleanly (their leases go back to the queue), then exit."""
+        self._log_stop.set()
+        if self.runner is not None:
+            self.runner.request_stop(hard=True)
+            for worker in self.workers:
+                if worker.group == "delivery":
+                    with contextlib.suppress(Exception):
+                        await asyncio.wait_for(worker.wait(), timeout=10)
+        self.exit()
 
     @on(Worker.StateChanged)
     def _handle_worker_error(self, event: Worker.StateChanged) -> None:

@@ -122,7 +122,8 @@ class ReleaseWizardScreen(Screen):
                           t.audio.original_name if t.audio else "—")
         if release.cover is not None:
             c = release.cover
-            self.query_one("#cover-facts", Static).update(f"Cover: {c.original_name} {c.width}×{c.height} {c.color_mode}")
+            cover = f"Cover: {c.original_name} {c.width}×{c.height} {c.color_mode}"
+            self.query_one("#cover-facts", Static).update(cover)
         self._show_status()
 
     # -- typing, checking, saving -------------------------------------------------------------------

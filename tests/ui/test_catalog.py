@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from textual.widgets import DataTable, Input, Static
+from tui_helpers import settle
 
 from stardust_tui.screens.catalog import CatalogScreen
 
@@ -11,8 +12,7 @@ pytestmark = pytest.mark.anyio
 
 
 async def _settle(app, pilot) -> None:
-    await app.workers.wait_for_complete()
-    await pilot.pause()
+    await settle(app, pilot)
 
 
 async def test_catalog_lists_a_page_and_counts(seeded, app_factory) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from tui_helpers import settle
 
 from stardust_tui.errors import ConfigError
 from stardust_tui.themes import bundled_theme_dirs, load_theme_file, load_themes
@@ -51,7 +52,7 @@ async def test_keymap_from_config_remaps_a_binding(sqlite_engine, settings, app_
     settings.keymap = {"catalog-new": "f9"}
     app = app_factory(sqlite_engine)
     async with app.run_test(size=(80, 24)) as pilot:
-        await app.workers.wait_for_complete()
+        await settle(app, pilot)
         await pilot.press("f9")
         await pilot.pause()
         assert type(app.screen).__name__ == "ReleaseWizardScreen"
@@ -78,7 +79,7 @@ async def test_palette_lists_screen_actions(seeded, app_factory) -> None:
     engine, _ = seeded
     app = app_factory(engine)
     async with app.run_test(size=(80, 24)) as pilot:
-        await app.workers.wait_for_complete()
+        await settle(app, pilot)
         provider = ScreenCommands(app.screen)
         names = [hit.text async for hit in provider.discover()]
         assert {"Open", "New", "Delete", "Deliver", "ERN", "Readiness"} <= set(names)
