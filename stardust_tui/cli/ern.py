@@ -170,6 +170,9 @@ def validate(obj: StardustContext, files: tuple[Path, ...], schemas: Path | None
             xsd = "XSD checked" if r.schema_checked else "XSD skipped"
             click.echo(f"{r.path}: {state}; ERN {r.version or '?'} {r.root or ''}; {xsd}; "
                        f"{len(r.warnings)} warning(s)")
+        if len(reports) > 1:
+            bad = sum(1 for r in reports if not r.ok)
+            click.echo(f"{len(reports)} file(s): {len(reports) - bad} valid, {bad} invalid")
     ctx.exit(0 if all(r.ok for r in reports) else 1)
 
 
