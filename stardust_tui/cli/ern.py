@@ -138,9 +138,10 @@ def build(obj: StardustContext, ref: str, version: str | None, message_type: str
 @click.option("--package", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Delivery folder: check every file the message names exists there with its MD5.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON document with every report.")
+@click.option("--no-rules", is_flag=True, help="XSD only: skip the business rules.")
 @click.pass_obj
 def validate(obj: StardustContext, files: tuple[Path, ...], schemas: Path | None, package: Path | None,
-             as_json: bool) -> None:
+             as_json: bool, no_rules: bool) -> None:
     """Validate ERN messages (FILE or - for standard input): XSD first, then business rules (rule ids, lines)."""
     from stardust_tui.ern.schemas import schema_dir
     from stardust_tui.ern.validate import validate_bytes, validate_file
@@ -150,10 +151,15 @@ def validate(obj: StardustContext, files: tuple[Path, ...], schemas: Path | None
         base = schema_dir(schemas, obj.settings.ddex_schemas)
         if package is not None and not package.is_dir():
             raise StardustError(f"package folder does not exist: {package}")
-        reports = [validate_bytes(sys.stdin.buffer.read(), path="<stdin>", schema_dir=base, package=package)
-                   if str(f) == "-" else validate_file(f, schema_dir=base, package=package) for f in files]
+        options = dict(schema_dir=base, package=package, business_rules=not no_rules)
+        reports = [validate_bytes(sys.stdin.buffer.read(), path="<stdin>", **options)  # type: ignore[arg-type]
+                   if str(f) == "-" else validate_file(f, **options) for f in files]  # type: ignore[arg-type]
     except StardustError as exc:
         click.echo(f"error: {exc}", err=True)
+        ctx.exit(2)
+    if base is None and no_rules:
+        click.echo("error: --no-rules needs DDEX schemas (--schemas, STARDUST_DDEX_SCHEMAS or config ddex_schemas)",
+                   err=True)
         ctx.exit(2)
     if base is None:
         click.echo("note: no DDEX schemas configured (--schemas, STARDUST_DDEX_SCHEMAS or config ddex_schemas); "

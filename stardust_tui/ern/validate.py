@@ -68,7 +68,7 @@ def xsd_issues(root: etree._Element, version: str, schema_dir: Path) -> list[Iss
 
 
 def validate_tree(tree: etree._ElementTree, *, path: str = "<message>", schema_dir: Path | None = None,
-                  package: Path | None = None) -> FileReport:
+                  package: Path | None = None, business_rules: bool = True) -> FileReport:
     root = tree.getroot()
     report = FileReport(path=path, root=etree.QName(root).localname)
     report.version = detect_version(root)
@@ -82,12 +82,13 @@ def validate_tree(tree: etree._ElementTree, *, path: str = "<message>", schema_d
     else:
         report.issues.extend(xsd_issues(root, report.version, schema_dir))
         report.schema_checked = True
-    report.issues.extend(rules.check_all(root, package))
+    if business_rules:
+        report.issues.extend(rules.check_all(root, package))
     return report
 
 
 def validate_bytes(data: bytes, *, path: str = "<message>", schema_dir: Path | None = None,
-                   package: Path | None = None) -> FileReport:
+                   package: Path | None = None, business_rules: bool = True) -> FileReport:
     """Validate one message given as bytes (UTF-8 or UTF-16 with a BOM)."""
     try:
         tree = parse_bytes(data, source=path)
@@ -95,17 +96,18 @@ def validate_bytes(data: bytes, *, path: str = "<message>", schema_dir: Path | N
         return FileReport(path=path, issues=[Issue("XML-UNSAFE", _line(exc.message), exc.message)])
     except XmlSyntaxError as exc:
         return FileReport(path=path, issues=[Issue("XML-SYNTAX", exc.line, exc.message)])
-    return validate_tree(tree, path=path, schema_dir=schema_dir, package=package)
+    return validate_tree(tree, path=path, schema_dir=schema_dir, package=package, business_rules=business_rules)
 
 
-def validate_file(path: str | Path, *, schema_dir: Path | None = None, package: Path | None = None) -> FileReport:
+def validate_file(path: str | Path, *, schema_dir: Path | None = None, package: Path | None = None,
+                  business_rules: bool = True) -> FileReport:
     """Validate one message file; an unreadable file raises :class:`StardustError` (cannot run)."""
     p = Path(path)
     try:
         data = p.read_bytes()
     except OSError as exc:
         raise StardustError(f"cannot read: {exc.strerror or exc}", where=str(p)) from None
-    return validate_bytes(data, path=str(p), schema_dir=schema_dir, package=package)
+    return validate_bytes(data, path=str(p), schema_dir=schema_dir, package=package, business_rules=business_rules)
 
 
 def _line(message: str) -> int | None:

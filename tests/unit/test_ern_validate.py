@@ -162,6 +162,9 @@ def test_cli_exit_codes_and_json(album_xml: tuple[bytes, Path], tmp_path: Path,
     assert doc["valid"] is False and [f["valid"] for f in doc["files"]] == [True, False]
     assert doc["files"][1]["issues"][0]["rule"] == "XSD" and doc["files"][1]["issues"][0]["line"] == 2
     assert runner.invoke(cli, ["ern", "validate", str(tmp_path / "missing.xml")]).exit_code == 2
+    djmix = str(SAMPLES_DIR / "ern-43" / "sshaw__8_DjMix.xml")  # XSD-valid, but its ICPN has a bad check digit
+    assert runner.invoke(cli, ["ern", "validate", djmix]).exit_code == 1
+    assert runner.invoke(cli, ["ern", "validate", "--no-rules", djmix]).exit_code == 0
     piped = runner.invoke(cli, ["ern", "validate", "-"], input=data)
     assert piped.exit_code == 0 and "<stdin>: valid" in piped.output
     assert runner.invoke(cli, ["ern", "validate", str(good), "--schemas", str(tmp_path / "nope")]).exit_code == 2
