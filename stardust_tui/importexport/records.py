@@ -211,13 +211,13 @@ class RowConverter:
         self.month_first = month_first
         self.unescape = unescape
         mapped = {name for _, name in plan}
-        self.defaults = {k: d for k, d in (defaults or {}).items() if k not in mapped}
         self.fallback = dict(defaults or {})
         self._cache: dict[str, tuple[str, Any]] = {}  # field -> (last raw text, its value)
         self._rel_plan = [p for p in self.plan if p[2].level == "release"]
         self._trk_plan = [p for p in self.plan if p[2].level == "track"]
         self._rel_idx = [p[0] for p in self._rel_plan]
-        self.defaults = {k: d for k, d in self.defaults.items() if BY_NAME[k].level == "release"}
+        self.defaults = {k: d for k, d in (defaults or {}).items()
+                         if k not in mapped and BY_NAME[k].level == "release"}
         self._trk_defaults = {k: d for k, d in (defaults or {}).items()
                               if k not in mapped and BY_NAME[k].level == "track"}
         self._last_key: tuple[str, ...] | None = None

@@ -200,3 +200,18 @@ def test_isrc_reuse_and_conflict(sqlite_engine, tmp_path: Path) -> None:  # type
     clash = comp.replace("5012345678900", "0886443927087").replace("Intro,", "Other Song,")
     report = run_import(sqlite_engine, write(tmp_path, clash, "clash.csv"))
     assert not report.ok and "different recording" in report.errors[0].message
+
+
+def test_mapping_defaults_and_month_first(sqlite_engine, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    m = tmp_path / "map.toml"
+    m.write_text('[columns]\n"Product" = "upc"\n"Name" = "release_title"\n"Song" = "track_title"\n'
+                 '[defaults]\nlabel = "Default Label"\nrelease_artist = "House Band"\nrelease_type = "ep"\n'
+                 '[options]\nmonth_first = true\n', encoding="utf-8")
+    src = write(tmp_path, "Product,Name,Song,Date\n012345678905,Mapped,One,01/02/2024\n")
+    report = run_import(sqlite_engine, src, ImportOptions(mapping=load_mapping(m)))
+    assert report.ok, report.render()
+    with Session(sqlite_engine) as s:
+        r = load_release(s, get_release(s, "012345678905").id)
+        assert (r.title, r.label.name, r.display_artist, r.release_type) == ("Mapped", "Default Label", "House Band",
+                                                                              "ep")
+        assert r.release_date == date(2024, 1, 2) and r.tracks[0].title == "One"
