@@ -149,22 +149,26 @@ def _event_line(at: datetime, level: str, step: str | None, message: str) -> str
 @click.group(invoke_without_command=True)
 @click.option("--status", "state", type=click.Choice(DELIVERY_STATES), help="Only deliveries in this state.")
 @click.option("--target", "target_name", help="Only deliveries to this target.")
-@click.option("--limit", type=int, default=50, show_default=True)
+@click.option("--release", "release_ref", metavar="ID|UPC", help="Only deliveries of this release.")
+@click.option("--limit", type=click.IntRange(1, 100_000), default=50, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
-def deliveries(ctx: click.Context, state: str | None, target_name: str | None, limit: int, as_json: bool) -> None:
+def deliveries(ctx: click.Context, state: str | None, target_name: str | None, release_ref: str | None, limit: int,
+               as_json: bool) -> None:
     """List deliveries (newest first), or manage one with a subcommand."""
     if ctx.invoked_subcommand is not None:
         return
     from stardust_tui.delivery.targets import get_target, list_targets
     from stardust_tui.store.db import session_scope
+    from stardust_tui.store.releases import get_release
     from stardust_tui.worker.queue import list_deliveries
 
     obj: StardustContext = ctx.obj
     with session_scope(obj.engine) as session:
         target_id = get_target(session, target_name).id if target_name else None
+        release_id = get_release(session, release_ref).id if release_ref else None
         names = {t.id: t.name for t in list_targets(session)}
-        rows = list_deliveries(session, state=state, target_id=target_id, limit=limit)
+        rows = list_deliveries(session, state=state, target_id=target_id, release_id=release_id, limit=limit)
     if as_json:
         click.echo(json.dumps([_as_dict(d, names) for d in rows], indent=2))
         return

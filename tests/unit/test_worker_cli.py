@@ -43,8 +43,9 @@ def test_deliver_is_idempotent_and_worker_once_delivers(setup: Path, sqlite_engi
     out = run("deliver", UPC, "--target", "local")
     assert "delivery #1: new of 'Night Signals' to local queued" in out
     assert "already exists (queued)" in run("deliver", UPC, "--target", "local")
-    listing = json.loads(run("deliveries", "--json"))
+    listing = json.loads(run("deliveries", "--json", "--release", UPC, "--target", "local"))
     assert [(d["id"], d["state"], d["target"]) for d in listing] == [(1, "queued", "local")]
+    assert "no release with id 7" in run("deliveries", "--release", "7", ok=False)
     printed = run("worker", "--once", "--concurrency", "2")
     assert "#1" in printed and "succeeded in" in printed and "1 succeeded" in printed
     assert "succeeded" in run("deliveries", "--status", "succeeded")
