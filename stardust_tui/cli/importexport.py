@@ -68,12 +68,16 @@ def _fields_help() -> str:
 @click.option("--partial", is_flag=True, help="Skip bad releases and import the others (default: all or nothing).")
 @click.option("--replace", is_flag=True, help="audio: replace audio/covers already attached.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option("--report", "report_file", type=click.Path(dir_okay=False),
+              help="Also write the JSON report to this file.")
+@click.option("--history", is_flag=True, help="List the most recent import runs (the ledger) and exit.")
 @click.option("--print-map", is_flag=True, help="Print the guessed mapping of FILE as TOML and exit.")
 @click.option("--fields", "list_fields", is_flag=True, help="List the fields a column can map to and exit.")
 @click.pass_obj
 def import_cmd(obj: StardustContext, args: tuple[str, ...], fmt: str | None, map_file: str | None,
                tracks_file: str | None, encoding: str | None, month_first: bool | None, dry_run: bool, update: bool,
-               partial: bool, replace: bool, as_json: bool, print_map: bool, list_fields: bool) -> None:
+               partial: bool, replace: bool, as_json: bool, report_file: str | None, history: bool, print_map: bool,
+               list_fields: bool) -> None:
     """Import a catalog: `stardust import FILE` (CSV, JSON or DDEX ERN), or audio: `stardust import audio DIR`.
 
     CSV columns are matched to fields by their header (see --fields, --print-map) or a --map file.
@@ -82,6 +86,14 @@ def import_cmd(obj: StardustContext, args: tuple[str, ...], fmt: str | None, map
     """
     if list_fields:
         click.echo(_fields_help())
+        return
+    if history:
+        from stardust_tui.importexport.ledger import recent_runs
+
+        for run in recent_runs(obj.engine, 30):
+            counts = " ".join(f"{k}={v}" for k, v in run.counts.items() if v)
+            click.echo(f"{run.id:5} {run.finished_at:%Y-%m-%d %H:%M} {run.origin:9} {run.status:7} {run.kind:7} "
+                       f"{run.file_name} {counts}")
         return
     if len(args) == 2 and args[0] == "audio":
         _import_audio(obj, Path(args[1]), dry_run, replace, as_json)
@@ -115,6 +127,8 @@ def import_cmd(obj: StardustContext, args: tuple[str, ...], fmt: str | None, map
         status = "failed" if report.rolled_back else ("partial" if report.error_count else "ok")
         record_run(engine, path, sha256=file_sha256(path), kind="catalog", status=status, fmt=report.format,
                    counts=_counts(report), started_at=started, actor=obj.actor)
+    if report_file:
+        Path(report_file).write_text(report.to_json() + "\n", encoding="utf-8")
     _print(report, as_json)
 
 

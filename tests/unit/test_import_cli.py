@@ -26,13 +26,16 @@ def test_import_export_cli(tmp_path: Path) -> None:
     assert '"Release Title" = "release_title"' in res.output and '"Internal Ref" = ""' in res.output  # type: ignore[attr-defined]
     res = run("import", str(src), "--dry-run")
     assert res.exit_code == 0 and "1 would be created" in res.output and "dry run" in res.output  # type: ignore[attr-defined]
-    res = run("import", str(src), "--json")
+    res = run("import", str(src), "--json", "--report", str(tmp_path / "r.json"))
+    assert json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["created"] == 1
     data = json.loads(res.stdout)  # type: ignore[attr-defined]
     assert res.exit_code == 0 and data["created"] == 1 and data["warning_count"] == 1  # the ignored column
     bad = tmp_path / "bad.csv"
     bad.write_text(CSV.replace("USABC2400002", "nope"), encoding="utf-8")
     res = run("import", str(bad), "--update")
     assert res.exit_code == 1 and f"error: {bad}:3 [ISRC]" in res.output  # type: ignore[attr-defined]
+    res = run("import", "--history")
+    assert res.exit_code == 0 and "cat.csv" in res.output and "failed" in res.output  # type: ignore[attr-defined]
     res = run("import", str(tmp_path / "missing.csv"))
     assert res.exit_code == 1 and res.output.startswith("error:")  # type: ignore[attr-defined]
     out = tmp_path / "out.csv"
