@@ -190,9 +190,10 @@ def validate(obj: StardustContext, files: tuple[Path, ...], schemas: Path | None
               help="Folder holding the delivered files: found files are added to the asset store.")
 @click.option("--update", is_flag=True,
               help="Apply messages to releases already in the catalog (same UPC) instead of leaving them unchanged.")
+@click.option("--dry-run", is_flag=True, help="Report what would be imported; change nothing (no files stored).")
 @click.pass_obj
 def import_(obj: StardustContext, files: tuple[Path, ...], schemas: Path | None, package: Path | None,
-            update: bool) -> None:
+            update: bool, dry_run: bool) -> None:
     """Import NewReleaseMessages (3.8.2, 4.2, 4.3) into the catalog, one transaction per file."""
     from stardust_tui.assets.store import AssetStore
     from stardust_tui.ern.ingest import import_message
@@ -206,18 +207,35 @@ def import_(obj: StardustContext, files: tuple[Path, ...], schemas: Path | None,
     failed = 0
     for path in files:
         try:
-            with session_scope(obj.engine) as session:
-                result = import_message(session, path, actor=obj.actor, schema_dir=base, package=package,
-                                        asset_store=store, update=update)
+            if dry_run:
+                result = _dry_run(obj, path, base, update)
+            else:
+                with session_scope(obj.engine) as session:
+                    result = import_message(session, path, actor=obj.actor, schema_dir=base, package=package,
+                                            asset_store=store, update=update)
         except StardustError as exc:
             failed += 1
             click.echo(f"error: {exc}", err=True)
             continue
-        click.echo(f"{path}: {result.summary()}")
+        click.echo(f"{path}: {'(dry run, nothing saved) ' if dry_run else ''}{result.summary()}")
         for note in result.skipped:
             click.echo(f"  skipped: {note}")
     if failed:
         click.get_current_context().exit(1)
+
+
+def _dry_run(obj: StardustContext, path: Path, base: Path | None, update: bool):  # type: ignore[no-untyped-def]
+    """Import into a transaction that is always rolled back."""
+    from sqlmodel import Session
+
+    from stardust_tui.ern.ingest import import_message
+
+    session = Session(obj.engine, expire_on_commit=False)
+    try:
+        return import_message(session, path, actor=obj.actor, schema_dir=base, update=update)
+    finally:
+        session.rollback()
+        session.close()
 
 
 import_.name = "import"

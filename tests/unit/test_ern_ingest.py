@@ -232,3 +232,11 @@ def test_update_applies_a_later_message(sqlite_engine: Engine) -> None:
         assert {c for d in release.deals for c in d.territories} == {"US"}
         assert release.revision >= 2
     assert any("no longer in the message" in s for s in updated.skipped)
+
+
+def test_cli_import_dry_run_changes_nothing(sqlite_engine: Engine) -> None:
+    sample = SAMPLES_DIR / "ern-382" / "audius__01_delivery.xml"
+    result = CliRunner().invoke(cli, ["ern", "import", "--dry-run", str(sample)])
+    assert result.exit_code == 0 and "(dry run, nothing saved) created release" in result.output
+    with Session(sqlite_engine) as session:
+        assert session.exec(select(Release)).first() is None
