@@ -1,7 +1,8 @@
-"""End-to-end deliveries through the real worker runner to a local folder and to OpenSSH sshd (SFTP):
-batch and release-by-release layouts, every MD5 in the XML matches the delivered file, the XML and the
-manifest are XSD-valid, the manifest is uploaded last, a crashed delivery resumes without re-sending,
-and an update leaves out files the target already has."""
+"""End-to-end deliveries through the real worker runner to a local folder (servers: test_execute_remote.py):
+batch and release-by-release layouts for ERN 3.8.2/4.2/4.3, every MD5 in the XML matches the delivered
+file, the XML and the manifest are XSD-valid, the manifest is uploaded last, a crashed delivery resumes
+without re-sending, an update leaves out files the target already has unless an ACK asked for them, and
+releases that break the readiness rules or the profile fail before anything is sent."""
 
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
-from servers import Sshd
 from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
@@ -91,9 +91,14 @@ def check_delivered_tree(root: Path, d: Delivery, steps: list[DeliveryStep], *, 
         assert len(all_files) == 4 and d.remote_path.startswith(f"N_{UPC}_")
 
 
-@pytest.mark.parametrize("profile", ["generic-43", "generic-43-rbr", "semaphore", "generic-42", "generic-382"])
-def test_deliver_to_local_folder(engine: Engine, settings: Settings, tmp_path: Path, profile: str) -> None:
-    sqlite_engine = engine  # SQLite and PostgreSQL
+@pytest.mark.parametrize("profile", ["generic-43", "generic-43-rbr", "semaphore", "generic-42", "generic-382",
+                                     "postgresql"])
+def test_deliver_to_local_folder(request: pytest.FixtureRequest, settings: Settings, tmp_path: Path,
+                                 profile: str) -> None:
+    if profile == "postgresql":  # the same delivery with the store on PostgreSQL
+        sqlite_engine, profile = request.getfixturevalue("pg_engine"), "generic-43"
+    else:
+        sqlite_engine = request.getfixturevalue("sqlite_engine")
     out = tmp_path / "dsp"
     out.mkdir()
     if profile == "semaphore":  # a recipient that wants a zero-byte BatchComplete file
@@ -113,27 +118,6 @@ def test_deliver_to_local_folder(engine: Engine, settings: Settings, tmp_path: P
         st = s.exec(select(ReleaseTargetStatus).where(ReleaseTargetStatus.release_id == rid)).one()
         assert st.status == "delivered" and st.message_id == d.message_id
         assert s.get(Release, rid).status == "delivered"
-
-
-def test_deliver_over_sftp(sshd: Sshd, sqlite_engine: Engine, settings: Settings, tmp_path: Path) -> None:
-    out = tmp_path / "sftp-root"
-    out.mkdir()
-    rid = make_release(sqlite_engine, settings, tmp_path / "src")
-    with session_scope(sqlite_engine) as s:
-        tid = add_target(s, settings.paths, name="sftp", url=f"sftp://{sshd.user}@127.0.0.1:{sshd.port}{out}",
-                         key_file=str(sshd.key), known_hosts=str(sshd.known_hosts), profile="generic-43").id
-        rbr = add_target(s, settings.paths, name="sftp-rbr", profile="generic-43-rbr",
-                         url=f"sftp://{sshd.user}@127.0.0.1:{sshd.port}{out}/rbr",
-                         key_file=str(sshd.key), known_hosts=str(sshd.known_hosts)).id
-    (out / "rbr").mkdir()
-    first, second = _enqueue(sqlite_engine, rid, tid), _enqueue(sqlite_engine, rid, rbr)
-    _run(settings, sqlite_engine)
-    d, steps = _delivery(sqlite_engine, first)
-    assert d.state == "succeeded", d.last_error
-    check_delivered_tree(out, d, steps, batch=True)
-    d, steps = _delivery(sqlite_engine, second)
-    assert d.state == "succeeded", d.last_error
-    check_delivered_tree(out / "rbr", d, steps, batch=False)
 
 
 def test_crash_resumes_without_resending_then_update_skips(sqlite_engine: Engine, settings: Settings,
@@ -224,43 +208,6 @@ def test_profile_rules_and_placeholder_dpids_fail_fast(sqlite_engine: Engine, se
     assert list(out.iterdir()) == []  # nothing was sent
 
 
-def test_deliver_over_ftps_with_stored_password_then_acks(pyftpd, tls_cert, sqlite_engine: Engine,  # noqa: ANN001
-                                                          settings: Settings, tmp_path: Path) -> None:
-    from stardust_tui.delivery.acks import poll_acks
-    from tests.unit.test_acks import ERROR16, ack16, ack18
-
-    sub = f"e2e-{tmp_path.name[-12:]}"
-    (pyftpd.root / sub / "acks").mkdir(parents=True)
-    profiles = settings.paths.profiles_dir
-    profiles.mkdir(parents=True, exist_ok=True)
-    (profiles / "acked.toml").write_text('extends = "generic-43"\nprofile_version = 1\n'
-                                         '[choreography]\nack_folder = "acks"\n', encoding="utf-8")
-    rid = make_release(sqlite_engine, settings, tmp_path / "src")
-    with session_scope(sqlite_engine) as s:
-        tid = add_target(s, settings.paths, name="ftps", profile="acked", password=pyftpd.password,
-                         url=f"ftps://{pyftpd.user}@127.0.0.1:{pyftpd.port}/{sub}?ca={tls_cert[0]}").id
-    did = _enqueue(sqlite_engine, rid, tid)
-    _run(settings, sqlite_engine)
-    d, steps = _delivery(sqlite_engine, did)
-    assert d.state == "succeeded", d.last_error
-    check_delivered_tree(pyftpd.root / sub, d, steps, batch=True)
-
-    # the DSP acknowledges (1.8, by message id), then reports a problem later (1.6)
-    acks = pyftpd.root / sub / "acks"
-    (acks / f"ACK_{d.message_id}_20261123100000000.xml").write_bytes(
-        ack18(UPC, "SuccessfullyIngestedByReleaseDistributor", d.message_id))
-    assert len(asyncio.run(poll_acks(settings, sqlite_engine))) == 1
-    with session_scope(sqlite_engine) as s:
-        st = s.exec(select(ReleaseTargetStatus).where(ReleaseTargetStatus.release_id == rid)).one()
-        assert st.status == "ack-ok" and st.delivery_id == did
-    (acks / f"ACK_{d.message_id}_20261124100000000.xml").write_bytes(ack16(UPC, "ResourceCorrupt", ERROR16))
-    assert len(asyncio.run(poll_acks(settings, sqlite_engine))) == 1
-    assert asyncio.run(poll_acks(settings, sqlite_engine)) == []
-    with session_scope(sqlite_engine) as s:
-        st = s.exec(select(ReleaseTargetStatus).where(ReleaseTargetStatus.release_id == rid)).one()
-        assert st.status == "ack-error" and st.proposed_action == "ResendXmlAndResources"
-
-
 def test_concurrent_deliveries_to_one_target_get_their_own_batch(sqlite_engine: Engine, settings: Settings,
                                                                  tmp_path: Path) -> None:
     from stardust_tui.domain.identifiers import gtin_check_digit
@@ -283,30 +230,6 @@ def test_concurrent_deliveries_to_one_target_get_their_own_batch(sqlite_engine: 
         batches.add(d.batch_id)
         assert (out / d.batch_id / f"BatchComplete_{d.batch_id}.xml").is_file()
     assert len(batches) == 4 and len(list(out.iterdir())) == 4
-
-
-@pytest.mark.parametrize("kind", ["s3-rclone", "rest"])
-def test_deliver_to_s3_and_rest(kind: str, request: pytest.FixtureRequest, sqlite_engine: Engine,
-                                settings: Settings, tmp_path: Path) -> None:
-    from servers import S3_KEY, S3_SECRET
-
-    rid = make_release(sqlite_engine, settings, tmp_path / "src")
-    prefix = f"in-{tmp_path.name[-10:]}"
-    if kind == "s3-rclone":
-        server = request.getfixturevalue("rclone_s3")
-        url = f"s3://{server.bucket}/{prefix}?endpoint={server.endpoint}&region=us-east-1"
-        secrets = {"aws_access_key_id": S3_KEY, "aws_secret_access_key": S3_SECRET}
-        root = server.root / server.bucket / prefix
-    else:
-        server = request.getfixturevalue("rest_receiver")
-        url, secrets, root = server.url, {"token": server.token}, server.root
-    with session_scope(sqlite_engine) as s:
-        tid = add_target(s, settings.paths, name=kind, url=url, secrets=secrets).id
-    did = _enqueue(sqlite_engine, rid, tid)
-    _run(settings, sqlite_engine)
-    d, steps = _delivery(sqlite_engine, did)
-    assert d.state == "succeeded", d.last_error
-    check_delivered_tree(root, d, steps, batch=True)
 
 
 def test_update_resends_files_when_the_ack_asks_for_them(sqlite_engine: Engine, settings: Settings,
@@ -336,3 +259,4 @@ def test_update_resends_files_when_the_ack_asks_for_them(sqlite_engine: Engine, 
     assert d.state == "succeeded", d.last_error
     assert sorted(s.state for s in steps if "/resources/" in s.name) == ["done"] * 3
     check_delivered_tree(out, d, steps, batch=True)
+
