@@ -182,6 +182,49 @@ def validate(obj: StardustContext, files: tuple[Path, ...], schemas: Path | None
     ctx.exit(0 if all(r.ok for r in reports) else 1)
 
 
+@ern.command("show")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="The summary as JSON.")
+def show(file: Path, as_json: bool) -> None:
+    """Summarize an ERN NewReleaseMessage: release, tracks, files and deals (nothing is imported)."""
+    from dataclasses import asdict
+
+    from stardust_tui.ern.parse_message import parse_release
+    from stardust_tui.ern.safe_xml import parse_bytes
+
+    data = sys.stdin.buffer.read() if str(file) == "-" else _read_file(file)
+    parsed = parse_release(parse_bytes(data, source=str(file)).getroot())
+    if as_json:
+        click.echo(json.dumps(asdict(parsed), indent=2, default=str))
+        return
+    click.echo(f"ERN {parsed.version} message {parsed.message_id or '?'}")
+    click.echo(f"release   {parsed.title}{f' ({parsed.subtitle})' if parsed.subtitle else ''} - "
+               f"{parsed.display_artist or '?'} [{parsed.release_type}]")
+    click.echo(f"ids       UPC {parsed.upc or '-'}  catalog {parsed.catalog_number or '-'}  GRid {parsed.grid or '-'}")
+    click.echo(f"label     {parsed.label or '-'}  genre {parsed.genre or '-'}  released {parsed.release_date or '-'}")
+    for t in parsed.tracks:
+        seconds = int(t.duration or 0)
+        file_name = t.file.name if t.file else "(no file)"
+        click.echo(f"  {t.disc}-{t.number:02d} {t.isrc or '-':12} {seconds // 60:3d}:{seconds % 60:02d} "
+                   f"{t.title}  [{file_name}]")
+    if parsed.cover:
+        click.echo(f"cover     {parsed.cover.name}")
+    for d in parsed.deals:
+        where = ",".join(d.territories) + (f" minus {','.join(d.excluded)}" if d.excluded else "")
+        until = f" until {d.end:%Y-%m-%d}" if d.end else ""
+        click.echo(f"deal      {where}: {'/'.join(d.commercial_models) or '-'} {'/'.join(d.use_types) or '-'} "
+                   f"from {d.start:%Y-%m-%d}{until}")
+    for note in parsed.skipped:
+        click.echo(f"note      {note}")
+
+
+def _read_file(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise StardustError(f"cannot read: {exc.strerror or exc}", where=str(path)) from None
+
+
 @ern.command("import")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--schemas", type=click.Path(path_type=Path), default=None,

@@ -187,8 +187,8 @@ def parse_release(root: etree._Element) -> ParsedRelease:
         raise ValidationError(f"line {root.sourceline}: not an ERN 3.8.2, 4.2 or 4.3 message ({root.tag})")
     kind = etree.QName(root).localname
     if kind != "NewReleaseMessage":
-        raise ValidationError(f"line {root.sourceline}: {kind} carries no release to import "
-                              "(only NewReleaseMessage can be imported)")
+        raise ValidationError(f"line {root.sourceline}: {kind} describes no release "
+                              "(only a NewReleaseMessage can be imported or shown)")
     if version == "3.8.2":
         from stardust_tui.ern.parse_382 import parse_382
 

@@ -240,3 +240,17 @@ def test_cli_import_dry_run_changes_nothing(sqlite_engine: Engine) -> None:
     assert result.exit_code == 0 and "(dry run, nothing saved) created release" in result.output
     with Session(sqlite_engine) as session:
         assert session.exec(select(Release)).first() is None
+
+
+def test_cli_show_summarizes_without_importing(sqlite_engine: Engine) -> None:
+    sample = SAMPLES_DIR / "ern-43" / "sshaw__1_Audio.xml"
+    result = CliRunner().invoke(cli, ["ern", "show", str(sample)])
+    assert result.exit_code == 0
+    assert "UPC 00094631432057" in result.output and "1-21 JPTO09332830" in result.output
+    assert "deal      JP: SubscriptionModel/AdvertisementSupportedModel" in result.output
+    as_json = CliRunner().invoke(cli, ["ern", "show", "--json", str(sample)])
+    assert as_json.exit_code == 0 and '"upc": "00094631432057"' in as_json.output
+    purge = CliRunner().invoke(cli, ["ern", "show", str(SAMPLES_DIR / "ern-382" / "audius__03_delete.xml")])
+    assert purge.exit_code == 1 and "describes no release" in purge.output
+    with Session(sqlite_engine) as session:
+        assert session.exec(select(Release)).first() is None
