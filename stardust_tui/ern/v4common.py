@@ -9,6 +9,7 @@ done per element (that keeps building a 12-track album well under the cost of pa
 
 from __future__ import annotations
 
+from copy import deepcopy
 from datetime import datetime
 
 from lxml import etree
@@ -311,9 +312,17 @@ def _resource_group(parent: etree._Element, view: ReleaseView) -> None:
 
 
 def _track_releases(parent: etree._Element, view: ReleaseView, namespace: str) -> None:
+    """One TrackRelease per recording. All share one layout, so the first is built and the rest are C-level
+    copies with their four varying texts replaced (about twice as fast as building each one)."""
     label_ref = view.release.label_ref
+    proto: etree._Element | None = None
     for tr in view.track_releases:
-        t = sub(parent, "TrackRelease")
+        if proto is not None:
+            t = deepcopy(proto)
+            parent.append(t)
+            t[0].text, t[1][0].text, t[2].text, t[-1][0].text = tr.ref, tr.proprietary_id, tr.resource_ref, tr.genre
+            continue
+        proto = t = sub(parent, "TrackRelease")
         sub(t, "ReleaseReference", tr.ref)
         sub(sub(t, "ReleaseId"), "ProprietaryId", tr.proprietary_id, Namespace=namespace)
         sub(t, "ReleaseResourceReference", tr.resource_ref)
@@ -351,15 +360,17 @@ def _deal_list(root: etree._Element, view: ReleaseView, deals: tuple[DealView, .
     dl = sub(root, "DealList")
     rd = sub(dl, "ReleaseDeal")
     sub(rd, "DealReleaseReference", view.release.ref)
+    built = {}
     for deal in deals:
         _deal(rd, deal, namespace)
+        built[id(deal)] = rd[-1]
     track_deals = [d for d in deals if d.applies_to_tracks]
     if track_releases and track_deals and view.track_releases:
         rd = sub(dl, "ReleaseDeal")
         for tr in view.track_releases:
             sub(rd, "DealReleaseReference", tr.ref)
-        for deal in track_deals:
-            _deal(rd, deal, namespace)
+        for deal in track_deals:  # the same terms as on the main release: copy the built elements
+            rd.append(deepcopy(built[id(deal)]))
 
 
 def build_new_release(view: ReleaseView, header: Header, options: BuildOptions, minor: int,
