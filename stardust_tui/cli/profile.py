@@ -77,6 +77,8 @@ def profile_show(obj: StardustContext, name: str, as_json: bool) -> None:
                   + (", one bit depth per release" if p.audio.same_bit_depth else "")),
         ("artwork", f"{'/'.join(p.artwork.formats)}, >= {p.artwork.min_px} px"
                     + (", square" if p.artwork.square else "") + (", RGB" if p.artwork.rgb else "")),
+        ("deals need", ", ".join(p.required_models + p.required_use_types) or "(nothing beyond the catalog rules)"),
+        ("genre mapping", ", ".join(f"{k} -> {v}" for k, v in p.genres.items()) or "(none)"),
         ("file naming", ", ".join(f"{k}: {v}" for k, v in p.naming.items()) or "(ERN engine defaults)"),
         ("retries", f"{p.max_attempts} attempts, backoff {p.backoff_seconds:g} s"),
         ("lead time", f"{p.lead_time_days} days (new), {p.update_lead_time_days} days (update/takedown)"),

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -123,6 +123,22 @@ def _parties(profile: Profile, sender: MessageParty) -> tuple[Any, list[Any]]:
     return Party(sender.dpid, sender.name), [Party(r.dpid, r.name) for r in profile.recipients]
 
 
+def _map_genres(view: Any, genres: dict[str, str]) -> Any:
+    """The release view with genres translated through the profile's ``[genres]`` table."""
+    if not genres:
+        return view
+
+    def g(value: str | None) -> str | None:
+        return genres.get(value, value) if value else value
+
+    return replace(
+        view,
+        release=replace(view.release, genre=g(view.release.genre)),
+        recordings=tuple(replace(r, genre=g(r.genre)) for r in view.recordings),
+        track_releases=tuple(replace(t, genre=g(t.genre)) for t in view.track_releases),
+    )
+
+
 def plan_package(release: Any, profile: Profile, message_type: str, *, sender: MessageParty,
                  asset_path: Any, batch_id: str | None = None, message_id: str | None = None,
                  already_delivered: set[str] | None = None, priority: int = 0,
@@ -146,7 +162,7 @@ def plan_package(release: Any, profile: Profile, message_type: str, *, sender: M
     message_id = message_id or f"{sender.dpid}_{upc}_{batch_id}"
     ern_sender, recipients = _parties(profile, sender)
     patterns = NamingPatterns.from_mapping(profile.naming)
-    view = view_from_release(release, patterns=patterns, resource_dir=RESOURCE_DIR)
+    view = _map_genres(view_from_release(release, patterns=patterns, resource_dir=RESOURCE_DIR), profile.genres)
     xml = build_message(view, profile.ern_version, message_type, message_id=message_id, timestamp=created,
                         sender=ern_sender, recipients=recipients, takedown_strategy=profile.takedown,
                         test=profile.test_message, track_releases=profile.release_profile != "single")

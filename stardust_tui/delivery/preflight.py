@@ -1,4 +1,4 @@
-"""A delivery profile's own rules, checked before anything is sent: audio and artwork rules and lead time.
+"""A delivery profile's own rules, checked before anything is sent: deals, audio, artwork and lead time.
 
 The catalog's readiness rules (:mod:`stardust_tui.domain.rules`, :mod:`stardust_tui.assets.qc`) say
 what any DSP needs; a profile can be stricter (Spotify: plain PCM WAV only; a 3000 px minimum...).
@@ -50,11 +50,22 @@ def _artwork(asset: Any, profile: Profile) -> list[str]:
     return out
 
 
+def deal_problems(release: Any, profile: Profile) -> list[str]:
+    """Commercial models / use types the profile requires that no deal of the release offers."""
+    models = {m for d in release.deals for m in (d.commercial_models or [])}
+    uses = {u for d in release.deals for u in (d.use_types or [])}
+    out = [f"deals: no deal offers {m}, which {profile.name} requires" for m in profile.required_models
+           if m not in models]
+    out += [f"deals: no deal offers use type {u}, which {profile.name} requires" for u in profile.required_use_types
+            if u not in uses]
+    return out
+
+
 def asset_problems(release: Any, profile: Profile, message_type: str) -> list[str]:
-    """Why the files of ``release`` cannot go to a recipient with ``profile`` (empty: they can)."""
+    """Why ``release`` (its deals and files) cannot go to a recipient with ``profile`` (empty: it can)."""
     if message_type not in ("new", "update"):
         return []  # takedowns and purges send no files
-    out: list[str] = []
+    out: list[str] = deal_problems(release, profile)
     depths = set()
     for track in sorted(release.tracks, key=lambda t: (t.disc_number, t.track_number)):
         where = f"track {track.disc_number}-{track.track_number}"

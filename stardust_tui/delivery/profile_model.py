@@ -72,6 +72,9 @@ class Profile:
     audio: AudioRules = field(default_factory=AudioRules)
     artwork: ArtworkRules = field(default_factory=ArtworkRules)
     naming: dict[str, str] = field(default_factory=dict)  # audio/image/message patterns (ern.naming)
+    genres: dict[str, str] = field(default_factory=dict)  # catalog genre -> the recipient's genre
+    required_models: tuple[str, ...] = ()  # commercial models the deals must offer (e.g. YouTube)
+    required_use_types: tuple[str, ...] = ()
     max_attempts: int = 5
     backoff_seconds: float = 30.0
     lead_time_days: int = 0

@@ -39,6 +39,7 @@ from stardust_tui.errors import NotFoundError, ValidationError
 
 _TOP = {"name", "profile_version", "description", "ern_version", "release_profile", "extends", "sender",
         "recipients", "choreography", "takedown", "audio", "artwork", "naming", "retry", "lead_time",
+        "genres", "deals",
         "test_message"}
 
 
@@ -165,6 +166,16 @@ def profile_from_dict(data: dict[str, Any], source: str) -> Profile:
     art = _table(data, "artwork", source)
     tw = f"{source} [artwork]"
     naming = _table(data, "naming", source)
+    genres = _table(data, "genres", source)
+    for key, value in genres.items():
+        if not isinstance(value, str) or not value.strip():
+            raise ProfileError(f"genre {key!r} must map to a non-empty string",
+                               where=_at_line(f"{source} [genres]", key))
+    deals = _table(data, "deals", source)
+    dw = f"{source} [deals]"
+    unknown_deal = sorted(set(deals) - {"required_models", "required_use_types"})
+    if unknown_deal:
+        raise ProfileError(f"unknown field {unknown_deal[0]!r}", where=dw)
     retry = _table(data, "retry", source)
     lead = _table(data, "lead_time", source)
     takedown = _table(data, "takedown", source)
@@ -199,6 +210,9 @@ def profile_from_dict(data: dict[str, Any], source: str) -> Profile:
             rgb=_field(art, "rgb", bool, tw, True),
         ),
         naming=_naming(naming, f"{source} [naming]"),
+        genres={str(k): v.strip() for k, v in genres.items()},
+        required_models=_list_of(deals, "required_models", str, dw, []),
+        required_use_types=_list_of(deals, "required_use_types", str, dw, []),
         max_attempts=_field(retry, "max_attempts", int, f"{source} [retry]", 5),
         backoff_seconds=_field(retry, "backoff_seconds", float, f"{source} [retry]", 30.0),
         lead_time_days=_field(lead, "new_days", int, f"{source} [lead_time]", 0),

@@ -149,3 +149,21 @@ def test_purge_takedown_for_audius(release, settings: Settings, tmp_path: Path) 
     assert plan.resources == ()
     assert validate_choreography(plan.manifest.data, "1.6", XSD_DIR) == []
     assert b"<DeliveryType>TakeDown</DeliveryType>" in plan.manifest.data
+
+
+def test_genre_mapping_from_profile(release, settings: Settings, tmp_path: Path) -> None:  # noqa: ANN001
+    user = tmp_path / "profiles"
+    user.mkdir()
+    (user / "mapped.toml").write_text('extends = "generic-43"\nprofile_version = 1\n'
+                                      '[genres]\nElectronic = "Dance"\n', encoding="utf-8")
+    prof = load_profile("mapped", user)
+    plan = plan_package(release, prof, "new", sender=SENDER, asset_path=AssetStore(settings.paths).path_for,
+                        batch_id=BATCH)
+    root = etree.fromstring(plan.message.data)
+    genres = {el.text for el in root.iter() if isinstance(el.tag, str) and etree.QName(el).localname == "GenreText"}
+    assert genres == {"Dance"}
+    assert b"Electronic" not in plan.message.data
+    (user / "bad.toml").write_text('extends = "generic-43"\nprofile_version = 1\n[genres]\nRock = ""\n',
+                                   encoding="utf-8")
+    with pytest.raises(ValidationError, match="genre 'Rock'"):
+        load_profile("bad", user)

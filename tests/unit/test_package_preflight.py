@@ -27,7 +27,7 @@ def _cover(**kw: object) -> Asset:
 
 def _release(*audios: Asset | None, cover: Asset | None = None, release_date: date | None = None) -> SimpleNamespace:
     tracks = [SimpleNamespace(disc_number=1, track_number=i, audio=a) for i, a in enumerate(audios, 1)]
-    return SimpleNamespace(tracks=tracks, cover=cover, release_date=release_date)
+    return SimpleNamespace(tracks=tracks, cover=cover, release_date=release_date, deals=[])
 
 
 def test_generic_profile_accepts_good_files() -> None:
@@ -68,3 +68,14 @@ def test_business_days_and_lead_time() -> None:
     assert lead_time_warning(near, spotify, "update", friday) is None
     assert lead_time_warning(_release(release_date=date(2026, 12, 31)), spotify, "new", friday) is None
     assert lead_time_warning(near, load_profile("generic-43"), "new", friday) is None
+
+
+def test_required_deal_models() -> None:
+    youtube = load_profile("youtube")
+    assert youtube.required_models == ("SubscriptionModel", "AdvertisementSupportedModel")
+    rel = _release(_audio(), cover=_cover())
+    rel.deals = [SimpleNamespace(commercial_models=["SubscriptionModel"], use_types=["OnDemandStream"])]
+    problems = asset_problems(rel, youtube, "new")
+    assert problems == ["deals: no deal offers AdvertisementSupportedModel, which youtube requires"]
+    rel.deals.append(SimpleNamespace(commercial_models=["AdvertisementSupportedModel"], use_types=["Stream"]))
+    assert asset_problems(rel, youtube, "new") == []
