@@ -118,7 +118,7 @@ def test_kill_minus_nine_with_the_real_executor(sqlite_engine: Engine, settings:
                                          content_hash=content_hash(load_release(s, r))).id)
 
     crasher = Crasher(sqlite_engine, out, ["--executor", "real"])
-    kinds = _crash_loop(crasher, sqlite_engine, rng, 40, refill, workers=3)
+    kinds = _crash_loop(crasher, sqlite_engine, rng, 90, refill, workers=3)
     assert sum(kinds.values()) >= 20, kinds
     assert kinds["mid-file"] >= 1 and kinds["xml-manifest"] >= 1, kinds
     assert _all_done(sqlite_engine)

@@ -211,8 +211,11 @@ def _exactly_once(engine: Engine, ids: Iterable[int]) -> int:
     return attempts
 
 
-def test_kill_minus_nine_with_the_local_copy_executor(sqlite_engine: Engine, tmp_path: Path) -> None:
-    """A throttled copy executor (a slow link) through the real local transport: many mid-file kills."""
+def test_kill_minus_nine_with_the_local_copy_executor(engine: Engine, tmp_path: Path) -> None:
+    """A throttled copy executor (a slow link) through the real local transport: many mid-file kills.
+
+    Runs on SQLite and on PostgreSQL (a killed worker's connection dies with its transaction open)."""
+    sqlite_engine = engine
     rng = random.Random(int(os.environ.get("STARDUST_CRASH_SEED", "4242")))
     out, source = tmp_path / "out", tmp_path / "src"
     out.mkdir()
@@ -225,7 +228,7 @@ def test_kill_minus_nine_with_the_local_copy_executor(sqlite_engine: Engine, tmp
         ids.update(more)
 
     crasher = Crasher(sqlite_engine, out, ["--executor", "copy", "--source", str(source)])
-    kinds = _crash_loop(crasher, sqlite_engine, rng, 40, refill)
+    kinds = _crash_loop(crasher, sqlite_engine, rng, 90, refill, workers=3)
     assert sum(kinds.values()) >= 20, kinds
     assert kinds["mid-file"] >= 1 and kinds["xml-manifest"] >= 1, kinds
     assert _all_done(sqlite_engine)
