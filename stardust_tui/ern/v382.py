@@ -8,6 +8,7 @@ and a takedown by removed deals sends each deal's territories with ``TakeDown`` 
 
 from __future__ import annotations
 
+from copy import deepcopy
 from datetime import datetime
 
 from lxml import etree
@@ -378,13 +379,15 @@ def build(view: ReleaseView, header: Header, options: BuildOptions) -> etree._El
         dl = sub(root, "DealList")
         rd = sub(dl, "ReleaseDeal")
         sub(rd, "DealReleaseReference", view.release.ref)
+        built = {}
         for deal in deals:
             _deal(rd, deal, takedown, header.created, namespace)
+            built[id(deal)] = rd[-1]
         track_deals = [d for d in deals if d.applies_to_tracks]
         if options.track_releases and track_deals and view.track_releases:
             rd = sub(dl, "ReleaseDeal")
             for tr in view.track_releases:
                 sub(rd, "DealReleaseReference", tr.ref)
-            for deal in track_deals:
-                _deal(rd, deal, takedown, header.created, namespace)
+            for deal in track_deals:  # the same terms as on the main release: copy the built elements
+                rd.append(deepcopy(built[id(deal)]))
     return root
