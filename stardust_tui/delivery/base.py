@@ -142,6 +142,13 @@ def join(base: str, path: str) -> str:
     return f"{b}/{rel}" if b else root + rel
 
 
+def login_relative(base: str) -> str:
+    """``/~/incoming`` → ``incoming`` (relative to the login folder, as FTP/SFTP resolve it); else unchanged."""
+    if base == "/~" or base.startswith("/~/"):
+        return base[3:]
+    return base
+
+
 def file_md5(path: Path, start: int = 0) -> str:
     h = hashlib.md5(usedforsecurity=False)
     with open(path, "rb") as fh:

@@ -4,7 +4,8 @@ FTPS reuses the control connection's TLS session on every data connection: vsftp
 ``require_ssl_reuse=YES`` (the default on many servers) refuses data channels that do not, and stock
 ``ftplib.FTP_TLS`` then leaves 0-byte files. Uploads go to ``.name.part``, resume with ``APPE`` from
 the server's ``SIZE`` of that file, are checked by size and renamed (``RNFR``/``RNTO``).
-The URL path is the folder as the server shows it after login (``/`` = the login root).
+The URL path is absolute as the server shows it (``/`` = its root, the login folder on chrooted servers);
+``/~/incoming`` means ``incoming`` relative to the login folder.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from stardust_tui.delivery.base import (
     check_size,
     clean_path,
     join,
+    login_relative,
     temp_name,
 )
 
@@ -166,7 +168,7 @@ class FtpTransport(Transport):
 
     # -- helpers run in the worker thread ---------------------------------------------------------
     def _abs(self, path: str) -> str:
-        return join(self.spec.path, path)
+        return join(login_relative(self.spec.path), path)
 
     @staticmethod
     def _size(ftp: ftplib.FTP, path: str) -> int | None:
@@ -218,7 +220,7 @@ class FtpTransport(Transport):
         target = self._abs(path)
 
         def _mkdir(ftp: ftplib.FTP) -> None:
-            current = "/" if self.spec.path.startswith("/") else ""
+            current = "/" if target.startswith("/") else ""
             for part in target.strip("/").split("/"):
                 current = f"{current.rstrip('/')}/{part}" if current else part
                 try:

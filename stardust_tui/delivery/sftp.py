@@ -3,6 +3,7 @@
 Host keys are checked by :mod:`stardust_tui.delivery.hostkeys` before any credential is sent. One
 SSH connection serves a whole delivery. Uploads write ``.name.<md5>.part`` from its remote size
 (resume), with pipelined 255 KiB requests, check the size and ``posix-rename`` it onto the final name.
+The URL path is absolute; ``sftp://user@host/~/incoming`` means ``incoming`` in the login folder.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from stardust_tui.delivery.base import (
     check_size,
     clean_path,
     join,
+    login_relative,
     temp_name,
 )
 from stardust_tui.delivery.hostkeys import check_host_key
@@ -160,7 +162,7 @@ class SftpTransport(Transport):
 
     # -- helpers (worker thread) --------------------------------------------------------------------
     def _abs(self, path: str) -> str:
-        return join(self.spec.path, path)
+        return join(login_relative(self.spec.path), path)
 
     @staticmethod
     def _size(sftp: paramiko.SFTPClient, path: str) -> int | None:
@@ -212,7 +214,8 @@ class SftpTransport(Transport):
                     st = sftp.stat(current)
                 except FileNotFoundError:
                     missing.append(current)
-                    current = current.rsplit("/", 1)[0] or ("/" if current.startswith("/") else "")
+                    head, sep, _ = current.rpartition("/")
+                    current = (head or "/") if sep else ""  # relative paths end at "" (the login folder)
                     continue
                 if not statmod.S_ISDIR(st.st_mode or 0):
                     raise TransportPermanentError("exists and is not a folder", where=current)

@@ -157,3 +157,11 @@ def test_cancelled_upload_stops_promptly(pyftpd: PyFtpd, tls_cert: tuple[Path, P
                                          small_file: Path) -> None:
     view = _pyftpd_view(pyftpd, "ftps", tls_cert[0])
     assert cancelled_upload_stops_promptly(view, big_file, small_file, "cancel/big.bin") < 3.0
+
+
+def test_login_relative_path(pyftpd: PyFtpd, small_file: Path) -> None:
+    sub = uuid.uuid4().hex[:8]
+    view = ServerView(url=f"ftp://{pyftpd.user}@127.0.0.1:{pyftpd.port}/~/{sub}",
+                      secrets={"password": Secret(pyftpd.password)}, md5=lambda rel: dir_md5(pyftpd.root / sub, rel))
+    run(upload_and_verify(view, small_file, "in/small.txt"))
+    run(file_operations(view, small_file))

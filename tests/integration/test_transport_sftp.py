@@ -197,3 +197,15 @@ def test_mkdir_with_repeated_names_and_over_a_file(view: ServerView, root: Path,
 
 def test_cancelled_upload_stops_promptly(view: ServerView, big_file: Path, small_file: Path) -> None:
     assert cancelled_upload_stops_promptly(view, big_file, small_file, "cancel/big.bin") < 3.0
+
+
+def test_login_relative_path(asyncssh_sftp: AsyncSftp, small_file: Path, tmp_path: Path) -> None:
+    kh = tmp_path / "known_hosts"
+    kh.write_text(f"[127.0.0.1]:{asyncssh_sftp.port} {asyncssh_sftp.host_pub}\n")
+    sub = uuid.uuid4().hex[:8]
+    view = ServerView(
+        url=f"sftp://{asyncssh_sftp.user}@127.0.0.1:{asyncssh_sftp.port}/~/{sub}?known_hosts={kh}",
+        secrets={"password": Secret(asyncssh_sftp.password)},
+        md5=lambda rel: dir_md5(asyncssh_sftp.root / sub, rel),
+    )
+    run(upload_and_verify(view, small_file, "in/small.txt"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from stardust_tui.delivery.base import TransportPermanentError, clean_path, join, temp_name
+from stardust_tui.delivery.base import TransportPermanentError, clean_path, join, login_relative, temp_name
 from stardust_tui.delivery.registry import open_transport, transport_class
 from stardust_tui.delivery.urls import parse_target_url
 from stardust_tui.errors import ValidationError
@@ -67,6 +67,8 @@ def test_paths() -> None:
     assert clean_path("/a//b/./c/") == "a/b/c"
     assert join("/srv/out", "a/b") == "/srv/out/a/b" and join("/", "a") == "/a" and join("/srv", "") == "/srv"
     assert join("pre/", "a") == "pre/a" and join("", "a") == "a" and join("", "") == ""
+    assert login_relative("/~/in") == "in" and login_relative("/~") == "" and login_relative("/srv") == "/srv"
+    assert join(login_relative("/~/in"), "a/b") == "in/a/b" and join(login_relative("/~"), "a") == "a"
     with pytest.raises(TransportPermanentError):
         clean_path("a/../../etc")
 
