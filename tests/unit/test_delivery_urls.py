@@ -80,3 +80,11 @@ def test_registry_and_secret_hiding() -> None:
     assert t.secret("password") == "hunter2"
     with pytest.raises(TransportPermanentError):
         transport_class("gopher")
+
+
+def test_registry_names_the_missing_library(monkeypatch: pytest.MonkeyPatch) -> None:
+    from stardust_tui.delivery import registry
+
+    monkeypatch.setitem(registry.TRANSPORTS, "file", ("stardust_tui.delivery.no_such_module", "X", "some-extra"))
+    with pytest.raises(TransportPermanentError, match="pip install some-extra"):
+        transport_class("file")
