@@ -10,6 +10,8 @@ import asyncio
 import contextlib
 import threading
 from collections import deque
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.engine import Engine
@@ -190,6 +192,7 @@ class StardustApp(App[None]):
                         severity="error", timeout=10)
 
 
-def make_app(settings: Settings, engine: Engine, *, start_workers: bool = True) -> StardustApp:
-    """The one factory used by the CLI and the tests."""
-    return StardustApp(Services(settings=settings, engine=engine), start_workers=start_workers)
+def make_app(settings: Settings, engine: Engine, *, start_workers: bool = True,
+             clock: Callable[[], datetime] | None = None) -> StardustApp:
+    """The one factory used by the CLI and the tests (which freeze ``clock``)."""
+    return StardustApp(Services(settings=settings, engine=engine, now=clock), start_workers=start_workers)

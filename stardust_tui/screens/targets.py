@@ -28,7 +28,8 @@ class TargetsScreen(Screen):
         Binding("a", "add", "Add", id="targets-add", tooltip="Add a delivery target"),
         Binding("enter,e", "edit", "Edit", id="targets-edit", tooltip="Edit the selected target"),
         Binding("t", "test", "Test", id="targets-test", tooltip="Test the connection (connect, list, write, remove)"),
-        Binding("space", "toggle", "Enable/disable", id="targets-toggle", tooltip="Enable or disable the target"),
+        Binding("space", "toggle_enabled", "Enable/disable", id="targets-toggle",
+                tooltip="Enable or disable the target"),
         Binding("o", "reset_circuit", "Reset circuit", id="targets-reset",
                 tooltip="Close the circuit breaker so deliveries resume"),
         Binding("ctrl+r", "refresh", "Refresh", id="targets-refresh", tooltip="Reload the targets"),
@@ -120,7 +121,7 @@ class TargetsScreen(Screen):
         if str(target_id) in table.rows:
             table.move_cursor(row=table.get_row_index(str(target_id)))
 
-    def action_toggle(self) -> None:
+    def action_toggle_enabled(self) -> None:
         target_id = self.selected_id()
         if target_id is not None:
             self.toggle(target_id, not self.rows[target_id].enabled)

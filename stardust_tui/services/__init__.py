@@ -6,7 +6,9 @@ opens one short unit of work and delegates to the store, ERN, delivery and worke
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
 from functools import cached_property
 
 from sqlalchemy.engine import Engine
@@ -20,6 +22,14 @@ class Services:
 
     settings: Settings
     engine: Engine
+    now: Callable[[], datetime] = field(default=None)  # type: ignore[assignment]
+    """The clock (tests and snapshots freeze it); defaults to ``domain.models.utcnow``."""
+
+    def __post_init__(self) -> None:
+        if self.now is None:
+            from stardust_tui.domain.models import utcnow
+
+            self.now = utcnow
 
     @property
     def actor(self) -> str:
@@ -38,6 +48,12 @@ class Services:
         from stardust_tui.services.drafts import DraftService
 
         return DraftService(self)
+
+    @cached_property
+    def tracks(self):
+        from stardust_tui.services.tracks import TrackService
+
+        return TrackService(self)
 
     @cached_property
     def ern(self):
