@@ -62,10 +62,17 @@ class Event:
 
 
 class JsonLineLog:
-    """Appends events to the shared JSON-lines log; each line is a single ``os.write`` with O_APPEND."""
+    """Appends events to the shared JSON-lines log; each line is a single ``os.write`` with O_APPEND.
 
-    def __init__(self, path: Path) -> None:
+    Past ``max_bytes`` the file is renamed to ``deliveries-<time>-<pid>.jsonl`` (a unique name, so two
+    processes rotating at once never clobber each other) and only the ``keep`` newest of those stay.
+    The database keeps every event; the file is for following live.
+    """
+
+    def __init__(self, path: Path, *, max_bytes: int = 64 * 1024 * 1024, keep: int = 5) -> None:
         self.path = path
+        self.max_bytes = max_bytes
+        self.keep = keep
 
     def append(self, event: Event) -> None:
         line = (event.to_json() + "\n").encode("utf-8")
@@ -73,8 +80,25 @@ class JsonLineLog:
         fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o640)
         try:
             os.write(fd, line)
+            size = os.fstat(fd).st_size
         finally:
             os.close(fd)
+        if size > self.max_bytes:
+            self._rotate()
+
+    def rotated(self) -> list[Path]:
+        return sorted(self.path.parent.glob(f"{self.path.stem}-*{self.path.suffix}"))
+
+    def _rotate(self) -> None:
+        try:
+            if self.path.stat().st_size <= self.max_bytes:  # another process rotated it already
+                return
+            stamp = utcnow().strftime("%Y%m%dT%H%M%S%f")
+            os.rename(self.path, self.path.with_name(f"{self.path.stem}-{stamp}-{os.getpid()}{self.path.suffix}"))
+            for old in self.rotated()[:-self.keep]:
+                old.unlink(missing_ok=True)
+        except FileNotFoundError:
+            pass
 
 
 Listener = Callable[[Event], None]
@@ -173,13 +197,18 @@ def follow_file(path: Path, *, delivery_id: int | None = None, stop: Callable[[]
         if stop():
             return
         time.sleep(poll_s)
-    with path.open("r", encoding="utf-8") as fh:
+    fh = path.open("r", encoding="utf-8")
+    try:
         if not from_start:
             fh.seek(0, os.SEEK_END)
         buf = ""
         while True:
             chunk = fh.readline()
             if not chunk:
+                if _rotated_away(path, fh):  # the log was rotated: continue in the new file
+                    fh.close()
+                    fh = path.open("r", encoding="utf-8")
+                    continue
                 if stop():
                     return
                 time.sleep(poll_s)
@@ -194,3 +223,12 @@ def follow_file(path: Path, *, delivery_id: int | None = None, stop: Callable[[]
                 continue
             if delivery_id is None or data.get("delivery_id") == delivery_id:
                 yield data
+    finally:
+        fh.close()
+
+
+def _rotated_away(path: Path, fh: object) -> bool:
+    try:
+        return os.stat(path).st_ino != os.fstat(fh.fileno()).st_ino  # type: ignore[attr-defined]
+    except FileNotFoundError:
+        return False
