@@ -79,6 +79,17 @@ def target_add(obj: StardustContext, name: str, url: str, profile: str, password
                        trust_unknown_host=trust_host_key, secrets=values, max_concurrency=max_concurrency,
                        enabled=not disabled)
         click.echo(f"added target {t.name} ({t.url}, profile {t.profile}{', disabled' if disabled else ''})")
+    _warn_placeholders(obj, profile)
+
+
+def _warn_placeholders(obj: StardustContext, profile_name: str) -> None:
+    from stardust_tui.delivery.profiles import load_profile
+
+    unset = load_profile(profile_name, obj.settings.paths.profiles_dir).placeholder_recipients()
+    if unset:
+        click.echo(f"warning: profile {profile_name} has placeholder recipient DPIDs "
+                   f"({', '.join(r.dpid for r in unset)}); deliveries fail until you set them in "
+                   f"{obj.settings.paths.profiles_dir}/{profile_name}.toml (extends = \"{profile_name}\")", err=True)
 
 
 @target.command("list")
@@ -173,6 +184,8 @@ def target_edit(obj: StardustContext, name: str, url: str | None, rename: str | 
                         host_key=host_key, trust_unknown_host=trust_host_key, secrets=changes,
                         max_concurrency=max_concurrency)
         click.echo(f"updated target {t.name}")
+    if profile:
+        _warn_placeholders(obj, profile)
 
 
 def _set_enabled(obj: StardustContext, name: str, enabled: bool) -> None:

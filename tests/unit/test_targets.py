@@ -104,6 +104,8 @@ def test_cli_target_commands_never_print_secrets(isolated_home: Path, tmp_path: 
     assert '"name": "ftp1"' in r2.output
     for text in (r.output, r2.output):
         assert "s3cr3t" not in text
+    r = runner.invoke(cli, ["target", "add", "spot", "--url", f"file://{out}", "--profile", "spotify"])
+    assert r.exit_code == 0 and "warning: profile spotify has placeholder recipient DPIDs" in r.output
     r = runner.invoke(cli, ["target", "disable", "ftp1"])
     assert r.exit_code == 0 and "disabled" in r.output
     r = runner.invoke(cli, ["target", "edit", "ftp1", "--clear-password", "--rename", "ftp2"])
