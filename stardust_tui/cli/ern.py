@@ -1,4 +1,5 @@
-"""``stardust ern build|validate|import``: build DDEX ERN messages, validate them offline, import them.
+"""``stardust ern build|validate|show|import``: build DDEX ERN messages, validate them offline, summarize
+and import them.
 
 Exit codes of ``validate``: 0 every file valid, 1 at least one invalid, 2 cannot run (unreadable file,
 missing or broken schema folder).

@@ -4,10 +4,11 @@
 folder is given (an invalid message is refused with its first line-numbered error), reads the
 release, and creates it through the catalog store (``create_release`` / ``save_release``,
 ``get_or_create_party``). A release whose UPC is already in the catalog is reported as matched and
-left unchanged. Files named in technical details are added to the asset store when ``package`` holds
-them; otherwise an asset row records the message's facts (name, MD5, codec...) and is reported as
-"not in the store" so the user can attach the real file. Whatever cannot be represented (videos,
-track-only deal scoping, extra validity periods, GRids) is listed in ``ImportResult.skipped``.
+left unchanged, or with ``update=True`` updated from the message (:mod:`.ingest_update`). Files
+named in technical details are added to the asset store when ``package`` holds them; otherwise an
+asset row records the message's facts (name, MD5, codec...) and is reported as "not in the store"
+so the user can attach the real file. Whatever cannot be represented (videos, track-only deal
+scoping, extra validity periods, GRids) is listed in ``ImportResult.skipped``.
 """
 
 from __future__ import annotations
