@@ -76,13 +76,30 @@ def enqueue(session: Session, *, release_id: int, target_id: int, message_type: 
         raise ValidationError("scheduled time needs a time zone (e.g. 2026-01-01T09:00Z)", where="--at")
     now = utcnow()
     key = idempotency_key(content_hash, target_id, message_type)
+    if max_attempts is None:
+        max_attempts = _profile_attempts(session, target_id)
     values = dict(release_id=release_id, target_id=target_id, message_type=message_type, state="queued",
                   priority=priority, scheduled_at=at or now, next_attempt_at=at or now, attempts=0,
-                  max_attempts=max_attempts or RetryPolicy().max_attempts, idempotency_key=key,
+                  max_attempts=max_attempts, idempotency_key=key,
                   content_hash=content_hash, bytes_total=0, bytes_done=0, created_at=now, updated_at=now)
     ins = dialect_insert(session)(D).values(**values).on_conflict_do_nothing(index_elements=["idempotency_key"])
     session.execute(ins)
     return session.execute(select(Delivery).where(Delivery.idempotency_key == key)).scalar_one()
+
+
+def _profile_attempts(session: Session, target_id: int) -> int:
+    """The attempt limit of the target's delivery profile (user profiles included), else the default."""
+    from stardust_tui.delivery.profiles import load_profile
+    from stardust_tui.errors import StardustError
+    from stardust_tui.paths import Paths
+
+    profile = session.execute(select(T.c.profile).where(T.c.id == target_id)).scalar()
+    if profile is None:
+        raise NotFoundError(f"target {target_id} does not exist")
+    try:
+        return load_profile(profile, Paths.resolve().profiles_dir).max_attempts
+    except StardustError:
+        return RetryPolicy().max_attempts
 
 
 @dataclass(frozen=True)

@@ -148,3 +148,15 @@ def test_cancel_and_retry(engine: Engine) -> None:
         assert (d.state, d.attempts, d.finished_at) == ("queued", 0, None)
     with pytest.raises(ConflictError, match="only failed"):
         queue.retry(engine, did)
+
+
+def test_attempt_limit_comes_from_the_target_profile(engine: Engine, settings) -> None:
+    settings.paths.profiles_dir.mkdir(parents=True, exist_ok=True)
+    (settings.paths.profiles_dir / "patient.toml").write_text(
+        'name = "patient"\nextends = "generic-43"\nprofile_version = 1\n\n[retry]\nmax_attempts = 9\n')
+    (r1, r2, _), (t,) = _seed(engine)
+    with queue.write_tx(engine) as conn:
+        conn.execute(update(Target.__table__).where(Target.__table__.c.id == t).values(profile="patient"))
+    with session_scope(engine) as s:
+        assert queue.enqueue(s, release_id=r1, target_id=t, content_hash="a").max_attempts == 9
+        assert queue.enqueue(s, release_id=r2, target_id=t, content_hash="b", max_attempts=2).max_attempts == 2
