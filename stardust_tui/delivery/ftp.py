@@ -5,7 +5,8 @@ FTPS reuses the control connection's TLS session on every data connection: vsftp
 ``ftplib.FTP_TLS`` then leaves 0-byte files. Uploads go to ``.name.part``, resume with ``APPE`` from
 the server's ``SIZE`` of that file, are checked by size and renamed (``RNFR``/``RNTO``).
 The URL path is absolute as the server shows it (``/`` = its root, the login folder on chrooted servers);
-``/~/incoming`` means ``incoming`` relative to the login folder.
+``/~/incoming`` means ``incoming`` relative to the login folder. On servers that offer ``XMD5``
+(FEAT) the uploaded file's MD5 is also checked before the rename.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import ftplib
 import os
+import re
 import socket
 import ssl
 import threading
@@ -29,6 +31,7 @@ from stardust_tui.delivery.base import (
     Transport,
     TransportAuthError,
     TransportError,
+    TransportIntegrityError,
     TransportPermanentError,
     TransportTransientError,
     UploadResult,
@@ -41,6 +44,7 @@ from stardust_tui.delivery.base import (
 
 T = TypeVar("T")
 BLOCK = 256 * 1024
+MD5_RE = re.compile(r"\b[0-9a-fA-F]{32}\b")
 
 
 class ReuseSessionFTP_TLS(ftplib.FTP_TLS):
@@ -66,6 +70,7 @@ class FtpTransport(Transport):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._ftp: ftplib.FTP | None = None
+        self._xmd5 = False  # the server offers XMD5 (ProFTPD mod_digest, Serv-U, FileZilla...)
         self._lock = asyncio.Lock()
 
     # -- connection -------------------------------------------------------------------------------
@@ -91,10 +96,29 @@ class FtpTransport(Transport):
                 ftp.prot_p()
             ftp.set_pasv(spec.option("passive", "true").lower() not in ("0", "false", "no", "off"))
             ftp.voidcmd("TYPE I")
+            self._xmd5 = "XMD5" in self._features(ftp)
         except BaseException:
             ftp.close()
             raise
         return ftp
+
+    @staticmethod
+    def _features(ftp: ftplib.FTP) -> set[str]:
+        try:
+            lines = ftp.sendcmd("FEAT").splitlines()[1:-1]
+        except ftplib.error_perm:
+            return set()
+        return {line.strip().split(" ")[0].upper() for line in lines if line.strip()}
+
+    def _remote_md5(self, ftp: ftplib.FTP, path: str) -> str | None:
+        """The server's MD5 of a file (XMD5), or None when it cannot tell."""
+        if not self._xmd5:
+            return None
+        try:
+            found = MD5_RE.search(ftp.sendcmd(f"XMD5 {path}")[4:])
+        except ftplib.error_perm:
+            return None
+        return found.group(0).lower() if found else None
 
     def _map(self, exc: BaseException, where: str) -> TransportError:
         if isinstance(exc, TransportError):
@@ -286,7 +310,7 @@ class FtpTransport(Transport):
         t0 = time.monotonic()
         cancel = threading.Event()
 
-        def _put(ftp: ftplib.FTP) -> int:
+        def _put(ftp: ftplib.FTP) -> tuple[int, bool]:
             offset = self._size(ftp, tmp) or 0
             if offset > size:
                 ftp.delete(tmp)
@@ -301,11 +325,15 @@ class FtpTransport(Transport):
             if remote != size:
                 ftp.delete(tmp)  # cannot trust the partial any more: restart next time
             check_size(remote, size, final)
+            got = self._remote_md5(ftp, tmp)
+            if got is not None and got != md5:
+                ftp.delete(tmp)
+                raise TransportIntegrityError(f"server MD5 (XMD5) {got} != {md5}; partial file removed", where=final)
             self._rename(ftp, tmp, final)
-            return offset
+            return offset, got is not None
 
-        resumed = await self._cancellable(self._call(_put, final), cancel)
-        return UploadResult(clean_path(remote_path), size, md5, False, resumed, time.monotonic() - t0)
+        resumed, hashed = await self._cancellable(self._call(_put, final), cancel)
+        return UploadResult(clean_path(remote_path), size, md5, hashed, resumed, time.monotonic() - t0)
 
 
 class FtpsTransport(FtpTransport):

@@ -65,7 +65,24 @@ def start_pyftpd(root: Path, cert: Path, key: Path, user: str = "dsp", password:
     logging.getLogger("pyftpdlib").setLevel(logging.WARNING)
     authorizer = DummyAuthorizer()
     authorizer.add_user(user, password, str(root), perm="elradfmwMT")
-    handler = type("StardustTestFTPHandler", (TLS_FTPHandler,), {})
+    class Handler(TLS_FTPHandler):
+        """pyftpdlib plus ``XMD5`` (as ProFTPD mod_digest, Serv-U and FileZilla Server offer it)."""
+
+        proto_cmds = {**TLS_FTPHandler.proto_cmds,
+                      "XMD5": {"perm": "r", "auth": True, "arg": True, "help": "Syntax: XMD5 <SP> file-name"}}
+
+        def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+            super().__init__(*args, **kwargs)
+            self._extra_feats.append("XMD5")
+
+        def ftp_XMD5(self, path: str) -> None:
+            real = self.fs.realpath(path)
+            if not self.fs.isfile(real):
+                self.respond("550 Not a file.")
+                return
+            self.respond(f"250 {dir_md5(Path(real).parent, Path(real).name)}")
+
+    handler = Handler
     handler.authorizer = authorizer
     handler.certfile = str(cert)
     handler.keyfile = str(key)

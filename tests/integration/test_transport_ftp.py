@@ -21,7 +21,13 @@ from transport_checks import (
     wrong_credentials,
 )
 
-from stardust_tui.delivery.base import TlsVerifyError, TransportPermanentError, TransportTransientError
+from stardust_tui.delivery.base import (
+    TlsVerifyError,
+    TransportIntegrityError,
+    TransportPermanentError,
+    TransportTransientError,
+    temp_name,
+)
 from stardust_tui.delivery.ftp import ReuseSessionFTP_TLS
 from stardust_tui.delivery.registry import open_transport
 from stardust_tui.secrets import Secret
@@ -165,3 +171,19 @@ def test_login_relative_path(pyftpd: PyFtpd, small_file: Path) -> None:
                       secrets={"password": Secret(pyftpd.password)}, md5=lambda rel: dir_md5(pyftpd.root / sub, rel))
     run(upload_and_verify(view, small_file, "in/small.txt"))
     run(file_operations(view, small_file))
+
+
+def test_xmd5_verifies_on_servers_that_offer_it(pyftpd: PyFtpd, tls_cert: tuple[Path, Path], small_file: Path,
+                                                 vsftpd: Vsftpd) -> None:
+    view = _pyftpd_view(pyftpd, "ftp", tls_cert[0])
+
+    async def go() -> None:
+        async with view.transport() as t:
+            assert (await t.upload(small_file, "h/ok.txt")).verified_hash
+            with pytest.raises(TransportIntegrityError, match="XMD5"):
+                await t.upload(small_file, "h/bad.txt", md5="0" * 32)
+            assert await t.stat("h/bad.txt") is None and await t.stat(temp_name("h/bad.txt", "0" * 32)) is None
+        async with _vsftpd_view(vsftpd, tls_cert[0]).transport() as t:  # no XMD5: size only
+            assert not (await t.upload(small_file, "plain.txt")).verified_hash
+
+    run(go())
