@@ -20,7 +20,7 @@ def register(cli: click.Group) -> None:
 @click.command()
 @click.option("--concurrency", "-c", type=click.IntRange(1, 256), default=None,
               help="Deliveries at once in this process [default: worker.concurrency in config, 4].")
-@click.option("--once", is_flag=True, help="Drain the deliveries due now, then exit.")
+@click.option("--once", is_flag=True, help="Drain the deliveries due now, then exit (1 if any failed for good).")
 @click.option("--worker-id", help="Name of this worker in leases and heartbeats [default: host:pid:daemon:…].")
 @click.option("--lease", "lease_s", type=click.FloatRange(1, 3600), default=30.0, show_default=True,
               help="Lease seconds; a dead worker's deliveries are taken over after this long.")
@@ -61,3 +61,5 @@ def worker(obj: StardustContext, concurrency: int | None, once: bool, worker_id:
     s = runner.stats
     click.echo(f"worker {runner.worker_id}: {s.claimed} claimed, {s.succeeded} succeeded, {s.failed} failed, "
                f"{s.retried} to retry, {s.released} handed back, {s.lost} lost", err=True)
+    if once and s.failed:
+        raise click.exceptions.Exit(1)

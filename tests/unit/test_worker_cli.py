@@ -109,3 +109,14 @@ def test_deliver_refuses_a_release_that_is_not_ready(setup: Path, sqlite_engine:
     out = run("deliver", "2", "--target", "local", ok=False)
     assert out.startswith("error: release 2: not ready for generic-43:")
     assert json.loads(run("deliveries", "--json")) == []
+
+
+def test_worker_once_exits_non_zero_when_a_delivery_failed(setup: Path, sqlite_engine: Engine) -> None:
+    run("deliver", UPC, "--target", "local")
+    with session_scope(sqlite_engine) as s:
+        target = s.execute(select(Target)).scalar_one()
+        target.url = "file:///nonexistent/stardust/target"
+        s.add(target)
+    out = run("worker", "--once", "--quiet", ok=False)
+    assert "1 failed" in out and "target folder does not exist" not in out  # --quiet: no event lines
+    assert "TransportPermanentError" in run("deliveries", "--status", "failed")
