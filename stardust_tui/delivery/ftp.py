@@ -1,8 +1,7 @@
 """FTP and FTPS (explicit TLS, certificate verified) transports on :mod:`ftplib`.
 
-FTPS reuses the control connection's TLS session on every data connection: vsftpd's
-``require_ssl_reuse=YES`` (the default on many servers) refuses data channels that do not, and stock
-``ftplib.FTP_TLS`` then leaves 0-byte files. Uploads go to ``.name.part``, resume with ``APPE`` from
+Logging in, TLS session reuse and error mapping live in :mod:`stardust_tui.delivery.ftp_conn`.
+Uploads go to ``.name.<md5>.part``, resume with ``APPE`` from
 the server's ``SIZE`` of that file, are checked by size and renamed (``RNFR``/``RNTO``).
 The URL path is absolute as the server shows it (``/`` = its root, the login folder on chrooted servers);
 ``/~/incoming`` means ``incoming`` relative to the login folder. On servers that offer ``XMD5``
@@ -14,9 +13,6 @@ from __future__ import annotations
 import asyncio
 import ftplib
 import os
-import re
-import socket
-import ssl
 import threading
 import time
 from collections.abc import Callable
@@ -27,13 +23,9 @@ from stardust_tui.delivery.base import (
     ProgressCallback,
     ProgressMeter,
     RemoteEntry,
-    TlsVerifyError,
     Transport,
-    TransportAuthError,
     TransportError,
     TransportIntegrityError,
-    TransportPermanentError,
-    TransportTransientError,
     UploadResult,
     check_size,
     clean_path,
@@ -41,25 +33,12 @@ from stardust_tui.delivery.base import (
     login_relative,
     temp_name,
 )
+from stardust_tui.delivery.ftp_conn import ReuseSessionFTP_TLS, code, map_error, open_ftp, remote_md5
+
+__all__ = ["FtpTransport", "FtpsTransport", "ReuseSessionFTP_TLS"]
 
 T = TypeVar("T")
 BLOCK = 256 * 1024
-MD5_RE = re.compile(r"\b[0-9a-fA-F]{32}\b")
-
-
-class ReuseSessionFTP_TLS(ftplib.FTP_TLS):
-    """FTP_TLS whose data connections resume the control connection's TLS session."""
-
-    def ntransfercmd(self, cmd: str, rest: int | str | None = None) -> tuple[socket.socket, int | None]:
-        conn, size = ftplib.FTP.ntransfercmd(self, cmd, rest)
-        if self._prot_p:  # type: ignore[attr-defined]
-            session = self.sock.session  # type: ignore[union-attr]
-            conn = self.context.wrap_socket(conn, server_hostname=self.host, session=session)
-        return conn, size
-
-
-def _code(exc: BaseException) -> str:
-    return str(exc)[:3]
 
 
 class FtpTransport(Transport):
@@ -74,67 +53,15 @@ class FtpTransport(Transport):
         self._lock = asyncio.Lock()
 
     # -- connection -------------------------------------------------------------------------------
-    def _tls_context(self) -> ssl.SSLContext:
-        ca = self.spec.option("ca")
-        if ca and not Path(ca).is_file():
-            raise TransportPermanentError("CA file not found", where=ca)
-        return ssl.create_default_context(cafile=ca)
-
     def _open(self) -> ftplib.FTP:
-        spec = self.spec
-        ftp: ftplib.FTP
-        if self.TLS:
-            ftp = ReuseSessionFTP_TLS(context=self._tls_context(), timeout=spec.timeout)
-        else:
-            ftp = ftplib.FTP(timeout=spec.timeout)
-        try:
-            ftp.connect(spec.host, spec.port or 21)
-            if isinstance(ftp, ftplib.FTP_TLS):
-                ftp.auth()
-            ftp.login(spec.user or "anonymous", self.secret("password") or "")
-            if isinstance(ftp, ftplib.FTP_TLS):
-                ftp.prot_p()
-            ftp.set_pasv(spec.option("passive", "true").lower() not in ("0", "false", "no", "off"))
-            ftp.voidcmd("TYPE I")
-            self._xmd5 = "XMD5" in self._features(ftp)
-        except BaseException:
-            ftp.close()
-            raise
+        ftp, self._xmd5 = open_ftp(self.spec, self.secret("password"), tls=self.TLS)
         return ftp
 
-    @staticmethod
-    def _features(ftp: ftplib.FTP) -> set[str]:
-        try:
-            lines = ftp.sendcmd("FEAT").splitlines()[1:-1]
-        except ftplib.error_perm:
-            return set()
-        return {line.strip().split(" ")[0].upper() for line in lines if line.strip()}
-
     def _remote_md5(self, ftp: ftplib.FTP, path: str) -> str | None:
-        """The server's MD5 of a file (XMD5), or None when it cannot tell."""
-        if not self._xmd5:
-            return None
-        try:
-            found = MD5_RE.search(ftp.sendcmd(f"XMD5 {path}")[4:])
-        except ftplib.error_perm:
-            return None
-        return found.group(0).lower() if found else None
+        return remote_md5(ftp, path) if self._xmd5 else None
 
     def _map(self, exc: BaseException, where: str) -> TransportError:
-        if isinstance(exc, TransportError):
-            return exc
-        if isinstance(exc, ssl.SSLCertVerificationError):
-            return TlsVerifyError(f"TLS certificate not trusted: {exc.verify_message}", where=where)
-        if isinstance(exc, ftplib.error_perm):
-            code = _code(exc)
-            if code in ("530", "331", "332"):
-                return TransportAuthError(f"login refused: {exc}", where=where)
-            if code in ("421", "425", "426", "450", "451", "452"):
-                return TransportTransientError(str(exc), where=where)
-            return TransportPermanentError(f"server refused: {exc}", where=where)
-        if isinstance(exc, ftplib.error_temp | ftplib.error_reply | EOFError | OSError | ssl.SSLError):
-            return TransportTransientError(f"{type(exc).__name__}: {exc}", where=where)
-        return TransportTransientError(f"{type(exc).__name__}: {exc}", where=where)
+        return map_error(exc, where)
 
     async def _call(self, fn: Callable[[ftplib.FTP], T], where: str = "") -> T:
         async with self._lock:
@@ -146,7 +73,7 @@ class FtpTransport(Transport):
                     return fn(self._ftp)
                 except (EOFError, ConnectionError, ftplib.error_temp) as exc:
                     # A reused connection the server dropped while idle (between files): one new try.
-                    if fresh or (isinstance(exc, ftplib.error_temp) and _code(exc) != "421"):
+                    if fresh or (isinstance(exc, ftplib.error_temp) and code(exc) != "421"):
                         raise
                     self._drop()
                     self._ftp = self._open()
@@ -155,7 +82,7 @@ class FtpTransport(Transport):
             try:
                 return await asyncio.to_thread(work)
             except ftplib.Error as exc:
-                if not isinstance(exc, ftplib.error_perm) or _code(exc).startswith("4"):
+                if not isinstance(exc, ftplib.error_perm) or code(exc).startswith("4"):
                     self._drop()
                 raise self._map(exc, where or self.spec.display) from exc
             except (OSError, EOFError) as exc:
@@ -216,7 +143,7 @@ class FtpTransport(Transport):
             try:
                 facts = list(ftp.mlsd(target, facts=["type", "size"]))
             except ftplib.error_perm as exc:
-                if _code(exc) not in ("500", "501", "502", "504"):
+                if code(exc) not in ("500", "501", "502", "504"):
                     return []
                 out = []  # no MLSD (vsftpd): names, then SIZE tells files from folders
                 names = ftp.nlst(target)
