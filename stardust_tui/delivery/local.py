@@ -104,7 +104,7 @@ class LocalTransport(Transport):
 
     async def download(self, remote_path: str, local_path: str | Path) -> int:
         local = Path(local_path)
-        tmp = local.with_name(f".{local.name}{'.part'}")
+        tmp = local.with_name(f".{local.name}.part")
         try:
             await asyncio.to_thread(shutil.copyfile, self._p(remote_path), tmp)
         except FileNotFoundError:
