@@ -26,9 +26,12 @@ def profile_list(obj: StardustContext, as_json: bool) -> None:
     """List every delivery profile."""
     from stardust_tui.delivery.profiles import list_profiles
 
-    profiles = list_profiles(obj.settings.paths.profiles_dir)
+    errors: list = []
+    profiles = list_profiles(obj.settings.paths.profiles_dir, errors)
     if as_json:
         click.echo(json.dumps([asdict(p) for p in profiles], indent=2))
+        if errors:
+            raise click.exceptions.Exit(1)
         return
     click.echo(f"{'NAME':<18} {'VER':>3} {'ERN':<6} {'CHOREOGRAPHY':<19} {'MANIFEST':<10} {'TAKEDOWN':<13} RECIPIENTS")
     for p in profiles:
@@ -36,6 +39,10 @@ def profile_list(obj: StardustContext, as_json: bool) -> None:
         click.echo(f"{p.name:<18} {p.profile_version:>3} {p.ern_version:<6} {p.choreography:<19} {p.manifest:<10} "
                    f"{p.takedown:<13} {names}")
     click.echo(f"(user profiles: {obj.settings.paths.profiles_dir})")
+    for exc in errors:
+        click.echo(f"error: {exc}", err=True)
+    if errors:
+        raise click.exceptions.Exit(1)
 
 
 @profile.command("show")

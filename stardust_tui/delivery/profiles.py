@@ -222,7 +222,8 @@ def profile_from_dict(data: dict[str, Any], source: str) -> Profile:
 
 
 _Raw = dict[str, tuple[dict[str, Any], str]]
-_cache: dict[tuple, tuple[_Raw, _Raw]] = {}
+_Broken = dict[str, ProfileError]  # user files that cannot be parsed, by file stem
+_cache: dict[tuple, tuple[_Raw, _Raw, _Broken]] = {}
 
 
 def _files(folder: Path | None) -> list[Path]:
@@ -231,8 +232,10 @@ def _files(folder: Path | None) -> list[Path]:
     return sorted(folder.glob("*.toml"))
 
 
-def _raw_profiles(user_dir: Path | None) -> tuple[_Raw, _Raw]:
-    """Every profile file as parsed TOML, re-read only when a file changed (the worker asks per delivery)."""
+def _raw_profiles(user_dir: Path | None) -> tuple[_Raw, _Raw, _Broken]:
+    """Every profile file as parsed TOML, re-read only when a file changed (the worker asks per delivery).
+
+    A user file that is not valid TOML only breaks the profile of that name, not the others."""
     shipped_files, user_files = _files(_shipped_dir()), _files(user_dir)
     key_parts = []
     for path in (*shipped_files, *user_files):
@@ -247,18 +250,25 @@ def _raw_profiles(user_dir: Path | None) -> tuple[_Raw, _Raw]:
         return cached
     shipped: _Raw = {path.stem: (_load_toml(path), str(path)) for path in shipped_files}
     user: _Raw = {}
+    broken: _Broken = {}
     for path in user_files:
-        data = _load_toml(path)
+        try:
+            data = _load_toml(path)
+        except ProfileError as exc:
+            broken[path.stem] = exc
+            continue
         data.setdefault("name", path.stem)
         user[str(data["name"])] = (data, str(path))
     if len(_cache) > 16:
         _cache.clear()
-    _cache[key] = (shipped, user)
-    return shipped, user
+    _cache[key] = (shipped, user, broken)
+    return shipped, user, broken
 
 
-def _resolve(name: str, shipped: _Raw, user: _Raw, seen: tuple[tuple[str, str], ...] = ()
-             ) -> tuple[dict[str, Any], str]:
+def _resolve(name: str, shipped: _Raw, user: _Raw, seen: tuple[tuple[str, str], ...] = (),
+             broken: _Broken | None = None) -> tuple[dict[str, Any], str]:
+    if broken and name in broken and name not in user and ("user", name) not in seen:
+        raise broken[name]
     if name in user and ("user", name) in seen and name not in shipped:
         raise ProfileError(f"profile {name!r} extends itself in a cycle", where=user[name][1])
     if name in user and ("user", name) not in seen:
@@ -276,20 +286,30 @@ def _resolve(name: str, shipped: _Raw, user: _Raw, seen: tuple[tuple[str, str], 
         return {k: v for k, v in data.items() if k != "extends"}, source
     if not isinstance(base_name, str):
         raise ProfileError("field 'extends' must be a profile name", where=source)
-    base, _ = _resolve(base_name, shipped, user, (*seen, key))
+    base, _ = _resolve(base_name, shipped, user, (*seen, key), broken)
     merged = _merge(base, {k: v for k, v in data.items() if k != "extends"})
     return merged, source
 
 
 def load_profile(name: str, user_dir: Path | None = None) -> Profile:
     """The profile called ``name`` (a user profile first, then the shipped one)."""
-    shipped, user = _raw_profiles(user_dir)
-    data, source = _resolve(name, shipped, user)
+    shipped, user, broken = _raw_profiles(user_dir)
+    data, source = _resolve(name, shipped, user, broken=broken)
     return profile_from_dict(data, source)
 
 
-def list_profiles(user_dir: Path | None = None) -> list[Profile]:
-    """Every profile (user ones override shipped ones of the same name), sorted by name."""
-    shipped, user = _raw_profiles(user_dir)
-    names = sorted(set(shipped) | set(user))
-    return [profile_from_dict(*_resolve(n, shipped, user)) for n in names]
+def list_profiles(user_dir: Path | None = None, errors: list[ProfileError] | None = None) -> list[Profile]:
+    """Every profile (user ones override shipped ones of the same name), sorted by name.
+
+    With ``errors``, profiles that cannot be read are left out and their errors appended there;
+    without it the first error is raised."""
+    shipped, user, broken = _raw_profiles(user_dir)
+    out = []
+    for name in sorted(set(shipped) | set(user) | set(broken)):
+        try:
+            out.append(profile_from_dict(*_resolve(name, shipped, user, broken=broken)))
+        except ProfileError as exc:
+            if errors is None:
+                raise
+            errors.append(exc)
+    return out

@@ -125,3 +125,24 @@ def test_user_profile_changes_are_picked_up(tmp_path: Path) -> None:
     st = path.stat()
     os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000))
     assert load_profile("mine", tmp_path).profile_version == 22
+
+
+def test_a_broken_user_file_only_breaks_its_own_profile(tmp_path: Path, isolated_home: Path) -> None:
+    (tmp_path / "broken.toml").write_text('name = "broken"\nprofile_version = \n', encoding="utf-8")
+    (tmp_path / "spotify.toml").write_text("extends = [\n", encoding="utf-8")
+    assert load_profile("generic-43", tmp_path).name == "generic-43"
+    with pytest.raises(ProfileError, match="broken.toml:2"):
+        load_profile("broken", tmp_path)
+    with pytest.raises(ProfileError, match="spotify.toml"):  # never silently the shipped one
+        load_profile("spotify", tmp_path)
+    errors: list[ProfileError] = []
+    names = {p.name for p in list_profiles(tmp_path, errors)}
+    assert "generic-43" in names and "broken" not in names and "spotify" not in names
+    assert len(errors) == 2
+    with pytest.raises(ProfileError):
+        list_profiles(tmp_path)
+    profiles = isolated_home / "profiles"
+    profiles.mkdir(parents=True)
+    (profiles / "broken.toml").write_text("x = \n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["profile", "list"])
+    assert result.exit_code == 1 and "generic-43" in result.output and "broken.toml:1" in result.output
