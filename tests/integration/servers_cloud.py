@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import logging
 import os
@@ -118,8 +119,10 @@ def rest_app(root: Path, token: str):  # noqa: ANN201 - a Starlette app
             raise ValueError(rel)
         return root.joinpath(*parts)
 
-    def authorized(request: Request) -> bool:
-        return request.headers.get("authorization") == f"Bearer {token}"
+    basic = "Basic " + base64.b64encode(f"dsp:{token}".encode()).decode()
+
+    def authorized(request: Request) -> bool:  # bearer TOKEN, or basic auth as dsp:TOKEN
+        return request.headers.get("authorization") in (f"Bearer {token}", basic)
 
     async def files(request: Request) -> Response:
         if not authorized(request):

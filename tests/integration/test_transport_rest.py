@@ -106,3 +106,11 @@ def test_https_with_a_custom_ca_and_untrusted_refused(
 
 def test_cancelled_upload_stops_promptly(view: ServerView, big_file: Path, small_file: Path) -> None:
     assert cancelled_upload_stops_promptly(view, big_file, small_file, "cancel/big.bin") < 3.0
+
+
+def test_basic_auth(rest_receiver: RestReceiver, small_file: Path) -> None:
+    url = rest_receiver.url.replace("http://", "http://dsp@")
+    view = ServerView(url=url, secrets={"password": Secret(rest_receiver.token)},
+                      bad_secrets={"password": Secret("nope")}, md5=lambda rel: dir_md5(rest_receiver.root, rel))
+    run(upload_and_verify(view, small_file, "basic/small.txt"))
+    run(wrong_credentials(view))
