@@ -35,6 +35,7 @@ from stardust_tui.store.db import session_scope
 from stardust_tui.worker.protocols import DeliveryContext, DeliveryInterrupted, EventSink, StepRecorder
 
 ACTOR = "stardust-worker"
+LARGE_FILE = 250_000_000  # DDEX choreography advice: keep files at or below 250 MB where possible
 
 
 def _sender(ctx: DeliveryContext, profile: Profile) -> MessageParty:
@@ -129,6 +130,10 @@ async def execute_delivery(ctx: DeliveryContext, delivery: Delivery, steps: Step
     if not steps.is_done("package"):
         if late:
             events.warning(late, step="package")
+        for f in plan.resources:
+            if f.size > LARGE_FILE:
+                events.warning(f"{f.remote_path} is {f.size / 1e6:.0f} MB; recipients prefer files of at most "
+                               f"{LARGE_FILE // 1_000_000} MB", step="package")
         await steps.update_delivery(message_id=plan.message_id, batch_id=plan.batch_id, remote_path=plan.root,
                                     ern_version=profile.ern_version, bytes_total=plan.bytes_total)
         await steps.done("package", remote_path=plan.message.remote_path, size=plan.message.size,
