@@ -81,6 +81,7 @@ class TrackService:
         def change(session: Any, release: Any) -> None:
             track = self._track(release, track_id)
             release.tracks.remove(track)
+            session.flush()  # the row goes first, so renumbering cannot collide with it
             for n, other in enumerate((t for t in release.tracks if t.disc_number == track.disc_number), 1):
                 other.track_number = n
         self._change(release_id, change)
@@ -94,7 +95,13 @@ class TrackService:
             i = disc.index(track)
             j = i + delta
             if 0 <= j < len(disc):
-                disc[i].track_number, disc[j].track_number = disc[j].track_number, disc[i].track_number
+                a, b = disc[i], disc[j]
+                a_number, b_number = a.track_number, b.track_number
+                a.track_number = -1  # park it: (release, disc, number) is unique
+                session.flush()
+                b.track_number = a_number
+                session.flush()
+                a.track_number = b_number
         self._change(release_id, change)
 
     def update(self, release_id: int, track_id: int, fields: dict[str, Any]) -> None:

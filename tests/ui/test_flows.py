@@ -1,0 +1,207 @@
+"""Pilot tests of the workstation's flows, on a real SQLite store, real files and a real local folder."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+from sqlmodel import select
+from textual.widgets import Checkbox, Input
+from tui_helpers import settle
+
+from stardust_tui.domain.delivery_models import Target
+from stardust_tui.domain.models import Release, Track
+from stardust_tui.store.db import session_scope
+
+pytestmark = pytest.mark.anyio
+
+
+async def _type_into(pilot, app, selector: str, text: str) -> None:
+    widget = app.screen.query_one(selector, Input)
+    widget.focus()
+    widget.value = ""
+    await pilot.pause()
+    await pilot.press(*text)
+
+
+async def test_wizard_creates_and_autosaves_a_release(sqlite_engine, app_factory) -> None:
+    from stardust_tui.screens.release_wizard import ReleaseWizardScreen
+    from stardust_tui.widgets.confirm import ConfirmModal
+
+    app = app_factory(sqlite_engine)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("n")
+        await pilot.pause()
+        wizard = app.screen
+        assert isinstance(wizard, ReleaseWizardScreen)
+        await _type_into(pilot, app, "#f-title", "Blue Meridian")
+        await _type_into(pilot, app, "#f-artists", "Ada Vale, Kit Moss")
+        await _type_into(pilot, app, "#f-upc", "19000000099")  # 11 digits: the hint names the check digit
+        await pilot.pause()
+        upc_field = wizard.query_one("#field-upc")
+        assert upc_field.has_class("-invalid")
+        message = str(upc_field.query_one(".field-msg").render())
+        assert "check digit for 19000000099 is" in message
+        await asyncio.sleep(0.8)  # the autosave delay
+        await settle(app, pilot)
+        assert wizard.release_id is not None
+        with session_scope(sqlite_engine) as session:
+            release = session.get(Release, wizard.release_id)
+            assert release.title == "Blue Meridian" and release.display_artist == "Ada Vale & Kit Moss"
+            assert release.upc is None  # the invalid value was never saved
+        await pilot.press("escape")  # an invalid field: leaving asks
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmModal)
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.screen is wizard
+        from stardust_tui.domain.identifiers import gtin_check_digit
+
+        good = "19000000099" + str(gtin_check_digit("19000000099"))
+        await _type_into(pilot, app, "#f-upc", good)
+        await asyncio.sleep(0.8)
+        await settle(app, pilot)
+        assert not wizard.invalid and not wizard.pending
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert not isinstance(app.screen, ReleaseWizardScreen)
+        with session_scope(sqlite_engine) as session:
+            assert session.get(Release, wizard.release_id).upc == good
+            assert session.exec(select(Release).where(Release.title == "Blue Meridian")).one().revision >= 2
+
+
+async def test_track_editor_adds_moves_and_attaches_audio(seeded, app_factory, tmp_path: Path) -> None:
+    import numpy as np
+    import soundfile
+
+    engine, ids = seeded
+    release_id = ids[0]  # one track
+    wav = tmp_path / "take.wav"
+    t = np.linspace(0, 2, 88200, endpoint=False)
+    soundfile.write(wav, np.stack([np.sin(2 * np.pi * 440 * t)] * 2, axis=1) * 0.3, 44100, subtype="PCM_16")
+    app = app_factory(engine)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        app.open_tracks(release_id)
+        await settle(app, pilot)
+        editor = app.screen
+        await pilot.press("ctrl+a")
+        await settle(app, pilot)
+        assert len(editor.tracks) == 2
+        table = editor.query_one("#tracklist")
+        table.focus()
+        await pilot.press("down")
+        await pilot.pause()
+        new_id = editor.track_id
+        await pilot.press("shift+up")  # the new track becomes number 1
+        await settle(app, pilot)
+        assert editor.tracks[new_id].track_number == 1
+        await _type_into(pilot, app, "#t-isrc", "XX12")
+        await pilot.pause()
+        assert "ISRC" in str(editor.query_one("#track-msg").render())
+        await _type_into(pilot, app, "#t-isrc", "GB-ABC-26-00042")
+        await _type_into(pilot, app, "#t-credits", "Ann Lee: Composer; Bo Ray: Producer")
+        editor.query_one("#t-explicit", Checkbox).value = True
+        await asyncio.sleep(0.8)
+        await settle(app, pilot)
+        await _type_into(pilot, app, "#t-audio", str(wav))
+        await pilot.press("enter")
+        await settle(app, pilot)
+        facts = str(editor.query_one("#audio-facts").render())
+        assert "QC:" in facts and "44100" in facts
+    with session_scope(engine) as session:
+        track = session.get(Track, new_id)
+        assert track.isrc == "GBABC2600042" and track.explicit and track.audio_asset_id is not None
+        assert sorted(c.role for c in track.credits) == ["Composer", "Producer"]
+        assert track.duration_seconds == pytest.approx(2.0, abs=0.05)
+
+
+async def test_ern_preview_builds_validates_and_saves(seeded, app_factory, tmp_path: Path) -> None:
+    from textual.widgets import OptionList, Select
+
+    engine, ids = seeded
+    app = app_factory(engine)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("b")
+        await settle(app, pilot)
+        screen = app.screen
+        assert screen.message is not None and screen.message.version == "4.3"
+        assert screen.message.report.schema_checked
+        assert b"NewReleaseMessage" in screen.message.data
+        issues = screen.query_one("#ern-issues", OptionList)
+        assert issues.option_count >= 1
+        screen.query_one("#ern-version", Select).value = "3.8.2"
+        await settle(app, pilot)
+        assert screen.message.version == "3.8.2" and b"ern/382" in screen.message.data
+        screen.jump_to_line(120)
+        await pilot.pause()
+        await pilot.pause()
+        assert screen.query_one("#ern-xml-scroll").scroll_y > 50
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await _type_into(pilot, app, "#save-path", str(tmp_path))
+        await pilot.press("enter")
+        await settle(app, pilot)
+        saved = list(tmp_path.glob("*.xml"))
+        assert len(saved) == 1 and saved[0].read_bytes() == screen.message.data
+
+
+async def test_add_target_test_it_and_deliver_to_a_local_folder(settings, app_factory, tmp_path: Path) -> None:
+    from stardust_tui.demo import build_demo
+    from stardust_tui.store.open import open_store
+    from stardust_tui.widgets.confirm import ChoiceModal
+
+    engine = open_store(settings)
+    build_demo(engine, settings.paths, actor="test")
+    inbox = tmp_path / "dsp-inbox"
+    inbox.mkdir()
+    app = app_factory(engine, start_workers=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("2")
+        await settle(app, pilot)
+        await pilot.press("a")
+        await settle(app, pilot)
+        await _type_into(pilot, app, "#t-name", "local-dsp")
+        await _type_into(pilot, app, "#t-url", inbox.as_uri())
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        with session_scope(engine) as session:
+            target = session.exec(select(Target).where(Target.name == "local-dsp")).one()
+        targets_screen = app.screen
+        await pilot.press("t")
+        for _ in range(50):
+            await asyncio.sleep(0.1)
+            if "passed" in "\n".join(targets_screen.query_one("#probe-log").lines):
+                break
+        probe_lines = "\n".join(targets_screen.query_one("#probe-log").lines)
+        assert "✓ connect" in probe_lines and "✓ write" in probe_lines and "All steps passed." in probe_lines
+
+        await pilot.press("1")
+        await settle(app, pilot)
+        await pilot.press("slash", *"Northern Lights Atlas", "enter")  # the demo album (it has deals)
+        await settle(app, pilot)
+        assert str(app.screen.query_one("#releases").get_row_at(0)[0]) == "Northern Lights Atlas"
+        await pilot.press("s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ChoiceModal)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        await pilot.press("3")
+        await settle(app, pilot)
+        deliveries = app.screen
+        log = deliveries.query_one("#event-log")
+        for _ in range(300):
+            await asyncio.sleep(0.1)
+            if any("succeeded" in line for line in log.lines):
+                break
+        assert any("succeeded" in line for line in log.lines), "\n".join(log.lines[-20:])
+        await asyncio.sleep(1.2)
+        await settle(app, pilot)
+        table = deliveries.query_one("#deliveries")
+        assert table.row_count == 1 and table.get_row_at(0)[4].plain == "succeeded"
+        assert target.id is not None
+    assert any(p.suffix == ".xml" for p in inbox.rglob("*"))
