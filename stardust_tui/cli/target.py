@@ -237,6 +237,7 @@ def target_test(obj: StardustContext, name: str) -> None:
     import asyncio
 
     from stardust_tui.delivery.probe import probe
+    from stardust_tui.delivery.profiles import load_profile
     from stardust_tui.delivery.targets import get_target, open_target_transport
     from stardust_tui.store.db import session_scope
 
@@ -251,6 +252,17 @@ def target_test(obj: StardustContext, name: str) -> None:
     results = asyncio.run(probe(transport, on_step))
     if not results or not all(ok for _, ok, _ in results):
         raise click.exceptions.Exit(1)
+    folder = load_profile(t.profile, obj.settings.paths.profiles_dir).ack_folder
+    if folder:
+        async def list_acks() -> int:
+            async with open_target_transport(obj.settings.paths, t) as tr:
+                return len(await tr.list(folder.strip("/")))
+
+        try:
+            on_step("acks", True, f"{folder}: {asyncio.run(list_acks())} entries")
+        except Exception as exc:  # noqa: BLE001 - reported as a failed step, like the probe's
+            on_step("acks", False, f"{folder}: {exc}")
+            raise click.exceptions.Exit(1) from None
     click.echo("all steps passed")
 
 

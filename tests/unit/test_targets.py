@@ -157,3 +157,9 @@ def test_cli_target_acks_polls_and_lists(isolated_home: Path, tmp_path: Path) ->
     assert "read 0 new ACK file(s)" in r.output and "ACK_M1_20261123100000000.xml" in r.output
     r = runner.invoke(cli, ["target", "acks", "plain"])
     assert r.exit_code != 0 and "no ACK folder" in r.output
+    r = runner.invoke(cli, ["target", "test", "loc"])
+    assert r.exit_code == 0 and "ok   acks     acks: 1 entries" in r.output, r.output
+    (out / "acks" / "ACK_M1_20261123100000000.xml").unlink()
+    (out / "acks").rmdir()
+    r = runner.invoke(cli, ["target", "test", "loc"])  # a missing ACK folder is an empty one here
+    assert r.exit_code == 0 and "ok   acks     acks: 0 entries" in r.output
