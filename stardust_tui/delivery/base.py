@@ -49,6 +49,7 @@ SECRET_KEYS = (
     "azure_sas_token",
     "azure_account_key",
     "token",  # REST bearer token
+    "api_key",  # REST API key, sent in the header named by the target's ?api_key_header= (X-API-Key)
 )
 
 

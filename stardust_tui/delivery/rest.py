@@ -15,8 +15,9 @@ rename     ``/rename``  ``POST {"from": a, "to": b}`` (empty: upload straight to
 mkdir      ``/mkdir``   ``POST {"path": p}`` (empty: the server makes folders itself)
 =========  ===========  ===================================================================
 
-Auth (``auth=bearer|basic|none``; default: bearer when a ``token`` secret is set, basic when the URL
-has a user and a ``password`` secret). The body is streamed from disk in 1 MiB pieces.
+Auth (``auth=bearer|apikey|basic|none``; default: bearer when a ``token`` secret is set, apikey when an
+``api_key`` secret is set (header ``X-API-Key`` or ``?api_key_header=NAME``), basic when the URL has a
+user and a ``password`` secret). The body is streamed from disk in 1 MiB pieces.
 """
 
 from __future__ import annotations
@@ -76,8 +77,9 @@ class RestTransport(Transport):
         return self.base + "/" + ep.lstrip("/")
 
     def _make_client(self) -> httpx.Client:
-        auth_kind = self.spec.option("auth") or ("bearer" if self.secret("token") else
-                                                 "basic" if self.spec.user and self.secret("password") else "none")
+        auth_kind = self.spec.option("auth") or (
+            "bearer" if self.secret("token") else "apikey" if self.secret("api_key") else
+            "basic" if self.spec.user and self.secret("password") else "none")
         headers = {"User-Agent": "stardust-tui"}
         auth: httpx.Auth | None = None
         if auth_kind == "bearer":
@@ -85,10 +87,16 @@ class RestTransport(Transport):
             if not token:
                 raise TransportAuthError("auth=bearer but no token secret is set", where=self.spec.display)
             headers["Authorization"] = f"Bearer {token}"
+        elif auth_kind == "apikey":
+            key = self.secret("api_key")
+            if not key:
+                raise TransportAuthError("auth=apikey but no api_key secret is set", where=self.spec.display)
+            headers[self.spec.option("api_key_header") or "X-API-Key"] = key
         elif auth_kind == "basic":
             auth = httpx.BasicAuth(self.spec.user or "", self.secret("password") or "")
         elif auth_kind != "none":
-            raise TransportPermanentError(f"unknown auth={auth_kind!r} (bearer, basic, none)", where=self.spec.display)
+            raise TransportPermanentError(f"unknown auth={auth_kind!r} (bearer, apikey, basic, none)",
+                                          where=self.spec.display)
         ca = self.spec.option("ca")
         if ca and not Path(ca).is_file():
             raise TransportPermanentError("CA file not found", where=ca)

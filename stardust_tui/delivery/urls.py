@@ -30,8 +30,8 @@ OPTIONS: dict[str, set[str]] = {
     "sftp": {"key", "known_hosts", "host_key", "trust_unknown_host"},
     "s3": {"endpoint", "region", "addressing", "ca", "publish"},
     "azure": {"account_url", "ca"},
-    "http": {"auth", "upload", "list", "stat", "download", "remove", "rename", "mkdir", "ca"},
-    "https": {"auth", "upload", "list", "stat", "download", "remove", "rename", "mkdir", "ca"},
+    "http": {"auth", "api_key_header", "upload", "list", "stat", "download", "remove", "rename", "mkdir", "ca"},
+    "https": {"auth", "api_key_header", "upload", "list", "stat", "download", "remove", "rename", "mkdir", "ca"},
 }
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 

@@ -121,8 +121,9 @@ def rest_app(root: Path, token: str):  # noqa: ANN201 - a Starlette app
 
     basic = "Basic " + base64.b64encode(f"dsp:{token}".encode()).decode()
 
-    def authorized(request: Request) -> bool:  # bearer TOKEN, or basic auth as dsp:TOKEN
-        return request.headers.get("authorization") in (f"Bearer {token}", basic)
+    def authorized(request: Request) -> bool:  # bearer TOKEN, basic auth as dsp:TOKEN, or X-Api-Token: TOKEN
+        return request.headers.get("authorization") in (f"Bearer {token}", basic) or \
+            request.headers.get("x-api-token") == token
 
     async def files(request: Request) -> Response:
         if not authorized(request):

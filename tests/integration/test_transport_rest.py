@@ -114,3 +114,11 @@ def test_basic_auth(rest_receiver: RestReceiver, small_file: Path) -> None:
                       bad_secrets={"password": Secret("nope")}, md5=lambda rel: dir_md5(rest_receiver.root, rel))
     run(upload_and_verify(view, small_file, "basic/small.txt"))
     run(wrong_credentials(view))
+
+
+def test_api_key_header(rest_receiver: RestReceiver, small_file: Path) -> None:
+    view = ServerView(url=f"{rest_receiver.url}?api_key_header=X-Api-Token",
+                      secrets={"api_key": Secret(rest_receiver.token)}, bad_secrets={"api_key": Secret("nope")},
+                      md5=lambda rel: dir_md5(rest_receiver.root, rel))
+    run(upload_and_verify(view, small_file, "apikey/small.txt"))
+    run(wrong_credentials(view))
