@@ -122,19 +122,26 @@ class DeliveryEvents:
         self._last_progress = 0.0
 
     def emit(self, level: str, message: str, *, step: str | None = None, bytes: int | None = None,
-             duration_ms: float | None = None, persist: bool = True) -> Event:
+             duration_ms: float | None = None, persist: bool = True, deferred: bool = False) -> Event:
+        """Log an event. ``deferred``: only buffer it for the database; :meth:`publish` it after the
+        transaction that stores it commits (so the file never claims what the database does not)."""
         event = Event(message=scrub(message), level=level if level in LEVELS else "info",
                       delivery_id=self.delivery_id, target_id=self.target_id, step=step, bytes=bytes,
                       duration_ms=None if duration_ms is None else round(duration_ms, 1),
                       worker_id=self.worker_id)
-        if self._log is not None:
-            self._log.append(event)
         if persist:
             with self._lock:
                 self._pending.append(event)
+        if not deferred:
+            self.publish(event)
+        return event
+
+    def publish(self, event: Event) -> None:
+        """Append to the JSON-lines file and tell the listener."""
+        if self._log is not None:
+            self._log.append(event)
         if self._listener is not None:
             self._listener(event)
-        return event
 
     def debug(self, message: str, **kw: object) -> None:
         self.emit("debug", message, **kw)  # type: ignore[arg-type]

@@ -190,11 +190,15 @@ class Runner:
     async def _run_job(self, c: queue.Claim, executor: Executor) -> None:
         sink = DeliveryEvents(delivery_id=c.delivery_id, target_id=c.target_id, log=self.log,
                               worker_id=self.worker_id, listener=self.listener)
+        self._lost.discard(c.delivery_id)
         try:
             delivery, target = await asyncio.to_thread(self._load, c.delivery_id)
             steps = await asyncio.to_thread(DbStepRecorder, self.engine, c, sink)
             self._targets[target.id] = target  # type: ignore[index]
         except LeaseLostError:
+            return
+        except StardustError as exc:  # the store is unusable: the lease expires and the job is retaken
+            sink.error(f"cannot start: {exc}")
             return
         if c.attempt > delivery.max_attempts:  # taken over after its workers kept dying
             await self._finish_failed(c, delivery, sink, RuntimeError(
@@ -230,10 +234,12 @@ class Runner:
         finally:
             renewer.cancel()
         elapsed = time.monotonic() - t0
-        sink.info(f"succeeded in {elapsed:.1f}s", duration_ms=elapsed * 1000, bytes=delivery.bytes_total or None)
+        done_event = sink.emit("info", f"succeeded in {elapsed:.1f}s", duration_ms=elapsed * 1000,
+                               bytes=delivery.bytes_total or None, deferred=True)
         try:
             await asyncio.to_thread(self._write_success, c, delivery, sink)
             self.stats.succeeded += 1
+            sink.publish(done_event)
         except LeaseLostError:
             self.stats.lost += 1
         except StardustError as exc:  # the store is unusable: the lease expires and the job is retaken
@@ -256,12 +262,15 @@ class Runner:
                                    blame_target=retry_mod.counts_against_target(exc),
                                    circuit_policy=self.config.circuit)
                 what = "failed permanently" if permanent else ("failed" if state == "failed" else "will retry")
-                sink.error(f"attempt {c.attempt} {what}: {error}")
+                said.append(sink.emit("error", f"attempt {c.attempt} {what}: {error}", deferred=True))
                 flush_events(conn, sink)
                 return state
 
+        said: list = []
         try:
             state = await asyncio.to_thread(write)
+            for event in said:
+                sink.publish(event)
         except LeaseLostError:
             self.stats.lost += 1
             return
