@@ -66,7 +66,7 @@ class Delivery(SQLModel, table=True):
     idempotency_key: str = Field(unique=True, index=True, max_length=200)
     content_hash: str = Field(default="", max_length=64)
     ern_version: str | None = Field(default=None, max_length=8)
-    message_id: str | None = Field(default=None, max_length=100)
+    message_id: str | None = Field(default=None, index=True, max_length=100)  # ACKs are matched by it
     batch_id: str | None = Field(default=None, max_length=100)
     remote_path: str | None = Field(default=None, max_length=2000)
     bytes_total: int = 0

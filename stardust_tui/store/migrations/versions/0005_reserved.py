@@ -1,13 +1,15 @@
-"""reserved revision (delivery choreography / ACK extensions)
+"""delivery choreography: index deliveries by message id
 
 Revision ID: 0005
 Revises: 0004
 
-Reserved in the revision chain so parts of the project can land independently; the part that owns
-this revision replaces the no-op body below with its schema changes.
+Acknowledgements name the message they answer; ``poll_acks`` looks the delivery up by
+``delivery.message_id`` for every ACK file, so that column gets an index.
 """
 
 from collections.abc import Sequence
+
+from alembic import op
 
 revision: str = "0005"
 down_revision: str | None = "0004"
@@ -16,8 +18,10 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    """No schema change yet."""
+    with op.batch_alter_table("delivery", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_delivery_message_id"), ["message_id"], unique=False)
 
 
 def downgrade() -> None:
-    """No schema change yet."""
+    with op.batch_alter_table("delivery", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_delivery_message_id"))
