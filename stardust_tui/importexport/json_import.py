@@ -4,7 +4,8 @@ Other JSON — the documented mapping: the file is a list of objects, or an obje
 ``releases``, ``products``, ``albums``, ``items`` or ``data``. Each object's keys are read like CSV headers
 (the same automatic guesses and the same ``--map`` file; nested objects are flattened as ``"parent child"``,
 so ``{"label": {"name": "X"}}`` is the column ``label name``). A nested list under ``tracks``, ``songs``,
-``recordings`` or ``assets`` holds the release's tracks; without one, each object is one track row and rows
+``recordings`` or ``assets`` holds the release's tracks, whose keys are read as ``"track <key>"``
+(``track title``, ``track isrc``; name them so in a mapping file); without one, each object is one track row and rows
 are grouped into releases by UPC exactly as in a CSV file. Lists of strings are joined with ``;``.
 Issues name the object path (``releases[3].tracks[1]``) and the key.
 """
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from stardust_tui.errors import ValidationError
+from stardust_tui.importexport.fields import BY_NAME, guess_field
 from stardust_tui.importexport.grouping import Grouper, finish_release
 from stardust_tui.importexport.json_format import FORMAT_NAME, FORMAT_VERSION, HEADER, snapshot_to_draft
 from stardust_tui.importexport.mapping import Mapping, plan_columns
@@ -161,7 +163,7 @@ def _other(p: Path, data: Any, mapping: Mapping, report: ImportReport) -> Iterat
             if not isinstance(track, dict):
                 report.error("expected an object", file=str(p), column=twhere)
                 continue
-            _r, trk, tfailed = _convert(p, _flatten(track), mapping, report, twhere, level="track")
+            _r, trk, tfailed = _convert(p, _flatten(track, "track"), mapping, report, twhere, level="track")
             yield from grouper.add(rel, trk, i + 1, failed | tfailed)
     yield from grouper.finish()
 
@@ -171,9 +173,14 @@ def _convert(p: Path, cells: dict[str, str], mapping: Mapping, report: ImportRep
     headers = list(cells)
     plan = plan_columns(headers, mapping)
     fields = plan.fields
-    if level == "track":  # inside a track object, "title" is the track title and "artist" the track artist
-        fields = [(i, {"release_title": "track_title", "release_artist": "track_artist"}.get(f, f))
-                  for i, f in fields]
+    if level == "track":  # "track title"; a key the prefix hides ("track composer") is guessed without it
+        taken = {f for _, f in fields}
+        for h in plan.ignored:
+            guess = guess_field(h[6:]) if h.startswith("track ") else None
+            guess = {"release_title": "track_title", "release_artist": "track_artist"}.get(guess or "", guess)
+            if guess and guess not in taken and BY_NAME[guess].level == "track":
+                fields.append((headers.index(h), guess))
+                taken.add(guess)
     elif level == "release":  # ... and in a release object, the release's
         fields = [(i, {"track_title": "release_title", "track_artist": "release_artist"}.get(f, f))
                   for i, f in fields]

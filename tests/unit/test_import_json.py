@@ -83,3 +83,19 @@ def test_ddex_import_and_dry_run(sqlite_engine, settings, tmp_path: Path) -> Non
     broken.write_bytes(sample.read_bytes()[:500])
     bad = run_import(sqlite_engine, broken, ImportOptions(**opts))
     assert not bad.ok and "line" in bad.errors[0].message and releases(sqlite_engine) == 1
+
+
+def test_preview_api_for_front_ends(tmp_path: Path) -> None:
+    from stardust_tui.importexport.api import Mapping, preview_source
+
+    src = tmp_path / "p.json"
+    src.write_text(json.dumps({"albums": [{"upc": "4006381333931", "title": "T", "tracks": [
+        {"title": "a", "isrc": "GBXYZ2400001"}, {"title": "b"}]}]}), encoding="utf-8")
+    pv = preview_source(src)
+    assert pv.format == "json" and pv.mappable and len(pv.rows) == 2
+    assert "track isrc" in pv.headers and dict(pv.plan.guessed)["track isrc"] == "isrc"  # type: ignore[union-attr]
+    csv_src = tmp_path / "p.csv"
+    csv_src.write_text("EAN;Album;Mystery\n4006381333931;X;1\n", encoding="utf-8")
+    pv = preview_source(csv_src, Mapping(columns={"Mystery": "catalog_number"}))
+    assert pv.delimiter == ";" and [f for _, f in pv.plan.fields] == ["upc", "release_title", "catalog_number"]  # type: ignore[union-attr]
+    assert preview_source(SAMPLES_DIR / "ern-43" / "ddexsuite__1_Audio.xml").format == "ddex"
