@@ -62,6 +62,9 @@ def detect_format(path: Path, requested: str | None = None) -> str:
             raise ValidationError(f"unknown format {requested!r} (expected {', '.join(FORMATS)})", where="--format")
         return requested
     suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xls", ".xlsm", ".ods", ".numbers"):
+        raise ValidationError("spreadsheet files are not read directly: save the sheet as CSV (UTF-8) and import "
+                              "that", where=str(path))
     if suffix in (".csv", ".tsv", ".txt"):
         return "csv"
     if suffix in (".json", ".jsonl"):
