@@ -187,7 +187,12 @@ async def file_operations(view: ServerView, local: Path) -> None:
         await t.remove("ops/a/two.bin")  # already gone: no error
         assert await t.stat("ops/a/two.bin") is None
         assert await t.stat("ops/never/there.bin") is None
+        empty = local.parent / "empty.bin"
+        empty.write_bytes(b"")
+        assert (await t.upload(empty, "ops/empty.bin")).size == 0
+        assert await t.stat("ops/empty.bin") == 0
     assert view.md5("ops/a/two.bin") is None
+    assert view.md5("ops/empty.bin") == "d41d8cd98f00b204e9800998ecf8427e"
 
 
 async def wrong_credentials(view: ServerView) -> TransportAuthError:
