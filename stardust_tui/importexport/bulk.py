@@ -345,10 +345,11 @@ class BulkWriter:
                      raw_json=("snapshot",))
         self._insert(AUD, ("at", "actor", "action", "entity", "entity_id", "before", "after", "note"), audit_rows,
                      raw_json=("after",))
-        if self.sqlite:
+        if self.sqlite:  # the index's columns are the keys of the store's document_fields
+            cols = [k for k in fts_rows[0] if k != "id"]
             self.conn.connection.driver_connection.executemany(  # type: ignore[union-attr]
-                f"INSERT INTO {search.FTS_TABLE}(rowid, title, artists, label, codes, tracks) "
-                "VALUES (:id, :title, :artists, :label, :codes, :tracks)", fts_rows)
+                f"INSERT INTO {search.FTS_TABLE}(rowid, {', '.join(cols)}) "
+                f"VALUES (:id, {', '.join(':' + c for c in cols)})", fts_rows)
         else:
             self.conn.execute(text(f"INSERT INTO {search.PG_TABLE}(release_id, document) "
                                    "VALUES (:id, to_tsvector('simple', :doc))"), fts_rows)
