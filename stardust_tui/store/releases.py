@@ -248,7 +248,8 @@ def duplicate_release(session: Session, release: Release, *, actor: str) -> Rele
 def _filtered(stmt: Any, session: Session, *, search_q: str | None, status: str | None, label: str | None,
               release_type: str | None, date_from: date | None, date_to: date | None) -> Any:
     if search_q:
-        clauses = search_mod.search_clauses(session.get_bind().dialect.name, search_q)
+        clauses = search_mod.search_clauses(session.get_bind().dialect.name, search_q, label=label, status=status,
+                                            release_type=release_type, date_from=date_from, date_to=date_to)
         if clauses is not None:
             tbl, on, where = clauses
             stmt = stmt.join(tbl, on).where(where)
@@ -257,7 +258,7 @@ def _filtered(stmt: Any, session: Session, *, search_q: str | None, status: str 
     if release_type:
         stmt = stmt.where(Release.release_type == release_type)
     if label:
-        label_ids = select(Party.id).where(func.lower(Party.name) == label.strip().lower(),
+        label_ids = select(Party.id).where(func.lower(Party.name) == " ".join(label.split()).lower(),
                                            Party.kind == PartyKind.LABEL)
         stmt = stmt.where(col(Release.label_id).in_(label_ids))
     if date_from:

@@ -5,12 +5,20 @@ PostgreSQL uses ``release_search`` (a ``tsvector`` per release with a GIN index,
 Both are created by migration 0002 and kept in sync by ``save_release``/``delete_release`` through
 :func:`index_release` / :func:`unindex_release`. Documents and queries are lower-cased and stripped of
 diacritics in Python so both backends behave alike ("beyonce" finds "Beyoncé").
+
+Filters that make a search selective (label, status, type, release year) are also indexed, as reserved
+facet tokens (``ʘl<label hash>``, ``ʘsdraft``, ``ʘtalbum``, ``ʘy2024``) in the ``codes`` text, so the
+index intersects them with the words instead of the database checking every match: "dri" + one label +
+a two-year range stays a few milliseconds at a million releases. User input never produces a facet
+token (terms containing ``ʘ`` are dropped), and the SQL filters still apply exactly.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
+from datetime import date
 from typing import Any
 
 from sqlalchemy import column, table, text
@@ -22,8 +30,10 @@ FTS_TABLE = "release_fts"
 PG_TABLE = "release_search"
 _TOKEN_RE = re.compile(r"\w+", re.UNICODE)
 _CODE_RE = re.compile(r"^[A-Za-z0-9]+(?:[-\s][A-Za-z0-9]+)+$")
-_SAFE_TSQUERY = re.compile(r"^\w+:\*( & \w+:\*)*$", re.UNICODE)
+_SAFE_TSQUERY = re.compile(r"^[\w:*&|() ]+$", re.UNICODE)
 MAX_TERMS = 8
+FACET = "ʘ"
+MAX_YEAR_SPAN = 30
 
 fts = table(FTS_TABLE, column("rowid"), column("rank"))
 pg_search = table(PG_TABLE, column("release_id"), column("document"))
@@ -39,8 +49,30 @@ def fold(value: str | None) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
 
 
+def label_facet(name: str) -> str:
+    key = fold(" ".join(name.split()))
+    return f"{FACET}l{hashlib.sha1(key.encode('utf-8')).hexdigest()[:12]}"
+
+
+def _word(value: str) -> str:
+    return re.sub(r"\W", "", fold(value))
+
+
+def facet_tokens(*, label: str | None, status: str | None, release_type: str | None,
+                 release_date: date | None) -> str:
+    """The reserved tokens for a release's filterable attributes."""
+    tokens = [label_facet(label)] if label else []
+    if status:
+        tokens.append(f"{FACET}s{_word(status)}")
+    if release_type:
+        tokens.append(f"{FACET}t{_word(release_type)}")
+    if release_date:
+        tokens.append(f"{FACET}y{release_date.year}")
+    return " ".join(tokens)
+
+
 def document_fields(release: Release) -> dict[str, str]:
-    """The text indexed for a release, per column."""
+    """The text indexed for a release, per column (facet tokens go with the codes)."""
     artists = [release.display_artist] + [a.party.name for a in release.artists if a.party]
     tracks, codes, track_artists = [], [release.upc or ""], []
     for t in release.tracks:
@@ -52,7 +84,11 @@ def document_fields(release: Release) -> dict[str, str]:
         "title": fold(" ".join(x for x in (release.title, release.version) if x)),
         "artists": fold(" ".join(dict.fromkeys(a for a in artists + track_artists if a))),
         "label": fold(release.label.name if release.label else ""),
-        "codes": fold(" ".join(c for c in codes if c) + " " + (release.catalog_number or "")).strip(),
+        "codes": " ".join(x for x in (
+            fold(" ".join(c for c in codes if c) + " " + (release.catalog_number or "")).strip(),
+            facet_tokens(label=release.label.name if release.label else None, status=getattr(release, "status", None),
+                         release_type=getattr(release, "release_type", None),
+                         release_date=getattr(release, "release_date", None))) if x),
         "tracks": fold(" ".join(tracks)),
     }
 
@@ -91,31 +127,46 @@ def query_terms(query: str) -> list[str]:
             terms.append(fold(re.sub(r"[-\s]", "", part)))
         else:
             terms.extend(_TOKEN_RE.findall(fold(part)))
-    return [t for t in dict.fromkeys(terms) if t][:MAX_TERMS]
+    return [t for t in dict.fromkeys(terms) if t and FACET not in t][:MAX_TERMS]
 
 
-def match_expression(dialect: str, terms: list[str]) -> str:
-    """A safe FTS5 MATCH string or PostgreSQL to_tsquery string: every term, as a prefix."""
+def filter_facets(*, label: str | None = None, status: str | None = None, release_type: str | None = None,
+                  date_from: date | None = None, date_to: date | None = None) -> list[list[str]]:
+    """Facet tokens a match must have: each inner list is one alternative group (years of a range)."""
+    groups = [[t] for t in facet_tokens(label=label, status=status, release_type=release_type,
+                                        release_date=None).split()]
+    if date_from and date_to and 0 <= date_to.year - date_from.year <= MAX_YEAR_SPAN:
+        groups.append([f"{FACET}y{y}" for y in range(date_from.year, date_to.year + 1)])
+    return groups
+
+
+def match_expression(dialect: str, terms: list[str], facets: list[list[str]] | None = None) -> str:
+    """A safe FTS5 MATCH string or PostgreSQL to_tsquery string: every term as a prefix, and the facets."""
+    facets = facets or []
     if dialect == "sqlite":
-        return " ".join(f'"{t}"*' for t in terms)
-    return " & ".join(f"{t}:*" for t in terms)
+        parts = [f'"{t}"*' for t in terms]
+        parts += ["(" + " OR ".join(f'"{t}"' for t in group) + ")" for group in facets]
+        return " AND ".join(parts)
+    parts = [f"{t}:*" for t in terms] + ["(" + " | ".join(group) + ")" for group in facets]
+    return " & ".join(parts)
 
 
-def search_clauses(dialect: str, query: str) -> tuple[Any, Any, Any] | None:
-    """(joined table, on-clause, where-clause, relevance order) pieces for ``list_releases``.
+def search_clauses(dialect: str, query: str, **filters: Any) -> tuple[Any, Any, Any] | None:
+    """(joined table, on-clause, where-clause) pieces for ``list_releases``; ``filters`` as there
+    (label, status, release_type, date_from, date_to) narrow the match inside the index.
 
     Returns None when the query has no searchable terms (then no search filter applies).
     """
     terms = query_terms(query)
     if not terms:
         return None
-    expr = match_expression(dialect, terms)
+    expr = match_expression(dialect, terms, filter_facets(**filters))
     if dialect == "sqlite":
         where = text(f"{FTS_TABLE} MATCH :fts_q").bindparams(fts_q=expr)
         return fts, fts.c.rowid == Release.id, where
     # Inlined, not a bind parameter: psycopg prepares repeated statements and PostgreSQL's generic plan
     # for an unknown tsquery scans the table backwards; a literal gets a plan for the actual terms
-    # (GIN for rare words). Safe: terms are \w+ tokens only, joined by " & " and ":*".
+    # (GIN for rare words). Safe: terms and facets are \w+ tokens joined by " & ", " | ", ":*" and brackets.
     if not _SAFE_TSQUERY.match(expr):
         raise ValueError(f"unsafe search expression {expr!r}")
     where = text(f"{PG_TABLE}.document @@ to_tsquery('simple', '{expr}')")

@@ -30,7 +30,7 @@ from stardust_tui.domain.identifiers import gtin_check_digit  # noqa: E402
 from stardust_tui.store.db import make_engine, session_scope  # noqa: E402
 from stardust_tui.store.migrate import upgrade  # noqa: E402
 from stardust_tui.store.releases import count_releases, list_releases  # noqa: E402
-from stardust_tui.store.search import fold  # noqa: E402
+from stardust_tui.store.search import facet_tokens, fold  # noqa: E402
 
 SYLLABLES = ["ka", "lo", "mi", "ra", "su", "ven", "tor", "el", "an", "dri", "mo", "zen", "pa", "li", "qu", "ex",
              "no", "ba", "sha", "ri", "ton", "gal", "fe", "o", "u", "ny", "cor", "vel", "is", "ha"]
@@ -79,8 +79,9 @@ def generate(engine, n_releases: int, per_release: int, seed: int = 7) -> dict:
                 label_id = rng.randint(1, len(labels))
                 rdate = EPOCH + timedelta(days=rng.randint(0, 13000))
                 code = upc(rid)
-                rel_rows.append((rid, code, title, artist, label_id, rng.choice(TYPES), rdate.isoformat(),
-                                 rng.choice(STATUSES), f"{fold(title)}|{fold(artist)}", now, now))
+                rtype, status = rng.choice(TYPES), rng.choice(STATUSES)
+                rel_rows.append((rid, code, title, artist, label_id, rtype, rdate.isoformat(),
+                                 status, f"{fold(title)}|{fold(artist)}", now, now))
                 track_titles, isrcs = [], []
                 for n in range(1, per_release + 1):
                     tid += 1
@@ -88,8 +89,9 @@ def generate(engine, n_releases: int, per_release: int, seed: int = 7) -> dict:
                     track_titles.append(ttitle)
                     isrcs.append(isrc(tid))
                     trk_rows.append((tid, rid, 1, n, isrcs[-1], ttitle, artist, float(rng.randint(90, 400))))
+                facets = facet_tokens(label=labels[label_id - 1], status=status, release_type=rtype, release_date=rdate)
                 fts_rows.append((rid, fold(title), fold(artist), fold(labels[label_id - 1]),
-                                 fold(" ".join([code, *isrcs])), fold(" ".join(track_titles))))
+                                 fold(" ".join([code, *isrcs])) + " " + facets, fold(" ".join(track_titles))))
             t_build += time.perf_counter() - tb
             _bulk_insert(cur, dialect, [], rel_rows, trk_rows, fts_rows)
         if dialect != "sqlite":

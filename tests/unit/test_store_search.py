@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from sqlmodel import select
 
 from stardust_tui.store.db import session_scope
 from stardust_tui.store.releases import (
@@ -131,3 +132,47 @@ def test_rebuild_index(catalog):
     with session_scope(catalog) as s:
         assert titles(list_releases(s, search="espresso")) == ["Café Society"]
         assert count_releases(s) == 3
+
+
+def test_filters_inside_the_index_match_the_sql_filters(engine):
+    with session_scope(engine) as s:
+        for i in range(12):
+            create_release(s, actor="t", title=f"Drift {i}", artists=["Tide"],
+                           label=("Star Records", "Moon Music", "Sun Set")[i % 3],
+                           release_type=("album", "single")[i % 2], release_date=date(2015 + i, 6, 1))
+        set_status(s, get_release(s, 5), "taken-down", actor="t")
+    combos = [
+        dict(label="  star   RECORDS "), dict(label="Moon Music", release_type="single"),
+        dict(date_from=date(2017, 1, 1), date_to=date(2019, 12, 31)),
+        dict(date_from=date(2017, 1, 1), date_to=date(2020, 5, 1), label="Sun Set"),
+        dict(status="taken-down"), dict(status="draft", release_type="album", label="Star Records"),
+        dict(date_from=date(1900, 1, 1), date_to=date(2100, 1, 1)),  # too wide for year facets: SQL only
+    ]
+    with session_scope(engine) as s:
+        for filters in combos:
+            searched = titles(list_releases(s, search="drift", **filters))
+            plain = titles(list_releases(s, **filters))
+            assert searched == plain and searched, filters
+            assert count_releases(s, search="dri", **filters) == len(plain), filters
+
+
+def test_facet_tokens_are_not_searchable(catalog):
+    with session_scope(catalog) as s:
+        for query in ("sdraft", "y2024", "talbum"):
+            assert list_releases(s, search=query) == [], query
+        everything = titles(list_releases(s))
+        for query in ("ʘ", "ʘsdraft", "ʘy2024"):  # reserved: dropped from the query like punctuation
+            assert titles(list_releases(s, search=query)) == everything, query
+
+
+def test_renaming_a_label_updates_the_index(catalog):
+    from stardust_tui.domain.models import Party
+    from stardust_tui.store.parties import rename_party
+
+    with session_scope(catalog) as s:
+        moon = s.exec(select(Party).where(Party.name == "Moon Music")).one()
+        assert rename_party(s, moon, "Lunar Tunes", actor="t") == 1
+    with session_scope(catalog) as s:
+        assert titles(list_releases(s, search="lunar")) == ["Café Society"]
+        assert list_releases(s, search="moon") == []
+        assert titles(list_releases(s, search="cafe", label="lunar tunes")) == ["Café Society"]

@@ -6,9 +6,12 @@ Revises: 0001
 SQLite: an FTS5 table ``release_fts`` (rowid = release id) with prefix indexes for search-as-you-type.
 PostgreSQL: ``release_search`` (release id, tsvector document) with a GIN index; queries use ``:*``.
 Existing releases are indexed here, so an upgraded catalog is searchable at once. The text is folded
-(lower case, no diacritics) the same way ``stardust_tui.store.search.fold`` does.
+(lower case, no diacritics) the same way ``stardust_tui.store.search.fold`` does, and carries the same
+filter facet tokens (label, status, type, year) as ``stardust_tui.store.search.facet_tokens``.
 """
 
+import hashlib
+import re
 import unicodedata
 from collections.abc import Sequence
 
@@ -21,6 +24,7 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 BATCH = 2000
+FACET = "ʘ"
 
 
 def _fold(value: str | None) -> str:
@@ -29,12 +33,26 @@ def _fold(value: str | None) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", value) if not unicodedata.combining(c)).lower()
 
 
+def _facets(label: str | None, status: str | None, release_type: str | None, release_date) -> str:
+    tokens = []
+    if label:
+        tokens.append(f"{FACET}l{hashlib.sha1(_fold(' '.join(label.split())).encode('utf-8')).hexdigest()[:12]}")
+    if status:
+        tokens.append(FACET + "s" + re.sub(r"\W", "", _fold(status)))
+    if release_type:
+        tokens.append(FACET + "t" + re.sub(r"\W", "", _fold(release_type)))
+    if release_date:
+        tokens.append(f"{FACET}y{str(release_date)[:4]}")
+    return " ".join(tokens)
+
+
 def _documents(conn: sa.engine.Connection):
     """Yield (release id, fields) for every existing release, a batch at a time."""
     last = 0
     while True:
         rows = conn.execute(sa.text(
-            "SELECT r.id, r.title, r.version, r.display_artist, r.upc, r.catalog_number, p.name "
+            "SELECT r.id, r.title, r.version, r.display_artist, r.upc, r.catalog_number, p.name, "
+            "r.status, r.release_type, r.release_date "
             "FROM release r LEFT JOIN party p ON p.id = r.label_id WHERE r.id > :last ORDER BY r.id LIMIT :n"
         ), {"last": last, "n": BATCH}).all()
         if not rows:
@@ -52,13 +70,14 @@ def _documents(conn: sa.engine.Connection):
             "WHERE ra.release_id >= :lo AND ra.release_id <= :hi ORDER BY ra.release_id, ra.sequence"
         ), {"lo": ids[0], "hi": ids[-1]}):
             artists.setdefault(a[0], []).append(a[1])
-        for rid, title, version, display_artist, upc, catno, label in rows:
+        for rid, title, version, display_artist, upc, catno, label, status, rtype, rdate in rows:
             tr = tracks.get(rid, [])
             yield rid, {
                 "title": _fold(" ".join(x for x in (title, version) if x)),
                 "artists": _fold(" ".join(dict.fromkeys(x for x in [display_artist, *artists.get(rid, [])] if x))),
                 "label": _fold(label),
-                "codes": _fold(" ".join(x for x in [upc, *(t[3] for t in tr), catno] if x)),
+                "codes": " ".join(x for x in (_fold(" ".join(x for x in [upc, *(t[3] for t in tr), catno] if x)),
+                                              _facets(label, status, rtype, rdate)) if x),
                 "tracks": _fold(" ".join(" ".join(x for x in (t[1], t[2]) if x) for t in tr)),
             }
         last = ids[-1]
