@@ -228,7 +228,7 @@ class AzureTransport(Transport):
             while first < count and staged.get(ids[first]) == min(BLOCK, size - first * BLOCK):
                 first += 1
             resumed = min(size, first * BLOCK)
-            meter = ProgressMeter(progress, size, resumed, cancel)
+            meter = ProgressMeter(progress, size, resumed, cancel, self.max_rate)
             with open(local, "rb") as fh:
                 fh.seek(resumed)
                 for i in range(first, count):

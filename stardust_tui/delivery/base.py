@@ -160,19 +160,28 @@ def file_md5(path: Path, start: int = 0) -> str:
 
 
 class ProgressMeter:
-    """Turns byte counts into throttled ``progress(done, total, rate)`` calls (≤ ~10/s, plus the end)."""
+    """Counts transferred bytes: throttled ``progress(done, total, rate)`` calls (≤ ~10/s, plus the end),
+    cancellation, sticky aborts, and an optional bandwidth cap (``max_rate`` bytes/s). Thread-safe:
+    multipart uploads report from several threads."""
 
     def __init__(
-        self, callback: ProgressCallback | None, total: int, start: int = 0, cancel: threading.Event | None = None
+        self,
+        callback: ProgressCallback | None,
+        total: int,
+        start: int = 0,
+        cancel: threading.Event | None = None,
+        max_rate: float | None = None,
     ) -> None:
         self.callback = callback
         self.cancel = cancel
+        self.max_rate = max_rate
         self.total = total
         self.done = start
         self._start_bytes = start
         self._t0 = time.monotonic()
         self._last = 0.0
         self._last_bytes = start
+        self._lock = threading.Lock()
         self.error: BaseException | None = None
 
     @property
@@ -182,22 +191,30 @@ class ProgressMeter:
 
     def add(self, n: int) -> None:
         """Count ``n`` more bytes (negative when a library rewinds for a retry)."""
-        if self.error is not None:  # sticky: a library that retries after our exception must not go on
-            raise self.error
-        if self.cancel is not None and self.cancel.is_set():
-            self.error = TransportTransientError("upload cancelled")
-            raise self.error
-        self.done += n
-        if self.callback is None:
-            return
-        now = time.monotonic()
-        if self.done >= self.total or now - self._last >= 0.1 or self.done - self._last_bytes >= 4 * CHUNK:
-            self._last, self._last_bytes = now, self.done
-            try:
-                self.callback(max(0, min(self.done, self.total)), self.total, self.rate)
-            except BaseException as exc:
-                self.error = exc
-                raise
+        with self._lock:
+            if self.error is not None:  # sticky: a library that retries after our exception must not go on
+                raise self.error
+            if self.cancel is not None and self.cancel.is_set():
+                self.error = TransportTransientError("upload cancelled")
+                raise self.error
+            self.done += n
+            now = time.monotonic()
+            due = self.done >= self.total or now - self._last >= 0.1 or self.done - self._last_bytes >= 4 * CHUNK
+            if self.callback is not None and due:
+                self._last, self._last_bytes = now, self.done
+                try:
+                    self.callback(max(0, min(self.done, self.total)), self.total, self.rate)
+                except BaseException as exc:
+                    self.error = exc
+                    raise
+            ahead = (self.done - self._start_bytes) / self.max_rate - (now - self._t0) if self.max_rate else 0.0
+        if ahead > 0:  # over the cap: wait (in slices, so a cancel still stops it soon)
+            deadline = time.monotonic() + ahead
+            while (left := deadline - time.monotonic()) > 0:
+                if self.cancel is not None and self.cancel.wait(min(left, 0.1)):
+                    break
+                if self.cancel is None:
+                    time.sleep(min(left, 0.1))
 
     def check(self) -> None:
         """Re-raise a callback's exception that a library swallowed."""
@@ -220,6 +237,12 @@ class Transport(ABC):
         self.spec = spec
         self._secrets = dict(secrets or {})
         self._made_dirs: set[str] = set()
+
+    @property
+    def max_rate(self) -> float | None:
+        """The target's bandwidth cap in bytes/s (``?max_rate=`` in MB/s), or None."""
+        value = self.spec.option("max_rate")
+        return float(value) * 1e6 if value else None
 
     def secret(self, key: str) -> str | None:
         value = self._secrets.get(key)

@@ -242,7 +242,7 @@ class FtpTransport(Transport):
             if offset > size:
                 ftp.delete(tmp)
                 offset = 0
-            meter = ProgressMeter(progress, size, offset, cancel)
+            meter = ProgressMeter(progress, size, offset, cancel, self.max_rate)
             if offset < size or size == 0:
                 with open(local, "rb") as fh:
                     fh.seek(offset)

@@ -131,7 +131,7 @@ class LocalTransport(Transport):
             offset = tmp.stat().st_size if tmp.exists() else 0
             if offset > size:
                 offset = 0
-            meter = ProgressMeter(progress, size, offset, cancel)
+            meter = ProgressMeter(progress, size, offset, cancel, self.max_rate)
             with open(local, "rb") as src, open(tmp, "r+b" if offset else "wb") as dst:
                 src.seek(offset)
                 dst.seek(offset)

@@ -215,7 +215,7 @@ class RestTransport(Transport):
                 f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
                 f"Content-Type: application/octet-stream\r\n\r\n").encode()
         tail = f"\r\n--{boundary}--\r\n".encode()
-        meter = ProgressMeter(progress, size, cancel=cancel)
+        meter = ProgressMeter(progress, size, cancel=cancel, max_rate=self.max_rate)
 
         def body() -> Iterator[bytes]:
             yield head

@@ -240,7 +240,7 @@ class S3Transport(Transport):
                         client.abort_multipart_upload(Bucket=bucket, Key=tmp, UploadId=up["UploadId"])
             except botocore.exceptions.ClientError:
                 pass
-            meter = ProgressMeter(progress, size, cancel=cancel)
+            meter = ProgressMeter(progress, size, cancel=cancel, max_rate=self.max_rate)
             if multipart:
                 client.upload_file(str(local), bucket, tmp, Config=self.transfer_config, Callback=meter.add,
                                    ExtraArgs={"Metadata": {"md5": md5}})

@@ -274,7 +274,7 @@ class SftpTransport(Transport):
             offset = self._size(sftp, tmp) or 0
             if offset > size:
                 offset = 0
-            meter = ProgressMeter(progress, size, offset, cancel)
+            meter = ProgressMeter(progress, size, offset, cancel, self.max_rate)
             with open(local, "rb") as src, sftp.open(tmp, "r+b" if offset else "wb") as dst:
                 dst.MAX_REQUEST_SIZE = REQUEST  # instance override: fewer, larger SSH_FXP_WRITEs
                 dst.set_pipelined(True)

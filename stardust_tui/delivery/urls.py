@@ -22,7 +22,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 from stardust_tui.errors import ValidationError
 
 DEFAULT_PORTS = {"ftp": 21, "ftps": 21, "sftp": 22, "http": 80, "https": 443}
-COMMON_OPTIONS = {"timeout"}
+COMMON_OPTIONS = {"timeout", "max_rate"}  # seconds; MB/s per upload
 OPTIONS: dict[str, set[str]] = {
     "file": set(),
     "ftp": {"passive"},
@@ -111,11 +111,14 @@ def parse_target_url(
             allowed = ", ".join(sorted(OPTIONS[scheme] | COMMON_OPTIONS))
             raise ValidationError(f"unknown option {name!r} for {scheme}:// (allowed: {allowed})", where=raw)
         options[name] = value
-    if "timeout" in options:
-        try:
-            float(options["timeout"])
-        except ValueError:
-            raise ValidationError(f"option timeout={options['timeout']!r} must be seconds", where=raw) from None
+    for name, unit in (("timeout", "seconds"), ("max_rate", "MB/s")):
+        if name in options:
+            try:
+                ok = float(options[name]) > 0
+            except ValueError:
+                ok = False
+            if not ok:
+                raise ValidationError(f"option {name}={options[name]!r} must be a positive number ({unit})", where=raw)
     host = (parts.hostname or "").lower()
     user = unquote(parts.username) if parts.username else None
     path = unquote(parts.path)

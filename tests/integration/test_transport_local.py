@@ -97,3 +97,20 @@ def test_probe_reports_each_step(view: ServerView, tmp_path: Path) -> None:
 
 def test_cancelled_upload_stops_promptly(view: ServerView, big_file: Path, small_file: Path) -> None:
     assert cancelled_upload_stops_promptly(view, big_file, small_file, "cancel/big.bin") < 3.0
+
+
+def test_bandwidth_cap(view: ServerView, big_file: Path, tmp_path: Path) -> None:
+    import time
+
+    four = tmp_path / "four.bin"
+    with open(big_file, "rb") as src:
+        four.write_bytes(src.read(4 * 1024 * 1024))
+
+    async def go() -> float:
+        async with open_transport(view.url + "?max_rate=10") as t:  # 10 MB/s
+            t0 = time.monotonic()
+            await t.upload(four, "capped.bin")
+            return time.monotonic() - t0
+
+    assert run(go()) >= 0.35  # 4.19 MB at 10 MB/s ≈ 0.42 s (uncapped: a few ms)
+    assert view.md5("capped.bin") == md5_of(four)

@@ -51,6 +51,7 @@ def test_keyword_overrides_from_the_target_row() -> None:
         ("sftp://u@h/x?host_key=MD5:aa", "SHA256"),
         ("ftp://u@h:99999/x", "invalid target URL"),
         ("ftp://u@h/x?timeout=soon", "seconds"),
+        ("ftp://u@h/x?max_rate=-1", "MB/s"),
         ("s3://b/p?publish=yolo", "publish must be"),
     ],
 )
