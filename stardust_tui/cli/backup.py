@@ -22,7 +22,8 @@ def backup_cmd(obj: StardustContext, out: str, keep: int | None) -> None:
     """Snapshot the database (safe while the TUI and workers run) and the asset store into OUT.
 
     OUT is a backup root: each run adds OUT/snapshots/<time>/ with a manifest of SHA-256 checksums;
-    assets already in OUT are not copied again. PostgreSQL is dumped with pg_dump when installed.
+    assets already in OUT are not copied again. PostgreSQL is dumped with pg_dump when installed (otherwise
+    the database is not included and the pg_dump command to run is printed). Put OUT on another disk.
     """
     from stardust_tui.importexport.backup import create_backup, prune
 
@@ -45,7 +46,8 @@ def backup_cmd(obj: StardustContext, out: str, keep: int | None) -> None:
 def restore_cmd(obj: StardustContext, source: str, verify_only: bool, force: bool) -> None:
     """Restore a backup (snapshot dir, its manifest.json, or a backup root = newest snapshot).
 
-    Checksums are verified first; the home must be empty (use the global --home for a new one) unless --force.
+    Checksums are verified first; the home must be empty (use the global --home for a new one) unless --force
+    (stop the TUI and workers of that home first; the old database is kept as stardust.db.before-restore-*).
     """
     from stardust_tui.importexport.restore import restore_backup, verify_backup
 
