@@ -9,6 +9,11 @@ Accepted forms::
     azure://container/prefix?account_url=https://acct.blob.core.windows.net
     https://host/api/path?auth=bearer  (http:// only for loopback hosts)
 
+Every scheme also takes ``?timeout=SECONDS`` (default 30) and ``?max_rate=MB/s`` (a bandwidth cap per
+upload). Per scheme: ftp/ftps ``passive``, ``ca``; sftp ``key``, ``known_hosts``, ``host_key``,
+``trust_unknown_host``; s3 ``endpoint``, ``region``, ``addressing``, ``ca``, ``publish=copy|direct``;
+azure ``account_url``, ``ca``; http(s) ``auth``, ``api_key_header``, endpoint paths, ``ca``.
+
 Passwords never go in a URL: they are refused with a pointer to ``--password-stdin``. Secrets travel
 separately (see :data:`stardust_tui.delivery.base.SECRET_KEYS`). Unknown query options are refused
 so a typo never silently changes behaviour.
