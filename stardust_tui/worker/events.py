@@ -64,32 +64,63 @@ class Event:
 class JsonLineLog:
     """Appends events to the shared JSON-lines log; each line is a single ``os.write`` with O_APPEND.
 
-    Past ``max_bytes`` the file is renamed to ``deliveries-<time>-<pid>.jsonl`` (a unique name, so two
-    processes rotating at once never clobber each other) and only the ``keep`` newest of those stay.
-    The database keeps every event; the file is for following live.
+    The file stays open between writes (cheap appends from the event loop); every second it checks
+    whether another process rotated the file and reopens it. Past ``max_bytes`` the file is renamed to
+    ``deliveries-<time>-<pid>.jsonl`` (a unique name, so two processes rotating at once never clobber
+    each other) and only the ``keep`` newest of those stay. The database keeps every event; the file
+    is for following live.
     """
+
+    CHECK_EVERY_S = 1.0
 
     def __init__(self, path: Path, *, max_bytes: int = 64 * 1024 * 1024, keep: int = 5) -> None:
         self.path = path
         self.max_bytes = max_bytes
         self.keep = keep
+        self._fd: int | None = None
+        self._checked = 0.0
+        self._lock = threading.Lock()
+
+    def _open(self) -> int:
+        if self._fd is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o640)
+            self._checked = time.monotonic()
+        elif time.monotonic() - self._checked > self.CHECK_EVERY_S:
+            self._checked = time.monotonic()
+            try:
+                moved = os.stat(self.path).st_ino != os.fstat(self._fd).st_ino
+            except FileNotFoundError:
+                moved = True
+            if moved:  # rotated by another process: write to the new file
+                self.close()
+                return self._open()
+        return self._fd
 
     def append(self, event: Event) -> None:
         line = (event.to_json() + "\n").encode("utf-8")
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o640)
-        try:
+        with self._lock:
+            fd = self._open()
             os.write(fd, line)
-            size = os.fstat(fd).st_size
-        finally:
-            os.close(fd)
-        if size > self.max_bytes:
-            self._rotate()
+            if os.fstat(fd).st_size > self.max_bytes:
+                self._rotate()
+
+    def close(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+    def __del__(self) -> None:
+        try:
+            self.close()
+        except OSError:
+            pass
 
     def rotated(self) -> list[Path]:
         return sorted(self.path.parent.glob(f"{self.path.stem}-*{self.path.suffix}"))
 
     def _rotate(self) -> None:
+        self.close()
         try:
             if self.path.stat().st_size <= self.max_bytes:  # another process rotated it already
                 return
