@@ -130,8 +130,9 @@ def run_import(engine: Engine, path: str | Path, options: ImportOptions | None =
         else:
             session.rollback()
             report.rolled_back = True
-            if not options.dry_run:
+            if not options.dry_run:  # nothing was created or updated after all
                 report.release_ids.clear()
+                report.created = report.updated = 0
         if previous_cache is not None:
             session.connection().connection.driver_connection.execute(f"PRAGMA cache_size={previous_cache}")
             session.rollback()
