@@ -5,8 +5,8 @@ S3 has no rename, so the temporary name is a temporary *key*: the file goes to `
 parts carry CRC32 checksums the server checks), then the temp object is verified (size, and ETag
 against the MD5 or the multipart ETag we compute locally), server-side copied to the final key
 (CopyObject is atomic: the final key appears complete or not at all) and deleted. Receivers that
-react to object-created events never see an unverified file. Interrupted uploads restart that file
-(stale multipart uploads of the temp key are aborted first).
+react to object-created events never see an unverified file. A multipart upload a crashed attempt left
+behind is resumed: matching stored parts are kept (see :mod:`stardust_tui.delivery.s3_resume`).
 
 ``?publish=direct`` uploads straight to the final key instead (for inboxes that deny DeleteObject, or
 to skip the copy): the object still appears only complete (PUT and CompleteMultipartUpload are
@@ -48,6 +48,7 @@ from stardust_tui.delivery.base import (
     clean_path,
     temp_name,
 )
+from stardust_tui.delivery.s3_resume import resume_multipart
 
 T = TypeVar("T")
 MULTIPART = 8 * 1024 * 1024
@@ -232,30 +233,31 @@ class S3Transport(Transport):
         multipart = size >= MULTIPART
         cancel = threading.Event()
 
-        def _put(client: Any) -> None:
-            try:  # best effort: stale multipart uploads of our temp key (a crashed earlier attempt)
-                stale = client.list_multipart_uploads(Bucket=bucket, Prefix=tmp).get("Uploads", [])
-                for up in stale:
-                    if up["Key"] == tmp:
-                        client.abort_multipart_upload(Bucket=bucket, Key=tmp, UploadId=up["UploadId"])
-            except botocore.exceptions.ClientError:
-                pass
-            meter = ProgressMeter(progress, size, cancel=cancel, max_rate=self.max_rate)
+        def _put(client: Any) -> int:
+            def meter_from(start: int) -> ProgressMeter:
+                return ProgressMeter(progress, size, start, cancel, self.max_rate)
+
             if multipart:
+                reused = resume_multipart(client, bucket, tmp, local, size, chunk, meter_from)
+                if reused is not None:
+                    return reused
+                meter = meter_from(0)
                 client.upload_file(str(local), bucket, tmp, Config=self.transfer_config, Callback=meter.add,
                                    ExtraArgs={"Metadata": {"md5": md5}})
                 meter.check()
             else:
+                meter = meter_from(0)
                 with open(local, "rb") as fh:
                     client.put_object(Bucket=bucket, Key=tmp, Body=fh, ContentLength=size, Metadata={"md5": md5},
                                       ContentMD5=base64.b64encode(bytes.fromhex(md5)).decode())
                 meter.add(size)
+            return 0
 
         etag_multi = ""
         expected_multi = asyncio.create_task(asyncio.to_thread(multipart_etag, local, size, chunk)) \
             if multipart else None
         try:
-            await self._cancellable(self._call(_put, final), cancel)
+            resumed = await self._cancellable(self._call(_put, final), cancel)
         finally:
             if expected_multi is not None:
                 etag_multi = await expected_multi
@@ -281,4 +283,4 @@ class S3Transport(Transport):
             client.delete_object(Bucket=bucket, Key=tmp)
 
         await self._call(_verify_and_publish, final)
-        return UploadResult(clean_path(remote_path), size, md5, True, 0, time.monotonic() - t0)
+        return UploadResult(clean_path(remote_path), size, md5, True, resumed, time.monotonic() - t0)

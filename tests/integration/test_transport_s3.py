@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from pathlib import Path
 
+import botocore.exceptions
 import pytest
 from servers import S3_KEY, S3_SECRET, S3Server
 from transport_checks import (
@@ -100,3 +101,39 @@ def test_direct_publish_mode(rclone_s3: S3Server, small_file: Path, big_file: Pa
 
 def test_cancelled_upload_stops_promptly(rclone_s3: S3Server, big_file: Path, small_file: Path) -> None:
     assert cancelled_upload_stops_promptly(_view(rclone_s3), big_file, small_file, "cancel/big.bin") < 3.0
+
+
+def test_resumes_a_multipart_upload_a_crash_left_behind(server: S3Server, big_file: Path) -> None:
+    """What a killed worker leaves: an open multipart upload of the temp key with some parts stored. The
+    next upload keeps the parts that match, sends the rest, and the result is exact. A wrong stored part is
+    replaced (or, on stores that cannot replace parts, the upload starts afresh)."""
+    view = _view(server)
+    prefix = view.url.split("/", 3)[3].split("?")[0]
+    client = server.client()
+    mib8 = 8 * 1024 * 1024
+
+    def leave_parts(name: str, second: bytes | None) -> str:
+        key = f"{prefix}/{temp_name(name, md5_of(big_file))}"
+        up = client.create_multipart_upload(Bucket=server.bucket, Key=key, Metadata={"md5": md5_of(big_file)})
+        with open(big_file, "rb") as fh:
+            client.upload_part(Bucket=server.bucket, Key=key, UploadId=up["UploadId"], PartNumber=1,
+                               Body=fh.read(mib8))
+        if second is not None:
+            client.upload_part(Bucket=server.bucket, Key=key, UploadId=up["UploadId"], PartNumber=2, Body=second)
+        return key
+
+    async def upload(name: str) -> int:
+        async with view.transport() as t:
+            return (await t.upload(big_file, name)).resumed_from
+
+    key = leave_parts("crash/big.bin", None)
+    assert run(upload("crash/big.bin")) == mib8
+    assert view.md5("crash/big.bin") == md5_of(big_file)
+    key2 = leave_parts("crash/big2.bin", b"x" * mib8)
+    assert run(upload("crash/big2.bin")) in (mib8, 0)
+    assert view.md5("crash/big2.bin") == md5_of(big_file)
+    for k in (key, key2):  # nothing left open (rclone answers NoSuchUpload when there is none)
+        try:
+            assert not client.list_multipart_uploads(Bucket=server.bucket, Prefix=k).get("Uploads")
+        except botocore.exceptions.ClientError as exc:
+            assert "NoSuchUpload" in str(exc)
