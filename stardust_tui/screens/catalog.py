@@ -25,8 +25,9 @@ from stardust_tui.services.catalog import CatalogPage, CatalogQuery
 from stardust_tui.widgets.confirm import ChoiceModal, ConfirmModal
 from stardust_tui.widgets.styling import state_text
 
-COLUMNS = (("Title", "title", 24), ("Artist", "artist", 18), ("UPC", "upc", 13), ("Type", "type", 11),
-           ("Status", "status", 10), ("Date", "date", 10), ("Last delivery", "delivery", 13))
+# Most useful first: at 80 columns the last ones scroll off to the right.
+COLUMNS = (("Title", "title", 22), ("Artist", "artist", 14), ("Status", "status", 10), ("UPC", "upc", 13),
+           ("Delivery", "delivery", 10), ("Type", "type", 11), ("Date", "date", 10))
 
 
 class CatalogScreen(Screen):
@@ -99,9 +100,9 @@ class CatalogScreen(Screen):
         table.clear()
         for row in page.rows:
             table.add_row(
-                Text(row.title or ""), Text(row.display_artist or ""), row.upc or "", row.release_type or "",
-                state_text(self.app, "release", row.status), str(row.release_date or ""),
-                state_text(self.app, "delivery", row.last_delivery_state or ""), key=str(row.id))
+                Text(row.title or ""), Text(row.display_artist or ""), state_text(self.app, "release", row.status),
+                row.upc or "", state_text(self.app, "delivery", row.last_delivery_state or ""),
+                row.release_type or "", str(row.release_date or ""), key=str(row.id))
         if selected is not None and str(selected) in table.rows:
             table.move_cursor(row=table.get_row_index(str(selected)))
         self.total = page.total

@@ -22,7 +22,7 @@ from stardust_tui.commands import ScreenCommands
 from stardust_tui.widgets.log_panel import LogPanel
 from stardust_tui.widgets.styling import state_text
 
-BARS = " ▁▂▃▄▅▆▇█"
+BARS = "▁▂▃▄▅▆▇█"
 REFRESH_S = 1.0
 
 
@@ -63,12 +63,12 @@ class DeliveriesScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         table: DataTable = DataTable(id="deliveries", cursor_type="row")
-        for label, width in (("#", 5), ("Release", 22), ("Target", 12), ("Type", 8), ("State", 10),
-                             ("Try", 5), ("Progress", 24), ("Error", 40)):
+        for label, width in (("#", 4), ("Release", 18), ("Target", 13), ("State", 10), ("Try", 4),
+                             ("Progress", 22), ("Type", 8), ("Error", 28)):
             table.add_column(label, key=label, width=width)
         yield table
         metrics: DataTable = DataTable(id="target-metrics", cursor_type="none", show_cursor=False)
-        for label, width in (("Target", 14), ("OK %", 6), ("Done", 6), ("Queue", 6), ("Circuit", 9),
+        for label, width in (("Target", 14), ("OK %", 5), ("Done", 5), ("Queue", 5), ("Circuit", 9),
                              ("Last 24 h", 24)):
             metrics.add_column(label, key=label, width=width)
         yield metrics
@@ -102,9 +102,9 @@ class DeliveriesScreen(Screen):
         now = time.monotonic()
         table.clear()
         for d in rows:
-            table.add_row(str(d.id), Text(d.release_title), Text(d.target), d.message_type,
-                          state_text(self.app, "delivery", d.state), f"{d.attempts}/{d.max_attempts}",
-                          self._progress(d, now), Text(d.last_error or ""), key=str(d.id))
+            table.add_row(str(d.id), Text(d.release_title), Text(d.target), state_text(self.app, "delivery", d.state),
+                          f"{d.attempts}/{d.max_attempts}", self._progress(d, now), d.message_type,
+                          Text(d.last_error or ""), key=str(d.id))
         if selected is not None and str(selected) in table.rows:
             table.move_cursor(row=table.get_row_index(str(selected)))
         board = self.query_one("#target-metrics", DataTable)

@@ -42,7 +42,7 @@ class TargetsScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         table: DataTable = DataTable(id="targets", cursor_type="row")
-        for label, width in (("Name", 16), ("URL", 34), ("Profile", 14), ("On", 3), ("Circuit", 12)):
+        for label, width in (("Name", 14), ("URL", 26), ("Profile", 13), ("On", 2), ("Circuit", 10)):
             table.add_column(label, key=label, width=width)
         yield table
         yield Log(id="probe-log", max_lines=200)

@@ -107,4 +107,4 @@ async def test_duplicate_creates_a_draft_copy(seeded, app_factory) -> None:
         await _settle(app, pilot)
         catalog = app.screen
         assert catalog.total == len(ids) + 1
-        assert catalog.query_one("#releases", DataTable).get_row_at(0)[4].plain == "draft"
+        assert catalog.query_one("#releases", DataTable).get_row_at(0)[2].plain == "draft"

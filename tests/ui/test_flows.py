@@ -202,6 +202,6 @@ async def test_add_target_test_it_and_deliver_to_a_local_folder(settings, app_fa
         await asyncio.sleep(1.2)
         await settle(app, pilot)
         table = deliveries.query_one("#deliveries")
-        assert table.row_count == 1 and table.get_row_at(0)[4].plain == "succeeded"
+        assert table.row_count == 1 and table.get_row_at(0)[3].plain == "succeeded"
         assert target.id is not None
     assert any(p.suffix == ".xml" for p in inbox.rglob("*"))

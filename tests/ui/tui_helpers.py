@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import Any
 
 from sqlalchemy.engine import Engine
 
@@ -55,3 +56,44 @@ async def settle(app, pilot) -> None:
         if short:  # (an empty list would mean "all workers")
             await app.workers.wait_for_complete(short)
         await pilot.pause()
+
+
+def seed_deliveries(engine: Engine, settings: Any, release_ids: list[int]) -> None:
+    """Two targets, five deliveries in every state and a delivery log with fixed timestamps."""
+    from datetime import timedelta
+
+    from stardust_tui.delivery.targets import add_target
+    from stardust_tui.domain.delivery_models import Delivery
+    from stardust_tui.domain.models import utcnow
+    from stardust_tui.store.releases import content_hash, load_release
+    from stardust_tui.worker.events import Event, JsonLineLog
+    from stardust_tui.worker.queue import enqueue
+
+    now = utcnow() + timedelta(minutes=30)  # mid-bucket, so the sparkline is the same at any minute
+    with session_scope(engine) as session:
+        a = add_target(session, settings.paths, name="dsp-folder", url="file:///srv/dsp-inbox")
+        b = add_target(session, settings.paths, name="label-archive", url="file:///srv/archive",
+                       profile="generic-382")
+        plan = [(a, "succeeded", 1, 48_000_000, 48_000_000, None, 3), (a, "succeeded", 1, 12_500_000, 12_500_000,
+                                                                     None, 1),
+                (b, "failed", 5, 30_000_000, 9_000_000, "ConnectionRefusedError: [Errno 111] refused", 2),
+                (a, "running", 1, 64_000_000, 21_000_000, None, None), (b, "queued", 0, 0, 0, None, None)]
+        for n, (target, state, attempts, total, done, error, hours_ago) in enumerate(plan):
+            release = load_release(session, release_ids[n])
+            d = enqueue(session, release_id=release.id, target_id=target.id, content_hash=content_hash(release))
+            d = session.get(Delivery, d.id)
+            d.state, d.attempts, d.bytes_total, d.bytes_done, d.last_error = state, attempts, total, done, error
+            if hours_ago is not None:
+                d.started_at = now - timedelta(hours=hours_ago, minutes=2)
+                d.finished_at = now - timedelta(hours=hours_ago)
+            session.add(d)
+    log = JsonLineLog(settings.paths.delivery_log_file)
+    at = FIXED_NOW
+    lines = [("info", 1, None, "attempt 1/5 started by demo:1"), ("info", 1, "upload", "resources/A1.flac sent"),
+             ("info", 1, None, "succeeded in 118.0s"), ("info", 3, None, "attempt 5/5 started by demo:1"),
+             ("error", 3, "connect", "attempt 5 failed permanently: ConnectionRefusedError: [Errno 111] refused"),
+             ("debug", 4, "upload", "resources/A2.flac 21,000,000 of 64,000,000 bytes"),
+             ("warning", 4, None, "lease renewed late (2.1 s)")]
+    for i, (level, delivery, step, message) in enumerate(lines):
+        log.append(Event(message=message, level=level, delivery_id=delivery, target_id=1, step=step,
+                         at=at + timedelta(seconds=7 * i)))
