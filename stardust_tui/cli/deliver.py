@@ -43,10 +43,14 @@ def parse_at(value: str | None) -> datetime | None:
 @click.option("--priority", type=int, default=0, show_default=True, help="Higher runs first.")
 @click.option("--wait", is_flag=True, help="Wait until it finished (runs it here if no worker daemon is alive); "
                                            "exit non-zero unless it succeeded.")
+@click.option("--resend", is_flag=True, help="Queue it again even if this exact content was already sent.")
 @click.pass_obj
 def deliver(obj: StardustContext, ref: str, target_name: str, message_type: str, at_text: str | None,
-            priority: int, wait: bool) -> None:
-    """Queue a delivery of release REF (id or UPC) to a target."""
+            priority: int, wait: bool, resend: bool) -> None:
+    """Queue a delivery of release REF (id or UPC) to a target.
+
+    Queueing the same release content to the same target with the same type twice gives one delivery
+    (use --resend to send it again)."""
     from stardust_tui.delivery.profiles import load_profile
     from stardust_tui.delivery.targets import get_target
     from stardust_tui.domain.models import utcnow
@@ -67,14 +71,15 @@ def deliver(obj: StardustContext, ref: str, target_name: str, message_type: str,
         before = utcnow()
         delivery = enqueue(session, release_id=release.id, target_id=target.id,  # type: ignore[arg-type]
                            message_type=message_type, priority=priority, at=at, content_hash=digest,
-                           max_attempts=profile.max_attempts)
+                           max_attempts=profile.max_attempts, resend=resend)
         fresh = delivery.created_at >= before
         did, state, title = delivery.id, delivery.state, release.title
     if fresh:
         when = f" at {at.isoformat()}" if at else ""
         click.echo(f"delivery #{did}: {message_type} of {title!r} to {target_name} queued{when}")
     else:
-        click.echo(f"delivery #{did}: this {message_type} of {title!r} to {target_name} already exists ({state})")
+        click.echo(f"delivery #{did}: this {message_type} of {title!r} to {target_name} already exists ({state}; "
+                   "--resend to send it again)")
     if wait:
         state = wait_for(obj, did)  # type: ignore[arg-type]
         if state != "succeeded":

@@ -67,8 +67,10 @@ def write_tx(engine: Engine) -> Iterator[Connection]:
 
 def enqueue(session: Session, *, release_id: int, target_id: int, message_type: str = "new",
             priority: int = 0, at: datetime | None = None, content_hash: str,
-            max_attempts: int | None = None) -> Delivery:
-    """Queue a delivery once: the same content, target and message type give the same row."""
+            max_attempts: int | None = None, resend: bool = False) -> Delivery:
+    """Queue a delivery once: the same content, target and message type give the same row.
+
+    ``resend`` makes a new delivery even so (the DSP lost the files, or asked for them again)."""
     if message_type not in MESSAGE_TYPES:
         raise ValidationError(f"message type {message_type!r} is not one of {', '.join(MESSAGE_TYPES)}",
                               where="--type")
@@ -76,6 +78,8 @@ def enqueue(session: Session, *, release_id: int, target_id: int, message_type: 
         raise ValidationError("scheduled time needs a time zone (e.g. 2026-01-01T09:00Z)", where="--at")
     now = utcnow()
     key = idempotency_key(content_hash, target_id, message_type)
+    if resend:
+        key += f":resend:{now.strftime('%Y%m%dT%H%M%S%f')}"
     if max_attempts is None:
         max_attempts = _profile_attempts(session, target_id)
     values = dict(release_id=release_id, target_id=target_id, message_type=message_type, state="queued",

@@ -42,7 +42,7 @@ def test_deliver_is_idempotent_and_worker_once_delivers(setup: Path, sqlite_engi
                                                         settings: Settings) -> None:
     out = run("deliver", UPC, "--target", "local")
     assert "delivery #1: new of 'Night Signals' to local queued" in out
-    assert "already exists (queued)" in run("deliver", UPC, "--target", "local")
+    assert "already exists (queued;" in run("deliver", UPC, "--target", "local")
     listing = json.loads(run("deliveries", "--json", "--release", UPC, "--target", "local"))
     assert [(d["id"], d["state"], d["target"]) for d in listing] == [(1, "queued", "local")]
     assert "no release with id 7" in run("deliveries", "--release", "7", ok=False)
@@ -66,11 +66,15 @@ def test_deliver_is_idempotent_and_worker_once_delivers(setup: Path, sqlite_engi
 def test_deliver_wait_runs_in_process_and_exit_code_follows_result(setup: Path, sqlite_engine: Engine) -> None:
     out = run("deliver", UPC, "--target", "local", "--type", "new", "--priority", "3", "--wait")
     assert "succeeded in" in out
+    assert "already exists (succeeded" in run("deliver", UPC, "--target", "local")
+    again = run("deliver", UPC, "--target", "local", "--resend", "--wait")
+    assert "delivery #2" in again and "succeeded in" in again
     with session_scope(sqlite_engine) as s:
         target = s.execute(select(Target)).scalar_one()
         target.url = "file:///nonexistent/stardust/target"
         s.add(target)
     out = run("deliver", UPC, "--target", "local", "--type", "takedown", "--wait", ok=False)
+    assert "delivery #3" in out
     assert "failed permanently" in out and "does not exist" in out
     listing = run("deliveries", "--status", "failed")
     assert "takedown" in listing
