@@ -57,8 +57,17 @@ def _seed(engine: Engine, n: int, url: str, *, max_concurrency: int = 8,
                               max_attempts=100).id: r.id for r in releases}
 
 
+def _max_overlap(spans: list[tuple[float, float]]) -> int:
+    edges = sorted([(s, 1) for s, _ in spans] + [(e, -1) for _, e in spans], key=lambda x: (x[0], x[1]))
+    now = peak = 0
+    for _, step in edges:
+        now += step
+        peak = max(peak, now)
+    return peak
+
+
 def test_four_worker_processes_run_every_job_exactly_once(engine: Engine, tmp_path: Path) -> None:
-    ids = _seed(engine, 40, f"file://{tmp_path}/out")
+    ids = _seed(engine, 40, f"file://{tmp_path}/out", max_concurrency=3)
     record = tmp_path / "record.txt"
     procs = [_spawn(engine, "--executor", "record", "--record", str(record), "--once", "--concurrency", "3",
                     "--worker-id", f"w{i}") for i in range(4)]
@@ -70,6 +79,9 @@ def test_four_worker_processes_run_every_job_exactly_once(engine: Engine, tmp_pa
     assert set(runs.values()) == {1}, [k for k, v in runs.items() if v > 1]
     workers = {line.split()[2] for line in record.read_text().splitlines()}
     assert len(workers) >= 2  # the work was actually shared
+    spans = [tuple(map(float, line.split()[1:])) for line in Path(f"{record}.spans").read_text().splitlines()]
+    assert len(spans) == 40
+    assert 2 <= _max_overlap(spans) <= 3  # 12 slots in 4 processes, but the target allows 3 at once
     with session_scope(engine) as s:
         rows = s.execute(select(Delivery.state, Delivery.attempts)).all()
     assert rows and all(r == ("succeeded", 1) for r in rows)
