@@ -36,21 +36,21 @@ def parse_at(value: str | None) -> datetime | None:
 
 
 @click.command()
-@click.argument("ref")
+@click.argument("refs", nargs=-1, required=True, metavar="ID|UPC...")
 @click.option("--target", "target_name", required=True, help="Target name (stardust target list).")
 @click.option("--type", "message_type", type=click.Choice(MESSAGE_TYPES), default="new", show_default=True)
 @click.option("--at", "at_text", metavar="DATETIME", help="Deliver no earlier than this (ISO 8601).")
 @click.option("--priority", type=int, default=0, show_default=True, help="Higher runs first.")
-@click.option("--wait", is_flag=True, help="Wait until it finished (runs it here if no worker daemon is alive); "
-                                           "exit non-zero unless it succeeded.")
+@click.option("--wait", is_flag=True, help="Wait until they finished (runs them here if no worker daemon is "
+                                           "alive); exit non-zero unless all succeeded.")
 @click.option("--resend", is_flag=True, help="Queue it again even if this exact content was already sent.")
 @click.pass_obj
-def deliver(obj: StardustContext, ref: str, target_name: str, message_type: str, at_text: str | None,
+def deliver(obj: StardustContext, refs: tuple[str, ...], target_name: str, message_type: str, at_text: str | None,
             priority: int, wait: bool, resend: bool) -> None:
-    """Queue a delivery of release REF (id or UPC) to a target.
+    """Queue deliveries of releases (ids or UPCs) to a target.
 
-    Queueing the same release content to the same target with the same type twice gives one delivery
-    (use --resend to send it again)."""
+    Every release is checked first; nothing is queued unless all are ready. Queueing the same release
+    content to the same target with the same type twice gives one delivery (--resend sends it again)."""
     from stardust_tui.delivery.profiles import load_profile
     from stardust_tui.delivery.targets import get_target
     from stardust_tui.domain.models import utcnow
@@ -59,30 +59,37 @@ def deliver(obj: StardustContext, ref: str, target_name: str, message_type: str,
     from stardust_tui.worker.queue import enqueue
 
     at = parse_at(at_text)
+    queued: list[tuple[int, bool, str, str]] = []
     with session_scope(obj.engine) as session:
-        release = get_release(session, ref)
         target = get_target(session, target_name)
         if not target.enabled:
             raise ValidationError(f"target {target.name!r} is disabled (stardust target edit --enable)")
         profile = load_profile(target.profile, obj.settings.paths.profiles_dir)
-        loaded = load_release(session, release.id)  # type: ignore[arg-type]
-        _preflight(loaded, profile, message_type, ref)
-        digest = content_hash(loaded)
-        before = utcnow()
-        delivery = enqueue(session, release_id=release.id, target_id=target.id,  # type: ignore[arg-type]
-                           message_type=message_type, priority=priority, at=at, content_hash=digest,
-                           max_attempts=profile.max_attempts, resend=resend)
-        fresh = delivery.created_at >= before
-        did, state, title = delivery.id, delivery.state, release.title
-    if fresh:
-        when = f" at {at.isoformat()}" if at else ""
-        click.echo(f"delivery #{did}: {message_type} of {title!r} to {target_name} queued{when}")
-    else:
-        click.echo(f"delivery #{did}: this {message_type} of {title!r} to {target_name} already exists ({state}; "
-                   "--resend to send it again)")
+        checked = []
+        for ref in dict.fromkeys(refs):
+            loaded = load_release(session, get_release(session, ref).id)  # type: ignore[arg-type]
+            _preflight(loaded, profile, message_type, ref)
+            checked.append((loaded, content_hash(loaded)))
+        for release, digest in checked:
+            before = utcnow()
+            delivery = enqueue(session, release_id=release.id, target_id=target.id,  # type: ignore[arg-type]
+                               message_type=message_type, priority=priority, at=at, content_hash=digest,
+                               max_attempts=profile.max_attempts, resend=resend)
+            queued.append((delivery.id, delivery.created_at >= before, delivery.state, release.title))  # type: ignore[arg-type]
+    for did, fresh, state, title in queued:
+        if fresh:
+            when = f" at {at.isoformat()}" if at else ""
+            click.echo(f"delivery #{did}: {message_type} of {title!r} to {target_name} queued{when}")
+        else:
+            click.echo(f"delivery #{did}: this {message_type} of {title!r} to {target_name} already exists "
+                       f"({state}; --resend to send it again)")
     if wait:
-        state = wait_for(obj, did)  # type: ignore[arg-type]
-        if state != "succeeded":
+        states = wait_for(obj, [did for did, *_ in queued])
+        bad = {d: st for d, st in states.items() if st != "succeeded"}
+        if len(states) > 1:
+            click.echo(f"{len(states) - len(bad)} of {len(states)} deliveries succeeded"
+                       + (": " + ", ".join(f"#{d} {st}" for d, st in bad.items()) if bad else ""))
+        if bad:
             raise click.exceptions.Exit(1)
 
 
@@ -101,8 +108,8 @@ def _preflight(release: object, profile: object, message_type: str, ref: str) ->
                               f"{'; '.join(problems[:3])}{more}", where=f"release {ref}")
 
 
-def wait_for(obj: StardustContext, delivery_id: int, *, echo: bool = True) -> str:
-    """Follow a delivery until it ends; run it in this process when no worker daemon is alive."""
+def wait_for(obj: StardustContext, delivery_ids: list[int], *, echo: bool = True) -> dict[int, str]:
+    """Follow deliveries until they end; run them in this process when no worker daemon is alive."""
     from stardust_tui.store.db import session_scope
     from stardust_tui.worker.events import read_events
     from stardust_tui.worker.heartbeat import is_daemon_alive
@@ -110,38 +117,44 @@ def wait_for(obj: StardustContext, delivery_id: int, *, echo: bool = True) -> st
     from stardust_tui.worker.runner import Runner, RunnerConfig
 
     engine = obj.engine
-    last = 0
+    last = dict.fromkeys(delivery_ids, 0)
 
-    def poll() -> str:
-        nonlocal last
+    def poll() -> dict[int, str]:
+        states = {}
         with session_scope(engine) as session:
-            for e in read_events(session, delivery_id, after_id=last):
-                last = e.id  # type: ignore[assignment]
-                if echo:
-                    click.echo(_event_line(e.at, e.level, e.step, e.message))
-            return get_delivery(session, delivery_id).state
+            for did in delivery_ids:
+                for e in read_events(session, did, after_id=last[did]):
+                    last[did] = e.id  # type: ignore[assignment]
+                    if echo:
+                        prefix = f"#{did} " if len(delivery_ids) > 1 else ""
+                        click.echo(prefix + _event_line(e.at, e.level, e.step, e.message))
+                states[did] = get_delivery(session, did).state
+        return states
+
+    def finished(states: dict[int, str]) -> bool:
+        return all(st in TERMINAL for st in states.values())
 
     with session_scope(engine) as session:
         daemon = is_daemon_alive(session)
     if daemon:
-        while (state := poll()) not in TERMINAL:
+        while not finished(states := poll()):
             time.sleep(0.5)
-        return state
+        return states
 
-    async def run_here() -> str:
+    async def run_here() -> dict[int, str]:
         runner = Runner(obj.settings, engine, config=RunnerConfig(
             kind="in-process", concurrency=obj.settings.worker_concurrency, poll_s=0.5, ack_poll_s=0))
         task = asyncio.create_task(runner.run())
         try:
-            while (state := await asyncio.to_thread(poll)) not in TERMINAL:
+            while not finished(states := await asyncio.to_thread(poll)):
                 if task.done():
                     task.result()  # the runner stopped: raise what stopped it
-                    raise StardustError("the in-process worker stopped before the delivery finished")
+                    raise StardustError("the in-process worker stopped before the deliveries finished")
                 await asyncio.sleep(0.3)
         finally:
             runner.request_stop()
             await task
-        return state
+        return states
 
     return asyncio.run(run_here())
 

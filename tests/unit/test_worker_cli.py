@@ -112,6 +112,8 @@ def test_deliver_refuses_a_release_that_is_not_ready(setup: Path, sqlite_engine:
         s.add(Release(title="Bare Draft", display_artist=""))
     out = run("deliver", "2", "--target", "local", ok=False)
     assert out.startswith("error: release 2: not ready for generic-43:")
+    out = run("deliver", UPC, "2", "--target", "local", ok=False)  # one bad release: nothing is queued
+    assert "release 2: not ready" in out
     assert json.loads(run("deliveries", "--json")) == []
 
 
