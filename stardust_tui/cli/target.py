@@ -310,4 +310,5 @@ def target_acks(obj: StardustContext, name: str, no_poll: bool, limit: int) -> N
             click.echo(f"{'':<20} {a.error_text}")
         if a.release_id and a.proposed_action in ("ResendXmlOnly", "ResendXmlAndResources"):
             files = "with all files" if a.proposed_action == "ResendXmlAndResources" else "XML only"
-            click.echo(f"{'':<20} resend ({files}): stardust deliver {a.release_id} --target {t.name} --type update")
+            click.echo(f"{'':<20} resend ({files}): stardust deliver {a.release_id} --target {t.name} --type update "
+                       "--resend")
