@@ -155,7 +155,8 @@ class CatalogScreen(Screen):
 
     # -- actions -----------------------------------------------------------------------------------
     def action_focus_search(self) -> None:
-        self.query_one("#search", Input).focus()
+        # set_focus is immediate (widget.focus() is deferred): keys typed right after "/" land in the box
+        self.set_focus(self.query_one("#search", Input))
 
     def action_page(self, step: int) -> None:
         q = self.query_state
