@@ -53,6 +53,7 @@ def test_keyword_overrides_from_the_target_row() -> None:
         ("ftp://u@h/x?timeout=soon", "seconds"),
         ("ftp://u@h/x?max_rate=-1", "MB/s"),
         ("s3://b/p?publish=yolo", "publish must be"),
+        ("azure://c/p?account_url=https://a.blob.core.windows.net/%3Fsv%3D1%26sig%3Dhunter2", "azure_sas_token"),
     ],
 )
 def test_refusals(url: str, message: str) -> None:
