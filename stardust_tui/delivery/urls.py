@@ -143,7 +143,8 @@ def parse_target_url(
             raise ValidationError("azure:// needs ?account_url=https://ACCOUNT.blob.core.windows.net", where=raw)
         if scheme == "azure" and "sig=" in options["account_url"].lower():
             raise ValidationError("a SAS token does not go in the URL (it would be stored in clear); "
-                                  "pass it with --secret azure_sas_token=...", where=raw.split("?")[0] + "?account_url=***")
+                                  "pass it with --secret azure_sas_token=...",
+                                  where=raw.split("?")[0] + "?account_url=***")
         if scheme == "s3" and options.get("addressing", "path") not in ("path", "virtual", "auto"):
             raise ValidationError("option addressing must be path, virtual or auto", where=raw)
         if scheme == "s3" and options.get("publish", "copy") not in ("copy", "direct"):
