@@ -285,7 +285,8 @@ def target_acks(obj: StardustContext, name: str, no_poll: bool, limit: int) -> N
 
     with session_scope(obj.engine) as session:
         t = get_target(session, name)
-    folder = load_profile(t.profile, obj.settings.paths.profiles_dir).ack_folder
+    prof = load_profile(t.profile, obj.settings.paths.profiles_dir)
+    folder = prof.ack_folder
     if not no_poll:
         if not folder:
             raise ValidationError(f"profile {t.profile!r} has no ACK folder ([choreography] ack_folder)",
@@ -293,7 +294,7 @@ def target_acks(obj: StardustContext, name: str, no_poll: bool, limit: int) -> N
 
         async def poll() -> int:
             async with open_target_transport(obj.settings.paths, t) as transport:
-                return len(await poll_target_acks(obj.engine, t, transport, folder))
+                return len(await poll_target_acks(obj.engine, t, transport, folder, prof.ack_format))
 
         click.echo(f"read {asyncio.run(poll())} new ACK file(s) from {folder}")
     with session_scope(obj.engine) as session:

@@ -207,8 +207,9 @@ def record_ack(engine: Engine, target_id: int, file_name: str, result: AckResult
             first = result.releases[0] if result and result.releases else None
             ack = Acknowledgement(target_id=target_id, file_name=file_name,
                                   message_id=result.message_id if result else name_mid,
-                                  file_status=first.status if first else ("unreadable" if error else None),
-                                  error_text=(first.error_text if first else error),
+                                  file_status=first.status if first else ("unreadable" if result is None else None),
+                                  error_text="; ".join(t for t in ((first.error_text if first else None), error)
+                                                       if t) or None,
                                   proposed_action=first.proposed_action if first else None)
             session.add(ack)
             session.flush()  # the unique (target, file) row is the "processed once" lock
@@ -240,9 +241,12 @@ def record_ack(engine: Engine, target_id: int, file_name: str, result: AckResult
     return True
 
 
-async def poll_target_acks(engine: Engine, target: Target, transport: Transport, ack_folder: str
-                           ) -> list[tuple[str, AckResult | None]]:
-    """Process every new ACK file in ``ack_folder`` of a connected transport, oldest first."""
+async def poll_target_acks(engine: Engine, target: Target, transport: Transport, ack_folder: str,
+                           ack_format: str = "auto") -> list[tuple[str, AckResult | None]]:
+    """Process every new ACK file in ``ack_folder`` of a connected transport, oldest first.
+
+    ``ack_format`` ("1.6" / "1.8") is the version the profile expects: an ACK in another version is
+    still applied (recipients change versions), and the difference is noted on its record."""
     folder = ack_folder.strip("/")
     entries = await transport.list(folder)
     names = sorted((e.name for e in entries if not e.is_dir and e.name.lower().endswith(".xml")), key=ack_sort_key)
@@ -258,6 +262,8 @@ async def poll_target_acks(engine: Engine, target: Target, transport: Transport,
             error = None
         except ValidationError as exc:
             result, error = None, str(exc)
+        if result is not None and ack_format != "auto" and result.version != ack_format:
+            error = f"ERN-C {result.version} acknowledgement; the profile expects {ack_format}"
         if record_ack(engine, target.id, name, result, error):  # type: ignore[arg-type]
             done.append((name, result))
     with session_scope(engine) as session:
@@ -284,7 +290,8 @@ async def poll_acks(settings: Settings, engine: Engine) -> list[tuple[str, AckRe
             if not profile.ack_folder:
                 continue
             async with open_target_transport(settings.paths, target) as transport:
-                processed += await poll_target_acks(engine, target, transport, profile.ack_folder)
+                processed += await poll_target_acks(engine, target, transport, profile.ack_folder,
+                                                    profile.ack_format)
         except Exception as exc:  # noqa: BLE001 - one unreachable target must not stop the others
             errors.append(f"{target.name}: {exc}")
     if errors:

@@ -198,3 +198,22 @@ def test_parse_17_status_message() -> None:
     rel = result.releases[0]
     assert rel.outcome == "ack-error" and rel.error_text == "Genre unknown" and rel.proposed_action == "ResendXmlOnly"
     assert rel.message_ids == ("M7",) and result.release_ids == ["0602445790047"]
+
+
+def test_pinned_ack_format_notes_other_versions(sqlite_engine: Engine, settings: Settings, tmp_path: Path) -> None:
+    out = tmp_path / "dsp"
+    (out / "acks").mkdir(parents=True)
+    _, release_id = _seed(sqlite_engine, settings, out)
+    (out / "acks" / "ACK_SD-1_20261123100000123.xml").write_bytes(ack16("0602445790047", "FileOK"))
+    with session_scope(sqlite_engine) as s:
+        target = get_target(s, "meta1")
+
+    async def poll() -> list:
+        async with open_transport(f"file://{out}") as transport:
+            return await poll_target_acks(sqlite_engine, target, transport, "acks", "1.8")
+
+    assert len(asyncio.run(poll())) == 1
+    assert _status(sqlite_engine, release_id).status == "ack-ok"  # applied all the same
+    with session_scope(sqlite_engine) as s:
+        ack = s.exec(select(Acknowledgement)).one()
+        assert ack.file_status == "FileOK" and "profile expects 1.8" in ack.error_text
