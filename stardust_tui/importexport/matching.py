@@ -53,11 +53,15 @@ class Matcher:
         for d in drafts:
             for form in upc_candidates(d.upc) if d.upc else ():
                 forms[form] = d
-        existing: dict[int, tuple[int, str]] = {}  # id(draft) -> (release id, stored upc)
-        if forms:
-            rows = conn.execute(select(Release.id, Release.upc).where(Release.upc.in_(sorted(forms))))  # type: ignore
-            for rid, upc in rows:
-                existing[id(forms[upc])] = (rid, upc)
+        existing: dict[int, tuple[int, str, str | None]] = {}  # id(draft) -> (release id, upc, latest hash)
+        if forms:  # the latest revision is number == release.revision (save_release keeps them equal)
+            rows = conn.execute(
+                select(Release.id, Release.upc, ReleaseRevision.content_hash)
+                .outerjoin(ReleaseRevision, (ReleaseRevision.release_id == Release.id)  # type: ignore[arg-type]
+                           & (ReleaseRevision.number == Release.revision))
+                .where(Release.upc.in_(sorted(forms))))  # type: ignore[union-attr]
+            for rid, upc, stored in rows:
+                existing[id(forms[upc])] = (rid, upc, stored)
         new_views: list[NS] = []
         new_drafts: list[tuple[ReleaseDraft, NS]] = []
         for d in drafts:
@@ -74,11 +78,9 @@ class Matcher:
                 new_views.append(view)
         return new_views
 
-    def _existing(self, d: ReleaseDraft, view: NS, release_id: int, upc: str) -> None:
+    def _existing(self, d: ReleaseDraft, view: NS, release_id: int, upc: str, stored: str | None) -> None:
         snap = snapshot_release(view)  # type: ignore[arg-type]
-        stored = self.session.exec(select(ReleaseRevision.content_hash).where(  # type: ignore[call-overload]
-            ReleaseRevision.release_id == release_id).order_by(ReleaseRevision.number.desc()).limit(1)).first()
-        if stored and stored[0] == hash_snapshot(snap):
+        if stored and stored == hash_snapshot(snap):
             self.report.unchanged += 1
             return
         if not self.update:
