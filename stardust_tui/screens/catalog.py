@@ -59,6 +59,7 @@ class CatalogScreen(Screen):
         self.total = 0
         self._generation = 0
         self._page_starts: list[int | None] = []  # before_id of each earlier page, for going back
+        self._counted: tuple | None = None  # the filters self.total was counted for
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -88,9 +89,16 @@ class CatalogScreen(Screen):
 
     @work(thread=True, exclusive=True, group="catalog", exit_on_error=False)
     def load_page(self, query: CatalogQuery, generation: int) -> None:
-        page = self.app.services.catalog.page(query)
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self.show_page, page, generation)
+        catalog = self.app.services.catalog
+        page = catalog.page(query, with_total=False)  # rows first: counting a large catalog takes longer
+        worker = get_current_worker()
+        if worker.is_cancelled:
+            return
+        self.app.call_from_thread(self.show_page, page, generation)
+        if self._counted != (query.search, query.status, query.label, query.release_type):
+            total = catalog.count(query)
+            if not worker.is_cancelled:
+                self.app.call_from_thread(self.show_total, total, query, generation)
 
     def show_page(self, page: CatalogPage, generation: int) -> None:
         if generation != self._generation:  # an older search finished late: drop it
@@ -105,7 +113,13 @@ class CatalogScreen(Screen):
                 row.release_type or "", str(row.release_date or ""), key=str(row.id))
         if selected is not None and str(selected) in table.rows:
             table.move_cursor(row=table.get_row_index(str(selected)))
-        self.total = page.total
+        self._show_status()
+
+    def show_total(self, total: int, query: CatalogQuery, generation: int) -> None:
+        if generation != self._generation:
+            return
+        self.total = total
+        self._counted = (query.search, query.status, query.label, query.release_type)
         self._show_status()
 
     def _show_status(self) -> None:
@@ -113,8 +127,11 @@ class CatalogScreen(Screen):
         shown = self.query_one("#releases", DataTable).row_count
         first = q.offset + 1 if shown else 0
         page_no = q.offset // q.limit + 1
-        pages = max(1, -(-self.total // q.limit))
-        text = f"{first:,}–{q.offset + shown:,} of {self.total:,} releases · page {page_no}/{pages} ([ ] to page)"
+        if self._counted == (q.search, q.status, q.label, q.release_type):
+            pages = max(1, -(-self.total // q.limit))
+            text = f"{first:,}–{q.offset + shown:,} of {self.total:,} releases · page {page_no}/{pages} ([ ] to page)"
+        else:
+            text = f"{first:,}–{q.offset + shown:,} of … releases (counting) · page {page_no} ([ ] to page)"
         if q.search.strip():
             text += f" · search “{q.search.strip()}”"
         self.query_one("#catalog-status", Static).update(text)
@@ -162,7 +179,7 @@ class CatalogScreen(Screen):
         q = self.query_state
         table = self.query_one("#releases", DataTable)
         if step > 0:
-            if q.offset + q.limit >= self.total or table.row_count == 0:
+            if table.row_count < q.limit:  # a short page is the last one
                 self.app.bell()
                 return
             last_id = int(table.coordinate_to_cell_key((table.row_count - 1, 0)).row_key.value)
@@ -181,6 +198,7 @@ class CatalogScreen(Screen):
 
     def on_screen_resume(self) -> None:
         if self._generation:
+            self._counted = None  # releases may have been added or deleted meanwhile
             self.reload()
 
     def action_refresh(self) -> None:
@@ -271,4 +289,5 @@ class CatalogScreen(Screen):
             delivery_id = services.deliveries.enqueue(release_id, target_id)
             notify(self.notify, f"Delivery {delivery_id} queued")
             return
+        self._counted = None
         notify(self.reload)

@@ -50,12 +50,18 @@ class CatalogService:
         return self.services.engine
 
     def page(self, query: CatalogQuery, *, with_total: bool = True) -> CatalogPage:
-        from stardust_tui.store.releases import count_releases, list_releases
+        """One page of rows; ``total`` is -1 unless ``with_total`` (counting a big catalog takes longer)."""
+        from stardust_tui.store.releases import list_releases
 
         with session_scope(self.engine) as session:
             rows = list_releases(session, limit=query.limit, before_id=query.before_id, **query.filters())
-            total = count_releases(session, **query.filters()) if with_total else -1
-        return CatalogPage(query=query, rows=list(rows), total=total)
+        return CatalogPage(query=query, rows=list(rows), total=self.count(query) if with_total else -1)
+
+    def count(self, query: CatalogQuery) -> int:
+        from stardust_tui.store.releases import count_releases
+
+        with session_scope(self.engine) as session:
+            return count_releases(session, **query.filters())
 
     def load(self, release_id: int):
         from stardust_tui.store.releases import load_release
