@@ -59,6 +59,7 @@ class DeliveriesScreen(Screen):
         super().__init__()
         self._samples: dict[int, tuple[float, int]] = {}
         self._rates: dict[int, float] = {}
+        self._resumed = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -79,6 +80,12 @@ class DeliveriesScreen(Screen):
         self.query_one(LogPanel).add_events(list(self.app.log_events))
         self.set_interval(REFRESH_S, self.action_refresh)
         self.action_refresh()
+
+    def on_screen_resume(self) -> None:
+        """Events kept arriving while another screen was shown: catch up from the app's buffer."""
+        if self._resumed:
+            self.query_one(LogPanel).reset(list(self.app.log_events))
+        self._resumed = True
 
     def add_events(self, events: list[dict[str, Any]]) -> None:
         """New delivery log events (called by the app as it follows the log file)."""

@@ -65,6 +65,16 @@ class LogPanel(Vertical):
             self.new_lines += len(shown)
         self._update_indicator()
 
+    def reset(self, events: list[dict[str, Any]]) -> None:
+        """Replace the buffer (e.g. with the app's copy after the screen was away) and follow again."""
+        self.events.clear()
+        self.events.extend(events)
+        self.log_widget.clear()
+        self.log_widget.write_lines([format_event(e) for e in self.events if level_at_least(e, self.min_level)],
+                                    scroll_end=True)
+        self.follow = True
+        self._update_indicator()
+
     def _check_scrolled(self) -> None:
         log = self.log_widget
         if self.follow and log.max_scroll_y > 0 and log.scroll_y < log.max_scroll_y - 1:
