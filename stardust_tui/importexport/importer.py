@@ -16,6 +16,7 @@ This is the core API the CLI, the hot folder and the TUI's import screen call::
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -124,10 +125,16 @@ def run_import(engine: Engine, path: str | Path, options: ImportOptions | None =
             report.add(Issue("error", exc.message, exc.file, exc.line))
         except StardustError as exc:
             report.add(Issue("error", exc.message, exc.where or str(p)))
+        except (DBAPIError, sqlite3.Error) as exc:  # locked by another writer, a constraint, a full disk...
+            report.add(Issue("error", f"database refused the import: {_first_line(exc)}", str(p)))
         finish = not options.dry_run and (report.error_count == 0 or options.partial)
         if finish:
-            session.commit()
-        else:
+            try:
+                session.commit()
+            except (DBAPIError, sqlite3.Error) as exc:
+                report.add(Issue("error", f"database refused the commit: {_first_line(exc)}", str(p)))
+                finish = False
+        if not finish:
             session.rollback()
             report.rolled_back = True
             if not options.dry_run:  # nothing was created or updated after all
@@ -138,6 +145,10 @@ def run_import(engine: Engine, path: str | Path, options: ImportOptions | None =
             session.rollback()
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _first_line(exc: Exception) -> str:
+    return (str(getattr(exc, "orig", None) or exc).splitlines() or [""])[0][:300]
 
 
 def _real_begin(session: Session) -> None:
@@ -201,17 +212,17 @@ def _flush(session: Session, batch: list[ReleaseDraft], matcher: Matcher, writer
         with session.begin_nested():
             ids = writer.write(new_views)
         _created(report, ids)
-    except DBAPIError:
+    except (DBAPIError, sqlite3.Error):
         writer.reset()
         for view in new_views:  # find the culprit(s) one release at a time
             try:
                 with session.begin_nested():
                     ids = writer.write([view])
                 _created(report, ids)
-            except DBAPIError as exc:
+            except (DBAPIError, sqlite3.Error) as exc:
                 writer.reset()
                 d = view.draft
-                report.add(Issue("error", f"database refused the release: {str(exc.orig).splitlines()[0]}",
+                report.add(Issue("error", f"database refused the release: {_first_line(exc)}",
                                  d.file, d.line, None, d.label_text))
                 report.skipped += 1
 

@@ -215,3 +215,14 @@ def test_mapping_defaults_and_month_first(sqlite_engine, tmp_path: Path) -> None
         assert (r.title, r.label.name, r.display_artist, r.release_type) == ("Mapped", "Default Label", "House Band",
                                                                               "ep")
         assert r.release_date == date(2024, 1, 2) and r.tracks[0].title == "One"
+
+
+def test_database_failure_is_reported_and_rolled_back(sqlite_engine, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import text
+
+    with sqlite_engine.begin() as conn:  # sabotage: the search index table is gone
+        conn.execute(text("DROP TABLE release_fts"))
+    report = run_import(sqlite_engine, write(tmp_path, HEADER + ROWS))
+    assert not report.ok and report.rolled_back and report.created == 0
+    assert "database refused the import" in report.errors[0].message and "release_fts" in report.errors[0].message
+    assert count(sqlite_engine, Release) == 0 and count(sqlite_engine, Party) == 0
