@@ -21,6 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import col, select
 
 from stardust_tui.assets.store import AssetStore, hash_file
@@ -126,6 +127,10 @@ def import_audio_dir(engine: Engine, paths: Paths, directory: str | Path, *, dry
         except StardustError as exc:
             report.skipped += 1
             report.error(exc.message, file=exc.where or str(path))
+        except (DBAPIError, OSError) as exc:  # this file fails; the others still go in
+            report.skipped += 1
+            text = str(getattr(exc, "orig", None) or exc).splitlines()
+            report.error(f"not attached: {text[0][:300] if text else type(exc).__name__}", file=str(path))
         if progress is not None:
             progress(i, len(files))
     report.seconds = time.perf_counter() - started

@@ -23,10 +23,11 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, col, func, select
 
 from stardust_tui.domain.models import Release
-from stardust_tui.errors import ValidationError
+from stardust_tui.errors import StoreError, ValidationError
 from stardust_tui.importexport.fields import EXPORT_COLUMNS
 from stardust_tui.importexport.json_format import FOOTER, HEADER, release_line
 from stardust_tui.importexport.snapshots import iter_page_snapshots
@@ -92,6 +93,10 @@ def export_catalog(engine: Engine, out: str | Path, *, fmt: str = "json",
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, out)
+    except DBAPIError as exc:
+        tmp.unlink(missing_ok=True)
+        text = str(exc.orig or exc).splitlines()
+        raise StoreError(f"export failed: {text[0][:300] if text else exc}", where=str(out)) from None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
