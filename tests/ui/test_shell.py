@@ -59,13 +59,22 @@ async def test_keymap_from_config_remaps_a_binding(sqlite_engine, settings, app_
 
 
 async def test_every_binding_has_id_and_description(sqlite_engine, app_factory) -> None:
+    import importlib
+    import pkgutil
+
     from textual.binding import Binding
+    from textual.dom import DOMNode
 
+    from stardust_tui import screens, widgets
     from stardust_tui.app import StardustApp
-    from stardust_tui.screens import catalog, release_wizard
-    from stardust_tui.widgets import confirm
 
-    classes = [StardustApp, catalog.CatalogScreen, release_wizard.ReleaseWizardScreen, confirm.ConfirmModal]
+    classes: list[type] = [StardustApp]
+    for package in (screens, widgets):
+        for info in pkgutil.iter_modules(package.__path__, package.__name__ + "."):
+            module = importlib.import_module(info.name)
+            classes += [c for c in vars(module).values() if isinstance(c, type) and issubclass(c, DOMNode)
+                        and c.__module__ == module.__name__ and "BINDINGS" in vars(c)]
+    assert len(classes) >= 12
     for cls in classes:
         for binding in cls.BINDINGS:
             assert isinstance(binding, Binding) and binding.id, (cls, binding)
