@@ -95,7 +95,9 @@ class ReleaseWizardScreen(Screen):
         self.query_one("#f-title", Input).focus()
         if self.release_id is not None:
             self.load_release()
-        self._show_status()
+            self._show_status("Loading…")
+        else:
+            self._show_status()
 
     @work(thread=True, exclusive=True, group="wizard-load", exit_on_error=False)
     def load_release(self) -> None:
