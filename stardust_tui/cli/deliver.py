@@ -123,12 +123,12 @@ def wait_for(obj: StardustContext, delivery_ids: list[int], *, echo: bool = True
         states = {}
         with session_scope(engine) as session:
             for did in delivery_ids:
+                states[did] = get_delivery(session, did).state  # first: the final events commit with it
                 for e in read_events(session, did, after_id=last[did]):
                     last[did] = e.id  # type: ignore[assignment]
                     if echo:
                         prefix = f"#{did} " if len(delivery_ids) > 1 else ""
                         click.echo(prefix + _event_line(e.at, e.level, e.step, e.message))
-                states[did] = get_delivery(session, did).state
         return states
 
     def finished(states: dict[int, str]) -> bool:
@@ -197,9 +197,20 @@ def deliveries(ctx: click.Context, state: str | None, target_name: str | None, r
                f"{'UPDATED':<19} LAST ERROR")
     for d in rows:
         updated = d.updated_at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
-        click.echo(f"{d.id:>6} {d.state:<11} {d.message_type:<9} {d.release_id:>7} "
+        click.echo(f"{d.id:>6} {_state(d):<11} {d.message_type:<9} {d.release_id:>7} "
                    f"{names.get(d.target_id, '?')[:16]:<16} {d.attempts:>2}/{d.max_attempts:<2} {updated:<19} "
                    f"{(d.last_error or '')[:60]}")
+
+
+def _state(d) -> str:
+    """``running 45%`` while bytes move, ``scheduled`` for a future --at, else the state."""
+    from stardust_tui.domain.models import utcnow
+
+    if d.state == "running" and d.bytes_total:
+        return f"running {min(100, 100 * d.bytes_done // d.bytes_total)}%"
+    if d.state == "queued" and d.scheduled_at > utcnow():
+        return "scheduled"
+    return d.state
 
 
 def _as_dict(d, names: dict) -> dict:

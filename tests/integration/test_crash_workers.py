@@ -27,6 +27,7 @@ from stardust_tui.domain.delivery_models import Delivery, DeliveryEvent, Deliver
 from stardust_tui.domain.models import Release
 from stardust_tui.store.db import session_scope
 from stardust_tui.worker import queue
+from stardust_tui.worker.heartbeat import live_workers
 
 ENTRY = Path(__file__).with_name("worker_entry.py")
 
@@ -67,13 +68,26 @@ def _max_overlap(spans: list[tuple[float, float]]) -> int:
 
 
 def test_four_worker_processes_run_every_job_exactly_once(engine: Engine, tmp_path: Path) -> None:
-    ids = _seed(engine, 40, f"file://{tmp_path}/out", max_concurrency=3)
     record = tmp_path / "record.txt"
-    procs = [_spawn(engine, "--executor", "record", "--record", str(record), "--once", "--concurrency", "3",
+    procs = [_spawn(engine, "--executor", "record", "--record", str(record), "--concurrency", "3",
                     "--worker-id", f"w{i}") for i in range(4)]
-    for p in procs:
-        _, err = p.communicate(timeout=60)
-        assert p.returncode == 0, err.decode()[-2000:]
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:  # all four are up and polling before any job exists
+            with session_scope(engine) as s:
+                if len(live_workers(s)) == 4:
+                    break
+            assert all(p.poll() is None for p in procs)
+            time.sleep(0.05)
+        ids = _seed(engine, 40, f"file://{tmp_path}/out", max_concurrency=3)
+        while time.monotonic() < deadline and not _all_done(engine):
+            time.sleep(0.1)
+    finally:
+        for p in procs:
+            p.send_signal(signal.SIGTERM)
+        for p in procs:
+            _, err = p.communicate(timeout=30)
+            assert p.returncode == 0, err.decode()[-2000:]
     runs = Counter(tuple(line.split()[:2]) for line in record.read_text().splitlines())
     assert set(runs) == {(str(d), step) for d in ids for step in ("package", "upload", "manifest")}
     assert set(runs.values()) == {1}, [k for k, v in runs.items() if v > 1]

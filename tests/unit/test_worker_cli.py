@@ -86,7 +86,7 @@ def test_retry_cancel_schedule_and_errors(setup: Path, sqlite_engine: Engine) ->
         d = s.execute(select(Delivery)).scalar_one()
         assert d.scheduled_at.year == 2099
     run("worker", "--once")  # nothing due
-    assert "queued" in run("deliveries")
+    assert "scheduled" in run("deliveries")
     assert "cancelled" in run("deliveries", "cancel", "1")
     assert "already cancelled" in run("deliveries", "cancel", "1", ok=False)
     assert "queued again" in run("deliveries", "retry", "1")
