@@ -362,6 +362,17 @@ def deliveries_targets(obj: StardustContext, reset_name: str | None) -> None:
                    f"{circuit.describe(t, policy)}")
 
 
+@deliveries.command("prune")
+@click.option("--events-older-than", "days", type=click.FloatRange(1, None), default=90.0, show_default=True,
+              metavar="DAYS", help="Delete stored log events older than this (finished deliveries only).")
+@click.pass_obj
+def deliveries_prune(obj: StardustContext, days: float) -> None:
+    """Delete old delivery log events from the database (deliveries and their steps are kept)."""
+    from stardust_tui.worker.events import prune
+
+    click.echo(f"deleted {prune(obj.engine, older_than_days=days)} event(s) older than {days:g} days")
+
+
 @deliveries.command("workers")
 @click.pass_obj
 def deliveries_workers(obj: StardustContext) -> None:

@@ -228,6 +228,26 @@ def read_events(session: Session, delivery_id: int, *, after_id: int = 0,
     return list(session.exec(stmt))
 
 
+def prune(engine: object, *, older_than_days: float) -> int:
+    """Delete stored events older than ``older_than_days`` of deliveries that are no longer active.
+
+    Deliveries, their steps (which say what a target already has) and statuses are kept."""
+    from datetime import timedelta
+
+    from sqlalchemy import delete
+
+    from stardust_tui.domain.delivery_models import Delivery
+    from stardust_tui.worker.queue import write_tx
+
+    cut = utcnow() - timedelta(days=older_than_days)
+    active = select(Delivery.id).where(col(Delivery.state).in_(("queued", "running", "retry-wait")))
+    stmt = delete(DeliveryEvent).where(col(DeliveryEvent.at) < cut,
+                                       col(DeliveryEvent.delivery_id).not_in(active) |
+                                       col(DeliveryEvent.delivery_id).is_(None))
+    with write_tx(engine) as conn:  # type: ignore[arg-type]
+        return int(conn.execute(stmt).rowcount or 0)
+
+
 def follow_file(path: Path, *, delivery_id: int | None = None, stop: Callable[[], bool] = lambda: False,
                 poll_s: float = 0.25, from_start: bool = False) -> Iterator[dict]:
     """Yield JSON events appended to the log file (like ``tail -f``), optionally for one delivery."""

@@ -89,3 +89,29 @@ def test_events_persist_to_rows_and_progress_is_throttled(sqlite_engine: Engine,
         rows = list(s.execute(select(DeliveryEvent)).scalars())
         assert [(r.level, r.message) for r in rows] == [("warning", "worker started")]
         assert read_events(s, 1) == []
+
+
+def test_prune_deletes_old_events_of_finished_deliveries_only(engine: Engine) -> None:
+    from datetime import timedelta
+
+    from stardust_tui.domain.delivery_models import Delivery, Target
+    from stardust_tui.domain.models import Release, utcnow
+    from stardust_tui.worker.events import prune
+
+    old, new = utcnow() - timedelta(days=200), utcnow()
+    with session_scope(engine) as s:
+        release, target = Release(title="R"), Target(name="t", url="file:///tmp/t")
+        s.add_all([release, target])
+        s.flush()
+        done = Delivery(release_id=release.id, target_id=target.id, state="succeeded", idempotency_key="a")
+        busy = Delivery(release_id=release.id, target_id=target.id, state="retry-wait", idempotency_key="b")
+        s.add_all([done, busy])
+        s.flush()
+        for d in (done, busy):
+            s.add_all([DeliveryEvent(delivery_id=d.id, at=old, message="old"),
+                       DeliveryEvent(delivery_id=d.id, at=new, message="new")])
+        ids = (done.id, busy.id)
+    assert prune(engine, older_than_days=90) == 1
+    with session_scope(engine) as s:
+        assert [e.message for e in read_events(s, ids[0])] == ["new"]
+        assert [e.message for e in read_events(s, ids[1])] == ["old", "new"]
