@@ -246,13 +246,20 @@ def duplicate_release(session: Session, release: Release, *, actor: str) -> Rele
 
 
 def _filtered(stmt: Any, session: Session, *, search_q: str | None, status: str | None, label: str | None,
-              release_type: str | None, date_from: date | None, date_to: date | None) -> Any:
-    if search_q:
-        clauses = search_mod.search_clauses(session.get_bind().dialect.name, search_q, label=label, status=status,
-                                            release_type=release_type, date_from=date_from, date_to=date_to)
-        if clauses is not None:
-            tbl, on, where = clauses
-            stmt = stmt.join(tbl, on).where(where)
+              release_type: str | None, date_from: date | None, date_to: date | None,
+              for_page: bool = True) -> tuple[Any, bool]:
+    """Apply the filters; returns (statement, whether the search index is joined)."""
+    dialect = session.get_bind().dialect.name
+    # Without search words, a page (newest first, LIMIT) on SQLite still lets the index intersect the
+    # selective filters (a label, a date range) through their facet tokens; counts are cheaper on the
+    # b-tree indexes, and PostgreSQL combines those well enough by itself.
+    facets_only = for_page and dialect == "sqlite" and bool(label or (date_from and date_to))
+    clauses = search_mod.search_clauses(dialect, search_q or "", facets_only=facets_only, label=label,
+                                        status=status, release_type=release_type, date_from=date_from,
+                                        date_to=date_to) if (search_q or facets_only) else None
+    if clauses is not None:
+        tbl, on, where = clauses
+        stmt = stmt.join(tbl, on).where(where)
     if status:
         stmt = stmt.where(Release.status == status)
     if release_type:
@@ -265,7 +272,7 @@ def _filtered(stmt: Any, session: Session, *, search_q: str | None, status: str 
         stmt = stmt.where(col(Release.release_date) >= date_from)
     if date_to:
         stmt = stmt.where(col(Release.release_date) <= date_to)
-    return stmt
+    return stmt, clauses is not None
 
 
 def list_releases(session: Session, *, search: str | None = None, status: str | None = None,
@@ -280,11 +287,10 @@ def list_releases(session: Session, *, search: str | None = None, status: str | 
     stmt = select(Release.id, Release.title, Release.display_artist, Release.upc, Release.release_type,
                   Release.status, Release.release_date, Party.name, last_state)
     stmt = stmt.outerjoin(Party, col(Party.id) == Release.label_id)
-    stmt = _filtered(stmt, session, search_q=search, status=status, label=label, release_type=release_type,
-                     date_from=date_from, date_to=date_to)
+    stmt, searching = _filtered(stmt, session, search_q=search, status=status, label=label,
+                                release_type=release_type, date_from=date_from, date_to=date_to)
     # Newest first. While searching, order by the index's own id (same value) so SQLite's FTS5 hands rows
     # over in that order and the LIMIT stops early instead of sorting every match.
-    searching = bool(search and search_mod.query_terms(search))
     order_col = search_mod.order_column(session.get_bind().dialect.name) if searching else None
     if before_id is not None:
         stmt = stmt.where(col(Release.id) < before_id)
@@ -297,8 +303,8 @@ def count_releases(session: Session, *, search: str | None = None, status: str |
                    label: str | None = None, release_type: str | None = None, date_from: date | None = None,
                    date_to: date | None = None) -> int:
     stmt = select(func.count(col(Release.id))).select_from(Release)
-    stmt = _filtered(stmt, session, search_q=search, status=status, label=label, release_type=release_type,
-                        date_from=date_from, date_to=date_to)
+    stmt, _ = _filtered(stmt, session, search_q=search, status=status, label=label, release_type=release_type,
+                        date_from=date_from, date_to=date_to, for_page=False)
     return int(session.exec(stmt).one())
 
 

@@ -7,7 +7,8 @@ Both are created by migration 0002 and kept in sync by ``save_release``/``delete
 diacritics in Python so both backends behave alike ("beyonce" finds "Beyoncé").
 
 Filters that make a search selective (label, status, type, release year) are also indexed, as reserved
-facet tokens (``ʘl<label hash>``, ``ʘsdraft``, ``ʘtalbum``, ``ʘy2024``) in the ``codes`` text, so the
+facet tokens (``ʘl<label hash>``, ``ʘsdraft``, ``ʘtalbum``, ``ʘy2024``, label x year ``ʘm<hash>2024``) in
+the ``codes`` text, so the
 index intersects them with the words instead of the database checking every match: "dri" + one label +
 a two-year range stays a few milliseconds at a million releases. User input never produces a facet
 token (terms containing ``ʘ`` are dropped), and the SQL filters still apply exactly.
@@ -49,9 +50,12 @@ def fold(value: str | None) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
 
 
+def _label_key(name: str) -> str:
+    return hashlib.sha1(fold(" ".join(name.split())).encode("utf-8")).hexdigest()[:12]
+
+
 def label_facet(name: str) -> str:
-    key = fold(" ".join(name.split()))
-    return f"{FACET}l{hashlib.sha1(key.encode('utf-8')).hexdigest()[:12]}"
+    return f"{FACET}l{_label_key(name)}"
 
 
 def _word(value: str) -> str:
@@ -68,6 +72,8 @@ def facet_tokens(*, label: str | None, status: str | None, release_type: str | N
         tokens.append(f"{FACET}t{_word(release_type)}")
     if release_date:
         tokens.append(f"{FACET}y{release_date.year}")
+        if label:  # label x year: a tiny posting list for the common "this label, these years" filter
+            tokens.append(f"{FACET}m{_label_key(label)}{release_date.year}")
     return " ".join(tokens)
 
 
@@ -133,10 +139,14 @@ def query_terms(query: str) -> list[str]:
 def filter_facets(*, label: str | None = None, status: str | None = None, release_type: str | None = None,
                   date_from: date | None = None, date_to: date | None = None) -> list[list[str]]:
     """Facet tokens a match must have: each inner list is one alternative group (years of a range)."""
-    groups = [[t] for t in facet_tokens(label=label, status=status, release_type=release_type,
+    years = (range(date_from.year, date_to.year + 1)
+             if date_from and date_to and 0 <= date_to.year - date_from.year <= MAX_YEAR_SPAN else None)
+    groups = [[t] for t in facet_tokens(label=None if years else label, status=status, release_type=release_type,
                                         release_date=None).split()]
-    if date_from and date_to and 0 <= date_to.year - date_from.year <= MAX_YEAR_SPAN:
-        groups.append([f"{FACET}y{y}" for y in range(date_from.year, date_to.year + 1)])
+    if years and label:
+        groups.append([f"{FACET}m{_label_key(label)}{y}" for y in years])
+    elif years:
+        groups.append([f"{FACET}y{y}" for y in years])
     return groups
 
 
@@ -151,16 +161,19 @@ def match_expression(dialect: str, terms: list[str], facets: list[list[str]] | N
     return " & ".join(parts)
 
 
-def search_clauses(dialect: str, query: str, **filters: Any) -> tuple[Any, Any, Any] | None:
+def search_clauses(dialect: str, query: str, *, facets_only: bool = False, **filters: Any
+                   ) -> tuple[Any, Any, Any] | None:
     """(joined table, on-clause, where-clause) pieces for ``list_releases``; ``filters`` as there
     (label, status, release_type, date_from, date_to) narrow the match inside the index.
 
-    Returns None when the query has no searchable terms (then no search filter applies).
+    Returns None when the query has no searchable terms (then no search filter applies), unless
+    ``facets_only`` asks to match the filters' facet tokens alone.
     """
     terms = query_terms(query)
-    if not terms:
+    facets = filter_facets(**filters)
+    if not terms and not (facets_only and facets):
         return None
-    expr = match_expression(dialect, terms, filter_facets(**filters))
+    expr = match_expression(dialect, terms, facets)
     if dialect == "sqlite":
         where = text(f"{FTS_TABLE} MATCH :fts_q").bindparams(fts_q=expr)
         return fts, fts.c.rowid == Release.id, where

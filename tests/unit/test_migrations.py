@@ -18,7 +18,8 @@ from stardust_tui.cli import cli
 from stardust_tui.store import db as store_db
 from stardust_tui.store.db import make_engine, session_scope
 from stardust_tui.store.migrate import current_revision, head_revision, upgrade
-from stardust_tui.store.releases import list_releases
+from stardust_tui.store.releases import list_releases, load_release
+from stardust_tui.store.search import document_fields
 
 OVERRIDES = {
     "release": {"title": "Night Drive", "display_artist": "Luna Park", "upc": "036000291452", "status": "draft",
@@ -112,6 +113,11 @@ def test_upgrade_keeps_every_row_and_makes_a_backup(settings):
     with session_scope(engine) as s:  # migration 0002 indexed the existing release
         assert [r.title for r in list_releases(s, search="highway")] == ["Night Drive"]
         assert [r.title for r in list_releases(s, search="036000291452")] == ["Night Drive"]
+        assert [r.title for r in list_releases(s, search="nig", label="star records", date_from=date(2023, 1, 1),
+                                               date_to=date(2025, 1, 1), status="draft")] == ["Night Drive"]
+        # ... exactly as save_release would have indexed it
+        stored = s.execute(text("SELECT title, artists, label, codes, tracks FROM release_fts WHERE rowid = 1")).one()
+        assert dict(stored._mapping) == document_fields(load_release(s, 1))
     engine.dispose()
 
     backups = sorted(db_file.parent.glob(f"{db_file.name}.bak-0001-*"))

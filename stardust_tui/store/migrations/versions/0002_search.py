@@ -35,14 +35,17 @@ def _fold(value: str | None) -> str:
 
 def _facets(label: str | None, status: str | None, release_type: str | None, release_date) -> str:
     tokens = []
+    key = hashlib.sha1(_fold(" ".join(label.split())).encode("utf-8")).hexdigest()[:12] if label else ""
     if label:
-        tokens.append(f"{FACET}l{hashlib.sha1(_fold(' '.join(label.split())).encode('utf-8')).hexdigest()[:12]}")
+        tokens.append(f"{FACET}l{key}")
     if status:
         tokens.append(FACET + "s" + re.sub(r"\W", "", _fold(status)))
     if release_type:
         tokens.append(FACET + "t" + re.sub(r"\W", "", _fold(release_type)))
     if release_date:
         tokens.append(f"{FACET}y{str(release_date)[:4]}")
+        if label:
+            tokens.append(f"{FACET}m{key}{str(release_date)[:4]}")
     return " ".join(tokens)
 
 
@@ -60,7 +63,8 @@ def _documents(conn: sa.engine.Connection):
         ids = [r[0] for r in rows]
         tracks: dict[int, list[tuple]] = {}
         for t in conn.execute(sa.text(
-            "SELECT release_id, title, version, isrc FROM track WHERE release_id >= :lo AND release_id <= :hi "
+            "SELECT release_id, title, version, isrc, display_artist FROM track "
+            "WHERE release_id >= :lo AND release_id <= :hi "
             "ORDER BY release_id, disc_number, track_number"
         ), {"lo": ids[0], "hi": ids[-1]}):
             tracks.setdefault(t[0], []).append(t)
@@ -74,7 +78,8 @@ def _documents(conn: sa.engine.Connection):
             tr = tracks.get(rid, [])
             yield rid, {
                 "title": _fold(" ".join(x for x in (title, version) if x)),
-                "artists": _fold(" ".join(dict.fromkeys(x for x in [display_artist, *artists.get(rid, [])] if x))),
+                "artists": _fold(" ".join(dict.fromkeys(x for x in [
+                    display_artist, *artists.get(rid, []), *(t[4] for t in tr if t[4] != display_artist)] if x))),
                 "label": _fold(label),
                 "codes": " ".join(x for x in (_fold(" ".join(x for x in [upc, *(t[3] for t in tr), catno] if x)),
                                               _facets(label, status, rtype, rdate)) if x),
