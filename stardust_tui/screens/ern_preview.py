@@ -14,6 +14,7 @@ from textual.widgets import Footer, Header, Input, Label, OptionList, Select, St
 from textual.widgets.option_list import Option
 
 from stardust_tui.commands import ScreenCommands
+from stardust_tui.errors import StardustError
 from stardust_tui.services.ern import MESSAGE_TYPES, VERSIONS, BuiltMessage
 from stardust_tui.widgets.path_input import PathSuggester
 
@@ -88,8 +89,20 @@ class ErnPreviewScreen(Screen):
 
     @work(thread=True, exclusive=True, group="ern-build", exit_on_error=False)
     def build(self, version: str, message_type: str) -> None:
-        message = self.app.services.ern.build(self.release_id, version, message_type)
+        try:
+            message = self.app.services.ern.build(self.release_id, version, message_type)
+        except StardustError as exc:  # e.g. no sender DPID configured, or a release the builder refuses
+            self.app.call_from_thread(self.show_error, f"cannot build ERN {version} {message_type}: {exc}")
+            return
         self.app.call_from_thread(self.show, message)
+
+    def show_error(self, text: str) -> None:
+        self.message = None
+        self.query_one("#ern-xml", Static).update(text)
+        self.query_one("#ern-summary", Static).update("not built")
+        issues = self.query_one("#ern-issues", OptionList)
+        issues.clear_options()
+        issues.add_option(Option(f"✗ {text}", disabled=True))
 
     def show(self, message: BuiltMessage, highlight: int | None = None) -> None:
         self.message = message

@@ -205,3 +205,17 @@ async def test_add_target_test_it_and_deliver_to_a_local_folder(settings, app_fa
         assert table.row_count == 1 and table.get_row_at(0)[3].plain == "succeeded"
         assert target.id is not None
     assert any(p.suffix == ".xml" for p in inbox.rglob("*"))
+
+
+async def test_ern_preview_shows_why_a_message_cannot_be_built(seeded, settings, app_factory) -> None:
+    engine, ids = seeded
+    settings.sender_dpid = "NOT-A-DPID"
+    app = app_factory(engine)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        app.open_ern(ids[0])
+        await settle(app, pilot)
+        screen = app.screen
+        assert screen.message is None
+        assert "not a DDEX party ID" in str(screen.query_one("#ern-xml").render())
+        assert "not built" in str(screen.query_one("#ern-summary").render())
