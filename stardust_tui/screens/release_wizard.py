@@ -49,7 +49,10 @@ class ReleaseWizardScreen(Screen):
     def __init__(self, release_id: int | None) -> None:
         super().__init__()
         self.release_id = release_id
-        self.saved: dict[str, Any] = {}
+        # A new release starts from the model defaults, so the selects' initial values are not "changes".
+        self.saved: dict[str, Any] = {"release_type": "album", "parental_advisory": "not-explicit",
+                                      "commercial_models": [], "use_types": []}
+        self._loaded = release_id is None  # until an existing release is read, widget events are not edits
         self.pending: dict[str, Any] = {}
         self.invalid: set[str] = set()
         self._timer: Timer | None = None
@@ -106,6 +109,7 @@ class ReleaseWizardScreen(Screen):
 
     def _fill(self, values: dict[str, Any], release: Any) -> None:
         self.saved = dict(values)
+        self._loaded = True
         with self.prevent(Input.Changed, Select.Changed, SelectionList.SelectedChanged):
             for name in FIELDS:
                 self.query_one(f"#f-{name}", Input).value = field_text(values.get(name))
@@ -131,7 +135,7 @@ class ReleaseWizardScreen(Screen):
     # -- typing, checking, saving -------------------------------------------------------------------
     @on(Input.Changed)
     def _field_changed(self, event: Input.Changed) -> None:
-        if not (event.input.id or "").startswith("f-"):
+        if not (event.input.id or "").startswith("f-") or not self._loaded:
             return
         name = event.input.id[2:]
         check = check_field(name, event.value)
@@ -146,12 +150,13 @@ class ReleaseWizardScreen(Screen):
 
     @on(Select.Changed)
     def _select_changed(self, event: Select.Changed) -> None:
-        if (event.select.id or "").startswith("s-") and event.value is not Select.BLANK:
+        if self._loaded and (event.select.id or "").startswith("s-") and event.value is not Select.BLANK:
             self._stage(event.select.id[2:], event.value)
 
     @on(SelectionList.SelectedChanged)
     def _selection_changed(self, event: SelectionList.SelectedChanged) -> None:
-        self._stage(event.selection_list.id[2:], sorted(event.selection_list.selected))
+        if self._loaded:
+            self._stage(event.selection_list.id[2:], sorted(event.selection_list.selected))
 
     def _stage(self, name: str, value: Any) -> None:
         if self.saved.get(name) == value:

@@ -219,3 +219,24 @@ async def test_ern_preview_shows_why_a_message_cannot_be_built(seeded, settings,
         assert screen.message is None
         assert "not a DDEX party ID" in str(screen.query_one("#ern-xml").render())
         assert "not built" in str(screen.query_one("#ern-summary").render())
+
+
+async def test_opening_a_release_changes_nothing(seeded, app_factory) -> None:
+    engine, ids = seeded
+    with session_scope(engine) as session:
+        before = session.get(Release, ids[2])
+        revision, release_type = before.revision, before.release_type
+    app = app_factory(engine)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        app.open_release(ids[2])
+        await settle(app, pilot)
+        await asyncio.sleep(0.8)  # longer than the autosave delay
+        await settle(app, pilot)
+        assert app.screen.pending == {} and app.screen.query_one("#s-release_type").value == release_type
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert type(app.screen).__name__ == "CatalogScreen"  # nothing unsaved: no question
+    with session_scope(engine) as session:
+        after = session.get(Release, ids[2])
+        assert (after.revision, after.release_type) == (revision, release_type)
