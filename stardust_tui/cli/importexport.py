@@ -65,7 +65,8 @@ def _fields_help() -> str:
 @click.option("--month-first", is_flag=True, default=None, help="Read 01/02/2024 as January 2 (default: day first).")
 @click.option("--dry-run", is_flag=True, help="Validate everything, change nothing.")
 @click.option("--update", is_flag=True, help="Update existing releases (matched by UPC) instead of reporting them.")
-@click.option("--partial", is_flag=True, help="Skip bad releases and import the others (default: all or nothing).")
+@click.option("--partial", is_flag=True,
+              help="Skip bad releases and import the others, committing every 500 releases (default: all or nothing).")
 @click.option("--replace", is_flag=True, help="audio: replace audio/covers already attached.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option("--report", "report_file", type=click.Path(dir_okay=False),

@@ -138,6 +138,11 @@ class BulkWriter:
         self._links: dict[tuple, NS] = {}
         self._prepared: dict[tuple[str, tuple[str, ...]], tuple[str, list[tuple[int, Any]]]] = {}
 
+    def rebind(self, conn: Connection) -> None:
+        """Continue on another connection (after a per-batch commit); committed ids stay valid."""
+        self.conn = conn
+        self.parties.conn = conn
+
     def reset(self) -> None:
         """Forget cached parties and links (after a rolled-back savepoint or an ORM update)."""
         self.parties.reset()

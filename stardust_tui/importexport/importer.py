@@ -5,7 +5,9 @@ This is the core API the CLI, the hot folder and the TUI's import screen call::
     report = run_import(engine, "catalog.csv", ImportOptions(update=True), progress=callback)
 
 - Atomic by default: one transaction; any error rolls everything back (the run keeps reading to report
-  every problem). ``partial=True`` skips a bad release and imports the others.
+  every problem). On SQLite that transaction holds the write lock for the whole run, so workers wait.
+  ``partial=True`` skips a bad release and imports the others, committing every batch of
+  ``batch_releases`` releases (others can write in between: use it for huge imports while workers run).
 - ``dry_run=True`` runs everything inside the transaction, then rolls back: the report is what a real run
   would do, down to database constraints.
 - Existing releases are matched by UPC (both UPC-A and EAN-13 forms). Same content → ``unchanged``;
@@ -37,6 +39,7 @@ from stardust_tui.store.db import current_actor
 
 Progress = Callable[[int, int | None], None]
 FORMATS = ("csv", "json", "ddex")
+CACHE_KIB = 128 * 1024  # SQLite page cache of the importing connection
 
 
 @dataclass
@@ -113,14 +116,21 @@ def run_import(engine: Engine, path: str | Path, options: ImportOptions | None =
     actor = options.actor or current_actor()
     with Session(engine, expire_on_commit=False) as session:
         _real_begin(session)
-        previous_cache = _sqlite_cache(session, 128 * 1024)
+        previous_cache = _sqlite_cache(session, CACHE_KIB)
         try:
             if fmt == "ddex":
                 from stardust_tui.importexport.ddex_import import import_ddex
 
                 import_ddex(session, p, report, actor=actor, schema_dir=options.schema_dir, paths=options.paths)
             else:
-                _run(session, iter_drafts(p, fmt, options, report, progress), options, report, actor)
+                checkpoint = None
+                if options.partial and not options.dry_run:  # commit every batch: others may write between
+                    def checkpoint() -> None:
+                        _restore_cache(session, previous_cache)
+                        session.commit()
+                        _real_begin(session)
+                        _sqlite_cache(session, CACHE_KIB)
+                _run(session, iter_drafts(p, fmt, options, report, progress), options, report, actor, checkpoint)
         except SourceError as exc:  # the source cannot be read any further
             report.add(Issue("error", exc.message, exc.file, exc.line))
         except StardustError as exc:
@@ -136,15 +146,21 @@ def run_import(engine: Engine, path: str | Path, options: ImportOptions | None =
                 finish = False
         if not finish:
             session.rollback()
-            report.rolled_back = True
-            if not options.dry_run:  # nothing was created or updated after all
+            # with --partial, batches before a database failure are committed: only the last is undone
+            report.rolled_back = options.dry_run or not options.partial
+            if report.rolled_back and not options.dry_run:  # nothing was created or updated after all
                 report.release_ids.clear()
                 report.created = report.updated = 0
         if previous_cache is not None:
-            session.connection().connection.driver_connection.execute(f"PRAGMA cache_size={previous_cache}")
+            _restore_cache(session, previous_cache)
             session.rollback()
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _restore_cache(session: Session, previous: int | None) -> None:
+    if previous is not None:
+        session.connection().connection.driver_connection.execute(f"PRAGMA cache_size={previous}")
 
 
 def _first_line(exc: Exception) -> str:
@@ -175,7 +191,7 @@ def _sqlite_cache(session: Session, kib: int | None) -> int | None:
 
 
 def _run(session: Session, drafts: Iterator[ReleaseDraft], options: ImportOptions, report: ImportReport,
-         actor: str) -> None:
+         actor: str, checkpoint: Callable[[], None] | None = None) -> None:
     conn = session.connection()
     writer = BulkWriter(conn, actor=actor, report=report)
     matcher = Matcher(session, writer, report, actor=actor, update=options.update)
@@ -187,6 +203,9 @@ def _run(session: Session, drafts: Iterator[ReleaseDraft], options: ImportOption
         if len(batch) >= options.batch_releases or tracks >= 20 * options.batch_releases:
             _flush(session, batch, matcher, writer, options, report)
             batch, tracks = [], 0
+            if checkpoint is not None:
+                checkpoint()
+                writer.rebind(session.connection())
     _flush(session, batch, matcher, writer, options, report)
 
 

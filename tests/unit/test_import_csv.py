@@ -226,3 +226,31 @@ def test_database_failure_is_reported_and_rolled_back(sqlite_engine, tmp_path: P
     assert not report.ok and report.rolled_back and report.created == 0
     assert "database refused the import" in report.errors[0].message and "release_fts" in report.errors[0].message
     assert count(sqlite_engine, Release) == 0 and count(sqlite_engine, Party) == 0
+
+
+def test_partial_commits_every_batch_so_others_can_write(sqlite_engine, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """With --partial each batch is its own transaction: another writer gets in between batches."""
+    from stardust_tui.domain.delivery_models import Target
+    from stardust_tui.store.db import make_engine, session_scope
+
+    rows = [HEADER.rstrip("\n")]
+    for i in range(1, 41):
+        from stardust_tui.domain.identifiers import gtin_check_digit
+
+        body = f"{i:011d}"
+        rows.append(f"{body}{gtin_check_digit(body)},R{i},A,L,2024-01-01,,1,T,QZABC24{i:05d},1:00,no")
+    src = write(tmp_path, "\n".join(rows) + "\n")
+    other = make_engine(str(sqlite_engine.url.database))
+    written: list[int] = []
+
+    def progress(done: int, total: int | None) -> None:  # runs inside the import, between rows
+        if not written:
+            with session_scope(other) as s:  # would wait for the whole import if it held one transaction
+                s.add(Target(name="t", url="file:///tmp/x"))
+            written.append(1)
+
+    report = run_import(sqlite_engine, src, ImportOptions(partial=True, batch_releases=5), progress=progress)
+    assert report.ok and report.created == 40 and written
+    with Session(sqlite_engine) as s:
+        assert s.execute(select(func.count()).select_from(ReleaseRevision)).scalar_one() == 40
+    other.dispose()
