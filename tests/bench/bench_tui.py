@@ -7,7 +7,8 @@ Builds (or reuses, with ``--db``) an SQLite store of ``--releases`` releases wit
 benchmark's bulk generator (tests/bench/bench_search.py), then starts a fresh Python process per run
 that builds the app with ``make_app`` and runs it headless at 120×40. "Cold start" is the wall time
 from spawning that process to the first frame showing catalog rows (interpreter start, imports,
-store open, first page query, first paint). The same process then scrolls the catalog (cursor to
+store open, first page query, first paint); "first paint" is when the app's first frame is up
+(the rows may still be loading). The same process then scrolls the catalog (cursor to
 the bottom of each page and 50 pages forward with keyset paging) and reports its resident memory
 (VmRSS). Goal: ≤ 0.5 s and ≤ 150 MB. The child's CPU time to the first frame and the load average are
 reported too: on a shared, loaded machine wall time overstates what an idle one needs. Prints one
@@ -48,6 +49,7 @@ app = make_app(settings, engine, start_workers=False)
 out = {}
 
 async def pilot_run(pilot):
+    out["first_paint_s"] = time.time() - spawned  # the app is ready: its first frame (rows still loading)
     from textual.widgets import DataTable
     table = None
     while True:
@@ -120,6 +122,7 @@ def main() -> None:
     runs = [run_once(db, tmp / "home") for _ in range(args.runs)]
     first = [r["first_frame_s"] for r in runs]
     cpu = [r["first_frame_cpu_s"] for r in runs]
+    paint = [r["first_paint_s"] for r in runs]
     rss = [r["rss_after_scroll_mb"] for r in runs]
     if not args.keep and not args.db:
         for p in sorted(tmp.rglob("*"), reverse=True):
@@ -127,6 +130,7 @@ def main() -> None:
         tmp.rmdir()
     print(json.dumps({
         "benchmark": "tui", "releases": runs[0]["total_releases"], "runs": len(runs), **info,
+        "cold_start_first_paint_median_s": round(statistics.median(paint), 3),
         "cold_start_first_frame_median_s": round(statistics.median(first), 3),
         "cold_start_first_frame_min_s": round(min(first), 3),
         "cold_start_cpu_s_median": round(statistics.median(cpu), 3),  # what an unloaded machine needs
