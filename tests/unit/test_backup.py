@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import threading
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -104,7 +105,9 @@ def test_backup_during_deliveries_restores_everything(sqlite_engine, settings: S
     settings.paths.secret_key_file.write_text("key", encoding="utf-8")
     writer = Writer(settings.db_url)
     writer.start()
+    deadline = time.monotonic() + 60
     while writer.writes < 20:  # deliveries are really in progress
+        assert writer.is_alive() and time.monotonic() < deadline
         threading.Event().wait(0.01)
     result = create_backup(settings, tmp_path / "backups")
     writer.stop.set()

@@ -60,15 +60,12 @@ def test_waits_until_the_file_stops_growing(sqlite_engine, settings: Settings, t
     folder = HotFolder(sqlite_engine, settings.paths, drop, stable_seconds=0.6)
     path = drop / "slow.csv"
     path.write_text(CSV.splitlines(keepends=True)[0], encoding="utf-8")
-    assert folder.stable_files() == []
-    time.sleep(0.3)
-    with path.open("a", encoding="utf-8") as f:  # still being written: not stable yet
+    assert folder.stable_files(now=100.0) == []  # first seen
+    with path.open("a", encoding="utf-8") as f:  # still being written: the size changes
         f.write(CSV.splitlines(keepends=True)[1])
-    assert folder.stable_files() == []
-    time.sleep(0.3)
-    assert folder.stable_files() == []  # 0.3 s since the last change < 0.6 s
-    time.sleep(0.4)
-    assert folder.stable_files() == [path]
+    assert folder.stable_files(now=100.3) == []  # changed: the clock restarts
+    assert folder.stable_files(now=100.8) == []  # 0.5 s unchanged < 0.6 s
+    assert folder.stable_files(now=101.0) == [path]  # 0.7 s unchanged
 
 
 def test_watch_loop_with_stop_event(sqlite_engine, settings: Settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
