@@ -26,7 +26,7 @@ from stardust_tui.config import Settings
 from stardust_tui.domain.delivery_models import Delivery, Target
 from stardust_tui.domain.models import utcnow
 from stardust_tui.errors import StardustError
-from stardust_tui.worker import heartbeat, queue
+from stardust_tui.worker import heartbeat, housekeeping, queue
 from stardust_tui.worker import retry as retry_mod
 from stardust_tui.worker.circuit import CircuitPolicy
 from stardust_tui.worker.events import DeliveryEvents, Event, JsonLineLog
@@ -126,6 +126,13 @@ class Runner:
         background = [asyncio.create_task(self._heartbeat_loop())]
         if cfg.ack_poll_s > 0 and not cfg.once:
             background.append(asyncio.create_task(self._ack_loop()))
+        hot_folders = None
+        if cfg.kind == "daemon" and not cfg.once:
+            if housekeeping.backups_enabled(self.settings):
+                background.append(asyncio.create_task(
+                    housekeeping.backup_loop(self.settings, log=self.log, listener=self.listener)))
+            hot_folders = housekeeping.start_hot_folders(self.settings, self.engine, log=self.log,
+                                                         listener=self.listener)
         try:
             while not self._stop.is_set():
                 claimed = 0
@@ -151,6 +158,8 @@ class Runner:
                 await self._wait(cfg.poll_s if not claimed or len(self._tasks) >= cfg.concurrency else 0)
         finally:
             await self._drain()
+            if hot_folders is not None:
+                hot_folders[1].set()
             for task in background:
                 task.cancel()
             await asyncio.gather(*background, return_exceptions=True)

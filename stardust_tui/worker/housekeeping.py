@@ -1,0 +1,68 @@
+"""The daemon's side jobs: scheduled backups with retention, and the hot folders from the config.
+
+Both are settings of the worker daemon (``[backup]`` and ``[watch]`` in config.toml). Backups run only
+when ``[backup] enabled = true`` (or an ``interval_hours`` is set); hot folders when ``[watch] dirs`` lists
+any. Failures are logged as events and retried on the next round; they never stop deliveries.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Callable
+
+from sqlalchemy.engine import Engine
+
+from stardust_tui.config import Settings
+from stardust_tui.worker.events import DeliveryEvents, Event, JsonLineLog
+
+BACKUP_CHECK_S = 300.0
+
+
+def backups_enabled(settings: Settings) -> bool:
+    cfg = settings.backup or {}
+    return bool(cfg.get("enabled", "interval_hours" in cfg))
+
+
+async def backup_loop(settings: Settings, *, log: JsonLineLog, listener: Callable[[Event], None] | None = None,
+                      check_s: float = BACKUP_CHECK_S) -> None:
+    """Every ``check_s``: take a backup when the newest one is older than the interval, prune to ``keep``."""
+    from stardust_tui.importexport.backup import run_scheduled_backup
+
+    sink = DeliveryEvents(delivery_id=None, target_id=None, log=log, listener=listener)
+    while True:
+        try:
+            result = await asyncio.to_thread(run_scheduled_backup, settings)
+        except Exception as exc:  # noqa: BLE001 - logged, retried next round
+            sink.warning(f"scheduled backup failed: {type(exc).__name__}: {exc}", step="backup")
+        else:
+            if result is not None:
+                sink.info(f"scheduled backup written: {getattr(result, 'path', result)}", step="backup")
+        await asyncio.sleep(check_s)
+
+
+HotFolders = tuple[threading.Thread, threading.Event]
+
+
+def start_hot_folders(settings: Settings, engine: Engine, *, log: JsonLineLog,
+                      listener: Callable[[Event], None] | None = None) -> HotFolders | None:
+    """Watch ``[watch] dirs`` in a daemon thread; returns (thread, stop event) or None when none are set."""
+    if not settings.watch_dirs:
+        return None
+    from stardust_tui.importexport.hotfolder import run_watch_dirs
+
+    sink = DeliveryEvents(delivery_id=None, target_id=None, log=log, listener=listener)
+    stop = threading.Event()
+
+    def on_result(result: object) -> None:
+        sink.info(f"hot folder: {result}", step="hot-folder")
+
+    def run() -> None:
+        try:
+            run_watch_dirs(settings, engine, stop, on_result=on_result)
+        except Exception as exc:  # noqa: BLE001 - reported; deliveries go on
+            sink.error(f"hot folder stopped: {type(exc).__name__}: {exc}", step="hot-folder")
+
+    thread = threading.Thread(target=run, name="stardust-hot-folders", daemon=True)
+    thread.start()
+    return thread, stop
