@@ -43,7 +43,7 @@ class ReleaseWizardScreen(Screen):
         Binding("pageup,alt+p", "step(-1)", "Prev step", id="wizard-prev", tooltip="Go to the previous step"),
         Binding("ctrl+s", "save", "Save", id="wizard-save", tooltip="Save now (changes also save by themselves)"),
         Binding("ctrl+t", "tracks", "Tracks", id="wizard-tracks", tooltip="Open the track editor"),
-        Binding("ctrl+e", "ern", "ERN", id="wizard-ern", tooltip="Preview the ERN message of this release"),
+        Binding("ctrl+g", "ern", "ERN", id="wizard-ern", tooltip="Preview the ERN message of this release"),
     ]
 
     def __init__(self, release_id: int | None) -> None:

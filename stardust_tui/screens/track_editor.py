@@ -55,11 +55,13 @@ class TrackEditorScreen(Screen):
     COMMANDS = {ScreenCommands}
     BINDINGS = [
         Binding("escape", "back", "Back", id="tracks-back", tooltip="Back (pending edits are saved first)"),
-        Binding("ctrl+a", "add", "Add track", id="tracks-add", tooltip="Append a track"),
-        Binding("ctrl+d", "delete", "Delete track", id="tracks-delete", tooltip="Delete the highlighted track"),
-        Binding("shift+up,ctrl+k", "move(-1)", "Move up", id="tracks-move-up", tooltip="Move the track up"),
-        Binding("shift+down,ctrl+j", "move(1)", "Move down", id="tracks-move-down", tooltip="Move the track down"),
-        Binding("ctrl+b", "bulk", "Bulk edit", id="tracks-bulk", tooltip="Set one column on every track"),
+        # No chord an Input uses for editing (ctrl+a/d/e/k/u/w...) and none of tmux's or screen's prefixes.
+        Binding("ctrl+n", "add", "Add track", id="tracks-add", tooltip="Append a track"),
+        Binding("ctrl+r", "delete", "Remove track", id="tracks-delete", tooltip="Delete the highlighted track"),
+        Binding("shift+up,alt+up", "move(-1)", "Move up", id="tracks-move-up", tooltip="Move the track up"),
+        Binding("shift+down,alt+down", "move(1)", "Move down", id="tracks-move-down",
+                tooltip="Move the track down"),
+        Binding("ctrl+l", "bulk", "Bulk edit", id="tracks-bulk", tooltip="Set one column on every track"),
         Binding("ctrl+o", "audio", "Attach audio", id="tracks-audio", tooltip="Attach an audio file to the track"),
     ]
 

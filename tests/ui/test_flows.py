@@ -87,7 +87,7 @@ async def test_track_editor_adds_moves_and_attaches_audio(seeded, app_factory, t
         app.open_tracks(release_id)
         await settle(app, pilot)
         editor = app.screen
-        await pilot.press("ctrl+a")
+        await pilot.press("ctrl+n")
         await settle(app, pilot)
         assert len(editor.tracks) == 2
         table = editor.query_one("#tracklist")

@@ -75,6 +75,13 @@ async def test_every_binding_has_id_and_description(sqlite_engine, app_factory) 
             classes += [c for c in vars(module).values() if isinstance(c, type) and issubclass(c, DOMNode)
                         and c.__module__ == module.__name__ and "BINDINGS" in vars(c)]
     assert len(classes) >= 12
+    from textual.widgets import Input
+
+    editing_chords = {k for b in Input.BINDINGS for k in b.key.split(",") if k.startswith("ctrl+")}
+    for cls in classes:
+        for binding in cls.BINDINGS:  # a focused input would swallow these, or tmux/screen would
+            clash = set(binding.key.split(",")) & (editing_chords | {"ctrl+b", "ctrl+a"})
+            assert not clash or cls is StardustApp, (cls, binding.key, clash)
     for cls in classes:
         for binding in cls.BINDINGS:
             assert isinstance(binding, Binding) and binding.id, (cls, binding)
