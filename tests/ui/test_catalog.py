@@ -108,3 +108,20 @@ async def test_duplicate_creates_a_draft_copy(seeded, app_factory) -> None:
         catalog = app.screen
         assert catalog.total == len(ids) + 1
         assert catalog.query_one("#releases", DataTable).get_row_at(0)[2].plain == "draft"
+
+
+@pytest.mark.postgres
+async def test_catalog_on_postgresql(pg_engine, app_factory) -> None:
+    from tui_helpers import seed_catalog
+
+    ids = seed_catalog(pg_engine, count=12)
+    app = app_factory(pg_engine)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(app, pilot)
+        screen = app.screen
+        assert screen.total == 12 and screen.query_one("#releases", DataTable).row_count == 12
+        screen.query_one("#search", Input).value = "Velvet"
+        await _settle(app, pilot)
+        assert "Velvet Circuit 8" in [str(r[0]) for r in (screen.query_one("#releases", DataTable).get_row_at(i)
+                                                          for i in range(screen.total))]
+        assert screen.selected_id() in ids
