@@ -250,10 +250,12 @@ def _filtered(stmt: Any, session: Session, *, search_q: str | None, status: str 
               for_page: bool = True) -> tuple[Any, bool]:
     """Apply the filters; returns (statement, whether the search index is joined)."""
     dialect = session.get_bind().dialect.name
-    # Without search words, a page (newest first, LIMIT) on SQLite still lets the index intersect the
-    # selective filters (a label, a date range) through their facet tokens; counts are cheaper on the
-    # b-tree indexes, and PostgreSQL combines those well enough by itself.
-    facets_only = for_page and dialect == "sqlite" and bool(label or (date_from and date_to))
+    # Without search words, SQLite still lets the index intersect selective filters through their facet
+    # tokens: for a page (newest first, LIMIT) a label or a date range; for a count two or more filters
+    # (one alone counts faster on its b-tree index). PostgreSQL combines its b-tree indexes by itself.
+    ranged = bool(date_from and date_to)
+    n_filters = sum(map(bool, (label, status, release_type, ranged)))
+    facets_only = dialect == "sqlite" and (bool(label or ranged) if for_page else n_filters >= 2)
     clauses = search_mod.search_clauses(dialect, search_q or "", facets_only=facets_only, label=label,
                                         status=status, release_type=release_type, date_from=date_from,
                                         date_to=date_to) if (search_q or facets_only) else None

@@ -154,6 +154,7 @@ def test_filters_inside_the_index_match_the_sql_filters(engine):
             plain = titles(list_releases(s, **filters))
             assert searched == plain and searched, filters
             assert count_releases(s, search="dri", **filters) == len(plain), filters
+            assert count_releases(s, **filters) == len(plain), filters
 
 
 def test_facet_tokens_are_not_searchable(catalog):
