@@ -12,14 +12,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import func, or_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 from sqlmodel import Session, col, select
 
 from stardust_tui.domain.delivery_models import Delivery
 from stardust_tui.domain.enums import ArtistRole, PartyKind, ReleaseStatus
-from stardust_tui.domain.identifiers import normalize_isrc, normalize_upc
+from stardust_tui.domain.identifiers import is_valid_isrc, is_valid_upc, normalize_isrc, normalize_upc
 from stardust_tui.domain.models import Credit, Deal, Party, Release, ReleaseArtist, ReleaseRevision, Track, utcnow
 from stardust_tui.errors import ConflictError, NotFoundError, ValidationError
 from stardust_tui.store import duplicates
@@ -245,11 +245,28 @@ def duplicate_release(session: Session, release: Release, *, actor: str) -> Rele
     return copy
 
 
+def _identifier_filter(query: str | None) -> Any:
+    """A WHERE clause for a query that is exactly one complete UPC/EAN or ISRC, else None."""
+    terms = search_mod.query_terms(query) if query else []
+    if len(terms) != 1:
+        return None
+    term = terms[0].upper()
+    if term.isdigit() and is_valid_upc(term):
+        return col(Release.upc).in_(upc_candidates(normalize_upc(term)))
+    if is_valid_isrc(term):
+        return col(Release.id).in_(select(Track.release_id).where(Track.isrc == normalize_isrc(term)))
+    return None
+
+
 def _filtered(stmt: Any, session: Session, *, search_q: str | None, status: str | None, label: str | None,
               release_type: str | None, date_from: date | None, date_to: date | None,
               for_page: bool = True) -> tuple[Any, bool]:
     """Apply the filters; returns (statement, whether the search index is joined)."""
     dialect = session.get_bind().dialect.name
+    exact = _identifier_filter(search_q)
+    if exact is not None:  # a whole UPC/EAN or ISRC: an index lookup (whatever GTIN form is stored),
+        # or still a prefix of a longer code while it is being typed
+        stmt, search_q = stmt.where(or_(exact, col(Release.id).in_(search_mod.matching_ids(dialect, search_q)))), None
     # Without search words, SQLite still lets the index intersect selective filters through their facet
     # tokens: for a page (newest first, LIMIT) a label or a date range; for a count two or more filters
     # (one alone counts faster on its b-tree index). PostgreSQL combines its b-tree indexes by itself.

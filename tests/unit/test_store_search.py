@@ -177,3 +177,23 @@ def test_renaming_a_label_updates_the_index(catalog):
         assert titles(list_releases(s, search="lunar")) == ["Café Society"]
         assert list_releases(s, search="moon") == []
         assert titles(list_releases(s, search="cafe", label="lunar tunes")) == ["Café Society"]
+
+
+def test_whole_identifiers_are_exact_lookups_and_prefixes_still_work(engine):
+    from stardust_tui.domain.identifiers import gtin_check_digit, is_valid_upc
+
+    # An EAN-13 whose first 12 digits are themselves a valid UPC-A: typing it must not lose the EAN.
+    ean12 = "50123456789" + str(gtin_check_digit("50123456789"))
+    ean = ean12 + str(gtin_check_digit(ean12))
+    assert is_valid_upc(ean12) and is_valid_upc(ean)
+    with session_scope(engine) as s:
+        create_release(s, actor="t", title="Stored As EAN", upc="0036000291452",
+                       tracks=[{"title": "One", "isrc": "USS1Z2400001"}])
+        create_release(s, actor="t", title="Long Code", upc=ean)
+    with session_scope(engine) as s:
+        assert titles(list_releases(s, search="036000291452")) == ["Stored As EAN"]  # UPC-A form of the EAN-13
+        assert titles(list_releases(s, search="0-36000-29145-2", status="draft")) == ["Stored As EAN"]
+        assert count_releases(s, search="036000291452") == 1
+        assert titles(list_releases(s, search="us-s1z-24-00001")) == ["Stored As EAN"]
+        assert titles(list_releases(s, search=ean12)) == ["Long Code"]  # still typing the EAN
+        assert list_releases(s, search="036000291452", status="ready") == []
