@@ -102,6 +102,11 @@ class ReleaseWizardScreen(Screen):
         else:
             self._show_status()
 
+    def on_screen_resume(self) -> None:
+        """Back from the track editor or ERN preview: show what changed there (unless mid-edit here)."""
+        if self._loaded and self.release_id is not None and not self.pending and not self.invalid:
+            self.load_release()
+
     @work(thread=True, exclusive=True, group="wizard-load", exit_on_error=False)
     def load_release(self) -> None:
         release = self.app.services.drafts.load(self.release_id)

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from textual.widgets import Input
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "ui"))
 
@@ -28,15 +29,24 @@ def app(settings, sqlite_engine):
     return make_app(settings, sqlite_engine, start_workers=False, clock=lambda: FROZEN)
 
 
+def _steady_cursors(app) -> None:
+    """No cursor blink: a blinking cursor makes the screenshot depend on timing."""
+    for widget in app.screen.query(Input):
+        widget.cursor_blink = False
+
+
 def _then(*steps):
     async def run_before(pilot) -> None:
         await settle(pilot.app, pilot)
+        _steady_cursors(pilot.app)
         for step in steps:
             if callable(step):
                 step(pilot.app)
             else:
                 await pilot.press(*step)
             await settle(pilot.app, pilot)
+            _steady_cursors(pilot.app)
+        await pilot.pause()
     return run_before
 
 
