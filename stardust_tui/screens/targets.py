@@ -100,7 +100,9 @@ class TargetsScreen(Screen):
         current = None
         if target_id is not None:
             r = self.rows[target_id]
-            current = {"name": r.name, "url": r.url, "profile": r.profile}
+            current = {"name": r.name, "url": r.url, "profile": r.profile, "key_file": r.key_file,
+                       "known_hosts": r.known_hosts, "host_key": r.host_key, "max_concurrency": r.max_concurrency,
+                       "trust_unknown_host": r.trust_unknown_host}
 
         def done(values: dict[str, Any] | None) -> None:
             if values is not None:

@@ -25,6 +25,11 @@ class TargetRow:
     enabled: bool
     circuit_state: str
     consecutive_failures: int
+    key_file: str | None = None
+    known_hosts: str | None = None
+    host_key: str | None = None
+    trust_unknown_host: bool = False
+    max_concurrency: int = 2
 
 
 class TargetService:
@@ -40,7 +45,8 @@ class TargetService:
 
         with session_scope(self.services.engine) as session:
             return [TargetRow(int(t.id), t.name, t.url, t.profile, t.enabled, t.circuit_state,
-                              t.consecutive_failures) for t in list_targets(session)]
+                              t.consecutive_failures, t.key_file, t.known_hosts_file, t.host_key,
+                              t.trust_unknown_host, t.max_concurrency) for t in list_targets(session)]
 
     def profiles(self) -> list[tuple[str, str]]:
         """(name, description) of every shipped and user delivery profile."""
