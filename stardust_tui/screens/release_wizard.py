@@ -21,7 +21,6 @@ from textual.widgets import DataTable, Footer, Header, Input, Select, SelectionL
 from stardust_tui.commands import ScreenCommands
 from stardust_tui.domain.enums import COMMERCIAL_MODELS, USE_TYPES, ParentalAdvisory, ReleaseType
 from stardust_tui.errors import StardustError
-from stardust_tui.messages import ReleaseSaved
 from stardust_tui.services.drafts import form_values
 from stardust_tui.services.fields import FIELDS, STEPS, check_field, field_text
 from stardust_tui.widgets.confirm import ConfirmModal
@@ -198,7 +197,6 @@ class ReleaseWizardScreen(Screen):
             if self.pending.get(name) == value:
                 del self.pending[name]
         self._show_status(f"Saved {', '.join(sorted(changes))}.")
-        self.app.post_message(ReleaseSaved(release_id))
         if self.query_one(TabbedContent).active == "step-review":
             self.refresh_review()
 
