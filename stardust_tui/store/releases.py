@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, or_
+from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 from sqlmodel import Session, col, select
@@ -246,15 +246,15 @@ def duplicate_release(session: Session, release: Release, *, actor: str) -> Rele
 
 
 def _identifier_filter(query: str | None) -> Any:
-    """A WHERE clause for a query that is exactly one complete UPC/EAN or ISRC, else None."""
+    """The ids (a subquery) for a query that is exactly one complete UPC/EAN or ISRC, else None."""
     terms = search_mod.query_terms(query) if query else []
     if len(terms) != 1:
         return None
     term = terms[0].upper()
     if term.isdigit() and is_valid_upc(term):
-        return col(Release.upc).in_(upc_candidates(normalize_upc(term)))
+        return select(Release.id).where(col(Release.upc).in_(upc_candidates(normalize_upc(term))))
     if is_valid_isrc(term):
-        return col(Release.id).in_(select(Track.release_id).where(Track.isrc == normalize_isrc(term)))
+        return select(Track.release_id).where(Track.isrc == normalize_isrc(term))
     return None
 
 
@@ -264,9 +264,12 @@ def _filtered(stmt: Any, session: Session, *, search_q: str | None, status: str 
     """Apply the filters; returns (statement, whether the search index is joined)."""
     dialect = session.get_bind().dialect.name
     exact = _identifier_filter(search_q)
-    if exact is not None:  # a whole UPC/EAN or ISRC: an index lookup (whatever GTIN form is stored),
-        # or still a prefix of a longer code while it is being typed
-        stmt, search_q = stmt.where(or_(exact, col(Release.id).in_(search_mod.matching_ids(dialect, search_q)))), None
+    if exact is not None:
+        # A whole UPC/EAN or ISRC is an index lookup (whatever GTIN form is stored); when nothing has it,
+        # it may still be the start of a longer code being typed, so the prefix search runs as usual.
+        ids = [i for i in session.exec(exact).all() if i is not None]
+        if ids:
+            stmt, search_q = stmt.where(col(Release.id).in_(ids)), None
     # Without search words, SQLite still lets the index intersect selective filters through their facet
     # tokens: for a page (newest first, LIMIT) a label or a date range; for a count two or more filters
     # (one alone counts faster on its b-tree index). PostgreSQL combines its b-tree indexes by itself.

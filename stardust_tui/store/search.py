@@ -22,7 +22,7 @@ import unicodedata
 from datetime import date
 from typing import Any
 
-from sqlalchemy import column, select, table, text
+from sqlalchemy import column, table, text
 from sqlmodel import Session
 
 from stardust_tui.domain.models import Release
@@ -184,15 +184,6 @@ def search_clauses(dialect: str, query: str, *, facets_only: bool = False, **fil
         raise ValueError(f"unsafe search expression {expr!r}")
     where = text(f"{PG_TABLE}.document @@ to_tsquery('simple', '{expr}')")
     return pg_search, pg_search.c.release_id == Release.id, where
-
-
-def matching_ids(dialect: str, query: str) -> Any:
-    """A subquery of the ids of releases whose text matches ``query`` (every term as a prefix)."""
-    clauses = search_clauses(dialect, query)
-    if clauses is None:
-        return None
-    tbl, _, where = clauses
-    return select(order_column(dialect)).select_from(tbl).where(where)
 
 
 def order_column(dialect: str) -> Any:
