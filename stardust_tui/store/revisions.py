@@ -93,6 +93,26 @@ def hash_snapshot(snap: dict[str, Any]) -> str:
     return hashlib.sha256(canonical_json(content).encode("utf-8")).hexdigest()
 
 
+def snapshot_json_and_hash(snap: dict[str, Any]) -> tuple[str, str]:
+    """``(canonical_json(snap), hash_snapshot(snap))`` with one serialisation instead of two (bulk imports):
+    the keys are sorted, so the excluded keys' items are spliced between the JSON of the other keys."""
+    pieces: list[tuple[bool, str]] = []  # (excluded?, "key":value items without braces)
+    run: dict[str, Any] = {}
+    for key in sorted(snap):
+        if key in HASH_EXCLUDED:
+            if run:
+                pieces.append((False, canonical_json(run)[1:-1]))
+                run = {}
+            pieces.append((True, canonical_json({key: snap[key]})[1:-1]))
+        else:
+            run[key] = snap[key]
+    if run:
+        pieces.append((False, canonical_json(run)[1:-1]))
+    full = "{" + ",".join(p for _, p in pieces) + "}"
+    content = "{" + ",".join(p for excluded, p in pieces if not excluded) + "}"
+    return full, hashlib.sha256(content.encode("utf-8")).hexdigest()
+
+
 def content_hash(release: Release) -> str:
     """sha256 of the canonical snapshot (status excluded)."""
     return hash_snapshot(snapshot_release(release))
