@@ -54,8 +54,9 @@ def test_open_search_open_release_and_quit(isolated_home: Path, tmux_socket: str
                    check=True, timeout=10, env=env)
     _tmux(tmux_socket, "set-option", "-t", session, "remain-on-exit", "on")
 
-    screen = _wait_for(tmux_socket, session, "Northern Lights Atlas")
-    assert "Catalog" in screen and "of 4 releases" in screen
+    _wait_for(tmux_socket, session, "Northern Lights Atlas")  # the first page shows before the count
+    screen = _wait_for(tmux_socket, session, "of 4 releases")
+    assert "Catalog" in screen and "Northern Lights Atlas" in screen
 
     time.sleep(0.5)  # let the first frame settle
     _tmux(tmux_socket, "send-keys", "-t", session, "/")
