@@ -65,7 +65,7 @@ class DeliveriesScreen(Screen):
         yield Header()
         table: DataTable = DataTable(id="deliveries", cursor_type="row")
         for label, width in (("#", 4), ("Release", 18), ("Target", 13), ("State", 10), ("Try", 4),
-                             ("Progress", 22), ("Type", 8), ("Error", 28)):
+                             ("Progress", 22), ("Type", 7), ("Error", 24)):
             table.add_column(label, key=label, width=width)
         yield table
         metrics: DataTable = DataTable(id="target-metrics", cursor_type="none", show_cursor=False)

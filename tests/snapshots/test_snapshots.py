@@ -96,3 +96,12 @@ class TestTargets:
 class TestDeliveries:
     def test_deliveries(self, snap_compare, app, size) -> None:
         assert snap_compare(app, terminal_size=size, run_before=_then(["3"]))
+
+
+class TestThemes:
+    def test_light_theme_deliveries(self, snap_compare, settings, sqlite_engine) -> None:
+        ids = seed_catalog(sqlite_engine)
+        seed_deliveries(sqlite_engine, settings, ids)
+        settings.theme = "stardust-light"
+        app = make_app(settings, sqlite_engine, start_workers=False, clock=lambda: FROZEN)
+        assert snap_compare(app, terminal_size=(120, 40), run_before=_then(["3"]))
