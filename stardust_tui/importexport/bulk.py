@@ -58,8 +58,9 @@ class PartyCache:
     oldest party wins); an ISNI given for a party that has none is filled in.
     """
 
-    def __init__(self, conn: Connection) -> None:
+    def __init__(self, conn: Connection, writer: BulkWriter | None = None) -> None:
         self.conn = conn
+        self.writer = writer
         self.ids: dict[tuple[str, str], int] = {}
         self.names: dict[int, tuple[str, str | None]] = {}
         self.loaded: set[str] = set()
@@ -98,11 +99,17 @@ class PartyCache:
         if not new:
             return
         now = utcnow()
-        rows = [{"name": n, "kind": k, "isni": i, "created_at": now} for n, k, i in new.values()]
-        stmt = insert(P).returning(P.c.id, sort_by_parameter_order=True)
-        for (key, (name, _k, isni)), row in zip(new.items(), self.conn.execute(stmt, rows), strict=True):
-            self.ids[key] = row[0]
-            self.names[row[0]] = (name, isni)
+        if self.writer is not None and self.writer.sqlite:  # explicit ids: one executemany, no RETURNING
+            ids = self.writer.new_ids(P, len(new))
+            self.writer.insert(P, ("id", "name", "kind", "isni", "created_at"),
+                               [(pid, n, k, i, now) for pid, (n, k, i) in zip(ids, new.values(), strict=True)])
+        else:
+            rows = [{"name": n, "kind": k, "isni": i, "created_at": now} for n, k, i in new.values()]
+            stmt = insert(P).returning(P.c.id, sort_by_parameter_order=True)
+            ids = [row[0] for row in self.conn.execute(stmt, rows)]
+        for (key, (name, _k, isni)), pid in zip(new.items(), ids, strict=True):
+            self.ids[key] = pid
+            self.names[pid] = (name, isni)
 
     def get(self, name: str, kind: str, isni: str | None = None) -> tuple[int, str]:
         """(id, stored name) of the party, created when missing."""
@@ -132,7 +139,7 @@ class BulkWriter:
         self.actor = actor
         self.action = action
         self.report = report
-        self.parties = PartyCache(conn)
+        self.parties = PartyCache(conn, self)
         self.sqlite = conn.dialect.name == "sqlite"
         self.assets: dict[str, int | None] = {}
         self._links: dict[tuple, NS] = {}
@@ -204,14 +211,23 @@ class BulkWriter:
             return []
         now = utcnow()
         self._ensure_parties(views)
-        rel_rows: list[dict[str, Any]] = []
-        for v in views:
-            label_id = self.parties.get(v.label.name, "label")[0] if v.label else None
-            row = {k: getattr(v, k) for k in _RELEASE_COLUMNS}
-            row.update(label_id=label_id, cover_asset_id=v.cover_asset_id, norm_key=norm_key(v.title, v.display_artist),
-                       revision=1, created_at=now, updated_at=now)
-            rel_rows.append(row)
-        ids = self._insert_returning(R, rel_rows)
+        if self.sqlite:  # the transaction holds the write lock: ids max+1.. as SQLite itself would give
+            ids = self.new_ids(R, len(views))
+            get = self.parties.get
+            self.insert(R, ("id", *_RELEASE_COLUMNS, "label_id", "cover_asset_id", "norm_key", "revision",
+                            "created_at", "updated_at"),
+                        [(rid, *[getattr(v, k) for k in _RELEASE_COLUMNS], get(v.label.name, "label")[0] if v.label
+                          else None, v.cover_asset_id, norm_key(v.title, v.display_artist), 1, now, now)
+                         for rid, v in zip(ids, views, strict=True)])
+        else:
+            rel_rows: list[dict[str, Any]] = []
+            for v in views:
+                label_id = self.parties.get(v.label.name, "label")[0] if v.label else None
+                row = {k: getattr(v, k) for k in _RELEASE_COLUMNS}
+                row.update(label_id=label_id, cover_asset_id=v.cover_asset_id,
+                           norm_key=norm_key(v.title, v.display_artist), revision=1, created_at=now, updated_at=now)
+                rel_rows.append(row)
+            ids = self._insert_returning(R, rel_rows)
         self._children(ids, list(views), now)
         return ids
 
@@ -257,7 +273,7 @@ class BulkWriter:
         stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
         return [r[0] for r in self.conn.execute(stmt, rows)]
 
-    def _insert(self, table: Any, columns: tuple[str, ...], rows: list[tuple], *, raw_json: tuple[str, ...] = ()
+    def insert(self, table: Any, columns: tuple[str, ...], rows: list[tuple], *, raw_json: tuple[str, ...] = ()
                 ) -> None:
         """Multi-row insert. SQLite: straight to the driver with the columns' own bind processors (a
         tenth of the cost per row); other databases: through SQLAlchemy. ``raw_json`` columns hold
@@ -293,12 +309,18 @@ class BulkWriter:
             rows = out  # type: ignore[assignment]
         self.conn.connection.driver_connection.executemany(sql, rows)  # type: ignore[union-attr]
 
+    def new_ids(self, table: Any, n: int) -> list[int]:
+        """SQLite: ids for ``n`` new rows of ``table`` (no AUTOINCREMENT: max(id)+1.. is what SQLite would
+        assign). Safe inside the run's transaction: another writer committing after our read would make our
+        insert fail (WAL: stale snapshot; rollback journal: our shared lock blocks its commit), never collide."""
+        base = self.conn.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one()
+        return list(range(base + 1, base + 1 + n))
+
     def _track_ids(self, n: int) -> list[int]:
         """Ids for ``n`` new tracks. SQLite: the transaction already holds the write lock (the releases
         were inserted), so max(id)+1.. cannot be taken by anyone else; elsewhere: the sequence."""
         if self.sqlite:
-            base = self.conn.execute(select(func.coalesce(func.max(T.c.id), 0))).scalar_one()
-            return list(range(base + 1, base + 1 + n))
+            return self.new_ids(T, n)
         rows = self.conn.execute(text("SELECT nextval(pg_get_serial_sequence('track', 'id')) "
                                       "FROM generate_series(1, :n)"), {"n": n})
         return [r[0] for r in rows]
@@ -330,11 +352,11 @@ class BulkWriter:
                     ta_rows.append((tid, pid(a), a.role, a.sequence))
                 for c in t.credits:
                     credit_rows.append((rid, tid, pid(c), c.role, c.instrument, c.sequence))
-        self._insert(T, _TRACK_COLUMNS, track_rows)
-        self._insert(RA, ("release_id", "party_id", "role", "sequence"), ra_rows)
-        self._insert(TA, ("track_id", "party_id", "role", "sequence"), ta_rows)
-        self._insert(C, ("release_id", "track_id", "party_id", "role", "instrument", "sequence"), credit_rows)
-        self._insert(D, ("release_id", "territories", "excluded_territories", "commercial_models", "use_types",
+        self.insert(T, _TRACK_COLUMNS, track_rows)
+        self.insert(RA, ("release_id", "party_id", "role", "sequence"), ra_rows)
+        self.insert(TA, ("track_id", "party_id", "role", "sequence"), ta_rows)
+        self.insert(C, ("release_id", "track_id", "party_id", "role", "instrument", "sequence"), credit_rows)
+        self.insert(D, ("release_id", "territories", "excluded_territories", "commercial_models", "use_types",
                          "start", "end", "price_tier", "applies_to_tracks"), deal_rows)
         self._revisions(views, now)
 
@@ -348,9 +370,9 @@ class BulkWriter:
             fields = search.document_fields(view)  # type: ignore[arg-type]
             fts_rows.append({"id": view.id, **fields} if self.sqlite
                             else {"id": view.id, "doc": " ".join(fields.values())})
-        self._insert(REV, ("release_id", "number", "created_at", "actor", "snapshot", "content_hash"), rev_rows,
+        self.insert(REV, ("release_id", "number", "created_at", "actor", "snapshot", "content_hash"), rev_rows,
                      raw_json=("snapshot",))
-        self._insert(AUD, ("at", "actor", "action", "entity", "entity_id", "before", "after", "note"), audit_rows,
+        self.insert(AUD, ("at", "actor", "action", "entity", "entity_id", "before", "after", "note"), audit_rows,
                      raw_json=("after",))
         if self.sqlite:  # the index's columns are the keys of the store's document_fields
             cols = [k for k in fts_rows[0] if k != "id"]
