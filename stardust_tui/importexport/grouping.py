@@ -19,6 +19,7 @@ _LIMITS = {"title": 1000, "version": 500, "display_artist": 1000, "catalog_numbe
            "subgenre": 100, "p_line": 500, "c_line": 500, "language": 8, "label": 500}
 _TRACK_LIMITS = {"title": 1000, "version": 500, "display_artist": 1000, "p_line": 500, "language": 8,
                  "genre": 100}
+_SHORTEST = min(_TRACK_LIMITS.values())
 _IDENTITY = ("upc", "catalog_number", "release_title", "release_artist")
 
 
@@ -129,10 +130,12 @@ def finish_release(draft: ReleaseDraft, report: ImportReport) -> ReleaseDraft:
         positions[pos] = t
         if not t.title:
             err("track title is missing", t.line, "track_title")
-        for name, limit in _TRACK_LIMITS.items():
-            value = getattr(t, name)
-            if isinstance(value, str) and len(value) > limit:
-                err(f"track {name} is {len(value)} characters long (at most {limit})", t.line, name)
+        if len(t.title) > _SHORTEST or len(t.display_artist or "") > _SHORTEST or t.version or t.p_line \
+                or t.language or t.genre:  # the common short track needs no look at each limit
+            for name, limit in _TRACK_LIMITS.items():
+                value = getattr(t, name)
+                if isinstance(value, str) and len(value) > limit:
+                    err(f"track {name} is {len(value)} characters long (at most {limit})", t.line, name)
         if t.isrc:
             if t.isrc in isrcs:
                 err(f"ISRC {t.isrc} is on two tracks of this release (also line {isrcs[t.isrc].line})",

@@ -9,6 +9,7 @@ later line.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
@@ -200,13 +201,35 @@ def parse_value(kind: str, text: str, month_first: bool) -> Any:
     raise ValueError(f"unknown field kind {kind}")
 
 
+def _text(text: str) -> str:
+    if len(text) > MAX_TEXT:
+        raise ValueError(f"text is {len(text)} characters long (at most {MAX_TEXT})")
+    return text
+
+
+# Kinds whose parse_value branch is a single call: called directly (no branch chain per cell).
+_DIRECT: dict[str, Callable[[str], Any]] = {
+    "text": _text, "upc": normalize_upc, "isrc": normalize_isrc, "position": v.parse_position,
+    "duration": v.parse_duration, "bool": v.parse_bool, "year": v.parse_year,
+}
+
+
+def parser_for(kind: str, month_first: bool) -> Callable[[str], Any]:
+    """``parse_value`` for one field kind, as a one-argument function."""
+    direct = _DIRECT.get(kind)
+    if direct is not None:
+        return direct
+    return lambda text: parse_value(kind, text, month_first)
+
+
 class RowConverter:
     """Typed values of one row: ``convert(cells, line) -> (release values, track values, failed fields)``."""
 
     def __init__(self, file: str, plan: list[tuple[int, str]], headers: list[str], report: Any, *,
                  defaults: dict[str, str] | None = None, month_first: bool = False, unescape: bool = False):
         self.file = file
-        self.plan = [(i, name, BY_NAME[name], headers[i] if i < len(headers) else name) for i, name in plan]
+        self.plan = [(i, name, BY_NAME[name], headers[i] if i < len(headers) else name,
+                      parser_for(BY_NAME[name].kind, month_first)) for i, name in plan]
         self.report = report
         self.month_first = month_first
         self.unescape = unescape
@@ -240,37 +263,51 @@ class RowConverter:
         self._convert(cells, n, self._trk_plan, trk, failed, line, release, self._trk_defaults)
         return rel, trk, failed
 
-    def _convert(self, cells: list[str], n: int, plan: list[tuple[int, str, Any, str]], out: dict[str, Any],
-                 failed: set[str], line: int, release: str | None, defaults: dict[str, str] | None) -> None:
+    def _convert(self, cells: list[str], n: int, plan: list[tuple[int, str, Any, str, Callable[[str], Any]]],
+                 out: dict[str, Any], failed: set[str], line: int, release: str | None,
+                 defaults: dict[str, str] | None) -> None:
         cache = self._cache
-        items: list[tuple[str, str, Any, str]] = []
-        for i, name, spec, header in plan:
+        unescape = self.unescape
+        fallback = self.fallback
+        for i, name, spec, header, parse in plan:
             raw = cells[i] if i < n else ""
-            if self.unescape and raw[:1] == "'":
+            if unescape and raw[:1] == "'":
                 raw = v.unescape_formula(raw)
             raw = raw.strip()
             if not raw:
-                raw = self.fallback.get(name, "")
+                raw = fallback.get(name, "")
                 if not raw:
                     continue
-            items.append((name, raw, spec, header))
-        for name, raw in (defaults or {}).items():
-            items.append((name, raw, BY_NAME[name], f"default {name}"))
-        for name, raw, spec, header in items:
             hit = cache.get(name)
             if hit is not None and hit[0] == raw:
-                value = hit[1]
-            else:
-                try:
-                    value = parse_value(spec.kind, raw, self.month_first)
-                except (ValueError, StardustError) as exc:
-                    msg = exc.message if isinstance(exc, StardustError) else str(exc)
-                    self.report.error(f"{spec.help}: {msg}", file=self.file, line=line, column=header,
-                                      release=release)
-                    failed.add(name)
-                    continue
-                cache[name] = (raw, value)
+                out[name] = hit[1]
+                continue
+            try:
+                value = parse(raw)
+            except (ValueError, StardustError) as exc:
+                self._bad(exc, spec, header, name, line, release, failed)
+                continue
+            cache[name] = (raw, value)
             out[name] = value
+        for name, raw in (defaults or {}).items():
+            spec = BY_NAME[name]
+            hit = cache.get(name)
+            if hit is not None and hit[0] == raw:
+                out[name] = hit[1]
+                continue
+            try:
+                value = parse_value(spec.kind, raw, self.month_first)
+            except (ValueError, StardustError) as exc:
+                self._bad(exc, spec, f"default {name}", name, line, release, failed)
+                continue
+            cache[name] = (raw, value)
+            out[name] = value
+
+    def _bad(self, exc: Exception, spec: Any, header: str, name: str, line: int, release: str | None,
+             failed: set[str]) -> None:
+        msg = exc.message if isinstance(exc, StardustError) else str(exc)
+        self.report.error(f"{spec.help}: {msg}", file=self.file, line=line, column=header, release=release)
+        failed.add(name)
 
 
 def apply_release_values(draft: ReleaseDraft, values: dict[str, Any]) -> None:
@@ -312,39 +349,43 @@ def apply_release_values(draft: ReleaseDraft, values: dict[str, Any]) -> None:
             price_tier=g("price_tier"))]
 
 
+_CREDIT_ITEMS = tuple(CREDIT_FIELDS.items())
+
+
 def make_track(values: dict[str, Any], line: int, release: ReleaseDraft) -> TrackDraft:
     g = values.get
-    t = TrackDraft(line=line)
-    if "disc_number" in values:
-        t.disc_number = values["disc_number"]
+    disc = values.get("disc_number", 1)
+    number = None
     pos = g("track_number")
     if pos is not None:
-        disc, t.track_number = pos
-        if disc is not None and "disc_number" not in values:
-            t.disc_number = disc
-    t.isrc = g("isrc")
-    t.title = g("track_title", "")
-    t.version = g("track_version")
-    artist_text = g("track_artist", "")
+        pdisc, number = pos
+        if pdisc is not None and "disc_number" not in values:
+            disc = pdisc
+    artist_text = g("track_artist")
     if artist_text:
-        t.display_artist = display_of(artist_text)
-        t.artists = split_artists(artist_text)
+        display = display_of(artist_text)
+        artists = split_artists(artist_text)
     else:
-        t.display_artist = release.display_artist
-        t.artists = [a for a in release.artists if a[1] == "MainArtist"]
-    t.display_artist = g("track_display_artist") or t.display_artist
-    t.artists += [(n, "FeaturedArtist") for n in g("featured_artist", [])]
-    t.artists += [(n, "Remixer") for n in g("remixer", [])]
-    t.duration_seconds = g("duration")
-    t.explicit = bool(g("explicit", False))
+        display = release.display_artist
+        artists = [a for a in release.artists if a[1] == "MainArtist"]
+    display = g("track_display_artist") or display
+    featured = g("featured_artist")
+    if featured:
+        artists += [(n, "FeaturedArtist") for n in featured]
+    remixers = g("remixer")
+    if remixers:
+        artists += [(n, "Remixer") for n in remixers]
+    p_line_year, p_line = None, None
     if "track_p_line" in values:
-        t.p_line_year, t.p_line = values["track_p_line"][0], values["track_p_line"][1] or None
-    t.p_line_year = g("track_p_line_year", t.p_line_year)
-    t.language = g("track_language")
-    t.genre = g("track_genre")
-    t.preview_start_seconds = g("preview_start")
-    for fname, role in CREDIT_FIELDS.items():
-        t.credits += [(n, role) for n in g(fname, [])]
-    t.credits += g("credits", [])
-    t.audio_sha256 = g("audio_sha256")
-    return t
+        p_line_year, p_line = values["track_p_line"][0], values["track_p_line"][1] or None
+    credits: list[tuple[str, str]] = []
+    for fname, role in _CREDIT_ITEMS:
+        names = g(fname)
+        if names:
+            credits += [(n, role) for n in names]
+    more = g("credits")
+    if more:
+        credits += more
+    return TrackDraft(line, disc, number, g("isrc"), g("track_title", ""), g("track_version"), display, artists,
+                      g("duration"), bool(g("explicit", False)), g("track_p_line_year", p_line_year), p_line,
+                      g("track_language"), g("track_genre"), g("preview_start"), credits, g("audio_sha256"))
