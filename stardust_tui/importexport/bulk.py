@@ -259,8 +259,8 @@ class BulkWriter:
         instrument = entry[3] if len(entry) > 3 else None
         stored, stored_isni = self.parties.lookup(name, kind)
         isni = stored_isni or isni
-        snap = ({"name": stored, "isni": isni, "role": role} if kind == "artist"
-                else {"name": stored, "isni": isni, "role": role, "instrument": instrument})
+        snap = ({"isni": isni, "name": stored, "role": role} if kind == "artist"  # keys sorted: see snapshot()
+                else {"instrument": instrument, "isni": isni, "name": stored, "role": role})
         return NS(party=NS(name=stored, isni=isni), kind=kind, role=role, instrument=instrument,
                   sequence=seq, track_id=None, snap=snap)
 
@@ -364,7 +364,7 @@ class BulkWriter:
         rev_rows, audit_rows, fts_rows = [], [], []
         note = f"revision 1 {self.action}: created"
         for view in views:
-            stored, digest = snapshot_json_and_hash(snapshot(view))
+            stored, digest = snapshot_json_and_hash(snapshot(view), presorted=True)
             rev_rows.append((view.id, 1, now, self.actor, stored, digest))
             audit_rows.append((now, self.actor, self.action, "release", str(view.id), None, stored, note))
             fields = search.document_fields(view)  # type: ignore[arg-type]
@@ -394,31 +394,31 @@ def _track_pos(t: NS) -> tuple[int, int]:
 
 def snapshot(v: NS) -> dict[str, Any]:
     """:func:`~stardust_tui.store.revisions.snapshot_release` of a :meth:`BulkWriter.view`, built directly
-    (dict literals, party dicts shared by the cached links): the same dict, several times faster
-    (tests/unit/test_import_snapshot.py compares them)."""
+    (dict literals, party dicts shared by the cached links): the same dict, several times faster. Every
+    dict is built with its keys in sorted order, so it serialises canonically without sorting
+    (``snapshot_json_and_hash(..., presorted=True)``); tests/unit/test_import_snapshot.py checks both."""
     return {
-        "upc": v.upc, "catalog_number": v.catalog_number, "title": v.title, "version": v.version,
-        "display_artist": v.display_artist, "release_type": v.release_type, "genre": v.genre,
-        "subgenre": v.subgenre, "p_line_year": v.p_line_year, "p_line": v.p_line, "c_line_year": v.c_line_year,
-        "c_line": v.c_line, "release_date": _iso(v.release_date),
-        "original_release_date": _iso(v.original_release_date), "parental_advisory": v.parental_advisory,
-        "language": v.language, "status": v.status,
-        "label": v.label.name if v.label else None,
-        "cover_sha256": v.cover.sha256 if v.cover else None,
-        "artists": [a.snap for a in v.artists],
+        "artists": [a.snap for a in v.artists], "c_line": v.c_line, "c_line_year": v.c_line_year,
+        "catalog_number": v.catalog_number, "cover_sha256": v.cover.sha256 if v.cover else None,
         "credits": [c.snap for c in v.credits],
-        "tracks": [{
-            "disc_number": t.disc_number, "track_number": t.track_number, "isrc": t.isrc, "title": t.title,
-            "version": t.version, "display_artist": t.display_artist, "duration_seconds": t.duration_seconds,
-            "explicit": t.explicit, "p_line_year": t.p_line_year, "p_line": t.p_line, "language": t.language,
-            "genre": t.genre, "preview_start_seconds": t.preview_start_seconds,
-            "audio_sha256": t.audio.sha256 if t.audio else None,
-            "artists": [a.snap for a in t.artists], "credits": [c.snap for c in t.credits],
-        } for t in sorted(v.tracks, key=_track_pos)],
         "deals": [{
-            "territories": list(d.territories or []), "excluded_territories": list(d.excluded_territories or []),
-            "commercial_models": list(d.commercial_models or []), "use_types": list(d.use_types or []),
-            "start": _iso(d.start), "end": _iso(d.end), "price_tier": d.price_tier,
-            "applies_to_tracks": d.applies_to_tracks,
+            "applies_to_tracks": d.applies_to_tracks, "commercial_models": list(d.commercial_models or []),
+            "end": _iso(d.end), "excluded_territories": list(d.excluded_territories or []),
+            "price_tier": d.price_tier, "start": _iso(d.start), "territories": list(d.territories or []),
+            "use_types": list(d.use_types or []),
         } for d in v.deals],
+        "display_artist": v.display_artist, "genre": v.genre, "label": v.label.name if v.label else None,
+        "language": v.language, "original_release_date": _iso(v.original_release_date), "p_line": v.p_line,
+        "p_line_year": v.p_line_year, "parental_advisory": v.parental_advisory,
+        "release_date": _iso(v.release_date), "release_type": v.release_type, "status": v.status,
+        "subgenre": v.subgenre, "title": v.title,
+        "tracks": [{
+            "artists": [a.snap for a in t.artists], "audio_sha256": t.audio.sha256 if t.audio else None,
+            "credits": [c.snap for c in t.credits], "disc_number": t.disc_number,
+            "display_artist": t.display_artist, "duration_seconds": t.duration_seconds, "explicit": t.explicit,
+            "genre": t.genre, "isrc": t.isrc, "language": t.language, "p_line": t.p_line,
+            "p_line_year": t.p_line_year, "preview_start_seconds": t.preview_start_seconds, "title": t.title,
+            "track_number": t.track_number, "version": t.version,
+        } for t in sorted(v.tracks, key=_track_pos)],
+        "upc": v.upc, "version": v.version,
     }

@@ -88,26 +88,33 @@ def canonical_json(data: Any) -> str:
     return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
 
 
+def _presorted_json(data: Any) -> str:
+    return json.dumps(data, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
 def hash_snapshot(snap: dict[str, Any]) -> str:
     content = {k: v for k, v in snap.items() if k not in HASH_EXCLUDED}
     return hashlib.sha256(canonical_json(content).encode("utf-8")).hexdigest()
 
 
-def snapshot_json_and_hash(snap: dict[str, Any]) -> tuple[str, str]:
+def snapshot_json_and_hash(snap: dict[str, Any], *, presorted: bool = False) -> tuple[str, str]:
     """``(canonical_json(snap), hash_snapshot(snap))`` with one serialisation instead of two (bulk imports):
-    the keys are sorted, so the excluded keys' items are spliced between the JSON of the other keys."""
+    the keys are sorted, so the excluded keys' items are spliced between the JSON of the other keys.
+    ``presorted=True``: the caller built every dict (nested ones too) with its keys in sorted order, so
+    the JSON is canonical without sorting (faster; a wrongly ordered dict gives a different hash)."""
+    dumps = _presorted_json if presorted else canonical_json
     pieces: list[tuple[bool, str]] = []  # (excluded?, "key":value items without braces)
     run: dict[str, Any] = {}
     for key in sorted(snap):
         if key in HASH_EXCLUDED:
             if run:
-                pieces.append((False, canonical_json(run)[1:-1]))
+                pieces.append((False, dumps(run)[1:-1]))
                 run = {}
-            pieces.append((True, canonical_json({key: snap[key]})[1:-1]))
+            pieces.append((True, dumps({key: snap[key]})[1:-1]))
         else:
             run[key] = snap[key]
     if run:
-        pieces.append((False, canonical_json(run)[1:-1]))
+        pieces.append((False, dumps(run)[1:-1]))
     full = "{" + ",".join(p for _, p in pieces) + "}"
     content = "{" + ",".join(p for excluded, p in pieces if not excluded) + "}"
     return full, hashlib.sha256(content.encode("utf-8")).hexdigest()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlmodel import Session
 
 from stardust_tui.domain.models import AuditEntry, ReleaseRevision
@@ -46,10 +46,13 @@ def test_one_serialisation_equals_the_store_functions() -> None:
         {"title": "Ünïcode \"q\"", "status": "draft", "tracks": [{"b": 1, "a": [1.5, None, True]}], "upc": None},
         {"status": "ready"},
         {"artists": [], "zz": {"k": "v"}},
+        {"a": [{"isni": None, "name": "n", "role": "r"}], "status": "x", "z": 1.5},
         {},
     ]
     for snap in snaps:
         assert snapshot_json_and_hash(snap) == (canonical_json(snap), hash_snapshot(snap))
+        if list(snap) == sorted(snap):
+            assert snapshot_json_and_hash(snap, presorted=True) == (canonical_json(snap), hash_snapshot(snap))
 
 
 def test_bulk_revision_is_the_store_snapshot(tmp_path: Path, engine) -> None:  # type: ignore[no-untyped-def]
@@ -68,6 +71,9 @@ def test_bulk_revision_is_the_store_snapshot(tmp_path: Path, engine) -> None:  #
             assert rev.content_hash == content_hash(r) == hash_snapshot(expected)
             audit = s.execute(select(AuditEntry).where(AuditEntry.entity_id == str(r.id))).scalars().one()
             assert audit.after == expected
+            raw = s.execute(text("SELECT snapshot FROM release_revision WHERE release_id = :i"), {"i": r.id}).scalar()
+            if isinstance(raw, str):  # SQLite keeps the text: canonical (sorted keys, compact)
+                assert raw == canonical_json(expected)
         first = snapshot_release(load_release(s, get_release(s, "012345678905").id))
         assert [t["title"] for t in first["tracks"]] == ["Intro", 'Song "B"']
         assert first["status"] == "ready" and first["deals"][0]["territories"] == ["GB", "FR"]
