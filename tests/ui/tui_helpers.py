@@ -97,3 +97,14 @@ def seed_deliveries(engine: Engine, settings: Any, release_ids: list[int]) -> No
     for i, (level, delivery, step, message) in enumerate(lines):
         log.append(Event(message=message, level=level, delivery_id=delivery, target_id=1, step=step,
                          at=at + timedelta(seconds=7 * i)))
+
+
+async def type_into(pilot, app, selector: str, text: str) -> None:
+    """Focus an input, clear it and type ``text`` key by key."""
+    from textual.widgets import Input
+
+    widget = app.screen.query_one(selector, Input)
+    widget.focus()
+    widget.value = ""
+    await pilot.pause()
+    await pilot.press(*text)
