@@ -333,7 +333,13 @@ class BulkWriter:
         deal_rows: list[tuple] = []
         n_tracks = sum(len(v.tracks) for v in views)
         track_ids = iter(self._track_ids(n_tracks)) if n_tracks else iter(())
-        pid = self._pid
+        pids: dict[int, int] = {}  # id(link) -> party id, for this call (links are shared between tracks)
+
+        def pid(link: NS) -> int:
+            found = pids.get(id(link))
+            if found is None:
+                found = pids[id(link)] = self._pid(link)
+            return found
         for rid, view in zip(ids, views, strict=True):
             view.id = rid
             for a in view.artists:

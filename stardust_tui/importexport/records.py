@@ -9,6 +9,7 @@ later line.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -239,6 +240,9 @@ class RowConverter:
         self._rel_plan = [p for p in self.plan if p[2].level == "release"]
         self._trk_plan = [p for p in self.plan if p[2].level == "track"]
         self._rel_idx = [p[0] for p in self._rel_plan]
+        # the release cells of a full-length row as one tuple, in one C call
+        self._rel_get = operator.itemgetter(*self._rel_idx) if len(self._rel_idx) >= 2 else None
+        self._rel_max = max(self._rel_idx, default=0)
         self.defaults = {k: d for k, d in (defaults or {}).items()
                          if k not in mapped and BY_NAME[k].level == "release"}
         self._trk_defaults = {k: d for k, d in (defaults or {}).items()
@@ -251,7 +255,10 @@ class RowConverter:
         """Typed values of one row. When the release columns repeat the previous row's text exactly, the
         previous release dict itself is returned (``is`` the same object: nothing to re-check)."""
         n = len(cells)
-        rel_key = tuple(cells[i] if i < n else "" for i in self._rel_idx)
+        if self._rel_get is not None and n > self._rel_max:
+            rel_key = self._rel_get(cells)
+        else:
+            rel_key = tuple(cells[i] if i < n else "" for i in self._rel_idx)
         failed: set[str] = set()
         if rel_key == self._last_key and self._last_rel is not None:
             rel = self._last_rel
