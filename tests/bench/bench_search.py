@@ -195,10 +195,12 @@ def main() -> None:
     ap.add_argument("--tracks-per-release", type=int, default=10)
     ap.add_argument("--queries", type=int, default=400)
     ap.add_argument("--db", default=None, help="database URL (default: a temporary SQLite file)")
-    ap.add_argument("--keep", action="store_true", help="keep the temporary SQLite file")
+    ap.add_argument("--keep", action="store_true", help="keep the temporary SQLite file (path printed on stderr)")
     args = ap.parse_args()
-    tmp = Path(tempfile.mkdtemp(prefix="stardust-bench-"))
+    tmp = None if args.db else Path(tempfile.mkdtemp(prefix="stardust-bench-"))
     url = args.db or f"sqlite:///{tmp / 'bench.db'}"
+    if tmp is not None and args.keep:
+        print(f"keeping {tmp / 'bench.db'}", file=sys.stderr)
     schema = None
     if url.startswith("postgresql"):
         schema = f"bench_{uuid.uuid4().hex[:8]}"
@@ -218,7 +220,7 @@ def main() -> None:
             with admin.begin() as conn:
                 conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
             admin.dispose()
-        if not args.keep and not args.db:
+        if tmp is not None and not args.keep:
             for p in tmp.iterdir():
                 p.unlink()
             tmp.rmdir()
