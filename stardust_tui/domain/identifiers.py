@@ -89,9 +89,9 @@ def normalize_isrc(value: str, *, field: str = "isrc") -> str:
     if s.startswith("ISRC") and len(s) == 16:
         s = s[4:]
     if len(s) != 12:
-        raise _fail(field, value, f"is not an ISRC: {len(s)} characters, expected 12 (CC-XXX-YY-NNNNN)")
+        raise _fail(field, value, f"is not an ISRC: {len(s)} characters, expected 12 (CC-RRR-YY-NNNNN)")
     if not _ISRC.match(s):
-        raise _fail(field, value, "is not an ISRC: expected CC-XXX-YY-NNNNN (2 letters, 3 letters/digits, 7 digits)")
+        raise _fail(field, value, "is not an ISRC: expected CC-RRR-YY-NNNNN (2 letters, 3 letters/digits, 7 digits)")
     return s
 
 
@@ -100,7 +100,7 @@ def is_valid_isrc(value: str) -> bool:
 
 
 def format_isrc(value: str) -> str:
-    """Display form ``CC-XXX-YY-NNNNN``."""
+    """Display form ``CC-RRR-YY-NNNNN``."""
     s = normalize_isrc(value)
     return f"{s[:2]}-{s[2:5]}-{s[5:7]}-{s[7:]}"
 
