@@ -143,6 +143,7 @@ class BulkWriter:
         self.sqlite = conn.dialect.name == "sqlite"
         self.assets: dict[str, int | None] = {}
         self._links: dict[tuple, NS] = {}
+        self._lists: dict[tuple, list[NS]] = {}
         self._prepared: dict[tuple[str, tuple[str, ...]], tuple[str, list[tuple[int, Any]]]] = {}
 
     def rebind(self, conn: Connection) -> None:
@@ -154,6 +155,7 @@ class BulkWriter:
         """Forget cached parties and links (after a rolled-back savepoint or an ORM update)."""
         self.parties.reset()
         self._links.clear()
+        self._lists.clear()
 
     def prefetch_assets(self, drafts: Sequence[ReleaseDraft]) -> None:
         """Look up the asset ids of a batch's cover and audio hashes in one query."""
@@ -193,15 +195,16 @@ class BulkWriter:
                                                       "use_types", "start", "end", "price_tier",
                                                       "applies_to_tracks")}) for x in d.deals]
         view.tracks = []
+        links = self._link_list
         for t in d.tracks:
-            audio_id, audio = self._asset(t.audio_sha256, d, t.line, "audio_sha256")
+            audio_id, audio = self._asset(t.audio_sha256, d, t.line, "audio_sha256") if t.audio_sha256 else (None, None)
             tv = NS(disc_number=t.disc_number, track_number=t.track_number, isrc=t.isrc, title=t.title,
                     version=t.version, display_artist=t.display_artist or d.display_artist,
                     duration_seconds=t.duration_seconds, explicit=t.explicit, p_line_year=t.p_line_year,
                     p_line=t.p_line, language=t.language, genre=t.genre,
                     preview_start_seconds=t.preview_start_seconds, audio=audio, audio_asset_id=audio_id)
-            tv.artists = [self._link(a, i, "artist") for i, a in enumerate(t.artists, 1)]
-            tv.credits = [self._link(c, i, "contributor") for i, c in enumerate(t.credits, 1)]
+            tv.artists = links(t.artists, "artist")
+            tv.credits = links(t.credits, "contributor") if t.credits else []
             view.tracks.append(tv)
         return view
 
@@ -243,6 +246,18 @@ class BulkWriter:
                 links += t.credits
             wanted += [(x.party.name, x.kind, x.party.isni) for x in links]
         self.parties.ensure(wanted)
+
+    def _link_list(self, entries: list[tuple], kind: str) -> list[NS]:
+        """The links of a track's artists or credits; the list itself is shared by tracks with the same
+        entries (only read: snapshot, search document, rows)."""
+        key = (tuple(entries), kind)
+        found = self._lists.get(key)
+        if found is None:
+            if len(self._lists) > 100_000:  # a catalog of ever-new artists: keep the caches bounded
+                self._lists.clear()
+                self._links.clear()
+            found = self._lists[key] = [self._link(e, i, kind) for i, e in enumerate(entries, 1)]
+        return found
 
     def _link(self, entry: tuple, seq: int, kind: str) -> NS:
         """An artist link or credit from a draft tuple (name, role[, isni[, instrument]]); shared between
