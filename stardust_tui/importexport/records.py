@@ -285,6 +285,9 @@ class RowConverter:
                 raw = fallback.get(name, "")
                 if not raw:
                     continue
+            if parse is _text and len(raw) <= MAX_TEXT:  # plain text: nothing to parse or remember
+                out[name] = raw
+                continue
             hit = cache.get(name)
             if hit is not None and hit[0] == raw:
                 out[name] = hit[1]
