@@ -250,8 +250,11 @@ def iter_csv_drafts(path: str | Path, mapping: Mapping | None, report: ImportRep
                                  month_first=mapping.month_first, unescape=f.own_export)
         if tracks_path is None:
             grouper = Grouper(str(f.path), report)
+            push = grouper.push
             for rel, trk, line, failed, end in _rows(f, converter, report, progress):
-                yield from grouper.add(rel, trk, line, failed, end)
+                finished = push(rel, trk, line, failed, end)
+                if finished is not None:
+                    yield finished
             yield from grouper.finish()
             return
         releases = _release_file(f, converter, report)

@@ -20,6 +20,7 @@ _LIMITS = {"title": 1000, "version": 500, "display_artist": 1000, "catalog_numbe
 _TRACK_LIMITS = {"title": 1000, "version": 500, "display_artist": 1000, "p_line": 500, "language": 8,
                  "genre": 100}
 _SHORTEST = min(_TRACK_LIMITS.values())
+_KEY_FIELDS = frozenset({"upc", "catalog_number", "release_title"})
 _IDENTITY = ("upc", "catalog_number", "release_title", "release_artist")
 
 
@@ -51,22 +52,30 @@ class Grouper:
 
     def add(self, rel: dict[str, Any], trk: dict[str, Any], line: int, failed: set[str] | frozenset[str] = frozenset(),
             end_line: int | None = None) -> Iterator[ReleaseDraft]:
-        if failed & {"upc", "catalog_number", "release_title"}:
-            return  # the identifying cell is bad (already reported): the row belongs to no release
+        finished = self.push(rel, trk, line, failed, end_line)
+        if finished is not None:
+            yield finished
+
+    def push(self, rel: dict[str, Any], trk: dict[str, Any], line: int,
+             failed: set[str] | frozenset[str] = frozenset(), end_line: int | None = None) -> ReleaseDraft | None:
+        """:meth:`add` without a generator per row: returns the release this row finished, if any."""
+        finished = None
+        if failed and failed & _KEY_FIELDS:
+            return None  # the identifying cell is bad (already reported): the row belongs to no release
         key = release_key(rel)
         if key is None and failed & set(_IDENTITY):
-            return  # the identifying cell is bad (already reported): the row belongs to no release
+            return None  # the identifying cell is bad (already reported): the row belongs to no release
         if key is None and self.current is not None and not any(k in rel for k in _IDENTITY):
             draft = self.current  # a continuation row
         else:
             if key is None:
                 self._error(None, "row has no release: give a UPC, catalogue number or release title", line,
                             "release_title")
-                return
+                return None
             if key != self.current_key:
                 if self.current is not None:
                     self.ended[self.current_key] = self.current.line  # type: ignore[index]
-                    yield finish_release(self.current, self.report)
+                    finished = finish_release(self.current, self.report)
                 self.current = draft = ReleaseDraft(file=self.file, line=line)
                 self.current_key = key
                 apply_release_values(draft, rel)
@@ -83,6 +92,7 @@ class Grouper:
             draft.errors.append(Issue("error", f"bad value in {', '.join(sorted(failed))}", self.file, line))
         if trk:
             draft.tracks.append(make_track(trk, line, draft))
+        return finished
 
     def _check_same(self, draft: ReleaseDraft, rel: dict[str, Any], line: int) -> None:
         first = draft.values
@@ -121,9 +131,11 @@ def finish_release(draft: ReleaseDraft, report: ImportReport) -> ReleaseDraft:
     positions: dict[tuple[int, int], TrackDraft] = {}
     isrcs: dict[str, TrackDraft] = {}
     for t in draft.tracks:
+        last = next_number.get(t.disc_number, 0)
         if t.track_number is None:
-            t.track_number = next_number.get(t.disc_number, 0) + 1
-        next_number[t.disc_number] = max(next_number.get(t.disc_number, 0), t.track_number)
+            t.track_number = last + 1
+        if t.track_number > last:
+            next_number[t.disc_number] = t.track_number
         pos = (t.disc_number, t.track_number)
         if pos in positions:
             err(f"track {pos[0]}-{pos[1]} appears twice (also line {positions[pos].line})", t.line, "track_number")
