@@ -7,35 +7,80 @@ database whose revision this code does not know (written by a newer Stardust) is
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DatabaseError, OperationalError
 
 from stardust_tui.errors import StoreError
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+_REVISION_LINE = re.compile(r"^(down_revision|revision)\b[^=\n]*=\s*(.*?)\s*$", re.M)
+_PLAIN_VALUE = re.compile(r"""^(None|"(\w+)"|'(\w+)')$""")
 
 
 def alembic_config() -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     return cfg
 
 
 def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(alembic_config()).get_current_head() or ""
+
+
+def _head_from_files() -> str | None:
+    """The single head read from the version files' ``revision``/``down_revision`` lines, without Alembic.
+
+    None when any file is not in the plain one-string form (a merge, a branch): then Alembic decides.
+    """
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in (MIGRATIONS_DIR / "versions").glob("[0-9]*.py"):
+        found = dict((m.group(1), _PLAIN_VALUE.match(m.group(2))) for m in _REVISION_LINE.finditer(path.read_text()))
+        rev, down = found.get("revision"), found.get("down_revision")
+        if rev is None or down is None or rev.group(1) == "None":
+            return None
+        revisions.add(rev.group(2) or rev.group(3))
+        if down.group(1) != "None":
+            parents.add(down.group(2) or down.group(3))
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 and parents <= revisions else None
+
+
+def at_head(engine: Engine) -> bool:
+    """Cheap check for the common case: one ``SELECT`` of ``alembic_version`` against the files' head.
+
+    False whenever it cannot tell (no version table, unreadable file, odd layout); :func:`upgrade` then
+    takes the full Alembic path, which also produces the proper error messages.
+    """
+    head = _head_from_files()
+    if head is None:
+        return False
+    try:
+        with engine.connect() as conn:
+            rows = conn.exec_driver_sql("SELECT version_num FROM alembic_version").fetchall()
+    except (OperationalError, DatabaseError):
+        return False
+    return [row[0] for row in rows] == [head]
 
 
 def current_revision(engine: Engine) -> str | None:
     """The revision stored in the database, or None for an empty database."""
+    from alembic.runtime.migration import MigrationContext
+
     try:
         with engine.connect() as conn:
             return MigrationContext.configure(conn).get_current_revision()
@@ -79,6 +124,12 @@ def backup_sqlite(engine: Engine, label: str) -> Path | None:
 
 def upgrade(engine: Engine, revision: str = "head", *, backup: bool = True) -> tuple[str | None, str]:
     """Upgrade to ``revision``; returns (old revision, new revision). Backs up older SQLite files."""
+    if revision == "head" and at_head(engine):  # the usual start-up: no Alembic import, one query
+        head = _head_from_files()
+        return head, head
+    from alembic import command
+    from alembic.script import ScriptDirectory
+
     known = {s.revision for s in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
     old = current_revision(engine)
     if old is not None and old not in known:
