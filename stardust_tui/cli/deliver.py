@@ -12,7 +12,7 @@ from datetime import datetime
 import click
 
 from stardust_tui.cli.context import StardustContext
-from stardust_tui.domain.delivery_models import DELIVERY_STATES, MESSAGE_TYPES
+from stardust_tui.domain.enums import DELIVERY_STATES, MESSAGE_TYPES
 from stardust_tui.errors import StardustError, ValidationError
 
 TERMINAL = ("succeeded", "failed", "cancelled")

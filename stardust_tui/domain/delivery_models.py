@@ -11,10 +11,9 @@ from datetime import datetime
 from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from stardust_tui.domain.enums import DELIVERY_STATES as DELIVERY_STATES  # re-exported (defined there)
+from stardust_tui.domain.enums import MESSAGE_TYPES as MESSAGE_TYPES
 from stardust_tui.domain.models import utcnow
-
-DELIVERY_STATES = ("queued", "running", "retry-wait", "succeeded", "failed", "cancelled")
-MESSAGE_TYPES = ("new", "update", "takedown", "purge")
 
 
 class Target(SQLModel, table=True):

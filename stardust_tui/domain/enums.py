@@ -84,3 +84,8 @@ CONTRIBUTOR_ROLES = (
     "Publisher",
 )
 WORLDWIDE = "Worldwide"
+
+# Of the delivery engine (tables in domain/delivery_models.py); here so the CLI can offer them as
+# choices without importing SQLModel at start-up.
+DELIVERY_STATES = ("queued", "running", "retry-wait", "succeeded", "failed", "cancelled")
+MESSAGE_TYPES = ("new", "update", "takedown", "purge")
