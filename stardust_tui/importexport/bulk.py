@@ -3,9 +3,12 @@
 ``save_release`` (the catalog store's one way to save) builds ORM objects and queries per release, about
 a millisecond each; a million-row import needs microseconds per row. :class:`BulkWriter` writes the same
 rows the store would (release, tracks, artists, credits, deals; revision 1 with the canonical snapshot and
-content hash; one audit entry per release; the search-index row) using the store's own functions for the
-snapshot (:func:`~stardust_tui.store.revisions.snapshot_release` on light objects), the hash, the
-near-duplicate key and the search document, so nothing differs from a release saved by hand.
+content hash; one audit entry per release; the search-index row). The snapshot is built by
+:func:`snapshot` directly from the light views, in exactly the form of
+:func:`~stardust_tui.store.revisions.snapshot_release` (tests compare dict, JSON and hash); the hash,
+near-duplicate key and search document use the store's own functions, so nothing differs from a release
+saved by hand. On SQLite new rows get ids max+1.. (the transaction holds the database) and go in with
+raw ``executemany``.
 Only *new* releases go through here; updates of existing ones use ``save_release``.
 """
 
