@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -51,10 +52,14 @@ LONG_RUNNING_GROUPS = {"delivery", "delivery-log"}
 
 async def settle(app, pilot) -> None:
     """Wait for the app's short jobs (not the log follower or delivery runner, which run until quit)."""
+    from textual.worker import WorkerCancelled
+
     for _ in range(3):
-        short = [w for w in app.workers if w.group not in LONG_RUNNING_GROUPS]
+        # A worker replaced by a newer one of its group (exclusive) is cancelled: nothing to wait for.
+        short = [w for w in app.workers if w.group not in LONG_RUNNING_GROUPS and not w.is_cancelled]
         if short:  # (an empty list would mean "all workers")
-            await app.workers.wait_for_complete(short)
+            with contextlib.suppress(WorkerCancelled):
+                await app.workers.wait_for_complete(short)
         await pilot.pause()
 
 
