@@ -154,6 +154,38 @@ def _deals(rel: Release, r: CheckReport) -> None:
             r.add(Finding("no-use-types", f"{where}.use_types", "deal has no use type"))
         if d.end is not None and d.start is not None and d.end <= d.start:
             r.add(Finding("deal-dates", f"{where}.end", f"deal ends ({d.end:%Y-%m-%d}) before it starts"))
+    _deal_overlaps(rel, r)
+
+
+def _covers(deal: Any, code: str) -> bool:
+    """Whether a deal's territories include ``code`` (Worldwide minus its exclusions)."""
+    terr = set(deal.territories or [])
+    return (code in terr or "Worldwide" in terr) and code not in set(deal.excluded_territories or [])
+
+
+def _share_territory(a: Any, b: Any) -> bool:
+    ta, tb = set(a.territories or []), set(b.territories or [])
+    if "Worldwide" in ta and "Worldwide" in tb:
+        return True  # two worldwide deals always overlap somewhere, whatever they exclude
+    named = (ta | tb) - {"Worldwide"}
+    return any(_covers(a, c) and _covers(b, c) for c in named)
+
+
+def _deal_overlaps(rel: Release, r: CheckReport) -> None:
+    """Two deals with a common commercial model and use type, overlapping in time and territory:
+    DSPs reject such messages (ambiguous terms), so it blocks readiness."""
+    deals = list(rel.deals or [])
+    for i, a in enumerate(deals, start=1):
+        for j, b in enumerate(deals[i:], start=i + 1):
+            common = {(m, u) for m in a.commercial_models or [] for u in a.use_types or []} & \
+                     {(m, u) for m in b.commercial_models or [] for u in b.use_types or []}
+            if not common or a.start is None or b.start is None:
+                continue
+            in_time = (a.end is None or b.start < a.end) and (b.end is None or a.start < b.end)
+            if in_time and _share_territory(a, b):
+                model, use = sorted(common)[0]
+                r.add(Finding("deal-overlap", f"deals[{j}]",
+                              f"overlaps deals[{i}] ({model}/{use}) in time and territory"))
 
 
 def _tracks(rel: Release, r: CheckReport) -> None:

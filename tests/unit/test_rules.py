@@ -122,6 +122,34 @@ def test_deals_need_valid_territories_models_and_use_types():
             ("no-use-types", "deals[1].use_types"), ("deal-dates", "deals[1].end")} <= found
 
 
+def _deal(territories, *, start, end=None, excluded=(), model="SubscriptionModel", use="OnDemandStream"):
+    return Deal(territories=list(territories), excluded_territories=list(excluded), commercial_models=[model],
+                use_types=[use], start=datetime(*start, tzinfo=UTC),
+                end=datetime(*end, tzinfo=UTC) if end else None)
+
+
+@pytest.mark.parametrize(("second", "overlaps"), [
+    (_deal(["GB"], start=(2025, 1, 1)), True),                                   # Worldwide covers GB
+    (_deal(["Worldwide"], start=(2025, 1, 1), excluded=["GB"]), True),           # still overlaps elsewhere
+    (_deal(["GB"], start=(2025, 1, 1), model="PayAsYouGoModel"), False),         # another model
+    (_deal(["GB"], start=(2025, 1, 1), use="PermanentDownload"), False),         # another use type
+])
+def test_overlapping_deals_block(second, overlaps):
+    rel = complete_release()
+    rel.deals.append(second)
+    assert (("deal-overlap", "deals[2]") in codes(check_release(rel, today=TODAY).errors)) is overlaps
+
+
+def test_deals_split_by_territory_or_time_do_not_overlap():
+    rel = complete_release()
+    rel.deals.clear()
+    rel.deals.append(_deal(["Worldwide"], start=(2024, 5, 1), excluded=["GB"]))
+    rel.deals.append(_deal(["GB"], start=(2024, 5, 1)))
+    rel.deals.append(_deal(["US"], start=(2020, 1, 1), end=(2024, 1, 1)))  # ended before the worldwide one
+    report = check_release(rel, today=TODAY)
+    assert not [f for f in report.errors if f.code == "deal-overlap"], report.errors
+
+
 def test_track_numbering_must_be_contiguous():
     rel = complete_release()
     rel.tracks[2].track_number = 5
