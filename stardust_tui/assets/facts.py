@@ -58,8 +58,12 @@ def sniff(head: bytes) -> str:
     return "other"
 
 
-def read_facts(path: str | Path) -> dict[str, Any]:
-    """Everything we can learn about the file at ``path`` without trusting its name."""
+def read_facts(path: str | Path, *, name: str | None = None) -> dict[str, Any]:
+    """Everything we can learn about the file at ``path`` without trusting its name.
+
+    ``name`` is the user's file name when ``path`` is a temporary copy: a file named like audio or an
+    image whose bytes are neither is refused rather than stored as "other".
+    """
     p = Path(path)
     try:
         with p.open("rb") as fh:
@@ -69,7 +73,7 @@ def read_facts(path: str | Path) -> dict[str, Any]:
     except OSError as exc:
         raise ValidationError(f"cannot read file ({exc.strerror})", where=str(p)) from None
     kind = sniff(head)
-    suffix = p.suffix.lower()
+    suffix = Path(name).suffix.lower() if name else p.suffix.lower()
     if kind == "other" and suffix in AUDIO_SUFFIXES:
         raise ValidationError("unreadable audio: not a WAV, FLAC, MP3, AIFF or OGG stream", where=str(p))
     if kind == "other" and suffix in IMAGE_SUFFIXES:

@@ -103,7 +103,7 @@ class AssetStore:
                     self._move_into_place(tmp, sha)
                 return existing
             try:
-                facts = read_facts(tmp)
+                facts = read_facts(tmp, name=src.name)
             except StardustError as exc:  # name the user's file, not our temporary copy
                 raise type(exc)(exc.message, where=str(src)) from None
             if facts.get("kind") == "other" and not facts.get("container"):

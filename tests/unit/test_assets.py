@@ -183,6 +183,10 @@ def test_add_errors_name_the_path(store: AssetStore, sqlite_engine: Engine, tmp_
             store.add(s, missing)
         with pytest.raises(ValidationError, match="bad.wav: no fmt chunk"):
             store.add(s, bad)
+        junk = tmp_path / "junk.wav"  # named like audio, bytes of nothing known: refused, not stored as "other"
+        junk.write_bytes(b"garbage\n")
+        with pytest.raises(ValidationError, match="junk.wav: unreadable audio"):
+            store.add(s, junk)
         with pytest.raises(StardustError, match=str(tmp_path)):
             store.add(s, tmp_path)
         assert s.exec(select(Asset)).all() == []
