@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import os
 from functools import cached_property
-
-from sqlalchemy.engine import Engine
+from typing import TYPE_CHECKING
 
 from stardust_tui.config import Settings, load_settings
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
 
 
 class StardustContext:
