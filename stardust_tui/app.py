@@ -12,9 +12,8 @@ import threading
 from collections import deque
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy.engine import Engine
 from textual import on, work
 from textual.app import App
 from textual.binding import Binding
@@ -29,6 +28,9 @@ from stardust_tui.messages import DeliveryFinished
 from stardust_tui.services import Services
 from stardust_tui.services.logtail import LogTail, finished_state
 from stardust_tui.themes import DOMAIN_VARIABLE_DEFAULTS, load_themes
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
 
 DEFAULT_THEME = "stardust-dark"
 LOG_EVENTS_KEPT = 5000
@@ -180,19 +182,31 @@ class StardustApp(App[None]):
 
     @on(Worker.StateChanged)
     def _handle_worker_error(self, event: Worker.StateChanged) -> None:
-        """Every failed worker ends here: a user error is one line, anything else names the job."""
-        if event.state != WorkerState.ERROR:
+        if event.state == WorkerState.ERROR:
+            self.worker_failed(event.worker)
+
+    def worker_failed(self, worker: Worker) -> None:
+        """Every failed worker ends here (screens forward theirs: the message does not bubble).
+
+        A store that cannot be opened ends the app (the CLI prints the error); another user error is one
+        line; anything else names the job.
+        """
+        error = worker.error
+        if error is not None and error is self.services.open_error:
+            self.exit(return_code=error.exit_code)
             return
-        error = event.worker.error
         if isinstance(error, StardustError):
             self.notify(str(error), title="Error", severity="error", timeout=8)
         else:
-            self.log.error(f"worker {event.worker.name!r} failed", error)
-            self.notify(f"{event.worker.name or 'background job'} failed: {error!r}", title="Error",
+            self.log.error(f"worker {worker.name!r} failed", error)
+            self.notify(f"{worker.name or 'background job'} failed: {error!r}", title="Error",
                         severity="error", timeout=10)
 
-
-def make_app(settings: Settings, engine: Engine, *, start_workers: bool = True,
+def make_app(settings: Settings, engine: Engine | Callable[[], Engine], *, start_workers: bool = True,
              clock: Callable[[], datetime] | None = None) -> StardustApp:
-    """The one factory used by the CLI and the tests (which freeze ``clock``)."""
-    return StardustApp(Services(settings=settings, engine=engine, now=clock), start_workers=start_workers)
+    """The one factory used by the CLI and the tests (which freeze ``clock``).
+
+    ``engine`` may be a function that opens the store: it is then called by the first worker that needs
+    the database, so the first frame does not wait for SQLAlchemy and the schema check.
+    """
+    return StardustApp(Services(settings=settings, engine_source=engine, now=clock), start_workers=start_workers)

@@ -17,7 +17,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Select, Static
-from textual.worker import get_current_worker
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from stardust_tui.commands import ScreenCommands
 from stardust_tui.domain.enums import ReleaseStatus, ReleaseType
@@ -79,6 +79,11 @@ class CatalogScreen(Screen):
     def on_mount(self) -> None:
         self.query_one("#releases", DataTable).focus()
         self.reload()
+
+    @on(Worker.StateChanged)
+    def _worker_state(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR:  # the message does not bubble: the app reports it
+            self.app.worker_failed(event.worker)
 
     # -- loading -----------------------------------------------------------------------------------
     def reload(self, query: CatalogQuery | None = None) -> None:

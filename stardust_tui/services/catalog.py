@@ -9,10 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from stardust_tui.store.db import session_scope
-
 if TYPE_CHECKING:
     from stardust_tui.services import Services
+
+
+def session_scope(engine):  # noqa: ANN001, ANN201 - imported on first use (SQLModel is not on the start-up path)
+    from stardust_tui.store.db import session_scope as scope
+
+    return scope(engine)
 
 
 @dataclass(frozen=True)

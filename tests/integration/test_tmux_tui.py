@@ -75,8 +75,10 @@ def test_open_search_open_release_and_quit(isolated_home: Path, tmux_socket: str
     _wait_for(tmux_socket, session, "1–1 of 1 releases")
     _tmux(tmux_socket, "send-keys", "-t", session, "C-q")
     deadline = time.monotonic() + 15
-    while time.monotonic() < deadline and _tmux(tmux_socket, "display", "-p", "-t", session,
-                                                "#{pane_dead}").strip() != "1":
+    status = ""
+    while time.monotonic() < deadline:  # tmux marks the pane dead a moment before it records the status
+        status = _tmux(tmux_socket, "display", "-p", "-t", session, "#{pane_dead} #{pane_dead_status}").strip()
+        if status.startswith("1 ") and status != "1 ":
+            break
         time.sleep(0.2)
-    assert _tmux(tmux_socket, "display", "-p", "-t", session, "#{pane_dead}").strip() == "1"
-    assert _tmux(tmux_socket, "display", "-p", "-t", session, "#{pane_dead_status}").strip() == "0"
+    assert status == "1 0", f"stardust did not exit cleanly (pane_dead, status: {status!r})"
