@@ -54,6 +54,37 @@ REV, AUD, P, A = (ReleaseRevision.__table__, AuditEntry.__table__, Party.__table
                   Asset.__table__)  # type: ignore[attr-defined]
 
 
+class TrackView:
+    """A track of a :meth:`BulkWriter.view`, shaped like the ORM ``Track`` (slots: built 100k times a second)."""
+
+    __slots__ = ("disc_number", "track_number", "isrc", "title", "version", "display_artist", "duration_seconds",
+                 "explicit", "p_line_year", "p_line", "language", "genre", "preview_start_seconds", "audio",
+                 "audio_asset_id", "artists", "credits")
+
+    def __init__(self, disc_number: int, track_number: int | None, isrc: str | None, title: str,
+                 version: str | None, display_artist: str, duration_seconds: float | None, explicit: bool,
+                 p_line_year: int | None, p_line: str | None, language: str | None, genre: str | None,
+                 preview_start_seconds: float | None, audio: Any, audio_asset_id: int | None, artists: list[NS],
+                 credits: list[NS]) -> None:
+        self.disc_number = disc_number
+        self.track_number = track_number
+        self.isrc = isrc
+        self.title = title
+        self.version = version
+        self.display_artist = display_artist
+        self.duration_seconds = duration_seconds
+        self.explicit = explicit
+        self.p_line_year = p_line_year
+        self.p_line = p_line
+        self.language = language
+        self.genre = genre
+        self.preview_start_seconds = preview_start_seconds
+        self.audio = audio
+        self.audio_asset_id = audio_asset_id
+        self.artists = artists
+        self.credits = credits
+
+
 class PartyCache:
     """Party ids by (kind, lower-cased name); a kind is loaded in one query the first time it is needed.
 
@@ -201,14 +232,11 @@ class BulkWriter:
         links = self._link_list
         for t in d.tracks:
             audio_id, audio = self._asset(t.audio_sha256, d, t.line, "audio_sha256") if t.audio_sha256 else (None, None)
-            tv = NS(disc_number=t.disc_number, track_number=t.track_number, isrc=t.isrc, title=t.title,
-                    version=t.version, display_artist=t.display_artist or d.display_artist,
-                    duration_seconds=t.duration_seconds, explicit=t.explicit, p_line_year=t.p_line_year,
-                    p_line=t.p_line, language=t.language, genre=t.genre,
-                    preview_start_seconds=t.preview_start_seconds, audio=audio, audio_asset_id=audio_id)
-            tv.artists = links(t.artists, "artist")
-            tv.credits = links(t.credits, "contributor") if t.credits else []
-            view.tracks.append(tv)
+            view.tracks.append(TrackView(
+                t.disc_number, t.track_number, t.isrc, t.title, t.version, t.display_artist or d.display_artist,
+                t.duration_seconds, t.explicit, t.p_line_year, t.p_line, t.language, t.genre,
+                t.preview_start_seconds, audio, audio_id, links(t.artists, "artist"),
+                links(t.credits, "contributor") if t.credits else []))
         return view
 
     def write(self, views: Sequence[NS]) -> list[int]:
@@ -319,10 +347,17 @@ class BulkWriter:
         sql, procs = prepared
         if procs:
             out = []
+            last: dict[int, tuple[Any, Any]] = {}  # column -> (last value, bound): `now` repeats on every row
             for row in rows:
                 r = list(row)
                 for i, proc in procs:
-                    r[i] = proc(r[i])
+                    value = r[i]
+                    seen = last.get(i)
+                    if seen is not None and seen[0] is value:
+                        r[i] = seen[1]
+                    else:
+                        r[i] = bound = proc(value)
+                        last[i] = (value, bound)
                 out.append(r)
             rows = out  # type: ignore[assignment]
         self.conn.connection.driver_connection.executemany(sql, rows)  # type: ignore[union-attr]

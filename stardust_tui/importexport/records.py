@@ -215,6 +215,19 @@ _DIRECT: dict[str, Callable[[str], Any]] = {
 }
 
 
+_PLAIN, _UNIQUE, _MEMO = "plain", "unique", "memo"  # how RowConverter remembers a field's parsed cells
+_MEMO_KINDS = frozenset({"position", "duration", "bool", "year", "int", "date", "datetime", "release_type",
+                         "advisory", "status"})  # values are immutable (shared between rows safely)
+_MEMO_SIZE = 4096
+_MISSING = object()
+
+
+def _mode(kind: str) -> str:
+    if kind in ("isrc", "sha256"):
+        return _UNIQUE
+    return _MEMO if kind in _MEMO_KINDS else _PLAIN
+
+
 def parser_for(kind: str, month_first: bool) -> Callable[[str], Any]:
     """``parse_value`` for one field kind, as a one-argument function."""
     direct = _DIRECT.get(kind)
@@ -230,13 +243,14 @@ class RowConverter:
                  defaults: dict[str, str] | None = None, month_first: bool = False, unescape: bool = False):
         self.file = file
         self.plan = [(i, name, BY_NAME[name], headers[i] if i < len(headers) else name,
-                      parser_for(BY_NAME[name].kind, month_first)) for i, name in plan]
+                      parser_for(BY_NAME[name].kind, month_first), _mode(BY_NAME[name].kind)) for i, name in plan]
         self.report = report
         self.month_first = month_first
         self.unescape = unescape
         mapped = {name for _, name in plan}
         self.fallback = dict(defaults or {})
         self._cache: dict[str, tuple[str, Any]] = {}  # field -> (last raw text, its value)
+        self._memo: dict[str, dict[str, Any]] = {}  # small-domain immutable kinds: field -> {raw: value}
         self._rel_plan = [p for p in self.plan if p[2].level == "release"]
         self._trk_plan = [p for p in self.plan if p[2].level == "track"]
         self._rel_idx = [p[0] for p in self._rel_plan]
@@ -274,9 +288,10 @@ class RowConverter:
                  out: dict[str, Any], failed: set[str], line: int, release: str | None,
                  defaults: dict[str, str] | None) -> None:
         cache = self._cache
+        memo = self._memo
         unescape = self.unescape
         fallback = self.fallback
-        for i, name, spec, header, parse in plan:
+        for i, name, spec, header, parse, mode in plan:
             raw = cells[i] if i < n else ""
             if unescape and raw[:1] == "'":
                 raw = v.unescape_formula(raw)
@@ -285,8 +300,32 @@ class RowConverter:
                 raw = fallback.get(name, "")
                 if not raw:
                     continue
-            if parse is _text and len(raw) <= MAX_TEXT:  # plain text: nothing to parse or remember
-                out[name] = raw
+            if mode is _PLAIN:
+                if parse is _text and len(raw) <= MAX_TEXT:  # plain text: nothing to parse or remember
+                    out[name] = raw
+                    continue
+            elif mode is _UNIQUE:  # a code unique per row (ISRC): remembering it never pays
+                try:
+                    out[name] = parse(raw)
+                except (ValueError, StardustError) as exc:
+                    self._bad(exc, spec, header, name, line, release, failed)
+                continue
+            else:  # few distinct texts, immutable values (track numbers, durations, flags, dates)
+                known = memo.get(name)
+                if known is None:
+                    known = memo[name] = {}
+                found = known.get(raw, _MISSING)
+                if found is not _MISSING:
+                    out[name] = found
+                    continue
+                try:
+                    value = parse(raw)
+                except (ValueError, StardustError) as exc:
+                    self._bad(exc, spec, header, name, line, release, failed)
+                    continue
+                if len(known) >= _MEMO_SIZE:
+                    known.clear()
+                known[raw] = out[name] = value
                 continue
             hit = cache.get(name)
             if hit is not None and hit[0] == raw:
@@ -362,8 +401,23 @@ def apply_release_values(draft: ReleaseDraft, values: dict[str, Any]) -> None:
 _CREDIT_ITEMS = tuple(CREDIT_FIELDS.items())
 
 
+# the fields of a plain catalog row: make_track needs no look at the rarer ones
+_COMMON_TRACK = frozenset({"disc_number", "track_number", "track_title", "isrc", "duration", "explicit"})
+
+
 def make_track(values: dict[str, Any], line: int, release: ReleaseDraft) -> TrackDraft:
     g = values.get
+    if values.keys() <= _COMMON_TRACK:
+        disc = g("disc_number", 1)
+        pos = g("track_number")
+        number = None
+        if pos is not None:
+            pdisc, number = pos
+            if pdisc is not None and "disc_number" not in values:
+                disc = pdisc
+        return TrackDraft(line, disc, number, g("isrc"), g("track_title", ""), None, release.display_artist,
+                          [a for a in release.artists if a[1] == "MainArtist"], g("duration"),
+                          bool(g("explicit", False)), None, None, None, None, None, [], None)
     disc = values.get("disc_number", 1)
     number = None
     pos = g("track_number")
