@@ -170,6 +170,20 @@ def _numbered(reader: Iterator[list[str]]) -> Iterator[list[str]]:
 
 
 def _lines(text: _Text, path: Path) -> Iterator[str]:
+    if text.wrapper is None and text.line >= 1:  # header read (BOM gone): iterate the byte lines in C
+        encoding = text.encoding
+        codec = "utf-8" if encoding == "utf-8-sig" else encoding
+        for data in text.raw:
+            text.line += 1
+            try:
+                chunk = data.decode(codec)
+            except UnicodeDecodeError as exc:
+                raise _decode_error(path, text.line, encoding, exc) from None
+            if "\x00" in chunk:
+                raise SourceError("contains a NUL byte (a binary file, or UTF-16 without a BOM: pass --encoding "
+                                  "utf-16)", file=str(path), line=text.line)
+            yield chunk
+        return
     while True:
         chunk = text.readline()
         if not chunk:
@@ -212,12 +226,13 @@ def _rows(f: CsvFile, converter: RowConverter, report: ImportReport, progress: P
           ) -> Iterator[tuple[dict, dict, int, set[str], int]]:
     total = f.path.stat().st_size
     raw = f.text
-    reader = f.reader
+    reader = getattr(f.reader, "_reader", f.reader)  # the csv reader itself: its line_num does not count the header
+    offset = 0 if reader is f.reader else 1
     start = 2
     n = 0
     try:
         for cells in reader:
-            end = reader.line_num  # type: ignore[attr-defined]
+            end = reader.line_num + offset  # type: ignore[attr-defined]
             n += 1
             if cells and any(cells):
                 rel, trk, failed = converter.convert(cells, start)

@@ -215,17 +215,19 @@ _DIRECT: dict[str, Callable[[str], Any]] = {
 }
 
 
-_PLAIN, _UNIQUE, _MEMO = "plain", "unique", "memo"  # how RowConverter remembers a field's parsed cells
+_UNIQUE: dict[str, Any] = {}  # marker (never filled): a field whose texts are unique per row
 _MEMO_KINDS = frozenset({"position", "duration", "bool", "year", "int", "date", "datetime", "release_type",
                          "advisory", "status"})  # values are immutable (shared between rows safely)
 _MEMO_SIZE = 4096
 _MISSING = object()
 
 
-def _mode(kind: str) -> str:
+def _memo_for(kind: str) -> dict[str, Any] | None:
+    """How RowConverter remembers a field's parsed cells: None (the last text only), :data:`_UNIQUE`
+    (never), or a fresh {text: value} dict for small-domain kinds with immutable values."""
     if kind in ("isrc", "sha256"):
         return _UNIQUE
-    return _MEMO if kind in _MEMO_KINDS else _PLAIN
+    return {} if kind in _MEMO_KINDS else None
 
 
 def parser_for(kind: str, month_first: bool) -> Callable[[str], Any]:
@@ -243,14 +245,13 @@ class RowConverter:
                  defaults: dict[str, str] | None = None, month_first: bool = False, unescape: bool = False):
         self.file = file
         self.plan = [(i, name, BY_NAME[name], headers[i] if i < len(headers) else name,
-                      parser_for(BY_NAME[name].kind, month_first), _mode(BY_NAME[name].kind)) for i, name in plan]
+                      parser_for(BY_NAME[name].kind, month_first), _memo_for(BY_NAME[name].kind)) for i, name in plan]
         self.report = report
         self.month_first = month_first
         self.unescape = unescape
         mapped = {name for _, name in plan}
         self.fallback = dict(defaults or {})
         self._cache: dict[str, tuple[str, Any]] = {}  # field -> (last raw text, its value)
-        self._memo: dict[str, dict[str, Any]] = {}  # small-domain immutable kinds: field -> {raw: value}
         self._rel_plan = [p for p in self.plan if p[2].level == "release"]
         self._trk_plan = [p for p in self.plan if p[2].level == "track"]
         self._rel_idx = [p[0] for p in self._rel_plan]
@@ -288,10 +289,9 @@ class RowConverter:
                  out: dict[str, Any], failed: set[str], line: int, release: str | None,
                  defaults: dict[str, str] | None) -> None:
         cache = self._cache
-        memo = self._memo
         unescape = self.unescape
         fallback = self.fallback
-        for i, name, spec, header, parse, mode in plan:
+        for i, name, spec, header, parse, known in plan:
             raw = cells[i] if i < n else ""
             if unescape and raw[:1] == "'":
                 raw = v.unescape_formula(raw)
@@ -300,20 +300,17 @@ class RowConverter:
                 raw = fallback.get(name, "")
                 if not raw:
                     continue
-            if mode is _PLAIN:
+            if known is None:
                 if parse is _text and len(raw) <= MAX_TEXT:  # plain text: nothing to parse or remember
                     out[name] = raw
                     continue
-            elif mode is _UNIQUE:  # a code unique per row (ISRC): remembering it never pays
+            elif known is _UNIQUE:  # a code unique per row (ISRC): remembering it never pays
                 try:
                     out[name] = parse(raw)
                 except (ValueError, StardustError) as exc:
                     self._bad(exc, spec, header, name, line, release, failed)
                 continue
             else:  # few distinct texts, immutable values (track numbers, durations, flags, dates)
-                known = memo.get(name)
-                if known is None:
-                    known = memo[name] = {}
                 found = known.get(raw, _MISSING)
                 if found is not _MISSING:
                     out[name] = found
