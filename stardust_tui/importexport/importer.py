@@ -18,9 +18,12 @@ This is the core API the CLI, the hot folder and the TUI's import screen call::
 
 from __future__ import annotations
 
+import gc
 import sqlite3
+import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -114,7 +117,7 @@ def run_import(engine: Engine, path: str | Path, options: ImportOptions | None =
     report = ImportReport(source=str(p), format=fmt, dry_run=options.dry_run, atomic=not options.partial)
     started = time.perf_counter()
     actor = options.actor or current_actor()
-    with Session(engine, expire_on_commit=False) as session:
+    with _fewer_gc_passes(), Session(engine, expire_on_commit=False) as session:
         _real_begin(session)
         previous_cache = _sqlite_cache(session, CACHE_KIB)
         try:
@@ -156,6 +159,34 @@ def run_import(engine: Engine, path: str | Path, options: ImportOptions | None =
             session.rollback()
     report.seconds = time.perf_counter() - started
     return report
+
+
+_gc_lock = threading.Lock()
+_gc_runs = 0
+_gc_saved: tuple[int, int, int] | None = None
+GC_THRESHOLD = (100_000, 50, 1000)  # during imports: the default (700, 10, 10) spends ~15% of a run in the GC
+
+
+@contextmanager
+def _fewer_gc_passes() -> Iterator[None]:
+    """Raise the cyclic GC's thresholds for the run (a bulk import allocates millions of short-lived,
+    acyclic objects; the default thresholds rescan the young ones every 700). The collector stays on;
+    the previous thresholds come back when the last concurrent run ends."""
+    global _gc_runs, _gc_saved
+    with _gc_lock:
+        if _gc_runs == 0:
+            _gc_saved = gc.get_threshold()
+            if _gc_saved[0]:  # 0: automatic collection switched off by the application; leave it so
+                gc.set_threshold(*(max(a, b) for a, b in zip(GC_THRESHOLD, _gc_saved, strict=True)))
+        _gc_runs += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_runs -= 1
+            if _gc_runs == 0 and _gc_saved is not None:
+                gc.set_threshold(*_gc_saved)
+                _gc_saved = None
 
 
 def _restore_cache(session: Session, previous: int | None) -> None:

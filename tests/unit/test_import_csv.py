@@ -254,3 +254,19 @@ def test_partial_commits_every_batch_so_others_can_write(sqlite_engine, tmp_path
     with Session(sqlite_engine) as s:
         assert s.execute(select(func.count()).select_from(ReleaseRevision)).scalar_one() == 40
     other.dispose()
+
+
+def test_gc_thresholds_raised_during_the_run_and_restored(sqlite_engine, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import gc
+
+    from stardust_tui.importexport.importer import GC_THRESHOLD
+
+    before = gc.get_threshold()
+    seen: list[tuple[int, int, int]] = []
+    report = run_import(sqlite_engine, write(tmp_path, HEADER + ROWS),
+                        progress=lambda done, total: seen.append(gc.get_threshold()))
+    assert report.ok and report.created == 2
+    assert seen and all(t[0] >= GC_THRESHOLD[0] for t in seen)
+    assert gc.get_threshold() == before and gc.isenabled()
+    bad = run_import(sqlite_engine, write(tmp_path, HEADER + "x,y\n", "bad.csv"))
+    assert not bad.ok and gc.get_threshold() == before
