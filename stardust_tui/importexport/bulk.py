@@ -48,6 +48,8 @@ _TRACK_COLUMNS = ("id", "release_id", "disc_number", "track_number", "isrc", "ti
 _RELEASE_COLUMNS = ("upc", "catalog_number", "title", "version", "display_artist", "release_type", "genre",
                    "subgenre", "p_line_year", "p_line", "c_line_year", "c_line", "release_date",
                    "original_release_date", "parental_advisory", "language", "status")
+# track columns whose values are float | None or bool: sqlite3 binds them directly
+_TRACK_NATIVE = ("duration_seconds", "explicit", "preview_start_seconds")
 R, T, RA, TA, C, D = (Release.__table__, Track.__table__, ReleaseArtist.__table__, TrackArtist.__table__,
                       Credit.__table__, Deal.__table__)  # type: ignore[attr-defined]
 REV, AUD, P, A = (ReleaseRevision.__table__, AuditEntry.__table__, Party.__table__,  # type: ignore[attr-defined]
@@ -178,7 +180,7 @@ class BulkWriter:
         self.assets: dict[str, int | None] = {}
         self._links: dict[tuple, NS] = {}
         self._lists: dict[tuple, list[NS]] = {}
-        self._prepared: dict[tuple[str, tuple[str, ...]], tuple[str, list[tuple[int, Any]]]] = {}
+        self._prepared: dict[tuple[str, tuple[str, ...], tuple[str, ...]], tuple[str, list[tuple[int, Any]]]] = {}
 
     def rebind(self, conn: Connection) -> None:
         """Continue on another connection (after a per-batch commit); committed ids stay valid."""
@@ -319,11 +321,12 @@ class BulkWriter:
         stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
         return [r[0] for r in self.conn.execute(stmt, rows)]
 
-    def insert(self, table: Any, columns: tuple[str, ...], rows: list[tuple], *, raw_json: tuple[str, ...] = ()
-                ) -> None:
+    def insert(self, table: Any, columns: tuple[str, ...], rows: list[tuple], *, raw_json: tuple[str, ...] = (),
+               native: tuple[str, ...] = ()) -> None:
         """Multi-row insert. SQLite: straight to the driver with the columns' own bind processors (a
         tenth of the cost per row); other databases: through SQLAlchemy. ``raw_json`` columns hold
-        already-serialised JSON text on SQLite."""
+        already-serialised JSON text on SQLite; ``native`` columns hold values sqlite3 binds as they are
+        (float/bool/None in REAL/BOOLEAN columns: the processors' float()/int() would store the same)."""
         if not rows:
             return
         if not self.sqlite:
@@ -337,11 +340,11 @@ class BulkWriter:
                 dicts.append(d)
             self.conn.execute(insert(table), dicts)
             return
-        key = (table.name, columns)
+        key = (table.name, columns, native)
         prepared = self._prepared.get(key)
         if prepared is None:
-            procs = [None if c in raw_json else table.c[c].type._cached_bind_processor(self.conn.dialect)
-                     for c in columns]
+            procs = [None if c in raw_json or c in native
+                     else table.c[c].type._cached_bind_processor(self.conn.dialect) for c in columns]
             sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
             prepared = self._prepared[key] = (sql, [(i, p) for i, p in enumerate(procs) if p is not None])
         sql, procs = prepared
@@ -411,7 +414,7 @@ class BulkWriter:
                     ta_rows.append((tid, pid(a), a.role, a.sequence))
                 for c in t.credits:
                     credit_rows.append((rid, tid, pid(c), c.role, c.instrument, c.sequence))
-        self.insert(T, _TRACK_COLUMNS, track_rows)
+        self.insert(T, _TRACK_COLUMNS, track_rows, native=_TRACK_NATIVE)
         self.insert(RA, ("release_id", "party_id", "role", "sequence"), ra_rows)
         self.insert(TA, ("track_id", "party_id", "role", "sequence"), ta_rows)
         self.insert(C, ("release_id", "track_id", "party_id", "role", "instrument", "sequence"), credit_rows)

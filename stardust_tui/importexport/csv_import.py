@@ -248,6 +248,36 @@ def _rows(f: CsvFile, converter: RowConverter, report: ImportReport, progress: P
             progress(total, total)
 
 
+def _grouped(f: CsvFile, converter: RowConverter, push: Callable[..., ReleaseDraft | None], report: ImportReport,
+             progress: Progress | None) -> Iterator[ReleaseDraft]:
+    """:func:`_rows` fed straight to the grouper (one loop per row, no generator in between)."""
+    total = f.path.stat().st_size
+    raw = f.text
+    reader = getattr(f.reader, "_reader", f.reader)
+    offset = 0 if reader is f.reader else 1
+    convert = converter.convert
+    start = 2
+    n = 0
+    try:
+        for cells in reader:
+            end = reader.line_num + offset  # type: ignore[attr-defined]
+            n += 1
+            if cells and any(cells):
+                rel, trk, failed = convert(cells, start)
+                finished = push(rel, trk, start, failed, end)
+                if finished is not None:
+                    yield finished
+            start = end + 1
+            if progress is not None and n % 2000 == 0:
+                progress(raw.tell(), total)
+    except csv.Error as exc:
+        raise SourceError(str(exc), file=str(f.path), line=start) from None
+    finally:
+        report.rows += n
+        if progress is not None:
+            progress(total, total)
+
+
 def iter_csv_drafts(path: str | Path, mapping: Mapping | None, report: ImportReport, *,
                     encoding: str | None = None, tracks_path: str | Path | None = None,
                     progress: Progress | None = None) -> Iterator[ReleaseDraft]:
@@ -265,11 +295,7 @@ def iter_csv_drafts(path: str | Path, mapping: Mapping | None, report: ImportRep
                                  month_first=mapping.month_first, unescape=f.own_export)
         if tracks_path is None:
             grouper = Grouper(str(f.path), report)
-            push = grouper.push
-            for rel, trk, line, failed, end in _rows(f, converter, report, progress):
-                finished = push(rel, trk, line, failed, end)
-                if finished is not None:
-                    yield finished
+            yield from _grouped(f, converter, grouper.push, report, progress)
             yield from grouper.finish()
             return
         releases = _release_file(f, converter, report)

@@ -270,3 +270,15 @@ def test_gc_thresholds_raised_during_the_run_and_restored(sqlite_engine, tmp_pat
     assert gc.get_threshold() == before and gc.isenabled()
     bad = run_import(sqlite_engine, write(tmp_path, HEADER + "x,y\n", "bad.csv"))
     assert not bad.ok and gc.get_threshold() == before
+
+
+def test_track_numbers_stored_with_the_column_types(sqlite_engine, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import text
+
+    assert run_import(sqlite_engine, write(tmp_path, HEADER + ROWS)).ok
+    with Session(sqlite_engine) as s:
+        rows = s.execute(text("SELECT isrc, typeof(duration_seconds), duration_seconds, typeof(explicit), explicit, "
+                              "typeof(preview_start_seconds) FROM track ORDER BY isrc")).all()
+    assert [tuple(r) for r in rows] == [("GBXYZ2400001", "real", 120.0, "integer", 0, "null"),
+                                        ("USABC2400001", "real", 225.0, "integer", 0, "null"),
+                                        ("USABC2400002", "real", 240.0, "integer", 1, "null")]
