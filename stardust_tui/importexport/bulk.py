@@ -15,6 +15,7 @@ Only *new* releases go through here; updates of existing ones use ``save_release
 from __future__ import annotations
 
 import json
+import operator
 from collections.abc import Sequence
 from types import SimpleNamespace as NS
 from typing import Any
@@ -180,6 +181,7 @@ class BulkWriter:
         self.assets: dict[str, int | None] = {}
         self._links: dict[tuple, NS] = {}
         self._lists: dict[tuple, list[NS]] = {}
+        self._last_list: tuple[Any, str, list[NS]] = (None, "", [])  # (entries object, kind, links)
         self._prepared: dict[tuple[str, tuple[str, ...], tuple[str, ...]], tuple[str, list[tuple[int, Any]]]] = {}
 
     def rebind(self, conn: Connection) -> None:
@@ -192,6 +194,7 @@ class BulkWriter:
         self.parties.reset()
         self._links.clear()
         self._lists.clear()
+        self._last_list = (None, "", [])
 
     def prefetch_assets(self, drafts: Sequence[ReleaseDraft]) -> None:
         """Look up the asset ids of a batch's cover and audio hashes in one query."""
@@ -283,6 +286,9 @@ class BulkWriter:
     def _link_list(self, entries: list[tuple], kind: str) -> list[NS]:
         """The links of a track's artists or credits; the list itself is shared by tracks with the same
         entries (only read: snapshot, search document, rows)."""
+        last = self._last_list
+        if last[0] is entries and last[1] == kind:  # the tracks of a release share their artist list
+            return last[2]
         key = (tuple(entries), kind)
         found = self._lists.get(key)
         if found is None:
@@ -290,6 +296,7 @@ class BulkWriter:
                 self._lists.clear()
                 self._links.clear()
             found = self._lists[key] = [self._link(e, i, kind) for i, e in enumerate(entries, 1)]
+        self._last_list = (entries, kind, found)
         return found
 
     def _link(self, entry: tuple, seq: int, kind: str) -> NS:
@@ -450,8 +457,7 @@ def _iso(value: Any) -> Any:
     return None if value is None else value.isoformat()
 
 
-def _track_pos(t: NS) -> tuple[int, int]:
-    return t.disc_number, t.track_number
+_track_pos = operator.attrgetter("disc_number", "track_number")
 
 
 def snapshot(v: NS) -> dict[str, Any]:

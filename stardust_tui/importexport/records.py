@@ -96,6 +96,7 @@ class ReleaseDraft:
     errors: list[Issue] = field(default_factory=list)
     last_line: int = 0
     values: dict[str, Any] = field(default_factory=dict)  # release-level values as first seen
+    main_artists: list[tuple[str, str]] | None = None  # shared (read-only) by its plain tracks: see make_track
 
     @property
     def label_text(self) -> str:
@@ -412,8 +413,11 @@ def make_track(values: dict[str, Any], line: int, release: ReleaseDraft) -> Trac
             pdisc, number = pos
             if pdisc is not None and "disc_number" not in values:
                 disc = pdisc
+        main = release.main_artists
+        if main is None:  # one list for all the release's plain tracks (never changed after this)
+            main = release.main_artists = [a for a in release.artists if a[1] == "MainArtist"]
         return TrackDraft(line, disc, number, g("isrc"), g("track_title", ""), None, release.display_artist,
-                          [a for a in release.artists if a[1] == "MainArtist"], g("duration"),
+                          main, g("duration"),
                           bool(g("explicit", False)), None, None, None, None, None, [], None)
     disc = values.get("disc_number", 1)
     number = None
