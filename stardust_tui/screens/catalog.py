@@ -15,12 +15,12 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Select, Static
-from textual.worker import Worker, WorkerState, get_current_worker
+from textual.worker import get_current_worker
 
 from stardust_tui.commands import ScreenCommands
 from stardust_tui.domain.enums import ReleaseStatus, ReleaseType
+from stardust_tui.screens.base import StardustScreen
 from stardust_tui.services.catalog import CatalogPage, CatalogQuery
 from stardust_tui.widgets.confirm import ChoiceModal, ConfirmModal
 from stardust_tui.widgets.styling import state_text
@@ -30,7 +30,7 @@ COLUMNS = (("Title", "title", 22), ("Artist", "artist", 14), ("Status", "status"
            ("Delivery", "delivery", 10), ("Type", "type", 11), ("Date", "date", 10))
 
 
-class CatalogScreen(Screen):
+class CatalogScreen(StardustScreen):
     """The release catalog: the first screen of the workstation."""
 
     TITLE = "Catalog"
@@ -79,11 +79,6 @@ class CatalogScreen(Screen):
     def on_mount(self) -> None:
         self.query_one("#releases", DataTable).focus()
         self.reload()
-
-    @on(Worker.StateChanged)
-    def _worker_state(self, event: Worker.StateChanged) -> None:
-        if event.state == WorkerState.ERROR:  # the message does not bubble: the app reports it
-            self.app.worker_failed(event.worker)
 
     # -- loading -----------------------------------------------------------------------------------
     def reload(self, query: CatalogQuery | None = None) -> None:

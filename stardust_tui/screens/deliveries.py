@@ -15,10 +15,10 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header
 
 from stardust_tui.commands import ScreenCommands
+from stardust_tui.screens.base import StardustScreen
 from stardust_tui.widgets.log_panel import LogPanel
 from stardust_tui.widgets.styling import state_text
 
@@ -40,7 +40,7 @@ def _size(n: float) -> str:
     return f"{n:.1f} GB"
 
 
-class DeliveriesScreen(Screen):
+class DeliveriesScreen(StardustScreen):
     """What is queued, running and done, and the live log of the delivery workers."""
 
     TITLE = "Deliveries"

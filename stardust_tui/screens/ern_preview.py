@@ -9,12 +9,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, ScrollableContainer, VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.screen import ModalScreen
 from textual.widgets import Footer, Header, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from stardust_tui.commands import ScreenCommands
 from stardust_tui.errors import StardustError
+from stardust_tui.screens.base import StardustScreen
 from stardust_tui.services.ern import MESSAGE_TYPES, VERSIONS, BuiltMessage
 from stardust_tui.widgets.path_input import PathSuggester
 
@@ -41,7 +42,7 @@ class SavePathModal(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class ErnPreviewScreen(Screen):
+class ErnPreviewScreen(StardustScreen):
     """Build, read, validate, save and copy one release's ERN message."""
 
     COMMANDS = {ScreenCommands}

@@ -14,13 +14,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, Select, SelectionList, Static, TabbedContent, TabPane
 
 from stardust_tui.commands import ScreenCommands
 from stardust_tui.domain.enums import COMMERCIAL_MODELS, USE_TYPES, ParentalAdvisory, ReleaseType
 from stardust_tui.errors import StardustError
+from stardust_tui.screens.base import StardustScreen
 from stardust_tui.services.drafts import form_values
 from stardust_tui.services.fields import FIELDS, STEPS, check_field, field_text
 from stardust_tui.widgets.confirm import ConfirmModal
@@ -32,7 +32,7 @@ STEP_TITLES = {"basics": "Basics", "tracks": "Tracks", "artwork": "Artwork", "me
                "deals": "Deals", "review": "Review"}
 
 
-class ReleaseWizardScreen(Screen):
+class ReleaseWizardScreen(StardustScreen):
     """Create or edit one release, step by step, saving as you go."""
 
     COMMANDS = {ScreenCommands}

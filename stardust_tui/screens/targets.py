@@ -9,17 +9,17 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Log
 
 from stardust_tui.commands import ScreenCommands
+from stardust_tui.screens.base import StardustScreen
 from stardust_tui.widgets.styling import state_colour
 from stardust_tui.widgets.target_form import TargetFormModal
 
 CIRCUIT_KIND = {"closed": "succeeded", "half-open": "retry-wait", "open": "failed"}
 
 
-class TargetsScreen(Screen):
+class TargetsScreen(StardustScreen):
     """Where releases are delivered to."""
 
     TITLE = "Targets"

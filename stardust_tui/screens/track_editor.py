@@ -14,13 +14,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Checkbox, DataTable, Footer, Header, Input, Static
 
 from stardust_tui.commands import ScreenCommands
 from stardust_tui.domain.identifiers import format_isrc, normalize_isrc
 from stardust_tui.errors import StardustError, ValidationError
+from stardust_tui.screens.base import StardustScreen
 from stardust_tui.services.tracks import BULK_COLUMNS, credits_text, parse_credits
 from stardust_tui.widgets.bulk_edit import BulkEditModal
 from stardust_tui.widgets.confirm import ConfirmModal
@@ -51,7 +51,7 @@ def parse_form_value(name: str, text: str) -> Any:
     return text or (None if name == "version" else "")
 
 
-class TrackEditorScreen(Screen):
+class TrackEditorScreen(StardustScreen):
     COMMANDS = {ScreenCommands}
     BINDINGS = [
         Binding("escape", "back", "Back", id="tracks-back", tooltip="Back (pending edits are saved first)"),
