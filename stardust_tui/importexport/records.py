@@ -10,6 +10,7 @@ later line.
 from __future__ import annotations
 
 import operator
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -209,9 +210,19 @@ def _text(text: str) -> str:
     return text
 
 
+_CANONICAL_ISRC = re.compile(r"[A-Z]{2}[A-Z0-9]{3}[0-9]{7}")  # no separators, upper case: normalize_isrc's output
+
+
+def _isrc(text: str) -> str:
+    """``normalize_isrc`` with the already-canonical cell (the usual one) taken as it is."""
+    if len(text) == 12 and _CANONICAL_ISRC.fullmatch(text):
+        return text
+    return normalize_isrc(text)
+
+
 # Kinds whose parse_value branch is a single call: called directly (no branch chain per cell).
 _DIRECT: dict[str, Callable[[str], Any]] = {
-    "text": _text, "upc": normalize_upc, "isrc": normalize_isrc, "position": v.parse_position,
+    "text": _text, "upc": normalize_upc, "isrc": _isrc, "position": v.parse_position,
     "duration": v.parse_duration, "bool": v.parse_bool, "year": v.parse_year,
 }
 

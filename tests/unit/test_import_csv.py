@@ -282,3 +282,22 @@ def test_track_numbers_stored_with_the_column_types(sqlite_engine, tmp_path: Pat
     assert [tuple(r) for r in rows] == [("GBXYZ2400001", "real", 120.0, "integer", 0, "null"),
                                         ("USABC2400001", "real", 225.0, "integer", 0, "null"),
                                         ("USABC2400002", "real", 240.0, "integer", 1, "null")]
+
+
+def test_isrc_fast_path_equals_normalize_isrc() -> None:
+    from stardust_tui.domain.identifiers import normalize_isrc
+    from stardust_tui.importexport.records import parser_for
+
+    parse = parser_for("isrc", False)
+    cases = ["USABC2400001", "usabc2400001", "US-ABC-24-00001", "USABC240000", "USABC24000011", "US1BC2400001",
+             "U1ABC2400001", "USABC24O0001", "ISRCUSABC2400001", "USABC２400001", "USÄBC2400001", " USABC2400001"]
+    for text in cases:
+        try:
+            expected: object = normalize_isrc(text)
+        except ValidationError as exc:
+            expected = exc.message
+        try:
+            got: object = parse(text)
+        except ValidationError as exc:
+            got = exc.message
+        assert got == expected, text
