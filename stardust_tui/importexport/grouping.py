@@ -131,28 +131,30 @@ def finish_release(draft: ReleaseDraft, report: ImportReport) -> ReleaseDraft:
     positions: dict[tuple[int, int], TrackDraft] = {}
     isrcs: dict[str, TrackDraft] = {}
     for t in draft.tracks:
-        last = next_number.get(t.disc_number, 0)
-        if t.track_number is None:
-            t.track_number = last + 1
-        if t.track_number > last:
-            next_number[t.disc_number] = t.track_number
-        pos = (t.disc_number, t.track_number)
-        if pos in positions:
-            err(f"track {pos[0]}-{pos[1]} appears twice (also line {positions[pos].line})", t.line, "track_number")
+        disc, number, title, isrc = t.disc_number, t.track_number, t.title, t.isrc
+        last = next_number.get(disc, 0)
+        if number is None:
+            number = t.track_number = last + 1
+        if number > last:
+            next_number[disc] = number
+        pos = (disc, number)
+        other = positions.get(pos)
+        if other is not None:
+            err(f"track {disc}-{number} appears twice (also line {other.line})", t.line, "track_number")
         positions[pos] = t
-        if not t.title:
+        if not title:
             err("track title is missing", t.line, "track_title")
-        if len(t.title) > _SHORTEST or len(t.display_artist or "") > _SHORTEST or t.version or t.p_line \
+        if len(title) > _SHORTEST or len(t.display_artist or "") > _SHORTEST or t.version or t.p_line \
                 or t.language or t.genre:  # the common short track needs no look at each limit
             for name, limit in _TRACK_LIMITS.items():
                 value = getattr(t, name)
                 if isinstance(value, str) and len(value) > limit:
                     err(f"track {name} is {len(value)} characters long (at most {limit})", t.line, name)
-        if t.isrc:
-            if t.isrc in isrcs:
-                err(f"ISRC {t.isrc} is on two tracks of this release (also line {isrcs[t.isrc].line})",
-                    t.line, "isrc")
-            isrcs[t.isrc] = t
+        if isrc:
+            other = isrcs.get(isrc)
+            if other is not None:
+                err(f"ISRC {isrc} is on two tracks of this release (also line {other.line})", t.line, "isrc")
+            isrcs[isrc] = t
     if draft.release_type is None:
         n = len(draft.tracks)
         draft.release_type = "single" if 0 < n <= 3 else "ep" if 4 <= n <= 6 else "album"
