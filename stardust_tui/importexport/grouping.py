@@ -19,7 +19,7 @@ _LIMITS = {"title": 1000, "version": 500, "display_artist": 1000, "catalog_numbe
            "subgenre": 100, "p_line": 500, "c_line": 500, "language": 8, "label": 500}
 _TRACK_LIMITS = {"title": 1000, "version": 500, "display_artist": 1000, "p_line": 500, "language": 8,
                  "genre": 100}
-_SHORTEST = min(_TRACK_LIMITS.values())
+_TITLE_MAX, _ARTIST_MAX = _TRACK_LIMITS["title"], _TRACK_LIMITS["display_artist"]
 _KEY_FIELDS = frozenset({"upc", "catalog_number", "release_title"})
 _IDENTITY = ("upc", "catalog_number", "release_title", "release_artist")
 
@@ -144,8 +144,8 @@ def finish_release(draft: ReleaseDraft, report: ImportReport) -> ReleaseDraft:
         positions[pos] = t
         if not title:
             err("track title is missing", t.line, "track_title")
-        if len(title) > _SHORTEST or len(t.display_artist or "") > _SHORTEST or t.version or t.p_line \
-                or t.language or t.genre:  # the common short track needs no look at each limit
+        if len(title) > _TITLE_MAX or len(t.display_artist or "") > _ARTIST_MAX or t.version or t.p_line \
+                or t.language or t.genre:  # the common track (title, artist only) needs no look at each limit
             for name, limit in _TRACK_LIMITS.items():
                 value = getattr(t, name)
                 if isinstance(value, str) and len(value) > limit:

@@ -301,3 +301,13 @@ def test_isrc_fast_path_equals_normalize_isrc() -> None:
         except ValidationError as exc:
             got = exc.message
         assert got == expected, text
+
+
+def test_track_field_limits_checked_by_the_grouper(sqlite_engine, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    header = HEADER.rstrip("\n") + ",track_version\n"
+    rows = [r + ("," + "v" * 501 if i == 1 else ",") for i, r in enumerate(ROWS.replace('"Song\nTwo"', "Two")
+                                                                          .splitlines())]
+    report = run_import(sqlite_engine, write(tmp_path, header + "\n".join(rows) + "\n"))
+    assert not report.ok and count(sqlite_engine, Release) == 0
+    assert [(e.line, e.column) for e in report.errors] == [(3, "version")]
+    assert "track version is 501 characters long (at most 500)" in report.errors[0].message
