@@ -128,7 +128,10 @@ def snapshot_to_draft(data: Any, file: str, line: int, report: ImportReport) -> 
             setattr(draft, key, _num(data, key, "", integer=True))
         draft.artists = _people(data.get("artists"), "artists")
         draft.credits = _people(data.get("credits"), "credits", credit=True)
-        for i, deal in enumerate(data.get("deals") or []):
+        deals = data.get("deals") or []
+        if not isinstance(deals, list):
+            raise _Bad("deals", "expected a list")
+        for i, deal in enumerate(deals):
             draft.deals.append(_deal(deal, f"deals[{i}]."))
         tracks = data.get("tracks") or []
         if not isinstance(tracks, list):
