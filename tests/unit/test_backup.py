@@ -44,7 +44,7 @@ def build_catalog(engine, settings: Settings, tmp_path: Path) -> None:  # type: 
     with session_scope(engine) as s:
         for i in (1, 2, 3):
             f = tmp_path / f"audio{i}.bin"
-            f.write_bytes(os.urandom(50_000 + i))
+            f.write_bytes(b"NOT-AUDIO " + os.urandom(50_000 + i))  # never sniffed as audio (MPEG sync, ID3...)
             asset = store.add(s, f)
             release = load_release(s, i)
             release.tracks[0].audio_asset_id = asset.id
