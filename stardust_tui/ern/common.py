@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Literal
+from typing import Any, Literal
 
 from lxml import etree
 
@@ -128,3 +128,17 @@ def c_line_text(year: int | None, text: str) -> str:
     if stripped.startswith(("(C)", "©", "(c)")):
         return stripped
     return f"(C) {year} {stripped}" if year else f"(C) {stripped}"
+
+
+IMAGE_CODECS = {"JPEG": "JPEG", "JPG": "JPEG", "PNG": "PNG", "TIFF": "TIFF", "GIF": "GIF"}
+
+
+def image_codec_and_size(td: etree._Element, file: Any) -> None:
+    """ImageCodecType, ImageHeight and ImageWidth of a front-cover file (same elements in 3.8.2 and 4.x)."""
+    codec = IMAGE_CODECS.get((file.container or file.codec or "").upper())
+    if codec:
+        sub(td, "ImageCodecType", codec)
+    if file.height:
+        sub(td, "ImageHeight", str(file.height), UnitOfMeasure="Pixel")
+    if file.width:
+        sub(td, "ImageWidth", str(file.width), UnitOfMeasure="Pixel")

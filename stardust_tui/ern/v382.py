@@ -18,6 +18,7 @@ from stardust_tui.ern.common import (
     BuildOptions,
     Header,
     c_line_text,
+    image_codec_and_size,
     iso_datetime,
     iso_duration,
     p_line_text,
@@ -37,7 +38,6 @@ from stardust_tui.ern.vocab import (
 VERSION = "3.8.2"
 NAMESPACE = "http://ddex.net/xml/ern/382"
 AUDIO_CODECS = {"PCM": "PCM", "FLAC": "FLAC", "MP3": "MP3", "AAC": "AAC"}
-IMAGE_CODECS = {"JPEG": "JPEG", "JPG": "JPEG", "PNG": "PNG", "TIFF": "TIFF", "GIF": "GIF"}
 ROLE_ALIASES = {"Publisher": "MusicPublisher", "Guitarist": "Musician", "Bassist": "Musician",
                 "Drummer": "Musician", "Keyboardist": "Musician"}
 
@@ -204,13 +204,7 @@ def _image(parent: etree._Element, view: ReleaseView, namespace: str) -> None:
     if image.file is not None:
         td = sub(d, "TechnicalImageDetails")
         sub(td, "TechnicalResourceDetailsReference", image.tech_ref)
-        codec = IMAGE_CODECS.get((image.file.container or image.file.codec or "").upper())
-        if codec:
-            sub(td, "ImageCodecType", codec)
-        if image.file.height:
-            sub(td, "ImageHeight", str(image.file.height), UnitOfMeasure="Pixel")
-        if image.file.width:
-            sub(td, "ImageWidth", str(image.file.width), UnitOfMeasure="Pixel")
+        image_codec_and_size(td, image.file)
         _file(td, image.file)
 
 

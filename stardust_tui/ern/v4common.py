@@ -19,6 +19,7 @@ from stardust_tui.ern.common import (
     BuildOptions,
     Header,
     c_line_text,
+    image_codec_and_size,
     iso_datetime,
     iso_duration,
     p_line_text,
@@ -39,7 +40,6 @@ from stardust_tui.ern.vocab import COMMERCIAL_MODELS_4, CONTRIBUTOR_ROLES_4, DIS
 ROLE_ALIASES_4 = {"Producer": "StudioProducer", "Publisher": "MusicPublisher", "Guitarist": "Musician",
                   "Bassist": "Musician", "Drummer": "Musician", "Keyboardist": "Musician"}
 AUDIO_CODECS = {"PCM": "PCM", "FLAC": "FLAC", "MP3": "MP3", "AAC": "AAC", "ALAC": "UserDefined"}
-IMAGE_CODECS = {"JPEG": "JPEG", "JPG": "JPEG", "PNG": "PNG", "TIFF": "TIFF", "GIF": "GIF"}
 
 
 def _header(root: etree._Element, header: Header) -> None:
@@ -224,13 +224,7 @@ def _image(parent: etree._Element, view: ReleaseView, namespace: str) -> None:
     if image.file is not None:
         td = sub(im, "TechnicalDetails")
         sub(td, "TechnicalResourceDetailsReference", image.tech_ref)
-        codec = IMAGE_CODECS.get((image.file.container or image.file.codec or "").upper())
-        if codec:
-            sub(td, "ImageCodecType", codec)
-        if image.file.height:
-            sub(td, "ImageHeight", str(image.file.height), UnitOfMeasure="Pixel")
-        if image.file.width:
-            sub(td, "ImageWidth", str(image.file.width), UnitOfMeasure="Pixel")
+        image_codec_and_size(td, image.file)
         _file(td, image.file)
 
 
