@@ -4,6 +4,10 @@ Plain asyncio (no Textual): ``stardust worker`` runs it with ``asyncio.run``, th
 worker. Database calls run in threads (``asyncio.to_thread``) so uploads never wait on the store.
 Retry with backoff, the circuit breaker and cancellation live here, not in transports or screens.
 
+A delivery's outcome ("succeeded in …", "attempt N failed …") and its event are written in one
+transaction fenced by the claim; the outcome event never goes through the shared event buffer, which
+a lease renewal (possibly still running in its thread after the job ended) may flush at any time.
+
 Shutdown (:meth:`Runner.request_stop`): no new claims; running deliveries get ``grace_s`` seconds to
 finish (executors may check ``ctx.stopping()`` between steps), then they are cancelled and their
 leases released so another worker resumes them at once, without counting a failed attempt.
@@ -243,10 +247,12 @@ class Runner:
         finally:
             renewer.cancel()
         elapsed = time.monotonic() - t0
+        # Not buffered (persist=False): a lease renewal still running in its thread after the cancel above
+        # flushes the buffer, and would store "succeeded" before (or without) the success itself.
         done_event = sink.emit("info", f"succeeded in {elapsed:.1f}s", duration_ms=elapsed * 1000,
-                               bytes=delivery.bytes_total or None, deferred=True)
+                               bytes=delivery.bytes_total or None, persist=False, deferred=True)
         try:
-            await asyncio.to_thread(self._write_success, c, delivery, sink)
+            await asyncio.to_thread(self._write_success, c, delivery, sink, done_event)
             self.stats.succeeded += 1
             sink.publish(done_event)
         except LeaseLostError:
@@ -254,10 +260,11 @@ class Runner:
         except StardustError as exc:  # the store is unusable: the lease expires and the job is retaken
             sink.error(f"could not record the success ({exc}); the delivery will be resumed")
 
-    def _write_success(self, c: queue.Claim, delivery: Delivery, sink: DeliveryEvents) -> None:
+    def _write_success(self, c: queue.Claim, delivery: Delivery, sink: DeliveryEvents, done_event: Event) -> None:
+        """Record the success and its event in one transaction (fenced: nothing is stored if the lease is lost)."""
         with queue.write_tx(self.engine) as conn:
-            flush_events(conn, sink)
             queue.succeed(conn, c, release_id=delivery.release_id, message_type=delivery.message_type)
+            flush_events(conn, sink, also=(done_event,))
 
     async def _finish_failed(self, c: queue.Claim, delivery: Delivery, sink: DeliveryEvents,
                              exc: BaseException, *, permanent: bool) -> None:
@@ -271,8 +278,9 @@ class Runner:
                                    blame_target=retry_mod.counts_against_target(exc),
                                    circuit_policy=self.config.circuit)
                 what = "failed permanently" if permanent else ("failed" if state == "failed" else "will retry")
-                said.append(sink.emit("error", f"attempt {c.attempt} {what}: {error}", deferred=True))
-                flush_events(conn, sink)
+                said.append(sink.emit("error", f"attempt {c.attempt} {what}: {error}", persist=False,
+                                      deferred=True))
+                flush_events(conn, sink, also=tuple(said))  # stored only with the outcome (see the success)
                 return state
 
         said: list = []

@@ -83,8 +83,9 @@ def _row(event: ev.Event) -> dict[str, Any]:
                 level=event.level, message=event.message, bytes=event.bytes, duration_ms=event.duration_ms)
 
 
-def flush_events(conn: Any, sink: ev.DeliveryEvents) -> None:
-    """Write the sink's buffered events in the caller's transaction."""
-    pending = sink.drain()
+def flush_events(conn: Any, sink: ev.DeliveryEvents, also: tuple[ev.Event, ...] = ()) -> None:
+    """Write the sink's buffered events, then ``also`` (events kept out of the buffer, such as an
+    outcome that only this transaction may store), in the caller's transaction."""
+    pending = sink.drain() + list(also)
     if pending:
         conn.execute(S.metadata.tables["delivery_event"].insert(), [_row(e) for e in pending])
