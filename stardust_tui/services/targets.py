@@ -74,6 +74,17 @@ class TargetService:
         with session_scope(self.services.engine) as session:
             edit_target(session, self.paths, get_target(session, target_id), enabled=enabled)
 
+    def remove(self, target_id: int) -> str:
+        """Delete a target with no delivery history (ConflictError otherwise: disable it); returns its name."""
+        from stardust_tui.delivery.targets import get_target, remove_target
+
+        self.services.authorize("target.admin")
+        with session_scope(self.services.engine) as session:
+            target = get_target(session, target_id)
+            name = target.name
+            remove_target(session, target)
+        return name
+
     def reset_circuit(self, target_id: int) -> None:
         from stardust_tui.worker.circuit import reset
         from stardust_tui.worker.queue import write_tx

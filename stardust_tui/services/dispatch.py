@@ -1,0 +1,225 @@
+"""Sending a release for the TUI's deliver dialog, and setting its status.
+
+:meth:`DispatchService.options` says, for one release, which enabled targets there are, where the release
+stands at each (never sent, delivered, acknowledged, taken down) and which message types the target's
+profile and that state allow, each with the reason when not. :meth:`~DispatchService.check` runs the
+readiness check the worker would run for one target and type (catalog rules, duplicates, the profile's
+media, deal and recipient rules, lead time), and :meth:`~DispatchService.queue` queues the delivery
+exactly as ``stardust deliver`` does (idempotent unless ``resend``). Nothing here imports Textual.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from stardust_tui.errors import ValidationError
+from stardust_tui.services.history import ReleaseHead, release_head
+from stardust_tui.store.db import session_scope
+
+if TYPE_CHECKING:
+    from stardust_tui.services import Services
+
+LIVE = ("delivered", "ack-ok", "ack-pending", "ack-error")
+TAKEDOWN_WORDS = {"remove-deals": "removing its deals", "end-validity": "ending its deals' validity",
+                  "purge": "a PurgeReleaseMessage"}
+MESSAGE_TYPES = ("new", "update", "takedown", "purge")
+
+
+@dataclass(frozen=True)
+class TypeChoice:
+    """One message type for one target: allowed or not, and why (shown next to it)."""
+
+    message_type: str
+    allowed: bool
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class TargetChoice:
+    id: int
+    name: str
+    profile: str
+    at_target: str | None  # ReleaseTargetStatus.status, None when never sent there
+    types: tuple[TypeChoice, ...]
+    circuit: str = "closed"
+    profile_error: str | None = None
+
+    @property
+    def default_type(self) -> str:
+        wanted = "update" if self.at_target in LIVE else "new"
+        allowed = [t.message_type for t in self.types if t.allowed]
+        return wanted if wanted in allowed else (allowed[0] if allowed else wanted)
+
+    def choice(self, message_type: str) -> TypeChoice:
+        return next(t for t in self.types if t.message_type == message_type)
+
+
+@dataclass(frozen=True)
+class DeliverOptions:
+    release: ReleaseHead
+    targets: list[TargetChoice]
+
+
+@dataclass
+class Readiness:
+    """The check for one release × target × type: ``errors`` block the delivery, ``warnings`` do not."""
+
+    release: ReleaseHead
+    target: str
+    message_type: str
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    existing: tuple[int, str] | None = None  # an identical delivery already queued or sent: (id, state)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+@dataclass(frozen=True)
+class Queued:
+    delivery_id: int
+    fresh: bool  # False: the identical delivery existed (idempotency) and was not queued again
+    state: str
+
+
+def type_choices(profile: Any, at_target: str | None, target: str) -> tuple[TypeChoice, ...]:
+    """What the profile and the release's state at the target allow (see the module docstring)."""
+    live = at_target in LIVE
+    strategy = getattr(profile, "takedown", "remove-deals")
+    new_note = f"already delivered to {target}: an update is what it expects" if live else ""
+    update = TypeChoice("update", at_target is not None,
+                        "" if at_target is not None else f"never delivered to {target}: send it as new first")
+    takedown = TypeChoice("takedown", live, f"by {TAKEDOWN_WORDS.get(strategy, strategy)}" if live
+                          else f"not live at {target} ({at_target or 'never delivered'})")
+    if strategy != "purge":
+        purge = TypeChoice("purge", False, f"{profile.name} takes releases down by {TAKEDOWN_WORDS.get(strategy)}, "
+                                           "not by PurgeReleaseMessage")
+    else:
+        purge = TypeChoice("purge", at_target is not None, "" if at_target is not None
+                           else f"never delivered to {target}: nothing to purge")
+    return (TypeChoice("new", True, new_note), update, takedown, purge)
+
+
+class DispatchService:
+    def __init__(self, services: Services) -> None:
+        self.services = services
+
+    @property
+    def paths(self):
+        return self.services.settings.paths
+
+    def options(self, release_id: int) -> DeliverOptions:
+        from sqlmodel import select
+
+        from stardust_tui.delivery.profiles import load_profile
+        from stardust_tui.delivery.targets import list_targets
+        from stardust_tui.domain.delivery_models import ReleaseTargetStatus
+        from stardust_tui.errors import StardustError
+
+        self.services.authorize("delivery.read")
+        with session_scope(self.services.engine) as session:
+            head = release_head(session, release_id)
+            states = {s.target_id: s.status for s in session.exec(
+                select(ReleaseTargetStatus).where(ReleaseTargetStatus.release_id == release_id))}
+            targets = [t for t in list_targets(session) if t.enabled]
+        out = []
+        for t in targets:
+            at = states.get(t.id)
+            try:
+                profile = load_profile(t.profile, self.paths.profiles_dir)
+            except StardustError as exc:
+                none = tuple(TypeChoice(m, False, "profile cannot be read") for m in MESSAGE_TYPES)
+                out.append(TargetChoice(int(t.id), t.name, t.profile, at, none, t.circuit_state, str(exc)))
+                continue
+            out.append(TargetChoice(int(t.id), t.name, t.profile, at, type_choices(profile, at, t.name),  # type: ignore[arg-type]
+                                    t.circuit_state))
+        return DeliverOptions(head, out)
+
+    def check(self, release_id: int, target_id: int, message_type: str) -> Readiness:
+        """Everything that would stop (errors) or should give pause (warnings) before queueing."""
+        from sqlmodel import select
+
+        from stardust_tui.delivery.preflight import asset_problems, lead_time_warning
+        from stardust_tui.delivery.profiles import load_profile
+        from stardust_tui.delivery.targets import get_target
+        from stardust_tui.domain.delivery_models import Delivery, ReleaseTargetStatus
+        from stardust_tui.domain.rules import check_release
+        from stardust_tui.store.duplicates import find_duplicates
+        from stardust_tui.store.releases import content_hash, load_release
+        from stardust_tui.worker.queue import idempotency_key
+
+        self.services.authorize("delivery.read")
+        with session_scope(self.services.engine) as session:
+            head = release_head(session, release_id)
+            target = get_target(session, target_id)
+            release = load_release(session, release_id)
+            report = check_release(release, today=self.services.now().date())
+            report.extend(find_duplicates(session, release))
+            status = session.exec(select(ReleaseTargetStatus).where(
+                ReleaseTargetStatus.release_id == release_id, ReleaseTargetStatus.target_id == target_id)).first()
+            key = idempotency_key(content_hash(release), target_id, message_type)
+            same = session.exec(select(Delivery).where(Delivery.idempotency_key == key)).first()
+            existing = (int(same.id), same.state) if same is not None else None  # type: ignore[arg-type]
+            profile = load_profile(target.profile, self.paths.profiles_dir)
+            name, circuit, enabled = target.name, target.circuit_state, target.enabled
+        out = Readiness(head, name, message_type, existing=existing)
+        choice = type_choices(profile, status.status if status else None, name)
+        allowed = {c.message_type: c for c in choice}
+        if message_type not in allowed:
+            raise ValidationError(f"unknown message type {message_type!r} (one of {', '.join(MESSAGE_TYPES)})")
+        if not allowed[message_type].allowed:
+            out.errors.append(f"{message_type}: {allowed[message_type].note}")
+        if not enabled:
+            out.errors.append(f"target {name} is disabled")
+        if message_type in ("new", "update"):
+            out.errors += [f"{f.field}: {f.message}" for f in report.errors]
+            out.warnings += [f"{f.field}: {f.message}" for f in report.warnings]
+        elif not release.upc:
+            out.errors.append("upc: UPC/EAN is required")
+        out.errors += asset_problems(release, profile, message_type)
+        for p in profile.placeholder_recipients():
+            out.errors.append(f"profile {profile.name}: recipient DPID of {p.name} is not set ({p.dpid}); set it in "
+                              f"a user profile with extends = \"{profile.name}\"")
+        late = lead_time_warning(release, profile, message_type, self.services.now().date())
+        if late:
+            out.warnings.append(late)
+        if circuit != "closed":
+            out.warnings.append(f"target {name}: circuit breaker {circuit} after repeated failures; the delivery "
+                                "waits until it closes")
+        if allowed[message_type].note and allowed[message_type].allowed and message_type == "new":
+            out.warnings.append(allowed[message_type].note)
+        return out
+
+    def queue(self, release_id: int, target_id: int, message_type: str, *, priority: int = 0,
+              at: datetime | None = None, resend: bool = False) -> Queued:
+        """Check again (the release may have changed meanwhile) and queue; refuses while errors remain."""
+        from stardust_tui.delivery.profiles import load_profile
+        from stardust_tui.delivery.targets import get_target
+        from stardust_tui.store.releases import content_hash, load_release
+        from stardust_tui.worker.queue import enqueue
+
+        self.services.authorize("delivery.queue")
+        readiness = self.check(release_id, target_id, message_type)
+        if not readiness.ok:
+            more = f" (+{len(readiness.errors) - 1} more)" if len(readiness.errors) > 1 else ""
+            raise ValidationError(f"not ready: {readiness.errors[0]}{more}", where=f"release {release_id}")
+        with session_scope(self.services.engine) as session:
+            target = get_target(session, target_id)
+            profile = load_profile(target.profile, self.paths.profiles_dir)
+            release = load_release(session, release_id)
+            d = enqueue(session, release_id=release_id, target_id=target_id, message_type=message_type,
+                        priority=priority, at=at, content_hash=content_hash(release),
+                        max_attempts=profile.max_attempts, resend=resend)
+            return Queued(int(d.id), readiness.existing is None or resend, d.state)  # type: ignore[arg-type]
+
+    def set_status(self, release_id: int, status: str) -> int:
+        """Set the release's status (``ready`` refused while blocking errors remain); returns the revision."""
+        from stardust_tui.store.releases import get_release, set_status
+
+        self.services.authorize("release.status")
+        with session_scope(self.services.engine) as session:
+            rev = set_status(session, get_release(session, release_id), status, actor=self.services.actor.name)
+            return int(rev.number)
