@@ -1,8 +1,11 @@
-"""Per-invocation state shared by CLI commands: settings, and an engine opened on first use."""
+"""Per-invocation state shared by CLI commands: settings, and the :class:`Services` every command calls.
+
+Nothing is opened at construction: settings are read on first use, and the store is opened (and upgraded)
+by the first service call that needs it, so ``stardust --help`` or ``ern validate`` never touch it.
+"""
 
 from __future__ import annotations
 
-import os
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -11,39 +14,50 @@ from stardust_tui.config import Settings, load_settings
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
+    from stardust_tui.services import Services
+    from stardust_tui.services.actor import Actor
+
 
 class StardustContext:
-    """Lazily loads settings and opens (and migrates) the store only when a command needs it."""
+    """Lazily loads settings and builds the services for the acting user (``actor``, default the OS user)."""
 
-    def __init__(self, home: str | None = None, db_url: str | None = None) -> None:
+    def __init__(self, home: str | None = None, db_url: str | None = None, *, actor: Actor | None = None) -> None:
         self._home = home
         self._db_url = db_url
-        self._engine: Engine | None = None
+        self._actor = actor
 
     @cached_property
     def settings(self) -> Settings:
         return load_settings(self._home, self._db_url)
 
+    def _open_store(self) -> Engine:
+        from stardust_tui.store.open import open_store
+
+        return open_store(self.settings)
+
+    @cached_property
+    def services(self) -> Services:
+        """The application layer, acting as ``actor``; the store opens on the first call that needs it."""
+        from stardust_tui.services import Services
+        from stardust_tui.services.actor import Actor
+
+        return Services(settings=self.settings, engine_source=self._open_store,
+                        actor=self._actor or Actor.from_environment())
+
+    def act_as(self, actor: Actor) -> None:
+        """Act as someone else (the worker daemon acts as ``worker@host``); before the services are built."""
+        if "services" in self.__dict__:
+            raise RuntimeError("act_as() after the services were built")
+        self._actor = actor
+
     @property
-    def engine(self) -> Engine:
-        """The catalog engine, created and upgraded to the current schema on first use."""
-        if self._engine is None:
-            from stardust_tui.store.open import open_store
-
-            self._engine = open_store(self.settings)
-        return self._engine
+    def engine(self) -> Engine:  # TODO(services): transitional, goes when every command calls a service
+        return self.services.engine
 
     @property
-    def actor(self) -> str:
-        from stardust_tui.store.db import current_actor
-
-        return current_actor()
+    def actor(self) -> str:  # TODO(services): transitional, goes when every command calls a service
+        return self.services.actor.name
 
     def close(self) -> None:
-        if self._engine is not None:
-            self._engine.dispose()
-            self._engine = None
-
-    @property
-    def is_ci(self) -> bool:
-        return os.environ.get("CI", "").lower() == "true"
+        if "services" in self.__dict__:
+            self.services.close()

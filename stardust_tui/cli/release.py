@@ -1,5 +1,5 @@
 """``stardust release ...`` (list, show, create, add-track, history, set-status, duplicate, delete, reindex)
-and the top-level ``stardust check``: thin wrappers over ``stardust_tui.store.releases`` and the rules."""
+and the top-level ``stardust check``: argument parsing and printing around ``services.releases``."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ from typing import Any
 import click
 
 from stardust_tui.cli.context import StardustContext
+from stardust_tui.cli.output import echo_json, exit_with
+from stardust_tui.errors import ExitCode, ValidationError
 
 DATE = click.DateTime(formats=["%Y-%m-%d"])
 
@@ -26,10 +28,6 @@ def register(cli: click.Group) -> None:
 
 def _day(value: Any) -> date | None:
     return value.date() if value is not None else None
-
-
-def _dump(data: Any) -> None:
-    click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
 
 
 @click.group()
@@ -51,19 +49,17 @@ def release() -> None:
 def list_cmd(obj: StardustContext, query: str | None, status: str | None, label: str | None,
              release_type: str | None, date_from: Any, date_to: Any, limit: int, offset: int, as_json: bool) -> None:
     """List releases, newest first."""
-    from stardust_tui.store.db import session_scope
-    from stardust_tui.store.releases import count_releases, list_releases
+    from stardust_tui.services.releases import ReleaseFilters
 
-    filters = dict(search=query, status=status, label=label, release_type=release_type,
-                   date_from=_day(date_from), date_to=_day(date_to))
-    with session_scope(obj.engine) as s:
-        rows = list_releases(s, limit=limit, offset=offset, **filters)
-        total = count_releases(s, **filters)
+    filters = ReleaseFilters(search=query, status=status, label=label, release_type=release_type,
+                             date_from=_day(date_from), date_to=_day(date_to))
+    page = obj.services.releases.list(filters, limit=limit, offset=offset)
+    rows, total = page.releases, page.total
     if as_json:
-        _dump({"total": total, "offset": offset, "releases": [r.__dict__ for r in rows]})
+        echo_json(page)
         return
     if not rows:
-        click.echo("no releases" + (" match" if any(filters.values()) else ""))
+        click.echo("no releases" + (" match" if filters.any() else ""))
         return
     click.echo(f"{'ID':>6}  {'UPC':<13}  {'TYPE':<11}  {'STATUS':<10}  {'DATE':<10}  {'DELIVERY':<9}  ARTIST — TITLE")
     for r in rows:
@@ -73,38 +69,15 @@ def list_cmd(obj: StardustContext, query: str | None, status: str | None, label:
     click.echo(f"{offset + 1}-{offset + len(rows)} of {total}")
 
 
-def _show_data(rel: Any) -> dict[str, Any]:
-    from stardust_tui.store.releases import content_hash, snapshot_release
-
-    def asset(a: Any) -> dict[str, Any] | None:
-        if a is None:
-            return None
-        keys = ("id", "sha256", "size", "kind", "original_name", "container", "codec", "sample_rate", "bit_depth",
-                "channels", "duration_seconds", "width", "height", "color_mode")
-        return {k: getattr(a, k) for k in keys}
-
-    data = {"id": rel.id, "revision": rel.revision, "content_hash": content_hash(rel), **snapshot_release(rel)}
-    data["cover"] = asset(rel.cover)
-    for t, out in zip(sorted(rel.tracks, key=lambda t: (t.disc_number, t.track_number)), data["tracks"],
-                      strict=True):
-        out["id"] = t.id
-        out["audio"] = asset(t.audio)
-    return data
-
-
 @release.command("show")
 @click.argument("ref")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_obj
 def show(obj: StardustContext, ref: str, as_json: bool) -> None:
     """Show a release (by id or UPC) with its tracks, deals and assets."""
-    from stardust_tui.store.db import session_scope
-    from stardust_tui.store.releases import get_release, load_release
-
-    with session_scope(obj.engine) as s:
-        data = _show_data(load_release(s, get_release(s, ref).id))
+    data = obj.services.releases.show(ref)
     if as_json:
-        _dump(data)
+        echo_json(data)
         return
     click.echo(f"#{data['id']}  {data['display_artist']} — {data['title']}"
                + (f" ({data['version']})" if data.get("version") else ""))
@@ -142,20 +115,9 @@ def show(obj: StardustContext, ref: str, as_json: bool) -> None:
 def create(obj: StardustContext, title: str, artists: tuple[str, ...], label: str | None, upc: str | None,
            release_type: str, release_date: Any, genre: str | None, p_line: str | None, c_line: str | None) -> None:
     """Create a draft release and print its id."""
-    from stardust_tui.store.db import session_scope
-    from stardust_tui.store.releases import create_release
-
-    fields: dict[str, Any] = dict(title=title, artists=list(artists), label=label, upc=upc, release_type=release_type,
-                                  release_date=_day(release_date), genre=genre)
-    for name, line in (("p_line", p_line), ("c_line", c_line)):
-        if line:
-            year = line.split()[0]
-            fields[name] = line
-            if year.isdigit() and len(year) == 4:
-                fields[f"{name}_year"] = int(year)
-    with session_scope(obj.engine) as s:
-        rel = create_release(s, actor=obj.actor, **fields)
-        click.echo(rel.id)
+    click.echo(obj.services.releases.create(title=title, artists=list(artists), label=label, upc=upc,
+                                            release_type=release_type, release_date=_day(release_date),
+                                            genre=genre, p_line=p_line, c_line=c_line))
 
 
 @release.command("add-track")
@@ -172,26 +134,9 @@ def create(obj: StardustContext, title: str, artists: tuple[str, ...], label: st
 def add_track_cmd(obj: StardustContext, ref: str, title: str, isrc: str | None, artist: str | None,
                   duration: float | None, disc: int, number: int | None, explicit: bool, audio_id: int | None) -> None:
     """Append a track to a release and print its position."""
-    from stardust_tui.domain.models import Asset
-    from stardust_tui.errors import NotFoundError
-    from stardust_tui.store.db import session_scope
-    from stardust_tui.store.releases import add_track, get_release, save_release
-
-    with session_scope(obj.engine) as s:
-        rel = get_release(s, ref)
-        if audio_id is not None and s.get(Asset, audio_id) is None:
-            raise NotFoundError(f"no asset with id {audio_id}", where="--audio")
-        fields: dict[str, Any] = dict(title=title, isrc=isrc, display_artist=artist or "", duration_seconds=duration,
-                                      disc_number=disc, explicit=explicit, audio_asset_id=audio_id)
-        if number is not None:
-            if any(t.disc_number == disc and t.track_number == number for t in rel.tracks):
-                from stardust_tui.errors import ConflictError
-
-                raise ConflictError(f"release {rel.id} already has track {disc}-{number}")
-            fields["track_number"] = number
-        track = add_track(s, rel, **fields)
-        save_release(s, rel, actor=obj.actor, action="add-track")
-        click.echo(f"{track.disc_number}-{track.track_number}")
+    track = obj.services.releases.add_track(ref, title=title, isrc=isrc, artist=artist, duration=duration, disc=disc,
+                                            number=number, explicit=explicit, audio_id=audio_id)
+    click.echo(f"{track.disc_number}-{track.track_number}")
 
 
 @release.command("history")
@@ -202,31 +147,21 @@ def add_track_cmd(obj: StardustContext, ref: str, title: str, isrc: str | None, 
 @click.pass_obj
 def history_cmd(obj: StardustContext, ref: str, revisions: tuple[int, ...], show_diff: bool, as_json: bool) -> None:
     """List a release's revisions, or with --diff [A B] the changes between two of them."""
-    from stardust_tui.errors import ValidationError
-    from stardust_tui.store.db import session_scope
-    from stardust_tui.store.releases import get_release
-    from stardust_tui.store.revisions import diff_revisions, history
-
     if revisions and (not show_diff or len(revisions) != 2):
         raise ValidationError("give two revision numbers after --diff, e.g. `history 12 --diff 3 5`")
-    with session_scope(obj.engine) as s:
-        rid = get_release(s, ref).id
-        assert rid is not None
-        if show_diff:
-            a, b, changes = diff_revisions(s, rid, *(revisions or (None, None)))
-        else:
-            entries = history(s, rid)
     if show_diff:
+        diff = obj.services.releases.diff(ref, *(revisions or (None, None)))
         if as_json:
-            _dump({"from": a, "to": b, "changes": [c.__dict__ for c in changes]})
+            echo_json({"from": diff.from_revision, "to": diff.to_revision, "changes": diff.changes})
             return
-        click.echo(f"revision {a} -> {b}: {len(changes)} change(s)")
-        for c in changes:
+        click.echo(f"revision {diff.from_revision} -> {diff.to_revision}: {len(diff.changes)} change(s)")
+        for c in diff.changes:
             before, after = (json.dumps(v, ensure_ascii=False) for v in (c.before, c.after))
             click.echo(f"  {c.path}: {before} -> {after}")
         return
+    entries = obj.services.releases.history(ref)
     if as_json:
-        _dump([e.__dict__ for e in entries])
+        echo_json(entries)
         return
     for e in entries:
         click.echo(f"{e.number:>4}  {e.at:%Y-%m-%d %H:%M:%S}  {e.actor:<16}  {e.action:<11}  {e.summary}")
@@ -238,13 +173,8 @@ def history_cmd(obj: StardustContext, ref: str, revisions: tuple[int, ...], show
 @click.pass_obj
 def set_status_cmd(obj: StardustContext, ref: str, status: str) -> None:
     """Set the status (draft, ready, delivered, taken-down); "ready" needs a clean check."""
-    from stardust_tui.store.db import session_scope
-    from stardust_tui.store.releases import get_release, set_status
-
-    with session_scope(obj.engine) as s:
-        rel = get_release(s, ref)
-        set_status(s, rel, status, actor=obj.actor)
-        click.echo(f"release {rel.id} is {status} (revision {rel.revision})")
+    saved = obj.services.releases.set_status(ref, status)
+    click.echo(f"release {saved.release_id} is {status} (revision {saved.revision})")
 
 
 @release.command("duplicate")
@@ -252,12 +182,7 @@ def set_status_cmd(obj: StardustContext, ref: str, status: str) -> None:
 @click.pass_obj
 def duplicate_cmd(obj: StardustContext, ref: str) -> None:
     """Copy a release as a new draft without UPC; prints the new id."""
-    from stardust_tui.store.db import session_scope
-    from stardust_tui.store.releases import duplicate_release, get_release
-
-    with session_scope(obj.engine) as s:
-        copy = duplicate_release(s, get_release(s, ref), actor=obj.actor)
-        click.echo(copy.id)
+    click.echo(obj.services.releases.duplicate(ref))
 
 
 @release.command("delete")
@@ -266,30 +191,21 @@ def duplicate_cmd(obj: StardustContext, ref: str) -> None:
 @click.pass_obj
 def delete_cmd(obj: StardustContext, ref: str, yes: bool) -> None:
     """Delete a release that was never delivered (its last snapshot stays in the audit log)."""
-    from stardust_tui.store.db import session_scope
-    from stardust_tui.store.releases import delete_release, get_release
-
-    with session_scope(obj.engine) as s:
-        rel = get_release(s, ref)
-        if not yes:
-            if not sys.stdin.isatty():
-                from stardust_tui.errors import ValidationError
-
-                raise ValidationError("refusing to delete without --yes when not on a terminal")
-            click.confirm(f"delete release {rel.id} {rel.display_artist} — {rel.title}?", abort=True)
-        delete_release(s, rel, actor=obj.actor)
-        click.echo(f"deleted release {rel.id}")
+    releases = obj.services.releases
+    if not yes:
+        if not sys.stdin.isatty():
+            raise ValidationError("refusing to delete without --yes when not on a terminal")
+        head = releases.head(ref)
+        click.confirm(f"delete release {head.id} {head.display_artist} — {head.title}?", abort=True)
+        ref = head.id  # the release confirmed, even if its UPC changed meanwhile
+    click.echo(f"deleted release {releases.delete(ref).id}")
 
 
 @release.command("reindex")
 @click.pass_obj
 def reindex_cmd(obj: StardustContext) -> None:
     """Rebuild the full-text search index from the catalog."""
-    from stardust_tui.store.db import session_scope
-    from stardust_tui.store.search import rebuild_index
-
-    with session_scope(obj.engine) as s:
-        click.echo(f"indexed {rebuild_index(s)} release(s)")
+    click.echo(f"indexed {obj.services.releases.reindex()} release(s)")
 
 
 @click.command()
@@ -298,20 +214,14 @@ def reindex_cmd(obj: StardustContext) -> None:
 @click.pass_obj
 def check(obj: StardustContext, ref: str, as_json: bool) -> None:
     """Check a release is ready for delivery; exit 0 when nothing blocks, 1 otherwise."""
-    from stardust_tui.domain.rules import check_release
-    from stardust_tui.store.db import session_scope
-    from stardust_tui.store.duplicates import find_duplicates
-    from stardust_tui.store.releases import get_release, load_release
-
-    with session_scope(obj.engine) as s:
-        rel = load_release(s, get_release(s, ref).id)
-        report = check_release(rel)
-        report.extend(find_duplicates(s, rel))
+    readiness = obj.services.releases.check(ref)
+    report = readiness.report
     if as_json:
-        _dump({"release": rel.id, **report.as_dict()})
+        echo_json(readiness.as_dict())
     else:
         for f in report.errors + report.warnings + report.infos:
             click.echo(str(f))
         verdict = "ready" if report.ok else "not ready"
-        click.echo(f"release {rel.id}: {verdict} — {len(report.errors)} error(s), {len(report.warnings)} warning(s)")
-    click.get_current_context().exit(0 if report.ok else 1)
+        click.echo(f"release {readiness.release_id}: {verdict} — {len(report.errors)} error(s), "
+                   f"{len(report.warnings)} warning(s)")
+    exit_with(ExitCode.OK if report.ok else ExitCode.FAILED)

@@ -1,7 +1,9 @@
-"""Thin coordination services the TUI screens call (no Textual here).
+"""The application layer: what Stardust does, called by the CLI, the TUI and the HTTP API (no Textual here).
 
-A screen never runs a query itself: it calls a service method from a thread worker, and the service
-opens one short unit of work and delegates to the store, ERN, delivery and worker packages.
+A command or screen never runs a query itself: it calls a service method (screens from a thread worker),
+and the service checks the actor may do it (:meth:`Services.authorize`), opens one short unit of work and
+delegates to the store, ERN, delivery, worker and importexport packages. Services return plain result
+objects (dataclasses, SQLModel rows) that the CLI prints and a JSON API serialises.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from stardust_tui.config import Settings
 from stardust_tui.errors import StardustError
+from stardust_tui.services.actor import ACTIONS, Actor
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -28,11 +31,12 @@ def _utcnow() -> datetime:
 
 @dataclass
 class Services:
-    """Everything the screens need, built once per app from settings and an engine.
+    """Everything the CLI, the screens and the API need, built once per process (or request) for one actor.
 
     ``engine_source`` is an engine, or a function opening one: the CLI passes the latter so the store is
-    opened (SQLAlchemy imported, schema checked) by the first worker that needs it, after the first frame.
-    A :class:`StardustError` from opening it is kept in ``open_error`` (the app exits and the CLI prints it).
+    opened (SQLAlchemy imported, schema checked) only by the first call that needs it (in the TUI, after the
+    first frame). A :class:`StardustError` from opening it is kept in ``open_error`` (the app exits and the
+    CLI prints it). ``actor`` is who acts: audit entries and revisions record ``actor.name``.
     """
 
     settings: Settings
@@ -40,6 +44,7 @@ class Services:
     now: Callable[[], datetime] = field(default=_utcnow)
     """The clock (tests and snapshots freeze it); defaults to ``domain.models.utcnow``."""
     open_error: StardustError | None = None
+    actor: Actor = field(default_factory=Actor.from_environment)
 
     def __post_init__(self) -> None:
         self._engine_lock = threading.Lock()
@@ -61,16 +66,66 @@ class Services:
         return self._engine
 
     @property
-    def actor(self) -> str:
-        from stardust_tui.store.db import current_actor
+    def engine_opened(self) -> bool:
+        """Whether the store has been opened (a command that never needed it leaves it closed)."""
+        return self._engine is not None
 
-        return current_actor()
+    def close(self) -> None:
+        """Dispose of an engine this object opened itself (one handed in belongs to the caller)."""
+        if self._engine is not None and callable(self.engine_source):
+            self._engine.dispose()
+            self._engine = None
+
+    def authorize(self, action: str) -> None:
+        """The one place permission checks happen: may ``self.actor`` do ``action`` (a key of ``ACTIONS``)?
+
+        Every service method calls it before acting. Today every actor may do everything; issue 15 refuses
+        here (one line naming the role the action needs), using ``actor.roles`` and ``actor.labels``.
+        """
+        if action not in ACTIONS:
+            raise ValueError(f"unknown action {action!r} (add it to services.actor.ACTIONS)")
 
     @cached_property
     def catalog(self):
         from stardust_tui.services.catalog import CatalogService
 
         return CatalogService(self)
+
+    @cached_property
+    def releases(self):
+        from stardust_tui.services.releases import ReleaseService
+
+        return ReleaseService(self)
+
+    @cached_property
+    def assets(self):
+        from stardust_tui.services.assets import AssetService
+
+        return AssetService(self)
+
+    @cached_property
+    def profiles(self):
+        from stardust_tui.services.profiles import ProfileService
+
+        return ProfileService(self)
+
+    @cached_property
+    def setup(self):
+        from stardust_tui.services.setup import SetupService
+
+        return SetupService(self)
+
+    @cached_property
+    def imports(self):
+        from stardust_tui.services.imports import ImportService
+
+        return ImportService(self)
+
+    @cached_property
+    def backups(self):
+        from stardust_tui.services.backups import BackupService
+
+        return BackupService(self)
 
     @cached_property
     def drafts(self):
@@ -101,3 +156,34 @@ class Services:
         from stardust_tui.services.deliveries import DeliveryService
 
         return DeliveryService(self)
+
+    # -- added by tui-new (issue 17 missing capabilities, issue 14 import screen) ------------------------
+    @cached_property
+    def history(self):
+        from stardust_tui.services.history import HistoryService
+
+        return HistoryService(self)
+
+    @cached_property
+    def dispatch(self):
+        from stardust_tui.services.dispatch import DispatchService
+
+        return DispatchService(self)
+
+    @cached_property
+    def delivery_history(self):
+        from stardust_tui.services.delivery_history import DeliveryHistoryService
+
+        return DeliveryHistoryService(self)
+
+    @cached_property
+    def workers(self):
+        from stardust_tui.services.workers import WorkersService
+
+        return WorkersService(self)
+
+    @cached_property
+    def transfer(self):
+        from stardust_tui.services.transfer import TransferService
+
+        return TransferService(self)

@@ -77,13 +77,13 @@ class CatalogService:
         from stardust_tui.store.releases import delete_release, get_release
 
         with session_scope(self.engine) as session:
-            delete_release(session, get_release(session, release_id), actor=self.services.actor)
+            delete_release(session, get_release(session, release_id), actor=self.services.actor.name)
 
     def duplicate(self, release_id: int) -> int:
         from stardust_tui.store.releases import duplicate_release, get_release
 
         with session_scope(self.engine) as session:
-            copy = duplicate_release(session, get_release(session, release_id), actor=self.services.actor)
+            copy = duplicate_release(session, get_release(session, release_id), actor=self.services.actor.name)
             session.flush()
             return int(copy.id)
 

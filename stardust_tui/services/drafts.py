@@ -58,7 +58,7 @@ class DraftService:
         """Apply changed fields and save a revision; creates the release when ``release_id`` is None."""
         from stardust_tui.store.releases import create_release, get_release, save_release
 
-        actor = self.services.actor
+        actor = self.services.actor.name
         with self._lock, session_scope(self.services.engine) as session:
             columns = {k: v for k, v in changes.items() if k in RELEASE_COLUMNS}
             if release_id is None:
@@ -123,5 +123,5 @@ class DraftService:
             asset = AssetStore(self.services.settings.paths).add(session, source)
             release = get_release(session, release_id)
             release.cover_asset_id = asset.id
-            save_release(session, release, actor=self.services.actor)
+            save_release(session, release, actor=self.services.actor.name)
             return read_facts(source), list(check_artwork(asset))

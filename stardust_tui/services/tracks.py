@@ -62,7 +62,7 @@ class TrackService:
         with self._lock, session_scope(self.services.engine) as session:
             release = load_release(session, release_id)
             result = change(session, release)
-            save_release(session, release, actor=self.services.actor)
+            save_release(session, release, actor=self.services.actor.name)
             return result
 
     @staticmethod

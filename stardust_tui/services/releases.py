@@ -1,0 +1,342 @@
+"""Releases: list and search, show, create, edit, tracks, deals, history, status, duplicate, delete, readiness.
+
+The one implementation behind ``stardust release …``, ``stardust check``, the TUI's catalog actions and the
+coming HTTP API. Every change goes through ``store.releases.save_release`` (one revision, one audit entry
+naming the actor, search index refreshed). A release is named by its id or UPC/EAN (``ref``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING, Any
+
+from stardust_tui.errors import ConflictError, NotFoundError, ValidationError
+from stardust_tui.store.db import session_scope
+
+if TYPE_CHECKING:
+    from stardust_tui.domain.rules import CheckReport
+    from stardust_tui.services import Services
+    from stardust_tui.store.releases import ReleaseRow
+    from stardust_tui.store.revisions import Change, HistoryEntry
+
+Ref = int | str
+"""A release id, or its UPC/EAN in any accepted spelling."""
+
+_CLEARABLE = ("upc", "catalog_number", "version", "subgenre", "language", "p_line", "c_line")
+_ASSET_KEYS = ("id", "sha256", "size", "kind", "original_name", "container", "codec", "sample_rate", "bit_depth",
+               "channels", "duration_seconds", "width", "height", "color_mode")
+
+
+@dataclass(frozen=True)
+class ReleaseFilters:
+    """What a listing is narrowed to; all optional."""
+
+    search: str | None = None
+    status: str | None = None
+    label: str | None = None
+    release_type: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+
+    def as_kwargs(self) -> dict[str, Any]:
+        return {"search": self.search, "status": self.status, "label": self.label,
+                "release_type": self.release_type, "date_from": self.date_from, "date_to": self.date_to}
+
+    def any(self) -> bool:
+        return any(v is not None and v != "" for v in self.as_kwargs().values())
+
+
+@dataclass(frozen=True)
+class ReleasePage:
+    """One page of a listing plus the total matching the same filters."""
+
+    total: int
+    offset: int
+    releases: list[ReleaseRow] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ReleaseHead:
+    """What names a release in a message or a prompt."""
+
+    id: int
+    title: str
+    display_artist: str
+    upc: str | None
+    status: str
+    revision: int
+
+
+@dataclass(frozen=True)
+class Saved:
+    """A release after a change: its id and the revision the change was saved as."""
+
+    release_id: int
+    revision: int
+    status: str = ""
+    deals: int = 0
+
+
+@dataclass(frozen=True)
+class AddedTrack:
+    release_id: int
+    track_id: int
+    disc_number: int
+    track_number: int
+    revision: int
+
+
+@dataclass(frozen=True)
+class RevisionDiff:
+    """Field-level changes from revision ``from_revision`` to ``to_revision``."""
+
+    from_revision: int
+    to_revision: int
+    changes: list[Change]
+
+
+@dataclass(frozen=True)
+class Readiness:
+    """A release's readiness: blocking errors, warnings and infos (``report.ok`` when nothing blocks)."""
+
+    release_id: int
+    report: CheckReport
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"release": self.release_id, **self.report.as_dict()}
+
+
+def line_year(line: str | None) -> int | None:
+    """The year a P or C line starts with (``"2024 Star Records"`` → 2024), else None."""
+    first = line.split()[0] if line and line.split() else ""
+    return int(first) if first.isdigit() and len(first) == 4 else None
+
+
+def _asset_data(a: Any) -> dict[str, Any] | None:
+    return None if a is None else {k: getattr(a, k) for k in _ASSET_KEYS}
+
+
+class ReleaseService:
+    def __init__(self, services: Services) -> None:
+        self.services = services
+
+    @property
+    def _actor(self) -> str:
+        return self.services.actor.name
+
+    # -- reading ---------------------------------------------------------------------------------------------
+    def list(self, filters: ReleaseFilters | None = None, *, limit: int = 50, offset: int = 0) -> ReleasePage:
+        """Releases matching ``filters``, newest first, with the total count."""
+        from stardust_tui.store.releases import count_releases, list_releases
+
+        self.services.authorize("release.read")
+        kwargs = (filters or ReleaseFilters()).as_kwargs()
+        with session_scope(self.services.engine) as s:
+            rows = list_releases(s, limit=limit, offset=offset, **kwargs)
+            total = count_releases(s, **kwargs)
+        return ReleasePage(total=total, offset=offset, releases=list(rows))
+
+    def head(self, ref: Ref) -> ReleaseHead:
+        from stardust_tui.store.releases import get_release
+
+        self.services.authorize("release.read")
+        with session_scope(self.services.engine) as s:
+            r = get_release(s, ref)
+            return ReleaseHead(int(r.id), r.title, r.display_artist, r.upc, r.status, r.revision)  # type: ignore[arg-type]
+
+    def load(self, ref: Ref) -> Any:
+        """The release with its tracks, artists, credits, deals and assets loaded (detached)."""
+        from stardust_tui.store.releases import get_release, load_release
+
+        self.services.authorize("release.read")
+        with session_scope(self.services.engine) as s:
+            return load_release(s, int(get_release(s, ref).id))  # type: ignore[arg-type]
+
+    def show(self, ref: Ref) -> dict[str, Any]:
+        """Everything about a release as plain data: its snapshot plus id, revision, content hash and assets."""
+        from stardust_tui.store.releases import content_hash, snapshot_release
+
+        rel = self.load(ref)
+        data = {"id": rel.id, "revision": rel.revision, "content_hash": content_hash(rel), **snapshot_release(rel)}
+        data["cover"] = _asset_data(rel.cover)
+        tracks = sorted(rel.tracks, key=lambda t: (t.disc_number, t.track_number))
+        for t, out in zip(tracks, data["tracks"], strict=True):
+            out["id"] = t.id
+            out["audio"] = _asset_data(t.audio)
+        return data
+
+    def history(self, ref: Ref) -> list[HistoryEntry]:
+        """The revisions of a release, oldest first (every save is one)."""
+        from stardust_tui.store.releases import get_release
+        from stardust_tui.store.revisions import history
+
+        self.services.authorize("release.read")
+        with session_scope(self.services.engine) as s:
+            return history(s, int(get_release(s, ref).id))  # type: ignore[arg-type]
+
+    def diff(self, ref: Ref, a: int | None = None, b: int | None = None) -> RevisionDiff:
+        """Changes between revisions ``a`` and ``b`` (default: the last two)."""
+        from stardust_tui.store.releases import get_release
+        from stardust_tui.store.revisions import diff_revisions
+
+        self.services.authorize("release.read")
+        with session_scope(self.services.engine) as s:
+            first, second, changes = diff_revisions(s, int(get_release(s, ref).id), a, b)  # type: ignore[arg-type]
+        return RevisionDiff(first, second, changes)
+
+    def check(self, ref: Ref) -> Readiness:
+        """Readiness: the catalog rules plus duplicate UPC/ISRC/title findings against the rest of the catalog."""
+        from stardust_tui.domain.rules import check_release
+        from stardust_tui.store.duplicates import find_duplicates
+        from stardust_tui.store.releases import get_release, load_release
+
+        self.services.authorize("release.read")
+        with session_scope(self.services.engine) as s:
+            rel = load_release(s, int(get_release(s, ref).id))  # type: ignore[arg-type]
+            report = check_release(rel)
+            report.extend(find_duplicates(s, rel))
+        return Readiness(int(rel.id), report)  # type: ignore[arg-type]
+
+    # -- changing --------------------------------------------------------------------------------------------
+    def create(self, *, title: str, artists: list[str], p_line: str | None = None, c_line: str | None = None,
+               **fields: Any) -> int:
+        """Create a draft release (``label`` by name, ``artists`` by name, columns by name); returns its id."""
+        from stardust_tui.store.releases import create_release
+
+        self.services.authorize("release.write")
+        values: dict[str, Any] = {"title": title, "artists": list(artists), **fields}
+        for name, line in (("p_line", p_line), ("c_line", c_line)):
+            if line:
+                values[name] = line
+                if line_year(line) is not None:
+                    values[f"{name}_year"] = line_year(line)
+        with session_scope(self.services.engine) as s:
+            rel = create_release(s, actor=self._actor, **values)
+            return int(rel.id)  # type: ignore[arg-type]
+
+    def edit(self, ref: Ref, *, label: str | None = None, artists: list[str] | None = None,
+             **changes: Any) -> Saved:
+        """Change the given fields (None = leave as is; "" clears an optional text field); one revision."""
+        from stardust_tui.domain.enums import ArtistRole, PartyKind
+        from stardust_tui.domain.identifiers import is_language
+        from stardust_tui.domain.models import ReleaseArtist
+        from stardust_tui.store.parties import get_or_create_party
+        from stardust_tui.store.releases import get_release, save_release
+
+        self.services.authorize("release.write")
+        changes = {k: v for k, v in changes.items() if v is not None}
+        if changes.get("language") and not is_language(changes["language"]):
+            raise ValidationError(f"{changes['language']!r} is not an ISO 639 language code", where="--language")
+        for key in ("p_line", "c_line"):
+            if key in changes:
+                changes[f"{key}_year"] = line_year(changes[key])
+        if not changes and label is None and not artists:
+            raise ValidationError("nothing to change: give at least one option (see --help)")
+        with session_scope(self.services.engine) as s:
+            rel = get_release(s, ref)
+            for key, value in changes.items():
+                setattr(rel, key, None if value == "" and key in _CLEARABLE else value)
+            if artists:
+                rel.artists = [ReleaseArtist(party=get_or_create_party(s, name), role=ArtistRole.MAIN, sequence=i)
+                               for i, name in enumerate(artists, start=1)]
+                rel.display_artist = " & ".join(artists)
+            if label is not None:
+                rel.label = get_or_create_party(s, label, PartyKind.LABEL) if label.strip() else None
+            rev = save_release(s, rel, actor=self._actor, action="edit")
+            return Saved(int(rel.id), rev.number, rel.status)  # type: ignore[arg-type]
+
+    def add_track(self, ref: Ref, *, title: str, isrc: str | None = None, artist: str | None = None,
+                  duration: float | None = None, disc: int = 1, number: int | None = None, explicit: bool = False,
+                  audio_id: int | None = None) -> AddedTrack:
+        """Append a track (next number on its disc unless ``number`` is given)."""
+        from stardust_tui.domain.models import Asset
+        from stardust_tui.store.releases import add_track, get_release, save_release
+
+        self.services.authorize("release.write")
+        with session_scope(self.services.engine) as s:
+            rel = get_release(s, ref)
+            if audio_id is not None and s.get(Asset, audio_id) is None:
+                raise NotFoundError(f"no asset with id {audio_id}", where="--audio")
+            fields: dict[str, Any] = dict(title=title, isrc=isrc, display_artist=artist or "",
+                                          duration_seconds=duration, disc_number=disc, explicit=explicit,
+                                          audio_asset_id=audio_id)
+            if number is not None:
+                if any(t.disc_number == disc and t.track_number == number for t in rel.tracks):
+                    raise ConflictError(f"release {rel.id} already has track {disc}-{number}")
+                fields["track_number"] = number
+            track = add_track(s, rel, **fields)
+            rev = save_release(s, rel, actor=self._actor, action="add-track")
+            return AddedTrack(int(rel.id), int(track.id), track.disc_number, track.track_number,  # type: ignore[arg-type]
+                              rev.number)
+
+    def add_deal(self, ref: Ref, *, territories: list[str], excluded: list[str] | None = None,
+                 models: list[str], use_types: list[str], start: date | None = None, end: date | None = None,
+                 price_tier: str | None = None) -> Saved:
+        """Add a deal: where (ISO 3166-1 or Worldwide, minus ``excluded``), which models and use types, when."""
+        from stardust_tui.domain.identifiers import is_territory
+        from stardust_tui.domain.models import Deal
+        from stardust_tui.store.releases import get_release, save_release
+
+        self.services.authorize("release.write")
+        excluded = list(excluded or [])
+        for code in list(territories) + excluded:
+            if not is_territory(code):
+                raise ValidationError(f"{code!r} is not an ISO 3166-1 territory code (or Worldwide)",
+                                      where="--territory")
+        if end is not None and start is not None and end <= start:
+            raise ValidationError("the deal must end after it starts", where="--end")
+        with session_scope(self.services.engine) as s:
+            rel = get_release(s, ref)
+            begin = start or rel.release_date
+            if begin is None:
+                raise ValidationError("give --start or set the release date first", where="--start")
+            rel.deals.append(Deal(territories=list(territories), excluded_territories=excluded,
+                                  commercial_models=list(models), use_types=list(use_types),
+                                  start=_midnight(begin), end=_midnight(end) if end else None, price_tier=price_tier))
+            rev = save_release(s, rel, actor=self._actor, action="add-deal")
+            return Saved(int(rel.id), rev.number, rel.status, deals=len(rel.deals))  # type: ignore[arg-type]
+
+    def set_status(self, ref: Ref, status: str) -> Saved:
+        """Set draft/ready/delivered/taken-down; "ready" is refused while blocking errors remain."""
+        from stardust_tui.store.releases import get_release, set_status
+
+        self.services.authorize("release.status")
+        with session_scope(self.services.engine) as s:
+            rel = get_release(s, ref)
+            rev = set_status(s, rel, status, actor=self._actor)
+            return Saved(int(rel.id), rev.number, rel.status)  # type: ignore[arg-type]
+
+    def duplicate(self, ref: Ref) -> int:
+        """Copy a release as a new draft without UPC; returns the copy's id."""
+        from stardust_tui.store.releases import duplicate_release, get_release
+
+        self.services.authorize("release.write")
+        with session_scope(self.services.engine) as s:
+            copy = duplicate_release(s, get_release(s, ref), actor=self._actor)
+            s.flush()
+            return int(copy.id)  # type: ignore[arg-type]
+
+    def delete(self, ref: Ref) -> ReleaseHead:
+        """Delete a release that was never queued for delivery; returns what it was."""
+        from stardust_tui.store.releases import delete_release, get_release
+
+        self.services.authorize("release.delete")
+        with session_scope(self.services.engine) as s:
+            rel = get_release(s, ref)
+            head = ReleaseHead(int(rel.id), rel.title, rel.display_artist, rel.upc, rel.status,  # type: ignore[arg-type]
+                               rel.revision)
+            delete_release(s, rel, actor=self._actor)
+        return head
+
+    def reindex(self) -> int:
+        """Rebuild the full-text search index; returns how many releases were indexed."""
+        from stardust_tui.store.search import rebuild_index
+
+        self.services.authorize("store.admin")
+        with session_scope(self.services.engine) as s:
+            return rebuild_index(s)
+
+
+def _midnight(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
