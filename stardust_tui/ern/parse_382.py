@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from stardust_tui.ern.parse_message import (
+from stardust_tui.ern.parse_common import (
     WARNINGS,
     DealRecord,
     FileRecord,

@@ -1,6 +1,6 @@
 """DDEX ERN sources for ``stardust import``: one NewReleaseMessage through the ERN engine's ingest.
 
-The ERN engine (``stardust_tui.ern.ingest.import_message``) parses safely, checks the XSD when a schema
+The ERN engine (``stardust_tui.importexport.ern_ingest.import_message``) parses safely, checks the XSD when a schema
 folder is configured, and creates the release through the catalog store. This module runs it inside the
 import's transaction (so ``--dry-run`` rolls it back) and turns its result into an ``ImportReport``:
 a created release counts as created, a release whose UPC is already in the catalog as unchanged, and
@@ -22,7 +22,7 @@ from stardust_tui.paths import Paths
 def import_ddex(session: Session, path: Path, report: ImportReport, *, actor: str, schema_dir: Path | None,
                 paths: Paths | None) -> None:
     """Import one ERN message into the open session; problems go into the report."""
-    from stardust_tui.ern.ingest import import_message
+    from stardust_tui.importexport.ern_ingest import import_message
 
     store = None
     if paths is not None:

@@ -20,8 +20,8 @@ from stardust_tui.config import Settings
 from stardust_tui.domain.identifiers import is_valid_upc, normalize_upc
 from stardust_tui.domain.models import Release
 from stardust_tui.ern.common import Party
-from stardust_tui.ern.ingest import import_message
-from stardust_tui.ern.parse_message import parse_when
+from stardust_tui.importexport.ern_ingest import import_message
+from stardust_tui.ern.parse_common import parse_when
 from stardust_tui.ern.registry import build_message
 from stardust_tui.ern.sample_catalog import add_sample_release, sample_files
 from stardust_tui.ern.schemas import schema_for

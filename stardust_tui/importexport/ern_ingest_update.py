@@ -14,8 +14,8 @@ from typing import Any
 from sqlmodel import Session
 
 from stardust_tui.domain.models import Credit, Deal, Release, ReleaseArtist, Track, TrackArtist
-from stardust_tui.ern.ingest import ImportResult, PartyCounter, asset_for, fit, track_isrc
-from stardust_tui.ern.parse_message import FileRecord, ParsedRelease
+from stardust_tui.ern.parse_common import FileRecord, ParsedRelease
+from stardust_tui.importexport.ern_ingest_parts import ImportResult, PartyCounter, asset_for, fit, track_isrc
 from stardust_tui.store.releases import load_release, save_release
 
 
