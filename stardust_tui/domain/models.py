@@ -5,6 +5,7 @@ Conventions:
 - Lists (territories, commercial models, use types) are JSON columns.
 - Identifiers are stored normalized (UPC/EAN as 12 or 13 digits, ISRC as 12 chars without hyphens).
 - Delivery tables live in ``stardust_tui.domain.delivery_models`` (added by the delivery engine).
+- Column sizes come from ``stardust_tui.domain.limits`` (the CLI, TUI and importers check the same numbers).
 """
 
 from datetime import UTC, date, datetime
@@ -12,6 +13,8 @@ from typing import Any, Optional
 
 from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, Relationship, SQLModel
+
+from stardust_tui.domain.limits import ARTIST_LINK, ASSET, AUDIT, CREDIT, DEAL, PARTY, RELEASE, TRACK
 
 
 def utcnow() -> datetime:
@@ -25,12 +28,12 @@ class Party(SQLModel, table=True):
     __tablename__ = "party"
 
     id: int | None = Field(default=None, primary_key=True)
-    name: str = Field(index=True, max_length=500)
-    kind: str = Field(default="artist", index=True, max_length=32)  # PartyKind
-    sort_name: str | None = Field(default=None, max_length=500)
-    isni: str | None = Field(default=None, index=True, max_length=16)
-    ipi: str | None = Field(default=None, max_length=16)
-    dpid: str | None = Field(default=None, max_length=32)
+    name: str = Field(index=True, max_length=PARTY["name"])
+    kind: str = Field(default="artist", index=True, max_length=PARTY["kind"])  # PartyKind
+    sort_name: str | None = Field(default=None, max_length=PARTY["sort_name"])
+    isni: str | None = Field(default=None, index=True, max_length=PARTY["isni"])
+    ipi: str | None = Field(default=None, max_length=PARTY["ipi"])
+    dpid: str | None = Field(default=None, max_length=PARTY["dpid"])
     created_at: datetime = Field(default_factory=utcnow)
 
 
@@ -40,13 +43,13 @@ class Asset(SQLModel, table=True):
     __tablename__ = "asset"
 
     id: int | None = Field(default=None, primary_key=True)
-    sha256: str = Field(unique=True, index=True, max_length=64)
-    md5: str = Field(index=True, max_length=32)
+    sha256: str = Field(unique=True, index=True, max_length=ASSET["sha256"])
+    md5: str = Field(index=True, max_length=ASSET["md5"])
     size: int
-    kind: str = Field(default="other", max_length=16)  # AssetKind
-    original_name: str = Field(max_length=1000)
-    container: str | None = Field(default=None, max_length=32)  # WAV, FLAC, MP3, JPEG, PNG
-    codec: str | None = Field(default=None, max_length=32)  # PCM, FLAC, MP3
+    kind: str = Field(default="other", max_length=ASSET["kind"])  # AssetKind
+    original_name: str = Field(max_length=ASSET["original_name"])
+    container: str | None = Field(default=None, max_length=ASSET["container"])  # WAV, FLAC, MP3, JPEG, PNG
+    codec: str | None = Field(default=None, max_length=ASSET["codec"])  # PCM, FLAC, MP3
     sample_rate: int | None = None
     bit_depth: int | None = None
     channels: int | None = None
@@ -54,7 +57,7 @@ class Asset(SQLModel, table=True):
     wav_format_tag: int | None = None  # 1 = plain PCM, 0xFFFE = WAVE_FORMAT_EXTENSIBLE
     width: int | None = None
     height: int | None = None
-    color_mode: str | None = Field(default=None, max_length=16)  # RGB, CMYK, L, ...
+    color_mode: str | None = Field(default=None, max_length=ASSET["color_mode"])  # RGB, CMYK, L, ...
     created_at: datetime = Field(default_factory=utcnow)
 
 
@@ -64,26 +67,26 @@ class Release(SQLModel, table=True):
     __tablename__ = "release"
 
     id: int | None = Field(default=None, primary_key=True)
-    upc: str | None = Field(default=None, unique=True, index=True, max_length=14)
-    catalog_number: str | None = Field(default=None, index=True, max_length=64)
-    title: str = Field(max_length=1000)
-    version: str | None = Field(default=None, max_length=500)  # subtitle / version ("Deluxe", "Remastered")
-    display_artist: str = Field(default="", max_length=1000)
+    upc: str | None = Field(default=None, unique=True, index=True, max_length=RELEASE["upc"])
+    catalog_number: str | None = Field(default=None, index=True, max_length=RELEASE["catalog_number"])
+    title: str = Field(max_length=RELEASE["title"])
+    version: str | None = Field(default=None, max_length=RELEASE["version"])  # subtitle ("Deluxe", "Remastered")
+    display_artist: str = Field(default="", max_length=RELEASE["display_artist"])
     label_id: int | None = Field(default=None, foreign_key="party.id", index=True)
-    release_type: str = Field(default="album", index=True, max_length=16)  # ReleaseType
-    genre: str | None = Field(default=None, max_length=100)
-    subgenre: str | None = Field(default=None, max_length=100)
+    release_type: str = Field(default="album", index=True, max_length=RELEASE["release_type"])  # ReleaseType
+    genre: str | None = Field(default=None, max_length=RELEASE["genre"])
+    subgenre: str | None = Field(default=None, max_length=RELEASE["subgenre"])
     p_line_year: int | None = None
-    p_line: str | None = Field(default=None, max_length=500)
+    p_line: str | None = Field(default=None, max_length=RELEASE["p_line"])
     c_line_year: int | None = None
-    c_line: str | None = Field(default=None, max_length=500)
+    c_line: str | None = Field(default=None, max_length=RELEASE["c_line"])
     release_date: date | None = Field(default=None, index=True)
     original_release_date: date | None = None
-    parental_advisory: str = Field(default="not-explicit", max_length=16)  # ParentalAdvisory
-    language: str | None = Field(default=None, max_length=8)  # ISO 639
-    status: str = Field(default="draft", index=True, max_length=16)  # ReleaseStatus
+    parental_advisory: str = Field(default="not-explicit", max_length=RELEASE["parental_advisory"])  # ParentalAdvisory
+    language: str | None = Field(default=None, max_length=RELEASE["language"])  # ISO 639
+    status: str = Field(default="draft", index=True, max_length=RELEASE["status"])  # ReleaseStatus
     cover_asset_id: int | None = Field(default=None, foreign_key="asset.id")
-    norm_key: str = Field(default="", index=True, max_length=2000)  # normalized title|artist for dupes
+    norm_key: str = Field(default="", index=True, max_length=RELEASE["norm_key"])  # normalized title|artist for dupes
     revision: int = 0
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow, index=True)
@@ -124,7 +127,7 @@ class ReleaseArtist(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     release_id: int = Field(foreign_key="release.id", index=True, ondelete="CASCADE")
     party_id: int = Field(foreign_key="party.id", index=True)
-    role: str = Field(default="MainArtist", max_length=32)
+    role: str = Field(default="MainArtist", max_length=ARTIST_LINK["role"])
     sequence: int = 1
 
     release: Optional["Release"] = Relationship(back_populates="artists")
@@ -141,16 +144,16 @@ class Track(SQLModel, table=True):
     release_id: int = Field(foreign_key="release.id", index=True, ondelete="CASCADE")
     disc_number: int = 1
     track_number: int = 1
-    isrc: str | None = Field(default=None, index=True, max_length=12)
-    title: str = Field(max_length=1000)
-    version: str | None = Field(default=None, max_length=500)
-    display_artist: str = Field(default="", max_length=1000)
+    isrc: str | None = Field(default=None, index=True, max_length=TRACK["isrc"])
+    title: str = Field(max_length=TRACK["title"])
+    version: str | None = Field(default=None, max_length=TRACK["version"])
+    display_artist: str = Field(default="", max_length=TRACK["display_artist"])
     duration_seconds: float | None = None
     explicit: bool = False
     p_line_year: int | None = None
-    p_line: str | None = Field(default=None, max_length=500)
-    language: str | None = Field(default=None, max_length=8)
-    genre: str | None = Field(default=None, max_length=100)
+    p_line: str | None = Field(default=None, max_length=TRACK["p_line"])
+    language: str | None = Field(default=None, max_length=TRACK["language"])
+    genre: str | None = Field(default=None, max_length=TRACK["genre"])
     preview_start_seconds: float | None = None
     audio_asset_id: int | None = Field(default=None, foreign_key="asset.id", index=True)
 
@@ -175,7 +178,7 @@ class TrackArtist(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     track_id: int = Field(foreign_key="track.id", index=True, ondelete="CASCADE")
     party_id: int = Field(foreign_key="party.id", index=True)
-    role: str = Field(default="MainArtist", max_length=32)
+    role: str = Field(default="MainArtist", max_length=ARTIST_LINK["role"])
     sequence: int = 1
 
     track: Optional["Track"] = Relationship(back_populates="artists")
@@ -191,8 +194,8 @@ class Credit(SQLModel, table=True):
     release_id: int = Field(foreign_key="release.id", index=True, ondelete="CASCADE")
     track_id: int | None = Field(default=None, foreign_key="track.id", index=True, ondelete="CASCADE")
     party_id: int = Field(foreign_key="party.id", index=True)
-    role: str = Field(max_length=64)
-    instrument: str | None = Field(default=None, max_length=64)
+    role: str = Field(max_length=CREDIT["role"])
+    instrument: str | None = Field(default=None, max_length=CREDIT["instrument"])
     sequence: int = 1
 
     release: Optional["Release"] = Relationship(back_populates="credits",
@@ -215,7 +218,7 @@ class Deal(SQLModel, table=True):
     use_types: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     start: datetime
     end: datetime | None = None
-    price_tier: str | None = Field(default=None, max_length=32)
+    price_tier: str | None = Field(default=None, max_length=DEAL["price_tier"])
     # When set, the deal applies to the track releases too (4.x); release-level otherwise.
     applies_to_tracks: bool = True
 
@@ -232,7 +235,7 @@ class ReleaseRevision(SQLModel, table=True):
     release_id: int = Field(foreign_key="release.id", index=True, ondelete="CASCADE")
     number: int
     created_at: datetime = Field(default_factory=utcnow)
-    actor: str = Field(max_length=200)
+    actor: str = Field(max_length=AUDIT["actor"])
     snapshot: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
     content_hash: str = Field(default="", max_length=64)
 
@@ -245,10 +248,10 @@ class AuditEntry(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     at: datetime = Field(default_factory=utcnow, index=True)
-    actor: str = Field(max_length=200)
-    action: str = Field(max_length=64)
-    entity: str = Field(max_length=64)
-    entity_id: str | None = Field(default=None, max_length=64)
+    actor: str = Field(max_length=AUDIT["actor"])
+    action: str = Field(max_length=AUDIT["action"])
+    entity: str = Field(max_length=AUDIT["entity"])
+    entity_id: str | None = Field(default=None, max_length=AUDIT["entity_id"])
     before: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
     after: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
     note: str | None = Field(default=None, sa_column=Column(Text))
