@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from textual import on, work
 from textual.app import App
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState, get_current_worker
 from watchfiles import watch
@@ -92,6 +93,16 @@ class StardustApp(App[None]):
     def settings(self) -> Settings:
         return self.services.settings
 
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = False) -> None:
+        """Toasts are plain text: they carry titles, paths and server errors (``[XSD]``, ``[/]``...).
+
+        Widgets pass ``markup=True`` by default when they forward ``Widget.notify``; it is ignored here, so
+        no toast of this app ever parses what a user or a server wrote.
+        """
+        del markup
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+
     def get_theme_variable_defaults(self) -> dict[str, str]:
         return dict(DOMAIN_VARIABLE_DEFAULTS)
 
@@ -117,6 +128,48 @@ class StardustApp(App[None]):
         from stardust_tui.screens.ern_preview import ErnPreviewScreen
 
         self.push_screen(ErnPreviewScreen(release_id))
+
+    # -- screens of issue 17's missing capabilities and issue 14's import screen (tui-new) -------------
+    def open_deliver(self, release_id: int, *, target_id: int | None = None, message_type: str | None = None) -> None:
+        """The deliver dialog: readiness first, then release, target and message type named, then confirm."""
+        from stardust_tui.screens.deliver_dialog import DeliverDialog
+
+        self.push_screen(DeliverDialog(release_id, target_id=target_id, message_type=message_type))
+
+    def open_status(self, release_id: int) -> None:
+        from stardust_tui.screens.release_status import ReleaseStatusModal
+
+        self.push_screen(ReleaseStatusModal(release_id))
+
+    def open_history(self, release_id: int) -> None:
+        from stardust_tui.screens.history import HistoryScreen
+
+        self.push_screen(HistoryScreen(release_id))
+
+    def open_release_deliveries(self, release_id: int) -> None:
+        from stardust_tui.screens.release_deliveries import ReleaseDeliveriesScreen
+
+        self.push_screen(ReleaseDeliveriesScreen(release_id))
+
+    def open_delivery(self, delivery_id: int) -> None:
+        from stardust_tui.screens.delivery_detail import DeliveryDetailScreen
+
+        self.push_screen(DeliveryDetailScreen(delivery_id))
+
+    def open_workers(self) -> None:
+        from stardust_tui.screens.workers import WorkersScreen
+
+        self.push_screen(WorkersScreen())
+
+    def open_export(self, release_ids: list[int] | None = None) -> None:
+        from stardust_tui.screens.export import ExportScreen
+
+        self.push_screen(ExportScreen(release_ids))
+
+    def open_import(self) -> None:
+        from stardust_tui.screens.import_screen import ImportScreen
+
+        self.push_screen(ImportScreen())
 
     # -- delivery workers and the live delivery log ----------------------------------------------------
     def start_in_process_workers(self) -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -23,7 +22,7 @@ from stardust_tui.domain.enums import ReleaseStatus, ReleaseType
 from stardust_tui.screens.base import StardustScreen
 from stardust_tui.services.catalog import CatalogPage, CatalogQuery
 from stardust_tui.widgets.confirm import ChoiceModal, ConfirmModal
-from stardust_tui.widgets.styling import state_text
+from stardust_tui.widgets.styling import plain, state_text
 
 # Most useful first: at 80 columns the last ones scroll off to the right.
 COLUMNS = (("Title", "title", 22), ("Artist", "artist", 14), ("Status", "status", 10), ("UPC", "upc", 13),
@@ -73,7 +72,7 @@ class CatalogScreen(StardustScreen):
         for label, key, width in COLUMNS:
             table.add_column(label, key=key, width=width)
         yield table
-        yield Static("Loading…", id="catalog-status")
+        yield Static("Loading…", id="catalog-status", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -108,9 +107,9 @@ class CatalogScreen(StardustScreen):
         table.clear()
         for row in page.rows:
             table.add_row(
-                Text(row.title or ""), Text(row.display_artist or ""), state_text(self.app, "release", row.status),
-                row.upc or "", state_text(self.app, "delivery", row.last_delivery_state or ""),
-                row.release_type or "", str(row.release_date or ""), key=str(row.id))
+                plain(row.title), plain(row.display_artist), state_text(self.app, "release", row.status),
+                plain(row.upc), state_text(self.app, "delivery", row.last_delivery_state or ""),
+                plain(row.release_type), plain(row.release_date), key=str(row.id))
         if selected is not None and str(selected) in table.rows:
             table.move_cursor(row=table.get_row_index(str(selected)))
         self._show_status()

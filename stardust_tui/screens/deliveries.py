@@ -11,7 +11,6 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -20,7 +19,7 @@ from textual.widgets import DataTable, Footer, Header
 from stardust_tui.commands import ScreenCommands
 from stardust_tui.screens.base import StardustScreen
 from stardust_tui.widgets.log_panel import LogPanel
-from stardust_tui.widgets.styling import state_text
+from stardust_tui.widgets.styling import plain, state_text
 
 BARS = "▁▂▃▄▅▆▇█"
 REFRESH_S = 1.0
@@ -109,16 +108,16 @@ class DeliveriesScreen(StardustScreen):
         now = time.monotonic()
         table.clear()
         for d in rows:
-            table.add_row(str(d.id), Text(d.release_title), Text(d.target), state_text(self.app, "delivery", d.state),
-                          f"{d.attempts}/{d.max_attempts}", self._progress(d, now), d.message_type,
-                          Text(d.last_error or ""), key=str(d.id))
+            table.add_row(str(d.id), plain(d.release_title), plain(d.target), state_text(self.app, "delivery", d.state),
+                          f"{d.attempts}/{d.max_attempts}", plain(self._progress(d, now)), plain(d.message_type),
+                          plain(d.last_error), key=str(d.id))
         if selected is not None and str(selected) in table.rows:
             table.move_cursor(row=table.get_row_index(str(selected)))
         board = self.query_one("#target-metrics", DataTable)
         board.clear()
         for m in metrics:
             rate = "—" if m.success_rate is None else f"{100 * m.success_rate:.0f}"
-            board.add_row(Text(m.target), rate, str(m.succeeded), str(m.queued + m.running), m.circuit,
+            board.add_row(plain(m.target), rate, str(m.succeeded), str(m.queued + m.running), plain(m.circuit),
                           sparkline(activity.get(m.target, [0.0] * 24)))
 
     def _progress(self, d: Any, now: float) -> str:

@@ -18,6 +18,7 @@ from stardust_tui.errors import StardustError
 from stardust_tui.screens.base import StardustScreen
 from stardust_tui.services.ern import MESSAGE_TYPES, VERSIONS, BuiltMessage
 from stardust_tui.widgets.path_input import PathSuggester
+from stardust_tui.widgets.styling import plain
 
 
 class SavePathModal(ModalScreen[str | None]):
@@ -31,7 +32,7 @@ class SavePathModal(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="modal-body"):
-            yield Label("Save the message to (Enter to save):", classes="modal-question")
+            yield Label("Save the message to (Enter to save):", classes="modal-question", markup=False)
             yield Input(self.default, id="save-path", suggester=PathSuggester((".xml",)))
 
     @on(Input.Submitted, "#save-path")
@@ -99,11 +100,11 @@ class ErnPreviewScreen(StardustScreen):
 
     def show_error(self, text: str) -> None:
         self.message = None
-        self.query_one("#ern-xml", Static).update(text)
+        self.query_one("#ern-xml", Static).update(plain(text))
         self.query_one("#ern-summary", Static).update("not built")
         issues = self.query_one("#ern-issues", OptionList)
         issues.clear_options()
-        issues.add_option(Option(f"✗ {text}", disabled=True))
+        issues.add_option(Option(plain(f"✗ {text}"), disabled=True))
 
     def show(self, message: BuiltMessage, highlight: int | None = None) -> None:
         self.message = message
@@ -114,7 +115,7 @@ class ErnPreviewScreen(StardustScreen):
         for index, issue in enumerate(report.issues):
             where = f"L{issue.line}" if issue.line else "—"
             mark = "✗" if issue.severity == "error" else "!"
-            issues.add_option(Option(f"{mark} {where} {issue.message} [{issue.rule}]", id=str(index)))
+            issues.add_option(Option(plain(f"{mark} {where} {issue.message} [{issue.rule}]"), id=str(index)))
         if not report.issues:
             issues.add_option(Option("✓ valid", disabled=True))
         state = "valid" if report.ok else f"INVALID: {len(report.errors)} error(s)"

@@ -26,6 +26,7 @@ from stardust_tui.services.fields import FIELDS, STEPS, check_field, field_text
 from stardust_tui.widgets.confirm import ConfirmModal
 from stardust_tui.widgets.path_input import PathSuggester
 from stardust_tui.widgets.release_form import LabelledRow, ValidatedField
+from stardust_tui.widgets.styling import plain
 
 SAVE_DELAY_S = 0.5
 STEP_TITLES = {"basics": "Basics", "tracks": "Tracks", "artwork": "Artwork", "metadata": "Metadata",
@@ -128,8 +129,8 @@ class ReleaseWizardScreen(StardustScreen):
         table.clear(columns=True)
         table.add_columns("Disc", "#", "ISRC", "Title", "Artist", "Audio")
         for t in release.tracks:
-            table.add_row(t.disc_number, t.track_number, t.isrc or "", t.title, t.display_artist,
-                          t.audio.original_name if t.audio else "—")
+            table.add_row(t.disc_number, t.track_number, plain(t.isrc), plain(t.title), plain(t.display_artist),
+                          plain(t.audio.original_name if t.audio else "—"))
         if release.cover is not None:
             c = release.cover
             cover = f"Cover: {c.original_name} {c.width}×{c.height} {c.color_mode}"

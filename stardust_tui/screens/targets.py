@@ -13,7 +13,7 @@ from textual.widgets import DataTable, Footer, Header, Log
 
 from stardust_tui.commands import ScreenCommands
 from stardust_tui.screens.base import StardustScreen
-from stardust_tui.widgets.styling import state_colour
+from stardust_tui.widgets.styling import plain, state_colour
 from stardust_tui.widgets.target_form import TargetFormModal
 
 CIRCUIT_KIND = {"closed": "succeeded", "half-open": "retry-wait", "open": "failed"}
@@ -71,7 +71,7 @@ class TargetsScreen(StardustScreen):
         for r in rows:
             circuit = r.circuit_state + (f" ({r.consecutive_failures})" if r.consecutive_failures else "")
             colour = state_colour(self.app, "delivery", CIRCUIT_KIND.get(r.circuit_state, ""))
-            table.add_row(Text(r.name), Text(r.url), r.profile, "✓" if r.enabled else "✗",
+            table.add_row(plain(r.name), plain(r.url), plain(r.profile), "✓" if r.enabled else "✗",
                           Text(circuit, style=colour or ""), key=str(r.id))
         if selected in self.rows:
             table.move_cursor(row=table.get_row_index(str(selected)))

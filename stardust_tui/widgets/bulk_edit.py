@@ -41,7 +41,7 @@ class BulkEditModal(ModalScreen[tuple[str, Any] | None]):
             yield Label("Set one column on every track of the release:", classes="modal-question")
             yield Select([(c, c) for c in self.columns], value=self.columns[0], allow_blank=False, id="bulk-column")
             yield Input(placeholder="value (Enter to apply)", id="bulk-value")
-            yield Label("", id="bulk-error")
+            yield Label("", id="bulk-error", markup=False)
 
     @on(Input.Submitted, "#bulk-value")
     def _submitted(self, event: Input.Submitted) -> None:

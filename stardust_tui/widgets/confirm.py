@@ -9,6 +9,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Label, OptionList
 from textual.widgets.option_list import Option
 
+from stardust_tui.widgets.styling import plain
+
 
 class ConfirmModal(ModalScreen[bool]):
     """Ask a yes/no question; dismisses with True only when the user confirms."""
@@ -27,7 +29,7 @@ class ConfirmModal(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="modal-body"):
-            yield Label(self.question, classes="modal-question")
+            yield Label(self.question, classes="modal-question", markup=False)
             with Horizontal(classes="modal-buttons"):
                 yield Button(f"{self.yes_label} (y)", id="yes", variant="error" if self.danger else "primary")
                 yield Button(f"{self.no_label} (n)", id="no")
@@ -57,8 +59,8 @@ class ChoiceModal(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="modal-body"):
-            yield Label(self.title_text, classes="modal-question")
-            yield OptionList(*[Option(label, id=value) for value, label in self.choices], id="choices")
+            yield Label(self.title_text, classes="modal-question", markup=False)
+            yield OptionList(*[Option(plain(label), id=value) for value, label in self.choices], id="choices")
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(event.option.id)

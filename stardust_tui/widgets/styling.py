@@ -1,4 +1,9 @@
-"""Colour domain values (delivery states, release statuses) from the active theme's variables."""
+"""How values are drawn: domain states in the active theme's colours, and user text as plain text.
+
+User text (titles, names, paths, errors from servers) is never parsed as markup: a title such as
+``Mix [/] Edition`` would crash the render and ``Song [Remastered]`` would lose its last word. Widgets
+that take a string parse it as markup, so such text goes through :func:`plain`.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,11 @@ from rich.style import Style
 from rich.text import Text
 from textual.app import App
 from textual.color import Color, ColorParseError
+
+
+def plain(value: object) -> Text:
+    """``value`` as text drawn exactly as written (no markup); None is the empty text."""
+    return Text("" if value is None else str(value), end="")
 
 
 def state_colour(app: App, kind: str, value: str) -> str | None:

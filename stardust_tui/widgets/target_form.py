@@ -12,6 +12,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Select
 
 from stardust_tui.widgets.path_input import PathSuggester
 from stardust_tui.widgets.release_form import LabelledRow
+from stardust_tui.widgets.styling import plain
 
 FIELDS = (
     ("name", "Name", "dsp-sftp"),
@@ -47,8 +48,9 @@ class TargetFormModal(ModalScreen[dict[str, Any] | None]):
                                                password=name == "password", suggester=suggester))
             names = [n for n, _ in self.profiles]
             profile = self.current.get("profile") or ("generic-43" if "generic-43" in names else names[0])
-            yield LabelledRow("Profile", Select([(f"{n} — {d}"[:60], n) for n, d in self.profiles], value=profile,
-                                                allow_blank=False, id="t-profile", compact=True))
+            choices = [(plain(f"{n} — {d}"[:60]), n) for n, d in self.profiles]
+            yield LabelledRow("Profile", Select(choices, value=profile, allow_blank=False, id="t-profile",
+                                                compact=True))
             yield Checkbox("Trust an unknown SSH host key on first connect", id="t-trust_unknown_host",
                            value=bool(self.current.get("trust_unknown_host")), compact=True)
             with Horizontal(classes="modal-buttons"):

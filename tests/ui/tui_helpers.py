@@ -113,3 +113,29 @@ async def type_into(pilot, app, selector: str, text: str) -> None:
     widget.value = ""
     await pilot.pause()
     await pilot.press(*text)
+
+
+def screen_text(app) -> str:
+    """What the terminal shows right now (the top screen over the ones below, toasts included), as text."""
+    import io
+
+    from rich.console import Console
+
+    width, height = app.size
+    console = Console(width=width, height=height, file=io.StringIO(), record=True, legacy_windows=False,
+                      color_system=None)
+    console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens))
+    return console.export_text()
+
+
+async def wait_until(pilot, predicate, timeout: float = 10.0, step: float = 0.05) -> bool:
+    """Poll ``predicate()`` while the app runs; True once it holds, False after ``timeout`` seconds."""
+    import asyncio
+
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while loop.time() < deadline:
+        if predicate():
+            return True
+        await pilot.pause(step)
+    return bool(predicate())
