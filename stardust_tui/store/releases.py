@@ -25,6 +25,7 @@ from stardust_tui.errors import ConflictError, NotFoundError, ValidationError
 from stardust_tui.store import duplicates
 from stardust_tui.store import search as search_mod
 from stardust_tui.store.duplicates import upc_candidates
+from stardust_tui.store.entry_checks import validate_for_save
 from stardust_tui.store.parties import get_or_create_party
 from stardust_tui.store.revisions import content_hash, record_revision, snapshot_release, write_audit
 
@@ -158,6 +159,7 @@ def save_release(session: Session, release: Release, *, actor: str, action: str 
             session.exec(select(Release.id).where(Release.id == release.id).with_for_update())
     with session.no_autoflush:
         _normalize(session, release)
+        validate_for_save(release)  # lengths, ranges, DDEX vocabularies of new and changed values
         duplicates.check_upc(session, release.upc, release.id)
     release.updated_at = utcnow()
     session.add(release)
