@@ -1,19 +1,26 @@
-"""``stardust import``, ``stardust import audio DIR``, ``stardust export`` and ``stardust watch``."""
+"""``stardust import catalog|audio|ddex|history|fields``, ``stardust export`` and ``stardust watch``.
+
+The earlier spellings keep working: ``stardust import FILE`` (= ``import catalog FILE``), ``import --fields``,
+``import --history`` and options before the subcommand (``import --dry-run audio DIR``). The work is done
+by ``services.imports``.
+"""
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
 from stardust_tui.cli.context import StardustContext
-from stardust_tui.errors import ValidationError
+from stardust_tui.cli.output import echo_json, exit_with
+from stardust_tui.errors import ExitCode
 
 
 def register(cli: click.Group) -> None:
-    cli.add_command(import_cmd)
+    cli.add_command(import_group)
     cli.add_command(export_cmd)
     cli.add_command(watch_cmd)
 
@@ -23,7 +30,7 @@ class _Bar:
 
     def __init__(self, label: str, unit_bytes: bool = False) -> None:
         self.label = label
-        self.bar = None
+        self.bar: Any = None
         self.done = 0
         self.unit_bytes = unit_bytes
 
@@ -40,7 +47,7 @@ class _Bar:
             self.bar.__exit__(None, None, None)
 
 
-def _with_bar(label: str, fn: Callable[[_Bar], object], unit_bytes: bool = False) -> object:
+def _with_bar(label: str, fn: Callable[[_Bar], Any], unit_bytes: bool = False) -> Any:
     bar = _Bar(label, unit_bytes)
     try:
         return fn(bar)
@@ -48,14 +55,50 @@ def _with_bar(label: str, fn: Callable[[_Bar], object], unit_bytes: bool = False
         bar.close()
 
 
-def _fields_help() -> str:
-    from stardust_tui.importexport.fields import FIELDS
+class ImportGroup(click.Group):
+    """``import`` subcommands, also reached by the earlier spellings (``import FILE``, ``--fields``, …)."""
 
-    return "\n".join(f"{f.name:24} {f.level:8} {f.help}" for f in FIELDS)
+    LEGACY_FLAGS = {"--fields": "fields", "--history": "history"}
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, self.route(args))
+
+    def route(self, args: list[str]) -> list[str]:
+        """The arguments with the subcommand first: the one named anywhere, a legacy flag's, else ``catalog``."""
+        if not args or args[0] in self.commands or args[0] in ("--help", "-h"):
+            return list(args)
+        for flag, name in self.LEGACY_FLAGS.items():
+            if flag in args:
+                return [name] + [a for a in args if a != flag]
+        position = self._first_positional(args)
+        if position is not None and args[position] in self.commands:
+            return [args[position]] + args[:position] + args[position + 1:]
+        return ["catalog", *args]
+
+    def _first_positional(self, args: list[str]) -> int | None:
+        takes_value = {opt for cmd in self.commands.values() for p in cmd.params
+                       if isinstance(p, click.Option) and not p.is_flag and not p.count for opt in p.opts}
+        i = 0
+        while i < len(args):
+            arg = args[i]
+            if arg == "--":
+                return i + 1 if i + 1 < len(args) else None
+            if not arg.startswith("-") or arg == "-":
+                return i
+            i += 2 if arg in takes_value else 1
+        return None
 
 
-@click.command("import", context_settings={"ignore_unknown_options": False})
-@click.argument("args", nargs=-1, required=False)
+@click.group("import", cls=ImportGroup)
+def import_group() -> None:
+    """Import a catalog file, audio, or ERN messages; see the ledger of past runs.
+
+    `stardust import FILE` is `stardust import catalog FILE`.
+    """
+
+
+@import_group.command("catalog")
+@click.argument("file", type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["csv", "json", "ddex"]),
               help="Source format (default: from the file).")
 @click.option("--map", "map_file", type=click.Path(dir_okay=False, exists=True), help="Column mapping TOML file.")
@@ -67,97 +110,124 @@ def _fields_help() -> str:
 @click.option("--update", is_flag=True, help="Update existing releases (matched by UPC) instead of reporting them.")
 @click.option("--partial", is_flag=True,
               help="Skip bad releases and import the others, committing every 500 releases (default: all or nothing).")
-@click.option("--replace", is_flag=True, help="audio: replace audio/covers already attached.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option("--report", "report_file", type=click.Path(dir_okay=False),
               help="Also write the JSON report to this file.")
-@click.option("--history", is_flag=True, help="List the most recent import runs (the ledger) and exit.")
 @click.option("--print-map", is_flag=True, help="Print the guessed mapping of FILE as TOML and exit.")
-@click.option("--fields", "list_fields", is_flag=True, help="List the fields a column can map to and exit.")
 @click.pass_obj
-def import_cmd(obj: StardustContext, args: tuple[str, ...], fmt: str | None, map_file: str | None,
-               tracks_file: str | None, encoding: str | None, month_first: bool | None, dry_run: bool, update: bool,
-               partial: bool, replace: bool, as_json: bool, report_file: str | None, history: bool, print_map: bool,
-               list_fields: bool) -> None:
-    """Import a catalog: `stardust import FILE` (CSV, JSON or DDEX ERN), or audio: `stardust import audio DIR`.
+def import_catalog(obj: StardustContext, file: Path, fmt: str | None, map_file: str | None, tracks_file: str | None,
+                   encoding: str | None, month_first: bool | None, dry_run: bool, update: bool, partial: bool,
+                   as_json: bool, report_file: str | None, print_map: bool) -> None:
+    """Import a catalog file (CSV, JSON or DDEX ERN).
 
-    CSV columns are matched to fields by their header (see --fields, --print-map) or a --map file.
+    CSV columns are matched to fields by their header (see `import fields`, --print-map) or a --map file.
     Existing releases are matched by UPC; the run is atomic unless --partial. Exit status 1 when the
     import reported errors (with --partial: when a release was skipped).
     """
-    if list_fields:
-        click.echo(_fields_help())
-        return
-    if history:
-        from stardust_tui.importexport.ledger import recent_runs
-
-        for run in recent_runs(obj.engine, 30):
-            counts = " ".join(f"{k}={v}" for k, v in run.counts.items() if v)
-            click.echo(f"{run.id:5} {run.finished_at:%Y-%m-%d %H:%M} {run.origin:9} {run.status:7} {run.kind:7} "
-                       f"{run.file_name} {counts}")
-        return
-    if len(args) == 2 and args[0] == "audio":
-        _import_audio(obj, Path(args[1]), dry_run, replace, as_json)
-        return
-    if len(args) != 1:
-        raise ValidationError("expected FILE, or: audio DIR", where="stardust import")
-    path = Path(args[0])
-    if not path.is_file():
-        raise ValidationError("no such file", where=str(path))
-    from stardust_tui.importexport.importer import ImportOptions, run_import
-    from stardust_tui.importexport.mapping import guess_mapping, load_mapping
-
-    mapping = load_mapping(map_file) if map_file else None
+    imports = obj.services.imports
     if print_map:
-        from stardust_tui.importexport.csv_import import preview
-
-        click.echo(guess_mapping(preview(path, mapping, rows=0, encoding=encoding).headers).to_toml(), nl=False)
+        click.echo(imports.guessed_mapping(file, map_file=map_file, encoding=encoding), nl=False)
         return
-    options = ImportOptions(format=fmt, mapping=mapping, tracks_file=Path(tracks_file) if tracks_file else None,
-                            encoding=encoding, month_first=month_first, dry_run=dry_run, update=update,
-                            partial=partial, actor=obj.actor, schema_dir=obj.settings.ddex_schemas,
-                            paths=obj.settings.paths)
-    engine = obj.engine
-    from stardust_tui.domain.models import utcnow
-    from stardust_tui.importexport.ledger import file_sha256, record_run
+    from stardust_tui.importexport.importer import ImportOptions
+    from stardust_tui.importexport.mapping import load_mapping
 
-    started = utcnow()
-    report = _with_bar(f"importing {path.name}",
-                       lambda bar: run_import(engine, path, options, progress=bar), unit_bytes=True)
-    if not dry_run:
-        status = "failed" if report.rolled_back else ("partial" if report.error_count else "ok")
-        record_run(engine, path, sha256=file_sha256(path), kind="catalog", status=status, fmt=report.format,
-                   counts=_counts(report), started_at=started, actor=obj.actor)
+    options = ImportOptions(format=fmt, mapping=load_mapping(map_file) if map_file else None,
+                            tracks_file=Path(tracks_file) if tracks_file else None, encoding=encoding,
+                            month_first=month_first, dry_run=dry_run, update=update, partial=partial)
+    report = _with_bar(f"importing {file.name}", lambda bar: imports.catalog(file, options, progress=bar),
+                       unit_bytes=True)
     if report_file:
-        Path(report_file).write_text(report.to_json() + "\n", encoding="utf-8")
+        from stardust_tui.atomic import write_text_atomic
+
+        write_text_atomic(report_file, report.to_json() + "\n")
     _print(report, as_json)
 
 
-def _counts(report) -> dict[str, int]:  # type: ignore[no-untyped-def]
-    keys = ("rows", "releases_seen", "tracks_seen", "created", "updated", "unchanged", "skipped", "duplicates",
-            "error_count", "warning_count")
-    return {k: getattr(report, k) for k in keys}
-
-
-def _print(report, as_json: bool) -> None:  # type: ignore[no-untyped-def]
-    if as_json:
-        click.echo(report.to_json())
-    else:
-        click.echo(report.render())
+def _print(report: Any, as_json: bool) -> None:
+    click.echo(report.to_json() if as_json else report.render())
     if report.error_count:  # also with --partial: something was skipped
-        raise click.exceptions.Exit(1)
+        exit_with(ExitCode.FAILED)
 
 
-def _import_audio(obj: StardustContext, directory: Path, dry_run: bool, replace: bool, as_json: bool) -> None:
-    from stardust_tui.importexport.audio_import import import_audio_dir
+@import_group.command("audio")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Report what would be attached, change nothing.")
+@click.option("--replace", is_flag=True, help="Replace audio/covers already attached.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.pass_obj
+def import_audio(obj: StardustContext, directory: Path, dry_run: bool, replace: bool, as_json: bool) -> None:
+    """Match audio and covers in DIRECTORY to tracks (ISRC in the name, <UPC>_<disc>_<track>, or ISRC tag).
 
-    engine = obj.engine
-    report = _with_bar("importing audio", lambda bar: import_audio_dir(
-        engine, obj.settings.paths, directory, dry_run=dry_run, replace=replace, actor=obj.actor, progress=bar))
+    Matched files are stored and attached; the report lists what matched nothing.
+    """
+    imports = obj.services.imports
+    report = _with_bar("importing audio", lambda bar: imports.audio(directory, dry_run=dry_run, replace=replace,
+                                                                     progress=bar))
     if not as_json:
         for note in report.notes[:50]:
             click.echo(note)
     _print(report, as_json)
+
+
+@import_group.command("ddex")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--schemas", type=click.Path(path_type=Path), default=None,
+              help="DDEX XSD folder; messages are refused when they fail the XSD.")
+@click.option("--package", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder holding the delivered files: found files are added to the asset store.")
+@click.option("--update", is_flag=True,
+              help="Apply messages to releases already in the catalog (same UPC) instead of leaving them unchanged.")
+@click.option("--dry-run", is_flag=True, help="Report what would be imported; change nothing (no files stored).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document with every file's outcome.")
+@click.pass_obj
+def import_ddex(obj: StardustContext, files: tuple[Path, ...], schemas: Path | None, package: Path | None,
+                update: bool, dry_run: bool, as_json: bool) -> None:
+    """Import ERN NewReleaseMessages (3.8.2, 4.2, 4.3) into the catalog, one transaction per file."""
+    if obj.services.ern.schema_dir(schemas) is None:
+        click.echo("note: no DDEX schemas configured; messages are imported without XSD validation", err=True)
+    results = obj.services.imports.ddex(list(files), schemas=schemas, package=package, update=update,
+                                        dry_run=dry_run)
+    if as_json:
+        echo_json([{"file": r.path, "ok": r.ok, "error": r.error, "dry_run": r.dry_run,
+                    "result": r.result} for r in results])
+    else:
+        for r in results:
+            if not r.ok:
+                click.echo(f"error: {r.error}", err=True)
+                continue
+            click.echo(f"{r.path}: {'(dry run, nothing saved) ' if dry_run else ''}{r.result.summary()}")
+            for note in r.result.skipped:
+                click.echo(f"  skipped: {note}")
+    if not all(r.ok for r in results):
+        exit_with(ExitCode.FAILED)
+
+
+@import_group.command("history")
+@click.option("--limit", type=click.IntRange(1, 10_000), default=30, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_obj
+def import_history(obj: StardustContext, limit: int, as_json: bool) -> None:
+    """The most recent import runs (the ledger), newest first."""
+    runs = obj.services.imports.history(limit)
+    if as_json:
+        echo_json(runs)
+        return
+    for run in runs:
+        counts = " ".join(f"{k}={v}" for k, v in run.counts.items() if v)
+        click.echo(f"{run.id:5} {run.finished_at:%Y-%m-%d %H:%M} {run.origin:9} {run.status:7} {run.kind:7} "
+                   f"{run.file_name} {counts}")
+
+
+@import_group.command("fields")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_obj
+def import_fields(obj: StardustContext, as_json: bool) -> None:
+    """The fields a catalog column can map to."""
+    fields = obj.services.imports.fields()
+    if as_json:
+        echo_json([{"name": f.name, "level": f.level, "help": f.help} for f in fields])
+        return
+    click.echo("\n".join(f"{f.name:24} {f.level:8} {f.help}" for f in fields))
 
 
 @click.command("export")
@@ -168,12 +238,9 @@ def _import_audio(obj: StardustContext, directory: Path, dry_run: bool, replace:
 @click.pass_obj
 def export_cmd(obj: StardustContext, out: str, fmt: str | None, releases: tuple[str, ...]) -> None:
     """Export the catalog (or some releases) to OUT, streamed; re-importable with `stardust import`."""
-    from stardust_tui.importexport.export import export_catalog
-
     fmt = fmt or ("csv" if out.lower().endswith(".csv") else "json")
-    refs = [int(r) if r.isdigit() and len(r) <= 10 else r for r in releases] or None
-    engine = obj.engine
-    n = _with_bar(f"exporting {Path(out).name}", lambda bar: export_catalog(engine, out, fmt=fmt, release_refs=refs,
+    imports = obj.services.imports
+    n = _with_bar(f"exporting {Path(out).name}", lambda bar: imports.export(out, fmt=fmt, refs=releases,
                                                                              progress=bar))
     click.echo(f"exported {n} releases to {out} ({fmt})")
 
@@ -187,12 +254,9 @@ def export_cmd(obj: StardustContext, out: str, fmt: str | None, releases: tuple[
 @click.pass_obj
 def watch_cmd(obj: StardustContext, directory: str, once: bool, stable_seconds: float, update: bool) -> None:
     """Hot folder: import catalog files and audio dropped into DIRECTORY (moved to done/ or failed/)."""
-    from stardust_tui.importexport.hotfolder import HotFolder
+    folder = obj.services.imports.hot_folder(directory, stable_seconds=stable_seconds, update=update)
 
-    folder = HotFolder(obj.engine, obj.settings.paths, Path(directory), stable_seconds=stable_seconds,
-                       update=update, actor=obj.actor, schema_dir=obj.settings.ddex_schemas)
-
-    def say(result) -> None:  # type: ignore[no-untyped-def]
+    def say(result: Any) -> None:
         click.echo(result.line())
 
     if once:
