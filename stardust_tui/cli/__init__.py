@@ -1,17 +1,22 @@
 """The ``stardust`` command line: a click group whose default (no arguments) opens the TUI.
 
 Each command family lives in its own module exposing ``register(group)``; modules are listed in
-``COMMAND_MODULES``. User errors (:class:`StardustError`) print one line to stderr and exit non-zero.
+``COMMAND_MODULES``. Nothing reaches the terminal as a traceback (see :mod:`stardust_tui.cli.failures`):
+user errors (:class:`StardustError`) print one line and exit non-zero, usage errors one line and exit 2,
+unexpected errors one line pointing at the crash log and exit 70.
 """
 
 from __future__ import annotations
 
 import importlib
+import os
 import sys
+import traceback
 
 import click
 
 from stardust_tui import __version__
+from stardust_tui.cli import failures
 from stardust_tui.cli.context import StardustContext
 from stardust_tui.errors import StardustError
 
@@ -32,17 +37,58 @@ COMMAND_MODULES = (
 
 
 class StardustGroup(click.Group):
-    """Turns user errors into one line and an exit code instead of a traceback."""
+    """Turns every failure into one line and an exit code instead of a traceback."""
+
+    def make_context(self, info_name, args, parent=None, **extra):  # type: ignore[no-untyped-def, override]
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except click.UsageError as exc:  # a bad global option (before any command runs)
+            click.echo(failures.usage_line(exc), err=True)
+            raise click.exceptions.Exit(failures.USAGE_EXIT) from None
 
     def invoke(self, ctx: click.Context):  # type: ignore[override]
         try:
             return super().invoke(ctx)
         except StardustError as exc:
-            click.echo(f"error: {exc}", err=True)
+            click.echo(failures.one_line(f"error: {exc}"), err=True)
+            ctx.exit(exc.exit_code)
+        except click.UsageError as exc:
+            click.echo(failures.usage_line(exc), err=True)
+            ctx.exit(failures.USAGE_EXIT)
+        except click.ClickException as exc:
+            click.echo(failures.one_line(f"error: {exc.format_message()}"), err=True)
             ctx.exit(exc.exit_code)
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
             ctx.exit(130)
+        except (click.exceptions.Exit, click.Abort, SystemExit):
+            raise
+        except BrokenPipeError:  # `stardust release list | head`: the reader left, nothing to report
+            _quiet_stdout()
+            ctx.exit(141)
+        except Exception as exc:
+            failures.report_crash(exc, obj=ctx.obj, command=_command_path(ctx, exc))
+            ctx.exit(failures.CRASH_EXIT)
+
+
+def _command_path(ctx: click.Context, exc: BaseException) -> str:
+    """``stardust release edit``: the deepest command that was running (its arguments are not logged)."""
+    deepest = ctx
+    for frame, _ in traceback.walk_tb(exc.__traceback__):
+        for name in ("sub_ctx", "ctx"):
+            found = frame.f_locals.get(name)
+            if isinstance(found, click.Context) and len(found.command_path) > len(deepest.command_path):
+                deepest = found
+    return deepest.command_path
+
+
+def _quiet_stdout() -> None:
+    """After EPIPE, point stdout at /dev/null so the interpreter's final flush does not fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 @click.group(cls=StardustGroup, invoke_without_command=True)
@@ -86,5 +132,11 @@ def main() -> None:
     try:
         cli.main(prog_name="stardust")
     except StardustError as exc:  # raised outside a command (e.g. while parsing options)
-        click.echo(f"error: {exc}", err=True)
+        click.echo(failures.one_line(f"error: {exc}"), err=True)
         sys.exit(exc.exit_code)
+    except BrokenPipeError:
+        _quiet_stdout()
+        sys.exit(141)
+    except Exception as exc:  # outside any command: parsing, closing the store
+        failures.report_crash(exc, command="stardust")
+        sys.exit(failures.CRASH_EXIT)
