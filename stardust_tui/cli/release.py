@@ -10,11 +10,14 @@ from typing import Any
 
 import click
 
+from stardust_tui.cli import params as P
 from stardust_tui.cli.context import StardustContext
 from stardust_tui.cli.output import echo_json, exit_with
+from stardust_tui.domain import limits as L
+from stardust_tui.domain.enums import ReleaseStatus, ReleaseType
 from stardust_tui.errors import ExitCode, ValidationError
 
-DATE = click.DateTime(formats=["%Y-%m-%d"])
+DATE = P.DAY  # YYYY-MM-DD within the catalog's dates (a datetime at midnight)
 
 
 def register(cli: click.Group) -> None:
@@ -36,14 +39,16 @@ def release() -> None:
 
 
 @release.command("list")
-@click.option("--search", "-s", "query", default=None, help="Full-text search (titles, artists, label, UPC, ISRC).")
-@click.option("--status", default=None, help="draft, ready, delivered or taken-down.")
-@click.option("--label", default=None, help="Label name (exact, case-insensitive).")
-@click.option("--type", "release_type", default=None, help="album, ep, single or compilation.")
+@click.option("--search", "-s", "query", type=P.Text(L.SEARCH_QUERY), default=None, help="Full-text search (titles, artists, label, UPC, ISRC).")
+@click.option("--status", type=P.Vocabulary([s.value for s in ReleaseStatus], "release status", "STATUS"), default=None,
+              help="draft, ready, delivered or taken-down.")
+@click.option("--label", type=P.Text(L.PARTY["name"]), default=None, help="Label name (exact, case-insensitive).")
+@click.option("--type", "release_type", type=P.Vocabulary([t.value for t in ReleaseType], "release type", "TYPE"),
+              default=None, help="album, ep, single or compilation.")
 @click.option("--from", "date_from", type=DATE, default=None, help="Release date on or after YYYY-MM-DD.")
 @click.option("--to", "date_to", type=DATE, default=None, help="Release date on or before YYYY-MM-DD.")
-@click.option("--limit", type=click.IntRange(1, 10_000), default=50, show_default=True)
-@click.option("--offset", type=click.IntRange(0), default=0)
+@click.option("--limit", type=P.PAGE_SIZE, default=50, show_default=True)
+@click.option("--offset", type=P.OFFSET, default=0)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_obj
 def list_cmd(obj: StardustContext, query: str | None, status: str | None, label: str | None,
@@ -70,7 +75,7 @@ def list_cmd(obj: StardustContext, query: str | None, status: str | None, label:
 
 
 @release.command("show")
-@click.argument("ref")
+@click.argument("ref", type=P.RELEASE_REF)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_obj
 def show(obj: StardustContext, ref: str, as_json: bool) -> None:
@@ -102,15 +107,16 @@ def show(obj: StardustContext, ref: str, as_json: bool) -> None:
 
 
 @release.command("create")
-@click.option("--title", required=True)
-@click.option("--artist", "artists", multiple=True, required=True, help="Main artist (repeat for several).")
-@click.option("--label", default=None)
-@click.option("--upc", default=None)
-@click.option("--type", "release_type", type=click.Choice(["album", "ep", "single", "compilation"]), default="album")
+@click.option("--title", type=P.Text(L.RELEASE["title"], nonempty=True), required=True)
+@click.option("--artist", "artists", type=P.Text(L.PARTY["name"], nonempty=True), multiple=True, required=True,
+              help="Main artist (repeat for several).")
+@click.option("--label", type=P.Text(L.PARTY["name"]), default=None)
+@click.option("--upc", type=P.Text(32), default=None)
+@click.option("--type", "release_type", type=click.Choice([t.value for t in ReleaseType]), default="album")
 @click.option("--date", "release_date", type=DATE, default=None, help="Release date YYYY-MM-DD.")
-@click.option("--genre", default=None)
-@click.option("--p-line", default=None, help='e.g. "2024 Star Records"')
-@click.option("--c-line", default=None)
+@click.option("--genre", type=P.Text(L.RELEASE["genre"]), default=None)
+@click.option("--p-line", type=P.Text(L.RELEASE["p_line"]), default=None, help='e.g. "2024 Star Records"')
+@click.option("--c-line", type=P.Text(L.RELEASE["c_line"]), default=None)
 @click.pass_obj
 def create(obj: StardustContext, title: str, artists: tuple[str, ...], label: str | None, upc: str | None,
            release_type: str, release_date: Any, genre: str | None, p_line: str | None, c_line: str | None) -> None:
@@ -121,15 +127,16 @@ def create(obj: StardustContext, title: str, artists: tuple[str, ...], label: st
 
 
 @release.command("add-track")
-@click.argument("ref")
-@click.option("--title", required=True)
-@click.option("--isrc", default=None)
-@click.option("--artist", default=None, help="Track display artist (default: the release's).")
-@click.option("--duration", type=float, default=None, help="Seconds.")
-@click.option("--disc", type=click.IntRange(1), default=1)
-@click.option("--number", type=click.IntRange(1), default=None, help="Track number (default: next).")
+@click.argument("ref", type=P.RELEASE_REF)
+@click.option("--title", type=P.Text(L.TRACK["title"], nonempty=True), required=True)
+@click.option("--isrc", type=P.Text(32), default=None)
+@click.option("--artist", type=P.Text(L.TRACK["display_artist"]), default=None,
+              help="Track display artist (default: the release's).")
+@click.option("--duration", type=P.Number(L.DURATION_SECONDS, integer=False), default=None, help="Seconds.")
+@click.option("--disc", type=P.Number(L.DISC_NUMBER), default=1)
+@click.option("--number", type=P.Number(L.TRACK_NUMBER), default=None, help="Track number (default: next).")
 @click.option("--explicit", is_flag=True)
-@click.option("--audio", "audio_id", type=int, default=None, help="Asset id of the audio file.")
+@click.option("--audio", "audio_id", type=P.ID, default=None, help="Asset id of the audio file.")
 @click.pass_obj
 def add_track_cmd(obj: StardustContext, ref: str, title: str, isrc: str | None, artist: str | None,
                   duration: float | None, disc: int, number: int | None, explicit: bool, audio_id: int | None) -> None:
@@ -140,8 +147,8 @@ def add_track_cmd(obj: StardustContext, ref: str, title: str, isrc: str | None, 
 
 
 @release.command("history")
-@click.argument("ref")
-@click.argument("revisions", nargs=-1, type=int)
+@click.argument("ref", type=P.RELEASE_REF)
+@click.argument("revisions", nargs=-1, type=P.Number(L.REVISION))
 @click.option("--diff", "show_diff", is_flag=True, help="Show field changes between revisions A B (default: last two).")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_obj
@@ -168,8 +175,8 @@ def history_cmd(obj: StardustContext, ref: str, revisions: tuple[int, ...], show
 
 
 @release.command("set-status")
-@click.argument("ref")
-@click.argument("status")
+@click.argument("ref", type=P.RELEASE_REF)
+@click.argument("status", type=P.Vocabulary([s.value for s in ReleaseStatus], "release status", "STATUS"))
 @click.pass_obj
 def set_status_cmd(obj: StardustContext, ref: str, status: str) -> None:
     """Set the status (draft, ready, delivered, taken-down); "ready" needs a clean check."""
@@ -178,7 +185,7 @@ def set_status_cmd(obj: StardustContext, ref: str, status: str) -> None:
 
 
 @release.command("duplicate")
-@click.argument("ref")
+@click.argument("ref", type=P.RELEASE_REF)
 @click.pass_obj
 def duplicate_cmd(obj: StardustContext, ref: str) -> None:
     """Copy a release as a new draft without UPC; prints the new id."""
@@ -186,7 +193,7 @@ def duplicate_cmd(obj: StardustContext, ref: str) -> None:
 
 
 @release.command("delete")
-@click.argument("ref")
+@click.argument("ref", type=P.RELEASE_REF)
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @click.pass_obj
 def delete_cmd(obj: StardustContext, ref: str, yes: bool) -> None:
@@ -209,7 +216,7 @@ def reindex_cmd(obj: StardustContext) -> None:
 
 
 @click.command()
-@click.argument("ref")
+@click.argument("ref", type=P.RELEASE_REF)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_obj
 def check(obj: StardustContext, ref: str, as_json: bool) -> None:

@@ -10,29 +10,35 @@ from typing import Any
 
 import click
 
+from stardust_tui.cli import params as P
 from stardust_tui.cli.context import StardustContext
+from stardust_tui.domain import limits as L
 from stardust_tui.domain.enums import COMMERCIAL_MODELS, USE_TYPES, ParentalAdvisory, ReleaseType
+from stardust_tui.domain.validation import ALLOWED_COMMERCIAL_MODELS, ALLOWED_USE_TYPES
 
-DATE = click.DateTime(formats=["%Y-%m-%d"])
+DATE = P.DAY  # YYYY-MM-DD within the catalog's dates (a datetime at midnight)
 
 
 @click.command("edit")
-@click.argument("ref")
-@click.option("--title", default=None)
-@click.option("--version", "version_", default=None, help='Version / subtitle ("Deluxe", "Remastered").')
-@click.option("--artist", "artists", multiple=True, help="Main artist (repeat); replaces the release's artists.")
-@click.option("--label", default=None, help="Label name (created if new).")
-@click.option("--upc", default=None, help='UPC/EAN; "" removes it.')
-@click.option("--catalog-number", default=None)
+@click.argument("ref", type=P.RELEASE_REF)
+@click.option("--title", type=P.Text(L.RELEASE["title"], nonempty=True), default=None)
+@click.option("--version", "version_", type=P.Text(L.RELEASE["version"]), default=None,
+              help='Version / subtitle ("Deluxe", "Remastered").')
+@click.option("--artist", "artists", type=P.Text(L.PARTY["name"], nonempty=True), multiple=True,
+              help="Main artist (repeat); replaces the release's artists.")
+@click.option("--label", type=P.Text(L.PARTY["name"]), default=None, help="Label name (created if new).")
+@click.option("--upc", type=P.Text(32), default=None, help='UPC/EAN; "" removes it.')
+@click.option("--catalog-number", type=P.Text(L.RELEASE["catalog_number"]), default=None)
 @click.option("--type", "release_type", type=click.Choice([t.value for t in ReleaseType]), default=None)
 @click.option("--date", "release_date", type=DATE, default=None, help="Release date YYYY-MM-DD.")
 @click.option("--original-date", "original_release_date", type=DATE, default=None)
-@click.option("--genre", default=None)
-@click.option("--subgenre", default=None)
-@click.option("--language", default=None, help="ISO 639 code (en, eng, pt-BR).")
+@click.option("--genre", type=P.Text(L.RELEASE["genre"]), default=None)
+@click.option("--subgenre", type=P.Text(L.RELEASE["subgenre"]), default=None)
+@click.option("--language", type=P.Language(), default=None, help="ISO 639 code (en, eng, pt-BR).")
 @click.option("--advisory", "parental_advisory", type=click.Choice([p.value for p in ParentalAdvisory]), default=None)
-@click.option("--p-line", default=None, help='e.g. "2024 Star Records" (the year is taken from it).')
-@click.option("--c-line", default=None)
+@click.option("--p-line", type=P.Text(L.RELEASE["p_line"]), default=None,
+              help='e.g. "2024 Star Records" (the year is taken from it).')
+@click.option("--c-line", type=P.Text(L.RELEASE["c_line"]), default=None)
 @click.pass_obj
 def edit(obj: StardustContext, ref: str, label: str | None, artists: tuple[str, ...], **values: Any) -> None:
     """Change release fields (only the options given); prints the new revision."""
@@ -45,17 +51,20 @@ def edit(obj: StardustContext, ref: str, label: str | None, artists: tuple[str, 
 
 
 @click.command("add-deal")
-@click.argument("ref")
-@click.option("--territory", "territories", multiple=True, default=("Worldwide",), show_default=True,
+@click.argument("ref", type=P.RELEASE_REF)
+@click.option("--territory", "territories", type=P.Territory(), multiple=True,
+              default=("Worldwide",), show_default=True,
               help="ISO 3166-1 code or Worldwide (repeat).")
-@click.option("--exclude", "excluded", multiple=True, help="Territory excluded from Worldwide (repeat).")
-@click.option("--model", "models", multiple=True, default=("SubscriptionModel", "AdvertisementSupportedModel"),
+@click.option("--exclude", "excluded", type=P.Territory(), multiple=True, help="Territory excluded from Worldwide (repeat).")
+@click.option("--model", "models", multiple=True,
+              type=P.Vocabulary(ALLOWED_COMMERCIAL_MODELS, "DDEX commercial model", "MODEL"), default=("SubscriptionModel", "AdvertisementSupportedModel"),
               show_default=True, help=f"Commercial model (repeat): {', '.join(COMMERCIAL_MODELS)}.")
-@click.option("--use-type", "use_types", multiple=True, default=("OnDemandStream",), show_default=True,
+@click.option("--use-type", "use_types", multiple=True,
+              type=P.Vocabulary(ALLOWED_USE_TYPES, "DDEX use type", "USE"), default=("OnDemandStream",), show_default=True,
               help=f"Use type (repeat): {', '.join(USE_TYPES)}.")
 @click.option("--start", type=DATE, default=None, help="Start date (default: the release date).")
 @click.option("--end", type=DATE, default=None)
-@click.option("--price-tier", default=None)
+@click.option("--price-tier", type=P.Text(L.DEAL["price_tier"]), default=None)
 @click.pass_obj
 def add_deal(obj: StardustContext, ref: str, territories: tuple[str, ...], excluded: tuple[str, ...],
              models: tuple[str, ...], use_types: tuple[str, ...], start: Any, end: Any, price_tier: str | None) -> None:
