@@ -39,7 +39,8 @@ def release() -> None:
 
 
 @release.command("list")
-@click.option("--search", "-s", "query", type=P.Text(L.SEARCH_QUERY), default=None, help="Full-text search (titles, artists, label, UPC, ISRC).")
+@click.option("--search", "-s", "query", type=P.Text(L.SEARCH_QUERY), default=None,
+              help="Full-text search (titles, artists, label, UPC, ISRC).")
 @click.option("--status", type=P.Vocabulary([s.value for s in ReleaseStatus], "release status", "STATUS"), default=None,
               help="draft, ready, delivered or taken-down.")
 @click.option("--label", type=P.Text(L.PARTY["name"]), default=None, help="Label name (exact, case-insensitive).")

@@ -55,12 +55,15 @@ def edit(obj: StardustContext, ref: str, label: str | None, artists: tuple[str, 
 @click.option("--territory", "territories", type=P.Territory(), multiple=True,
               default=("Worldwide",), show_default=True,
               help="ISO 3166-1 code or Worldwide (repeat).")
-@click.option("--exclude", "excluded", type=P.Territory(), multiple=True, help="Territory excluded from Worldwide (repeat).")
+@click.option("--exclude", "excluded", type=P.Territory(), multiple=True,
+              help="Territory excluded from Worldwide (repeat).")
 @click.option("--model", "models", multiple=True,
-              type=P.Vocabulary(ALLOWED_COMMERCIAL_MODELS, "DDEX commercial model", "MODEL"), default=("SubscriptionModel", "AdvertisementSupportedModel"),
+              type=P.Vocabulary(ALLOWED_COMMERCIAL_MODELS, "DDEX commercial model", "MODEL"),
+              default=("SubscriptionModel", "AdvertisementSupportedModel"),
               show_default=True, help=f"Commercial model (repeat): {', '.join(COMMERCIAL_MODELS)}.")
 @click.option("--use-type", "use_types", multiple=True,
-              type=P.Vocabulary(ALLOWED_USE_TYPES, "DDEX use type", "USE"), default=("OnDemandStream",), show_default=True,
+              type=P.Vocabulary(ALLOWED_USE_TYPES, "DDEX use type", "USE"), default=("OnDemandStream",),
+              show_default=True,
               help=f"Use type (repeat): {', '.join(USE_TYPES)}.")
 @click.option("--start", type=DATE, default=None, help="Start date (default: the release date).")
 @click.option("--end", type=DATE, default=None)
