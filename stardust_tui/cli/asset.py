@@ -12,7 +12,9 @@ from typing import Any
 
 import click
 
+from stardust_tui.cli import params as P
 from stardust_tui.cli.context import StardustContext
+from stardust_tui.domain import limits as L
 from stardust_tui.cli.output import echo_json, exit_with
 from stardust_tui.errors import ExitCode
 
@@ -76,12 +78,12 @@ class _Bars:
 
 
 @asset.command("add")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--release", "release_ref", default=None, help="Release id or UPC to attach audio to.")
-@click.option("--track", "track_no", type=click.IntRange(1), default=None,
+@click.argument("paths", nargs=-1, required=True, type=P.InputFile(path_type=Path))
+@click.option("--release", "release_ref", type=P.RELEASE_REF, default=None, help="Release id or UPC to attach audio to.")
+@click.option("--track", "track_no", type=P.Number(L.TRACK_NUMBER), default=None,
               help="Track number for the first file (further files go to the next tracks).")
-@click.option("--disc", type=click.IntRange(1), default=1, show_default=True, help="Disc of --track.")
-@click.option("--cover", "cover_ref", default=None, help="Release id or UPC whose cover this image becomes.")
+@click.option("--disc", type=P.Number(L.DISC_NUMBER), default=1, show_default=True, help="Disc of --track.")
+@click.option("--cover", "cover_ref", type=P.RELEASE_REF, default=None, help="Release id or UPC whose cover this image becomes.")
 @click.pass_obj
 def add_cmd(obj: StardustContext, paths: tuple[Path, ...], release_ref: str | None, track_no: int | None,
             disc: int, cover_ref: str | None) -> None:
@@ -106,7 +108,7 @@ def add_cmd(obj: StardustContext, paths: tuple[Path, ...], release_ref: str | No
 
 
 @asset.command("show")
-@click.argument("ref")
+@click.argument("ref", type=P.ASSET_REF)
 @click.option("--strict", is_flag=True, help="Apply strict-profile QC (plain-PCM WAV required).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_obj
@@ -137,8 +139,8 @@ def show_cmd(obj: StardustContext, ref: str, strict: bool, as_json: bool) -> Non
 
 @asset.command("list")
 @click.option("--kind", type=click.Choice(["audio", "image", "other"]), default=None)
-@click.option("--limit", type=click.IntRange(1, 10_000), default=50, show_default=True)
-@click.option("--offset", type=click.IntRange(0), default=0)
+@click.option("--limit", type=P.PAGE_SIZE, default=50, show_default=True)
+@click.option("--offset", type=P.OFFSET, default=0)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_obj
 def list_cmd(obj: StardustContext, kind: str | None, limit: int, offset: int, as_json: bool) -> None:
@@ -154,7 +156,7 @@ def list_cmd(obj: StardustContext, kind: str | None, limit: int, offset: int, as
 
 
 @asset.command("verify")
-@click.argument("refs", nargs=-1)
+@click.argument("refs", nargs=-1, type=P.ASSET_REF)
 @click.pass_obj
 def verify_cmd(obj: StardustContext, refs: tuple[str, ...]) -> None:
     """Re-hash stored files (all, or the given ids/SHA-256s); exit 1 if any is missing or changed."""
