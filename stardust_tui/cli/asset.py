@@ -14,8 +14,8 @@ import click
 
 from stardust_tui.cli import params as P
 from stardust_tui.cli.context import StardustContext
-from stardust_tui.domain import limits as L
 from stardust_tui.cli.output import echo_json, exit_with
+from stardust_tui.domain import limits as L
 from stardust_tui.errors import ExitCode
 
 BAR_THRESHOLD = 50 * 1024 * 1024
@@ -79,11 +79,13 @@ class _Bars:
 
 @asset.command("add")
 @click.argument("paths", nargs=-1, required=True, type=P.InputFile(path_type=Path))
-@click.option("--release", "release_ref", type=P.RELEASE_REF, default=None, help="Release id or UPC to attach audio to.")
+@click.option("--release", "release_ref", type=P.RELEASE_REF, default=None,
+              help="Release id or UPC to attach audio to.")
 @click.option("--track", "track_no", type=P.Number(L.TRACK_NUMBER), default=None,
               help="Track number for the first file (further files go to the next tracks).")
 @click.option("--disc", type=P.Number(L.DISC_NUMBER), default=1, show_default=True, help="Disc of --track.")
-@click.option("--cover", "cover_ref", type=P.RELEASE_REF, default=None, help="Release id or UPC whose cover this image becomes.")
+@click.option("--cover", "cover_ref", type=P.RELEASE_REF, default=None,
+              help="Release id or UPC whose cover this image becomes.")
 @click.pass_obj
 def add_cmd(obj: StardustContext, paths: tuple[Path, ...], release_ref: str | None, track_no: int | None,
             disc: int, cover_ref: str | None) -> None:
