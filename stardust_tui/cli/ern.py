@@ -13,8 +13,10 @@ from pathlib import Path
 
 import click
 
+from stardust_tui.cli import params as P
 from stardust_tui.cli.context import StardustContext
 from stardust_tui.cli.output import echo_json, exit_with
+from stardust_tui.domain import limits as L
 from stardust_tui.errors import ExitCode, StardustError, ValidationError
 
 
@@ -45,23 +47,26 @@ def _timestamp(value: str | None) -> datetime:
 
 
 @ern.command("build")
-@click.argument("ref")
+@click.argument("ref", type=P.RELEASE_REF)
 @click.option("--ern", "version", type=click.Choice(["3.8.2", "4.2", "4.3"]), default=None,
               help="ERN version [default: the profile's, else 4.3].")
 @click.option("--type", "message_type", type=click.Choice(["new", "update", "takedown", "purge"]), default="new",
               show_default=True, help="Message type.")
 @click.option("--takedown-strategy", type=click.Choice(["remove-deals", "end-validity", "purge"]), default=None,
               help="How a takedown is expressed [default: the profile's, else remove-deals].")
-@click.option("--profile", "profile_name", default=None, metavar="NAME",
+@click.option("--profile", "profile_name", type=P.NAME, default=None, metavar="NAME",
               help="Take ERN version, recipients, takedown strategy, file naming and release profile from a "
                    "delivery profile (options given here still win).")
 @click.option("--test", is_flag=True, help="Mark the message as a TestMessage.")
-@click.option("--recipient", "recipients", multiple=True, metavar="DPID:NAME",
+@click.option("--recipient", "recipients", type=P.Text(L.PARTY["name"] + L.PARTY["dpid"] + 1, nonempty=True),
+              multiple=True, metavar="DPID:NAME",
               help="Message recipient (repeatable). Default: the profile's, else the sender (a preview).")
-@click.option("--message-id", default=None, help="Message id (default: derived from release and time).")
-@click.option("--timestamp", default=None, help="Message creation time, ISO 8601 with zone (default: now).")
+@click.option("--message-id", type=P.Text(L.MESSAGE_ID, nonempty=True), default=None,
+              help="Message id (default: derived from release and time).")
+@click.option("--timestamp", type=P.Text(64, nonempty=True), default=None,
+              help="Message creation time, ISO 8601 with zone (default: now).")
 @click.option("--no-track-releases", is_flag=True, help="Only the main release (no TrackRelease per track).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+@click.option("-o", "--output", type=P.OutputFile(path_type=Path), default=None,
               help="Write to FILE (atomically) instead of standard output.")
 @click.pass_obj
 def build(obj: StardustContext, ref: str, version: str | None, message_type: str, takedown_strategy: str | None,
@@ -84,10 +89,10 @@ def build(obj: StardustContext, ref: str, version: str | None, message_type: str
 
 
 @ern.command("validate")
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--schemas", type=click.Path(path_type=Path), default=None,
+@click.argument("files", nargs=-1, required=True, type=P.InputFile(stdin_ok=True, path_type=Path))
+@click.option("--schemas", type=P.Directory(path_type=Path), default=None,
               help="DDEX XSD folder (default: STARDUST_DDEX_SCHEMAS, then config ddex_schemas).")
-@click.option("--package", type=click.Path(file_okay=False, path_type=Path), default=None,
+@click.option("--package", type=P.Directory(path_type=Path), default=None,
               help="Delivery folder: check every file the message names exists there with its MD5.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON document with every report.")
 @click.option("--no-rules", is_flag=True, help="XSD only: skip the business rules.")
@@ -128,7 +133,7 @@ def validate(obj: StardustContext, files: tuple[Path, ...], schemas: Path | None
 
 
 @ern.command("show")
-@click.argument("file", type=click.Path(path_type=Path))
+@click.argument("file", type=P.InputFile(stdin_ok=True, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="The summary as JSON.")
 @click.pass_obj
 def show(obj: StardustContext, file: Path, as_json: bool) -> None:
