@@ -2,17 +2,19 @@
 
 Secrets never appear on screen: ``show`` says which are set. Passwords come from stdin
 (``--password-stdin``), never from the command line; ``--secret KEY=-`` reads that value from stdin too.
+The work is done by ``services.targets``.
 """
 
 from __future__ import annotations
 
-import json
+import asyncio
 import sys
 
 import click
 
 from stardust_tui.cli.context import StardustContext
-from stardust_tui.errors import ValidationError
+from stardust_tui.cli.output import echo_json, exit_with
+from stardust_tui.errors import ExitCode, ValidationError
 
 
 def register(cli: click.Group) -> None:
@@ -26,7 +28,7 @@ def target() -> None:
 
 def _read_stdin_values(password_stdin: bool, secrets: tuple[str, ...]) -> tuple[str | None, dict[str, str]]:
     """The password and ``KEY=-`` secrets, one stdin line each, in that order."""
-    from stardust_tui.delivery.targets import parse_secret_pairs
+    from stardust_tui.services.targets import parse_secret_pairs
 
     values = parse_secret_pairs(secrets)
     wanted = (["password"] if password_stdin else []) + [k for k, v in values.items() if v == "-"]
@@ -41,14 +43,6 @@ def _read_stdin_values(password_stdin: bool, secrets: tuple[str, ...]) -> tuple[
     if password_stdin and not password:
         raise ValidationError("empty password on stdin", where="--password-stdin")
     return password, values
-
-
-def _circuit(t: object) -> str:
-    try:
-        from stardust_tui.worker.circuit import CircuitPolicy, describe
-    except ImportError:  # a build without the worker: the raw state
-        return str(getattr(t, "circuit_state", "closed"))
-    return describe(t, CircuitPolicy())  # type: ignore[arg-type]
 
 
 @target.command("add")
@@ -69,27 +63,18 @@ def target_add(obj: StardustContext, name: str, url: str, profile: str, password
                key_file: str | None, known_hosts: str | None, host_key: str | None, trust_host_key: bool,
                secrets: tuple[str, ...], max_concurrency: int, disabled: bool) -> None:
     """Add a delivery target."""
-    from stardust_tui.delivery.targets import add_target
-    from stardust_tui.store.db import session_scope
-
     password, values = _read_stdin_values(password_stdin, secrets)
-    with session_scope(obj.engine) as session:
-        t = add_target(session, obj.settings.paths, name=name, url=url, profile=profile, password=password,
-                       key_file=key_file, known_hosts=known_hosts, host_key=host_key,
-                       trust_unknown_host=trust_host_key, secrets=values, max_concurrency=max_concurrency,
-                       enabled=not disabled)
-        click.echo(f"added target {t.name} ({t.url}, profile {t.profile}{', disabled' if disabled else ''})")
+    t = obj.services.targets.add(name=name, url=url, profile=profile, password=password, key_file=key_file,
+                                 known_hosts=known_hosts, host_key=host_key, trust_unknown_host=trust_host_key,
+                                 secrets=values, max_concurrency=max_concurrency, enabled=not disabled)
+    click.echo(f"added target {t.name} ({t.url}, profile {t.profile}{', disabled' if disabled else ''})")
     _warn_placeholders(obj, profile)
 
 
 def _warn_placeholders(obj: StardustContext, profile_name: str) -> None:
-    from stardust_tui.delivery.profiles import load_profile
-
-    unset = load_profile(profile_name, obj.settings.paths.profiles_dir).placeholder_recipients()
-    if unset:
-        click.echo(f"warning: profile {profile_name} has placeholder recipient DPIDs "
-                   f"({', '.join(r.dpid for r in unset)}); deliveries fail until you set them in "
-                   f"{obj.settings.paths.profiles_dir}/{profile_name}.toml (extends = \"{profile_name}\")", err=True)
+    warning = obj.services.profiles.placeholder_warning(profile_name)
+    if warning:
+        click.echo(f"warning: {warning}", err=True)
 
 
 @target.command("list")
@@ -97,46 +82,37 @@ def _warn_placeholders(obj: StardustContext, profile_name: str) -> None:
 @click.pass_obj
 def target_list(obj: StardustContext, as_json: bool) -> None:
     """List targets with their profile, state and circuit breaker."""
-    from stardust_tui.delivery.targets import list_targets
-    from stardust_tui.store.db import session_scope
-
-    with session_scope(obj.engine) as session:
-        targets = list_targets(session)
+    targets = obj.services.targets.list()
     if as_json:
-        click.echo(json.dumps([{"name": t.name, "url": t.url, "profile": t.profile, "enabled": t.enabled,
-                                "max_concurrency": t.max_concurrency, "circuit": t.circuit_state,
-                                "consecutive_failures": t.consecutive_failures} for t in targets], indent=2))
+        echo_json([{"name": t.name, "url": t.url, "profile": t.profile, "enabled": t.enabled,
+                    "max_concurrency": t.max_concurrency, "circuit": t.circuit_state,
+                    "consecutive_failures": t.consecutive_failures} for t in targets])
         return
     if not targets:
         click.echo("no targets (add one with `stardust target add NAME --url URL`)")
         return
     click.echo(f"{'NAME':<20} {'ENABLED':<8} {'PROFILE':<16} {'CIRCUIT':<22} URL")
     for t in targets:
-        click.echo(f"{t.name:<20} {'yes' if t.enabled else 'no':<8} {t.profile:<16} {_circuit(t):<22} {t.url}")
+        click.echo(f"{t.name:<20} {'yes' if t.enabled else 'no':<8} {t.profile:<16} {t.circuit:<22} {t.url}")
 
 
 @target.command("show")
 @click.argument("name")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (which secrets are set, never their values).")
 @click.pass_obj
-def target_show(obj: StardustContext, name: str) -> None:
+def target_show(obj: StardustContext, name: str, as_json: bool) -> None:
     """Show a target (credentials are shown as set / not set, never their values)."""
-    from sqlmodel import func, select
-
-    from stardust_tui.delivery.targets import get_target, secret_names
-    from stardust_tui.domain.delivery_models import ReleaseTargetStatus as RTS
-    from stardust_tui.store.db import session_scope
-
-    with session_scope(obj.engine) as session:
-        t = get_target(session, name)
-        counts = dict(session.exec(select(RTS.status, func.count()).where(RTS.target_id == t.id)
-                                   .group_by(RTS.status)).all())
-    names = secret_names(obj.settings.paths, t)
+    detail = obj.services.targets.show(name)
+    t, names = detail.target, detail.secrets_set
+    if as_json:
+        echo_json(detail)
+        return
     rows = [("name", t.name), ("url", t.url), ("profile", t.profile), ("enabled", "yes" if t.enabled else "no"),
-            ("max concurrency", str(t.max_concurrency)), ("circuit", _circuit(t))]
+            ("max concurrency", str(t.max_concurrency)), ("circuit", t.circuit)]
     if t.key_file:
         rows.append(("key file", t.key_file))
-    if t.known_hosts_file:
-        rows.append(("known hosts", t.known_hosts_file))
+    if t.known_hosts:
+        rows.append(("known hosts", t.known_hosts))
     if t.host_key:
         rows.append(("host key", t.host_key))
     if t.trust_unknown_host:
@@ -145,9 +121,10 @@ def target_show(obj: StardustContext, name: str) -> None:
     for key in names:
         if key != "password":
             rows.append((key, "set"))
-    if t.last_ack_poll_at:
-        rows.append(("last ACK poll", t.last_ack_poll_at.isoformat(timespec="seconds")))
-    rows.append(("releases", ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "none yet"))
+    if detail.last_ack_poll_at:
+        rows.append(("last ACK poll", detail.last_ack_poll_at.isoformat(timespec="seconds")))
+    counts = detail.releases_by_status
+    rows.append(("releases", ", ".join(f"{n} {status}" for status, n in counts.items()) or "none yet"))
     for key, value in rows:
         click.echo(f"{key:<16} {value}")
 
@@ -171,30 +148,21 @@ def target_edit(obj: StardustContext, name: str, url: str | None, rename: str | 
                 host_key: str | None, trust_host_key: bool | None, secrets: tuple[str, ...],
                 max_concurrency: int | None) -> None:
     """Change settings of a target."""
-    from stardust_tui.delivery.targets import edit_target, get_target
-    from stardust_tui.store.db import session_scope
-
     password, values = _read_stdin_values(password_stdin, secrets)
     changes: dict[str, str | None] = dict(values)
     if clear_password:
         changes["password"] = None
-    with session_scope(obj.engine) as session:
-        t = edit_target(session, obj.settings.paths, get_target(session, name), url=url, rename=rename,
-                        profile=profile, password=password, key_file=key_file, known_hosts=known_hosts,
-                        host_key=host_key, trust_unknown_host=trust_host_key, secrets=changes,
-                        max_concurrency=max_concurrency)
-        click.echo(f"updated target {t.name}")
+    t = obj.services.targets.edit(name, url=url, rename=rename, profile=profile, password=password,
+                                  key_file=key_file, known_hosts=known_hosts, host_key=host_key,
+                                  trust_unknown_host=trust_host_key, secrets=changes, max_concurrency=max_concurrency)
+    click.echo(f"updated target {t.name}")
     if profile:
         _warn_placeholders(obj, profile)
 
 
 def _set_enabled(obj: StardustContext, name: str, enabled: bool) -> None:
-    from stardust_tui.delivery.targets import edit_target, get_target
-    from stardust_tui.store.db import session_scope
-
-    with session_scope(obj.engine) as session:
-        t = edit_target(session, obj.settings.paths, get_target(session, name), enabled=enabled)
-        click.echo(f"target {t.name} {'enabled' if enabled else 'disabled'}")
+    t = obj.services.targets.set_enabled(name, enabled)
+    click.echo(f"target {t.name} {'enabled' if enabled else 'disabled'}")
 
 
 @target.command("enable")
@@ -219,13 +187,9 @@ def target_disable(obj: StardustContext, name: str) -> None:
 @click.pass_obj
 def target_remove(obj: StardustContext, name: str, yes: bool) -> None:
     """Delete a target that has no deliveries (disable it otherwise)."""
-    from stardust_tui.delivery.targets import get_target, remove_target
-    from stardust_tui.store.db import session_scope
-
     if not yes:
         click.confirm(f"remove target {name}?", abort=True)
-    with session_scope(obj.engine) as session:
-        remove_target(session, get_target(session, name))
+    obj.services.targets.remove(name)
     click.echo(f"removed target {name}")
 
 
@@ -234,35 +198,15 @@ def target_remove(obj: StardustContext, name: str, yes: bool) -> None:
 @click.pass_obj
 def target_test(obj: StardustContext, name: str) -> None:
     """Connect, list, write and remove a probe file; report each step (exit 1 if one fails)."""
-    import asyncio
-
-    from stardust_tui.delivery.probe import probe
-    from stardust_tui.delivery.profiles import load_profile
-    from stardust_tui.delivery.targets import get_target, open_target_transport
-    from stardust_tui.store.db import session_scope
-
-    with session_scope(obj.engine) as session:
-        t = get_target(session, name)
-    transport = open_target_transport(obj.settings.paths, t)
+    targets = obj.services.targets
+    t = targets.get(name)
     click.echo(f"testing {t.name} ({t.url})")
 
     def on_step(step: str, ok: bool, detail: str) -> None:
         click.echo(f"  {'ok  ' if ok else 'FAIL'} {step:<8} {detail}")
 
-    results = asyncio.run(probe(transport, on_step))
-    if not results or not all(ok for _, ok, _ in results):
-        raise click.exceptions.Exit(1)
-    folder = load_profile(t.profile, obj.settings.paths.profiles_dir).ack_folder
-    if folder:
-        async def list_acks() -> int:
-            async with open_target_transport(obj.settings.paths, t) as tr:
-                return len(await tr.list(folder.strip("/")))
-
-        try:
-            on_step("acks", True, f"{folder}: {asyncio.run(list_acks())} entries")
-        except Exception as exc:  # noqa: BLE001 - reported as a failed step, like the probe's
-            on_step("acks", False, f"{folder}: {exc}")
-            raise click.exceptions.Exit(1) from None
+    if not asyncio.run(targets.test(t.id, on_step)):
+        exit_with(ExitCode.FAILED)
     click.echo("all steps passed")
 
 
@@ -270,36 +214,18 @@ def target_test(obj: StardustContext, name: str) -> None:
 @click.argument("name")
 @click.option("--no-poll", is_flag=True, help="Only show what is recorded; do not read the ACK folder now.")
 @click.option("--limit", type=int, default=20, show_default=True, help="How many recent ACK files to show.")
+@click.option("--json", "as_json", is_flag=True, help="Print the recorded ACKs as JSON.")
 @click.pass_obj
-def target_acks(obj: StardustContext, name: str, no_poll: bool, limit: int) -> None:
+def target_acks(obj: StardustContext, name: str, no_poll: bool, limit: int, as_json: bool) -> None:
     """Read new acknowledgements from a target's ACK folder now and show the latest ones."""
-    import asyncio
-
-    from sqlmodel import col, select
-
-    from stardust_tui.delivery.acks import poll_target_acks
-    from stardust_tui.delivery.profiles import load_profile
-    from stardust_tui.delivery.targets import get_target, open_target_transport
-    from stardust_tui.domain.delivery_models import Acknowledgement
-    from stardust_tui.store.db import session_scope
-
-    with session_scope(obj.engine) as session:
-        t = get_target(session, name)
-    prof = load_profile(t.profile, obj.settings.paths.profiles_dir)
-    folder = prof.ack_folder
+    targets = obj.services.targets
     if not no_poll:
-        if not folder:
-            raise ValidationError(f"profile {t.profile!r} has no ACK folder ([choreography] ack_folder)",
-                                  where=t.name)
-
-        async def poll() -> int:
-            async with open_target_transport(obj.settings.paths, t) as transport:
-                return len(await poll_target_acks(obj.engine, t, transport, folder, prof.ack_format))
-
-        click.echo(f"read {asyncio.run(poll())} new ACK file(s) from {folder}")
-    with session_scope(obj.engine) as session:
-        rows = list(session.exec(select(Acknowledgement).where(Acknowledgement.target_id == t.id)
-                                 .order_by(col(Acknowledgement.id).desc()).limit(limit)))
+        folder, new = asyncio.run(targets.poll_acks(name))
+        click.echo(f"read {new} new ACK file(s) from {folder}", err=as_json)
+    rows = targets.acks(name, limit=limit)
+    if as_json:
+        echo_json(rows)
+        return
     if not rows:
         click.echo("no acknowledgements recorded")
         return
@@ -311,5 +237,5 @@ def target_acks(obj: StardustContext, name: str, no_poll: bool, limit: int) -> N
             click.echo(f"{'':<20} {a.error_text}")
         if a.release_id and a.proposed_action in ("ResendXmlOnly", "ResendXmlAndResources"):
             files = "with all files" if a.proposed_action == "ResendXmlAndResources" else "XML only"
-            click.echo(f"{'':<20} resend ({files}): stardust deliver {a.release_id} --target {t.name} --type update "
+            click.echo(f"{'':<20} resend ({files}): stardust deliver {a.release_id} --target {name} --type update "
                        "--resend")
