@@ -14,8 +14,10 @@ from typing import Any
 
 import click
 
+from stardust_tui.cli import params as P
 from stardust_tui.cli.context import StardustContext
 from stardust_tui.cli.output import echo_json, exit_with
+from stardust_tui.domain import limits as L
 from stardust_tui.errors import ExitCode
 
 
@@ -98,20 +100,20 @@ def import_group() -> None:
 
 
 @import_group.command("catalog")
-@click.argument("file", type=click.Path(path_type=Path))
+@click.argument("file", type=P.InputFile(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["csv", "json", "ddex"]),
               help="Source format (default: from the file).")
-@click.option("--map", "map_file", type=click.Path(dir_okay=False, exists=True), help="Column mapping TOML file.")
-@click.option("--tracks", "tracks_file", type=click.Path(dir_okay=False, exists=True),
+@click.option("--map", "map_file", type=P.InputFile(), help="Column mapping TOML file.")
+@click.option("--tracks", "tracks_file", type=P.InputFile(),
               help="CSV: a separate track file (linked to the release file by UPC).")
-@click.option("--encoding", help="Text encoding of a CSV file (default UTF-8, with or without BOM).")
+@click.option("--encoding", type=P.Encoding(), help="Text encoding of a CSV file (default UTF-8, with or without BOM).")
 @click.option("--month-first", is_flag=True, default=None, help="Read 01/02/2024 as January 2 (default: day first).")
 @click.option("--dry-run", is_flag=True, help="Validate everything, change nothing.")
 @click.option("--update", is_flag=True, help="Update existing releases (matched by UPC) instead of reporting them.")
 @click.option("--partial", is_flag=True,
               help="Skip bad releases and import the others, committing every 500 releases (default: all or nothing).")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-@click.option("--report", "report_file", type=click.Path(dir_okay=False),
+@click.option("--report", "report_file", type=P.OutputFile(),
               help="Also write the JSON report to this file.")
 @click.option("--print-map", is_flag=True, help="Print the guessed mapping of FILE as TOML and exit.")
 @click.pass_obj
@@ -150,7 +152,7 @@ def _print(report: Any, as_json: bool) -> None:
 
 
 @import_group.command("audio")
-@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("directory", type=P.Directory(path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Report what would be attached, change nothing.")
 @click.option("--replace", is_flag=True, help="Replace audio/covers already attached.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
@@ -170,10 +172,10 @@ def import_audio(obj: StardustContext, directory: Path, dry_run: bool, replace: 
 
 
 @import_group.command("ddex")
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--schemas", type=click.Path(path_type=Path), default=None,
+@click.argument("files", nargs=-1, required=True, type=P.InputFile(path_type=Path))
+@click.option("--schemas", type=P.Directory(path_type=Path), default=None,
               help="DDEX XSD folder; messages are refused when they fail the XSD.")
-@click.option("--package", type=click.Path(file_okay=False, path_type=Path), default=None,
+@click.option("--package", type=P.Directory(path_type=Path), default=None,
               help="Folder holding the delivered files: found files are added to the asset store.")
 @click.option("--update", is_flag=True,
               help="Apply messages to releases already in the catalog (same UPC) instead of leaving them unchanged.")
@@ -203,7 +205,7 @@ def import_ddex(obj: StardustContext, files: tuple[Path, ...], schemas: Path | N
 
 
 @import_group.command("history")
-@click.option("--limit", type=click.IntRange(1, 10_000), default=30, show_default=True)
+@click.option("--limit", type=P.PAGE_SIZE, default=30, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_obj
 def import_history(obj: StardustContext, limit: int, as_json: bool) -> None:
@@ -231,9 +233,9 @@ def import_fields(obj: StardustContext, as_json: bool) -> None:
 
 
 @click.command("export")
-@click.argument("out", type=click.Path(dir_okay=False))
+@click.argument("out", type=P.OutputFile())
 @click.option("--format", "fmt", type=click.Choice(["json", "csv"]), help="Default: from OUT's extension, else json.")
-@click.option("--release", "releases", multiple=True,
+@click.option("--release", "releases", type=P.RELEASE_REF, multiple=True,
               help="Release id or UPC (repeatable); default: the whole catalog.")
 @click.pass_obj
 def export_cmd(obj: StardustContext, out: str, fmt: str | None, releases: tuple[str, ...]) -> None:
@@ -246,9 +248,10 @@ def export_cmd(obj: StardustContext, out: str, fmt: str | None, releases: tuple[
 
 
 @click.command("watch")
-@click.argument("directory", type=click.Path(file_okay=False))
+@click.argument("directory", type=P.Directory())
 @click.option("--once", is_flag=True, help="Process what is there now, then exit.")
-@click.option("--stable", "stable_seconds", type=float, default=2.0, show_default=True,
+@click.option("--stable", "stable_seconds", type=P.Number(L.STABLE_SECONDS, integer=False), default=2.0,
+              show_default=True,
               help="Seconds a file's size must stay unchanged before it is imported.")
 @click.option("--update", is_flag=True, help="Update existing releases found in dropped catalog files.")
 @click.pass_obj
