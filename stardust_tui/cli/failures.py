@@ -39,8 +39,8 @@ def usage_line(exc: click.UsageError) -> str:
     if isinstance(exc, click.BadParameter) and exc.param is not None and not isinstance(exc, click.MissingParameter):
         names = exc.param_hint if isinstance(exc.param_hint, str) else None
         if names is None:
-            names = " / ".join(exc.param.opts) if exc.param.param_type_name == "option" else \
-                exc.param.make_metavar(exc.ctx) if exc.ctx else exc.param.name or "value"
+            names = (" / ".join(exc.param.opts) if exc.param.param_type_name == "option"
+                     else exc.param.human_readable_name)
         message = f"{names}: {exc.message}"
     else:
         message = exc.format_message()

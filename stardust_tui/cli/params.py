@@ -9,10 +9,11 @@ importers and the store, never restated. Each type keeps what it accepts as attr
 
 from __future__ import annotations
 
+import codecs
 import os
 import stat
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -70,11 +71,14 @@ class Number(click.ParamType):
 
 
 class Day(click.ParamType):
-    """A date as YYYY-MM-DD within the catalog's dates (:data:`limits.DATES`)."""
+    """A date as YYYY-MM-DD within the catalog's dates (:data:`limits.DATES`); like
+    ``click.DateTime(formats=["%Y-%m-%d"])`` it gives a naive ``datetime`` at midnight."""
 
     name = "date"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, datetime):
+            return value
         if isinstance(value, date):
             day = value
         else:
@@ -89,7 +93,7 @@ class Day(click.ParamType):
         problem = v.date_problem(day)
         if problem:
             self.fail(problem, param, ctx)
-        return day
+        return datetime.combine(day, time())
 
     def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
         return "YYYY-MM-DD"
@@ -150,6 +154,23 @@ class Language(click.ParamType):
         return text
 
 
+class Encoding(click.ParamType):
+    """A text encoding Python knows (``utf-8``, ``cp1252``, ``latin-1``...)."""
+
+    name = "encoding"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        text = str(value).strip()
+        try:
+            if not text or len(text) > 64:
+                raise LookupError(text)
+            codecs.lookup(text)
+        except (LookupError, ValueError):
+            shown = repr(text) if len(text) <= 40 else f"{text[:20]!r}…"
+            self.fail(f"{shown} is not a text encoding (e.g. utf-8, cp1252, latin-1)", param, ctx)
+        return text
+
+
 class Ref(click.ParamType):
     """A release (or asset) reference: a row id within :data:`limits.ID` (the store reads up to
     ``id_digits`` digits as an id), or an identifier as text (UPC/EAN, SHA-256 prefix) of at most
@@ -199,17 +220,18 @@ def _path_problem(path: str) -> str | None:
 
 class InputFile(click.ParamType):
     """An existing, readable regular file (``-`` for standard input when ``stdin_ok``). Devices, FIFOs
-    and directories are refused: reading /dev/zero or a FIFO would never end."""
+    and directories are refused: reading /dev/zero or a FIFO would never end. Gives ``path_type``."""
 
     name = "file"
 
-    def __init__(self, *, stdin_ok: bool = False) -> None:
+    def __init__(self, *, stdin_ok: bool = False, path_type: type = str) -> None:
         self.stdin_ok = stdin_ok
+        self.path_type = path_type
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         text = os.fspath(value)
         if self.stdin_ok and text == "-":
-            return Path(text)
+            return self.path_type(text)
         problem = _path_problem(text)
         if problem is None:
             try:
@@ -225,7 +247,7 @@ class InputFile(click.ParamType):
                     problem = f"{_shown(text)}: permission denied"
         if problem:
             self.fail(problem, param, ctx)
-        return Path(text)
+        return self.path_type(text)
 
     def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
         return "FILE"
@@ -233,12 +255,13 @@ class InputFile(click.ParamType):
 
 class Directory(click.ParamType):
     """A directory. ``must_exist``: it exists; else it may be created, but its parent must exist (no
-    silent ``mkdir -p`` of a mistyped path) and it must not be a file."""
+    silent ``mkdir -p`` of a mistyped path) and it must not be a file. Gives ``path_type``."""
 
     name = "directory"
 
-    def __init__(self, *, must_exist: bool = True) -> None:
+    def __init__(self, *, must_exist: bool = True, path_type: type = str) -> None:
         self.must_exist = must_exist
+        self.path_type = path_type
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         text = os.fspath(value)
@@ -246,7 +269,7 @@ class Directory(click.ParamType):
         path = Path(text).expanduser()
         if problem is None:
             if path.is_dir():
-                return path
+                return self.path_type(text)
             if path.exists():
                 problem = f"{_shown(text)} is not a directory"
             elif self.must_exist:
@@ -255,7 +278,7 @@ class Directory(click.ParamType):
                 problem = f"{_shown(str(path.absolute().parent))}: no such directory"
         if problem:
             self.fail(problem, param, ctx)
-        return path
+        return self.path_type(text)
 
     def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
         return "DIR"
@@ -263,9 +286,12 @@ class Directory(click.ParamType):
 
 class OutputFile(click.ParamType):
     """A file to write: its directory must exist (no silent ``mkdir -p``) and it must not be a directory
-    or a device. The file itself is written by the command (temporary name + rename)."""
+    or a device. The file itself is written by the command (temporary name + rename). Gives ``path_type``."""
 
     name = "file"
+
+    def __init__(self, *, path_type: type = str) -> None:
+        self.path_type = path_type
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         text = os.fspath(value)
@@ -283,7 +309,7 @@ class OutputFile(click.ParamType):
                 problem = f"{_shown(str(parent))}: permission denied"
         if problem:
             self.fail(problem, param, ctx)
-        return path
+        return self.path_type(text)
 
     def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
         return "FILE"
