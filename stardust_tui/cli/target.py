@@ -12,8 +12,10 @@ import sys
 
 import click
 
+from stardust_tui.cli import params as P
 from stardust_tui.cli.context import StardustContext
 from stardust_tui.cli.output import echo_json, exit_with
+from stardust_tui.domain import limits as L
 from stardust_tui.errors import ExitCode, ValidationError
 
 
@@ -46,17 +48,21 @@ def _read_stdin_values(password_stdin: bool, secrets: tuple[str, ...]) -> tuple[
 
 
 @target.command("add")
-@click.argument("name")
-@click.option("--url", required=True, help="file:///dir, ftp(s)://user@host/dir, sftp://user@host/dir, s3://, ...")
-@click.option("--profile", default="generic-43", show_default=True, help="Delivery profile (stardust profile list).")
+@click.argument("name", type=P.NAME)
+@click.option("--url", type=P.Text(L.TARGET["url"], nonempty=True), required=True,
+              help="file:///dir, ftp(s)://user@host/dir, sftp://user@host/dir, s3://, ...")
+@click.option("--profile", type=P.NAME, default="generic-43", show_default=True,
+              help="Delivery profile (stardust profile list).")
 @click.option("--password-stdin", is_flag=True, help="Read the password from the first line of stdin.")
-@click.option("--key", "key_file", type=click.Path(dir_okay=False), help="SSH private key file (sftp).")
-@click.option("--known-hosts", type=click.Path(dir_okay=False), help="known_hosts file to check the host key.")
-@click.option("--host-key", help="Pinned host key fingerprint SHA256:... (ssh-keygen -lf).")
+@click.option("--key", "key_file", type=P.InputFile(), help="SSH private key file (sftp).")
+@click.option("--known-hosts", type=P.InputFile(), help="known_hosts file to check the host key.")
+@click.option("--host-key", type=P.Text(L.TARGET["host_key"], nonempty=True),
+              help="Pinned host key fingerprint SHA256:... (ssh-keygen -lf).")
 @click.option("--trust-host-key", is_flag=True, help="Accept an unknown SSH host key (not recommended).")
-@click.option("--secret", "secrets", multiple=True, metavar="KEY=VALUE",
+@click.option("--secret", "secrets", type=P.Text(L.SECRET_VALUE), multiple=True, metavar="KEY=VALUE",
               help="Other credentials (token, aws_secret_access_key...); VALUE '-' reads it from stdin.")
-@click.option("--max-concurrency", type=int, default=2, show_default=True, help="Parallel deliveries to it.")
+@click.option("--max-concurrency", type=P.Number(L.CONCURRENCY), default=2, show_default=True,
+              help="Parallel deliveries to it.")
 @click.option("--disabled", is_flag=True, help="Add it disabled (no deliveries until enabled).")
 @click.pass_obj
 def target_add(obj: StardustContext, name: str, url: str, profile: str, password_stdin: bool,
@@ -97,7 +103,7 @@ def target_list(obj: StardustContext, as_json: bool) -> None:
 
 
 @target.command("show")
-@click.argument("name")
+@click.argument("name", type=P.NAME)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (which secrets are set, never their values).")
 @click.pass_obj
 def target_show(obj: StardustContext, name: str, as_json: bool) -> None:
@@ -130,18 +136,22 @@ def target_show(obj: StardustContext, name: str, as_json: bool) -> None:
 
 
 @target.command("edit")
-@click.argument("name")
-@click.option("--url")
-@click.option("--rename", help="New name.")
-@click.option("--profile")
+@click.argument("name", type=P.NAME)
+@click.option("--url", type=P.Text(L.TARGET["url"], nonempty=True))
+@click.option("--rename", type=P.NAME, help="New name.")
+@click.option("--profile", type=P.NAME)
 @click.option("--password-stdin", is_flag=True, help="Replace the password with the first line of stdin.")
 @click.option("--clear-password", is_flag=True, help="Remove the stored password.")
-@click.option("--key", "key_file", help="SSH private key file ('' removes it).")
-@click.option("--known-hosts", help="known_hosts file ('' removes it).")
-@click.option("--host-key", help="Pinned SHA256:... fingerprint ('' removes it).")
+@click.option("--key", "key_file", type=P.Text(L.TARGET["key_file"]),
+              help="SSH private key file ('' removes it).")
+@click.option("--known-hosts", type=P.Text(L.TARGET["known_hosts_file"]),
+              help="known_hosts file ('' removes it).")
+@click.option("--host-key", type=P.Text(L.TARGET["host_key"]),
+              help="Pinned SHA256:... fingerprint ('' removes it).")
 @click.option("--trust-host-key/--no-trust-host-key", default=None)
-@click.option("--secret", "secrets", multiple=True, metavar="KEY=VALUE", help="Set (or with KEY= remove) a secret.")
-@click.option("--max-concurrency", type=int)
+@click.option("--secret", "secrets", type=P.Text(L.SECRET_VALUE), multiple=True, metavar="KEY=VALUE",
+              help="Set (or with KEY= remove) a secret.")
+@click.option("--max-concurrency", type=P.Number(L.CONCURRENCY))
 @click.pass_obj
 def target_edit(obj: StardustContext, name: str, url: str | None, rename: str | None, profile: str | None,
                 password_stdin: bool, clear_password: bool, key_file: str | None, known_hosts: str | None,
@@ -166,7 +176,7 @@ def _set_enabled(obj: StardustContext, name: str, enabled: bool) -> None:
 
 
 @target.command("enable")
-@click.argument("name")
+@click.argument("name", type=P.NAME)
 @click.pass_obj
 def target_enable(obj: StardustContext, name: str) -> None:
     """Allow deliveries to a target."""
@@ -174,7 +184,7 @@ def target_enable(obj: StardustContext, name: str) -> None:
 
 
 @target.command("disable")
-@click.argument("name")
+@click.argument("name", type=P.NAME)
 @click.pass_obj
 def target_disable(obj: StardustContext, name: str) -> None:
     """Stop deliveries to a target (queued ones wait)."""
@@ -182,7 +192,7 @@ def target_disable(obj: StardustContext, name: str) -> None:
 
 
 @target.command("remove")
-@click.argument("name")
+@click.argument("name", type=P.NAME)
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @click.pass_obj
 def target_remove(obj: StardustContext, name: str, yes: bool) -> None:
@@ -194,7 +204,7 @@ def target_remove(obj: StardustContext, name: str, yes: bool) -> None:
 
 
 @target.command("test")
-@click.argument("name")
+@click.argument("name", type=P.NAME)
 @click.pass_obj
 def target_test(obj: StardustContext, name: str) -> None:
     """Connect, list, write and remove a probe file; report each step (exit 1 if one fails)."""
@@ -211,9 +221,10 @@ def target_test(obj: StardustContext, name: str) -> None:
 
 
 @target.command("acks")
-@click.argument("name")
+@click.argument("name", type=P.NAME)
 @click.option("--no-poll", is_flag=True, help="Only show what is recorded; do not read the ACK folder now.")
-@click.option("--limit", type=int, default=20, show_default=True, help="How many recent ACK files to show.")
+@click.option("--limit", type=P.PAGE_SIZE, default=20, show_default=True,
+              help="How many recent ACK files to show.")
 @click.option("--json", "as_json", is_flag=True, help="Print the recorded ACKs as JSON.")
 @click.pass_obj
 def target_acks(obj: StardustContext, name: str, no_poll: bool, limit: int, as_json: bool) -> None:
