@@ -33,13 +33,18 @@ INT32_MAX: Final = 2**31 - 1
 PARTY: Final = {"name": 500, "sort_name": 500, "isni": 16, "ipi": 16, "dpid": 32, "kind": 32}
 RELEASE: Final = {
     "upc": 14, "catalog_number": 64, "title": 1000, "version": 500, "display_artist": 1000,
-    "release_type": 16, "genre": 100, "subgenre": 100, "p_line": 500, "c_line": 500,
-    "parental_advisory": 16, "language": 8, "status": 16, "norm_key": 2000,
+    "release_type": 64, "genre": 100, "subgenre": 100, "p_line": 500, "c_line": 500,
+    "parental_advisory": 64, "language": 8, "status": 16, "norm_key": 2000, "grid": 64,
 }
 TRACK: Final = {
     "isrc": 12, "title": 1000, "version": 500, "display_artist": 1000, "p_line": 500, "language": 8,
-    "genre": 100,
+    "genre": 100, "parental_advisory": 64, "key": 32, "resource_type": 64,
 }
+RESOURCE: Final = {
+    "key": 32, "kind": 32, "resource_type": 64, "isrc": 12, "title": 1000, "version": 500, "display_artist": 1000,
+    "parental_advisory": 64, "p_line": 500, "c_line": 500, "language": 8, "genre": 100,
+}
+"""A release's resources other than its tracks and cover (videos, images, texts, MIDI...), issue 18."""
 ARTIST_LINK: Final = {"role": 32}
 CREDIT: Final = {"role": 64, "instrument": 64}
 DEAL: Final = {"price_tier": 32}
@@ -90,6 +95,18 @@ WINDOW_DAYS: Final = Span(0.001, 36_500, "days")
 """A look-back window (metrics, pruning)."""
 KEEP_SNAPSHOTS: Final = Span(1, 10_000)
 """Backup snapshots to keep."""
+DELIVERY_PAGE: Final = Span(1, 100_000)
+"""How many deliveries a listing shows."""
+PRUNE_DAYS: Final = Span(1, 36_500, "days")
+"""Stored delivery events older than this are deleted."""
+LEASE_SECONDS: Final = Span(1, 3600, "seconds")
+"""How long a worker's claim on a delivery lasts without a heartbeat."""
+GRACE_SECONDS: Final = Span(0, 3600, "seconds")
+"""How long a stopping worker lets running deliveries finish."""
+ACK_POLL_SECONDS: Final = Span(0, 86_400, "seconds")
+"""How often a worker reads ACK folders (0: never)."""
+MAX_RUNNING: Final = Span(1, 10_000)
+"""Deliveries one worker runs before it exits."""
 
 DATES: Final = (date(int(YEAR.lo), 1, 1), date(int(YEAR.hi), 12, 31))
 """The first and last day a release, original release or deal date may fall on."""
