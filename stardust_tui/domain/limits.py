@@ -106,7 +106,7 @@ GRACE_SECONDS: Final = Span(0, 3600, "seconds")
 ACK_POLL_SECONDS: Final = Span(0, 86_400, "seconds")
 """How often a worker reads ACK folders (0: never)."""
 MAX_RUNNING: Final = Span(1, 10_000)
-"""Deliveries one worker runs before it exits."""
+"""Overall limit of running deliveries across all workers."""
 
 DATES: Final = (date(int(YEAR.lo), 1, 1), date(int(YEAR.hi), 12, 31))
 """The first and last day a release, original release or deal date may fall on."""
