@@ -6,7 +6,9 @@ from pathlib import Path
 
 import click
 
+from stardust_tui.cli import params as P
 from stardust_tui.cli.context import StardustContext
+from stardust_tui.domain import limits as L
 
 
 def register(cli: click.Group) -> None:
@@ -15,8 +17,9 @@ def register(cli: click.Group) -> None:
 
 
 @click.command("backup")
-@click.argument("out", type=click.Path(file_okay=False))
-@click.option("--keep", type=int, default=None, help="After the backup, keep only the newest N snapshots in OUT.")
+@click.argument("out", type=P.Directory(must_exist=False))
+@click.option("--keep", type=P.Number(L.KEEP_SNAPSHOTS), default=None,
+              help="After the backup, keep only the newest N snapshots in OUT.")
 @click.pass_obj
 def backup_cmd(obj: StardustContext, out: str, keep: int | None) -> None:
     """Snapshot the database (safe while the TUI and workers run) and the asset store into OUT.

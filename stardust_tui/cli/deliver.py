@@ -11,7 +11,9 @@ from datetime import datetime
 
 import click
 
+from stardust_tui.cli import params as P
 from stardust_tui.cli.context import StardustContext
+from stardust_tui.domain import limits as L
 from stardust_tui.domain.enums import DELIVERY_STATES, MESSAGE_TYPES
 from stardust_tui.errors import StardustError, ValidationError
 
@@ -36,11 +38,12 @@ def parse_at(value: str | None) -> datetime | None:
 
 
 @click.command()
-@click.argument("refs", nargs=-1, required=True, metavar="ID|UPC...")
-@click.option("--target", "target_name", required=True, help="Target name (stardust target list).")
+@click.argument("refs", nargs=-1, required=True, type=P.RELEASE_REF, metavar="ID|UPC...")
+@click.option("--target", "target_name", type=P.NAME, required=True, help="Target name (stardust target list).")
 @click.option("--type", "message_type", type=click.Choice(MESSAGE_TYPES), default="new", show_default=True)
-@click.option("--at", "at_text", metavar="DATETIME", help="Deliver no earlier than this (ISO 8601).")
-@click.option("--priority", type=int, default=0, show_default=True, help="Higher runs first.")
+@click.option("--at", "at_text", type=P.Text(64, nonempty=True), metavar="DATETIME",
+              help="Deliver no earlier than this (ISO 8601).")
+@click.option("--priority", type=P.Number(L.PRIORITY), default=0, show_default=True, help="Higher runs first.")
 @click.option("--wait", is_flag=True, help="Wait until they finished (runs them here if no worker daemon is "
                                            "alive); exit non-zero unless all succeeded.")
 @click.option("--resend", is_flag=True, help="Queue it again even if this exact content was already sent.")
@@ -166,9 +169,9 @@ def _event_line(at: datetime, level: str, step: str | None, message: str) -> str
 
 @click.group(invoke_without_command=True)
 @click.option("--status", "state", type=click.Choice(DELIVERY_STATES), help="Only deliveries in this state.")
-@click.option("--target", "target_name", help="Only deliveries to this target.")
-@click.option("--release", "release_ref", metavar="ID|UPC", help="Only deliveries of this release.")
-@click.option("--limit", type=click.IntRange(1, 100_000), default=50, show_default=True)
+@click.option("--target", "target_name", type=P.NAME, help="Only deliveries to this target.")
+@click.option("--release", "release_ref", type=P.RELEASE_REF, metavar="ID|UPC", help="Only deliveries of this release.")
+@click.option("--limit", type=P.Number(L.DELIVERY_PAGE), default=50, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
 def deliveries(ctx: click.Context, state: str | None, target_name: str | None, release_ref: str | None, limit: int,
@@ -220,7 +223,7 @@ def _as_dict(d, names: dict) -> dict:
 
 
 @deliveries.command("show")
-@click.argument("delivery_id", type=int)
+@click.argument("delivery_id", type=P.ID)
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_obj
 def deliveries_show(obj: StardustContext, delivery_id: int, as_json: bool) -> None:
@@ -261,7 +264,7 @@ def deliveries_show(obj: StardustContext, delivery_id: int, as_json: bool) -> No
 
 
 @deliveries.command("log")
-@click.argument("delivery_id", type=int)
+@click.argument("delivery_id", type=P.ID)
 @click.option("--follow", "-f", is_flag=True, help="Keep printing new events until the delivery ends.")
 @click.pass_obj
 def deliveries_log(obj: StardustContext, delivery_id: int, follow: bool) -> None:
@@ -291,7 +294,7 @@ def deliveries_log(obj: StardustContext, delivery_id: int, follow: bool) -> None
 
 
 @deliveries.command("retry")
-@click.argument("delivery_id", type=int)
+@click.argument("delivery_id", type=P.ID)
 @click.pass_obj
 def deliveries_retry(obj: StardustContext, delivery_id: int) -> None:
     """Queue a failed or cancelled delivery again (completed steps are not redone)."""
@@ -302,7 +305,7 @@ def deliveries_retry(obj: StardustContext, delivery_id: int) -> None:
 
 
 @deliveries.command("cancel")
-@click.argument("delivery_id", type=int)
+@click.argument("delivery_id", type=P.ID)
 @click.pass_obj
 def deliveries_cancel(obj: StardustContext, delivery_id: int) -> None:
     """Cancel a queued, waiting or running delivery."""
@@ -314,7 +317,8 @@ def deliveries_cancel(obj: StardustContext, delivery_id: int) -> None:
 
 
 @deliveries.command("metrics")
-@click.option("--days", type=float, default=7.0, show_default=True, help="Window of finished deliveries.")
+@click.option("--days", type=P.Number(L.WINDOW_DAYS, integer=False), default=7.0, show_default=True,
+              help="Window of finished deliveries.")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_obj
 def deliveries_metrics(obj: StardustContext, days: float, as_json: bool) -> None:
@@ -338,7 +342,7 @@ def deliveries_metrics(obj: StardustContext, days: float, as_json: bool) -> None
 
 
 @deliveries.command("targets")
-@click.option("--reset", "reset_name", metavar="NAME", help="Close this target's circuit breaker now.")
+@click.option("--reset", "reset_name", type=P.NAME, metavar="NAME", help="Close this target's circuit breaker now.")
 @click.pass_obj
 def deliveries_targets(obj: StardustContext, reset_name: str | None) -> None:
     """Circuit breaker state of every target (closed, open, half-open)."""
@@ -363,7 +367,8 @@ def deliveries_targets(obj: StardustContext, reset_name: str | None) -> None:
 
 
 @deliveries.command("prune")
-@click.option("--events-older-than", "days", type=click.FloatRange(1, None), default=90.0, show_default=True,
+@click.option("--events-older-than", "days", type=P.Number(L.PRUNE_DAYS, integer=False), default=90.0,
+              show_default=True,
               metavar="DAYS", help="Delete stored log events older than this (finished deliveries only).")
 @click.pass_obj
 def deliveries_prune(obj: StardustContext, days: float) -> None:

@@ -7,6 +7,7 @@ from dataclasses import asdict
 
 import click
 
+from stardust_tui.cli import params as P
 from stardust_tui.cli.context import StardustContext
 
 
@@ -46,7 +47,7 @@ def profile_list(obj: StardustContext, as_json: bool) -> None:
 
 
 @profile.command("show")
-@click.argument("name")
+@click.argument("name", type=P.NAME)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_obj
 def profile_show(obj: StardustContext, name: str, as_json: bool) -> None:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import click
 
+from stardust_tui.cli import params as P
 from stardust_tui.cli.context import StardustContext
 
 
 @click.command("tui")
-@click.option("--theme", default=None, help="Colour theme (stardust-dark, stardust-light or a user theme).")
+@click.option("--theme", type=P.NAME, default=None,
+              help="Colour theme (stardust-dark, stardust-light or a user theme).")
 @click.option("--no-workers", is_flag=True, default=False,
               help="Do not start in-process delivery workers (leave deliveries to `stardust worker`).")
 @click.pass_obj

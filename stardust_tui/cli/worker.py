@@ -10,7 +10,9 @@ import asyncio
 
 import click
 
+from stardust_tui.cli import params as P
 from stardust_tui.cli.context import StardustContext
+from stardust_tui.domain import limits as L
 
 
 def register(cli: click.Group) -> None:
@@ -18,17 +20,19 @@ def register(cli: click.Group) -> None:
 
 
 @click.command()
-@click.option("--concurrency", "-c", type=click.IntRange(1, 256), default=None,
+@click.option("--concurrency", "-c", type=P.Number(L.CONCURRENCY), default=None,
               help="Deliveries at once in this process [default: worker.concurrency in config, 4].")
 @click.option("--once", is_flag=True, help="Drain the deliveries due now, then exit (1 if any failed for good).")
-@click.option("--worker-id", help="Name of this worker in leases and heartbeats [default: host:pid:daemon:…].")
-@click.option("--lease", "lease_s", type=click.FloatRange(1, 3600), default=30.0, show_default=True,
+@click.option("--worker-id", type=P.Text(L.WORKER_ID, nonempty=True),
+              help="Name of this worker in leases and heartbeats [default: host:pid:daemon:…].")
+@click.option("--lease", "lease_s", type=P.Number(L.LEASE_SECONDS, integer=False), default=30.0, show_default=True,
               help="Lease seconds; a dead worker's deliveries are taken over after this long.")
-@click.option("--grace", "grace_s", type=click.FloatRange(0, 3600), default=20.0, show_default=True,
+@click.option("--grace", "grace_s", type=P.Number(L.GRACE_SECONDS, integer=False), default=20.0, show_default=True,
               help="On SIGTERM, seconds to let running deliveries finish before handing them back.")
-@click.option("--max-running", type=click.IntRange(1, 10_000), default=None,
+@click.option("--max-running", type=P.Number(L.MAX_RUNNING), default=None,
               help="Overall limit of running deliveries across all workers.")
-@click.option("--ack-poll", "ack_poll_s", type=click.FloatRange(0, 86_400), default=300.0, show_default=True,
+@click.option("--ack-poll", "ack_poll_s", type=P.Number(L.ACK_POLL_SECONDS, integer=False), default=300.0,
+              show_default=True,
               help="Seconds between ACK folder polls (0: off).")
 @click.option("--quiet", "-q", is_flag=True, help="Do not print delivery events on stderr.")
 @click.pass_obj
