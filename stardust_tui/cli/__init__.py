@@ -16,7 +16,7 @@ import traceback
 import click
 
 from stardust_tui import __version__
-from stardust_tui.cli import failures
+from stardust_tui.cli import failures, params
 from stardust_tui.cli.context import StardustContext
 from stardust_tui.errors import StardustError
 
@@ -94,7 +94,7 @@ def _quiet_stdout() -> None:
 @click.group(cls=StardustGroup, invoke_without_command=True)
 @click.option("--home", envvar="STARDUST_HOME", type=click.Path(file_okay=False), default=None,
               help="Keep all state (config, database, assets, logs, key) under DIR.")
-@click.option("--db", "db_url", envvar="STARDUST_DB", default=None,
+@click.option("--db", "db_url", envvar="STARDUST_DB", type=params.Text(4096, nonempty=True), default=None,
               help="Database: an SQLite path or a postgresql+psycopg:// URL.")
 @click.version_option(__version__, prog_name="stardust")
 @click.pass_context
