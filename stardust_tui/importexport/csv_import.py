@@ -1,11 +1,14 @@
-"""Read catalog CSV files: encoding and delimiter detection, line numbers, preview, rows → release drafts.
+"""Read catalog CSV/TSV files: encoding, delimiter and header row, line numbers, rows → release drafts.
 
-- Encoding: UTF-8 with or without BOM by default; a UTF-16 BOM (spreadsheet "Unicode text") is honoured;
-  anything else through ``--encoding`` / the mapping's ``encoding``. Undecodable bytes are an error naming
-  the line and suggesting ``--encoding``.
-- Delimiter: ``,`` ``;`` TAB or ``|``, guessed from the header line unless given.
-- Line numbers are those of the file (header = 1) even when quoted cells contain newlines: an issue names
-  the line on which its row starts.
+- Encoding: a byte-order mark, valid UTF-8, UTF-16 without BOM or a detected legacy code page
+  (:mod:`~stardust_tui.importexport.encoding`), or ``--encoding`` / the mapping's ``encoding``.
+  Undecodable bytes are an error naming the line and suggesting ``--encoding``.
+- Delimiter: ``,`` ``;`` TAB or ``|``, sniffed from the first lines unless given.
+- Header row: the first of the first 20 rows whose cells read most as field names (templates put a title
+  or instructions above it); the rows above it are skipped.
+- Line numbers are those of the file (line 1 = the first line) even when quoted cells contain newlines:
+  an issue names the line on which its row starts.
+- Columns are planned from the header and a sample of the rows (:mod:`~stardust_tui.importexport.guess`).
 - Files exported by this project (header = :data:`~stardust_tui.importexport.fields.EXPORT_COLUMNS`) get
   their formula-injection escape removed.
 """
@@ -16,32 +19,39 @@ import codecs
 import csv
 import io
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from stardust_tui.errors import ValidationError
+from stardust_tui.importexport.encoding import detect
 from stardust_tui.importexport.fields import EXPORT_COLUMNS
 from stardust_tui.importexport.grouping import Grouper, finish_release
 from stardust_tui.importexport.mapping import ColumnPlan, Mapping, plan_columns
 from stardust_tui.importexport.records import ReleaseDraft, RowConverter, apply_release_values, make_track
 from stardust_tui.importexport.report import ImportReport, Issue, SourceError
+from stardust_tui.importexport.tables import find_header_row
 
 FIELD_LIMIT = 1 << 20  # one cell may hold at most 1 MiB
-_RELEASE_LEVEL = {"track_title": "release_title", "track_artist": "release_artist"}
+SAMPLE_ROWS = 5000  # rows read ahead to plan the columns (levels, date order...)
+HEADER_SEARCH = 20
+_RELEASE_LEVEL = {"track_title": "release_title", "track_artist": "release_artist",
+                  "explicit": "parental_advisory", "track_version": "release_version"}
 Progress = Callable[[int, int | None], None]  # (bytes read, total bytes)
 
 
 @dataclass
 class CsvFile:
-    """An open CSV file positioned after its header."""
+    """An open CSV file positioned after its header row."""
 
     path: Path
     text: _Text
-    reader: Iterator[list[str]]
+    reader: Iterator[list[str]]  # csv.reader: its line_num counts every physical line read
     headers: list[str]
     encoding: str
     delimiter: str
     own_export: bool
+    header_line: int = 1
+    notes: list[str] = field(default_factory=list)
 
     @property
     def line(self) -> int:
@@ -51,22 +61,31 @@ class CsvFile:
         self.text.close()
 
 
-def detect_encoding(head: bytes, requested: str | None) -> str:
-    if requested:
-        try:
-            codecs.lookup(requested)
-        except LookupError:
-            raise ValidationError(f"unknown encoding {requested!r}", where="--encoding") from None
-        return "utf-8-sig" if requested.lower().replace("_", "-") in ("utf-8", "utf8") else requested
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
-    return "utf-8-sig"
+def sniff_delimiter(lines: list[str]) -> str:
+    """The delimiter most lines split into the same number (> 0) of extra cells (quotes ignored)."""
+    best, best_score = ",", 0
+    for d in (",", ";", "\t", "|"):
+        counts = [_outside_quotes(line, d) for line in lines if line.strip()]
+        counts = [c for c in counts if c]
+        if not counts:
+            continue
+        mode = max(set(counts), key=counts.count)
+        score = counts.count(mode) * (mode + 1)
+        if score > best_score:
+            best, best_score = d, score
+    return best
 
 
-def sniff_delimiter(header_line: str) -> str:
-    counts = {d: header_line.count(d) for d in (",", ";", "\t", "|")}
-    best = max(counts, key=lambda d: counts[d])
-    return best if counts[best] else ","
+def _outside_quotes(line: str, d: str) -> int:
+    if '"' not in line:
+        return line.count(d)
+    n, quoted = 0, False
+    for ch in line:
+        if ch == '"':
+            quoted = not quoted
+        elif ch == d and not quoted:
+            n += 1
+    return n
 
 
 def _decode_error(path: Path, line: int, encoding: str, exc: UnicodeError) -> SourceError:
@@ -90,8 +109,9 @@ class _Text:
         self.encoding = encoding
         self.path = path
         self.line = 0
-        self.wide = encoding.replace("-", "").lower().startswith(("utf16", "utf32"))
+        self.wide = encoding.replace("-", "").replace("_", "").lower().startswith(("utf16", "utf32"))
         self.wrapper = io.TextIOWrapper(raw, encoding=encoding, newline="") if self.wide else None
+        self.codec = "utf-8" if encoding == "utf-8-sig" else encoding
 
     def readline(self) -> str:
         self.line += 1
@@ -101,10 +121,10 @@ class _Text:
             except UnicodeError as exc:
                 raise _decode_error(self.path, self.line, self.encoding, exc) from None
         data = self.raw.readline()
-        if self.line == 1 and self.encoding == "utf-8-sig" and data.startswith(codecs.BOM_UTF8):
+        if self.line == 1 and data.startswith(codecs.BOM_UTF8):
             data = data[3:]
         try:
-            return data.decode("utf-8" if self.encoding == "utf-8-sig" else self.encoding)
+            return data.decode(self.codec)
         except UnicodeDecodeError as exc:
             raise _decode_error(self.path, self.line, self.encoding, exc) from None
 
@@ -115,70 +135,21 @@ class _Text:
         (self.wrapper or self.raw).close()
 
 
-def open_csv(path: str | Path, mapping: Mapping | None = None, *, encoding: str | None = None,
-             delimiter: str | None = None) -> CsvFile:
-    """Open a CSV file and read its header (line 1)."""
-    p = Path(path)
-    mapping = mapping or Mapping()
-    try:
-        raw = p.open("rb")
-    except OSError as exc:
-        raise ValidationError(f"cannot open: {exc.strerror}", where=str(p)) from None
-    enc = detect_encoding(raw.read(4), encoding or mapping.encoding)
-    raw.seek(0)
-    text = _Text(raw, enc, p)
-    try:
-        first = text.readline()
-    except SourceError:
-        text.close()
-        raise
-    if not first.strip():
-        text.close()
-        raise SourceError("file is empty or has no header line", file=str(p), line=1)
-    delim = delimiter or mapping.delimiter or sniff_delimiter(first)
-    csv.field_size_limit(FIELD_LIMIT)
-    try:
-        headers = next(csv.reader([first], delimiter=delim))
-    except (csv.Error, StopIteration) as exc:
-        text.close()
-        raise SourceError(f"bad header: {exc}", file=str(p), line=1) from None
-    headers = [h.strip() for h in headers]
-    reader = csv.reader(_lines(text, p), delimiter=delim, strict=False)
-    own = tuple(headers) == EXPORT_COLUMNS
-    return CsvFile(p, text, _numbered(reader), headers, enc, delim, own)
-
-
-class _NumberedReader:
-    """A csv reader whose ``line_num`` counts the header line too."""
-
-    def __init__(self, reader: Iterator[list[str]]) -> None:
-        self._reader = reader
-
-    def __iter__(self) -> _NumberedReader:
-        return self
-
-    def __next__(self) -> list[str]:
-        return next(self._reader)
-
-    @property
-    def line_num(self) -> int:
-        return self._reader.line_num + 1  # type: ignore[attr-defined]
-
-
-def _numbered(reader: Iterator[list[str]]) -> Iterator[list[str]]:
-    return _NumberedReader(reader)  # type: ignore[return-value]
-
-
-def _lines(text: _Text, path: Path) -> Iterator[str]:
-    if text.wrapper is None and text.line >= 1:  # header read (BOM gone): iterate the byte lines in C
-        encoding = text.encoding
-        codec = "utf-8" if encoding == "utf-8-sig" else encoding
+def _lines(text: _Text, path: Path, first: list[str]) -> Iterator[str]:
+    """The decoded lines: ``first`` (already read), then the rest (byte lines iterated in C)."""
+    for chunk in first:
+        if "\x00" in chunk:
+            raise SourceError("contains a NUL byte (a binary file, or UTF-16 without a BOM: pass --encoding "
+                              "utf-16)", file=str(path), line=text.line)
+        yield chunk
+    if text.wrapper is None:
+        codec = text.codec
         for data in text.raw:
             text.line += 1
             try:
                 chunk = data.decode(codec)
             except UnicodeDecodeError as exc:
-                raise _decode_error(path, text.line, encoding, exc) from None
+                raise _decode_error(path, text.line, text.encoding, exc) from None
             if "\x00" in chunk:
                 raise SourceError("contains a NUL byte (a binary file, or UTF-16 without a BOM: pass --encoding "
                                   "utf-16)", file=str(path), line=text.line)
@@ -189,9 +160,60 @@ def _lines(text: _Text, path: Path) -> Iterator[str]:
         if not chunk:
             return
         if "\x00" in chunk:
-            raise SourceError("contains a NUL byte (a binary file, or UTF-16 without a BOM: pass --encoding utf-16)",
-                              file=str(path), line=text.line)
+            raise SourceError("contains a NUL byte", file=str(path), line=text.line)
         yield chunk
+
+
+def open_csv(path: str | Path, mapping: Mapping | None = None, *, encoding: str | None = None,
+             delimiter: str | None = None, header_index: int | None = None,
+             _detected: tuple[str, str] | None = None) -> CsvFile:
+    """Open a CSV file and read up to its header row (found among the first rows unless given)."""
+    p = Path(path)
+    mapping = mapping or Mapping()
+    try:
+        enc, note = _detected or detect(p, encoding or mapping.encoding)
+        raw = p.open("rb")
+    except OSError as exc:
+        raise ValidationError(f"cannot open: {exc.strerror}", where=str(p)) from None
+    text = _Text(raw, enc, p)
+    try:
+        first = [text.readline() for _ in range(HEADER_SEARCH)]
+        first = [line for line in first if line]
+        if not any(line.strip() for line in first):
+            raise SourceError("file is empty or has no header line", file=str(p), line=1)
+        delim = delimiter or mapping.delimiter or sniff_delimiter(first)
+        csv.field_size_limit(FIELD_LIMIT)
+        reader = csv.reader(_lines(text, p, first), delimiter=delim, strict=False)
+        if header_index is None:
+            head: list[list[str]] = []
+            for cells in reader:
+                head.append(cells)
+                if len(head) >= HEADER_SEARCH:
+                    break
+            text.close()
+            header_index = find_header_row(head)
+            return open_csv(p, mapping, delimiter=delim, header_index=header_index, _detected=(enc, note))
+        headers: list[str] = []
+        for _ in range(header_index + 1):
+            headers = next(reader, [])
+    except csv.Error as exc:
+        text.close()
+        raise SourceError(f"bad header: {exc}", file=str(p), line=1) from None
+    except SourceError:
+        text.close()
+        raise
+    headers = [h.strip() for h in headers]
+    if not any(headers):
+        text.close()
+        raise SourceError("file is empty or has no header line", file=str(p), line=1)
+    notes = [note]
+    if delim != ",":
+        notes.append(f"delimiter {'TAB' if delim == chr(9) else delim}")
+    header_line = reader.line_num
+    if header_index:
+        notes.append(f"header row is line {header_line} (the {header_index} row(s) above it are skipped)")
+    own = tuple(headers) == EXPORT_COLUMNS
+    return CsvFile(p, text, reader, headers, enc, delim, own, header_line, notes)
 
 
 @dataclass(frozen=True)
@@ -204,63 +226,66 @@ class Preview:
     encoding: str
     delimiter: str
     own_export: bool
+    lines: list[int] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def read_sample(f: CsvFile, limit: int) -> tuple[list[list[str]], list[int]]:
+    """Up to ``limit`` non-empty rows after the header, with the line each starts on."""
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    start = f.line + 1
+    try:
+        for cells in f.reader:
+            if cells and any(cells):
+                rows.append(cells)
+                lines.append(start)
+                if len(rows) >= limit:
+                    break
+            start = f.line + 1
+    except csv.Error as exc:
+        raise SourceError(str(exc), file=str(f.path), line=start) from None
+    return rows, lines
 
 
 def preview(path: str | Path, mapping: Mapping | None = None, *, rows: int = 10,
-            encoding: str | None = None) -> Preview:
+            encoding: str | None = None, sample: int = SAMPLE_ROWS) -> Preview:
     f = open_csv(path, mapping, encoding=encoding)
     try:
-        sample: list[list[str]] = []
-        for cells in f.reader:
-            sample.append(cells)
-            if len(sample) >= rows:
-                break
-    except csv.Error as exc:
-        raise SourceError(str(exc), file=str(f.path), line=f.line) from None
+        cells, lines = read_sample(f, max(rows, sample))
     finally:
         f.close()
-    return Preview(f.headers, plan_columns(f.headers, mapping), sample, f.encoding, f.delimiter, f.own_export)
+    plan = plan_columns(f.headers, mapping, cells)
+    return Preview(f.headers, plan, cells[:rows], f.encoding, f.delimiter, f.own_export, lines[:rows],
+                   f.notes + plan.notes)
 
 
-def _rows(f: CsvFile, converter: RowConverter, report: ImportReport, progress: Progress | None
-          ) -> Iterator[tuple[dict, dict, int, set[str], int]]:
-    total = f.path.stat().st_size
-    raw = f.text
-    reader = getattr(f.reader, "_reader", f.reader)  # the csv reader itself: its line_num does not count the header
-    offset = 0 if reader is f.reader else 1
-    start = 2
-    n = 0
+def _plan(path: Path, mapping: Mapping, encoding: str | None, report: ImportReport) -> ColumnPlan:
+    f = open_csv(path, mapping, encoding=encoding)
     try:
-        for cells in reader:
-            end = reader.line_num + offset  # type: ignore[attr-defined]
-            n += 1
-            if cells and any(cells):
-                rel, trk, failed = converter.convert(cells, start)
-                yield rel, trk, start, failed, end
-            start = end + 1
-            if progress is not None and n % 2000 == 0:
-                progress(raw.tell(), total)
-    except csv.Error as exc:
-        raise SourceError(str(exc), file=str(f.path), line=start) from None
+        cells, _lines = read_sample(f, SAMPLE_ROWS)
     finally:
-        report.rows += n
-        if progress is not None:
-            progress(total, total)
+        f.close()
+    if f.own_export:
+        return plan_columns(f.headers, mapping)
+    plan = plan_columns(f.headers, mapping, cells)
+    notes = f.notes if f.notes[0] != "encoding UTF-8" else f.notes[1:]
+    report.decisions += [n for n in notes + plan.notes if n not in report.decisions]
+    return plan
 
 
 def _grouped(f: CsvFile, converter: RowConverter, push: Callable[..., ReleaseDraft | None], report: ImportReport,
              progress: Progress | None) -> Iterator[ReleaseDraft]:
-    """:func:`_rows` fed straight to the grouper (one loop per row, no generator in between)."""
+    """Rows converted and fed straight to the grouper (one loop per row, no generator in between)."""
     total = f.path.stat().st_size
     raw = f.text
-    reader = getattr(f.reader, "_reader", f.reader)
-    offset = 0 if reader is f.reader else 1
+    reader = f.reader
     convert = converter.convert
-    start = 2
+    start = f.line + 1
     n = 0
     try:
         for cells in reader:
-            end = reader.line_num + offset  # type: ignore[attr-defined]
+            end = reader.line_num  # type: ignore[attr-defined]
             n += 1
             if cells and any(cells):
                 rel, trk, failed = convert(cells, start)
@@ -278,21 +303,30 @@ def _grouped(f: CsvFile, converter: RowConverter, push: Callable[..., ReleaseDra
             progress(total, total)
 
 
+def _converter(f: CsvFile, plan: ColumnPlan, mapping: Mapping, report: ImportReport, *, release_file: bool = False,
+               defaults: bool = True) -> RowConverter:
+    fields, extras = plan.fields, plan.extras
+    if release_file:  # in a release file, "Title" and "Artist" are the release's
+        fields = [(i, _RELEASE_LEVEL.get(name, name)) for i, name in fields]
+        extras = [(i, _RELEASE_LEVEL.get(name, name)) for i, name in extras]
+    return RowConverter(str(f.path), fields, f.headers, report, defaults=mapping.defaults if defaults else None,
+                        month_first=plan.month_first, unescape=f.own_export, parsers=plan.parsers(),  # type: ignore[arg-type]
+                        extras=extras)
+
+
 def iter_csv_drafts(path: str | Path, mapping: Mapping | None, report: ImportReport, *,
                     encoding: str | None = None, tracks_path: str | Path | None = None,
                     progress: Progress | None = None) -> Iterator[ReleaseDraft]:
     """Release drafts from one CSV (one row per track) or a release file plus a track file."""
     mapping = mapping or Mapping()
-    f = open_csv(path, mapping, encoding=encoding)
+    p = Path(path)
+    plan = _plan(p, mapping, encoding, report)
+    f = open_csv(p, mapping, encoding=encoding)
     try:
-        plan = plan_columns(f.headers, mapping)
-        for header in plan.ignored:
-            report.warning("column ignored (not mapped to a field)", file=str(f.path), line=1, column=header)
-        fields = plan.fields
-        if tracks_path is not None:  # in a release file, "Title" and "Artist" are the release's
-            fields = [(i, _RELEASE_LEVEL.get(name, name)) for i, name in fields]
-        converter = RowConverter(str(f.path), fields, f.headers, report, defaults=mapping.defaults,
-                                 month_first=mapping.month_first, unescape=f.own_export)
+        for c in plan.columns:
+            if not c.field:
+                report.warning(f"column ignored ({c.reason})", file=str(f.path), line=f.header_line, column=c.header)
+        converter = _converter(f, plan, mapping, report, release_file=tracks_path is not None)
         if tracks_path is None:
             grouper = Grouper(str(f.path), report)
             yield from _grouped(f, converter, grouper.push, report, progress)
@@ -304,10 +338,33 @@ def iter_csv_drafts(path: str | Path, mapping: Mapping | None, report: ImportRep
     yield from _with_track_file(releases, Path(tracks_path), mapping, report, encoding, progress)
 
 
+def _rows(f: CsvFile, converter: RowConverter, report: ImportReport, progress: Progress | None
+          ) -> Iterator[tuple[dict, dict, int, set[str]]]:
+    """Converted rows, one at a time: (release values, track values, start line, failed fields)."""
+    total = f.path.stat().st_size
+    reader = f.reader
+    start = f.line + 1
+    n = 0
+    try:
+        for cells in reader:
+            end = reader.line_num  # type: ignore[attr-defined]
+            n += 1
+            if cells and any(cells):
+                rel, trk, failed = converter.convert(cells, start)
+                yield rel, trk, start, failed
+            start = end + 1
+            if progress is not None and n % 2000 == 0:
+                progress(f.text.tell(), total)
+    except csv.Error as exc:
+        raise SourceError(str(exc), file=str(f.path), line=start) from None
+    finally:
+        report.rows += n
+
+
 def _release_file(f: CsvFile, converter: RowConverter, report: ImportReport) -> dict[str, ReleaseDraft]:
     """One release per row; tracks come from the track file, linked by UPC."""
     out: dict[str, ReleaseDraft] = {}
-    for rel, _trk, line, failed, _end in _rows(f, converter, report, None):
+    for rel, _trk, line, failed in _rows(f, converter, report, None):
         upc = rel.get("upc")
         if not upc:
             if "upc" not in failed:
@@ -328,15 +385,13 @@ def _release_file(f: CsvFile, converter: RowConverter, report: ImportReport) -> 
 
 def _with_track_file(releases: dict[str, ReleaseDraft], path: Path, mapping: Mapping, report: ImportReport,
                      encoding: str | None, progress: Progress | None) -> Iterator[ReleaseDraft]:
+    plan = _plan(path, mapping, encoding, report)
     tf = open_csv(path, mapping, encoding=encoding)
     try:
-        plan = plan_columns(tf.headers, mapping)
-        converter = RowConverter(str(tf.path), plan.fields, tf.headers, report, month_first=mapping.month_first,
-                                 unescape=tf.own_export)
-        by_upc = releases
-        for rel, trk, line, failed, _end in _rows(tf, converter, report, progress):
+        converter = _converter(tf, plan, mapping, report, defaults=False)
+        for rel, trk, line, failed in _rows(tf, converter, report, progress):
             upc = rel.get("upc")
-            draft = by_upc.get(upc) if upc else None
+            draft = releases.get(upc) if upc else None
             if draft is None:
                 report.error(f"track row names UPC {upc!r}, which is not in the release file" if upc
                              else "track row has no UPC linking it to a release", file=str(tf.path), line=line,

@@ -1,9 +1,11 @@
-"""The import fields (what a column can map to) and the automatic guesses for common header names.
+"""The import fields: what a column can map to, at which level, parsed as which kind.
 
 A field is ``release``-level (repeated on every track row, or one row per release in a release file)
-or ``track``-level. The canonical names below are also the CSV export header, so this project's own
-exports map themselves. ``guess_field`` normalises a header (case, spaces, punctuation) and looks it up in
-the alias table.
+or ``track``-level; :data:`TWINS` pairs the fields that exist at both levels (artist, version, ℗ line,
+genre, language, advisory...), so a column can move to the other level when its values say so (see
+:mod:`~stardust_tui.importexport.guess`). The canonical names below are also the CSV export header, so
+this project's own exports map themselves. What a header *means* is :mod:`~stardust_tui.importexport.headers`'s
+job; :func:`guess_field` is the short answer.
 """
 
 from __future__ import annotations
@@ -16,102 +18,78 @@ from dataclasses import dataclass
 class FieldSpec:
     name: str
     level: str  # "release" | "track"
-    kind: str  # text | upc | isrc | date | int | year | position | duration | bool | list | pline | cline | ...
+    kind: str  # a key of cells.PARSERS
     help: str
-    aliases: tuple[str, ...] = ()
 
 
+_R, _T = "release", "track"
 FIELDS: tuple[FieldSpec, ...] = (
-    FieldSpec("upc", "release", "upc", "UPC/EAN (12 or 13 digits)", ("ean", "barcode", "gtin", "upc/ean",
-              "upc ean", "ean upc", "product upc", "release upc", "album upc", "icpn", "product code")),
-    FieldSpec("catalog_number", "release", "text", "label catalogue number", ("cat no", "cat#", "catalog no",
-              "catalogue number", "catalog", "catno", "cat number", "label catalog number", "catalog #")),
-    FieldSpec("release_title", "release", "text", "release title", ("album title", "album", "product title",
-              "release", "album name", "release name", "title of release")),
-    FieldSpec("release_version", "release", "text", "release version/subtitle", ("album version",
-              "release subtitle", "album subtitle", "version of release")),
-    FieldSpec("release_artist", "release", "text", "release display artist (several: separate by ;)",
-              ("album artist", "artist", "artists", "primary artist", "main artist", "release artists",
-               "product artist", "display artist", "artist name")),
-    FieldSpec("release_display_artist", "release", "text", "release artist as displayed, when it is not the "
-              "artist names joined by &", ("release display name", "album display artist")),
-    FieldSpec("release_featured_artist", "release", "list", "featured artists of the release",
-              ("release featuring", "album featured artist")),
-    FieldSpec("label", "release", "text", "label name", ("label name", "record label", "imprint")),
-    FieldSpec("release_type", "release", "release_type", "album, ep, single or compilation",
-              ("type", "product type", "format", "album type", "release format", "configuration")),
-    FieldSpec("genre", "release", "text", "primary genre", ("primary genre", "release genre", "album genre",
-                                                           "main genre")),
-    FieldSpec("subgenre", "release", "text", "secondary genre", ("sub genre", "secondary genre", "sub-genre")),
-    FieldSpec("p_line", "release", "pline", "℗ line (year and owner)", ("pline", "p", "℗", "(p) line",
-              "phonographic copyright", "p copyright", "℗ line", "sound recording copyright")),
-    FieldSpec("p_line_year", "release", "year", "℗ year", ("p year", "pline year", "p line year", "℗ year")),
-    FieldSpec("c_line", "release", "cline", "© line (year and owner)", ("cline", "c", "©", "(c) line",
-              "copyright", "c copyright", "© line", "copyright line")),
-    FieldSpec("c_line_year", "release", "year", "© year", ("c year", "cline year", "c line year", "© year")),
-    FieldSpec("release_date", "release", "date", "release date", ("street date", "original street date",
-              "digital release date", "sales start date", "release start date", "date", "on sale date")),
-    FieldSpec("original_release_date", "release", "date", "original release date",
-              ("original date", "original release", "physical release date")),
-    FieldSpec("parental_advisory", "release", "advisory", "explicit, not-explicit, edited or unknown",
-              ("parental warning", "advisory", "release explicit", "album explicit", "explicit content")),
-    FieldSpec("release_language", "release", "language", "language of the release metadata",
-              ("language", "album language", "metadata language", "title language")),
-    FieldSpec("territories", "release", "territories", "deal territories (Worldwide or codes separated by ;)",
-              ("territory", "countries", "territories included", "rights territories", "sales territories")),
-    FieldSpec("excluded_territories", "release", "territories", "territories excluded from the deal",
-              ("excluded territory", "territories excluded", "excluded countries")),
-    FieldSpec("commercial_models", "release", "list", "DDEX commercial models separated by ;",
-              ("commercial model", "business model", "deal type")),
-    FieldSpec("use_types", "release", "list", "DDEX use types separated by ;", ("use type", "usage")),
-    FieldSpec("deal_start", "release", "datetime", "deal start (defaults to the release date)",
-              ("deal start date", "start date", "sales start", "preorder date")),
-    FieldSpec("deal_end", "release", "datetime", "deal end", ("deal end date", "end date", "sales end",
-                                                             "takedown date")),
-    FieldSpec("price_tier", "release", "text", "price tier / code", ("price", "price code", "price band")),
-    FieldSpec("status", "release", "status", "draft, ready, delivered or taken-down", ("release status",)),
-    FieldSpec("release_credits", "release", "credits", "release credits as 'Role: Name; Role: Name'",
-              ("album credits",)),
-    FieldSpec("cover_sha256", "release", "sha256", "SHA-256 of the cover in the asset store", ()),
-    FieldSpec("disc_number", "track", "int", "disc / volume number", ("disc", "disc no", "volume",
-              "volume number", "cd", "disc #", "medium", "set")),
-    FieldSpec("track_number", "track", "position", "track number on the disc", ("track", "track no", "track #",
-              "position", "sequence", "seq", "no", "#", "track position", "track num", "tracknumber")),
-    FieldSpec("isrc", "track", "isrc", "ISRC", ("track isrc", "isrc code", "recording isrc")),
-    FieldSpec("track_title", "track", "text", "track title", ("song title", "title", "track name", "song",
-              "song name", "recording title", "track")),
-    FieldSpec("track_version", "track", "text", "track version (Remix, Live...)", ("version", "mix",
-              "track subtitle", "mix version", "song version")),
-    FieldSpec("track_artist", "track", "text", "track display artist (several: separate by ;)",
-              ("track artists", "song artist", "recording artist", "performer", "track primary artist")),
-    FieldSpec("track_display_artist", "track", "text", "track artist as displayed", ("track display name",)),
-    FieldSpec("featured_artist", "track", "list", "featured artists of the track", ("featuring", "feat",
-              "featured artists", "feat artist", "track featured artist", "ft")),
-    FieldSpec("remixer", "track", "list", "remixers of the track", ("remixed by", "remix artist")),
-    FieldSpec("duration", "track", "duration", "duration (seconds or M:SS)", ("length", "time", "track length",
-              "track duration", "running time", "duration seconds")),
-    FieldSpec("explicit", "track", "bool", "explicit lyrics (yes/no)", ("explicit lyrics", "track explicit",
-              "parental advisory track", "is explicit", "explicit flag")),
-    FieldSpec("track_p_line", "track", "pline", "track ℗ line", ("track pline", "recording p line")),
-    FieldSpec("track_p_line_year", "track", "year", "track ℗ year", ("track p year", "recording year")),
-    FieldSpec("track_language", "track", "language", "language of the performance", ("lyrics language",
-              "audio language", "song language", "language of performance")),
-    FieldSpec("track_genre", "track", "text", "track genre", ("song genre",)),
-    FieldSpec("preview_start", "track", "duration", "preview/clip start (seconds)", ("preview start time",
-              "clip start", "sample start", "preview")),
-    FieldSpec("composer", "track", "list", "composers separated by ;", ("composers", "writer", "writers",
-              "songwriter", "songwriters", "composer/author")),
-    FieldSpec("lyricist", "track", "list", "lyricists separated by ;", ("lyricists", "author", "lyrics by")),
-    FieldSpec("producer", "track", "list", "producers separated by ;", ("producers", "produced by")),
-    FieldSpec("publisher", "track", "list", "publishers separated by ;", ("publishers", "publishing")),
-    FieldSpec("credits", "track", "credits", "other track credits as 'Role: Name; Role: Name'",
-              ("track credits", "contributors")),
-    FieldSpec("audio_sha256", "track", "sha256", "SHA-256 of the track audio in the asset store", ()),
+    FieldSpec("upc", _R, "upc", "UPC/EAN (12 or 13 digits)"),
+    FieldSpec("catalog_number", _R, "text", "label catalogue number"),
+    FieldSpec("release_title", _R, "text", "release title"),
+    FieldSpec("release_version", _R, "text", "release version/subtitle"),
+    FieldSpec("release_artist", _R, "text", "release display artist (several: separate by ;)"),
+    FieldSpec("release_display_artist", _R, "text", "release artist as displayed, when it is not the artist "
+              "names joined by &"),
+    FieldSpec("release_featured_artist", _R, "people", "featured artists of the release"),
+    FieldSpec("label", _R, "text", "label name"),
+    FieldSpec("release_type", _R, "release_type", "album, ep, single or compilation"),
+    FieldSpec("genre", _R, "text", "primary genre"),
+    FieldSpec("subgenre", _R, "text", "secondary genre"),
+    FieldSpec("p_line", _R, "pline", "℗ line (year and owner, or the owner alone)"),
+    FieldSpec("p_line_year", _R, "year", "℗ year"),
+    FieldSpec("c_line", _R, "cline", "© line (year and owner, or the owner alone)"),
+    FieldSpec("c_line_year", _R, "year", "© year"),
+    FieldSpec("release_date", _R, "date", "release date"),
+    FieldSpec("original_release_date", _R, "date", "original release date"),
+    FieldSpec("parental_advisory", _R, "advisory", "release advisory: explicit, not explicit, clean (edited), "
+              "unknown; Y/N/C"),
+    FieldSpec("release_language", _R, "language", "language of the release metadata"),
+    FieldSpec("territories", _R, "territories", "deal territories: WW/Worldwide or codes separated by , ; | or "
+              "spaces ('Worldwide except US')"),
+    FieldSpec("excluded_territories", _R, "excluded_territories", "territories excluded from the deal"),
+    FieldSpec("commercial_models", _R, "list", "DDEX commercial models separated by ;"),
+    FieldSpec("use_types", _R, "list", "DDEX use types separated by ;"),
+    FieldSpec("deal_start", _R, "datetime", "deal start (defaults to the release date)"),
+    FieldSpec("deal_end", _R, "datetime", "deal end"),
+    FieldSpec("price_tier", _R, "text", "price tier / code"),
+    FieldSpec("status", _R, "status", "draft, ready, delivered or taken-down"),
+    FieldSpec("release_credits", _R, "credits", "release credits as 'Role: Name; Role: Name'"),
+    FieldSpec("cover_sha256", _R, "sha256", "SHA-256 of the cover in the asset store"),
+    FieldSpec("disc_number", _T, "int", "disc / volume number"),
+    FieldSpec("track_number", _T, "position", "track number on the disc (or disc-track)"),
+    FieldSpec("isrc", _T, "isrc", "ISRC"),
+    FieldSpec("track_title", _T, "text", "track title"),
+    FieldSpec("track_version", _T, "text", "track version (Remix, Live...)"),
+    FieldSpec("track_artist", _T, "text", "track display artist (several: separate by ;)"),
+    FieldSpec("track_display_artist", _T, "text", "track artist as displayed"),
+    FieldSpec("featured_artist", _T, "people", "featured artists of the track (, ; | / &)"),
+    FieldSpec("remixer", _T, "people", "remixers of the track"),
+    FieldSpec("duration", _T, "duration", "duration (seconds, M:SS, H:MM:SS, PT3M45S; ms by header or values)"),
+    FieldSpec("explicit", _T, "advisory", "track advisory: Y/N/C, yes/no, explicit/clean/not explicit"),
+    FieldSpec("track_p_line", _T, "pline", "track ℗ line"),
+    FieldSpec("track_p_line_year", _T, "year", "track ℗ year"),
+    FieldSpec("track_language", _T, "language", "language of the performance"),
+    FieldSpec("track_genre", _T, "text", "track genre"),
+    FieldSpec("preview_start", _T, "duration", "preview/clip start (seconds)"),
+    FieldSpec("composer", _T, "people", "composers (, ; | / &; 'Last, First' recognised)"),
+    FieldSpec("lyricist", _T, "people", "lyricists"),
+    FieldSpec("producer", _T, "people", "producers"),
+    FieldSpec("publisher", _T, "list", "publishers separated by ; or |"),
+    FieldSpec("credits", _T, "credits", "other track credits as 'Role: Name; Role: Name'"),
+    FieldSpec("audio_sha256", _T, "sha256", "SHA-256 of the track audio in the asset store"),
 )
 
 BY_NAME: dict[str, FieldSpec] = {f.name: f for f in FIELDS}
 RELEASE_FIELDS = tuple(f.name for f in FIELDS if f.level == "release")
 TRACK_FIELDS = tuple(f.name for f in FIELDS if f.level == "track")
+# The same meaning at the release and at the track level (either way round).
+_PAIRS = (("release_artist", "track_artist"), ("release_display_artist", "track_display_artist"),
+          ("release_featured_artist", "featured_artist"), ("release_version", "track_version"),
+          ("parental_advisory", "explicit"), ("p_line", "track_p_line"), ("p_line_year", "track_p_line_year"),
+          ("genre", "track_genre"), ("release_language", "track_language"), ("release_credits", "credits"),
+          ("release_title", "track_title"))
+TWINS: dict[str, str] = {a: b for a, b in _PAIRS} | {b: a for a, b in _PAIRS}
 # The CSV export header (this project's own CSV files are recognised by it).
 EXPORT_COLUMNS = tuple(f.name for f in FIELDS if f.name not in ("composer", "lyricist", "producer", "publisher",
                                                                 "p_line_year", "c_line_year", "track_p_line_year"))
@@ -126,13 +104,15 @@ def normalize_header(header: str) -> str:
     return re.sub(r"[^\w#/℗© ]", "", s).strip()
 
 
-_GUESSES: dict[str, str] = {}
-for _f in FIELDS:
-    _GUESSES[normalize_header(_f.name)] = _f.name
-    for _alias in _f.aliases:
-        _GUESSES.setdefault(normalize_header(_alias), _f.name)
+_CANONICAL = {normalize_header(f.name): f.name for f in FIELDS}
 
 
 def guess_field(header: str) -> str | None:
-    """The field a header most likely means, or None."""
-    return _GUESSES.get(normalize_header(header))
+    """The field a header most likely means (its canonical name, else its meaning), or None."""
+    found = _CANONICAL.get(normalize_header(header))
+    if found:
+        return found
+    from stardust_tui.importexport.headers import candidates
+
+    options = candidates(header)
+    return options[0] if options else None

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from stardust_tui.importexport.fields import TWINS
 from stardust_tui.importexport.records import ReleaseDraft, TrackDraft, apply_release_values, make_track
 from stardust_tui.importexport.report import ImportReport, Issue
 
@@ -98,8 +99,10 @@ class Grouper:
         first = draft.values
         for name, value in rel.items():
             if name in first and first[name] != value:
+                twin = TWINS.get(name)
+                hint = f" (a per-track value? map the column to {twin})" if twin else ""
                 self._error(draft, f"{name} differs from the release's first row (line {draft.line}): "
-                            f"{_short(value)} vs {_short(first[name])}", line, name)
+                            f"{_short(value)} vs {_short(first[name])}{hint}", line, name)
 
     def finish(self) -> Iterator[ReleaseDraft]:
         if self.current is not None:
@@ -119,6 +122,8 @@ def finish_release(draft: ReleaseDraft, report: ImportReport) -> ReleaseDraft:
         report.add(issue)
         draft.errors.append(issue)
 
+    if draft.tracks:
+        _from_tracks(draft)
     if not draft.title:
         err("release title is missing", draft.line, "release_title")
     for name, limit in _LIMITS.items():
@@ -159,7 +164,8 @@ def finish_release(draft: ReleaseDraft, report: ImportReport) -> ReleaseDraft:
         n = len(draft.tracks)
         draft.release_type = "single" if 0 < n <= 3 else "ep" if 4 <= n <= 6 else "album"
     if draft.parental_advisory is None:
-        draft.parental_advisory = "explicit" if any(t.explicit for t in draft.tracks) else "not-explicit"
+        draft.parental_advisory = "explicit" if any(t.explicit for t in draft.tracks) else \
+            "edited" if any(t.clean for t in draft.tracks) else "not-explicit"
     for deal in draft.deals:
         if deal.start is None:
             err("deal start is missing (give deal_start or release_date)", draft.line, "deal_start")
@@ -168,3 +174,29 @@ def finish_release(draft: ReleaseDraft, report: ImportReport) -> ReleaseDraft:
     report.releases_seen += 1
     report.tracks_seen += len(draft.tracks)
     return draft
+
+
+def _from_tracks(draft: ReleaseDraft) -> None:
+    """Release values a file gives only per track (its artist, genre, language or ℗ line column was read
+    at the track level): the artists every track shares (else "Various Artists"), the first track's
+    genre, language and ℗ line."""
+    tracks = draft.tracks
+    if not draft.display_artist and any(t.display_artist for t in tracks):
+        shared = [a for a in tracks[0].artists if a[1] == "MainArtist"
+                  and all(a in t.artists for t in tracks[1:])]
+        if shared:
+            draft.artists = shared + [a for a in draft.artists if a not in shared]
+            draft.display_artist = " & ".join(a[0] for a in shared)
+        else:
+            draft.display_artist = "Various Artists"
+            draft.artists = [("Various Artists", "MainArtist")] + draft.artists
+            if draft.release_type is None and len(tracks) > 1:
+                draft.release_type = "compilation"
+        draft.main_artists = None
+    first = tracks[0]
+    if draft.genre is None and first.genre:
+        draft.genre = first.genre
+    if draft.language is None and first.language:
+        draft.language = first.language
+    if draft.p_line is None and draft.p_line_year is None and (first.p_line or first.p_line_year):
+        draft.p_line, draft.p_line_year = first.p_line, first.p_line_year

@@ -24,7 +24,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
@@ -41,7 +41,7 @@ from stardust_tui.paths import Paths
 from stardust_tui.store.db import current_actor
 
 Progress = Callable[[int, int | None], None]
-FORMATS = ("csv", "json", "ddex")
+FORMATS = ("csv", "xlsx", "json", "ddex")
 CACHE_KIB = 128 * 1024  # SQLite page cache of the importing connection
 
 
@@ -49,11 +49,12 @@ CACHE_KIB = 128 * 1024  # SQLite page cache of the importing connection
 class ImportOptions:
     """How to import (every field optional)."""
 
-    format: str | None = None  # csv | json | ddex; from the extension/content when None
+    format: str | None = None  # csv | xlsx | json | ddex; from the extension/content when None
     mapping: Mapping | None = None
     tracks_file: Path | None = None  # CSV: a separate track file linked by UPC
     encoding: str | None = None
-    month_first: bool | None = None
+    sheet: str | None = None  # xlsx: sheet name or 1-based number (default: the first with a header row)
+    month_first: bool | None = None  # None: decided from the file's dates (and reported)
     dry_run: bool = False
     update: bool = False
     partial: bool = False
@@ -69,9 +70,11 @@ def detect_format(path: Path, requested: str | None = None) -> str:
             raise ValidationError(f"unknown format {requested!r} (expected {', '.join(FORMATS)})", where="--format")
         return requested
     suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xls", ".xlsm", ".ods", ".numbers"):
-        raise ValidationError("spreadsheet files are not read directly: save the sheet as CSV (UTF-8) and import "
-                              "that", where=str(path))
+    if suffix in (".xlsx", ".xlsm", ".xls"):
+        return "xlsx"
+    if suffix in (".ods", ".numbers"):
+        raise ValidationError(f"{suffix} spreadsheets are not read directly: save the sheet as .xlsx or CSV and "
+                              "import that", where=str(path))
     if suffix in (".csv", ".tsv", ".txt"):
         return "csv"
     if suffix in (".json", ".jsonl"):
@@ -87,15 +90,21 @@ def detect_format(path: Path, requested: str | None = None) -> str:
         return "json"
     if head.startswith(b"<"):
         return "ddex"
+    if head.startswith(b"PK\x03\x04"):
+        return "xlsx"
     return "csv"
 
 
 def iter_drafts(path: Path, fmt: str, options: ImportOptions, report: ImportReport,
                 progress: Progress | None = None) -> Iterator[ReleaseDraft]:
     """Release drafts of a source in file order."""
-    mapping = options.mapping or Mapping()
+    mapping = replace(options.mapping) if options.mapping else Mapping()
     if options.month_first is not None:
         mapping.month_first = options.month_first
+    if fmt == "xlsx":
+        from stardust_tui.importexport.xlsx_import import iter_xlsx_drafts
+
+        return iter_xlsx_drafts(path, mapping, report, sheet=options.sheet, progress=progress)
     if fmt == "csv":
         from stardust_tui.importexport.csv_import import iter_csv_drafts
 
@@ -108,9 +117,17 @@ def iter_drafts(path: Path, fmt: str, options: ImportOptions, report: ImportRepo
     raise ValidationError(f"format {fmt!r} does not produce drafts", where=str(path))
 
 
+class Cancelled(Exception):
+    """The caller's cancel event was set: the run stops and rolls back."""
+
+
 def run_import(engine: Engine, path: str | Path, options: ImportOptions | None = None, *,
-               progress: Progress | None = None) -> ImportReport:
-    """Import one source; returns the report (raises only for problems outside the data, e.g. a bad flag)."""
+               progress: Progress | None = None, cancel: threading.Event | None = None) -> ImportReport:
+    """Import one source; returns the report (raises only for problems outside the data, e.g. a bad flag).
+
+    ``cancel`` (set from another thread, e.g. the TUI's Cancel key) stops the run at the next release and
+    rolls back; with ``partial`` the batches committed before stay (the report says how many were created).
+    """
     options = options or ImportOptions()
     p = Path(path)
     fmt = detect_format(p, options.format)
@@ -133,14 +150,20 @@ def run_import(engine: Engine, path: str | Path, options: ImportOptions | None =
                         session.commit()
                         _real_begin(session)
                         _sqlite_cache(session, CACHE_KIB)
-                _run(session, iter_drafts(p, fmt, options, report, progress), options, report, actor, checkpoint)
+                drafts = iter_drafts(p, fmt, options, report, progress)
+                if cancel is not None:
+                    drafts = _until(drafts, cancel)
+                _run(session, drafts, options, report, actor, checkpoint)
+        except Cancelled:
+            report.cancelled = True
+            report.add(Issue("error", "import cancelled", str(p)))
         except SourceError as exc:  # the source cannot be read any further
             report.add(Issue("error", exc.message, exc.file, exc.line))
         except StardustError as exc:
             report.add(Issue("error", exc.message, exc.where or str(p)))
         except (DBAPIError, sqlite3.Error) as exc:  # locked by another writer, a constraint, a full disk...
             report.add(Issue("error", f"database refused the import: {_first_line(exc)}", str(p)))
-        finish = not options.dry_run and (report.error_count == 0 or options.partial)
+        finish = not options.dry_run and not report.cancelled and (report.error_count == 0 or options.partial)
         if finish:
             try:
                 session.commit()
@@ -150,8 +173,8 @@ def run_import(engine: Engine, path: str | Path, options: ImportOptions | None =
         if not finish:
             session.rollback()
             # with --partial, batches before a database failure are committed: only the last is undone
-            report.rolled_back = options.dry_run or not options.partial
-            if report.rolled_back and not options.dry_run:  # nothing was created or updated after all
+            report.rolled_back = options.dry_run or not options.partial or report.cancelled
+            if report.rolled_back and not options.dry_run and not options.partial:  # nothing was created/updated
                 report.release_ids.clear()
                 report.created = report.updated = 0
         if previous_cache is not None:
@@ -159,6 +182,15 @@ def run_import(engine: Engine, path: str | Path, options: ImportOptions | None =
             session.rollback()
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _until(drafts: Iterator[ReleaseDraft], cancel: threading.Event) -> Iterator[ReleaseDraft]:
+    for draft in drafts:
+        if cancel.is_set():
+            raise Cancelled
+        yield draft
+    if cancel.is_set():
+        raise Cancelled
 
 
 _gc_lock = threading.Lock()

@@ -32,7 +32,8 @@ import json
 from typing import Any
 
 from stardust_tui.errors import StardustError
-from stardust_tui.importexport.records import DealDraft, ReleaseDraft, TrackDraft, parse_value
+from stardust_tui.importexport.cells import parse_value
+from stardust_tui.importexport.records import DealDraft, ReleaseDraft, TrackDraft
 from stardust_tui.importexport.report import ImportReport, Issue
 
 FORMAT_NAME = "stardust-catalog"

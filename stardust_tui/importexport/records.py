@@ -10,28 +10,20 @@ later line.
 from __future__ import annotations
 
 import operator
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from stardust_tui.domain.identifiers import is_language, is_territory, normalize_isrc, normalize_upc
 from stardust_tui.errors import StardustError
 from stardust_tui.importexport import values as v
+from stardust_tui.importexport.cells import MAX_TEXT, parser_for
+from stardust_tui.importexport.cells import text as _text
 from stardust_tui.importexport.fields import BY_NAME, CREDIT_FIELDS
 from stardust_tui.importexport.report import Issue
 
-RELEASE_TYPES = {"album": "album", "lp": "album", "ep": "ep", "single": "single", "compilation": "compilation",
-                 "comp": "compilation", "various artists": "compilation", "mixtape": "album"}
-ADVISORY = {"explicit": "explicit", "yes": "explicit", "y": "explicit", "true": "explicit", "1": "explicit",
-            "not-explicit": "not-explicit", "notexplicit": "not-explicit", "not explicit": "not-explicit",
-            "no": "not-explicit", "n": "not-explicit", "false": "not-explicit", "0": "not-explicit",
-            "clean": "edited", "edited": "edited", "unknown": "unknown"}
-STATUSES = ("draft", "ready", "delivered", "taken-down")
 DEFAULT_MODELS = ["SubscriptionModel", "AdvertisementSupportedModel", "PayAsYouGoModel"]
 DEFAULT_USE_TYPES = ["OnDemandStream", "PermanentDownload"]
-MAX_TEXT = 1000
 
 
 @dataclass(slots=True)
@@ -53,6 +45,7 @@ class TrackDraft:
     preview_start_seconds: float | None = None
     credits: list[tuple[str, str]] = field(default_factory=list)  # (name, role)
     audio_sha256: str | None = None
+    clean: bool = False  # marked clean/edited (the catalog keeps only explicit; the release advisory uses it)
 
 
 @dataclass(slots=True)
@@ -114,119 +107,6 @@ def display_of(text: str) -> str:
     return " & ".join(names) if len(names) > 1 else (names[0] if names else "")
 
 
-def _territories(text: str) -> list[str]:
-    items = [t.upper() if len(t) == 2 else t for t in v.parse_list(text.replace(",", ";"))]
-    out = []
-    for t in items:
-        if t.upper() in ("WW", "WORLD", "WORLDWIDE", "ALL"):
-            out.append("Worldwide")
-        elif is_territory(t):
-            out.append(t)
-        else:
-            raise ValueError(f"{t!r} is not an ISO 3166-1 territory code (or Worldwide)")
-    return out
-
-
-def _credits(text: str) -> list[tuple[str, str]]:
-    out = []
-    for item in v.parse_list(text):
-        role, sep, name = item.partition(":")
-        if not sep or not role.strip() or not name.strip():
-            raise ValueError(f"{item!r} is not 'Role: Name'")
-        if len(name.strip()) > 500 or len(role.strip()) > 64:
-            raise ValueError(f"{item!r} is too long")
-        out.append((name.strip(), role.strip()))
-    return out
-
-
-def parse_value(kind: str, text: str, month_first: bool) -> Any:
-    """Convert one non-empty cell by field kind; raises ValueError/StardustError with the reason."""
-    if kind == "text":
-        if len(text) > MAX_TEXT:
-            raise ValueError(f"text is {len(text)} characters long (at most {MAX_TEXT})")
-        return text
-    if kind == "upc":
-        return normalize_upc(text)
-    if kind == "isrc":
-        return normalize_isrc(text)
-    if kind == "date":
-        return v.parse_date(text, month_first=month_first)
-    if kind == "datetime":
-        return v.parse_datetime(text, month_first=month_first)
-    if kind == "int":
-        return v.parse_int(text, low=1, high=999)
-    if kind == "year":
-        return v.parse_year(text)
-    if kind == "position":
-        return v.parse_position(text)
-    if kind == "duration":
-        return v.parse_duration(text)
-    if kind == "bool":
-        return v.parse_bool(text)
-    if kind == "list":
-        items = v.parse_list(text)
-        if any(len(i) > 500 for i in items):
-            raise ValueError("a name is longer than 500 characters")
-        return items
-    if kind in ("pline", "cline"):
-        year, owner = v.parse_copyright_line(text, "P" if kind == "pline" else "C")
-        if len(owner) > 500:
-            raise ValueError("copyright owner is longer than 500 characters")
-        return year, owner
-    if kind == "release_type":
-        value = RELEASE_TYPES.get(text.strip().lower())
-        if value is None:
-            raise ValueError(f"{text!r} is not a release type (album, ep, single, compilation)")
-        return value
-    if kind == "advisory":
-        value = ADVISORY.get(text.strip().lower())
-        if value is None:
-            raise ValueError(f"{text!r} is not explicit / not-explicit / edited / unknown")
-        return value
-    if kind == "language":
-        if not is_language(text.strip()):
-            raise ValueError(f"{text!r} is not an ISO 639 language code")
-        return text.strip()
-    if kind == "territories":
-        return _territories(text)
-    if kind == "status":
-        value = text.strip().lower()
-        if value not in STATUSES:
-            raise ValueError(f"{text!r} is not a status ({', '.join(STATUSES)})")
-        return value
-    if kind == "credits":
-        return _credits(text)
-    if kind == "sha256":
-        s = text.strip().lower()
-        if len(s) != 64 or any(c not in "0123456789abcdef" for c in s):
-            raise ValueError("not a SHA-256 hex digest")
-        return s
-    raise ValueError(f"unknown field kind {kind}")
-
-
-def _text(text: str) -> str:
-    if len(text) > MAX_TEXT:
-        raise ValueError(f"text is {len(text)} characters long (at most {MAX_TEXT})")
-    return text
-
-
-_CANONICAL_ISRC = re.compile(r"[A-Z]{2}[A-Z0-9]{3}[0-9]{7}")  # no separators, upper case: normalize_isrc's output
-
-
-def _isrc(text: str) -> str:
-    """``normalize_isrc`` with the already-canonical cell (the usual one) taken as it is."""
-    if len(text) == 12 and _CANONICAL_ISRC.fullmatch(text):
-        return text
-    return normalize_isrc(text)
-
-
-# Kinds whose parse_value branch is a single call: called directly (no branch chain per cell).
-_DIRECT: dict[str, Callable[[str], Any]] = {
-    "text": _text, "upc": normalize_upc, "isrc": _isrc, "position": v.parse_position,
-    "duration": v.parse_duration, "bool": v.parse_bool, "year": v.parse_year,
-}
-
-
 _UNIQUE: dict[str, Any] = {}  # marker (never filled): a field whose texts are unique per row
 _MEMO_KINDS = frozenset({"position", "duration", "bool", "year", "int", "date", "datetime", "release_type",
                          "advisory", "status"})  # values are immutable (shared between rows safely)
@@ -242,22 +122,25 @@ def _memo_for(kind: str) -> dict[str, Any] | None:
     return {} if kind in _MEMO_KINDS else None
 
 
-def parser_for(kind: str, month_first: bool) -> Callable[[str], Any]:
-    """``parse_value`` for one field kind, as a one-argument function."""
-    direct = _DIRECT.get(kind)
-    if direct is not None:
-        return direct
-    return lambda text: parse_value(kind, text, month_first)
-
-
 class RowConverter:
     """Typed values of one row: ``convert(cells, line) -> (release values, track values, failed fields)``."""
 
     def __init__(self, file: str, plan: list[tuple[int, str]], headers: list[str], report: Any, *,
-                 defaults: dict[str, str] | None = None, month_first: bool = False, unescape: bool = False):
+                 defaults: dict[str, str] | None = None, month_first: bool = False, unescape: bool = False,
+                 parsers: dict[int, Callable[[str], Any]] | None = None, extras: list[tuple[int, str]] = ()):
+        """``plan``: one (column index, field) per field; ``extras``: further columns of a field (lists are
+        joined, single values used when the main column is empty); ``parsers``: per-column parsers that
+        replace the field kind's (milliseconds, surname-first names)."""
         self.file = file
-        self.plan = [(i, name, BY_NAME[name], headers[i] if i < len(headers) else name,
-                      parser_for(BY_NAME[name].kind, month_first), _memo_for(BY_NAME[name].kind)) for i, name in plan]
+        parsers = parsers or {}
+
+        def entry(i: int, name: str) -> tuple:
+            spec = BY_NAME[name]
+            return (i, name, spec, headers[i] if i < len(headers) else name,
+                    parsers.get(i) or parser_for(spec.kind, month_first=month_first), _memo_for(spec.kind))
+        self.plan = [entry(i, name) for i, name in plan]
+        self._extras = {lvl: [entry(i, name)[:5] for i, name in extras if BY_NAME[name].level == lvl]
+                        for lvl in ("release", "track")}
         self.report = report
         self.month_first = month_first
         self.unescape = unescape
@@ -266,7 +149,7 @@ class RowConverter:
         self._cache: dict[str, tuple[str, Any]] = {}  # field -> (last raw text, its value)
         self._rel_plan = [p for p in self.plan if p[2].level == "release"]
         self._trk_plan = [p for p in self.plan if p[2].level == "track"]
-        self._rel_idx = [p[0] for p in self._rel_plan]
+        self._rel_idx = [p[0] for p in self._rel_plan] + [p[0] for p in self._extras["release"]]
         # the release cells of a full-length row as one tuple, in one C call
         self._rel_get = operator.itemgetter(*self._rel_idx) if len(self._rel_idx) >= 2 else None
         self._rel_max = max(self._rel_idx, default=0)
@@ -292,10 +175,32 @@ class RowConverter:
         else:
             rel = {}
             self._convert(cells, n, self._rel_plan, rel, failed, line, release, self.defaults)
+            if self._extras["release"]:
+                self._extra(cells, n, self._extras["release"], rel, failed, line, release)
             self._last_key, self._last_rel = (rel_key, rel) if not failed else (None, None)
         trk: dict[str, Any] = {}
         self._convert(cells, n, self._trk_plan, trk, failed, line, release, self._trk_defaults)
+        if self._extras["track"]:
+            self._extra(cells, n, self._extras["track"], trk, failed, line, release)
         return rel, trk, failed
+
+    def _extra(self, cells: list[str], n: int, plan: list[tuple], out: dict[str, Any], failed: set[str], line: int,
+               release: str | None) -> None:
+        """Second columns of a field: list values are appended, single values fill an empty main column."""
+        for i, name, spec, header, parse in plan:
+            raw = cells[i].strip() if i < n else ""
+            if not raw or (name in out and not isinstance(out[name], list)):
+                continue
+            try:
+                value = parse(raw)
+            except (ValueError, StardustError) as exc:
+                self._bad(exc, spec, header, name, line, release, failed)
+                continue
+            if isinstance(value, list):
+                known = out.get(name) or []
+                out[name] = known + [x for x in value if x not in known]
+            else:
+                out[name] = value
 
     def _convert(self, cells: list[str], n: int, plan: list[tuple[int, str, Any, str, Callable[[str], Any]]],
                  out: dict[str, Any], failed: set[str], line: int, release: str | None,
@@ -354,7 +259,7 @@ class RowConverter:
                 out[name] = hit[1]
                 continue
             try:
-                value = parse_value(spec.kind, raw, self.month_first)
+                value = parser_for(spec.kind, month_first=self.month_first)(raw)
             except (ValueError, StardustError) as exc:
                 self._bad(exc, spec, f"default {name}", name, line, release, failed)
                 continue
@@ -395,13 +300,18 @@ def apply_release_values(draft: ReleaseDraft, values: dict[str, Any]) -> None:
     draft.cover_sha256 = g("cover_sha256")
     draft.credits = g("release_credits", [])
     draft.status = g("status", "draft")
-    if any(k in values for k in ("territories", "commercial_models", "use_types", "deal_start")):
+    if any(k in values for k in ("territories", "commercial_models", "use_types", "deal_start",
+                                 "excluded_territories")):
         start = g("deal_start")
         if start is None and draft.release_date is not None:
             d = draft.release_date
             start = datetime(d.year, d.month, d.day, tzinfo=UTC)
+        listed = g("territories") or ["Worldwide"]
+        excluded = [t[1:] for t in listed if t.startswith("-")]  # "Worldwide except US" -> -US
+        included = [t for t in listed if not t.startswith("-")]
+        excluded += [t for t in g("excluded_territories", []) if t not in excluded]
         draft.deals = [DealDraft(
-            territories=g("territories") or ["Worldwide"], excluded_territories=g("excluded_territories", []),
+            territories=included, excluded_territories=excluded,
             commercial_models=g("commercial_models") or list(DEFAULT_MODELS),
             use_types=g("use_types") or list(DEFAULT_USE_TYPES), start=start, end=g("deal_end"),
             price_tier=g("price_tier"))]
@@ -427,9 +337,10 @@ def make_track(values: dict[str, Any], line: int, release: ReleaseDraft) -> Trac
         main = release.main_artists
         if main is None:  # one list for all the release's plain tracks (never changed after this)
             main = release.main_artists = [a for a in release.artists if a[1] == "MainArtist"]
+        advisory = g("explicit")
         return TrackDraft(line, disc, number, g("isrc"), g("track_title", ""), None, release.display_artist,
-                          main, g("duration"),
-                          bool(g("explicit", False)), None, None, None, None, None, [], None)
+                          main, g("duration"), advisory == "explicit", None, None, None, None, None, [], None,
+                          advisory == "edited")
     disc = values.get("disc_number", 1)
     number = None
     pos = g("track_number")
@@ -462,6 +373,8 @@ def make_track(values: dict[str, Any], line: int, release: ReleaseDraft) -> Trac
     more = g("credits")
     if more:
         credits += more
+    advisory = g("explicit")
     return TrackDraft(line, disc, number, g("isrc"), g("track_title", ""), g("track_version"), display, artists,
-                      g("duration"), bool(g("explicit", False)), g("track_p_line_year", p_line_year), p_line,
-                      g("track_language"), g("track_genre"), g("preview_start"), credits, g("audio_sha256"))
+                      g("duration"), advisory == "explicit", g("track_p_line_year", p_line_year), p_line,
+                      g("track_language"), g("track_genre"), g("preview_start"), credits, g("audio_sha256"),
+                      advisory == "edited")

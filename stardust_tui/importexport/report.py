@@ -65,6 +65,8 @@ class ImportReport:
     issues: list[Issue] = field(default_factory=list)
     release_ids: list[int] = field(default_factory=list)  # created or updated, first 1000
     notes: list[str] = field(default_factory=list)  # what matched what (audio import), first 1000
+    decisions: list[str] = field(default_factory=list)  # how the file was read (encoding, date order, levels...)
+    cancelled: bool = False
 
     def note(self, text: str) -> None:
         if len(self.notes) < MAX_ISSUES:
@@ -101,7 +103,7 @@ class ImportReport:
         verb = "would be " if self.dry_run else ""
         state = " (dry run: nothing changed)" if self.dry_run else ""
         if self.rolled_back and not self.dry_run:
-            state = " (rolled back: nothing changed)"
+            state = " (cancelled: nothing changed)" if self.cancelled else " (rolled back: nothing changed)"
         rate = f", {self.rows / self.seconds:,.0f} rows/s" if self.seconds > 0 and self.rows else ""
         return (f"{self.source}: {self.rows} rows, {self.releases_seen} releases, {self.tracks_seen} tracks: "
                 f"{self.created} {verb}created, {self.updated} {verb}updated, {self.unchanged} unchanged, "
@@ -110,9 +112,10 @@ class ImportReport:
 
     def render(self, *, limit: int = 50) -> str:
         """Human-readable: the issues (errors first, at most ``limit``) then the summary line."""
-        lines = [f"error: {i}" for i in self.errors[:limit]]
-        lines += [f"warning: {i}" for i in self.warnings[: max(0, limit - len(lines))]]
-        hidden = self.error_count + self.warning_count - len(lines)
+        lines = [f"note: {d}" for d in self.decisions]
+        lines += [f"error: {i}" for i in self.errors[:limit]]
+        lines += [f"warning: {i}" for i in self.warnings[: max(0, limit - len(lines) + len(self.decisions))]]
+        hidden = self.error_count + self.warning_count - (len(lines) - len(self.decisions))
         if hidden > 0:
             lines.append(f"... and {hidden} more")
         lines.append(self.summary())
