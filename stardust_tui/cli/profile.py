@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
-from dataclasses import asdict
-
 import click
 
 from stardust_tui.cli import params as P
 from stardust_tui.cli.context import StardustContext
+from stardust_tui.cli.output import echo_json, exit_with
+from stardust_tui.errors import ExitCode
 
 
 def register(cli: click.Group) -> None:
@@ -25,14 +24,11 @@ def profile() -> None:
 @click.pass_obj
 def profile_list(obj: StardustContext, as_json: bool) -> None:
     """List every delivery profile."""
-    from stardust_tui.delivery.profiles import list_profiles
-
-    errors: list = []
-    profiles = list_profiles(obj.settings.paths.profiles_dir, errors)
+    profiles, errors = obj.services.profiles.list()
     if as_json:
-        click.echo(json.dumps([asdict(p) for p in profiles], indent=2))
+        echo_json(profiles)
         if errors:
-            raise click.exceptions.Exit(1)
+            exit_with(ExitCode.FAILED)
         return
     click.echo(f"{'NAME':<18} {'VER':>3} {'ERN':<6} {'CHOREOGRAPHY':<19} {'MANIFEST':<10} {'TAKEDOWN':<13} RECIPIENTS")
     for p in profiles:
@@ -43,7 +39,7 @@ def profile_list(obj: StardustContext, as_json: bool) -> None:
     for exc in errors:
         click.echo(f"error: {exc}", err=True)
     if errors:
-        raise click.exceptions.Exit(1)
+        exit_with(ExitCode.FAILED)
 
 
 @profile.command("show")
@@ -52,11 +48,9 @@ def profile_list(obj: StardustContext, as_json: bool) -> None:
 @click.pass_obj
 def profile_show(obj: StardustContext, name: str, as_json: bool) -> None:
     """Show one profile with every setting."""
-    from stardust_tui.delivery.profiles import load_profile
-
-    p = load_profile(name, obj.settings.paths.profiles_dir)
+    p = obj.services.profiles.get(name)
     if as_json:
-        click.echo(json.dumps(asdict(p), indent=2))
+        echo_json(p)
         return
     sender = f"{p.sender.name} ({p.sender.dpid})" if p.sender else (
         f"{obj.settings.sender_name} ({obj.settings.sender_dpid}) [from settings]")

@@ -7,12 +7,15 @@ period, then hands their leases back; a second signal hands them back at once.
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import click
 
 from stardust_tui.cli import params as P
 from stardust_tui.cli.context import StardustContext
+from stardust_tui.cli.output import exit_with
 from stardust_tui.domain import limits as L
+from stardust_tui.errors import ExitCode
 
 
 def register(cli: click.Group) -> None:
@@ -43,21 +46,21 @@ def worker(obj: StardustContext, concurrency: int | None, once: bool, worker_id:
     Events go to the delivery log (`stardust deliveries log ID --follow`, or tail -f the JSON lines
     file) and, unless --quiet, to stderr.
     """
-    from stardust_tui.worker.events import Event
-    from stardust_tui.worker.runner import Runner, RunnerConfig
+    from stardust_tui.services.actor import Actor
 
-    def echo(event: Event) -> None:
+    def echo(event: Any) -> None:
         if event.level != "debug":
             where = f"#{event.delivery_id}" if event.delivery_id else "-"
             click.echo(f"{event.at.astimezone():%H:%M:%S} {event.level:<7} {where:<7} {event.message}", err=True)
 
-    config = RunnerConfig(concurrency=concurrency or obj.settings.worker_concurrency, once=once, lease_s=lease_s,
-                          grace_s=grace_s, global_limit=max_running, ack_poll_s=ack_poll_s, kind="daemon")
-    runner = Runner(obj.settings, obj.engine, worker_id=worker_id, config=config, listener=None if quiet else echo)
+    obj.act_as(Actor.worker())  # the daemon acts as worker@host, whoever started it
+    runner = obj.services.deliveries.make_runner(
+        None if quiet else echo, kind="daemon", worker_id=worker_id, concurrency=concurrency, once=once,
+        lease_s=lease_s, grace_s=grace_s, global_limit=max_running, ack_poll_s=ack_poll_s)
 
     async def main() -> None:
         runner.install_signal_handlers()
-        click.echo(f"worker {runner.worker_id}: concurrency {config.concurrency}"
+        click.echo(f"worker {runner.worker_id}: concurrency {runner.config.concurrency}"
                    f"{', draining the due queue' if once else ''}", err=True)
         await runner.run()
 
@@ -66,4 +69,4 @@ def worker(obj: StardustContext, concurrency: int | None, once: bool, worker_id:
     click.echo(f"worker {runner.worker_id}: {s.claimed} claimed, {s.succeeded} succeeded, {s.failed} failed, "
                f"{s.retried} to retry, {s.released} handed back, {s.lost} lost", err=True)
     if once and s.failed:
-        raise click.exceptions.Exit(1)
+        exit_with(ExitCode.FAILED)

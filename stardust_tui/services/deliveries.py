@@ -1,12 +1,15 @@
-"""Deliveries for the TUI: queue and history rows, enqueue/retry/cancel/deliver again, per-target metrics,
-and the in-process runner started by the app when no ``stardust worker`` daemon is alive.
+"""Deliveries: queue releases to a target (after the readiness check), list and show them, follow and
+wait for them, retry/cancel, per-target metrics, pruning old events, and the runners (the TUI's
+in-process one, ``stardust worker``'s daemon, ``deliver --wait``'s).
 
-Delegates to ``stardust_tui.worker`` (queue, runner, metrics, heartbeat) and the release store.
+The one implementation behind ``stardust deliver``, ``stardust deliveries …``, ``stardust worker`` and the
+TUI's deliveries screen. Delegates to ``stardust_tui.worker`` (queue, runner, metrics, heartbeat, events)
+and the release store; following and waiting live in :mod:`stardust_tui.services.delivery_follow`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -15,12 +18,14 @@ from sqlalchemy import select
 
 from stardust_tui.domain.delivery_models import Delivery, Target
 from stardust_tui.domain.models import Release, utcnow
+from stardust_tui.errors import ValidationError
+from stardust_tui.services.delivery_follow import FINAL_STATES, EventLine
 from stardust_tui.store.db import session_scope
 
 if TYPE_CHECKING:
     from stardust_tui.services import Services
 
-FINAL_STATES = ("succeeded", "failed", "cancelled")
+__all__ = ["FINAL_STATES", "DeliveryRecord", "DeliveryRow", "DeliveryService", "EventLine", "QueuedDelivery"]
 
 
 @dataclass(frozen=True)
@@ -46,6 +51,42 @@ class DeliveryRow:
         return ""
 
 
+@dataclass(frozen=True)
+class QueuedDelivery:
+    """One release queued by :meth:`DeliveryService.queue`; ``fresh`` False when the identical delivery
+    existed (same content, target and type) and was not queued again."""
+
+    delivery_id: int
+    release_id: int
+    title: str
+    fresh: bool
+    state: str
+
+
+@dataclass(frozen=True)
+class DeliveryRecord:
+    """A delivery row and its target's name (``deliveries --json`` and the API serve :meth:`as_dict`)."""
+
+    delivery: Delivery
+    target: str | None
+
+    def as_dict(self) -> dict[str, Any]:
+        d = self.delivery
+        data = d.model_dump(exclude={"lease_owner"} if d.state != "running" else set())
+        data["target"] = self.target
+        return data
+
+    @property
+    def display_state(self) -> str:
+        """``running 45%`` while bytes move, ``scheduled`` for a future start, else the state."""
+        d = self.delivery
+        if d.state == "running" and d.bytes_total:
+            return f"running {min(100, 100 * d.bytes_done // d.bytes_total)}%"
+        if d.state == "queued" and d.scheduled_at > utcnow():
+            return "scheduled"
+        return d.state
+
+
 class DeliveryService:
     def __init__(self, services: Services) -> None:
         self.services = services
@@ -53,6 +94,83 @@ class DeliveryService:
     @property
     def engine(self):
         return self.services.engine
+
+    # -- queueing --------------------------------------------------------------------------------------------
+    def queue(self, refs: Sequence[int | str], target: int | str, *, message_type: str = "new",
+              at: datetime | None = None, priority: int = 0, resend: bool = False) -> list[QueuedDelivery]:
+        """Check every release (catalog readiness and the target profile's media rules), then queue them all
+        in one transaction; nothing is queued unless all pass. Queueing the same content to the same target
+        with the same type twice gives one delivery unless ``resend``."""
+        from stardust_tui.delivery.targets import get_target
+        from stardust_tui.store.releases import content_hash, get_release, load_release
+        from stardust_tui.worker.queue import enqueue
+
+        self.services.authorize("delivery.queue")
+        queued = []
+        with session_scope(self.engine) as session:
+            t = get_target(session, target)
+            if not t.enabled:
+                raise ValidationError(f"target {t.name!r} is disabled (stardust target enable {t.name})")
+            profile = self.services.profiles.get(t.profile)
+            checked = []
+            for ref in dict.fromkeys(refs):
+                loaded = load_release(session, int(get_release(session, ref).id))  # type: ignore[arg-type]
+                self._preflight(loaded, profile, message_type, ref)
+                checked.append((loaded, content_hash(loaded)))
+            for release, digest in checked:
+                before = utcnow()
+                d = enqueue(session, release_id=int(release.id), target_id=int(t.id),  # type: ignore[arg-type]
+                            message_type=message_type, priority=priority, at=at, content_hash=digest,
+                            max_attempts=profile.max_attempts, resend=resend)
+                queued.append(QueuedDelivery(int(d.id), int(release.id), release.title,  # type: ignore[arg-type]
+                                             d.created_at >= before, d.state))
+        return queued
+
+    @staticmethod
+    def _preflight(release: Any, profile: Any, message_type: str, ref: int | str) -> None:
+        """Refuse what the executor would refuse: catalog readiness and the profile's media rules."""
+        from stardust_tui.delivery.preflight import asset_problems
+        from stardust_tui.domain.rules import check_release
+
+        problems = []
+        if message_type in ("new", "update"):
+            problems = [f"{f.field}: {f.message}" for f in check_release(release).errors]
+        problems += asset_problems(release, profile, message_type)
+        if problems:
+            more = f" (+{len(problems) - 3} more; see `stardust check {ref}`)" if len(problems) > 3 else ""
+            raise ValidationError(f"not ready for {profile.name}: {'; '.join(problems[:3])}{more}",
+                                  where=f"release {ref}")
+
+    # -- reading ---------------------------------------------------------------------------------------------
+    def find(self, *, state: str | None = None, target: int | str | None = None, release: int | str | None = None,
+             limit: int = 50) -> list[DeliveryRecord]:
+        """Deliveries newest first, narrowed to a state, a target (name or id) and a release (id or UPC)."""
+        from stardust_tui.delivery.targets import get_target, list_targets
+        from stardust_tui.store.releases import get_release
+        from stardust_tui.worker.queue import list_deliveries
+
+        self.services.authorize("delivery.read")
+        with session_scope(self.engine) as session:
+            target_id = get_target(session, target).id if target is not None else None
+            release_id = get_release(session, release).id if release is not None else None
+            names = {t.id: t.name for t in list_targets(session)}
+            rows = list_deliveries(session, state=state, target_id=target_id, release_id=release_id, limit=limit)
+        return [DeliveryRecord(d, names.get(d.target_id)) for d in rows]
+
+    def follow(self, delivery_id: int, *, live: bool = False) -> Iterator[EventLine]:
+        """A delivery's stored events; with ``live`` then its new ones (from the log file) until it ends."""
+        from stardust_tui.services.delivery_follow import follow
+
+        self.services.authorize("delivery.read")
+        return follow(self.services, delivery_id, live=live)
+
+    def wait(self, delivery_ids: list[int], on_event: Callable[[EventLine], None] | None = None) -> dict[int, str]:
+        """Block until the deliveries end (running them in this process when no daemon is alive); their
+        final states. Blocking: call it from a thread, never from an event loop."""
+        from stardust_tui.services.delivery_follow import wait
+
+        self.services.authorize("delivery.run")
+        return wait(self.services, delivery_ids, on_event)
 
     def list(self, *, state: str | None = None, limit: int = 200) -> list[DeliveryRow]:
         """The newest deliveries (queue and history), bounded by ``limit``."""
@@ -67,13 +185,16 @@ class DeliveryService:
                                 d.last_error) for d, title, name in session.execute(stmt).all()]
 
     def state_of(self, delivery_id: int) -> str | None:
+        self.services.authorize("delivery.read")
         with session_scope(self.engine) as session:
             return session.execute(select(Delivery.state).where(Delivery.id == delivery_id)).scalar()
 
     def enqueue(self, release_id: int, target_id: int, message_type: str = "new") -> int:
+        """Queue one release without the readiness check (the TUI checked it); idempotent."""
         from stardust_tui.store.releases import content_hash, load_release
         from stardust_tui.worker.queue import enqueue
 
+        self.services.authorize("delivery.queue")
         with session_scope(self.engine) as session:
             digest = content_hash(load_release(session, release_id))
             delivery = enqueue(session, release_id=release_id, target_id=target_id, message_type=message_type,
@@ -81,14 +202,19 @@ class DeliveryService:
             return int(delivery.id)
 
     def retry(self, delivery_id: int) -> None:
+        """Queue a failed or cancelled delivery again (completed steps are not redone)."""
         from stardust_tui.worker.queue import retry
 
+        self.services.authorize("delivery.queue")
         retry(self.engine, delivery_id)
 
-    def cancel(self, delivery_id: int) -> None:
+    def cancel(self, delivery_id: int) -> str:
+        """Cancel a queued, waiting or running delivery; returns the state it had (a running one stops at
+        its next step)."""
         from stardust_tui.worker.queue import cancel
 
-        cancel(self.engine, delivery_id)
+        self.services.authorize("delivery.queue")
+        return cancel(self.engine, delivery_id)
 
     def deliver_again(self, delivery_id: int) -> int:
         """Retry a failed/cancelled delivery; after a success, send the release again as an update."""
@@ -101,13 +227,16 @@ class DeliveryService:
         return self.enqueue(release_id, target_id, "update")
 
     def metrics(self, *, days: float = 7.0) -> list[Any]:
+        """Per target: success rate, median duration, throughput, queue depth and circuit (``TargetMetrics``)."""
         from stardust_tui.worker.metrics import target_metrics
 
+        self.services.authorize("delivery.read")
         with session_scope(self.engine) as session:
             return target_metrics(session, days=days)
 
     def activity(self, *, hours: int = 24) -> dict[str, list[float]]:
         """Succeeded deliveries per hour over the last ``hours`` hours, per target name (for sparklines)."""
+        self.services.authorize("delivery.read")
         now = utcnow()
         since = now - timedelta(hours=hours)
         stmt = (select(Target.name, Delivery.finished_at).join(Target, Target.id == Delivery.target_id)
@@ -125,13 +254,24 @@ class DeliveryService:
     def daemon_alive(self) -> bool:
         from stardust_tui.worker.heartbeat import is_daemon_alive
 
+        self.services.authorize("delivery.read")
         with session_scope(self.engine) as session:
             return is_daemon_alive(session)
 
-    def make_runner(self, listener: Callable[[Any], None] | None = None):
-        """An in-process runner (not started) sized by ``settings.worker_concurrency``."""
+    def prune_events(self, *, older_than_days: float) -> int:
+        """Delete stored log events older than that of finished deliveries; how many went."""
+        from stardust_tui.worker.events import prune
+
+        self.services.authorize("store.admin")
+        return prune(self.engine, older_than_days=older_than_days)
+
+    def make_runner(self, listener: Callable[[Any], None] | None = None, *, kind: str = "in-process",
+                    worker_id: str | None = None, concurrency: int | None = None, **config: Any):
+        """A runner (not started): ``kind`` "in-process" (the TUI, ``deliver --wait``) or "daemon"; ``config``
+        are further ``RunnerConfig`` fields (once, lease_s, grace_s, global_limit, ack_poll_s, poll_s)."""
         from stardust_tui.worker.runner import Runner, RunnerConfig
 
+        self.services.authorize("delivery.run")
         settings = self.services.settings
-        config = RunnerConfig(concurrency=settings.worker_concurrency, kind="in-process")
-        return Runner(settings, self.engine, config=config, listener=listener)
+        cfg = RunnerConfig(concurrency=concurrency or settings.worker_concurrency, kind=kind, **config)
+        return Runner(settings, self.engine, worker_id=worker_id, config=cfg, listener=listener)
