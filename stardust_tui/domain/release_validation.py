@@ -28,7 +28,6 @@ Problem = tuple[str, str]
 _RELEASE_TEXT = ("version", "display_artist", "catalog_number", "genre", "subgenre", "p_line", "c_line")
 _TRACK_TEXT = ("version", "display_artist", "p_line", "genre")
 _RELEASE_CHOICES = (
-    ("release_type", enums.ReleaseType, "release type"),
     ("parental_advisory", enums.ParentalAdvisory, "parental advisory"),
     ("status", enums.ReleaseStatus, "release status"),
 )
@@ -114,6 +113,8 @@ class _Walk:
             self.text(r, field, L.RELEASE[field], _label(field))
         for field, enum, what in _RELEASE_CHOICES:
             self.choice(r, field, [e.value for e in enum], what, _label(field))
+        if self.changed(r, "release_type"):
+            self.add("release type", v.release_type_problem(getattr(r, "release_type", None)))
         self.language(r, "language")
         for field in ("p_line_year", "c_line_year"):
             self.number(r, field, L.YEAR, _label(field), integer=True)

@@ -166,6 +166,19 @@ def check_choice(value: Any, allowed: Iterable[str], *, what: str, field: str) -
     return value
 
 
+def release_type_problem(value: Any) -> str | None:
+    """Why ``value`` is not a release type the catalog stores: a DDEX ReleaseType of a supported ERN
+    version (issue 18's ``domain/release_types.py``), or before that lands, a catalog ``ReleaseType``.
+    Inside :func:`user_defined_values` (DDEX ingest) any clean text passes."""
+    try:
+        from stardust_tui.domain.release_types import RELEASE_TYPES, is_ddex_release_type
+    except ImportError:  # the older catalog types (album, ep, single, compilation)
+        return vocabulary_problem(value, [t.value for t in enums.ReleaseType], "release type")
+    if isinstance(value, str) and is_ddex_release_type(value):
+        return None
+    return vocabulary_problem(value, RELEASE_TYPES, "DDEX release type")
+
+
 def territory_problem(value: Any) -> str | None:
     if isinstance(value, str) and is_territory(value):
         return None
