@@ -162,10 +162,11 @@ def plan_source(headers: Sequence[str], rows: Sequence[Sequence[str]], *, explic
             col.reason = why
             continue
         free = [o for o in options if o not in taken and _choose([o], values_of[index])[0]]
+        col.reason = f"header means {name}"
         if name in taken and free:
+            col.reason = f"header means {name}, which is {cols[taken[name]].header!r}: {free[0]}"
             name = free[0]
         col.field = name
-        col.reason = f"header means {name}"
         _take(col, taken, cols)
     decisions = Decisions()
     _levels(cols, rows, taken)
