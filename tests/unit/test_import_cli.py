@@ -37,7 +37,7 @@ def test_import_export_cli(tmp_path: Path) -> None:
     res = run("import", "--history")
     assert res.exit_code == 0 and "cat.csv" in res.output and "failed" in res.output  # type: ignore[attr-defined]
     res = run("import", str(tmp_path / "missing.csv"))
-    assert res.exit_code == 1 and res.output.startswith("error:")  # type: ignore[attr-defined]
+    assert res.exit_code == 2 and res.output.startswith("error: FILE:")  # type: ignore[attr-defined]
     out = tmp_path / "out.csv"
     res = run("export", str(out))
     assert res.exit_code == 0 and "exported 1 releases" in res.output and out.read_text().startswith("upc,")  # type: ignore[attr-defined]

@@ -85,8 +85,8 @@ def test_bad_input_gives_one_line_errors():
     assert r.stderr.strip() == f"error: UPC 0036000291452 already belongs to release {rid} ('X')"
     r = run("release", "add-track", rid, "--title", "T", "--isrc", "nope", code=1)
     assert r.stderr.startswith("error: isrc: 'nope' is not an ISRC")
-    r = run("release", "set-status", rid, "shipped", code=1)
-    assert "unknown status 'shipped'" in r.stderr
+    r = run("release", "set-status", rid, "shipped", code=2)  # refused at the edge, before the store
+    assert r.stderr.startswith("error: STATUS: 'shipped' is not a release status")
     r = run("release", "history", rid, "1", "2", code=1)
     assert "--diff" in r.stderr
     assert run("release", "list", "--from", "2024-13-01", code=2).exit_code == 2
@@ -142,8 +142,8 @@ def test_release_built_entirely_from_the_cli_becomes_ready(tmp_path):
     run("release", "add-track", rid, "--title", "Highway", "--isrc", "USS1Z2400002")
     run("asset", "add", str(tmp_path / "one.flac"), str(tmp_path / "two.flac"), "--release", rid, "--track", "1")
     run("asset", "add", str(tmp_path / "cover.jpg"), "--cover", rid)
-    r = run("release", "add-deal", rid, "--territory", "XX", code=1)
-    assert r.stderr.strip() == "error: --territory: 'XX' is not an ISO 3166-1 territory code (or Worldwide)"
+    r = run("release", "add-deal", rid, "--territory", "XX", code=2)
+    assert r.stderr.startswith("error: --territory: 'XX' is not an ISO 3166-1 territory code (or Worldwide)")
     run("release", "add-deal", rid, "--territory", "Worldwide", "--exclude", "CU")
 
     report = json.loads(run("check", rid, "--json").output)
@@ -158,5 +158,5 @@ def test_release_built_entirely_from_the_cli_becomes_ready(tmp_path):
     assert [e["action"] for e in json.loads(hist)] == [
         "create", "edit", "add-track", "add-track", "attach-audio", "attach-audio", "attach-cover", "add-deal",
         "set-status"]
-    r = run("release", "edit", rid, "--language", "zz", code=1)
-    assert r.stderr.strip() == "error: --language: 'zz' is not an ISO 639 language code"
+    r = run("release", "edit", rid, "--language", "zz", code=2)
+    assert r.stderr.startswith("error: --language: 'zz' is not an ISO 639 language code")
