@@ -1,9 +1,11 @@
 """The hot folder: catalog files and audio dropped into a directory are imported once, then filed away.
 
-- A file is taken when its writing has finished: its size and modification time stay the same for
-  ``stable_seconds`` (hidden files and ``*.part``/``*.tmp``/``*.crdownload`` are left alone).
-- Catalog files (``.csv .tsv .txt .json .xml``) are imported atomically (``run_import``); audio and
-  ``<UPC>.jpg`` covers go through the bulk audio import.
+- A drop is taken when it is complete: nothing in the folder — the dropped files, and the hidden or
+  ``*.part``/``*.tmp``/``*.crdownload`` files an upload is still writing — has changed size or modification
+  time for ``stable_seconds``. Temporary files themselves are never imported.
+- Then its catalog files (``.csv .tsv .txt .xlsx .json .xml``) go first, imported atomically
+  (``run_import``), and the media after them (audio and ``<UPC>.jpg`` covers, through the bulk audio
+  import), so audio dropped with the CSV that describes it finds its tracks.
 - Afterwards the file is moved to ``done/`` or ``failed/`` with ``<name>.report.txt`` and
   ``<name>.report.json`` next to it (a name already taken there gets a timestamp suffix).
 - Nothing is imported twice: every run is recorded in the ``import_run`` ledger by content SHA-256, and a
@@ -34,7 +36,7 @@ from stardust_tui.importexport.ledger import already_imported, file_sha256, reco
 from stardust_tui.importexport.report import ImportReport
 from stardust_tui.paths import Paths
 
-CATALOG_SUFFIXES = {".csv", ".tsv", ".txt", ".json", ".xml"}
+CATALOG_SUFFIXES = {".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".json", ".jsonl", ".xml"}
 IGNORED_SUFFIXES = {".part", ".tmp", ".crdownload", ".partial", ".filepart"}
 
 
@@ -61,7 +63,8 @@ class HotFolder:
         self.update = update
         self.actor = actor
         self.schema_dir = schema_dir
-        self._seen: dict[Path, tuple[int, int, float]] = {}  # path -> (size, mtime_ns, since)
+        self._seen: dict[Path, tuple[int, int, float]] = {}  # candidate -> (size, mtime_ns, since)
+        self._busy: dict[Path, tuple[int, int, float]] = {}  # temporary/hidden files being written
 
     def _prepare(self) -> None:
         if not self.dir.is_dir():
@@ -69,30 +72,42 @@ class HotFolder:
         for sub in ("done", "failed"):
             (self.dir / sub).mkdir(exist_ok=True)
 
+    @staticmethod
+    def _temporary(p: Path) -> bool:
+        return p.name.startswith(".") or p.suffix.lower() in IGNORED_SUFFIXES
+
     def candidates(self) -> list[Path]:
-        return sorted(p for p in self.dir.iterdir()
-                      if p.is_file() and not p.name.startswith(".") and p.suffix.lower() not in IGNORED_SUFFIXES)
+        """The files to import, catalog files first (then media), each group by name."""
+        files = [p for p in self.dir.iterdir() if p.is_file() and not self._temporary(p)]
+        return sorted(files, key=lambda p: (p.suffix.lower() not in CATALOG_SUFFIXES, p.name))
 
     def stable_files(self, now: float | None = None) -> list[Path]:
-        """Files whose size and mtime have not changed for ``stable_seconds`` (tracked across calls)."""
+        """The drop, once complete: every candidate (catalog files first) when nothing in the folder has
+        changed for ``stable_seconds`` (tracked across calls), else nothing."""
         now = time.monotonic() if now is None else now
-        ready = []
-        present = set()
-        for p in self.candidates():
-            try:
-                st = p.stat()
-            except FileNotFoundError:
-                continue
-            present.add(p)
-            sig = (st.st_size, st.st_mtime_ns)
-            prev = self._seen.get(p)
-            if prev is None or prev[:2] != sig:
-                self._seen[p] = (*sig, now)
-            elif now - prev[2] >= self.stable_seconds:
-                ready.append(p)
-        for gone in set(self._seen) - present:
-            del self._seen[gone]
-        return ready
+        quiet = True
+        entries = [p for p in self.dir.iterdir() if p.is_file()]
+        for table, paths in ((self._seen, [p for p in entries if not self._temporary(p)]),
+                             (self._busy, [p for p in entries if self._temporary(p)])):
+            present = set()
+            for p in paths:
+                try:
+                    st = p.stat()
+                except FileNotFoundError:
+                    continue
+                present.add(p)
+                sig = (st.st_size, st.st_mtime_ns)
+                prev = table.get(p)
+                if prev is None or prev[:2] != sig:
+                    table[p] = (*sig, now)
+                    quiet = False
+                elif now - prev[2] < self.stable_seconds:
+                    quiet = False
+            for gone in set(table) - present:
+                del table[gone]
+        if not quiet:
+            return []
+        return sorted(self._seen, key=lambda p: (p.suffix.lower() not in CATALOG_SUFFIXES, p.name))
 
     def process_once(self, *, wait_stable: bool = True) -> list[DropResult]:
         """Import what is in the folder now; with ``wait_stable`` each file once it has stopped growing

@@ -35,9 +35,7 @@ def iter_json_drafts(path: str | Path, mapping: Mapping | None, report: ImportRe
                      progress: Progress | None = None) -> Iterator[ReleaseDraft]:
     p = Path(path)
     total = p.stat().st_size
-    with p.open("rb") as f:
-        head = f.read(len(HEADER) + 3)
-    if head.lstrip(b"\xef\xbb\xbf").startswith(HEADER.encode()):
+    if _streamable(p):
         yield from _own_streamed(p, report, total, progress)
         return
     if total > MAX_WHOLE_FILE:
@@ -58,6 +56,14 @@ def iter_json_drafts(path: str | Path, mapping: Mapping | None, report: ImportRe
     yield from _other(p, data, mapping or Mapping(), report)
     if progress is not None:
         progress(total, total)
+
+
+def _streamable(p: Path) -> bool:
+    """True for the layout ``stardust export`` writes: the header alone on the first line, one release per
+    line. The same document on one line (or pretty-printed) is read whole instead."""
+    with p.open("rb") as f:
+        first = f.readline(len(HEADER) + 8)
+    return first.lstrip(b"\xef\xbb\xbf").strip() == HEADER.encode()
 
 
 def _load(p: Path) -> Any:

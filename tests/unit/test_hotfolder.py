@@ -112,3 +112,36 @@ def test_audio_dropped_into_the_hot_folder(sqlite_engine, settings: Settings, tm
 
         attached = s.execute(select(Track.isrc).where(Track.audio_asset_id.is_not(None))).scalars().all()  # type: ignore[union-attr]
     assert attached == ["USABC2400002"]
+
+
+def test_drop_waits_to_be_complete_and_takes_the_catalog_first(sqlite_engine, settings: Settings,  # type: ignore[no-untyped-def]
+                                                                 tmp_path: Path) -> None:
+    """Audio dropped together with the CSV that describes it lands in done/: the drop is taken once nothing
+    in the folder changes any more (an upload's .part file included), the catalog file before the media."""
+    import numpy as np
+    import soundfile as sf
+
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    folder = HotFolder(sqlite_engine, settings.paths, drop, stable_seconds=0.5)
+    tone = (0.1 * np.sin(np.arange(4410) / 10)).astype("float32")
+    sf.write(str(drop / "USABC2400001.wav"), tone, 44100, subtype="PCM_16")  # sorts before the CSV by name
+    (drop / "zz-catalog.csv").write_text(CSV, encoding="utf-8")
+    part = drop / "USABC2400002.wav.part"
+    part.write_bytes(b"RIFF")
+    assert folder.stable_files(now=10.0) == []  # first seen
+    assert folder.stable_files(now=10.6) == [drop / "zz-catalog.csv", drop / "USABC2400001.wav"]
+    with part.open("ab") as f:  # the upload goes on: the whole drop waits
+        f.write(b"more")
+    assert folder.stable_files(now=10.8) == []
+    assert folder.stable_files(now=11.1) == []  # 0.3 s quiet < 0.5 s
+    part.unlink()
+    sf.write(str(drop / "USABC2400002.wav"), tone[::-1].copy(), 44100, subtype="PCM_16")  # renamed in place
+    results = [(r.source.name, r.status) for r in folder.process_once()]
+    assert results == [("zz-catalog.csv", "done"), ("USABC2400001.wav", "done"), ("USABC2400002.wav", "done")]
+    with Session(sqlite_engine) as s:
+        from stardust_tui.domain.models import Track
+
+        attached = s.execute(select(Track.isrc).where(Track.audio_asset_id.is_not(None))  # type: ignore[union-attr]
+                             .order_by(Track.isrc)).scalars().all()
+    assert attached == ["USABC2400001", "USABC2400002"]

@@ -99,3 +99,29 @@ def test_preview_api_for_front_ends(tmp_path: Path) -> None:
     pv = preview_source(csv_src, Mapping(columns={"Mystery": "catalog_number"}))
     assert pv.delimiter == ";" and [f for _, f in pv.plan.fields] == ["upc", "release_title", "catalog_number"]  # type: ignore[union-attr]
     assert preview_source(SAMPLES_DIR / "ern-43" / "ddexsuite__1_Audio.xml").format == "ddex"
+
+
+def test_own_format_on_one_line_or_pretty_printed(sqlite_engine, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A catalog JSON written on one line (or indented) by another tool is read whole, not refused as truncated."""
+    head = '{"format": "stardust-catalog", "version": 1, "releases": [\n'
+    one = {"title": "One", "display_artist": "A", "upc": "012345678905", "tracks": [{"title": "x"}]}
+    two = {"title": "Two", "display_artist": "B", "upc": "4006381333931", "tracks": [{"title": "y"}]}
+    streamed = tmp_path / "streamed.json"
+    streamed.write_text(head + json.dumps(one) + ",\n" + json.dumps(two) + "\n]}\n", encoding="utf-8")
+    doc = json.loads(streamed.read_text(encoding="utf-8"))
+    single = tmp_path / "single.json"
+    single.write_text(json.dumps(doc), encoding="utf-8")
+    assert "\n" not in single.read_text(encoding="utf-8")
+    report = run_import(sqlite_engine, single, ImportOptions(dry_run=True))
+    assert report.ok and report.created == 2, report.render()
+    pretty = tmp_path / "pretty.json"
+    pretty.write_text(json.dumps(doc, indent=2), encoding="utf-8")
+    report = run_import(sqlite_engine, pretty)
+    assert report.ok and report.created == 2 and releases(sqlite_engine) == 2, report.render()
+    with Session(sqlite_engine) as s:
+        assert get_release(s, "4006381333931").title == "Two"
+    # a one-line file that really is cut short is still refused, naming the line
+    cut = tmp_path / "cut.json"
+    cut.write_text(json.dumps(doc)[:-10], encoding="utf-8")
+    report = run_import(sqlite_engine, cut)
+    assert not report.ok and report.errors[0].line == 1 and "invalid JSON" in report.errors[0].message
