@@ -17,6 +17,9 @@ PostgreSQL: the database is dumped with ``pg_dump --format=custom`` when ``pg_du
 otherwise the snapshot holds assets and configuration only, the manifest says ``"database": null`` and the
 result tells you the exact ``pg_dump`` command to run yourself.
 
+Everything a backup writes is private to its owner, whatever the umask (directories 0700, files 0600:
+the snapshot holds the whole catalog and the secret key); see :mod:`stardust_tui.privacy`.
+
 Scheduled backups (worker): :func:`run_scheduled_backup` with ``[backup]`` settings ``dir`` (default
 ``<home>/backups``), ``interval_hours`` (24) and ``keep`` (7 snapshots); older snapshots are pruned and
 assets no remaining snapshot needs are deleted.
@@ -41,6 +44,7 @@ from sqlalchemy.engine import make_url
 from stardust_tui import __version__
 from stardust_tui.config import Settings
 from stardust_tui.errors import StardustError, StoreError
+from stardust_tui.privacy import PRIVATE_DIR, create_private_file, make_private, make_private_dir
 
 FORMAT = "stardust-backup"
 VERSION = 1
@@ -83,6 +87,7 @@ def sqlite_snapshot(db_path: Path, dest: Path) -> None:
     if not db_path.is_file():
         raise StoreError("database file not found", where=str(db_path))
     tmp = dest.with_name(dest.name + ".tmp")
+    create_private_file(tmp)  # sqlite3 would create it 0644 & ~umask
     src = sqlite3.connect(str(db_path), timeout=30)
     try:
         dst = sqlite3.connect(str(tmp))
@@ -117,7 +122,7 @@ def pg_dump_command(url: str, dest: Path) -> list[str]:
 
 def _copy_asset(src: Path, dest: Path, sha: str) -> int:
     """Copy and re-hash; raises when the store file's content is not what its name says."""
-    dest.parent.mkdir(parents=True, exist_ok=True)
+    make_private_dir(dest.parent)
     fd, tmp_name = tempfile.mkstemp(dir=dest.parent, prefix=".copy-")
     h = hashlib.sha256()
     n = 0
@@ -165,7 +170,10 @@ def create_backup(settings: Settings, out: str | Path, *, now: datetime | None =
     root = Path(out).expanduser()
     now = now or datetime.now(UTC)
     snap = root / "snapshots" / now.strftime("%Y%m%dT%H%M%S%fZ")
-    snap.mkdir(parents=True, exist_ok=False)
+    make_private_dir(root)
+    make_private_dir(root / "snapshots")
+    snap.mkdir(exist_ok=False)
+    os.chmod(snap, PRIVATE_DIR)
     url = settings.db_url
     result = BackupResult(snapshot=snap, database=None)
     manifest: dict[str, Any] = {"format": FORMAT, "version": VERSION, "created_at": now.isoformat(),
@@ -183,6 +191,7 @@ def create_backup(settings: Settings, out: str | Path, *, now: datetime | None =
             proc = subprocess.run(cmd, capture_output=True, text=True, timeout=3600, env=libpq_url(url)[1])
             if proc.returncode != 0:
                 raise StoreError(f"pg_dump failed: {proc.stderr.strip()[:300]}", where="backup")
+            make_private(dump)
             manifest["database"] = {"kind": "pg_dump", **_entry(snap, dump)}
             result.database = "pg_dump"
         else:
@@ -193,13 +202,13 @@ def create_backup(settings: Settings, out: str | Path, *, now: datetime | None =
         src = settings.paths.config_dir / name if name == "config.toml" else settings.paths.secret_key_file
         if src.is_file():
             shutil.copy2(src, snap / name)
-            if name == "secret.key":
-                os.chmod(snap / name, 0o600)
+            make_private(snap / name)
             manifest["files"].append(_entry(snap, snap / name))
     if settings.paths.profiles_dir.is_dir():
         for p in sorted(settings.paths.profiles_dir.glob("*.toml")):
-            (snap / "profiles").mkdir(exist_ok=True)
+            make_private_dir(snap / "profiles")
             shutil.copy2(p, snap / "profiles" / p.name)
+            make_private(snap / "profiles" / p.name)
             manifest["files"].append(_entry(snap, snap / "profiles" / p.name))
     store_root = settings.paths.assets_dir
     for sha, size in assets:
@@ -218,6 +227,7 @@ def create_backup(settings: Settings, out: str | Path, *, now: datetime | None =
     manifest["missing_assets"] = result.missing_assets
     tmp = snap / ".manifest.json.tmp"
     tmp.write_text(json.dumps(manifest, indent=1, sort_keys=True), encoding="utf-8")
+    make_private(tmp)
     os.replace(tmp, snap / "manifest.json")
     return result
 

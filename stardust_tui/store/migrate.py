@@ -18,6 +18,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DatabaseError, OperationalError
 
 from stardust_tui.errors import StoreError
+from stardust_tui.privacy import prepare_sqlite_file
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -109,6 +110,7 @@ def backup_sqlite(engine: Engine, label: str) -> Path | None:
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     dest = src_path.with_name(f"{src_path.name}.bak-{label}-{stamp}")
     tmp = dest.with_name(dest.name + ".tmp")
+    prepare_sqlite_file(str(tmp))  # the copy is as private as the database (0600), whatever the umask
     src = sqlite3.connect(str(src_path))
     try:
         dst = sqlite3.connect(str(tmp))
