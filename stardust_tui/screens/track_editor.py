@@ -2,14 +2,16 @@
 (ISRC checked live, contributors and roles, explicit flag, preview start); attach audio from a path
 with a completer and see its facts and QC verdict; bulk-edit one column across all tracks.
 
-Field edits are saved half a second after the last keystroke through ``TrackService``.
+Field edits are saved half a second after the last keystroke through ``TrackService``, one write at a
+time and in order (:class:`~stardust_tui.screens.serial.SerialWriter`). A save never rewrites the form:
+the rows are updated in place and the form is filled only when another track is highlighted, so what
+is being typed is never replaced. A refused save keeps the typed values and names the field.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -21,15 +23,21 @@ from stardust_tui.commands import ScreenCommands
 from stardust_tui.domain.identifiers import format_isrc, normalize_isrc
 from stardust_tui.errors import StardustError, ValidationError
 from stardust_tui.screens.base import StardustScreen
+from stardust_tui.screens.serial import SerialWriter
 from stardust_tui.services.tracks import BULK_COLUMNS, credits_text, parse_credits
 from stardust_tui.widgets.bulk_edit import BulkEditModal
 from stardust_tui.widgets.confirm import ConfirmModal
 from stardust_tui.widgets.path_input import PathSuggester
 from stardust_tui.widgets.release_form import LabelledRow
+from stardust_tui.widgets.styling import plain
+from stardust_tui.widgets.track_facts import audio_facts_text, audio_verdicts, verdict_cell
 
 FORM = (("title", "Title"), ("version", "Version"), ("display_artist", "Artists"), ("isrc", "ISRC"),
         ("preview_start_seconds", "Preview start (s)"), ("credits", "Contributors"))
+LABELS = dict(FORM) | {"explicit": "Explicit"}
 AUDIO_SUFFIXES = (".wav", ".flac", ".mp3", ".aif", ".aiff")
+COLUMNS = (("Disc", 4), ("#", 3), ("ISRC", 15), ("Title", 26), ("Artist", 16), ("E", 1), ("Audio", 18), ("QC", 4))
+SAVE_DELAY_S = 0.5
 
 
 def parse_form_value(name: str, text: str) -> Any:
@@ -69,16 +77,23 @@ class TrackEditorScreen(StardustScreen):
         super().__init__()
         self.release_id = release_id
         self.tracks: dict[int, Any] = {}
+        self.verdicts: dict[int, list[Any]] = {}
         self.track_id: int | None = None
+        """The track the form shows (and edits)."""
         self.pending: dict[str, Any] = {}
+        """Valid values typed into the form and not sent yet."""
+        self.refused: dict[int, dict[str, Any]] = {}
+        """Per track, values the store refused: still in the form, sent again with the next edit."""
+        self.attach_notes: dict[int, str] = {}
+        """Per track, why the last audio file was not attached (shown above its facts)."""
+        self.writer = SerialWriter(self)
         self._timer: Timer | None = None
         self.title = f"Tracks · release {release_id}"
 
     def compose(self) -> ComposeResult:
         yield Header()
         table: DataTable = DataTable(id="tracklist", cursor_type="row")
-        for label, width in (("Disc", 4), ("#", 3), ("ISRC", 15), ("Title", 26), ("Artist", 16), ("E", 1),
-                             ("Audio", 20)):
+        for label, width in COLUMNS:
             table.add_column(label, key=label, width=width)
         yield table
         with VerticalScroll(id="track-form"):
@@ -94,34 +109,62 @@ class TrackEditorScreen(StardustScreen):
     def on_mount(self) -> None:
         self.load()
 
+    # -- reading ------------------------------------------------------------------------------------
+    def read(self) -> tuple[Any, dict[int, list[Any]]]:
+        """The release with its tracks and the QC findings of each track's audio (call from a thread)."""
+        release = self.app.services.tracks.load(self.release_id)
+        return release, audio_verdicts(release.tracks)
+
     @work(thread=True, exclusive=True, group="tracks-load", exit_on_error=False)
     def load(self) -> None:
-        release = self.app.services.tracks.load(self.release_id)
-        self.app.call_from_thread(self.show, release)
+        release, verdicts = self.read()
+        self.app.call_from_thread(self.show, release, verdicts)
 
-    def show(self, release: Any) -> None:
+    def show(self, release: Any, verdicts: dict[int, list[Any]]) -> None:
+        """Show fresh rows: in place when the order is unchanged; the form is left alone unless its track
+        is gone (only highlighting another track fills it)."""
         table = self.query_one("#tracklist", DataTable)
-        self.tracks = {t.id: t for t in release.tracks}
-        keep = self.track_id
-        table.clear()
-        for t in sorted(release.tracks, key=lambda t: (t.disc_number, t.track_number)):
-            table.add_row(t.disc_number, t.track_number, format_isrc(t.isrc) if t.isrc else "", Text(t.title),
-                          Text(t.display_artist), "E" if t.explicit else "",
-                          Text(t.audio.original_name if t.audio else "—"), key=str(t.id))
-        if keep is not None and str(keep) in table.rows:
-            table.move_cursor(row=table.get_row_index(str(keep)))
-        elif table.row_count:
+        ordered = sorted(release.tracks, key=lambda t: (t.disc_number, t.track_number))
+        self.tracks = {t.id: t for t in ordered}
+        self.verdicts = verdicts
+        keys = [str(t.id) for t in ordered]
+        if [row.key.value for row in table.ordered_rows] == keys:
+            for t in ordered:
+                for (label, _), value in zip(COLUMNS, self._cells(t), strict=True):
+                    table.update_cell(str(t.id), label, value)
+        else:
+            table.clear()
+            for t in ordered:
+                table.add_row(*self._cells(t), key=str(t.id))
+            keep = self.track_id if self.track_id in self.tracks else (ordered[0].id if ordered else None)
+            if keep is not None:
+                table.move_cursor(row=table.get_row_index(str(keep)))
+        if self.track_id not in self.tracks:
             self.track_id = None
-            self._fill(int(table.coordinate_to_cell_key((0, 0)).row_key.value))
+            self.pending.clear()
+            if ordered:
+                self._fill(int(table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value))
+        else:
+            self._show_facts()
+
+    def _cells(self, t: Any) -> tuple[Any, ...]:
+        return (t.disc_number, t.track_number, format_isrc(t.isrc) if t.isrc else "", plain(t.title),
+                plain(t.display_artist), "E" if t.explicit else "", plain(t.audio.original_name if t.audio else "—"),
+                verdict_cell(self.app, self.verdicts.get(t.id), t.audio is not None))
 
     @on(DataTable.RowHighlighted, "#tracklist")
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
-        if event.row_key.value is not None:
-            self._fill(int(event.row_key.value))
+        table = event.data_table
+        if event.row_key.value is None or table.row_count == 0:
+            return
+        current = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
+        if event.row_key.value != current:  # a stale highlight from rebuilding the rows
+            return
+        if int(current) != self.track_id:
+            self._fill(int(current))
 
     def _fill(self, track_id: int) -> None:
-        if track_id == self.track_id:  # same track reloaded: keep what the user sees (and the QC verdict)
-            return
+        """Show another track in the form (what was typed for the previous one is sent first)."""
         self._flush()
         self.track_id = track_id
         t = self.tracks.get(track_id)
@@ -130,123 +173,162 @@ class TrackEditorScreen(StardustScreen):
         values = {"title": t.title, "version": t.version or "", "display_artist": t.display_artist,
                   "isrc": format_isrc(t.isrc) if t.isrc else "", "credits": credits_text(t),
                   "preview_start_seconds": "" if t.preview_start_seconds is None else f"{t.preview_start_seconds:g}"}
+        refused = self.refused.get(track_id, {})
         with self.prevent(Input.Changed, Checkbox.Changed):
             for name, value in values.items():
-                self.query_one(f"#t-{name}", Input).value = value
+                self.query_one(f"#t-{name}", Input).value = refused.get(name, value)
             self.query_one("#t-explicit", Checkbox).value = t.explicit
-        self._message("")
-        audio = t.audio
-        facts = (f"{audio.original_name}: {audio.container} {audio.sample_rate} Hz {audio.bit_depth}-bit "
-                 f"{audio.channels} ch {audio.duration_seconds or 0:.1f} s") if audio else "No audio attached."
-        self.query_one("#audio-facts", Static).update(facts)
+            self.query_one("#t-audio", Input).value = ""  # a path typed for one track is not another's
+        self._message(self._refused_note(track_id))
+        self._show_facts()
+
+    def _show_facts(self, note: str = "") -> None:
+        t = self.tracks.get(self.track_id) if self.track_id is not None else None
+        text = audio_facts_text(t.audio if t else None, self.verdicts.get(self.track_id or -1))
+        note = note or self.attach_notes.get(self.track_id or -1, "")
+        self.query_one("#audio-facts", Static).update(f"{note}\n{text}" if note else text)
 
     def _message(self, text: str) -> None:
         msg = self.query_one("#track-msg", Static)
         msg.update(text)
         msg.set_class(bool(text), "-shown")
 
+    def _refused_note(self, track_id: int) -> str:
+        refused = self.refused.get(track_id)
+        if not refused:
+            return ""
+        return "✗ not saved: " + ", ".join(LABELS.get(n, n) for n in refused) + " (edit to try again)"
+
+    # -- typing and saving --------------------------------------------------------------------------
     @on(Input.Changed)
     def _changed(self, event: Input.Changed) -> None:
         name = (event.input.id or "").removeprefix("t-")
-        if name not in dict(FORM) or self.track_id is None:
+        if name not in LABELS or self.track_id is None:
             return
         try:
             value = parse_form_value(name, event.value)
         except ValidationError as exc:
-            self._message(f"✗ {dict(FORM)[name]}: {exc.message}")
+            self._message(f"✗ {LABELS[name]}: {exc.message}")
             self.pending.pop(name, None)
             return
-        self._message("")
+        self._message(self._refused_note(self.track_id))
         self._stage(name, value)
 
     @on(Checkbox.Changed, "#t-explicit")
     def _explicit(self, event: Checkbox.Changed) -> None:
-        self._stage("explicit", event.value)
+        if self.track_id is not None:
+            self._stage("explicit", event.value)
 
     def _stage(self, name: str, value: Any) -> None:
         self.pending[name] = value
         if self._timer is not None:
             self._timer.stop()
-        self._timer = self.set_timer(0.5, self._flush)
+        self._timer = self.set_timer(SAVE_DELAY_S, self._flush)
 
     def _flush(self) -> None:
-        if self.pending and self.track_id is not None:
-            self.save(self.track_id, dict(self.pending))
-            self.pending.clear()
+        """Send what was typed for the form's track (after any write already running)."""
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        if not self.pending or self.track_id is None:
+            return
+        track_id, fields = self.track_id, {**self.refused.pop(self.track_id, {}), **self.pending}
+        self.pending.clear()
+        self.writer.submit(lambda: self._save(track_id, fields))
 
-    @work(thread=True, group="tracks-save", exit_on_error=False)
-    def save(self, track_id: int, fields: dict[str, Any]) -> None:
+    def _save(self, track_id: int, fields: dict[str, Any]) -> Any:
+        """(writer thread) Save fields of one track; then re-read the tracklist."""
         try:
             self.app.services.tracks.update(self.release_id, track_id, fields)
         except StardustError as exc:
-            self.app.call_from_thread(self._message, f"✗ not saved: {exc}")
-            return
-        self.load()
+            self.app.call_from_thread(self._save_refused, track_id, fields, exc)
+        return self.read()
+
+    def _save_refused(self, track_id: int, fields: dict[str, Any], exc: StardustError) -> None:
+        self.refused[track_id] = {**fields, **self.refused.get(track_id, {})}
+        names = ", ".join(LABELS.get(n, n) for n in fields)
+        text = f"✗ {names} not saved: {exc}"
+        if track_id == self.track_id:
+            self._message(text)
+        else:
+            self.notify(text, title="Track not saved", severity="error", timeout=10)
+
+    def written(self, result: Any) -> None:
+        """(main thread) A write finished: show the fresh tracklist."""
+        if result is not None:
+            self.show(*result)
 
     # -- actions -----------------------------------------------------------------------------------
+    def _job(self, change: Any) -> None:
+        """Run a change of the tracklist after the pending edits, then show the result."""
+        self._flush()
+        self.writer.submit(lambda: (change(self.app.services.tracks), self.read())[1])
+
     def action_add(self) -> None:
-        self.run_job("add")
+        self._job(lambda tracks: tracks.add(self.release_id))
 
     def action_move(self, delta: int) -> None:
         if self.track_id is not None:
-            self._flush()
-            self.run_job("move", delta)
+            track_id = self.track_id
+            self._job(lambda tracks: tracks.move(self.release_id, track_id, delta))
 
     def action_delete(self) -> None:
         if self.track_id is None:
             return
-        title = self.tracks[self.track_id].title
+        track_id, title = self.track_id, self.tracks[self.track_id].title
 
         def answered(ok: bool | None) -> None:
             if ok:
-                self.run_job("delete")
+                self._job(lambda tracks: tracks.delete(self.release_id, track_id))
 
         self.app.push_screen(ConfirmModal(f"Delete track “{title}”?", yes="Delete", danger=True), answered)
 
-    @work(thread=True, group="tracks-save", exit_on_error=False)
-    def run_job(self, job: str, delta: int = 0) -> None:
-        service = self.app.services.tracks
-        if job == "add":
-            service.add(self.release_id)
-        elif job == "move" and self.track_id is not None:
-            service.move(self.release_id, self.track_id, delta)
-        elif job == "delete" and self.track_id is not None:
-            service.delete(self.release_id, self.track_id)
-            self.track_id = None
-        self.load()
-
     def action_bulk(self) -> None:
         def chosen(result: tuple[str, Any] | None) -> None:
-            if result is not None:
-                self.bulk(*result)
+            if result is None:
+                return
+            column, value = result
+
+            def change(tracks: Any) -> None:
+                count = tracks.bulk(self.release_id, column, value)
+                self.app.call_from_thread(self.notify, f"Set {column} on {count} tracks")
+                self.app.call_from_thread(self._forget_form)
+            self._job(change)
 
         self.app.push_screen(BulkEditModal(BULK_COLUMNS), chosen)
 
-    @work(thread=True, group="tracks-save", exit_on_error=False)
-    def bulk(self, column: str, value: Any) -> None:
-        count = self.app.services.tracks.bulk(self.release_id, column, value)
-        self.app.call_from_thread(self.notify, f"Set {column} on {count} tracks")
-        self.track_id = None  # refill the form from the changed track
-        self.load()
+    def _forget_form(self) -> None:
+        """The form's values changed under it (bulk edit): refill it from the store after the write."""
+        self.track_id = None
 
     def action_audio(self) -> None:
         self.query_one("#t-audio", Input).focus()
 
     @on(Input.Submitted, "#t-audio")
     def _audio_submitted(self, event: Input.Submitted) -> None:
-        if self.track_id is not None and event.value.strip():
-            self.query_one("#audio-facts", Static).update("Storing and checking the audio…")
-            self.attach(self.track_id, event.value.strip())
+        path = event.value.strip()
+        if self.track_id is None or not path:
+            return
+        track_id = self.track_id
+        self.attach_notes.pop(track_id, None)
+        self._show_facts("Storing and checking the audio…")
+        self._flush()
+        self.writer.submit(lambda: self._attach_audio(track_id, path))
 
-    @work(thread=True, exclusive=True, group="tracks-audio", exit_on_error=False)
-    def attach(self, track_id: int, path: str) -> None:
-        facts, findings = self.app.services.tracks.attach_audio(self.release_id, track_id, path)
-        keys = ("container", "codec", "sample_rate", "bit_depth", "channels", "duration_seconds")
-        lines = [" · ".join(f"{k}: {facts[k]}" for k in keys if facts.get(k) is not None)]
-        errors = [f for f in findings if getattr(f, "severity", "error") == "error"]
-        lines.append(f"QC: {'FAIL' if errors else 'pass'}" + "".join(f"\n  {f.code}: {f.message}" for f in findings))
-        self.app.call_from_thread(self.query_one("#audio-facts", Static).update, "\n".join(lines))
-        self.load()
+    def _attach_audio(self, track_id: int, path: str) -> Any:
+        """(writer thread) Store and check the file, attach it; report the outcome either way."""
+        try:
+            self.app.services.tracks.attach_audio(self.release_id, track_id, path)
+        except StardustError as exc:
+            self.app.call_from_thread(self._attach_failed, track_id, str(exc))
+        return self.read()
+
+    def _attach_failed(self, track_id: int, error: str) -> None:
+        self.attach_notes[track_id] = f"✗ not attached: {error}"
+        if track_id == self.track_id:
+            self._show_facts()
+        else:
+            self.notify(error, title="Audio not attached", severity="error", timeout=10)
 
     def action_back(self) -> None:
         self._flush()

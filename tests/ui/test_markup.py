@@ -138,7 +138,7 @@ async def test_every_screen_shows_bracketed_text_literally(sqlite_engine, settin
         app.open_ern(release_id)
         await settle(app, pilot)
         ern = app.screen
-        await wait_until(pilot, lambda: ern.message is not None)
+        assert await wait_until(pilot, lambda: ern.message is not None, timeout=60), screen_text(app)
         from stardust_tui.ern.rules import Issue
 
         ern.message.report.issues.append(Issue("XSD", 3, "value 'ABC' does not match pattern '[0-9]{12}'"))
