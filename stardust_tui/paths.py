@@ -3,7 +3,7 @@
 Resolution order: ``--home DIR`` / ``STARDUST_HOME`` (everything under one directory), else XDG:
 config in ``$XDG_CONFIG_HOME/stardust``, data in ``$XDG_DATA_HOME/stardust``, logs in
 ``$XDG_STATE_HOME/stardust``. Nothing is created here: :meth:`Paths.ensure` makes the directories
-when a command actually needs them.
+when a command actually needs them, private to the user (0700, whatever the umask; see ``privacy``).
 """
 
 from __future__ import annotations
@@ -81,6 +81,9 @@ class Paths:
         return self.data_dir / "packages"
 
     def ensure(self) -> Paths:
+        """Create the config, data, logs and asset directories; those created now are 0700."""
+        from stardust_tui.privacy import make_private_dir
+
         for d in (self.config_dir, self.data_dir, self.state_dir, self.assets_dir):
-            d.mkdir(parents=True, exist_ok=True)
+            make_private_dir(d)
         return self

@@ -18,6 +18,7 @@ from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlmodel import Session, create_engine
 
 from stardust_tui.errors import StoreError
+from stardust_tui.privacy import prepare_sqlite_file
 
 BUSY_TIMEOUT_MS = 10_000
 
@@ -34,7 +35,8 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
 
 
 def make_engine(url: str, *, echo: bool = False, **kwargs: Any) -> Engine:
-    """Create an engine for an SQLite path/URL or a PostgreSQL URL. Nothing is created on disk yet."""
+    """Create an engine for an SQLite path/URL or a PostgreSQL URL. Nothing is created on disk yet; the
+    first connection creates a missing SQLite file 0600 (its WAL/SHM journals follow its mode)."""
     if "://" not in url:
         url = f"sqlite:///{url}"
     if url.startswith("sqlite"):
@@ -43,6 +45,8 @@ def make_engine(url: str, *, echo: bool = False, **kwargs: Any) -> Engine:
         connect_args.setdefault("timeout", BUSY_TIMEOUT_MS / 1000)
         engine = create_engine(url, echo=echo, connect_args=connect_args, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
+        database = engine.url.database
+        event.listen(engine, "do_connect", lambda *_: prepare_sqlite_file(database))
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     return create_engine(url, echo=echo, **kwargs)
