@@ -13,6 +13,7 @@ from cryptography.fernet import Fernet, InvalidToken
 
 from stardust_tui.errors import ConfigError
 from stardust_tui.paths import Paths
+from stardust_tui.privacy import make_private_dir
 
 
 class Secret:
@@ -40,9 +41,11 @@ def ensure_secret_key(paths: Paths) -> tuple[Path, bool]:
     path = paths.secret_key_file
     if path.exists():
         return path, False
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_private_dir(path.parent)
     tmp = path.with_name(path.name + ".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    tmp.unlink(missing_ok=True)  # a leftover may have another mode; O_EXCL below makes a fresh 0600 file
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+    os.fchmod(fd, 0o600)  # whatever the umask
     with os.fdopen(fd, "wb") as fh:
         fh.write(Fernet.generate_key())
     os.replace(tmp, path)
