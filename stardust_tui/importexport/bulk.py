@@ -3,9 +3,9 @@
 ``save_release`` (the catalog store's one way to save) builds ORM objects and queries per release, about
 a millisecond each; a million-row import needs microseconds per row. :class:`BulkWriter` writes the same
 rows the store would (release, tracks, artists, credits, deals; revision 1 with the canonical snapshot and
-content hash; one audit entry per release; the search-index row). The snapshot is built by
-:func:`snapshot` directly from the light views, in exactly the form of
-:func:`~stardust_tui.store.revisions.snapshot_release` (tests compare dict, JSON and hash); the hash,
+content hash; one audit entry per release; the search-index row). The snapshot is the catalog store's own
+:func:`~stardust_tui.store.revisions.snapshot_release` of the light views (shaped like the ORM objects),
+serialised without re-sorting because it builds its dicts in key order (tests compare JSON and hash); the hash,
 near-duplicate key and search document use the store's own functions, so nothing differs from a release
 saved by hand. On SQLite new rows get ids max+1.. (the transaction holds the database) and go in with
 raw ``executemany``.
@@ -15,7 +15,6 @@ Only *new* releases go through here; updates of existing ones use ``save_release
 from __future__ import annotations
 
 import json
-import operator
 from collections.abc import Sequence
 from types import SimpleNamespace as NS
 from typing import Any
@@ -41,7 +40,7 @@ from stardust_tui.importexport.report import ImportReport
 from stardust_tui.store import search
 from stardust_tui.store.duplicates import norm_key
 from stardust_tui.store.parties import clean_name
-from stardust_tui.store.revisions import snapshot_json_and_hash
+from stardust_tui.store.revisions import snapshot_json_and_hash, snapshot_release
 
 _TRACK_COLUMNS = ("id", "release_id", "disc_number", "track_number", "isrc", "title", "version", "display_artist",
                   "duration_seconds", "explicit", "p_line_year", "p_line", "language", "genre",
@@ -314,10 +313,8 @@ class BulkWriter:
         instrument = entry[3] if len(entry) > 3 else None
         stored, stored_isni = self.parties.lookup(name, kind)
         isni = stored_isni or isni
-        snap = ({"isni": isni, "name": stored, "role": role} if kind == "artist"  # keys sorted: see snapshot()
-                else {"instrument": instrument, "isni": isni, "name": stored, "role": role})
         return NS(party=NS(name=stored, isni=isni), kind=kind, role=role, instrument=instrument,
-                  sequence=seq, track_id=None, snap=snap)
+                  sequence=seq, track_id=None)
 
     def _pid(self, link: NS) -> int:
         return self.parties.get(link.party.name, link.kind, link.party.isni)[0]
@@ -433,7 +430,7 @@ class BulkWriter:
         rev_rows, audit_rows, fts_rows = [], [], []
         note = f"revision 1 {self.action}: created"
         for view in views:
-            stored, digest = snapshot_json_and_hash(snapshot(view), presorted=True)
+            stored, digest = snapshot_json_and_hash(snapshot_release(view), presorted=True)  # type: ignore[arg-type]
             rev_rows.append((view.id, 1, now, self.actor, stored, digest))
             audit_rows.append((now, self.actor, self.action, "release", str(view.id), None, stored, note))
             fields = search.document_fields(view)  # type: ignore[arg-type]
@@ -453,40 +450,3 @@ class BulkWriter:
                                    "VALUES (:id, to_tsvector('simple', :doc))"), fts_rows)
 
 
-def _iso(value: Any) -> Any:
-    return None if value is None else value.isoformat()
-
-
-_track_pos = operator.attrgetter("disc_number", "track_number")
-
-
-def snapshot(v: NS) -> dict[str, Any]:
-    """:func:`~stardust_tui.store.revisions.snapshot_release` of a :meth:`BulkWriter.view`, built directly
-    (dict literals, party dicts shared by the cached links): the same dict, several times faster. Every
-    dict is built with its keys in sorted order, so it serialises canonically without sorting
-    (``snapshot_json_and_hash(..., presorted=True)``); tests/unit/test_import_snapshot.py checks both."""
-    return {
-        "artists": [a.snap for a in v.artists], "c_line": v.c_line, "c_line_year": v.c_line_year,
-        "catalog_number": v.catalog_number, "cover_sha256": v.cover.sha256 if v.cover else None,
-        "credits": [c.snap for c in v.credits],
-        "deals": [{
-            "applies_to_tracks": d.applies_to_tracks, "commercial_models": list(d.commercial_models or []),
-            "end": _iso(d.end), "excluded_territories": list(d.excluded_territories or []),
-            "price_tier": d.price_tier, "start": _iso(d.start), "territories": list(d.territories or []),
-            "use_types": list(d.use_types or []),
-        } for d in v.deals],
-        "display_artist": v.display_artist, "genre": v.genre, "label": v.label.name if v.label else None,
-        "language": v.language, "original_release_date": _iso(v.original_release_date), "p_line": v.p_line,
-        "p_line_year": v.p_line_year, "parental_advisory": v.parental_advisory,
-        "release_date": _iso(v.release_date), "release_type": v.release_type, "status": v.status,
-        "subgenre": v.subgenre, "title": v.title,
-        "tracks": [{
-            "artists": [a.snap for a in t.artists], "audio_sha256": t.audio.sha256 if t.audio else None,
-            "credits": [c.snap for c in t.credits], "disc_number": t.disc_number,
-            "display_artist": t.display_artist, "duration_seconds": t.duration_seconds, "explicit": t.explicit,
-            "genre": t.genre, "isrc": t.isrc, "language": t.language, "p_line": t.p_line,
-            "p_line_year": t.p_line_year, "preview_start_seconds": t.preview_start_seconds, "title": t.title,
-            "track_number": t.track_number, "version": t.version,
-        } for t in sorted(v.tracks, key=_track_pos)],
-        "upc": v.upc, "version": v.version,
-    }

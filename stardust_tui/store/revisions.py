@@ -22,15 +22,6 @@ from stardust_tui.errors import NotFoundError
 
 # Fields left out of the content hash: they change without the delivered content changing.
 HASH_EXCLUDED = ("status",)
-_RELEASE_FIELDS = (
-    "upc", "catalog_number", "title", "version", "display_artist", "release_type", "genre", "subgenre",
-    "p_line_year", "p_line", "c_line_year", "c_line", "release_date", "original_release_date",
-    "parental_advisory", "language", "status",
-)
-_TRACK_FIELDS = (
-    "disc_number", "track_number", "isrc", "title", "version", "display_artist", "duration_seconds", "explicit",
-    "p_line_year", "p_line", "language", "genre", "preview_start_seconds",
-)
 _NUMBERED = ("tracks", "deals")  # summaries name these per item; other lists (artists, credits) as a whole
 _NOTE_RE = re.compile(r"^revision (\d+) (\S+): (.*)$", re.S)
 
@@ -43,45 +34,58 @@ def _value(v: Any) -> Any:
 
 def _party(link: Any) -> dict[str, Any]:
     p = link.party
-    return {"name": p.name if p else None, "isni": p.isni if p else None, "role": link.role}
+    return {"isni": p.isni, "name": p.name, "role": link.role} if p else \
+        {"isni": None, "name": None, "role": link.role}
 
 
 def _credit(c: Any) -> dict[str, Any]:
     p = c.party
-    return {"name": p.name if p else None, "isni": p.isni if p else None, "role": c.role,
-            "instrument": c.instrument}
+    return {"instrument": c.instrument, "isni": p.isni if p else None, "name": p.name if p else None,
+            "role": c.role}
 
 
 def _track(t: Track) -> dict[str, Any]:
-    d = {f: _value(getattr(t, f)) for f in _TRACK_FIELDS}
-    d["audio_sha256"] = t.audio.sha256 if t.audio else None
-    d["artists"] = [_party(a) for a in t.artists]
-    d["credits"] = [_credit(c) for c in t.credits]
-    return d
+    return {
+        "artists": [_party(a) for a in t.artists], "audio_sha256": t.audio.sha256 if t.audio else None,
+        "credits": [_credit(c) for c in t.credits], "disc_number": t.disc_number,
+        "display_artist": t.display_artist, "duration_seconds": t.duration_seconds, "explicit": t.explicit,
+        "genre": t.genre, "isrc": t.isrc, "language": t.language, "p_line": t.p_line, "p_line_year": t.p_line_year,
+        "preview_start_seconds": t.preview_start_seconds, "title": t.title, "track_number": t.track_number,
+        "version": t.version,
+    }
+
+
+def _track_position(t: Any) -> tuple[int, int]:
+    return (t.disc_number, t.track_number)
 
 
 def snapshot_release(release: Release) -> dict[str, Any]:
-    """A canonical JSON-able dict of the release with its tracks, artists, credits, deals and asset hashes."""
-    snap: dict[str, Any] = {f: _value(getattr(release, f)) for f in _RELEASE_FIELDS}
-    snap["label"] = release.label.name if release.label else None
-    snap["cover_sha256"] = release.cover.sha256 if release.cover else None
-    snap["artists"] = [_party(a) for a in release.artists]
-    snap["credits"] = [_credit(c) for c in release.credits if c.track_id is None]
-    snap["tracks"] = [_track(t) for t in sorted(release.tracks, key=lambda t: (t.disc_number, t.track_number))]
-    snap["deals"] = [
-        {
-            "territories": list(d.territories or []),
-            "excluded_territories": list(d.excluded_territories or []),
-            "commercial_models": list(d.commercial_models or []),
+    """A canonical JSON-able dict of the release with its tracks, artists, credits, deals and asset hashes.
+
+    Works on ORM releases and on objects shaped like them (the bulk import's light views). Every dict is
+    built with its keys in sorted order, so ``snapshot_json_and_hash(snap, presorted=True)`` serialises it
+    canonically without sorting (a test compares both): keep the order when adding a key.
+    """
+    return {
+        "artists": [_party(a) for a in release.artists], "c_line": release.c_line,
+        "c_line_year": release.c_line_year, "catalog_number": release.catalog_number,
+        "cover_sha256": release.cover.sha256 if release.cover else None,
+        "credits": [_credit(c) for c in release.credits if c.track_id is None],
+        "deals": [{
+            "applies_to_tracks": d.applies_to_tracks, "commercial_models": list(d.commercial_models or []),
+            "end": _value(d.end), "excluded_territories": list(d.excluded_territories or []),
+            "price_tier": d.price_tier, "start": _value(d.start), "territories": list(d.territories or []),
             "use_types": list(d.use_types or []),
-            "start": _value(d.start),
-            "end": _value(d.end),
-            "price_tier": d.price_tier,
-            "applies_to_tracks": d.applies_to_tracks,
-        }
-        for d in release.deals
-    ]
-    return snap
+        } for d in release.deals],
+        "display_artist": release.display_artist, "genre": release.genre,
+        "label": release.label.name if release.label else None, "language": release.language,
+        "original_release_date": _value(release.original_release_date), "p_line": release.p_line,
+        "p_line_year": release.p_line_year, "parental_advisory": release.parental_advisory,
+        "release_date": _value(release.release_date), "release_type": release.release_type, "status": release.status,
+        "subgenre": release.subgenre, "title": release.title,
+        "tracks": [_track(t) for t in sorted(release.tracks, key=_track_position)],
+        "upc": release.upc, "version": release.version,
+    }
 
 
 def canonical_json(data: Any) -> str:
