@@ -1,7 +1,9 @@
 """Typed settings read from ``config.toml`` plus ``STARDUST_*`` environment overrides.
 
-The file is optional; every key has a default. Unknown keys are kept in ``extra`` so newer
-configs do not break older code. Settings are read when a command starts, never at import.
+The file is optional; every key has a default. Every value is checked against
+:mod:`stardust_tui.config_schema` (wrong type: a one-line ``ConfigError``, exit 2). Unknown keys are kept
+in ``extra`` so newer configs do not break older code, with a warning naming the nearest known key.
+Settings are read when a command starts, never at import.
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ class Settings:
     watch_dirs: list[Path] = field(default_factory=list)
     backup: dict[str, Any] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    """Problems that do not stop anything (unknown keys), for the front end to show once."""
 
     @property
     def db_url(self) -> str:
@@ -43,12 +47,14 @@ class Settings:
         return f"sqlite:///{self.paths.database_file}"
 
 
-_KNOWN = {"database_url", "ddex_schemas", "theme", "sender_dpid", "sender_name", "worker", "keymap",
-          "watch", "backup"}
-
-
 def load_settings(home: str | os.PathLike[str] | None = None, db: str | None = None) -> Settings:
-    """Read the config file (if any) and apply ``STARDUST_*`` overrides and CLI options."""
+    """Read and check the config file (if any), then apply ``STARDUST_*`` overrides and CLI options.
+
+    A value of the wrong type is a :class:`ConfigError` naming the file and key; unknown keys end up in
+    ``settings.warnings`` (and ``settings.extra``).
+    """
+    from stardust_tui.config_schema import top_level_names, validate
+
     paths = Paths.resolve(home)
     data: dict[str, Any] = {}
     cfg = paths.config_file
@@ -57,21 +63,21 @@ def load_settings(home: str | os.PathLike[str] | None = None, db: str | None = N
             data = tomllib.loads(cfg.read_text(encoding="utf-8"))
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"invalid TOML: {exc}", where=str(cfg)) from None
-    settings = Settings(paths=paths)
-    settings.database_url = data.get("database_url")
-    if data.get("ddex_schemas"):
-        settings.ddex_schemas = Path(data["ddex_schemas"]).expanduser()
-    settings.theme = data.get("theme", settings.theme)
-    settings.sender_dpid = data.get("sender_dpid", settings.sender_dpid)
-    settings.sender_name = data.get("sender_name", settings.sender_name)
-    worker = data.get("worker", {})
-    if not isinstance(worker, dict):
-        raise ConfigError("[worker] must be a table", where=str(cfg))
-    settings.worker_concurrency = int(worker.get("concurrency", settings.worker_concurrency))
-    settings.keymap = dict(data.get("keymap", {}))
-    settings.watch_dirs = [Path(p).expanduser() for p in data.get("watch", {}).get("dirs", [])]
-    settings.backup = dict(data.get("backup", {}))
-    settings.extra = {k: v for k, v in data.items() if k not in _KNOWN}
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"cannot read: {getattr(exc, 'strerror', None) or exc}", where=str(cfg)) from None
+    values, warnings = validate(data, str(cfg))
+    settings = Settings(paths=paths, warnings=warnings)
+    settings.database_url = values.get("database_url")
+    if "ddex_schemas" in values:
+        settings.ddex_schemas = Path(values["ddex_schemas"]).expanduser()
+    settings.theme = values.get("theme", settings.theme)
+    settings.sender_dpid = values.get("sender_dpid", settings.sender_dpid)
+    settings.sender_name = values.get("sender_name", settings.sender_name)
+    settings.worker_concurrency = values.get("worker.concurrency", settings.worker_concurrency)
+    settings.keymap = dict(values.get("keymap", {}))
+    settings.watch_dirs = [Path(p).expanduser() for p in values.get("watch.dirs", [])]
+    settings.backup = {k.split(".", 1)[1]: v for k, v in values.items() if k.startswith("backup.")}
+    settings.extra = {k: v for k, v in data.items() if k not in top_level_names()}
 
     env_db = os.environ.get("STARDUST_DB")
     if env_db:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
 from stardust_tui.cli import params as P
 from stardust_tui.cli.context import StardustContext
+from stardust_tui.cli.output import exit_with
 from stardust_tui.domain import limits as L
+from stardust_tui.errors import ExitCode
 
 
 def register(cli: click.Group) -> None:
@@ -28,17 +28,12 @@ def backup_cmd(obj: StardustContext, out: str, keep: int | None) -> None:
     assets already in OUT are not copied again. PostgreSQL is dumped with pg_dump when installed (otherwise
     the database is not included and the pg_dump command to run is printed). Put OUT on another disk.
     """
-    from stardust_tui.importexport.backup import create_backup, prune
-
-    _ = obj.engine  # the schema must be current before it is copied
-    result = create_backup(obj.settings, Path(out))
+    result, removed = obj.services.backups.create(out, keep=keep)
     for note in result.notes:
         click.echo(f"note: {note}", err=True)
     click.echo(result.summary())
-    if keep:
-        removed = prune(out, keep)
-        if removed:
-            click.echo(f"pruned {len(removed)} old snapshot(s)")
+    if removed:
+        click.echo(f"pruned {len(removed)} old snapshot(s)")
 
 
 @click.command("restore")
@@ -52,19 +47,16 @@ def restore_cmd(obj: StardustContext, source: str, verify_only: bool, force: boo
     Checksums are verified first; the home must be empty (use the global --home for a new one) unless --force
     (stop the TUI and workers of that home first; the old database is kept as stardust.db.before-restore-*).
     """
-    from stardust_tui.importexport.restore import restore_backup, verify_backup
-
+    backups = obj.services.backups
     if verify_only:
-        result = verify_backup(source)
+        result = backups.verify(source)
         for problem in result.problems[:50]:
             click.echo(f"error: {problem}", err=True)
         click.echo(result.summary())
         if not result.ok:
-            raise click.exceptions.Exit(1)
+            exit_with(ExitCode.FAILED)
         return
-    settings = obj.settings
-    db_url = settings.database_url if settings.database_url and "://" in settings.database_url else None
-    verified, notes = restore_backup(source, settings.paths, force=force, db_url=db_url)
+    verified, notes = backups.restore(source, force=force)
     click.echo(verified.summary())
     for note in notes:
         click.echo(note)

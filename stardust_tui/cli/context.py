@@ -9,11 +9,11 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+import click
+
 from stardust_tui.config import Settings, load_settings
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Engine
-
     from stardust_tui.services import Services
     from stardust_tui.services.actor import Actor
 
@@ -28,35 +28,24 @@ class StardustContext:
 
     @cached_property
     def settings(self) -> Settings:
-        return load_settings(self._home, self._db_url)
-
-    def _open_store(self) -> Engine:
-        from stardust_tui.store.open import open_store
-
-        return open_store(self.settings)
+        """The settings, read once; warnings about the config file (unknown keys) go to stderr."""
+        settings = load_settings(self._home, self._db_url)
+        for warning in settings.warnings:
+            click.echo(f"warning: {warning}", err=True)
+        return settings
 
     @cached_property
     def services(self) -> Services:
         """The application layer, acting as ``actor``; the store opens on the first call that needs it."""
         from stardust_tui.services import Services
-        from stardust_tui.services.actor import Actor
 
-        return Services(settings=self.settings, engine_source=self._open_store,
-                        actor=self._actor or Actor.from_environment())
+        return Services.opening_store(self.settings, actor=self._actor)
 
     def act_as(self, actor: Actor) -> None:
         """Act as someone else (the worker daemon acts as ``worker@host``); before the services are built."""
         if "services" in self.__dict__:
             raise RuntimeError("act_as() after the services were built")
         self._actor = actor
-
-    @property
-    def engine(self) -> Engine:  # TODO(services): transitional, goes when every command calls a service
-        return self.services.engine
-
-    @property
-    def actor(self) -> str:  # TODO(services): transitional, goes when every command calls a service
-        return self.services.actor.name
 
     def close(self) -> None:
         if "services" in self.__dict__:

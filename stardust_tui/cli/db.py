@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from stardust_tui.cli.context import StardustContext
+from stardust_tui.cli.output import echo_json
 
 
 def register(cli: click.Group) -> None:
@@ -16,16 +17,11 @@ def register(cli: click.Group) -> None:
 @click.pass_obj
 def init(obj: StardustContext) -> None:
     """Create the home, the database and the secret key (0600). Safe to run twice."""
-    from stardust_tui.secrets import ensure_secret_key
-    from stardust_tui.store.migrate import head_revision
-
-    paths = obj.settings.paths.ensure()
-    key_path, created = ensure_secret_key(paths)
-    _ = obj.engine  # creates or upgrades the database
-    click.echo(f"home      {paths.data_dir}")
-    click.echo(f"config    {paths.config_file}")
-    click.echo(f"database  {obj.settings.db_url.split('@')[-1]} (schema {head_revision()})")
-    click.echo(f"key       {key_path} ({'created' if created else 'kept'})")
+    home = obj.services.setup.init()
+    click.echo(f"home      {home.data_dir}")
+    click.echo(f"config    {home.config_file}")
+    click.echo(f"database  {home.database} (schema {home.schema})")
+    click.echo(f"key       {home.key_file} ({'created' if home.key_created else 'kept'})")
 
 
 @click.group()
@@ -37,15 +33,7 @@ def db() -> None:
 @click.pass_obj
 def db_upgrade(obj: StardustContext) -> None:
     """Upgrade the database to the current schema (an SQLite file is backed up first)."""
-    from stardust_tui.store.db import make_engine
-    from stardust_tui.store.migrate import upgrade
-
-    obj.settings.paths.ensure()
-    engine = make_engine(obj.settings.db_url)
-    try:
-        old, new = upgrade(engine)
-    finally:
-        engine.dispose()
+    old, new = obj.services.setup.upgrade()
     if old == new:
         click.echo(f"already at {new}")
     else:
@@ -53,14 +41,12 @@ def db_upgrade(obj: StardustContext) -> None:
 
 
 @db.command("current")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_obj
-def db_current(obj: StardustContext) -> None:
+def db_current(obj: StardustContext, as_json: bool) -> None:
     """Print the database's schema revision and the newest this code knows."""
-    from stardust_tui.store.db import make_engine
-    from stardust_tui.store.migrate import current_revision, head_revision
-
-    engine = make_engine(obj.settings.db_url)
-    try:
-        click.echo(f"database {current_revision(engine) or '(empty)'}; code head {head_revision()}")
-    finally:
-        engine.dispose()
+    state = obj.services.setup.schema()
+    if as_json:
+        echo_json(state)
+        return
+    click.echo(f"database {state.current or '(empty)'}; code head {state.head}")

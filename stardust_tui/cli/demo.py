@@ -21,13 +21,10 @@ def demo(ctx: click.Context, no_tui: bool) -> None:
 
     Running it again changes nothing.
     """
-    from stardust_tui.demo import build_demo
-
     obj: StardustContext = ctx.obj
     t0 = time.monotonic()
-    summary = build_demo(obj.engine, obj.settings.paths, actor=obj.actor)
+    summary = obj.services.setup.demo()
     elapsed = time.monotonic() - t0
-    tui = None if no_tui else ctx.find_root().command.commands.get("tui")  # type: ignore[attr-defined]
     if summary.created:
         click.echo(f"created   {', '.join(summary.created)} ({elapsed:.1f}s)")
     if summary.kept:
@@ -36,9 +33,9 @@ def demo(ctx: click.Context, no_tui: bool) -> None:
     click.echo(f"catalog   {c['releases']} releases, {c['tracks']} tracks, {c['parties']} parties, "
                f"{c['deals']} deals, {c['credits']} credits, {c['assets']} assets")
     click.echo(f"home      {obj.settings.paths.data_dir}")
-    if tui is not None:
-        ctx.invoke(tui)
-    elif not no_tui:
-        click.echo("hint      the TUI is not installed in this build; try `stardust release list`")
-    else:
+    if no_tui:
         click.echo("next      stardust release list · stardust check <id> · stardust   (opens the TUI)")
+    else:
+        from stardust_tui.cli.tui import tui
+
+        ctx.invoke(tui)

@@ -46,6 +46,17 @@ class Services:
     open_error: StardustError | None = None
     actor: Actor = field(default_factory=Actor.from_environment)
 
+    @classmethod
+    def opening_store(cls, settings: Settings, *, actor: Actor | None = None) -> Services:
+        """Services that open the configured store (creating or upgrading it) on the first call needing it."""
+
+        def open_engine() -> Engine:
+            from stardust_tui.store.open import open_store
+
+            return open_store(settings)
+
+        return cls(settings=settings, engine_source=open_engine, actor=actor or Actor.from_environment())
+
     def __post_init__(self) -> None:
         self._engine_lock = threading.Lock()
         self._engine: Engine | None = None if callable(self.engine_source) else self.engine_source
