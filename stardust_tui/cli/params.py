@@ -253,6 +253,30 @@ class InputFile(click.ParamType):
         return "FILE"
 
 
+class FileOrDirectory(click.ParamType):
+    """An existing regular file or directory (a device or FIFO could be read forever)."""
+
+    name = "path"
+
+    def __init__(self, *, path_type: type = str) -> None:
+        self.path_type = path_type
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        text = os.fspath(value)
+        problem = _path_problem(text)
+        if problem is None:
+            try:
+                mode = os.stat(text).st_mode
+            except OSError as exc:
+                problem = f"{_shown(text)}: {exc.strerror or 'cannot be read'}"
+            else:
+                if not (stat.S_ISDIR(mode) or stat.S_ISREG(mode)):
+                    problem = f"{_shown(text)} is neither a file nor a directory (a device, FIFO or socket)"
+        if problem:
+            self.fail(problem, param, ctx)
+        return self.path_type(text)
+
+
 class Directory(click.ParamType):
     """A directory. ``must_exist``: it exists; else it may be created, but its parent must exist (no
     silent ``mkdir -p`` of a mistyped path) and it must not be a file. Gives ``path_type``."""
