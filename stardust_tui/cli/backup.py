@@ -37,7 +37,7 @@ def backup_cmd(obj: StardustContext, out: str, keep: int | None) -> None:
 
 
 @click.command("restore")
-@click.argument("source", type=click.Path(exists=True))
+@click.argument("source", type=P.FileOrDirectory())
 @click.option("--verify", "verify_only", is_flag=True, help="Only verify the checksums; restore nothing.")
 @click.option("--force", is_flag=True, help="Restore into a home that already has a database or assets.")
 @click.pass_obj
