@@ -24,6 +24,8 @@ class ExitCode(IntEnum):
     """A bug: an unexpected exception (EX_SOFTWARE in sysexits.h)."""
     INTERRUPTED = 130
     """Stopped with Ctrl+C (128 + SIGINT)."""
+    BROKEN_PIPE = 141
+    """The reader of the output went away (``stardust release list | head``; 128 + SIGPIPE)."""
 
 
 class StardustError(Exception):

@@ -18,7 +18,7 @@ import click
 from stardust_tui import __version__
 from stardust_tui.cli import failures, params
 from stardust_tui.cli.context import StardustContext
-from stardust_tui.errors import StardustError
+from stardust_tui.errors import ExitCode, StardustError
 
 COMMAND_MODULES = (
     "stardust_tui.cli.db",
@@ -60,12 +60,12 @@ class StardustGroup(click.Group):
             ctx.exit(exc.exit_code)
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
-            ctx.exit(130)
+            ctx.exit(ExitCode.INTERRUPTED)
         except (click.exceptions.Exit, click.Abort, SystemExit):
             raise
         except BrokenPipeError:  # `stardust release list | head`: the reader left, nothing to report
             _quiet_stdout()
-            ctx.exit(141)
+            ctx.exit(ExitCode.BROKEN_PIPE)
         except Exception as exc:
             failures.report_crash(exc, obj=ctx.obj, command=_command_path(ctx, exc))
             ctx.exit(failures.CRASH_EXIT)
@@ -106,22 +106,12 @@ def cli(ctx: click.Context, home: str | None, db_url: str | None) -> None:
     ctx.obj = StardustContext(home=home, db_url=db_url)
     ctx.call_on_close(ctx.obj.close)
     if ctx.invoked_subcommand is None:
-        tui = cli.commands.get("tui")
-        if tui is None:
-            click.echo(ctx.get_help())
-            return
-        ctx.invoke(tui)
+        ctx.invoke(cli.commands["tui"])
 
 
 def _register_all() -> None:
     for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name == name:  # that part of the CLI is not installed in this build
-                continue
-            raise
-        module.register(cli)
+        importlib.import_module(name).register(cli)
 
 
 _register_all()
@@ -136,7 +126,7 @@ def main() -> None:
         sys.exit(exc.exit_code)
     except BrokenPipeError:
         _quiet_stdout()
-        sys.exit(141)
+        sys.exit(ExitCode.BROKEN_PIPE)
     except Exception as exc:  # outside any command: parsing, closing the store
         failures.report_crash(exc, command="stardust")
         sys.exit(failures.CRASH_EXIT)

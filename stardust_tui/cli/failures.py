@@ -21,9 +21,10 @@ from typing import Any
 import click
 
 from stardust_tui import __version__
+from stardust_tui.errors import ExitCode
 
-USAGE_EXIT = 2
-CRASH_EXIT = 70
+USAGE_EXIT = ExitCode.USAGE
+CRASH_EXIT = ExitCode.INTERNAL
 MAX_LINE = 400
 CRASH_LOG = "crash.log"
 
