@@ -161,7 +161,7 @@ def candidates(header: str | HeaderInfo) -> list[str]:
         return ["release_credits", "credits"] if rel and not trk else ["credits", "release_credits"]
     if has(COMPOSER) and has(LYRICIST):
         return ["composer"]
-    if has(LYRICIST) and not has(LANGUAGE) and w != {"lyrics"}:  # "Lyrics" alone holds the words
+    if has(LYRICIST) and not has(LANGUAGE) and (w != {"lyrics"} or " by" in info.text.lower()):  # "Lyrics": words
         return ["lyricist"]
     if has(COMPOSER) and not has(LANGUAGE | GENRE | DURATION):
         return ["composer"]
