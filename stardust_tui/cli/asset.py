@@ -159,10 +159,17 @@ def list_cmd(obj: StardustContext, kind: str | None, limit: int, offset: int, as
 
 @asset.command("verify")
 @click.argument("refs", nargs=-1, type=P.ASSET_REF)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (how many were checked, the bad ones).")
 @click.pass_obj
-def verify_cmd(obj: StardustContext, refs: tuple[str, ...]) -> None:
+def verify_cmd(obj: StardustContext, refs: tuple[str, ...], as_json: bool) -> None:
     """Re-hash stored files (all, or the given ids/SHA-256s); exit 1 if any is missing or changed."""
     result = obj.services.assets.verify(list(refs))
+    if as_json:
+        echo_json({"checked": result.checked, "bad": [{"id": a.id, "sha256": a.sha256, "name": a.original_name,
+                                                       "path": path} for a, path in result.bad]})
+        if result.bad:
+            exit_with(ExitCode.FAILED)
+        return
     for a, path in result.bad:
         click.echo(f"BAD  {a.id:>6}  {a.sha256[:12]}  {a.original_name}  (missing or changed: {path})")
     click.echo(f"{result.checked} checked, {len(result.bad)} bad")

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from stardust_tui.cli import params as P
 from stardust_tui.cli.context import StardustContext
-from stardust_tui.cli.output import exit_with
+from stardust_tui.cli.output import echo_json, exit_with
 from stardust_tui.domain import limits as L
 from stardust_tui.errors import ExitCode
 
@@ -40,8 +42,9 @@ def backup_cmd(obj: StardustContext, out: str, keep: int | None) -> None:
 @click.argument("source", type=P.FileOrDirectory())
 @click.option("--verify", "verify_only", is_flag=True, help="Only verify the checksums; restore nothing.")
 @click.option("--force", is_flag=True, help="Restore into a home that already has a database or assets.")
+@click.option("--json", "as_json", is_flag=True, help="Print the verification (and notes) as JSON.")
 @click.pass_obj
-def restore_cmd(obj: StardustContext, source: str, verify_only: bool, force: bool) -> None:
+def restore_cmd(obj: StardustContext, source: str, verify_only: bool, force: bool, as_json: bool) -> None:
     """Restore a backup (snapshot dir, its manifest.json, or a backup root = newest snapshot).
 
     Checksums are verified first; the home must be empty (use the global --home for a new one) unless --force
@@ -50,13 +53,23 @@ def restore_cmd(obj: StardustContext, source: str, verify_only: bool, force: boo
     backups = obj.services.backups
     if verify_only:
         result = backups.verify(source)
-        for problem in result.problems[:50]:
-            click.echo(f"error: {problem}", err=True)
-        click.echo(result.summary())
+        if as_json:
+            echo_json(_verified(result))
+        else:
+            for problem in result.problems[:50]:
+                click.echo(f"error: {problem}", err=True)
+            click.echo(result.summary())
         if not result.ok:
             exit_with(ExitCode.FAILED)
         return
     verified, notes = backups.restore(source, force=force)
+    if as_json:
+        echo_json(_verified(verified) | {"restored": True, "notes": notes})
+        return
     click.echo(verified.summary())
     for note in notes:
         click.echo(note)
+
+
+def _verified(result: Any) -> dict[str, Any]:
+    return {"snapshot": result.snapshot, "checked": result.checked, "ok": result.ok, "problems": result.problems}

@@ -142,11 +142,15 @@ def deliveries_show(obj: StardustContext, delivery_id: int, as_json: bool) -> No
 @deliveries.command("log")
 @click.argument("delivery_id", type=P.ID)
 @click.option("--follow", "-f", is_flag=True, help="Keep printing new events until the delivery ends.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per event and line (JSON Lines).")
 @click.pass_obj
-def deliveries_log(obj: StardustContext, delivery_id: int, follow: bool) -> None:
+def deliveries_log(obj: StardustContext, delivery_id: int, follow: bool, as_json: bool) -> None:
     """Print a delivery's events (from the database; --follow also tails the live log file)."""
     for e in obj.services.deliveries.follow(delivery_id, live=follow):
-        click.echo(_event_line(e.at, e.level, e.step, e.message))
+        if as_json:
+            echo_json(e, indent=None)
+        else:
+            click.echo(_event_line(e.at, e.level, e.step, e.message))
 
 
 @deliveries.command("retry")

@@ -205,19 +205,28 @@ def target_remove(obj: StardustContext, name: str, yes: bool) -> None:
 
 @target.command("test")
 @click.argument("name", type=P.NAME)
+@click.option("--json", "as_json", is_flag=True, help="Print the steps as one JSON document at the end.")
 @click.pass_obj
-def target_test(obj: StardustContext, name: str) -> None:
+def target_test(obj: StardustContext, name: str, as_json: bool) -> None:
     """Connect, list, write and remove a probe file; report each step (exit 1 if one fails)."""
     targets = obj.services.targets
     t = targets.get(name)
-    click.echo(f"testing {t.name} ({t.url})")
+    steps: list[dict[str, object]] = []
 
     def on_step(step: str, ok: bool, detail: str) -> None:
-        click.echo(f"  {'ok  ' if ok else 'FAIL'} {step:<8} {detail}")
+        steps.append({"step": step, "ok": ok, "detail": detail})
+        if not as_json:
+            click.echo(f"  {'ok  ' if ok else 'FAIL'} {step:<8} {detail}")
 
-    if not asyncio.run(targets.test(t.id, on_step)):
+    if not as_json:
+        click.echo(f"testing {t.name} ({t.url})")
+    passed = asyncio.run(targets.test(t.id, on_step))
+    if as_json:
+        echo_json({"target": t.name, "url": t.url, "passed": passed, "steps": steps})
+    elif passed:
+        click.echo("all steps passed")
+    if not passed:
         exit_with(ExitCode.FAILED)
-    click.echo("all steps passed")
 
 
 @target.command("acks")

@@ -1,7 +1,7 @@
-"""Catalog queries for the TUI: one page of releases, counts, delete, duplicate, readiness.
+"""Catalog pages for the TUI: one page of releases (keyset paging), counts, and the release actions of
+the catalog screen (delete, duplicate, readiness), which are :class:`ReleaseService`'s.
 
-Delegates to ``stardust_tui.store.releases`` (paged: the whole catalog is never loaded) and
-``stardust_tui.domain.rules``.
+Delegates to ``stardust_tui.store.releases`` (paged: the whole catalog is never loaded).
 """
 
 from __future__ import annotations
@@ -57,6 +57,7 @@ class CatalogService:
         """One page of rows; ``total`` is -1 unless ``with_total`` (counting a big catalog takes longer)."""
         from stardust_tui.store.releases import list_releases
 
+        self.services.authorize("release.read")
         with session_scope(self.engine) as session:
             rows = list_releases(session, limit=query.limit, before_id=query.before_id, **query.filters())
         return CatalogPage(query=query, rows=list(rows), total=self.count(query) if with_total else -1)
@@ -64,31 +65,19 @@ class CatalogService:
     def count(self, query: CatalogQuery) -> int:
         from stardust_tui.store.releases import count_releases
 
+        self.services.authorize("release.read")
         with session_scope(self.engine) as session:
             return count_releases(session, **query.filters())
 
     def load(self, release_id: int):
-        from stardust_tui.store.releases import load_release
-
-        with session_scope(self.engine) as session:
-            return load_release(session, release_id)
+        return self.services.releases.load(release_id)
 
     def delete(self, release_id: int) -> None:
-        from stardust_tui.store.releases import delete_release, get_release
-
-        with session_scope(self.engine) as session:
-            delete_release(session, get_release(session, release_id), actor=self.services.actor.name)
+        self.services.releases.delete(release_id)
 
     def duplicate(self, release_id: int) -> int:
-        from stardust_tui.store.releases import duplicate_release, get_release
-
-        with session_scope(self.engine) as session:
-            copy = duplicate_release(session, get_release(session, release_id), actor=self.services.actor.name)
-            session.flush()
-            return int(copy.id)
+        return self.services.releases.duplicate(release_id)
 
     def readiness(self, release_id: int):
-        """The release's readiness report (``CheckReport`` with errors and warnings)."""
-        from stardust_tui.domain.rules import check_release
-
-        return check_release(self.load(release_id))
+        """The release's readiness report (``CheckReport``): the same check as ``stardust check``."""
+        return self.services.releases.check(release_id).report

@@ -104,6 +104,7 @@ class ErnService:
         """Write the message atomically (temporary name, then rename); a folder gets the message's file name."""
         from stardust_tui.atomic import write_atomic
 
+        self.services.authorize("release.read")
         target = Path(path).expanduser()
         if target.is_dir():
             target = target / message.file_name
@@ -124,6 +125,7 @@ class ErnService:
         """
         from stardust_tui.ern.validate import validate_bytes, validate_file
 
+        self.services.authorize("release.read")
         base = self.schema_dir(schemas)
         if package is not None and not package.is_dir():
             raise StardustError(f"package folder does not exist: {package}")
