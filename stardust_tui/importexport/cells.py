@@ -29,9 +29,19 @@ WORLDWIDE = {"WW", "WORLD", "WORLDWIDE", "ALL", "GLOBAL", "WORLD WIDE", "ALL TER
 _TERRITORY_ALIASES = {"UK": "GB", "EL": "GR"}  # common non-ISO spellings with one meaning
 
 
+_BREAKS = re.compile(r"\s*[\r\n\t]+\s*")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+
 def text(s: str) -> str:
+    """One line of text: a line break or TAB inside a cell becomes a space (no catalog field is multi-line);
+    other control characters are refused."""
     if len(s) > MAX_TEXT:
         raise ValueError(f"text is {len(s)} characters long (at most {MAX_TEXT})")
+    if _CONTROL.search(s):
+        raise ValueError(f"{s[:40]!r} contains a control character")
+    if "\n" in s or "\r" in s or "\t" in s:
+        return _BREAKS.sub(" ", s)
     return s
 
 
@@ -167,6 +177,39 @@ def credits(s: str) -> list[tuple[str, str]]:
     return items
 
 
+USER_DEFINED = "UserDefined:"
+
+
+def _vocabulary(s: str, allowed: frozenset[str], what: str) -> list[str]:
+    """DDEX values separated by ``;`` ``,`` or ``|`` in any case (``subscription model`` too); an explicit
+    ``UserDefined:<value>`` passes as it is."""
+    out = []
+    for item in re.split(r"\s*[;,|\n]\s*", s.strip()):
+        if not item:
+            continue
+        if item.startswith(USER_DEFINED) and item[len(USER_DEFINED):].strip():
+            out.append(item)
+            continue
+        key = re.sub(r"[\s_\-]+", "", item).casefold()
+        found = next((a for a in allowed if a.casefold() == key), None)
+        if found is None:
+            raise ValueError(f"{item!r} is not a DDEX {what} (write UserDefined:{item} for a user-defined one)")
+        out.append(found)
+    return out
+
+
+def commercial_models(s: str) -> list[str]:
+    from stardust_tui.domain.validation import ALLOWED_COMMERCIAL_MODELS
+
+    return _vocabulary(s, ALLOWED_COMMERCIAL_MODELS, "commercial model")
+
+
+def use_types(s: str) -> list[str]:
+    from stardust_tui.domain.validation import ALLOWED_USE_TYPES
+
+    return _vocabulary(s, ALLOWED_USE_TYPES, "use type")
+
+
 def sha256(s: str) -> str:
     t = s.strip().lower()
     if len(t) != 64 or any(c not in "0123456789abcdef" for c in t):
@@ -182,6 +225,7 @@ PARSERS: dict[str, Callable[..., Any]] = {
     "people": people, "pline": partial(_copyright, symbol="P"), "cline": partial(_copyright, symbol="C"),
     "release_type": release_type, "language": language, "territories": territories,
     "excluded_territories": excluded_territories, "status": status, "credits": credits, "sha256": sha256,
+    "commercial_models": commercial_models, "use_types": use_types,
 }
 _OPTIONS: dict[str, tuple[str, ...]] = {"date": ("month_first",), "datetime": ("month_first",),
                                         "people": ("surname_first",)}

@@ -48,8 +48,9 @@ FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("territories", _R, "territories", "deal territories: WW/Worldwide or codes separated by , ; | or "
               "spaces ('Worldwide except US')"),
     FieldSpec("excluded_territories", _R, "excluded_territories", "territories excluded from the deal"),
-    FieldSpec("commercial_models", _R, "list", "DDEX commercial models separated by ;"),
-    FieldSpec("use_types", _R, "list", "DDEX use types separated by ;"),
+    FieldSpec("commercial_models", _R, "commercial_models", "DDEX commercial models separated by ; (any case; "
+              "UserDefined:<value> for a user-defined one)"),
+    FieldSpec("use_types", _R, "use_types", "DDEX use types separated by ; (any case; UserDefined:<value>)"),
     FieldSpec("deal_start", _R, "datetime", "deal start (defaults to the release date)"),
     FieldSpec("deal_end", _R, "datetime", "deal end"),
     FieldSpec("price_tier", _R, "text", "price tier / code"),

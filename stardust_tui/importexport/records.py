@@ -218,7 +218,7 @@ class RowConverter:
                 if not raw:
                     continue
             if known is None:
-                if parse is _text and len(raw) <= MAX_TEXT:  # plain text: nothing to parse or remember
+                if parse is _text and len(raw) <= MAX_TEXT and raw.isprintable():  # plain text: nothing to do
                     out[name] = raw
                     continue
             elif known is _UNIQUE:  # a code unique per row (ISRC): remembering it never pays

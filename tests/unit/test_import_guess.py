@@ -159,3 +159,16 @@ def test_cancel_rolls_back(sqlite_engine, tmp_path: Path) -> None:  # type: igno
     report = run_import(sqlite_engine, src, cancel=cancel)
     assert report.cancelled and report.rolled_back and report.created == 0 and "cancelled" in report.summary()
     assert run_import(sqlite_engine, src, ImportOptions(dry_run=True)).created == 2
+
+
+def test_vocabularies_and_one_line_text() -> None:
+    models = cells.parser_for("commercial_models")
+    assert models("subscription model; Pay As You Go Model") == ["SubscriptionModel", "PayAsYouGoModel"]
+    assert models("UserDefined:FollowGated") == ["UserDefined:FollowGated"]
+    with pytest.raises(ValueError, match="write UserDefined:Bogus"):
+        models("Bogus")
+    assert cells.parser_for("use_types")("ondemandstream, PermanentDownload") == ["OnDemandStream",
+                                                                                  "PermanentDownload"]
+    assert cells.text("Song\r\n Two\tLive") == "Song Two Live"
+    with pytest.raises(ValueError, match="control character"):
+        cells.text("bad\x07bell")
