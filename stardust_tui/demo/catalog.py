@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from stardust_tui.domain.identifiers import gtin_check_digit, isni_check_char
+from stardust_tui.domain.identifiers import gtin_check_digit, isni_check_char, mod37_36_check_char
 
 STREAMING = {"commercial_models": ["SubscriptionModel", "AdvertisementSupportedModel"],
              "use_types": ["OnDemandStream", "NonInteractiveStream"]}
@@ -30,9 +30,14 @@ def isni(n: int) -> str:
     return body + isni_check_char(body)
 
 
+def dpid(body: str) -> str:
+    """A DDEX party ID with its ISO 7064 MOD 37,36 check character (the demo's are made up)."""
+    return body + mod37_36_check_char(body)
+
+
 LABELS = {
-    "Stardust Records": {"dpid": "PADPIDA2025010101S"},
-    "Nebula Sound": {"dpid": "PADPIDA2025010102N"},
+    "Stardust Records": {"dpid": dpid("PADPIDA2025010101")},
+    "Nebula Sound": {"dpid": dpid("PADPIDA2025010102")},
 }
 ARTISTS = {
     "Aurora Vale": {"isni": isni(4_711_001)},

@@ -1,4 +1,4 @@
-"""Industry identifiers: UPC/EAN (GTIN), ISRC, ISWC, ISNI, DDEX party IDs, territory and language codes.
+"""Industry identifiers: UPC/EAN (GTIN), ISRC, ISWC, ISNI, GRid, DDEX party IDs, territory and language codes.
 
 ``normalize_*`` functions accept the forms people type (spaces, hyphens, dots, lower case, an ``ISRC``
 prefix), verify structure and check characters, and return the one stored form; they raise
@@ -18,7 +18,11 @@ _SEPARATORS = re.compile(r"[\s\-._/]")
 _ISRC = re.compile(r"^[A-Z]{2}[A-Z0-9]{3}[0-9]{7}$")
 _ISWC = re.compile(r"^T[0-9]{10}$")
 _ISNI = re.compile(r"^[0-9]{15}[0-9X]$")
-_DPID = re.compile(r"^PADPIDA[A-Za-z0-9]{11}$")
+_DPID = re.compile(r"^PADPIDA[0-9A-Z]{11}$")
+_GRID = re.compile(r"^A1[0-9A-Z]{5}[0-9A-Z]{10}[0-9A-Z]$")
+_MOD37_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ*"
+#: Party IDs that are never a real party: the neutral values shipped in configs, profiles and examples.
+PLACEHOLDER_DPIDS = frozenset({"PADPIDA0000000000Z", "PADPIDA0000000000R", "PADPIDA0000000000Q"})
 _BCP47 = re.compile(
     r"^(?P<lang>[A-Za-z]{2,3})(?:-(?P<script>[A-Za-z]{4}))?(?:-(?P<region>[A-Za-z]{2}|[0-9]{3}))?"
     r"(?:-[A-Za-z0-9]{5,8}|-[0-9][A-Za-z0-9]{3})*$"
@@ -172,18 +176,57 @@ def format_isni(value: str) -> str:
     return " ".join(s[i : i + 4] for i in range(0, 16, 4))
 
 
-# --- DDEX party ID ---------------------------------------------------------------------------------
+# --- ISO 7064 MOD 37,36: GRid and DDEX party ID -------------------------------------------------------
+
+
+def mod37_36_check_char(body: str) -> str:
+    """ISO 7064 MOD 37,36 (hybrid system) check character of ``body`` (digits and upper-case letters)."""
+    p = 36
+    for ch in body:
+        p = (p + _MOD37_ALPHABET.index(ch)) % 36 or 36
+        p = (p * 2) % 37
+    return _MOD37_ALPHABET[(37 - p) % 36]
+
+
+def normalize_grid(value: str, *, field: str = "grid") -> str:
+    """A Global Release Identifier: ``A1`` + issuer (5) + release number (10) + MOD 37,36 check character."""
+    s = _compact(value, field)
+    if s.startswith("GRID") and len(s) == 22:
+        s = s[4:]
+    if not _GRID.match(s):
+        raise _fail(field, value, "is not a GRid: expected A1-XXXXX-XXXXXXXXXX-C (18 letters/digits)")
+    expected = mod37_36_check_char(s[:17])
+    if s[17] != expected:
+        raise _fail(field, value, f"has a wrong GRid check character {s[17]} (expected {expected})")
+    return s
+
+
+def is_valid_grid(value: str) -> bool:
+    return _is_valid(normalize_grid, value)
 
 
 def is_valid_dpid(value: str) -> bool:
-    """A DDEX Party ID: ``PADPIDA`` and 11 letters/digits (e.g. ``PADPIDA2014120301U``)."""
-    return isinstance(value, str) and bool(_DPID.match(value))
+    """A DDEX Party ID: ``PADPIDA``, 10 letters/digits and a MOD 37,36 check character (``PADPIDA2014120401D``)."""
+    return _is_valid(normalize_dpid, value)
+
+
+def is_placeholder_dpid(value: str | None) -> bool:
+    """A DPID that only stands in for the real one: empty, all zeros, a known neutral value, or ``SETME``."""
+    if not value or not value.strip():
+        return True
+    s = value.strip().upper()
+    return s in PLACEHOLDER_DPIDS or "SETME" in s or (s.startswith("PADPIDA") and set(s[7:17]) <= {"0"})
 
 
 def normalize_dpid(value: str, *, field: str = "dpid") -> str:
-    s = value.strip() if isinstance(value, str) else value
-    if not isinstance(s, str) or not is_valid_dpid(s):
+    """The DPID as DDEX writes it (upper case, no spaces), its check character verified."""
+    s = value.strip().upper().replace(" ", "") if isinstance(value, str) else value
+    if not isinstance(s, str) or not _DPID.match(s):
         raise _fail(field, value, "is not a DDEX party ID: expected PADPIDA followed by 11 letters/digits")
+    expected = mod37_36_check_char(s[:17])
+    if s[17] != expected:
+        raise _fail(field, value, f"has a wrong DDEX party ID check character {s[17]} (expected {expected}): "
+                                  "copy the DPID exactly as DDEX issued it")
     return s
 
 

@@ -221,6 +221,10 @@ class Deal(SQLModel, table=True):
     price_tier: str | None = Field(default=None, max_length=DEAL["price_tier"])
     # When set, the deal applies to the track releases too (4.x); release-level otherwise.
     applies_to_tracks: bool = True
+    # A pre-order deal covers the purchase period before the release date (DDEX IsPreOrderDeal); its
+    # instant-gratification tracks (ISRCs) are available as soon as the release is bought.
+    is_preorder: bool = False
+    instant_gratification: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
 
     release: Optional["Release"] = Relationship(back_populates="deals")
 

@@ -1,89 +1,60 @@
 """Release readiness rules: what blocks a delivery (errors) and what deserves a look (warnings).
 
 Drafts may be incomplete; these rules decide whether a release may become "ready" (enforced by
-``store.releases.set_status``) and are what ``stardust check`` prints. :func:`check_release` is pure:
-it reads the loaded release (tracks, artists, deals, cover, audio) and does no I/O except through the
-audio/artwork QC of ``stardust_tui.assets.qc`` when that module is installed.
+``store.releases.set_status``) and are what ``stardust check`` prints; a delivery runs them with its
+profile's QC rules (:func:`stardust_tui.delivery.preflight.readiness`). :func:`check_release` is pure:
+it reads the loaded release (tracks, artists, credits, deals, cover, audio) and, for the signal checks,
+the stored analyses of its files (``analyses``: asset id -> measurements). Deal rules live in
+:mod:`stardust_tui.domain.rules_deals`, party identifiers and roles in :mod:`stardust_tui.domain.rules_parties`,
+the file checks in :mod:`stardust_tui.domain.qc`.
 """
 
 from __future__ import annotations
 
-import importlib
 import re
-from dataclasses import asdict, dataclass, field
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from stardust_tui.domain.enums import ParentalAdvisory, ReleaseType
-from stardust_tui.domain.identifiers import is_language, is_territory, is_valid_isrc, is_valid_upc
+from stardust_tui.domain.enums import ParentalAdvisory
+from stardust_tui.domain.findings import SEVERITIES, CheckReport, Finding
+from stardust_tui.domain.identifiers import is_language, is_valid_grid, is_valid_isrc, is_valid_upc
 from stardust_tui.domain.models import Release, Track
+from stardust_tui.domain.qc import check_artwork, check_audio, check_release_audio
+from stardust_tui.domain.qc_rules import CATALOG_ARTWORK, CATALOG_AUDIO, ArtworkRules, AudioRules
+from stardust_tui.domain.rights import line_problem
+from stardust_tui.domain.rules_deals import check_deals
+from stardust_tui.domain.rules_parties import check_party_identifiers, check_roles, check_works
 
-SEVERITIES = ("error", "warning", "info")
+__all__ = ["SEVERITIES", "CheckReport", "Finding", "check_release"]
+
 MIN_YEAR = 1900
 _FEAT_IN_TITLE = re.compile(r"[\(\[\s](feat\.?|ft\.|featuring)\s", re.I)
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One problem: a stable ``code``, the ``field`` it concerns (``tracks[1-2].isrc``), a message."""
-
-    code: str
-    field: str
-    message: str
-    severity: str = "error"
-
-    def __str__(self) -> str:
-        return f"{self.severity}: {self.field}: {self.message} [{self.code}]"
-
-
-@dataclass
-class CheckReport:
-    """Findings of a check; ``ok`` when nothing blocks."""
-
-    errors: list[Finding] = field(default_factory=list)
-    warnings: list[Finding] = field(default_factory=list)
-    infos: list[Finding] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    def add(self, finding: Finding) -> None:
-        {"error": self.errors, "warning": self.warnings}.get(finding.severity, self.infos).append(finding)
-
-    def extend(self, findings: list[Any]) -> None:
-        for f in findings:
-            self.add(f if isinstance(f, Finding) else _coerce(f))
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"ok": self.ok, "errors": [asdict(f) for f in self.errors],
-                "warnings": [asdict(f) for f in self.warnings], "infos": [asdict(f) for f in self.infos]}
-
-
-def _coerce(obj: Any) -> Finding:
-    """Accept QC findings of another shape (anything with code/field/message/severity attributes)."""
-    sev = str(getattr(obj, "severity", "warning")).lower()
-    return Finding(str(getattr(obj, "code", "qc")), str(getattr(obj, "field", "asset")),
-                   str(getattr(obj, "message", obj)), sev if sev in SEVERITIES else "warning")
+Analyses = Mapping[int, Mapping[str, Any]]
 
 
 def _tpos(t: Track) -> str:
     return f"tracks[{t.disc_number}-{t.track_number}]"
 
 
-def check_release(release: Release, *, today: date | None = None, qc: bool = True) -> CheckReport:
-    """Run every readiness rule on a loaded release."""
+def check_release(release: Release, *, today: date | None = None, qc: bool = True,
+                  audio_rules: AudioRules = CATALOG_AUDIO, artwork_rules: ArtworkRules = CATALOG_ARTWORK,
+                  analyses: Analyses | None = None) -> CheckReport:
+    """Run every readiness rule on a loaded release (``qc=False`` leaves out the file checks)."""
     today = today or date.today()
     r = CheckReport()
     _required(release, r)
     _identifiers(release, r)
     _dates(release, r, today)
     _lines(release, r)
-    _deals(release, r)
+    check_deals(release, r)
     _tracks(release, r)
+    check_party_identifiers(release, r)
+    check_roles(release, r)
+    check_works(release, r)
     _style(release, r)
     if qc:
-        _asset_qc(release, r)
+        _asset_qc(release, r, audio_rules, artwork_rules, analyses or {})
     return r
 
 
@@ -95,14 +66,14 @@ def _required(rel: Release, r: CheckReport) -> None:
     need((rel.title or "").strip(), "title", "title")
     need((rel.display_artist or "").strip() or rel.artists, "display_artist", "artist")
     need(rel.label_id or rel.label, "label", "label")
-    need(rel.upc, "upc", "UPC/EAN")
+    need(rel.upc or getattr(rel, "grid", None), "upc", "UPC/EAN")  # a GRid-only release is complete too
     need(rel.release_date, "release_date", "release date")
     need(rel.genre, "genre", "genre")
     need(rel.tracks, "tracks", "at least one track")
     if rel.cover_asset_id is None and rel.cover is None:
         r.add(Finding("missing-cover", "cover", "cover artwork is required"))
-    if rel.release_type not in {t.value for t in ReleaseType}:
-        r.add(Finding("bad-type", "release_type", f"unknown release type {rel.release_type!r}"))
+    if not (rel.release_type or "").strip():  # any DDEX ReleaseType or a user-defined one (issue 18)
+        r.add(Finding("bad-type", "release_type", "the release type is empty"))
     if rel.parental_advisory not in {p.value for p in ParentalAdvisory}:
         r.add(Finding("bad-advisory", "parental_advisory", f"unknown parental advisory {rel.parental_advisory!r}"))
 
@@ -110,6 +81,10 @@ def _required(rel: Release, r: CheckReport) -> None:
 def _identifiers(rel: Release, r: CheckReport) -> None:
     if rel.upc and not is_valid_upc(rel.upc):
         r.add(Finding("bad-upc", "upc", f"{rel.upc!r} is not a valid UPC/EAN (12 or 13 digits, check digit)"))
+    grid = getattr(rel, "grid", None)  # the GRid column arrives with migration 0006 (issue 18)
+    if grid and not is_valid_grid(grid):
+        r.add(Finding("bad-grid", "grid", f"{grid!r} is not a GRid with a valid check character "
+                                          "(A1, 5 issuer + 10 release characters, ISO 7064 MOD 37,36)"))
     if rel.language and not is_language(rel.language):
         r.add(Finding("bad-language", "language", f"{rel.language!r} is not an ISO 639 language code"))
 
@@ -131,61 +106,21 @@ def _dates(rel: Release, r: CheckReport, today: date) -> None:
 
 
 def _lines(rel: Release, r: CheckReport) -> None:
-    for line, year, label in (("p_line", "p_line_year", "℗ (P) line"), ("c_line", "c_line_year", "© (C) line")):
-        if not (getattr(rel, line) or "").strip():
+    for kind, line, year, label in (("P", "p_line", "p_line_year", "℗ (P) line"),
+                                    ("C", "c_line", "c_line_year", "© (C) line")):
+        text = (getattr(rel, line) or "").strip()
+        if not text:
             r.add(Finding("missing", line, f"{label} is required"))
-        elif getattr(rel, year) is None:
+            continue
+        if getattr(rel, year) is None:
             r.add(Finding("missing-year", year, f"{label} has no year", "warning"))
-
-
-def _deals(rel: Release, r: CheckReport) -> None:
-    if not rel.deals:
-        r.add(Finding("no-deals", "deals", "at least one deal (territories, models, use types) is required"))
-    for i, d in enumerate(rel.deals, start=1):
-        where = f"deals[{i}]"
-        if not d.territories:
-            r.add(Finding("no-territories", f"{where}.territories", "deal names no territory"))
-        for code in list(d.territories or []) + list(d.excluded_territories or []):
-            if not is_territory(code):
-                r.add(Finding("bad-territory", f"{where}.territories", f"{code!r} is not an ISO 3166-1 territory"))
-        if not d.commercial_models:
-            r.add(Finding("no-models", f"{where}.commercial_models", "deal has no commercial model"))
-        if not d.use_types:
-            r.add(Finding("no-use-types", f"{where}.use_types", "deal has no use type"))
-        if d.end is not None and d.start is not None and d.end <= d.start:
-            r.add(Finding("deal-dates", f"{where}.end", f"deal ends ({d.end:%Y-%m-%d}) before it starts"))
-    _deal_overlaps(rel, r)
-
-
-def _covers(deal: Any, code: str) -> bool:
-    """Whether a deal's territories include ``code`` (Worldwide minus its exclusions)."""
-    terr = set(deal.territories or [])
-    return (code in terr or "Worldwide" in terr) and code not in set(deal.excluded_territories or [])
-
-
-def _share_territory(a: Any, b: Any) -> bool:
-    ta, tb = set(a.territories or []), set(b.territories or [])
-    if "Worldwide" in ta and "Worldwide" in tb:
-        return True  # two worldwide deals always overlap somewhere, whatever they exclude
-    named = (ta | tb) - {"Worldwide"}
-    return any(_covers(a, c) and _covers(b, c) for c in named)
-
-
-def _deal_overlaps(rel: Release, r: CheckReport) -> None:
-    """Two deals with a common commercial model and use type, overlapping in time and territory:
-    DSPs reject such messages (ambiguous terms), so it blocks readiness."""
-    deals = list(rel.deals or [])
-    for i, a in enumerate(deals, start=1):
-        for j, b in enumerate(deals[i:], start=i + 1):
-            common = {(m, u) for m in a.commercial_models or [] for u in a.use_types or []} & \
-                     {(m, u) for m in b.commercial_models or [] for u in b.use_types or []}
-            if not common or a.start is None or b.start is None:
-                continue
-            in_time = (a.end is None or b.start < a.end) and (b.end is None or a.start < b.end)
-            if in_time and _share_territory(a, b):
-                model, use = sorted(common)[0]
-                r.add(Finding("deal-overlap", f"deals[{j}]",
-                              f"overlaps deals[{i}] ({model}/{use}) in time and territory"))
+        problem = line_problem(text, getattr(rel, year), kind)  # type: ignore[arg-type]
+        if problem:
+            r.add(Finding("rights-line", line, f"{problem}: {text!r}", "warning"))
+    for t in rel.tracks:
+        problem = line_problem(t.p_line, t.p_line_year, "P")
+        if problem:
+            r.add(Finding("rights-line", f"{_tpos(t)}.p_line", f"{problem}: {t.p_line!r}", "warning"))
 
 
 def _tracks(rel: Release, r: CheckReport) -> None:
@@ -238,23 +173,14 @@ def _style(rel: Release, r: CheckReport) -> None:
         _title_style(t.title, t.display_artist or rel.display_artist, f"{_tpos(t)}.title", r)
 
 
-def _asset_qc(rel: Release, r: CheckReport) -> None:
-    try:
-        qc = importlib.import_module("stardust_tui.assets.qc")
-    except ModuleNotFoundError as exc:
-        if exc.name in ("stardust_tui.assets", "stardust_tui.assets.qc"):
-            return  # QC not installed in this build
-        raise
-    if rel.cover is not None and hasattr(qc, "check_artwork"):
-        r.extend([_where(f, "cover") for f in qc.check_artwork(rel.cover)])
-    if hasattr(qc, "check_audio"):
-        for t in rel.tracks:
-            if t.audio is not None:
-                r.extend([_where(f, f"{_tpos(t)}.audio") for f in qc.check_audio(t.audio)])
-    if hasattr(qc, "check_release_audio"):
-        r.extend(qc.check_release_audio(t.audio for t in rel.tracks))
-
-
-def _where(f: Any, where: str) -> Finding:
-    base = f if isinstance(f, Finding) else _coerce(f)
-    return Finding(base.code, f"{where}.{base.field}" if base.field else where, base.message, base.severity)
+def _asset_qc(rel: Release, r: CheckReport, audio: AudioRules, artwork: ArtworkRules, analyses: Analyses) -> None:
+    """The file checks of every attached asset, with the given rules and stored measurements."""
+    if rel.cover is not None:
+        r.extend(f.at("cover") for f in check_artwork(rel.cover, rules=artwork,
+                                                         analysis=analyses.get(rel.cover.id or -1)))
+    for t in rel.tracks:
+        if t.audio is not None:
+            found = check_audio(t.audio, rules=audio, analysis=analyses.get(t.audio.id or -1),
+                                expected_duration=t.duration_seconds)
+            r.extend(f.at(f"{_tpos(t)}.audio") for f in found)
+    r.extend(check_release_audio((t.audio for t in rel.tracks), audio))

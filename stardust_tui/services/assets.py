@@ -79,8 +79,8 @@ class AssetService:
         next ones, with ``cover`` make the one image that release's cover. ``progress(path)`` may return a
         callback for that file's bytes; ``on_added`` hears of each file as soon as it is stored (a later
         file's error does not undo earlier ones)."""
-        from stardust_tui.assets.qc import check_asset
         from stardust_tui.domain.models import utcnow
+        from stardust_tui.domain.qc import check_asset
 
         self.services.authorize("asset.write")
         if cover is not None and (release is not None or track is not None):
@@ -142,8 +142,9 @@ class AssetService:
         """One asset (id, SHA-256 or a prefix of at least 6): facts, stored path, where it is used, QC verdict."""
         from sqlmodel import select
 
-        from stardust_tui.assets.qc import check_asset
+        from stardust_tui.assets.qc import ensure_analyses
         from stardust_tui.domain.models import Release, Track
+        from stardust_tui.domain.qc import check_asset
 
         self.services.authorize("asset.read")
         store = self._store()
@@ -152,11 +153,12 @@ class AssetService:
             used = [f"release {t.release_id} track {t.disc_number}-{t.track_number}"
                     for t in s.exec(select(Track).where(Track.audio_asset_id == a.id)).all()]
             used += [f"release {r.id} cover" for r in s.exec(select(Release).where(Release.cover_asset_id == a.id))]
+            analysis = ensure_analyses(s, [a], store.path_for).get(a.id or -1)  # decodes the file once
         try:
             extra, problem = store.facts(a), None
         except StardustError as exc:
             extra, problem = {}, str(exc)
-        findings = check_asset(a, strict=strict, facts=extra)
+        findings = check_asset(a, strict=strict, facts=extra, analysis=analysis)
         return AssetDetail(a, store.path_for(a), used, list(findings), extra.get("wav_trailing_bytes"), problem)
 
     def list(self, *, kind: str | None = None, limit: int = 50, offset: int = 0) -> AssetPage:

@@ -114,8 +114,8 @@ class DraftService:
         from pathlib import Path
 
         from stardust_tui.assets.facts import read_facts
-        from stardust_tui.assets.qc import check_artwork
         from stardust_tui.assets.store import AssetStore
+        from stardust_tui.domain.qc import check_artwork
         from stardust_tui.store.releases import get_release, save_release
 
         source = Path(path).expanduser()

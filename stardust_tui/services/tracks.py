@@ -137,8 +137,8 @@ class TrackService:
 
     def attach_audio(self, release_id: int, track_id: int, path: str) -> tuple[dict[str, Any], list[Any]]:
         """Store the audio file, link it to the track, and return its facts and QC findings."""
-        from stardust_tui.assets.qc import check_audio
         from stardust_tui.assets.store import AssetStore
+        from stardust_tui.domain.qc import check_audio
 
         source = Path(path).expanduser()
         if not source.is_file():

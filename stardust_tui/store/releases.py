@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import func, or_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 from sqlmodel import Session, col, select
@@ -248,7 +248,10 @@ def duplicate_release(session: Session, release: Release, *, actor: str) -> Rele
 
 
 def _identifier_filter(query: str | None) -> Any:
-    """The ids (a subquery) for a query that is exactly one complete UPC/EAN or ISRC, else None."""
+    """The ids (a subquery) for a query that is exactly one complete UPC/EAN, ISRC or catalog number, else None.
+
+    A catalog number is looked up as typed or in upper case when the query is one word with a digit
+    (``STAR-001``); when no release has it, the full-text search still finds partial matches."""
     terms = search_mod.query_terms(query) if query else []
     if len(terms) != 1:
         return None
@@ -257,12 +260,15 @@ def _identifier_filter(query: str | None) -> Any:
         return select(Release.id).where(col(Release.upc).in_(upc_candidates(normalize_upc(term))))
     if is_valid_isrc(term):
         return select(Track.release_id).where(Track.isrc == normalize_isrc(term))
+    typed = (query or "").strip()
+    if typed and " " not in typed and any(c.isdigit() for c in typed):
+        return select(Release.id).where(col(Release.catalog_number).in_(sorted({typed, typed.upper()})))
     return None
 
 
 def _filtered(stmt: Any, session: Session, *, search_q: str | None, status: str | None, label: str | None,
               release_type: str | None, date_from: date | None, date_to: date | None,
-              for_page: bool = True) -> tuple[Any, bool]:
+              for_page: bool = True, genre: str | None = None) -> tuple[Any, bool]:
     """Apply the filters; returns (statement, whether the search index is joined)."""
     dialect = session.get_bind().dialect.name
     exact = _identifier_filter(search_q)
@@ -276,11 +282,12 @@ def _filtered(stmt: Any, session: Session, *, search_q: str | None, status: str 
     # tokens: for a page (newest first, LIMIT) a label or a date range; for a count two or more filters
     # (one alone counts faster on its b-tree index). PostgreSQL combines its b-tree indexes by itself.
     ranged = bool(date_from and date_to)
-    n_filters = sum(map(bool, (label, status, release_type, ranged)))
-    facets_only = dialect == "sqlite" and (bool(label or ranged) if for_page else n_filters >= 2)
+    genre = " ".join(genre.split()) if genre else None
+    n_filters = sum(map(bool, (label, status, release_type, ranged, genre)))
+    facets_only = dialect == "sqlite" and (bool(label or ranged or genre) if for_page else n_filters >= 2)
     clauses = search_mod.search_clauses(dialect, search_q or "", facets_only=facets_only, label=label,
                                         status=status, release_type=release_type, date_from=date_from,
-                                        date_to=date_to) if (search_q or facets_only) else None
+                                        date_to=date_to, genre=genre) if (search_q or facets_only) else None
     if clauses is not None:
         tbl, on, where = clauses
         stmt = stmt.join(tbl, on).where(where)
@@ -296,13 +303,16 @@ def _filtered(stmt: Any, session: Session, *, search_q: str | None, status: str 
         stmt = stmt.where(col(Release.release_date) >= date_from)
     if date_to:
         stmt = stmt.where(col(Release.release_date) <= date_to)
+    if genre:  # the genre or the subgenre, whatever the case
+        wanted = genre.lower()
+        stmt = stmt.where(or_(func.lower(Release.genre) == wanted, func.lower(Release.subgenre) == wanted))
     return stmt, clauses is not None
 
 
 def list_releases(session: Session, *, search: str | None = None, status: str | None = None,
                   label: str | None = None, release_type: str | None = None, date_from: date | None = None,
                   date_to: date | None = None, limit: int = 50, offset: int = 0,
-                  before_id: int | None = None) -> list[ReleaseRow]:
+                  before_id: int | None = None, genre: str | None = None) -> list[ReleaseRow]:
     """One page of the catalog, newest first. ``before_id`` gives keyset paging (pass the last row's id)."""
     last_state = (
         select(Delivery.state).where(Delivery.release_id == Release.id)
@@ -312,7 +322,7 @@ def list_releases(session: Session, *, search: str | None = None, status: str | 
                   Release.status, Release.release_date, Party.name, last_state)
     stmt = stmt.outerjoin(Party, col(Party.id) == Release.label_id)
     stmt, searching = _filtered(stmt, session, search_q=search, status=status, label=label,
-                                release_type=release_type, date_from=date_from, date_to=date_to)
+                                release_type=release_type, date_from=date_from, date_to=date_to, genre=genre)
     # Newest first. While searching, order by the index's own id (same value) so SQLite's FTS5 hands rows
     # over in that order and the LIMIT stops early instead of sorting every match.
     order_col = search_mod.order_column(session.get_bind().dialect.name) if searching else None
@@ -325,10 +335,10 @@ def list_releases(session: Session, *, search: str | None = None, status: str | 
 
 def count_releases(session: Session, *, search: str | None = None, status: str | None = None,
                    label: str | None = None, release_type: str | None = None, date_from: date | None = None,
-                   date_to: date | None = None) -> int:
+                   date_to: date | None = None, genre: str | None = None) -> int:
     stmt = select(func.count(col(Release.id))).select_from(Release)
     stmt, _ = _filtered(stmt, session, search_q=search, status=status, label=label, release_type=release_type,
-                        date_from=date_from, date_to=date_to, for_page=False)
+                        date_from=date_from, date_to=date_to, for_page=False, genre=genre)
     return int(session.exec(stmt).one())
 
 

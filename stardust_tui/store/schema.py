@@ -9,7 +9,8 @@ def load_all_models() -> type[SQLModel]:
     """Import optional table modules added by other parts (delivery, import) if present."""
     import importlib
 
-    for name in ("stardust_tui.domain.delivery_models", "stardust_tui.domain.import_models"):
+    for name in ("stardust_tui.domain.delivery_models", "stardust_tui.domain.import_models",
+                 "stardust_tui.domain.qc_models"):
         try:
             importlib.import_module(name)
         except ModuleNotFoundError as exc:

@@ -13,7 +13,7 @@ from stardust_tui.widgets.styling import state_colour
 
 def audio_verdicts(tracks: Any) -> dict[int, list[Any]]:
     """QC findings of each track's attached audio, by track id (pure checks over the asset rows)."""
-    from stardust_tui.assets.qc import check_audio
+    from stardust_tui.domain.qc import check_audio
 
     return {t.id: list(check_audio(t.audio)) for t in tracks if t.audio is not None}
 

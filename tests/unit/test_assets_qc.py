@@ -10,8 +10,8 @@ import soundfile as sf
 from PIL import Image
 
 from stardust_tui.assets.facts import read_facts
-from stardust_tui.assets.qc import check_artwork, check_asset, check_audio, check_release_audio
 from stardust_tui.domain.models import Asset
+from stardust_tui.domain.qc import check_artwork, check_asset, check_audio, check_release_audio
 
 
 def asset_from(path: Path) -> Asset:

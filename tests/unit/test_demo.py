@@ -10,13 +10,13 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from stardust_tui.assets.facts import read_facts
-from stardust_tui.assets.qc import check_asset, check_release_audio
 from stardust_tui.assets.store import AssetStore
 from stardust_tui.cli import cli
 from stardust_tui.config import Settings
 from stardust_tui.demo import build_demo
 from stardust_tui.domain.identifiers import is_valid_isrc, is_valid_upc
 from stardust_tui.domain.models import Asset, AuditEntry, Release, ReleaseRevision
+from stardust_tui.domain.qc import check_asset, check_release_audio
 from stardust_tui.domain.rules import check_release
 from stardust_tui.store.db import session_scope
 from stardust_tui.store.releases import list_releases, load_release

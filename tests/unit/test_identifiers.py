@@ -85,14 +85,49 @@ def test_iswc_and_isni_known_values() -> None:
     assert not ids.is_valid_iswc("T-034.524.680-2")
 
 
+# Party IDs and GRids as they appear in real DDEX messages (the shared samples: DSPs, labels, DDEX's own).
+REAL_DPIDS = ["PADPIDA2014120401D", "PADPIDA2007041202Q", "PADPIDA2011072101T", "PADPIDA20090604014",
+              "PADPIDA2013042401U", "PADPIDA202401120D9", "PADPIDA3897722461G"]
+REAL_GRIDS = ["A10302B0003311870S", "A10302B00033760393", "A10302B0003814379B"]
+
+
 def test_dpid() -> None:
-    assert ids.is_valid_dpid("PADPIDA2014120301U")
-    assert ids.is_valid_dpid("PADPIDA0000000001A")
+    for dpid in REAL_DPIDS:
+        assert ids.is_valid_dpid(dpid), dpid
+        assert ids.normalize_dpid(dpid.lower()) == dpid
+    assert not ids.is_valid_dpid("PADPIDA2014120301U")  # check character is L
+    assert not ids.is_valid_dpid("PADPIDA0000000000Z")  # the old default sender: check character is Q
     assert not ids.is_valid_dpid("PADPIDA123")
     assert not ids.is_valid_dpid("XADPIDA2014120301U")
     assert not ids.is_valid_dpid("PADPIDA2014120301-")
     with pytest.raises(ValidationError, match="sender_dpid"):
         ids.normalize_dpid("nope", field="sender_dpid")
+    with pytest.raises(ValidationError, match="check character A .expected L."):
+        ids.normalize_dpid("PADPIDA2014120301A")
+
+
+def test_placeholder_dpids() -> None:
+    for dpid in ("PADPIDA0000000000Z", "PADPIDA0000000000R", "PADPIDASETMESPOTIFY", "", None, "  "):
+        assert ids.is_placeholder_dpid(dpid), dpid
+    assert not any(ids.is_placeholder_dpid(d) for d in REAL_DPIDS)
+
+
+def test_grid() -> None:
+    for grid in REAL_GRIDS:
+        assert ids.normalize_grid(grid) == grid
+    assert ids.normalize_grid("a1-0302b-0003311870-s") == "A10302B0003311870S"
+    assert not ids.is_valid_grid("A10302B0003311870X")
+    assert not ids.is_valid_grid("A1UCASE0000000001X")  # a template value: check character is B
+    assert not ids.is_valid_grid("B10302B0003311870S")
+
+
+@given(st.text(alphabet="0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ", min_size=10, max_size=10), st.data())
+def test_one_changed_dpid_character_is_caught(body: str, data: st.DataObject) -> None:
+    dpid = "PADPIDA" + body + ids.mod37_36_check_char("PADPIDA" + body)
+    assert ids.is_valid_dpid(dpid)
+    i = data.draw(st.integers(7, 16))
+    other = data.draw(st.sampled_from([c for c in "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ" if c != dpid[i]]))
+    assert not ids.is_valid_dpid(dpid[:i] + other + dpid[i + 1:])
 
 
 # --- property-based ---------------------------------------------------------------------------------

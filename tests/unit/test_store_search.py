@@ -197,3 +197,33 @@ def test_whole_identifiers_are_exact_lookups_and_prefixes_still_work(engine):
         assert titles(list_releases(s, search="us-s1z-24-00001")) == ["Stored As EAN"]
         assert titles(list_releases(s, search=ean12)) == ["Long Code"]  # still typing the EAN
         assert list_releases(s, search="036000291452", status="ready") == []
+
+
+def test_catalog_number_is_found_as_typed_whole_or_in_parts(engine):
+    with session_scope(engine) as s:
+        create_release(s, actor="t", title="Night Drive", catalog_number="STAR-001", genre="Electronic")
+        create_release(s, actor="t", title="Day Trip", catalog_number="STAR-002", genre="Jazz")
+        create_release(s, actor="t", title="Moon Walk", catalog_number="MN 7", genre="Jazz")
+    with session_scope(engine) as s:
+        for query, expected in [("STAR-001", ["Night Drive"]), ("star-001", ["Night Drive"]),
+                                ("star001", ["Night Drive"]), ("STAR", ["Day Trip", "Night Drive"]),
+                                ("star-00", ["Day Trip", "Night Drive"]), ("MN 7", ["Moon Walk"]),
+                                ("STAR-003", [])]:
+            assert titles(list_releases(s, search=query)) == expected, query
+            assert count_releases(s, search=query) == len(expected), query
+
+
+def test_genre_filter_matches_genre_or_subgenre_in_and_out_of_the_index(engine):
+    with session_scope(engine) as s:
+        for i, (genre, sub) in enumerate([("Electronic", "House"), ("Jazz", None), ("Pop", "Electronic"),
+                                          ("electronic", None), ("Jazz", "Bebop")]):
+            create_release(s, actor="t", title=f"Drift {i}", genre=genre, subgenre=sub,
+                           release_date=date(2020 + i, 1, 1), label="Star Records")
+    with session_scope(engine) as s:
+        assert titles(list_releases(s, genre="Electronic")) == ["Drift 3", "Drift 2", "Drift 0"]
+        assert titles(list_releases(s, genre="  ELECTRONIC ", search="drift")) == ["Drift 3", "Drift 2", "Drift 0"]
+        assert titles(list_releases(s, genre="bebop")) == ["Drift 4"]
+        assert count_releases(s, genre="jazz") == 2
+        assert count_releases(s, genre="jazz", label="Star Records") == 2
+        assert count_releases(s, genre="Jazz", date_from=date(2021, 1, 1), date_to=date(2023, 12, 31)) == 1
+        assert list_releases(s, genre="Polka") == []
