@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from stardust_tui.assets.facts import read_facts
+from stardust_tui.domain.limits import ID
 from stardust_tui.domain.models import Asset
 from stardust_tui.errors import ConflictError, NotFoundError, StardustError, ValidationError
 from stardust_tui.paths import Paths
@@ -131,8 +132,8 @@ class AssetStore:
     def get(self, session: Session, ref: int | str) -> Asset:
         """An asset by id, full SHA-256, or a unique SHA-256 prefix of at least 6 characters."""
         text = str(ref).strip().lower()
-        if text.isdigit() and len(text) < 12:
-            asset = session.get(Asset, int(text))
+        if text.isascii() and text.isdigit() and len(text) < 12:  # not "²" (isdigit, but no int)
+            asset = session.get(Asset, int(text)) if ID.lo <= int(text) <= ID.hi else None
         elif len(text) == 64:
             asset = self.find(session, text)
         elif len(text) >= 6 and all(c in "0123456789abcdef" for c in text):

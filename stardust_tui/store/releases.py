@@ -20,6 +20,7 @@ from sqlmodel import Session, col, select
 from stardust_tui.domain.delivery_models import Delivery
 from stardust_tui.domain.enums import ArtistRole, PartyKind, ReleaseStatus
 from stardust_tui.domain.identifiers import is_valid_isrc, is_valid_upc, normalize_isrc, normalize_upc
+from stardust_tui.domain.limits import ID
 from stardust_tui.domain.models import Credit, Deal, Party, Release, ReleaseArtist, ReleaseRevision, Track, utcnow
 from stardust_tui.errors import ConflictError, NotFoundError, ValidationError
 from stardust_tui.store import duplicates
@@ -55,8 +56,9 @@ class ReleaseRow:
 
 def get_release(session: Session, ref: int | str) -> Release:
     """A release by id, or by UPC/EAN in any accepted form (spaces, hyphens, UPC-A or EAN-13)."""
-    if isinstance(ref, int) or (isinstance(ref, str) and ref.strip().isdigit() and len(ref.strip()) <= 10):
-        release = session.get(Release, int(ref))
+    text = ref.strip() if isinstance(ref, str) else ""
+    if isinstance(ref, int) or (text.isascii() and text.isdigit() and len(text) <= 10):  # not "²" or "٣"
+        release = session.get(Release, int(ref)) if ID.lo <= int(ref) <= ID.hi else None  # PG integer ids
         if release is None:
             raise NotFoundError(f"no release with id {int(ref)}")
         return release
