@@ -101,13 +101,15 @@ def import_group() -> None:
 
 @import_group.command("catalog")
 @click.argument("file", type=P.InputFile(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["csv", "json", "ddex"]),
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "json", "ddex"]),
               help="Source format (default: from the file).")
+@click.option("--sheet", help="Excel: the sheet to read, by name or number (default: the first with a header row).")
 @click.option("--map", "map_file", type=P.InputFile(), help="Column mapping TOML file.")
 @click.option("--tracks", "tracks_file", type=P.InputFile(),
               help="CSV: a separate track file (linked to the release file by UPC).")
 @click.option("--encoding", type=P.Encoding(), help="Text encoding of a CSV file (default UTF-8, with or without BOM).")
-@click.option("--month-first", is_flag=True, default=None, help="Read 01/02/2024 as January 2 (default: day first).")
+@click.option("--month-first", is_flag=True, default=None,
+              help="Read 01/02/2024 as January 2 (default: decided from the file's dates, and reported).")
 @click.option("--dry-run", is_flag=True, help="Validate everything, change nothing.")
 @click.option("--update", is_flag=True, help="Update existing releases (matched by UPC) instead of reporting them.")
 @click.option("--partial", is_flag=True,
@@ -115,12 +117,12 @@ def import_group() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option("--report", "report_file", type=P.OutputFile(),
               help="Also write the JSON report to this file.")
-@click.option("--print-map", is_flag=True, help="Print the guessed mapping of FILE as TOML and exit.")
+@click.option("--print-map", is_flag=True, help="Print the planned mapping of FILE as TOML and exit.")
 @click.pass_obj
-def import_catalog(obj: StardustContext, file: Path, fmt: str | None, map_file: str | None, tracks_file: str | None,
-                   encoding: str | None, month_first: bool | None, dry_run: bool, update: bool, partial: bool,
-                   as_json: bool, report_file: str | None, print_map: bool) -> None:
-    """Import a catalog file (CSV, JSON or DDEX ERN).
+def import_catalog(obj: StardustContext, file: Path, fmt: str | None, sheet: str | None, map_file: str | None,
+                   tracks_file: str | None, encoding: str | None, month_first: bool | None, dry_run: bool,
+                   update: bool, partial: bool, as_json: bool, report_file: str | None, print_map: bool) -> None:
+    """Import a catalog file (CSV/TSV, Excel .xlsx, JSON or DDEX ERN).
 
     CSV columns are matched to fields by their header (see `import fields`, --print-map) or a --map file.
     Existing releases are matched by UPC; the run is atomic unless --partial. Exit status 1 when the
@@ -128,14 +130,15 @@ def import_catalog(obj: StardustContext, file: Path, fmt: str | None, map_file: 
     """
     imports = obj.services.imports
     if print_map:
-        click.echo(imports.guessed_mapping(file, map_file=map_file, encoding=encoding), nl=False)
+        click.echo(imports.guessed_mapping(file, map_file=map_file, encoding=encoding, sheet=sheet,
+                                           month_first=month_first), nl=False)
         return
     from stardust_tui.importexport.importer import ImportOptions
     from stardust_tui.importexport.mapping import load_mapping
 
     options = ImportOptions(format=fmt, mapping=load_mapping(map_file) if map_file else None,
                             tracks_file=Path(tracks_file) if tracks_file else None, encoding=encoding,
-                            month_first=month_first, dry_run=dry_run, update=update, partial=partial)
+                            sheet=sheet, month_first=month_first, dry_run=dry_run, update=update, partial=partial)
     report = _with_bar(f"importing {file.name}", lambda bar: imports.catalog(file, options, progress=bar),
                        unit_bytes=True)
     if report_file:

@@ -95,7 +95,7 @@ def preview_source(path: str | Path, mapping: Mapping | None = None, *, rows: in
 
 def _full_mapping(plan: ColumnPlan, base: Mapping, pv: SourcePreview) -> Mapping:
     return Mapping(columns={c.header: c.field for c in plan.columns}, defaults=dict(base.defaults),
-                   month_first=plan.month_first if base.month_first is None else base.month_first,
+                   month_first=plan.month_first if plan.date_order_known else None,
                    encoding=base.encoding, delimiter=base.delimiter, sheet=pv.sheet if len(pv.sheets) > 1 else None)
 
 

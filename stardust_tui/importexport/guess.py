@@ -58,6 +58,7 @@ class ColumnGuess:
 class Decisions:
     month_first: bool = False
     notes: list[str] = _field(default_factory=list)
+    date_order_known: bool = False  # the file (or the user) decided it; else the day-first default
 
 
 def _parses(kind: str, cells: list[str], month_first: bool | None = None) -> float:
@@ -240,6 +241,7 @@ def _date_order(cols: list[ColumnGuess], infos: list[HeaderInfo], values_of: dic
     dated = [c for c in cols if c.field in _DATE_FIELDS]
     if month_first is not None:
         decisions.month_first = month_first
+        decisions.date_order_known = True
         if dated:
             decisions.notes.append(f"dates read {'month' if month_first else 'day'} first (as asked)")
         return
@@ -254,6 +256,7 @@ def _date_order(cols: list[ColumnGuess], infos: list[HeaderInfo], values_of: dic
             if found:
                 votes[found].append(f"{cell!r} in {c.header!r}")
             ambiguous = ambiguous or v.is_ambiguous_date(cell)
+    decisions.date_order_known = bool(votes["mdy"] or votes["dmy"])
     if votes["mdy"] and not votes["dmy"]:
         decisions.month_first = True
         decisions.notes.append(f"dates read month/day/year (from {votes['mdy'][0]})")

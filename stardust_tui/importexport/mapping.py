@@ -94,6 +94,7 @@ class ColumnPlan:
     extras: list[tuple[int, str]] = field(default_factory=list)  # second columns of a field (joined/fallback)
     month_first: bool = False
     notes: list[str] = field(default_factory=list)  # decisions, one line each
+    date_order_known: bool = False  # month_first was decided by the file or the user (not the default)
 
     @property
     def field_names(self) -> set[str]:
@@ -166,7 +167,8 @@ def _plan(cols: list[ColumnGuess], decisions: Decisions) -> ColumnPlan:
     extras = [(c.index, c.field) for c in cols if c.field and c.role == "extra"]
     ignored = [c.header for c in cols if not c.field]
     guessed = {c.header: c.field for c in cols if c.field and c.origin in ("header", "values")}
-    return ColumnPlan(fields, ignored, guessed, cols, extras, decisions.month_first, decisions.notes)
+    return ColumnPlan(fields, ignored, guessed, cols, extras, decisions.month_first, decisions.notes,
+                      decisions.date_order_known)
 
 
 def guess_mapping(headers: Sequence[str], rows: Sequence[Sequence[str]] = (), mapping: Mapping | None = None
@@ -175,5 +177,6 @@ def guess_mapping(headers: Sequence[str], rows: Sequence[Sequence[str]] = (), ma
     base = mapping or Mapping()
     plan = plan_columns(headers, base, rows)
     columns = {c.header: c.field for c in plan.columns}
-    return Mapping(columns=columns, defaults=dict(base.defaults), month_first=plan.month_first,
+    return Mapping(columns=columns, defaults=dict(base.defaults),
+                   month_first=plan.month_first if plan.date_order_known else None,
                    encoding=base.encoding, delimiter=base.delimiter, sheet=base.sheet)

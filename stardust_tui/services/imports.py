@@ -90,17 +90,22 @@ class ImportService:
         return report
 
     def guessed_mapping(self, path: str | Path, *, map_file: str | Path | None = None,
-                        encoding: str | None = None) -> str:
-        """The column mapping guessed for a CSV file (explicit ``map_file`` entries first), as TOML."""
-        from stardust_tui.importexport.csv_import import preview
-        from stardust_tui.importexport.mapping import guess_mapping, load_mapping
+                        encoding: str | None = None, sheet: str | None = None,
+                        month_first: bool | None = None) -> str:
+        """The column mapping planned for a CSV/Excel file (explicit ``map_file`` entries first, then the
+        headers' meaning and the rows' values: levels, date order), as TOML."""
+        from stardust_tui.importexport.api import preview_source
+        from stardust_tui.importexport.mapping import load_mapping
 
         self.services.authorize("release.read")
         source = Path(path)
         if not source.is_file():
             raise ValidationError("no such file", where=str(source))
         mapping = load_mapping(map_file) if map_file else None
-        return guess_mapping(preview(source, mapping, rows=0, encoding=encoding).headers).to_toml()
+        pv = preview_source(source, mapping, rows=0, encoding=encoding, sheet=sheet, month_first=month_first)
+        if not pv.mappable:
+            raise ValidationError(f"{pv.format} files of this kind have no columns to map", where=str(source))
+        return pv.mapping.to_toml()
 
     @staticmethod
     def fields() -> list[Any]:
