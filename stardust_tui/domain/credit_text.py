@@ -3,7 +3,8 @@
 Written form (:func:`format_credit_text`): ``Role: Name; Role: Name`` — ``Producer: Ann Lee; Mastering
 Engineer: Bo Ray``, as liner notes write them. Read (:func:`parse_credit_text`): items separated by ``;``,
 ``|`` or new lines, each ``Role: Name``, ``Name: Role`` (recognised when only the right-hand side is a
-known role word, e.g. ``Ann Lee: Producer``) or ``Name (Role)``. Roles come back as written; turning
+known role word, e.g. ``Ann Lee: Producer``), ``Name (Role)`` or ``UserDefined:Role: Name`` (a role the user
+marks as outside DDEX's list). Roles come back as written; turning
 "Lead Vocals" into a DDEX role is the role mapping's job, not this module's. Pure: no I/O.
 """
 
@@ -24,6 +25,7 @@ saxophone sax trumpet trombone horns flute clarinet harp banjo mandolin ukulele 
 publisher studio recordedby mixedby masteredby producedby writtenby composedby arrangedby
 """.split())
 _ROLE_SUFFIXES = ("engineer", "producer", "vocals", "guitar", "ist", "player")
+_USER_DEFINED = "UserDefined:"
 _SPLIT = re.compile(r"\s*[;|\n]\s*")
 _PAREN = re.compile(r"^(.*\S)\s*\(([^()]+)\)$")
 
@@ -41,6 +43,11 @@ def parse_credit_text(text: str) -> list[tuple[str, str]]:
     for item in _SPLIT.split(text.strip()):
         if not item:
             continue
+        if item.startswith(_USER_DEFINED):  # "UserDefined:Whistler: Di" (an explicitly user-defined role)
+            role, sep, name = item[len(_USER_DEFINED):].partition(":")
+            if sep and role.strip() and name.strip():
+                out.append((name.strip(), _USER_DEFINED + role.strip()))
+                continue
         left, sep, right = item.partition(":")
         left, right = left.strip(), right.strip()
         if sep and left and right:

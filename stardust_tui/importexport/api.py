@@ -154,7 +154,7 @@ def display_value(name: str, value: Any) -> str:
             return f"{minutes}:{int(seconds):02d}"
         return f"{minutes}:{seconds:06.3f}".rstrip("0")
     if kind == "credits":
-        return "; ".join(f"{role}: {who}" for who, role in value)
+        return "; ".join(f"{c[1]}{f' ({c[3]})' if len(c) > 3 and c[3] else ''}: {c[0]}" for c in value)
     if isinstance(value, list):
         return "; ".join(str(v) for v in value)
     if hasattr(value, "isoformat"):

@@ -29,6 +29,7 @@ WORLDWIDE = {"WW", "WORLD", "WORLDWIDE", "ALL", "GLOBAL", "WORLD WIDE", "ALL TER
 _TERRITORY_ALIASES = {"UK": "GB", "EL": "GR"}  # common non-ISO spellings with one meaning
 
 
+USER_DEFINED = "UserDefined:"
 _BREAKS = re.compile(r"\s*[\r\n\t]+\s*")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
@@ -166,18 +167,26 @@ def status(s: str) -> str:
     return value
 
 
-def credits(s: str) -> list[tuple[str, str]]:
-    """``Role: Name; Role: Name`` (also ``Name: Role``, ``Name (Role)``): see ``domain/credit_text.py``."""
+def credits(s: str) -> list[tuple[str, str, None, str | None]]:
+    """``Role: Name; Role: Name`` (also ``Name: Role``, ``Name (Role)``: see ``domain/credit_text.py``) as
+    ``(name, DDEX role, None, instrument)``: "Mastering" → MasteringEngineer, "Guitar" → Musician playing
+    Guitar (``domain/roles.py``). A role nothing fits is refused unless written ``UserDefined:<role>``."""
     from stardust_tui.domain.credit_text import parse_credit_text
+    from stardust_tui.domain.roles import map_role
 
-    items = parse_credit_text(s)
-    for name, role in items:
-        if len(name) > MAX_NAME or len(role) > 64:
-            raise ValueError(f"{role}: {name!r} is too long")
-    return items
-
-
-USER_DEFINED = "UserDefined:"
+    out: list[tuple[str, str, None, str | None]] = []
+    for name, typed in parse_credit_text(s):
+        if len(name) > MAX_NAME or len(typed) > 64:
+            raise ValueError(f"{typed}: {name!r} is too long")
+        if typed.startswith(USER_DEFINED) and typed[len(USER_DEFINED):].strip():
+            out.append((name, typed, None, None))
+            continue
+        mapped = map_role(typed)
+        if not mapped.known:
+            raise ValueError(f"{typed!r} is not a DDEX contributor role (write UserDefined:{typed} for a "
+                             "user-defined one)")
+        out.append((name, mapped.role, None, mapped.instrument))
+    return out
 
 
 def _vocabulary(s: str, allowed: frozenset[str], what: str) -> list[str]:

@@ -182,7 +182,7 @@ def _apply(session: Session, release: Release, d: ReleaseDraft, view: NS, report
                                      sequence=a.sequence) for a in tv.artists]
         if tv.credits:
             track.credits = [Credit(release=release, party=get_or_create_party(session, c.party.name, "contributor"),
-                                    role=c.role, sequence=c.sequence) for c in tv.credits]
+                                    role=c.role, instrument=c.instrument, sequence=c.sequence) for c in tv.credits]
     for t in release.tracks:
         if id(t) not in kept:
             report.warning(f"track {t.disc_number}-{t.track_number} ({t.title!r}) is not in the file; kept",

@@ -119,7 +119,11 @@ def test_cell_values() -> None:
     assert values.parse_copyright_line("(P) 2024 Moon", "P") == (2024, "Moon")
     assert values.parse_copyright_line("Moon Records 2024", "P") == (2024, "Moon Records")
     assert cells.parser_for("credits")("Producer: Ann Lee; Bo Ray: Mastering Engineer; Cy (Guitar)") == [
-        ("Ann Lee", "Producer"), ("Bo Ray", "Mastering Engineer"), ("Cy", "Guitar")]
+        ("Ann Lee", "Producer", None, None), ("Bo Ray", "MasteringEngineer", None, None),
+        ("Cy", "Musician", None, "Guitar")]
+    assert cells.parser_for("credits")("UserDefined:Whistler: Di") == [("Di", "UserDefined:Whistler", None, None)]
+    with pytest.raises(ValueError, match="write UserDefined:Whistler"):
+        cells.parser_for("credits")("Whistler: Di")
     assert cells.parser_for("year")("2024-05-01") == 2024 and cells.parser_for("int")("CD2") == 2
 
 
