@@ -107,14 +107,32 @@ def release_type(s: str) -> str:
     return value
 
 
+_LANGUAGE_NAMES: dict[str, str] = {}
+
+
+def _language_names() -> dict[str, str]:
+    """English language names (and their variants: "Spanish; Castilian", "Greek, Modern") -> ISO 639-1."""
+    if not _LANGUAGE_NAMES:
+        from stardust_tui.domain.languages import ISO_639_1
+
+        for code, names in ISO_639_1.items():
+            for name in re.split(r"[;,(]", names):
+                key = name.strip().lower()
+                if key:
+                    _LANGUAGE_NAMES.setdefault(key, code)
+    return _LANGUAGE_NAMES
+
+
 def language(s: str) -> str:
-    code = s.strip()
-    if not is_language(code):
-        lower = code.lower()
-        if is_language(lower):
-            return lower
-        raise ValueError(f"{s!r} is not an ISO 639 language code")
-    return code
+    """An ISO 639 code (``en``, ``eng``, ``en-GB``) or an English language name (``English``, ``Spanish``)."""
+    head, sep, tail = s.strip().replace("_", "-").partition("-")
+    code = head.lower() + sep + tail  # "ENG" -> "eng", "EN-GB" -> "en-GB"
+    if is_language(code):
+        return code
+    named = _language_names().get(s.strip().lower())
+    if named:
+        return named
+    raise ValueError(f"{s!r} is not an ISO 639 language code or name")
 
 
 _TERRITORY_SPLIT = re.compile(r"[\s,;|/]+")

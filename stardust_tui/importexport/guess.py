@@ -172,6 +172,8 @@ def plan_source(headers: Sequence[str], rows: Sequence[Sequence[str]], *, explic
         _take(col, taken, cols)
     decisions = Decisions()
     _levels(cols, rows, taken)
+    decisions.notes += [f"{c.header!r} read per track ({c.reason.split(':')[0]})" for c in cols
+                        if c.reason.endswith(": track level")]
     _date_order(cols, infos, values_of, month_first, decisions)
     _readings(cols, infos, values_of, decisions)
     return cols, decisions

@@ -124,6 +124,9 @@ def test_cell_values() -> None:
     assert cells.parser_for("credits")("UserDefined:Whistler: Di") == [("Di", "UserDefined:Whistler", None, None)]
     with pytest.raises(ValueError, match="write UserDefined:Whistler"):
         cells.parser_for("credits")("Whistler: Di")
+    lang = cells.parser_for("language")
+    assert [lang(x) for x in ("en", "ENG", "en-GB", "English", "spanish", "Castilian")] == [
+        "en", "eng", "en-GB", "en", "es", "es"]
     assert cells.parser_for("year")("2024-05-01") == 2024 and cells.parser_for("int")("CD2") == 2
 
 
