@@ -62,7 +62,7 @@ CASES = [
     (["asset", "add", "/dev/null"], "PATHS: /dev/null is not a regular file (a device, FIFO or socket)"),
     (["restore", "/dev/zero"], "SOURCE: /dev/zero is neither a file nor a directory"),
     (["release", "show", "2147483648"], "REF: release id 2147483648 is out of range (1 to 2147483647)"),
-    (["release", "list", "--bogus"], "no such option: --bogus"),
+    (["release", "list", "--bogus"], "no such option '--bogus'"),
 ]
 
 
