@@ -3,8 +3,8 @@
 :meth:`DeliveryHistoryService.for_release` gives one row per target (never sent, delivered, ack-ok,
 ack-error with the DSP's text and proposed action, taken down) and the release's deliveries, newest
 first. :meth:`~DeliveryHistoryService.detail` gives one delivery's fields, recorded steps (files, sizes,
-MD5s), every stored event and the ACK files that answered its message. :meth:`~DeliveryHistoryService.
-read_acks` reads a target's ACK folder now. The message itself: :mod:`stardust_tui.services.sent_message`.
+MD5s), every stored event and the ACK files that answered its message; ``services.targets.poll_acks``
+reads a target's ACK folder now. The message itself: :mod:`stardust_tui.services.sent_message`.
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from stardust_tui.services.history import ReleaseHead, release_head
+from stardust_tui.services.history import release_head
+from stardust_tui.services.releases import ReleaseHead
 from stardust_tui.store.db import session_scope
 
 if TYPE_CHECKING:
@@ -50,6 +51,16 @@ class AtTarget:
     message_id: str | None
     updated_at: datetime | None
     last_ack: AckRow | None
+    ack_folder: str | None = None  # where the target's profile says ACKs arrive (None: it sends none)
+
+    @property
+    def resend_hint(self) -> str | None:
+        """What the DSP's last ACK asks for, as an action the user can take."""
+        if self.proposed_action == "ResendXmlOnly":
+            return "the DSP asks for the XML again: send an update"
+        if self.proposed_action == "ResendXmlAndResources":
+            return "the DSP asks for the XML and all files again: send an update"
+        return None
 
 
 @dataclass(frozen=True)
@@ -140,12 +151,21 @@ class DeliveryHistoryService:
             at.append(AtTarget(int(t.id), t.name, t.profile, t.enabled, s.status if s else None,  # type: ignore[arg-type]
                                s.detail if s else None, s.proposed_action if s else None,
                                s.delivery_id if s else None, s.message_id if s else None,
-                               s.updated_at if s else None, _ack(a) if a else None))
+                               s.updated_at if s else None, _ack(a) if a else None, self._ack_folder(t.profile)))
         at.sort(key=lambda r: (r.status is None, r.target.lower()))
         deliveries = [DeliverySummary(int(d.id), names.get(d.target_id, "?"), d.message_type, d.state,  # type: ignore[arg-type]
                                       d.attempts, d.max_attempts, d.created_at, d.finished_at, d.message_id,
                                       d.last_error) for d in rows]
         return ReleaseDeliveries(head, at, deliveries)
+
+    def _ack_folder(self, profile: str) -> str | None:
+        from stardust_tui.delivery.profiles import load_profile
+        from stardust_tui.errors import StardustError
+
+        try:
+            return load_profile(profile, self.services.settings.paths.profiles_dir).ack_folder
+        except StardustError:
+            return None
 
     def detail(self, delivery_id: int) -> DeliveryDetail:
         from sqlmodel import col, select
@@ -173,31 +193,6 @@ class DeliveryHistoryService:
             [StepRow(s.seq, s.name, s.state, s.remote_path, s.size, s.md5, s.attempt, s.completed_at) for s in steps],
             [EventRow(e.at, e.level, e.step, e.message, e.bytes, e.duration_ms) for e in events],
             [_ack(a) for a in acks])
-
-    def read_acks(self, target_id: int) -> int:
-        """Read new ACK files from the target's ACK folder now (blocking: call from a thread); how many."""
-        import asyncio
-
-        from stardust_tui.delivery.acks import poll_target_acks
-        from stardust_tui.delivery.profiles import load_profile
-        from stardust_tui.delivery.targets import get_target, open_target_transport
-        from stardust_tui.errors import ValidationError
-
-        self.services.authorize("target.test")
-        paths = self.services.settings.paths
-        with session_scope(self.services.engine) as session:
-            target = get_target(session, target_id)
-        profile = load_profile(target.profile, paths.profiles_dir)
-        if not profile.ack_folder:
-            raise ValidationError(f"profile {profile.name!r} has no ACK folder ([choreography] ack_folder)",
-                                  where=target.name)
-
-        async def poll() -> int:
-            async with open_target_transport(paths, target) as transport:
-                return len(await poll_target_acks(self.services.engine, target, transport, profile.ack_folder or "",
-                                                  profile.ack_format))
-
-        return asyncio.run(poll())
 
     def message(self, delivery_id: int) -> Any:
         """The message the delivery sent, rebuilt and checked against its recorded MD5 (``SentMessage``)."""

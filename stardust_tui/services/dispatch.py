@@ -15,7 +15,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from stardust_tui.errors import ValidationError
-from stardust_tui.services.history import ReleaseHead, release_head
+from stardust_tui.services.history import release_head
+from stardust_tui.services.releases import ReleaseHead
 from stardust_tui.store.db import session_scope
 
 if TYPE_CHECKING:
@@ -179,7 +180,11 @@ class DispatchService:
             out.warnings += [f"{f.field}: {f.message}" for f in report.warnings]
         elif not release.upc:
             out.errors.append("upc: UPC/EAN is required")
-        out.errors += asset_problems(release, profile, message_type)
+        # the catalog rules already name a missing audio file or cover: say it once
+        said = {"audio" if f.field.endswith(".audio") else f.field for f in report.errors}
+        out.errors += [p for p in asset_problems(release, profile, message_type)
+                       if not (p.endswith(": no audio file") and "audio" in said)
+                       and not (p == "cover: no front cover image" and "cover" in said)]
         for p in profile.placeholder_recipients():
             out.errors.append(f"profile {profile.name}: recipient DPID of {p.name} is not set ({p.dpid}); set it in "
                               f"a user profile with extends = \"{profile.name}\"")
@@ -195,31 +200,23 @@ class DispatchService:
 
     def queue(self, release_id: int, target_id: int, message_type: str, *, priority: int = 0,
               at: datetime | None = None, resend: bool = False) -> Queued:
-        """Check again (the release may have changed meanwhile) and queue; refuses while errors remain."""
-        from stardust_tui.delivery.profiles import load_profile
-        from stardust_tui.delivery.targets import get_target
-        from stardust_tui.store.releases import content_hash, load_release
-        from stardust_tui.worker.queue import enqueue
-
-        self.services.authorize("delivery.queue")
+        """Check again (the release may have changed meanwhile), then queue through ``services.deliveries``
+        (idempotent unless ``resend``); refuses while blocking errors remain."""
         readiness = self.check(release_id, target_id, message_type)
         if not readiness.ok:
             more = f" (+{len(readiness.errors) - 1} more)" if len(readiness.errors) > 1 else ""
             raise ValidationError(f"not ready: {readiness.errors[0]}{more}", where=f"release {release_id}")
-        with session_scope(self.services.engine) as session:
-            target = get_target(session, target_id)
-            profile = load_profile(target.profile, self.paths.profiles_dir)
-            release = load_release(session, release_id)
-            d = enqueue(session, release_id=release_id, target_id=target_id, message_type=message_type,
-                        priority=priority, at=at, content_hash=content_hash(release),
-                        max_attempts=profile.max_attempts, resend=resend)
-            return Queued(int(d.id), readiness.existing is None or resend, d.state)  # type: ignore[arg-type]
+        done = self.services.deliveries.queue([release_id], target_id, message_type=message_type, at=at,
+                                              priority=priority, resend=resend)[0]
+        return Queued(done.delivery_id, done.fresh, done.state)
 
     def set_status(self, release_id: int, status: str) -> int:
         """Set the release's status (``ready`` refused while blocking errors remain); returns the revision."""
-        from stardust_tui.store.releases import get_release, set_status
+        return self.services.releases.set_status(release_id, status).revision
 
-        self.services.authorize("release.status")
-        with session_scope(self.services.engine) as session:
-            rev = set_status(session, get_release(session, release_id), status, actor=self.services.actor.name)
-            return int(rev.number)
+    def status_check(self, release_id: int) -> tuple[ReleaseHead, list[str], list[str]]:
+        """(release, blocking errors, warnings): the readiness ``set_status(…, "ready")`` is judged by."""
+        head = self.services.releases.head(release_id)
+        report = self.services.releases.check(release_id).report
+        return (head, [f"{f.field}: {f.message}" for f in report.errors],
+                [f"{f.field}: {f.message}" for f in report.warnings])

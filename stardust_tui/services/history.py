@@ -1,7 +1,7 @@
 """A release's revision history for the TUI: the revisions, a field-level diff of any two, and undo.
 
-Delegates to :mod:`stardust_tui.store.revisions` (every save is one revision with an audit note) and
-:mod:`stardust_tui.store.revision_restore` (restore an old revision as a new one, verified).
+Listing and diffing go through ``services.releases`` (every save is one revision with an audit note);
+restoring an old revision as a new one is :mod:`stardust_tui.store.revision_restore` (verified).
 """
 
 from __future__ import annotations
@@ -9,30 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from stardust_tui.services.releases import ReleaseHead
 from stardust_tui.store.db import session_scope
 
 if TYPE_CHECKING:
     from stardust_tui.services import Services
 
 
-@dataclass(frozen=True)
-class ReleaseHead:
-    """What names a release in a screen title: id, title, artist, UPC, status and current revision."""
-
-    id: int
-    title: str
-    display_artist: str
-    upc: str | None
-    status: str
-    revision: int
-
-    @property
-    def label(self) -> str:
-        upc = f" · UPC {self.upc}" if self.upc else ""
-        return f"{self.display_artist} — {self.title}{upc}"
-
-
 def release_head(session: Any, release_id: int) -> ReleaseHead:
+    """The release's head read in an open session (``services.releases.head`` opens its own)."""
     from stardust_tui.store.releases import get_release
 
     r = get_release(session, release_id)
@@ -64,28 +49,16 @@ class HistoryService:
         self.services = services
 
     def head(self, release_id: int) -> ReleaseHead:
-        self.services.authorize("release.read")
-        with session_scope(self.services.engine) as session:
-            return release_head(session, release_id)
+        return self.services.releases.head(release_id)
 
     def revisions(self, release_id: int) -> list[Any]:
         """``store.revisions.HistoryEntry`` rows, newest first."""
-        from stardust_tui.store.revisions import history
-
-        self.services.authorize("release.read")
-        with session_scope(self.services.engine) as session:
-            release_head(session, release_id)  # NotFoundError for an unknown release
-            return list(reversed(history(session, release_id)))
+        return list(reversed(self.services.releases.history(release_id)))
 
     def diff(self, release_id: int, a: int, b: int) -> list[DiffLine]:
         """What changed from revision ``a`` to ``b`` (any order, any distance), field by field."""
-        from stardust_tui.store.revisions import diff_revisions
-
-        self.services.authorize("release.read")
-        with session_scope(self.services.engine) as session:
-            _, _, changes = diff_revisions(session, release_id, a, b)
         out = []
-        for c in changes:
+        for c in self.services.releases.diff(release_id, a, b).changes:
             kind = "added" if c.before is None else "removed" if c.after is None else "changed"
             out.append(DiffLine(c.path, _shown(c.before), _shown(c.after), kind))
         return out

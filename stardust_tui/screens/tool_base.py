@@ -1,0 +1,56 @@
+"""Bases of the screens added for issue 17/14: their CSS file, and failed workers reported in one place.
+
+Full screens subclass :class:`ToolScreen` (a :class:`~stardust_tui.screens.base.StardustScreen`), dialogs
+:class:`ToolModal`; both load ``stardust_tui/tools.tcss`` and hand a failed thread worker to the app's
+single error handler (``Worker.StateChanged`` does not bubble from a screen to the app).
+"""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from textual import on
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Checkbox, RadioButton
+from textual.worker import Worker, WorkerState
+
+from stardust_tui.screens.base import StardustScreen
+
+CSS_FILE = "../tools.tcss"
+T = TypeVar("T")
+
+
+class ToolScreen(StardustScreen):
+    """A full screen of the workstation with the tools' CSS."""
+
+    CSS_PATH = CSS_FILE
+
+
+class ToolModal(ModalScreen[T]):
+    """A dialog with the tools' CSS whose failed workers reach ``StardustApp.worker_failed``."""
+
+    CSS_PATH = CSS_FILE
+
+    @on(Worker.StateChanged)
+    def _forward_worker_error(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR:
+            self.app.worker_failed(event.worker)  # type: ignore[attr-defined]
+
+
+class MarkedCheckbox(Checkbox):
+    """A checkbox whose state reads without colour: ``X`` when ticked, blank when not."""
+
+    @property
+    def _button(self) -> Content:
+        self.BUTTON_INNER = "X" if self.value else " "
+        return super()._button
+
+
+class MarkedRadioButton(RadioButton):
+    """A radio button whose state reads without colour: ``●`` when chosen, blank when not."""
+
+    @property
+    def _button(self) -> Content:
+        self.BUTTON_INNER = "●" if self.value else " "
+        return super()._button
