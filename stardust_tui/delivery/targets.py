@@ -19,6 +19,7 @@ from stardust_tui.delivery.base import SECRET_KEYS, Transport
 from stardust_tui.delivery.profiles import load_profile
 from stardust_tui.delivery.urls import TargetSpec, parse_target_url
 from stardust_tui.domain.delivery_models import Delivery, Target
+from stardust_tui.domain.limits import ID
 from stardust_tui.domain.models import utcnow
 from stardust_tui.errors import ConflictError, NotFoundError, ValidationError
 from stardust_tui.paths import Paths
@@ -88,8 +89,10 @@ def get_target(session: Session, ref: int | str) -> Target:
     """A target by name or id (NotFoundError)."""
     stmt = select(Target).where(Target.name == str(ref))
     target = session.exec(stmt).first()
-    if target is None and (isinstance(ref, int) or str(ref).isdigit()):
-        target = session.get(Target, int(ref))
+    text = str(ref)
+    if target is None and (isinstance(ref, int) or (text.isascii() and text.isdigit())):  # not "²"
+        number = int(ref)
+        target = session.get(Target, number) if ID.lo <= number <= ID.hi else None  # integer column range
     if target is None:
         raise NotFoundError(f"no target named {ref!r} (see `stardust target list`)")
     return target
