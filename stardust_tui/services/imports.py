@@ -181,7 +181,8 @@ class ImportService:
 
         self.services.authorize("release.read")
         fmt = fmt or ("csv" if str(out).lower().endswith(".csv") else "json")
-        selected = [int(r) if str(r).isdigit() and len(str(r)) <= 10 else r for r in refs] or None
+        selected = [int(r) if str(r).isascii() and str(r).isdigit() and len(str(r)) <= 10 else r  # not "²"
+                    for r in refs] or None
         return export_catalog(self.services.engine, out, fmt=fmt, release_refs=selected, progress=progress)
 
     def hot_folder(self, directory: str | Path, *, stable_seconds: float = 2.0, update: bool = False) -> HotFolder:
