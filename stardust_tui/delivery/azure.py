@@ -1,11 +1,15 @@
 """Azure Blob transport (azure-storage-blob): resumable block uploads with MD5 checked per block.
 
-The temporary name is Azure's own: blocks are staged on the final blob name but stay invisible
-(uncommitted) until ``Put Block List``, which makes the whole blob appear at once. Each block is sent
-with its MD5 (``validate_content``), which the service checks; block IDs are derived from the file's
-MD5, block size and index, so an interrupted upload resumes by skipping blocks already staged
-(and never reuses blocks of another file). The commit sets ``Content-MD5`` to the MD5 we computed
-(the service does not check a committed list's MD5), then size and MD5 are read back.
+Primitives for the upload sequence in :mod:`stardust_tui.delivery.base`, in its ``commit`` mode: the
+temporary name is Azure's own, blocks staged on the final blob name stay invisible (uncommitted)
+until ``Put Block List``, which makes the whole blob appear at once. Each block is sent with its MD5
+(``validate_content``), which the service checks; block IDs are derived from the file's MD5, block
+size and index, so an interrupted upload resumes by skipping blocks already staged (and never reuses
+blocks of another file). Verification, before the commit: the staged blocks add up to the file's
+size, and the MD5 of the bytes the service acknowledged block by block (plus the local prefix an
+earlier attempt staged) is the file's MD5; the commit sets that as the blob's ``Content-MD5`` (the
+service does not check a committed list's MD5 itself). Uncommitted blocks cannot be deleted on their
+own; the service drops them when the blob is next committed, or after a week.
 
 Credentials (secrets): ``azure_connection_string``, or ``azure_account_key`` (account name taken from
 ``account_url``), or ``azure_sas_token``.
@@ -13,14 +17,11 @@ Credentials (secrets): ``azure_connection_string``, or ``azure_account_key`` (ac
 
 from __future__ import annotations
 
-import asyncio
 import base64
-import os
-import threading
+import hashlib
 import time
 from collections.abc import Callable
-from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, BinaryIO, TypeVar
 from urllib.parse import urlsplit
 
 from azure.core.exceptions import (
@@ -33,19 +34,19 @@ from azure.core.exceptions import (
 from azure.storage.blob import BlobPrefix, BlobServiceClient, ContainerClient, ContentSettings
 
 from stardust_tui.delivery.base import (
-    ProgressCallback,
-    ProgressMeter,
+    Inspected,
     RemoteEntry,
+    Staged,
     Transport,
     TransportAuthError,
     TransportError,
     TransportIntegrityError,
     TransportPermanentError,
     TransportTransientError,
-    UploadResult,
-    check_size,
+    Written,
     clean_path,
 )
+from stardust_tui.delivery.transfer import ProgressMeter, Source
 
 T = TypeVar("T")
 BLOCK = 4 * 1024 * 1024
@@ -57,13 +58,11 @@ def block_id(md5: str, block_size: int, index: int) -> str:
 
 class AzureTransport(Transport):
     SCHEMES = ("azure",)
-    CAN_RESUME = True
-    HAS_REMOTE_HASH = True
-    ATOMIC_RENAME = False  # rename is copy + delete; uploads need none (uncommitted blocks)
+    CAN_RESUME = True  # blocks an interrupted upload staged are kept
+    PUBLISH = "commit"  # (rename() is a server-side copy + delete; uploads need none)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._client_lock = threading.Lock()
         self._container: ContainerClient | None = None
 
     def _account_name(self, account_url: str) -> str:
@@ -106,13 +105,12 @@ class AzureTransport(Transport):
 
     async def _call(self, fn: Callable[[ContainerClient], T], where: str = "") -> T:
         def work() -> T:
-            with self._client_lock:  # concurrent first calls must not build two clients
-                if self._container is None:
-                    self._container = self._make_client()
+            if self._container is None:  # (calls run one at a time: see Transport._blocking)
+                self._container = self._make_client()
             return fn(self._container)
 
         try:
-            return await asyncio.to_thread(work)
+            return await self._blocking(work)
         except (HttpResponseError, ServiceRequestError, ServiceResponseError, ValueError) as exc:
             if isinstance(exc, ValueError) and not isinstance(exc, HttpResponseError):
                 raise TransportPermanentError(f"Azure configuration: {exc}", where=self.spec.display) from exc
@@ -185,64 +183,74 @@ class AzureTransport(Transport):
 
         await self._call(_rename, a)
 
-    async def download(self, remote_path: str, local_path: str | Path) -> int:
-        local = Path(local_path)
-        tmp = local.with_name(f".{local.name}.part")
+    async def _read_into(self, path: str, sink: BinaryIO) -> None:
+        name = self._name(path)
 
         def _get(c: ContainerClient) -> None:
-            with open(tmp, "wb") as fh:
-                c.get_blob_client(self._name(remote_path)).download_blob().readinto(fh)
-
-        await self._call(_get, self._name(remote_path))
-        os.replace(tmp, local)
-        return local.stat().st_size
-
-    async def upload(
-        self,
-        local_path: str | Path,
-        remote_path: str,
-        *,
-        md5: str | None = None,
-        size: int | None = None,
-        progress: ProgressCallback | None = None,
-    ) -> UploadResult:
-        local, md5, size = await self._prepare(local_path, md5, size)
-        name = self._name(remote_path)
-        t0 = time.monotonic()
-        cancel = threading.Event()
-        count = max(1, -(-size // BLOCK))
-        ids = [block_id(md5, BLOCK, i) for i in range(count)]
-
-        def _put(c: ContainerClient) -> int:
-            blob = c.get_blob_client(name)
-            settings = ContentSettings(content_md5=bytearray(bytes.fromhex(md5)))
-            if size == 0:  # no blocks to stage: a single (MD5-checked) put
-                blob.upload_blob(b"", overwrite=True, content_settings=settings, metadata={"md5": md5})
-                return 0
             try:
-                _, uncommitted = blob.get_block_list("uncommitted")
-                staged = {b.id: b.size for b in uncommitted}
+                stream = c.get_blob_client(name).download_blob()
             except ResourceNotFoundError:
-                staged = {}
-            first = 0  # the prefix of blocks an earlier attempt already staged
-            while first < count and staged.get(ids[first]) == min(BLOCK, size - first * BLOCK):
-                first += 1
-            resumed = min(size, first * BLOCK)
-            meter = ProgressMeter(progress, size, resumed, cancel, self.max_rate)
-            with open(local, "rb") as fh:
-                fh.seek(resumed)
-                for i in range(first, count):
-                    length = min(BLOCK, size - i * BLOCK)
-                    data = fh.read(length)
-                    blob.stage_block(ids[i], data, length=len(data), validate_content=True)
-                    meter.add(len(data))
-            blob.commit_block_list(ids, content_settings=settings, metadata={"md5": md5})
-            props = blob.get_blob_properties()
-            stored = bytes(props.content_settings.content_md5 or b"").hex()
-            check_size(int(props.size), size, name)
-            if stored != md5:
-                raise TransportIntegrityError(f"stored Content-MD5 {stored} != {md5}", where=name)
-            return resumed
+                raise TransportPermanentError("remote file not found", where=name) from None
+            for block in stream.chunks():
+                sink.write(block)
 
-        resumed = await self._cancellable(self._call(_put, name), cancel)
-        return UploadResult(clean_path(remote_path), size, md5, True, resumed, time.monotonic() - t0)
+        await self._call(_get, name)
+
+    # -- the upload sequence's primitives ------------------------------------------------------------
+    @staticmethod
+    def _ids(src: Source) -> list[str]:
+        return [block_id(src.md5, BLOCK, i) for i in range(-(-src.size // BLOCK))]
+
+    @staticmethod
+    def _uncommitted(c: ContainerClient, name: str) -> dict[str, int]:
+        try:
+            _, uncommitted = c.get_blob_client(name).get_block_list("uncommitted")
+        except ResourceNotFoundError:
+            return {}
+        return {b.id: b.size for b in uncommitted}
+
+    async def _staged(self, stage: str, src: Source) -> Staged:
+        staged = await self._call(lambda c: self._uncommitted(c, self._name(stage)), self._name(stage))
+        first = 0  # the prefix of blocks an earlier attempt already staged
+        for i, bid in enumerate(self._ids(src)):
+            if staged.get(bid) != min(BLOCK, src.size - i * BLOCK):
+                break
+            first = i + 1
+        return Staged(min(src.size, first * BLOCK))
+
+    async def _write_stage(self, stage: str, src: Source, staged: Staged, meter: ProgressMeter) -> Written:
+        name, ids = self._name(stage), self._ids(src)
+
+        def _put(c: ContainerClient) -> str:
+            blob = c.get_blob_client(name)
+            sent = hashlib.md5(usedforsecurity=False)  # of the bytes the service acknowledged, in order
+            with open(src.path, "rb") as fh:
+                left = staged.offset
+                while left > 0 and (prefix := fh.read(min(left, BLOCK))):  # staged by an earlier attempt
+                    sent.update(prefix)
+                    left -= len(prefix)
+            first = staged.offset // BLOCK
+            for i, data in enumerate(src.blocks(staged.offset, meter, BLOCK), start=first):
+                blob.stage_block(ids[i], data, length=len(data), validate_content=True)
+                sent.update(data)
+            return sent.hexdigest()
+
+        return Written(staged.offset, server_checked=True, state=await self._call(_put, name))
+
+    async def _inspect(self, stage: str, src: Source, written: Written) -> Inspected:
+        staged = await self._call(lambda c: self._uncommitted(c, self._name(stage)), self._name(stage))
+        size = sum(staged.get(bid, 0) for bid in self._ids(src))
+        return Inspected(size, written.state == src.md5, f"MD5 {written.state} of the blocks the service checked")
+
+    async def _commit(self, stage: str, src: Source, written: Written) -> None:
+        name = self._name(stage)
+
+        def _commit(c: ContainerClient) -> None:
+            blob = c.get_blob_client(name)
+            settings = ContentSettings(content_md5=bytearray(bytes.fromhex(src.md5)))
+            blob.commit_block_list(self._ids(src), content_settings=settings, metadata={"md5": src.md5})
+            props = blob.get_blob_properties()
+            if int(props.size) != src.size:
+                raise TransportIntegrityError(f"committed blob is {props.size} bytes, not {src.size}", where=name)
+
+        await self._call(_commit, name)

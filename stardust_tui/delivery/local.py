@@ -1,34 +1,32 @@
 """Local-folder transport (``file:///srv/out``): a mounted share, a spool folder, or tests.
 
-Uploads copy into ``.name.part`` (resuming from its size), fsync, verify size and MD5 of what was
-written, then ``os.replace`` onto the final name.
+Primitives for the upload sequence in :mod:`stardust_tui.delivery.base`: the temporary file is written
+from its current size (resume) and fsynced; its size and MD5 are read back from disk (the remote hash);
+``os.replace`` publishes it.
 """
 
 from __future__ import annotations
 
-import asyncio
 import errno
 import os
 import shutil
-import threading
-import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO, TypeVar
 
 from stardust_tui.delivery.base import (
-    CHUNK,
-    ProgressCallback,
-    ProgressMeter,
+    Inspected,
     RemoteEntry,
+    Staged,
     Transport,
-    TransportIntegrityError,
     TransportPermanentError,
     TransportTransientError,
-    UploadResult,
-    check_size,
+    Written,
     clean_path,
-    file_md5,
-    temp_name,
 )
+from stardust_tui.delivery.transfer import ProgressMeter, Source, file_md5
+
+T = TypeVar("T")
 
 
 def _os_error(exc: OSError, where: str) -> Exception:
@@ -40,7 +38,6 @@ def _os_error(exc: OSError, where: str) -> Exception:
 class LocalTransport(Transport):
     SCHEMES = ("file",)
     CAN_RESUME = True
-    HAS_REMOTE_HASH = True
 
     @property
     def root(self) -> Path:
@@ -49,6 +46,12 @@ class LocalTransport(Transport):
     def _p(self, path: str) -> Path:
         rel = clean_path(path)
         return self.root / rel if rel else self.root
+
+    async def _run(self, fn: Callable[[], T], where: Path) -> T:
+        try:
+            return await self._blocking(fn)
+        except OSError as exc:
+            raise _os_error(exc, str(where)) from exc
 
     async def connect(self) -> None:
         if not self.root.is_dir():
@@ -62,18 +65,16 @@ class LocalTransport(Transport):
     async def list(self, path: str = "") -> list[RemoteEntry]:
         def _list() -> list[RemoteEntry]:
             out = []
-            with os.scandir(self._p(path)) as it:
-                for e in it:
-                    is_dir = e.is_dir()
-                    out.append(RemoteEntry(e.name, is_dir, None if is_dir else e.stat().st_size))
+            try:
+                with os.scandir(self._p(path)) as it:
+                    for e in it:
+                        is_dir = e.is_dir()
+                        out.append(RemoteEntry(e.name, is_dir, None if is_dir else e.stat().st_size))
+            except FileNotFoundError:
+                return []
             return sorted(out, key=lambda e: e.name)
 
-        try:
-            return await asyncio.to_thread(_list)
-        except FileNotFoundError:
-            return []
-        except OSError as exc:
-            raise _os_error(exc, str(self._p(path))) from exc
+        return await self._run(_list, self._p(path))
 
     async def stat(self, path: str) -> int | None:
         p = self._p(path)
@@ -84,73 +85,45 @@ class LocalTransport(Transport):
         return None if p.is_dir() else st.st_size
 
     async def mkdir(self, path: str) -> None:
-        try:
-            self._p(path).mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise _os_error(exc, str(self._p(path))) from exc
+        await self._run(lambda: self._p(path).mkdir(parents=True, exist_ok=True), self._p(path))
 
     async def remove(self, path: str) -> None:
         p = self._p(path)
-        try:
-            p.rmdir() if p.is_dir() else p.unlink(missing_ok=True)
-        except OSError as exc:
-            raise _os_error(exc, str(p)) from exc
+        await self._run(lambda: p.rmdir() if p.is_dir() else p.unlink(missing_ok=True), p)
 
     async def rename(self, src: str, dst: str) -> None:
-        try:
-            os.replace(self._p(src), self._p(dst))
-        except OSError as exc:
-            raise _os_error(exc, str(self._p(src))) from exc
+        await self._run(lambda: os.replace(self._p(src), self._p(dst)), self._p(src))
 
-    async def download(self, remote_path: str, local_path: str | Path) -> int:
-        local = Path(local_path)
-        tmp = local.with_name(f".{local.name}.part")
-        try:
-            await asyncio.to_thread(shutil.copyfile, self._p(remote_path), tmp)
-        except FileNotFoundError:
-            raise TransportPermanentError("remote file not found", where=str(self._p(remote_path))) from None
-        os.replace(tmp, local)
-        return local.stat().st_size
+    async def _write_stage(self, stage: str, src: Source, staged: Staged, meter: ProgressMeter) -> Written:
+        tmp = self._p(stage)
 
-    async def upload(
-        self,
-        local_path: str | Path,
-        remote_path: str,
-        *,
-        md5: str | None = None,
-        size: int | None = None,
-        progress: ProgressCallback | None = None,
-    ) -> UploadResult:
-        local, md5, size = await self._prepare(local_path, md5, size)
-        await self.ensure_parent(remote_path)
-        final, tmp = self._p(remote_path), self._p(temp_name(remote_path, md5))
-        t0 = time.monotonic()
-        cancel = threading.Event()
-
-        def _copy() -> int:
-            offset = tmp.stat().st_size if tmp.exists() else 0
-            if offset > size:
-                offset = 0
-            meter = ProgressMeter(progress, size, offset, cancel, self.max_rate)
-            with open(local, "rb") as src, open(tmp, "r+b" if offset else "wb") as dst:
-                src.seek(offset)
-                dst.seek(offset)
+        def _copy() -> None:
+            with open(tmp, "r+b" if staged.offset else "wb") as dst:
+                dst.seek(staged.offset)
                 dst.truncate()
-                while block := src.read(CHUNK):
+                for block in src.blocks(staged.offset, meter):
                     dst.write(block)
-                    meter.add(len(block))
                 dst.flush()
                 os.fsync(dst.fileno())
-            check_size(tmp.stat().st_size, size, str(tmp))
-            got = file_md5(tmp)
-            if got != md5:
-                tmp.unlink()
-                raise TransportIntegrityError(f"MD5 {got} != expected {md5}; partial file removed", where=str(final))
-            os.replace(tmp, final)
-            return offset
 
-        try:
-            resumed = await self._cancellable(asyncio.to_thread(_copy), cancel)
-        except OSError as exc:
-            raise _os_error(exc, str(final)) from exc
-        return UploadResult(clean_path(remote_path), size, md5, True, resumed, time.monotonic() - t0)
+        await self._run(_copy, tmp)
+        return Written(staged.offset)
+
+    async def _inspect(self, stage: str, src: Source, written: Written) -> Inspected:
+        tmp = self._p(stage)
+        size = await self.stat(stage)
+        got = await self._run(lambda: file_md5(tmp), tmp) if size == src.size else None
+        return Inspected(size, got == src.md5 if got else None, f"MD5 {got} of the written file")
+
+    async def _read_into(self, path: str, sink: BinaryIO) -> None:
+        source = self._p(path)
+
+        def _copy() -> None:
+            try:
+                fh = open(source, "rb")
+            except FileNotFoundError:
+                raise TransportPermanentError("remote file not found", where=str(source)) from None
+            with fh:
+                shutil.copyfileobj(fh, sink, 1024 * 1024)
+
+        await self._run(_copy, source)

@@ -15,6 +15,11 @@ rename     ``/rename``  ``POST {"from": a, "to": b}`` (empty: upload straight to
 mkdir      ``/mkdir``   ``POST {"path": p}`` (empty: the server makes folders itself)
 =========  ===========  ===================================================================
 
+Primitives for the upload sequence in :mod:`stardust_tui.delivery.base`: the file is POSTed to its
+temporary name (no resume: a multipart POST cannot continue), the receiver's answer gives the size and
+MD5 it stored (the remote hash), and the rename endpoint publishes it. Without a rename endpoint the
+file goes straight to its final path and a mismatch deletes it again.
+
 Auth (``auth=bearer|apikey|basic|none``; default: bearer when a ``token`` secret is set, apikey when an
 ``api_key`` secret is set (header ``X-API-Key`` or ``?api_key_header=NAME``), basic when the URL has a
 user and a ``password`` secret). The body is streamed from disk in 1 MiB pieces.
@@ -22,35 +27,30 @@ user and a ``password`` secret). The body is streamed from disk in 1 MiB pieces.
 
 from __future__ import annotations
 
-import asyncio
-import os
 import ssl
-import threading
-import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, BinaryIO, TypeVar
 
 import httpx
 
 from stardust_tui.delivery.base import (
-    CHUNK,
-    ProgressCallback,
-    ProgressMeter,
+    Inspected,
+    Publish,
     RemoteEntry,
+    Staged,
     TlsVerifyError,
     Transport,
     TransportAuthError,
     TransportError,
-    TransportIntegrityError,
     TransportPermanentError,
     TransportTransientError,
-    UploadResult,
-    check_size,
+    Written,
     clean_path,
-    temp_name,
+    final_name,
 )
+from stardust_tui.delivery.transfer import CHUNK, ProgressMeter, Source
 
 T = TypeVar("T")
 ENDPOINTS = {"upload": "/files", "download": "/files", "remove": "/files", "list": "/list", "stat": "/stat",
@@ -59,16 +59,17 @@ ENDPOINTS = {"upload": "/files", "download": "/files", "remove": "/files", "list
 
 class RestTransport(Transport):
     SCHEMES = ("https", "http")
-    HAS_REMOTE_HASH = True
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._client_lock = threading.Lock()
         self._client: httpx.Client | None = None
         spec = self.spec
         self.base = f"{spec.scheme}://{spec.host}:{spec.port}{spec.path.rstrip('/')}"
         self.endpoints = {k: spec.option(k, v) or "" for k, v in ENDPOINTS.items()}
-        self.ATOMIC_RENAME = bool(self.endpoints["rename"])  # type: ignore[misc]
+
+    @property
+    def publish(self) -> Publish:
+        return "rename" if self.endpoints["rename"] else "direct"
 
     def _url(self, op: str) -> str:
         ep = self.endpoints[op]
@@ -127,13 +128,12 @@ class RestTransport(Transport):
 
     async def _call(self, fn: Callable[[httpx.Client], T], where: str = "") -> T:
         def work() -> T:
-            with self._client_lock:  # concurrent first calls must not build two clients
-                if self._client is None:
-                    self._client = self._make_client()
+            if self._client is None:  # (calls run one at a time: see Transport._blocking)
+                self._client = self._make_client()
             return fn(self._client)
 
         try:
-            return await asyncio.to_thread(work)
+            return await self._blocking(work)
         except httpx.HTTPError as exc:
             raise self._map(exc, where or self.spec.display) from exc
 
@@ -177,70 +177,44 @@ class RestTransport(Transport):
         body = {"from": clean_path(src), "to": clean_path(dst)}
         await self._call(lambda c: self._check(c.post(self._url("rename"), json=body), src))
 
-    async def download(self, remote_path: str, local_path: str | Path) -> int:
-        local = Path(local_path)
-        tmp = local.with_name(f".{local.name}.part")
-
+    async def _read_into(self, path: str, sink: BinaryIO) -> None:
         def _get(c: httpx.Client) -> None:
-            with c.stream("GET", self._url("download"), params={"path": clean_path(remote_path)}) as resp:
+            with c.stream("GET", self._url("download"), params={"path": clean_path(path)}) as resp:
+                if resp.status_code == 404:
+                    raise TransportPermanentError("remote file not found", where=path)
                 if resp.status_code >= 400:
                     resp.read()
-                self._check(resp, remote_path)
-                with open(tmp, "wb") as fh:
-                    for block in resp.iter_bytes(CHUNK):
-                        fh.write(block)
+                self._check(resp, path)
+                for block in resp.iter_bytes(CHUNK):
+                    sink.write(block)
 
-        await self._call(_get, remote_path)
-        os.replace(tmp, local)
-        return local.stat().st_size
+        await self._call(_get, path)
 
-    async def upload(
-        self,
-        local_path: str | Path,
-        remote_path: str,
-        *,
-        md5: str | None = None,
-        size: int | None = None,
-        progress: ProgressCallback | None = None,
-    ) -> UploadResult:
-        local, md5, size = await self._prepare(local_path, md5, size)
-        await self.ensure_parent(remote_path)
-        final = clean_path(remote_path)
-        target = temp_name(final, md5) if self.ATOMIC_RENAME else final
-        t0 = time.monotonic()
+    async def _write_stage(self, stage: str, src: Source, staged: Staged, meter: ProgressMeter) -> Written:
         boundary = uuid.uuid4().hex
-        cancel = threading.Event()
-        name = final.rsplit("/", 1)[-1].replace('"', "_")
-        head = (f'--{boundary}\r\nContent-Disposition: form-data; name="path"\r\n\r\n{target}\r\n'
+        name = final_name(stage, src.md5).replace('"', "_")  # the form's filename is the file's real name
+        head = (f'--{boundary}\r\nContent-Disposition: form-data; name="path"\r\n\r\n{stage}\r\n'
                 f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
                 f"Content-Type: application/octet-stream\r\n\r\n").encode()
         tail = f"\r\n--{boundary}--\r\n".encode()
-        meter = ProgressMeter(progress, size, cancel=cancel, max_rate=self.max_rate)
 
         def body() -> Iterator[bytes]:
             yield head
-            with open(local, "rb") as fh:
-                while block := fh.read(CHUNK):
-                    meter.add(len(block))
-                    yield block
+            yield from src.blocks(0, meter)
             yield tail
 
         def _post(c: httpx.Client) -> dict[str, Any]:
             headers = {"Content-Type": f"multipart/form-data; boundary={boundary}",
-                       "Content-Length": str(len(head) + size + len(tail))}
-            resp = self._check(c.post(self._url("upload"), content=body(), headers=headers), final)
+                       "Content-Length": str(len(head) + src.size + len(tail))}
+            resp = self._check(c.post(self._url("upload"), content=body(), headers=headers), stage)
             try:
-                return resp.json()
-            except ValueError:
-                raise TransportPermanentError("upload answer is not JSON with size and md5", where=final) from None
+                answer = resp.json()
+                return {"size": int(answer["size"]), "md5": str(answer.get("md5", "")).lower()}
+            except (ValueError, KeyError, TypeError):
+                raise TransportPermanentError("upload answer is not JSON with size and md5", where=stage) from None
 
-        answer = await self._cancellable(self._call(_post, final), cancel)
-        got = str(answer.get("md5", "")).lower()
-        if got != md5 or int(answer.get("size", -1)) != size:
-            if self.ATOMIC_RENAME:
-                await self.remove(target)
-            check_size(int(answer.get("size", -1)), size, final)
-            raise TransportIntegrityError(f"server MD5 {got or '(none)'} != {md5}", where=final)
-        if self.ATOMIC_RENAME:
-            await self.rename(target, final)
-        return UploadResult(final, size, md5, True, 0, time.monotonic() - t0)
+        return Written(0, state=await self._call(_post, stage))
+
+    async def _inspect(self, stage: str, src: Source, written: Written) -> Inspected:
+        answer = written.state  # what the receiver says it stored
+        return Inspected(answer["size"], answer["md5"] == src.md5, f"server MD5 {answer['md5'] or '(none)'}")

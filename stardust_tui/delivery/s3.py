@@ -1,17 +1,19 @@
 """S3 transport (boto3): multipart through the transfer manager, checksums, custom endpoints.
 
-S3 has no rename, so the temporary name is a temporary *key*: the file goes to ``prefix/.name.part``
-(one PUT with ``Content-MD5`` below 8 MiB, which the server checks; above that a multipart upload whose
-parts carry CRC32 checksums the server checks), then the temp object is verified (size, and ETag
-against the MD5 or the multipart ETag we compute locally), server-side copied to the final key
-(CopyObject is atomic: the final key appears complete or not at all) and deleted. Receivers that
-react to object-created events never see an unverified file. A multipart upload a crashed attempt left
-behind is resumed: matching stored parts are kept (see :mod:`stardust_tui.delivery.s3_resume`).
+Primitives for the upload sequence in :mod:`stardust_tui.delivery.base`. S3 has no rename, so the
+temporary name is a temporary *key* (``prefix/.name.<md5>.part``): one PUT with ``Content-MD5`` below
+8 MiB, which the server checks; above that a multipart upload whose parts carry checksums the server
+checks. Verification reads the key's size and ETag (the MD5, or the multipart ETag we compute
+locally while the parts travel); publishing is :meth:`S3Transport.rename`, a server-side CopyObject
+(atomic: the final key appears complete or not at all) and a delete of the temporary key, so
+receivers that react to object-created events never see an unverified file. A multipart upload an
+interrupted attempt left behind is resumed: matching stored parts are kept (see
+:mod:`stardust_tui.delivery.s3_resume`); a cancelled one is aborted.
 
 ``?publish=direct`` uploads straight to the final key instead (for inboxes that deny DeleteObject, or
 to skip the copy): the object still appears only complete (PUT and CompleteMultipartUpload are
-atomic, with the server checking Content-MD5 / part CRCs first), but the ETag check happens after it
-is visible; a mismatch deletes it and fails the upload.
+atomic, with the server checking Content-MD5 / part checksums first), but the ETag check happens
+after it is visible; a mismatch deletes it and fails the upload.
 """
 
 from __future__ import annotations
@@ -19,12 +21,9 @@ from __future__ import annotations
 import asyncio
 import base64
 import hashlib
-import os
-import threading
-import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, BinaryIO, TypeVar
 
 import boto3
 import botocore.exceptions
@@ -34,21 +33,21 @@ from botocore.config import Config
 from s3transfer.utils import ChunksizeAdjuster
 
 from stardust_tui.delivery.base import (
-    ProgressCallback,
-    ProgressMeter,
+    Inspected,
+    Publish,
     RemoteEntry,
+    Staged,
     Transport,
     TransportAuthError,
     TransportError,
     TransportIntegrityError,
     TransportPermanentError,
     TransportTransientError,
-    UploadResult,
-    check_size,
+    Written,
     clean_path,
-    temp_name,
 )
-from stardust_tui.delivery.s3_resume import resume_multipart
+from stardust_tui.delivery.s3_resume import Resumable, abort_uploads, find_resumable, finish_multipart
+from stardust_tui.delivery.transfer import ProgressMeter, Source
 
 T = TypeVar("T")
 MULTIPART = 8 * 1024 * 1024
@@ -79,16 +78,18 @@ def _code(exc: BaseException) -> str:
 
 class S3Transport(Transport):
     SCHEMES = ("s3",)
-    HAS_REMOTE_HASH = True
-    ATOMIC_RENAME = False  # CopyObject + DeleteObject
+    CAN_RESUME = True  # an open multipart upload of the stage key: its matching parts are kept
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._client_lock = threading.Lock()
         self._client: Any = None
         self.transfer_config = TransferConfig(
             multipart_threshold=MULTIPART, multipart_chunksize=MULTIPART, max_concurrency=4, use_threads=True
         )
+
+    @property
+    def publish(self) -> Publish:
+        return "direct" if self.spec.option("publish", "copy") == "direct" else "rename"
 
     # -- connection -------------------------------------------------------------------------------
     def _make_client(self) -> Any:
@@ -125,13 +126,12 @@ class S3Transport(Transport):
 
     async def _call(self, fn: Callable[[Any], T], where: str = "") -> T:
         def work() -> T:
-            with self._client_lock:  # concurrent first calls must not build two clients
-                if self._client is None:
-                    self._client = self._make_client()
+            if self._client is None:  # (calls run one at a time: see Transport._blocking)
+                self._client = self._make_client()
             return fn(self._client)
 
         try:
-            return await asyncio.to_thread(work)
+            return await self._blocking(work)
         except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError, S3UploadFailedError) as exc:
             raise self._map(exc, where or self.spec.display) from exc
 
@@ -206,81 +206,83 @@ class S3Transport(Transport):
 
         await self._call(_rename, a)
 
-    async def download(self, remote_path: str, local_path: str | Path) -> int:
-        local = Path(local_path)
-        tmp = local.with_name(f".{local.name}.part")
-        key = self._key(remote_path)
-        await self._call(lambda c: c.download_file(self.spec.bucket, key, str(tmp), Config=self.transfer_config), key)
-        os.replace(tmp, local)
-        return local.stat().st_size
+    async def _abandon(self, stage: str) -> None:
+        key = self._key(stage)
 
-    async def upload(
-        self,
-        local_path: str | Path,
-        remote_path: str,
-        *,
-        md5: str | None = None,
-        size: int | None = None,
-        progress: ProgressCallback | None = None,
-    ) -> UploadResult:
-        local, md5, size = await self._prepare(local_path, md5, size)
-        final = self._key(remote_path)
-        direct = self.spec.option("publish", "copy") == "direct"
-        tmp = final if direct else self._key(temp_name(remote_path, md5))
-        bucket = self.spec.bucket
-        t0 = time.monotonic()
-        chunk = ChunksizeAdjuster().adjust_chunksize(MULTIPART, size)
+        def _clean(client: Any) -> None:
+            abort_uploads(client, self.spec.bucket, key)
+            if self.publish == "rename":
+                client.delete_object(Bucket=self.spec.bucket, Key=key)
+
+        await self._call(_clean, key)
+
+    # -- the upload sequence's primitives ------------------------------------------------------------
+    @staticmethod
+    def _chunk(size: int) -> int:
+        return ChunksizeAdjuster().adjust_chunksize(MULTIPART, size)
+
+    async def _staged(self, stage: str, src: Source) -> Staged:
+        if src.size < MULTIPART:
+            return Staged()  # a single PUT leaves nothing to resume
+        key = self._key(stage)
+        found = await self._call(
+            lambda c: find_resumable(c, self.spec.bucket, key, src.path, src.size, self._chunk(src.size)), key)
+        return Staged() if found is None else Staged(found.offset, found)
+
+    async def _write_stage(self, stage: str, src: Source, staged: Staged, meter: ProgressMeter) -> Written:
+        key, bucket, size = self._key(stage), self.spec.bucket, src.size
+        chunk = self._chunk(size)
         multipart = size >= MULTIPART
-        cancel = threading.Event()
+        # the ETag S3 will give a multipart upload, computed here while the parts travel
+        expected = asyncio.create_task(asyncio.to_thread(multipart_etag, src.path, size, chunk)) \
+            if multipart else None
 
         def _put(client: Any) -> int:
-            def meter_from(start: int) -> ProgressMeter:
-                return ProgressMeter(progress, size, start, cancel, self.max_rate)
-
+            if isinstance(staged.state, Resumable):
+                if finish_multipart(client, bucket, key, src.path, size, chunk, staged.state, meter):
+                    return staged.offset
+                meter.set(0)  # the store refused to continue it: start afresh
             if multipart:
-                reused = resume_multipart(client, bucket, tmp, local, size, chunk, meter_from)
-                if reused is not None:
-                    return reused
-                meter = meter_from(0)
-                client.upload_file(str(local), bucket, tmp, Config=self.transfer_config, Callback=meter.add,
-                                   ExtraArgs={"Metadata": {"md5": md5}})
-                meter.check()
+                client.upload_file(str(src.path), bucket, key, Config=self.transfer_config, Callback=meter.add,
+                                   ExtraArgs={"Metadata": {"md5": src.md5}})
             else:
-                meter = meter_from(0)
-                with open(local, "rb") as fh:
-                    client.put_object(Bucket=bucket, Key=tmp, Body=fh, ContentLength=size, Metadata={"md5": md5},
-                                      ContentMD5=base64.b64encode(bytes.fromhex(md5)).decode())
+                with open(src.path, "rb") as fh:
+                    client.put_object(Bucket=bucket, Key=key, Body=fh, ContentLength=size,
+                                      Metadata={"md5": src.md5},
+                                      ContentMD5=base64.b64encode(bytes.fromhex(src.md5)).decode())
                 meter.add(size)
             return 0
 
-        etag_multi = ""
-        expected_multi = asyncio.create_task(asyncio.to_thread(multipart_etag, local, size, chunk)) \
-            if multipart else None
         try:
-            resumed = await self._cancellable(self._call(_put, final), cancel)
-        finally:
-            if expected_multi is not None:
-                etag_multi = await expected_multi
+            resumed = await self._call(_put, key)
+        except BaseException:
+            if expected is not None:
+                expected.cancel()
+            raise
+        return Written(resumed, server_checked=True, state=await expected if expected is not None else None)
 
-        def _verify_and_publish(client: Any) -> None:
-            head = self._head(client, tmp)
-            remote = None if head is None else int(head["ContentLength"])
-            etag = "" if head is None else head.get("ETag", "").strip('"')
-            ok_hash = etag == md5 or (multipart and etag == etag_multi)
-            if head is not None and head.get("ServerSideEncryption") == "aws:kms":
-                ok_hash = True  # KMS ETags are not MD5s: rely on the Content-MD5 / part CRCs the server checked
-            if remote != size or not ok_hash:
-                client.delete_object(Bucket=bucket, Key=tmp)
-            check_size(remote, size, final)
-            if not ok_hash:
-                raise TransportIntegrityError(f"stored ETag {etag} matches neither MD5 {md5} nor the parts",
-                                              where=final)
-            if direct:
-                return
-            self._copy(client, tmp, final, size)
-            head = self._head(client, final)
-            check_size(None if head is None else int(head["ContentLength"]), size, final)
-            client.delete_object(Bucket=bucket, Key=tmp)
+    async def _inspect(self, stage: str, src: Source, written: Written) -> Inspected:
+        key = self._key(stage)
+        head = await self._call(lambda c: self._head(c, key), key)
+        if head is None:
+            return Inspected(None)
+        size = int(head["ContentLength"])
+        if head.get("ServerSideEncryption") == "aws:kms":
+            return Inspected(size)  # KMS ETags are not MD5s: the Content-MD5 / part checksums were checked
+        etag = head.get("ETag", "").strip('"')
+        return Inspected(size, etag in (src.md5, written.state), f"stored ETag {etag}")
 
-        await self._call(_verify_and_publish, final)
-        return UploadResult(clean_path(remote_path), size, md5, True, resumed, time.monotonic() - t0)
+    async def _read_into(self, path: str, sink: BinaryIO) -> None:
+        key = self._key(path)
+
+        def _get(client: Any) -> None:
+            try:
+                body = client.get_object(Bucket=self.spec.bucket, Key=key)["Body"]
+            except botocore.exceptions.ClientError as exc:
+                if _code(exc) in ("404", "NoSuchKey", "NotFound"):
+                    raise TransportPermanentError("remote file not found", where=key) from None
+                raise
+            for block in body.iter_chunks(1 << 20):
+                sink.write(block)
+
+        await self._call(_get, key)

@@ -1,57 +1,44 @@
 """SFTP transport on paramiko: verified host keys, key or password auth, pipelined resumable writes.
 
 Host keys are checked by :mod:`stardust_tui.delivery.hostkeys` before any credential is sent. One
-SSH connection serves a whole delivery. Uploads write ``.name.<md5>.part`` from its remote size
-(resume), with pipelined 255 KiB requests, check the size and ``posix-rename`` it onto the final name.
-The URL path is absolute; ``sftp://user@host/~/incoming`` means ``incoming`` in the login folder.
+SSH connection serves a whole delivery (:mod:`stardust_tui.delivery.session`). Primitives for the
+upload sequence in :mod:`stardust_tui.delivery.base`: the temporary file is written from its remote
+size (resume) with pipelined 255 KiB requests, verified by size (SFTP servers such as OpenSSH offer no
+file hash) and ``posix-rename``-d onto the final name. The URL path is absolute;
+``sftp://user@host/~/incoming`` means ``incoming`` in the login folder.
 """
 
 from __future__ import annotations
 
-import asyncio
-import os
 import socket
 import stat as statmod
-import threading
-import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import BinaryIO
 
 import paramiko
 
 from stardust_tui.delivery.base import (
-    CHUNK,
-    ProgressCallback,
-    ProgressMeter,
     RemoteEntry,
-    Transport,
+    Staged,
     TransportAuthError,
     TransportError,
     TransportPermanentError,
     TransportTransientError,
-    UploadResult,
-    check_size,
-    clean_path,
+    Written,
     join,
     login_relative,
-    temp_name,
 )
 from stardust_tui.delivery.hostkeys import check_host_key
+from stardust_tui.delivery.session import SessionTransport
+from stardust_tui.delivery.transfer import ProgressMeter, Source
 
-T = TypeVar("T")
 REQUEST = 255 * 1024
 
 
-class SftpTransport(Transport):
+class SftpTransport(SessionTransport):
     SCHEMES = ("sftp",)
     CAN_RESUME = True
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._ssh: paramiko.Transport | None = None
-        self._sftp: paramiko.SFTPClient | None = None
-        self._lock = asyncio.Lock()
+    LIBRARY_ERRORS = (paramiko.SSHException, OSError, EOFError)
 
     # -- connection -------------------------------------------------------------------------------
     def _load_key(self, path: str) -> paramiko.PKey:
@@ -103,9 +90,21 @@ class SftpTransport(Transport):
         except BaseException:
             ssh.close()
             raise
-        self._ssh = ssh
         sftp.get_channel().settimeout(spec.timeout)  # type: ignore[union-attr]
         return sftp
+
+    def _shut(self, conn: paramiko.SFTPClient, *, polite: bool) -> None:
+        ssh = conn.get_channel().get_transport()  # type: ignore[union-attr]
+        conn.close()
+        ssh.close()
+
+    def _died_idle(self, exc: BaseException, conn: paramiko.SFTPClient) -> bool:
+        if isinstance(exc, PermissionError | FileNotFoundError):
+            return False
+        return not conn.get_channel().get_transport().is_active()  # type: ignore[union-attr]
+
+    def _keeps(self, exc: BaseException) -> bool:
+        return isinstance(exc, PermissionError | FileNotFoundError)  # refused by the server, session fine
 
     def _map(self, exc: BaseException, where: str) -> TransportError:
         if isinstance(exc, TransportError):
@@ -114,51 +113,7 @@ class SftpTransport(Transport):
             return TransportAuthError(f"SSH authentication refused: {exc}", where=where)
         if isinstance(exc, PermissionError):
             return TransportPermanentError(f"permission denied: {exc}", where=where)
-        if isinstance(exc, paramiko.SSHException | OSError | EOFError):
-            return TransportTransientError(f"{type(exc).__name__}: {exc}", where=where)
         return TransportTransientError(f"{type(exc).__name__}: {exc}", where=where)
-
-    async def _call(self, fn: Callable[[paramiko.SFTPClient], T], where: str = "") -> T:
-        async with self._lock:
-            def work() -> T:
-                fresh = self._sftp is None
-                if self._sftp is None:
-                    self._sftp = self._open()
-                try:
-                    return fn(self._sftp)
-                except (paramiko.SSHException, EOFError, ConnectionError, OSError) as exc:
-                    # A reused connection that died while idle (between files): one new try.
-                    if fresh or isinstance(exc, PermissionError | FileNotFoundError) or \
-                            (self._ssh is not None and self._ssh.is_active()):
-                        raise
-                    self._drop()
-                    self._sftp = self._open()
-                    return fn(self._sftp)
-
-            try:
-                return await asyncio.to_thread(work)
-            except (PermissionError, FileNotFoundError) as exc:
-                raise self._map(exc, where or self.spec.display) from exc
-            except (paramiko.SSHException, OSError, EOFError) as exc:
-                self._drop()
-                raise self._map(exc, where or self.spec.display) from exc
-
-    def _on_cancel(self) -> None:
-        self._drop()  # cut the cancelled transfer off; the next call reconnects
-
-    def _drop(self) -> None:
-        sftp, ssh, self._sftp, self._ssh = self._sftp, self._ssh, None, None
-        if sftp is not None:
-            sftp.close()
-        if ssh is not None:
-            ssh.close()
-
-    async def connect(self) -> None:
-        await self._call(lambda sftp: None)
-
-    async def close(self) -> None:
-        async with self._lock:
-            await asyncio.to_thread(self._drop)
 
     # -- helpers (worker thread) --------------------------------------------------------------------
     def _abs(self, path: str) -> str:
@@ -247,48 +202,31 @@ class SftpTransport(Transport):
     async def rename(self, src: str, dst: str) -> None:
         await self._call(lambda sftp: self._rename(sftp, self._abs(src), self._abs(dst)), self._abs(src))
 
-    async def download(self, remote_path: str, local_path: str | Path) -> int:
-        local = Path(local_path)
-        tmp = local.with_name(f".{local.name}.part")
-        src = self._abs(remote_path)
-        await self._call(lambda sftp: sftp.get(src, str(tmp)), src)
-        os.replace(tmp, local)
-        return local.stat().st_size
+    async def _write_stage(self, stage: str, src: Source, staged: Staged, meter: ProgressMeter) -> Written:
+        tmp = self._abs(stage)
 
-    async def upload(
-        self,
-        local_path: str | Path,
-        remote_path: str,
-        *,
-        md5: str | None = None,
-        size: int | None = None,
-        progress: ProgressCallback | None = None,
-    ) -> UploadResult:
-        local, md5, size = await self._prepare(local_path, md5, size)
-        await self.ensure_parent(remote_path)
-        final, tmp = self._abs(remote_path), self._abs(temp_name(remote_path, md5))
-        t0 = time.monotonic()
-        cancel = threading.Event()
-
-        def _put(sftp: paramiko.SFTPClient) -> int:
-            offset = self._size(sftp, tmp) or 0
-            if offset > size:
-                offset = 0
-            meter = ProgressMeter(progress, size, offset, cancel, self.max_rate)
-            with open(local, "rb") as src, sftp.open(tmp, "r+b" if offset else "wb") as dst:
+        def _put(sftp: paramiko.SFTPClient) -> None:
+            with sftp.open(tmp, "r+b" if staged.offset else "wb") as dst:
                 dst.MAX_REQUEST_SIZE = REQUEST  # instance override: fewer, larger SSH_FXP_WRITEs
                 dst.set_pipelined(True)
-                src.seek(offset)
-                dst.seek(offset)
-                while block := src.read(CHUNK):
+                dst.seek(staged.offset)
+                for block in src.blocks(staged.offset, meter):
                     dst.write(block)
-                    meter.add(len(block))
-            remote = self._size(sftp, tmp)
-            if remote != size:
-                sftp.remove(tmp)
-            check_size(remote, size, final)
-            self._rename(sftp, tmp, final)
-            return offset
 
-        resumed = await self._cancellable(self._call(_put, final), cancel)
-        return UploadResult(clean_path(remote_path), size, md5, False, resumed, time.monotonic() - t0)
+        await self._call(_put, tmp)
+        return Written(staged.offset)
+
+    async def _read_into(self, path: str, sink: BinaryIO) -> None:
+        source = self._abs(path)
+
+        def _get(sftp: paramiko.SFTPClient) -> None:
+            try:
+                fh = sftp.open(source, "rb")
+            except FileNotFoundError:
+                raise TransportPermanentError("remote file not found", where=source) from None
+            with fh:  # large requests, no prefetch thread (it would outlive a cancelled download)
+                fh.MAX_REQUEST_SIZE = REQUEST
+                while block := fh.read(REQUEST):
+                    sink.write(block)
+
+        await self._call(_get, source)

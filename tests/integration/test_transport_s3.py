@@ -1,4 +1,5 @@
-"""S3 transport against moto's server and rclone serve s3 (which checks Content-MD5 and checksums)."""
+"""What is specific to S3: the server rejecting a bad Content-MD5, direct publishing, multipart uploads a
+crash or a cancel left behind (the shared contract runs on rclone and moto in test_transport_contract.py)."""
 
 from __future__ import annotations
 
@@ -8,16 +9,7 @@ from pathlib import Path
 import botocore.exceptions
 import pytest
 from servers import S3_KEY, S3_SECRET, S3Server
-from transport_checks import (
-    ServerView,
-    cancelled_upload_stops_promptly,
-    file_operations,
-    interrupted_then_resumed,
-    md5_of,
-    run,
-    upload_and_verify,
-    wrong_credentials,
-)
+from transport_contract import ServerView, md5_of, run, upload_and_verify
 
 from stardust_tui.delivery.base import TransportIntegrityError, TransportPermanentError, temp_name
 from stardust_tui.delivery.registry import open_transport
@@ -31,7 +23,6 @@ def _view(server: S3Server) -> ServerView:
     return ServerView(
         url=f"s3://{server.bucket}/{prefix}?endpoint={server.endpoint}&region=us-east-1",
         secrets=KEYS,
-        bad_secrets={"aws_access_key_id": Secret(S3_KEY), "aws_secret_access_key": Secret("wrong-secret")},
         md5=lambda rel: server.md5(f"{prefix}/{rel}"),
     )
 
@@ -39,26 +30,6 @@ def _view(server: S3Server) -> ServerView:
 @pytest.fixture(params=["moto", "rclone"])
 def server(request: pytest.FixtureRequest) -> S3Server:
     return request.getfixturevalue(f"{request.param}_s3")
-
-
-def test_small_and_big_uploads_verified(server: S3Server, small_file: Path, big_file: Path) -> None:
-    view = _view(server)
-    run(upload_and_verify(view, small_file, "batch/r1/small.txt"))
-    run(upload_and_verify(view, big_file, "batch/r1/resources/big.bin"))  # 20 MiB: multipart (3 parts)
-
-
-def test_interrupted_upload_restarts_the_file(rclone_s3: S3Server, big_file: Path) -> None:
-    assert run(interrupted_then_resumed(_view(rclone_s3), big_file, "r/big.bin")) == 0
-
-
-def test_file_operations(server: S3Server, small_file: Path) -> None:
-    run(file_operations(_view(server), small_file))
-
-
-def test_wrong_secret_is_an_auth_error(rclone_s3: S3Server) -> None:
-    """(moto does not check signatures; rclone does.)"""
-    exc = run(wrong_credentials(_view(rclone_s3)))
-    assert "wrong-secret" not in str(exc)
 
 
 def test_missing_bucket_is_permanent(server: S3Server) -> None:
@@ -99,10 +70,6 @@ def test_direct_publish_mode(rclone_s3: S3Server, small_file: Path, big_file: Pa
     run(go())
 
 
-def test_cancelled_upload_stops_promptly(rclone_s3: S3Server, big_file: Path, small_file: Path) -> None:
-    assert cancelled_upload_stops_promptly(_view(rclone_s3), big_file, small_file, "cancel/big.bin") < 3.0
-
-
 def test_resumes_a_multipart_upload_a_crash_left_behind(server: S3Server, big_file: Path) -> None:
     """What a killed worker leaves: an open multipart upload of the temp key with some parts stored. The
     next upload keeps the parts that match, sends the rest, and the result is exact. A wrong stored part is
@@ -132,8 +99,33 @@ def test_resumes_a_multipart_upload_a_crash_left_behind(server: S3Server, big_fi
     key2 = leave_parts("crash/big2.bin", b"x" * mib8)
     assert run(upload("crash/big2.bin")) in (mib8, 0)
     assert view.md5("crash/big2.bin") == md5_of(big_file)
-    for k in (key, key2):  # nothing left open (rclone answers NoSuchUpload when there is none)
-        try:
-            assert not client.list_multipart_uploads(Bucket=server.bucket, Prefix=k).get("Uploads")
-        except botocore.exceptions.ClientError as exc:
-            assert "NoSuchUpload" in str(exc)
+    assert not _open_uploads(server, key) and not _open_uploads(server, key2)  # nothing left open
+
+
+def _open_uploads(server: S3Server, key: str) -> list[dict]:
+    try:
+        return server.client().list_multipart_uploads(Bucket=server.bucket, Prefix=key).get("Uploads", [])
+    except botocore.exceptions.ClientError as exc:  # rclone answers NoSuchUpload when there is none
+        assert "NoSuchUpload" in str(exc)
+        return []
+
+
+def test_discard_aborts_the_multipart_upload_a_cancel_left(server: S3Server, big_file: Path) -> None:
+    """A user cancel: the open multipart upload (its stored parts) is aborted, not left to cost money."""
+    view = _view(server)
+    prefix = view.url.split("/", 3)[3].split("?")[0]
+    md5 = md5_of(big_file)
+    key = f"{prefix}/{temp_name('c/big.bin', md5)}"
+    client = server.client()
+    up = client.create_multipart_upload(Bucket=server.bucket, Key=key)
+    with open(big_file, "rb") as fh:
+        client.upload_part(Bucket=server.bucket, Key=key, UploadId=up["UploadId"], PartNumber=1,
+                           Body=fh.read(8 * 1024 * 1024))
+    assert _open_uploads(server, key)
+
+    async def go() -> None:
+        async with view.transport() as t:
+            await t.discard_upload("c/big.bin", md5)
+
+    run(go())
+    assert not _open_uploads(server, key)

@@ -5,9 +5,7 @@ from __future__ import annotations
 import pytest
 
 from stardust_tui.delivery.base import (
-    CHUNK,
     HostKeyError,
-    ProgressMeter,
     TlsVerifyError,
     TransportAuthError,
     TransportError,
@@ -15,6 +13,7 @@ from stardust_tui.delivery.base import (
     TransportPermanentError,
     TransportTransientError,
 )
+from stardust_tui.delivery.transfer import CHUNK, ProgressMeter
 from stardust_tui.errors import StardustError
 
 
