@@ -134,9 +134,16 @@ def _map_genres(view: Any, genres: dict[str, str]) -> Any:
     return replace(
         view,
         release=replace(view.release, genre=g(view.release.genre)),
-        recordings=tuple(replace(r, genre=g(r.genre)) for r in view.recordings),
+        resources=tuple(replace(r, genre=g(r.genre)) for r in view.resources),
         track_releases=tuple(replace(t, genre=g(t.genre)) for t in view.track_releases),
     )
+
+
+def release_assets(release: Any) -> dict[int, Any]:
+    """Every asset a release delivers (track audio, the cover, videos, images, booklets...) by id."""
+    found = [t.audio for t in release.tracks] + [release.cover]
+    found += [r.asset for r in getattr(release, "resources", None) or ()]
+    return {a.id: a for a in found if a is not None and a.id is not None}
 
 
 def plan_package(release: Any, profile: Profile, message_type: str, *, sender: MessageParty,
@@ -176,10 +183,8 @@ def plan_package(release: Any, profile: Profile, message_type: str, *, sender: M
     resources: list[PackageFile] = []
     skipped: list[PackageFile] = []
     if message_type in ("new", "update"):
-        tracks = sorted(release.tracks, key=lambda t: (t.disc_number, t.track_number))
-        pairs = [(t.audio, rec.file) for t, rec in zip(tracks, view.recordings, strict=True)]
-        if view.image is not None:
-            pairs.append((release.cover, view.image.file))
+        assets = release_assets(release)
+        pairs = [(assets.get(res.asset_id), res.file) for res in view.resources if res.asset_id is not None]
         for asset, file in pairs:
             if asset is None or file is None:
                 continue

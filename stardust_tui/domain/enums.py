@@ -20,12 +20,13 @@ class ReleaseStatus(StrEnum):
 
 
 class ParentalAdvisory(StrEnum):
-    """Maps to DDEX ParentalWarningType: Explicit, NotExplicit, ExplicitContentEdited, Unknown."""
+    """Maps to DDEX ParentalWarningType: Explicit, NotExplicit, ExplicitContentEdited, Unknown, NoAdviceAvailable."""
 
     EXPLICIT = "explicit"
     NOT_EXPLICIT = "not-explicit"
     EDITED = "edited"
     UNKNOWN = "unknown"
+    NO_ADVICE = "no-advice"
 
 
 class PartyKind(StrEnum):
@@ -47,6 +48,9 @@ class ArtistRole(StrEnum):
 class AssetKind(StrEnum):
     AUDIO = "audio"
     IMAGE = "image"
+    VIDEO = "video"
+    TEXT = "text"  # PDF booklets, lyric/text documents
+    MIDI = "midi"
     OTHER = "other"
 
 

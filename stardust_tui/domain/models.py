@@ -58,6 +58,8 @@ class Asset(SQLModel, table=True):
     width: int | None = None
     height: int | None = None
     color_mode: str | None = Field(default=None, max_length=ASSET["color_mode"])  # RGB, CMYK, L, ...
+    frame_rate: float | None = None  # video frames per second
+    bit_rate: int | None = None  # kbit/s (video: the whole file)
     created_at: datetime = Field(default_factory=utcnow)
 
 
@@ -73,7 +75,10 @@ class Release(SQLModel, table=True):
     version: str | None = Field(default=None, max_length=RELEASE["version"])  # subtitle ("Deluxe", "Remastered")
     display_artist: str = Field(default="", max_length=RELEASE["display_artist"])
     label_id: int | None = Field(default=None, foreign_key="party.id", index=True)
-    release_type: str = Field(default="album", index=True, max_length=RELEASE["release_type"])  # ReleaseType
+    # The DDEX ReleaseType ("Album", "Single", "DjMix"...; domain/release_types.py), free text = UserDefined.
+    release_type: str = Field(default="Album", index=True, max_length=RELEASE["release_type"])
+    is_compilation: bool = False  # DDEX IsMultiArtistCompilation
+    grid: str | None = Field(default=None, unique=True, index=True, max_length=RELEASE["grid"])
     genre: str | None = Field(default=None, max_length=RELEASE["genre"])
     subgenre: str | None = Field(default=None, max_length=RELEASE["subgenre"])
     p_line_year: int | None = None
@@ -90,6 +95,9 @@ class Release(SQLModel, table=True):
     revision: int = 0
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow, index=True)
+    # DDEX parts with no column of their own (domain/release_parts.py): proprietary ids, the ICPN as sent,
+    # the resource-group tree, additional titles...; {} for a release made in the catalog.
+    details: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
 
     label: Optional["Party"] = Relationship(sa_relationship_kwargs={"lazy": "joined"})
     cover: Optional["Asset"] = Relationship()
@@ -116,6 +124,10 @@ class Release(SQLModel, table=True):
     deals: list["Deal"] = Relationship(
         back_populates="release",
         sa_relationship_kwargs={"order_by": "Deal.id", "cascade": "all, delete-orphan"},
+    )
+    resources: list["ReleaseResource"] = Relationship(  # domain/resource_models.py
+        back_populates="release",
+        sa_relationship_kwargs={"order_by": "ReleaseResource.position", "cascade": "all, delete-orphan"},
     )
 
 
@@ -156,6 +168,12 @@ class Track(SQLModel, table=True):
     genre: str | None = Field(default=None, max_length=TRACK["genre"])
     preview_start_seconds: float | None = None
     audio_asset_id: int | None = Field(default=None, foreign_key="asset.id", index=True)
+    # Issue 18: the full DDEX ParentalWarningType (None: from ``explicit``), the SoundRecordingType, the
+    # reference a message gave it (resource groups name it), and DDEX parts without a column.
+    parental_advisory: str | None = Field(default=None, max_length=TRACK["parental_advisory"])
+    resource_type: str | None = Field(default=None, max_length=TRACK["resource_type"])
+    key: str | None = Field(default=None, max_length=TRACK["key"])
+    details: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
 
     release: Optional["Release"] = Relationship(back_populates="tracks")
     audio: Optional["Asset"] = Relationship()
@@ -221,6 +239,9 @@ class Deal(SQLModel, table=True):
     price_tier: str | None = Field(default=None, max_length=DEAL["price_tier"])
     # When set, the deal applies to the track releases too (4.x); release-level otherwise.
     applies_to_tracks: bool = True
+    # Issue 18: a deal may cover only the track releases, or only some of them (resource keys; None = all).
+    applies_to_release: bool = True
+    track_scope: list[str] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     # A pre-order deal covers the purchase period before the release date (DDEX IsPreOrderDeal); its
     # instant-gratification tracks (ISRCs) are available as soon as the release is bought.
     is_preorder: bool = False
@@ -259,3 +280,7 @@ class AuditEntry(SQLModel, table=True):
     before: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
     after: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
     note: str | None = Field(default=None, sa_column=Column(Text))
+
+
+# A release's non-track resources (issue 18); imported here so the table is always registered.
+from stardust_tui.domain.resource_models import ReleaseResource  # noqa: E402,F401

@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from lxml import etree
 
+from stardust_tui.domain.rights import rights_line_text
 from stardust_tui.errors import ValidationError
 
 MessageType = Literal["new", "update", "takedown", "purge"]
@@ -61,11 +62,20 @@ def sub(parent: etree._Element, tag: str, text: str | None = None, **attrib: str
     return el
 
 
+USER_DEFINED = "UserDefined:"  # the catalog's spelling of a user-defined vocabulary value (lead's decision)
+
+
+def user_defined(value: str) -> str | None:
+    """The text of an explicitly user-defined value (``UserDefined:FollowGated`` -> ``FollowGated``), else None."""
+    return value[len(USER_DEFINED):] if value.startswith(USER_DEFINED) else None
+
+
 def sub_avs(parent: etree._Element, tag: str, value: str, allowed: frozenset[str]) -> etree._Element:
-    """An AVS-typed element: the value itself when the allowed-value set lists it, else ``UserDefined``."""
+    """An AVS-typed element: the value itself when the version's allowed-value set lists it, else ``UserDefined``
+    with the value (an explicitly user-defined one, or a DDEX value this version does not have)."""
     if value in allowed:
         return sub(parent, tag, value)
-    return sub(parent, tag, "UserDefined", UserDefinedValue=value)
+    return sub(parent, tag, "UserDefined", UserDefinedValue=user_defined(value) or value)
 
 
 def iso_duration(seconds: float | None) -> str:
@@ -116,18 +126,14 @@ def sampling_rate_khz(rate_hz: int) -> str:
 
 
 def p_line_text(year: int | None, text: str) -> str:
-    """A P-line as displayed: ``(P) 2024 Label`` unless the text already carries the symbol."""
-    stripped = text.strip()
-    if stripped.startswith(("(P)", "℗", "(p)")):
-        return stripped
-    return f"(P) {year} {stripped}" if year else f"(P) {stripped}"
+    """A P-line as displayed: ``(P) 2024 Label``, the symbol and the year once (``domain.rights``): a stored
+    ``2024 Label`` or ``℗ 2024 Label`` with year 2024 is not written ``(P) 2024 2024 Label``."""
+    return rights_line_text("P", year, text)
 
 
 def c_line_text(year: int | None, text: str) -> str:
-    stripped = text.strip()
-    if stripped.startswith(("(C)", "©", "(c)")):
-        return stripped
-    return f"(C) {year} {stripped}" if year else f"(C) {stripped}"
+    """A C-line as displayed: ``(C) 2024 Label``, the symbol and the year once."""
+    return rights_line_text("C", year, text)
 
 
 IMAGE_CODECS = {"JPEG": "JPEG", "JPG": "JPEG", "PNG": "PNG", "TIFF": "TIFF", "GIF": "GIF"}

@@ -6,6 +6,9 @@
 - ``takedown`` with ``end-validity``: every deal re-stated with its validity ended at the message time;
   deals that would only have started later are dropped, deals already ended are kept as they are.
 - ``purge`` (either as message type or takedown strategy) builds a PurgeReleaseMessage instead.
+
+:func:`deal_groups` says which releases each deal is stated for: the main release (every deal, unless a
+message stated it for track releases only) and the track releases it covers (all, or the ones it names).
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from stardust_tui.ern.common import BuildOptions
-from stardust_tui.ern.release_view import DealView
+from stardust_tui.ern.view_model import DealView, ReleaseView
 
 
 def is_purge(options: BuildOptions) -> bool:
@@ -39,3 +42,25 @@ def effective_deals(deals: tuple[DealView, ...], options: BuildOptions,
         else:
             ended.append(replace(deal, end=now))
     return tuple(ended), False
+
+
+def deal_groups(view: ReleaseView, deals: tuple[DealView, ...],
+                track_releases: bool) -> list[tuple[tuple[str, ...], list[DealView]]]:
+    """``(release references, deals)`` per ReleaseDeal: the main release's deals first, then one group per
+    distinct set of track releases, in the order deals name them. Without track releases (a profile that
+    sends the main release only) every deal is the main release's."""
+    main = view.release.ref
+    by_resource = {tr.resource_ref: tr.ref for tr in view.track_releases}
+    all_tracks = tuple(tr.ref for tr in view.track_releases)
+    groups: dict[tuple[str, ...], list[DealView]] = {}
+    for deal in deals:
+        covered: tuple[str, ...] = ()
+        if track_releases and all_tracks and deal.applies_to_tracks:
+            covered = all_tracks if deal.track_refs is None else tuple(
+                by_resource[r] for r in deal.track_refs if r in by_resource)
+        if deal.applies_to_release or not covered:
+            groups.setdefault((main,), []).append(deal)
+        if covered:
+            groups.setdefault(covered, []).append(deal)
+    ordered = sorted(groups.items(), key=lambda item: item[0] != (main,))
+    return ordered

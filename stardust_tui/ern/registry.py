@@ -23,6 +23,7 @@ from stardust_tui.ern.common import (
     check_message_type,
 )
 from stardust_tui.ern.naming import NamingPatterns
+from stardust_tui.ern.preflight import check_view
 from stardust_tui.ern.release_view import ReleaseView, view_from_release
 from stardust_tui.errors import ValidationError
 
@@ -45,18 +46,11 @@ def builder_for(version: str) -> Callable[[ReleaseView, Header, BuildOptions], e
     return BUILDERS[normalize_version(version)].build
 
 
-def _preflight(view: ReleaseView, version: str, options: BuildOptions) -> None:
-    if version == "3.8.2" and options.message_type in ("new", "update"):
-        for index, deal in enumerate(view.deals, start=1):
-            if not deal.use_types:
-                raise ValidationError(f"deal {index} has no use types; ERN 3.8.2 requires at least one")
-
-
 def build_element(view: ReleaseView, version: str, header: Header, options: BuildOptions) -> etree._Element:
     """The message as an lxml element tree (for callers that post-process or validate in memory)."""
     version = normalize_version(version)
     check_message_type(options.message_type, options.takedown_strategy)
-    _preflight(view, version, options)
+    check_view(view, version, options)
     try:
         return BUILDERS[version].build(view, header, options)
     except ValueError as exc:  # lxml refuses control characters and other non-XML text

@@ -1,227 +1,149 @@
-"""The version-neutral view of a release that every ERN builder reads.
+"""The version-neutral view of a catalog release that every ERN builder reads.
 
-``view_from_release`` turns a catalog :class:`~stardust_tui.domain.models.Release` (with its tracks,
-artists, credits, deals, label, cover and audio assets loaded) into frozen dataclasses: parties,
-sound recordings, the front-cover image, the main release, one track release per recording, and deals.
-Builders never touch the ORM, so they are pure and deterministic. Technical details (delivered file
-name, MD5, codec, bit depth, sample rate, channels, duration) come from the real asset rows, and file
-names come from :func:`stardust_tui.ern.naming.delivered_file_name`, the one naming function.
+``view_from_release`` turns a loaded :class:`~stardust_tui.domain.models.Release` (tracks, artists, credits,
+deals, label, cover, resources and their assets) into the frozen dataclasses of
+:mod:`stardust_tui.ern.view_model`. Builders never touch the ORM, so they are pure and deterministic.
+Technical details come from the real asset rows; file names from :func:`stardust_tui.ern.naming.delivered_file_name`.
+
+What a message stated and the catalog keeps in ``details`` (identifiers, titles, the resource-group tree,
+track releases, deal scopes...) comes back as it was; a release made in the catalog gets the defaults
+it always had: one group (a sub-group per disc) with the cover linked, one track release per track.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from stardust_tui.ern.naming import NamingPatterns, delivered_file_name, extension_for
+from stardust_tui.domain.release_types import canonical_release_type, ddex_parental_warning
+from stardust_tui.ern import view_json
+from stardust_tui.ern.naming import NamingPatterns
+from stardust_tui.ern.view_model import (
+    ArtistCredit,
+    ContributorCredit,
+    DealView,
+    FileView,
+    GroupItemView,
+    GroupView,
+    Ident,
+    LinkView,
+    MainReleaseView,
+    PartyView,
+    ReleaseView,
+    ResourceView,
+    TrackReleaseView,
+)
+from stardust_tui.ern.view_resources import (
+    Context,
+    Parties,
+    cover_view,
+    named_credits,
+    related,
+    resource_view,
+    track_view,
+)
+from stardust_tui.ern.view_resources import artists as artist_credits
 
-PARENTAL_WARNING = {
-    "explicit": "Explicit",
-    "not-explicit": "NotExplicit",
-    "edited": "ExplicitContentEdited",
-    "unknown": "Unknown",
-}
-RELEASE_TYPES = {"album": "Album", "ep": "EP", "single": "Single", "compilation": "Album"}
-
-
-@dataclass(frozen=True)
-class PartyView:
-    ref: str
-    name: str
-    kind: str = "artist"
-    isni: str | None = None
-    dpid: str | None = None
-
-
-@dataclass(frozen=True)
-class ArtistCredit:
-    """A display artist (role MainArtist, FeaturedArtist...) by party reference."""
-
-    party_ref: str
-    role: str
-    sequence: int
-
-
-@dataclass(frozen=True)
-class ContributorCredit:
-    party_ref: str
-    role: str
-    sequence: int
-    instrument: str | None = None
+__all__ = ["ArtistCredit", "ContributorCredit", "DealView", "FileView", "MainReleaseView", "PartyView",
+           "ReleaseView", "ResourceView", "TrackReleaseView", "release_code", "view_from_release"]
 
 
-@dataclass(frozen=True)
-class FileView:
-    """A delivered file: its name on the wire and the technical facts of the asset behind it."""
-
-    name: str
-    md5: str | None = None
-    size: int | None = None
-    codec: str | None = None
-    container: str | None = None
-    bit_depth: int | None = None
-    sample_rate: int | None = None
-    channels: int | None = None
-    duration_seconds: float | None = None
-    width: int | None = None
-    height: int | None = None
+def release_code(release: Any) -> str:
+    """The identifier a release is delivered under (folder and file names): its UPC, else its GRid."""
+    return release.upc or getattr(release, "grid", None) or ""
 
 
-@dataclass(frozen=True)
-class SoundRecordingView:
-    ref: str
-    tech_ref: str
-    disc: int
-    track: int
-    isrc: str | None
-    title: str
-    subtitle: str | None
-    display_artist: str
-    artists: tuple[ArtistCredit, ...]
-    contributors: tuple[ContributorCredit, ...]
-    duration_seconds: float
-    parental_warning: str
-    p_line_year: int | None = None
-    p_line: str | None = None
-    genre: str | None = None
-    language: str | None = None
-    preview_start: float | None = None
-    file: FileView | None = None
-
-
-@dataclass(frozen=True)
-class ImageView:
-    ref: str
-    tech_ref: str
-    proprietary_id: str
-    file: FileView | None = None
-
-
-@dataclass(frozen=True)
-class MainReleaseView:
-    ref: str
-    upc: str | None
-    catalog_number: str | None
-    title: str
-    subtitle: str | None
-    display_artist: str
-    artists: tuple[ArtistCredit, ...]
-    label_ref: str
-    label_name: str
-    release_type: str  # DDEX ReleaseType: Album, EP, Single
-    is_compilation: bool
-    genre: str
-    subgenre: str | None
-    parental_warning: str
-    p_line_year: int | None = None
-    p_line: str | None = None
-    c_line_year: int | None = None
-    c_line: str | None = None
-    release_date: date | None = None
-    original_release_date: date | None = None
-    language: str | None = None
-    duration_seconds: float = 0.0
-
-
-@dataclass(frozen=True)
-class TrackReleaseView:
-    ref: str
-    resource_ref: str
-    proprietary_id: str
-    title: str
-    display_artist: str
-    genre: str
-
-
-@dataclass(frozen=True)
-class DealView:
-    territories: tuple[str, ...]
-    excluded_territories: tuple[str, ...]
-    commercial_models: tuple[str, ...]
-    use_types: tuple[str, ...]
-    start: datetime
-    end: datetime | None = None
-    price_tier: str | None = None
-    applies_to_tracks: bool = True
-
-
-@dataclass(frozen=True)
-class ReleaseView:
-    """Everything a NewReleaseMessage states about one release, independent of the ERN version."""
-
-    parties: tuple[PartyView, ...]
-    recordings: tuple[SoundRecordingView, ...]
-    image: ImageView | None
-    release: MainReleaseView
-    track_releases: tuple[TrackReleaseView, ...]
-    deals: tuple[DealView, ...]
-    language: str = "en"
-    extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
-
-    def party(self, ref: str) -> PartyView:
-        for party in self.parties:
-            if party.ref == ref:
-                return party
-        raise KeyError(ref)
-
-
-class _Parties:
-    """Assigns stable references (P1, P2, ...) to parties in order of first appearance."""
-
-    def __init__(self) -> None:
-        self.by_key: dict[tuple[str, Any], PartyView] = {}
-
-    def ref(self, party: Any | None, *, name: str | None = None, kind: str = "artist") -> str:
-        if party is not None:
-            key: tuple[str, Any] = ("id", party.id if party.id is not None else id(party))
-            name = party.name
-            kind = party.kind or kind
-        else:
-            key = ("name", (kind, name))
-        found = self.by_key.get(key)
-        if found is None:
-            found = PartyView(ref=f"P{len(self.by_key) + 1}", name=name or "Unknown", kind=kind,
-                              isni=getattr(party, "isni", None) or None, dpid=getattr(party, "dpid", None) or None)
-            self.by_key[key] = found
-        return found.ref
-
-    def all(self) -> tuple[PartyView, ...]:
-        return tuple(self.by_key.values())
-
-
-def _file_view(asset: Any, name: str) -> FileView:
-    return FileView(
-        name=name, md5=asset.md5 or None, size=asset.size, codec=asset.codec, container=asset.container,
-        bit_depth=asset.bit_depth, sample_rate=asset.sample_rate, channels=asset.channels,
-        duration_seconds=asset.duration_seconds, width=asset.width, height=asset.height,
-    )
-
-
-def _artists(rows: list[Any], parties: _Parties, fallback_name: str) -> tuple[ArtistCredit, ...]:
-    credits = tuple(
-        ArtistCredit(parties.ref(row.party), row.role or "MainArtist", index)
-        for index, row in enumerate(sorted(rows, key=lambda r: (r.sequence, r.id or 0)), start=1)
-        if row.party is not None
-    )
-    if credits:
-        return credits
-    return (ArtistCredit(parties.ref(None, name=fallback_name or "Unknown Artist"), "MainArtist", 1),)
-
-
-def _contributors(rows: list[Any], parties: _Parties) -> tuple[ContributorCredit, ...]:
-    return tuple(
-        ContributorCredit(parties.ref(row.party, kind="contributor"), row.role, index, row.instrument)
-        for index, row in enumerate(sorted(rows, key=lambda r: (r.sequence, r.id or 0)), start=1)
-        if row.party is not None and row.role
-    )
+def _details(row: Any) -> dict[str, Any]:
+    return getattr(row, "details", None) or {}
 
 
 def _aware(value: datetime) -> datetime:
-    from datetime import UTC
-
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def _default_group(recordings: list[ResourceView], cover: ResourceView | None) -> GroupView:
+    linked = (LinkView(cover.ref),) if cover is not None else ()
+    discs = sorted({rec.disc for rec in recordings})
+    if len(discs) <= 1:
+        items = tuple(GroupItemView(rec.ref, seq) for seq, rec in enumerate(recordings, start=1))
+        return GroupView(sequence=1, items=items, linked=linked)
+    groups = tuple(
+        GroupView(sequence=disc, group_type="Component",
+                  items=tuple(GroupItemView(rec.ref, seq) for seq, rec in
+                              enumerate((r for r in recordings if r.disc == disc), start=1)))
+        for disc in discs)
+    return GroupView(groups=groups, linked=linked)
+
+
+def _stored_group(details: dict[str, Any], ref_of: Any, recordings: list[ResourceView]) -> GroupView | None:
+    """The message's group tree while it still matches the tracks (same tracks, same order), else None."""
+    tree = view_json.group(details.get("group"), ref_of)
+    if tree is None:
+        return None
+    track_refs = {rec.ref for rec in recordings}
+    in_tree = [ref for ref in view_json.group_refs(tree) if ref in track_refs]
+    return tree if in_tree == [rec.ref for rec in recordings] else None
+
+
+def _deal_views(release: Any, key_ref: dict[str, str]) -> tuple[DealView, ...]:
+    deals = []
+    for d in sorted(release.deals, key=lambda d: (d.id or 0)):
+        territories = tuple(d.territories or ("Worldwide",))
+        excluded = tuple(d.excluded_territories or ())
+        if territories != ("Worldwide",):  # a list of territories: exclusions are already applied
+            territories, excluded = tuple(t for t in territories if t not in excluded), ()
+        if not territories:
+            continue  # every territory excluded: the deal grants nothing
+        scope = getattr(d, "track_scope", None)
+        deals.append(DealView(
+            territories=territories, excluded_territories=excluded,
+            commercial_models=tuple(d.commercial_models or ()), use_types=tuple(d.use_types or ()),
+            start=_aware(d.start), end=_aware(d.end) if d.end else None, price_tier=d.price_tier or None,
+            applies_to_tracks=bool(d.applies_to_tracks),
+            applies_to_release=bool(getattr(d, "applies_to_release", True)),
+            track_refs=None if scope is None else tuple(key_ref[k] for k in scope if k in key_ref),
+        ))
+    return tuple(deals)
+
+
+def _track_release(part: dict[str, Any], ref: str, resource: ResourceView, parties: Parties,
+                   cover: ResourceView | None) -> TrackReleaseView:
+    """A track release a message stated (its own ids, titles, artists...), from ``details["track_release"]``."""
+    linked = tuple(LinkView(cover.ref, d.get("description")) for d in part.get("linked") or () if cover) \
+        if part.get("linked") is not None else ((LinkView(cover.ref),) if cover else ())
+    return TrackReleaseView(
+        ref=ref, resource_ref=resource.ref, release_type=part.get("type") or "TrackRelease",
+        ids=view_json.idents(part.get("ids")), title=part.get("title"), subtitle=part.get("subtitle"),
+        display_title_text=part.get("display_title_text"), additional_titles=view_json.titles(part.get("titles")),
+        display_artist=part.get("display_artist"), artists=named_credits(part.get("artists"), parties, "artist"),
+        parental_warning=part.get("warning"), genre=part.get("genre"), linked=linked,
+        p_line=view_json.line(part.get("p_line")), c_line=view_json.line(part.get("c_line")),
+        duration_seconds=part.get("duration"), stated=True)
+
+
+KIND_ORDER = ("SoundRecording", "MIDI", "Video", "Image", "Text", "SheetMusic", "Software", "UserDefinedResource")
+
+
+def _numbered(release: Any, first: int) -> tuple[list[tuple[Any, int]], int | None]:
+    """The release's other resources with their reference numbers, in ResourceList order (kind, then
+    position), and the cover's number (first among the images)."""
+    rows = sorted(getattr(release, "resources", None) or (),
+                  key=lambda r: (KIND_ORDER.index(r.kind) if r.kind in KIND_ORDER else 99, r.position, r.id or 0))
+    out: list[tuple[Any, int]] = []
+    n = first
+    cover_no = None
+    for row in rows:
+        if cover_no is None and release.cover is not None and KIND_ORDER.index("Image") <= (
+                KIND_ORDER.index(row.kind) if row.kind in KIND_ORDER else 99):
+            n += 1
+            cover_no = n
+        n += 1
+        out.append((row, n))
+    if cover_no is None and release.cover is not None:
+        cover_no = n + 1
+    return out, cover_no
 
 
 def view_from_release(release: Any, *, assets_dir: Path | None = None, patterns: NamingPatterns | None = None,
@@ -233,80 +155,77 @@ def view_from_release(release: Any, *, assets_dir: Path | None = None, patterns:
     pass the store location; file facts are read from the asset rows, never from disk.
     """
     del assets_dir  # facts are stored on the asset rows when the file is added
-    parties = _Parties()
-    upc = release.upc or ""
+    details: dict[str, Any] = getattr(release, "details", None) or {}
+    parties = Parties()
+    upc = release_code(release)
     display = release.display_artist or ", ".join(a.party.name for a in release.artists if a.party) or ""
-    release_artists = _artists(list(release.artists), parties, display or "Unknown Artist")
+    release_artists = artist_credits(list(release.artists), parties) or (
+        ArtistCredit(parties.ref(None, name=display or "Unknown Artist"), "MainArtist", 1),)
     label = release.label
     label_ref = parties.ref(label, kind="label") if label is not None else parties.ref(
         None, name=display or "Unknown Artist", kind="label")
     label_name = next(p.name for p in parties.all() if p.ref == label_ref)
-    release_genre = release.genre or "Unspecified"
-    release_warning = PARENTAL_WARNING.get(release.parental_advisory or "", "NoAdviceAvailable")
-    recordings: list[SoundRecordingView] = []
-    track_releases: list[TrackReleaseView] = []
-    total = 0.0
-    for index, track in enumerate(sorted(release.tracks, key=lambda t: (t.disc_number, t.track_number)), start=1):
-        audio = track.audio
-        file = None
-        if audio is not None:
-            name = delivered_file_name("audio", upc=upc, disc=track.disc_number, track=track.track_number,
-                                       ext=extension_for(audio), isrc=track.isrc, patterns=patterns)
-            file = _file_view(audio, resource_dir + name)
-        duration = track.duration_seconds or (audio.duration_seconds if audio is not None else None) or 0.0
-        total += duration
-        track_display = track.display_artist or display
-        recordings.append(SoundRecordingView(
-            ref=f"A{index}", tech_ref=f"T{index}", disc=track.disc_number, track=track.track_number,
-            isrc=track.isrc or None, title=track.title, subtitle=track.version or None,
-            display_artist=track_display or "Unknown Artist",
-            artists=_artists(list(track.artists), parties, track_display) if track.artists else release_artists,
-            contributors=_contributors(list(track.credits), parties),
-            duration_seconds=float(duration),
-            parental_warning="Explicit" if track.explicit else (
-                "NotExplicit" if release_warning == "Explicit" else release_warning),
-            p_line_year=track.p_line_year or release.p_line_year, p_line=track.p_line or release.p_line,
-            genre=track.genre or release.genre, language=track.language or release.language,
-            preview_start=track.preview_start_seconds, file=file,
-        ))
-        track_releases.append(TrackReleaseView(
-            ref=f"R{index}", resource_ref=f"A{index}",
-            proprietary_id=f"{upc}_{track.isrc or f'{track.disc_number:02d}{track.track_number:03d}'}",
-            title=track.title, display_artist=track_display or "Unknown Artist",
-            genre=track.genre or release_genre,
-        ))
-    image = None
-    if release.cover is not None:
-        n = len(recordings) + 1
-        name = delivered_file_name("image", upc=upc, ext=extension_for(release.cover), patterns=patterns)
-        image = ImageView(ref=f"A{n}", tech_ref=f"T{n}", proprietary_id=f"{upc}_FrontCoverImage",
-                          file=_file_view(release.cover, resource_dir + name))
+    release_warning = ddex_parental_warning(release.parental_advisory or "")
+    ctx = Context(parties, upc, patterns, resource_dir, release, release_artists, release_warning, display)
+    tracks = sorted(release.tracks, key=lambda t: (t.disc_number, t.track_number))
+    recordings = [track_view(t, i, ctx) for i, t in enumerate(tracks, start=1)]
+    key_ref = {t.key: rec.ref for t, rec in zip(tracks, recordings, strict=True) if t.key}
+    numbered, cover_no = _numbered(release, len(recordings))
+    key_ref.update({row.key: f"A{index}" for row, index in numbered})
+    cover_part = details.get("cover") or {}
+    if cover_no is not None and cover_part.get("key"):
+        key_ref[str(cover_part["key"])] = f"A{cover_no}"
+    ref_of = key_ref.get
+    recordings = [replace(rec, related=related(_details(t)["related"], ref_of)) if _details(t).get("related")
+                  else rec for t, rec in zip(tracks, recordings, strict=True)]
+    cover = cover_view(release, cover_no, ctx) if cover_no is not None else None
+    resources = [*recordings, *(resource_view(row, idx, ctx, ref_of) for row, idx in numbered)]
+    if cover is not None:
+        resources.append(cover)
+    resources.sort(key=lambda r: int(r.ref[1:]))
+    total = sum(rec.duration_seconds or 0.0 for rec in recordings)
+    verbatim = bool(details.get("lines_verbatim"))
     main = MainReleaseView(
-        ref="R0", upc=upc or None, catalog_number=release.catalog_number or None, title=release.title,
-        subtitle=release.version or None, display_artist=display or "Unknown Artist", artists=release_artists,
-        label_ref=label_ref, label_name=label_name,
-        release_type=RELEASE_TYPES.get(release.release_type or "album", "Album"),
-        is_compilation=(release.release_type == "compilation"), genre=release_genre,
+        ref="R0", upc=details.get("icpn") or release.upc or None, catalog_number=release.catalog_number or None,
+        title=release.title, subtitle=release.version or None, display_artist=display or "Unknown Artist",
+        artists=release_artists, label_ref=label_ref, label_name=label_name,
+        release_type=canonical_release_type(release.release_type or "Album"),
+        is_compilation=bool(getattr(release, "is_compilation", False)),
+        genre="" if "genre" in view_json.unstated(details) else (release.genre or "Unspecified"),
         subgenre=release.subgenre or None, parental_warning=release_warning,
-        p_line_year=release.p_line_year, p_line=release.p_line, c_line_year=release.c_line_year,
-        c_line=release.c_line, release_date=release.release_date,
-        original_release_date=release.original_release_date, language=release.language,
-        duration_seconds=total,
+        p_line=view_json.line({"year": release.p_line_year, "text": release.p_line}, verbatim),
+        c_line=view_json.line({"year": release.c_line_year, "text": release.c_line}, verbatim),
+        release_date=release.release_date, original_release_date=release.original_release_date,
+        language=release.language, duration_seconds=details["duration"] if "duration" in details else total,
+        grid=getattr(release, "grid", None) or None, catalog_namespace=details.get("catalog_namespace"),
+        ids=view_json.idents(details.get("ids")), display_title_text=details.get("display_title_text"),
+        additional_titles=view_json.titles(details.get("titles")),
+        group=_stored_group(details, ref_of, recordings) or _default_group(recordings, cover),
+        compilation_stated=bool(details.get("compilation_stated")),
     )
-    deals = []
-    for d in sorted(release.deals, key=lambda d: (d.id or 0)):
-        territories = tuple(d.territories or ("Worldwide",))
-        excluded = tuple(d.excluded_territories or ())
-        if territories != ("Worldwide",):  # a list of territories: exclusions are already applied
-            territories, excluded = tuple(t for t in territories if t not in excluded), ()
-        if not territories:
-            continue  # every territory excluded: the deal grants nothing
-        deals.append(DealView(
-            territories=territories, excluded_territories=excluded,
-            commercial_models=tuple(d.commercial_models or ()), use_types=tuple(d.use_types or ()),
-            start=_aware(d.start), end=_aware(d.end) if d.end else None, price_tier=d.price_tier or None,
-            applies_to_tracks=bool(d.applies_to_tracks),
-        ))
-    return ReleaseView(parties=parties.all(), recordings=tuple(recordings), image=image, release=main,
-                       track_releases=tuple(track_releases), deals=tuple(deals),
+    owners = [(_details(t), rec) for t, rec in zip(tracks, recordings, strict=True)]
+    by_ref = {r.ref: r for r in resources}
+    owners += [(row.details or {}, by_ref[f"A{idx}"]) for row, idx in numbered]
+    if details.get("track_releases") == "stored":
+        track_releases = tuple(
+            _track_release(part["track_release"], f"R{i}", rec, parties, cover)
+            for i, (part, rec) in enumerate(((p, r) for p, r in owners if p.get("track_release")), start=1))
+    else:
+        track_releases = _default_track_releases(upc, tracks, recordings, cover, main.genre or "Unspecified")
+    return ReleaseView(parties=parties.all(), resources=tuple(resources), release=main,
+                       track_releases=track_releases, deals=_deal_views(release, key_ref),
                        language=language or release.language or "en")
+
+
+def _default_track_releases(upc: str, tracks: list[Any], recordings: list[ResourceView], cover: ResourceView | None,
+                            release_genre: str) -> tuple[TrackReleaseView, ...]:
+    """One track release per track (a release made in the catalog)."""
+    out = []
+    for index, (track, rec) in enumerate(zip(tracks, recordings, strict=True), start=1):
+        pid = f"{upc}_{track.isrc or f'{track.disc_number:02d}{track.track_number:03d}'}"
+        out.append(TrackReleaseView(
+            ref=f"R{index}", resource_ref=rec.ref, ids=(Ident("ProprietaryId", pid),), title=rec.title,
+            subtitle=rec.subtitle, display_artist=rec.display_artist, artists=rec.artists,
+            parental_warning=rec.parental_warning, genre=track.genre or release_genre,
+            linked=(LinkView(cover.ref),) if cover is not None else (), duration_seconds=rec.duration_seconds))
+    return tuple(out)

@@ -17,7 +17,10 @@ Each finding carries a stable rule id and the line of the element concerned:
 - ``ERN-DEAL-001`` a NewReleaseMessage without deals (warning: a 4.x takedown looks like this);
   ``ERN-DEAL-002`` a track release without a deal (warning); ``ERN-DEAL-003`` two deals for the same
   release, commercial model, use type and channel overlap in time and territory.
-- ``ERN-PKG-001`` a delivered file is missing from the package; ``ERN-PKG-002`` its MD5 differs.
+- ``ERN-PKG-001`` a delivered file is missing from the package; ``ERN-PKG-002`` its MD5 differs;
+  ``ERN-PKG-003`` (a note) a file an UPDATE leaves out: DDEX lets an update omit files the recipient
+  already has. A message is an update when it says so (3.8.2 ``UpdateIndicator``) or when the batch
+  manifest next to its folder lists it as a ``ReDelivery``.
 """
 
 from __future__ import annotations
@@ -327,7 +330,28 @@ def _md5(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _is_update(root: etree._Element, package: Path) -> bool:
+    """The message is an update: its own UpdateIndicator (3.8.2) or the batch manifest (ReDelivery)."""
+    if (root.findtext("UpdateIndicator") or "").strip() == "UpdateMessage":
+        return True
+    message_id = (root.findtext("MessageHeader/MessageId") or "").strip()
+    if not message_id:
+        return False
+    from stardust_tui.ern.safe_xml import parse_file
+
+    for manifest in sorted(package.parent.glob("BatchComplete_*.xml"))[:1]:
+        try:
+            doc = parse_file(manifest).getroot()
+        except Exception:  # an unreadable manifest says nothing about this message
+            return False
+        for entry in doc.iter("MessageInBatch"):
+            if (entry.findtext("MessageId") or "").strip() == message_id:
+                return (entry.findtext("DeliveryType") or "").strip() == "ReDelivery"
+    return False
+
+
 def check_package(root: etree._Element, package: Path, issues: list[Issue]) -> None:
+    update = None
     for file_el in root.iter("File"):
         uri = file_el.findtext("URI") or file_el.findtext("URL")
         if uri is None and file_el.findtext("FileName"):
@@ -339,7 +363,13 @@ def check_package(root: etree._Element, package: Path, issues: list[Issue]) -> N
         candidates = [package / uri, package / Path(uri).name]
         path = next((c for c in candidates if c.is_file()), None)
         if path is None:
-            issues.append(Issue("ERN-PKG-001", file_el.sourceline, f"file {uri!r} is not in the package {package}"))
+            update = _is_update(root, package) if update is None else update
+            if update:
+                issues.append(Issue("ERN-PKG-003", file_el.sourceline, f"file {uri!r} is not in this update "
+                                    "package: the recipient has it from an earlier delivery", "info"))
+            else:
+                issues.append(Issue("ERN-PKG-001", file_el.sourceline,
+                                    f"file {uri!r} is not in the package {package}"))
             continue
         expected = (file_el.findtext("HashSum/HashSumValue") or file_el.findtext("HashSum/HashSum") or "").strip()
         algorithm = (file_el.findtext("HashSum/Algorithm") or file_el.findtext("HashSum/HashSumAlgorithmType")

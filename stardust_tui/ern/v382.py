@@ -1,9 +1,10 @@
 """ERN 3.8.2 builder: NewReleaseMessage (with UpdateIndicator / TakeDown) and PurgeReleaseMessage.
 
-3.8.2 has no PartyList: artists and contributors are named inline in ``...DetailsByTerritory``.
-The main release is followed by one ``TrackRelease`` per recording (the 3.x equivalent of 4.x track
-releases); deals for tracks reference them. ``UpdateIndicator`` says OriginalMessage or UpdateMessage,
-and a takedown by removed deals sends each deal's territories with ``TakeDown`` set, as 3.8.2 allows.
+3.8.2 has no PartyList: artists and contributors are named inline in ``...DetailsByTerritory``
+(:mod:`.v382_resources`). The main release is followed by one release per track release of the view
+(``TrackRelease`` / ``VideoTrackRelease``); deals for tracks reference them. ``UpdateIndicator`` says
+OriginalMessage or UpdateMessage, and a takedown by removed deals sends each deal's territories with
+``TakeDown`` set, as 3.8.2 allows.
 """
 
 from __future__ import annotations
@@ -13,33 +14,20 @@ from datetime import datetime
 
 from lxml import etree
 
-from stardust_tui.ern.common import (
-    XSI,
-    BuildOptions,
-    Header,
-    c_line_text,
-    image_codec_and_size,
-    iso_datetime,
-    iso_duration,
-    p_line_text,
-    sub,
-    sub_avs,
-)
-from stardust_tui.ern.deals import effective_deals, is_purge
-from stardust_tui.ern.release_view import ArtistCredit, DealView, FileView, ReleaseView, SoundRecordingView
-from stardust_tui.ern.vocab import (
-    ARTIST_ROLES_382,
-    COMMERCIAL_MODELS_382,
-    RESOURCE_CONTRIBUTOR_ROLES_382,
-    USE_TYPES_382,
-    WORK_CONTRIBUTOR_ROLES_382,
-)
+from stardust_tui.domain.release_types import RELEASE_TYPES_BY_VERSION
+from stardust_tui.ern.common import XSI, BuildOptions, Header, iso_datetime, iso_duration, sub, sub_avs
+from stardust_tui.ern.deals import deal_groups, effective_deals, is_purge
+from stardust_tui.ern.v382_parts import artist_382, ids_382, line_382, titles_382
+from stardust_tui.ern.v382_resources import WARNINGS, ResourceWriter382
+from stardust_tui.ern.view_json import group_refs
+from stardust_tui.ern.view_model import ArtistCredit, DealView, GroupItemView, GroupView, ReleaseView, TitleView
+from stardust_tui.ern.vocab import COMMERCIAL_MODELS_382, USE_TYPES_382
 
 VERSION = "3.8.2"
 NAMESPACE = "http://ddex.net/xml/ern/382"
-AUDIO_CODECS = {"PCM": "PCM", "FLAC": "FLAC", "MP3": "MP3", "AAC": "AAC"}
-ROLE_ALIASES = {"Publisher": "MusicPublisher", "Guitarist": "Musician", "Bassist": "Musician",
-                "Drummer": "Musician", "Keyboardist": "Musician"}
+KIND_ORDER = ("SoundRecording", "MIDI", "Video", "Image", "Text", "SheetMusic", "Software", "UserDefinedResource")
+_RELEASE_IDS = ("GRid", "ISRC", "ICPN", "CatalogNumber", "ProprietaryId")
+_PRIMARY = frozenset({"SoundRecording", "Video", "MIDI"})
 
 
 def _root(tag: str, view: ReleaseView, profile: str | None) -> etree._Element:
@@ -66,254 +54,171 @@ def _header(root: etree._Element, header: Header) -> None:
     sub(mh, "MessageControlType", "TestMessage" if header.test else "LiveMessage")
 
 
-def _party_name(parent: etree._Element, view: ReleaseView, ref: str) -> None:
-    party = view.party(ref)
-    sub(sub(parent, "PartyName"), "FullName", party.name)
-    if party.isni:
-        sub(parent, "PartyId", party.isni, IsISNI="true")
-
-
-def _display_artist(parent: etree._Element, view: ReleaseView, credit: ArtistCredit) -> None:
-    da = sub(parent, "DisplayArtist", SequenceNumber=str(credit.sequence))
-    _party_name(da, view, credit.party_ref)
-    if credit.role in ARTIST_ROLES_382:
-        sub(da, "ArtistRole", credit.role)
-    else:
-        sub(da, "ArtistRole", "UserDefined", UserDefinedValue=credit.role)
-
-
-def _titles(parent: etree._Element, title: str, subtitle: str | None) -> None:
-    for kind in ("FormalTitle", "DisplayTitle"):
-        t = sub(parent, "Title", TitleType=kind)
-        sub(t, "TitleText", title)
-        if subtitle:
-            sub(t, "SubTitle", subtitle)
-
-
-def _reference_title(parent: etree._Element, title: str, subtitle: str | None) -> None:
+def _reference_title(parent: etree._Element, title: str | None, subtitle: str | None,
+                     extra: tuple[TitleView, ...]) -> None:
+    stored = next((t for t in extra if t.title_type == "ReferenceTitle"), None)
+    if stored is not None:
+        title, subtitle = stored.text, stored.subtitle
     rt = sub(parent, "ReferenceTitle")
-    sub(rt, "TitleText", title)
+    sub(rt, "TitleText", title or "Untitled")
     if subtitle:
         sub(rt, "SubTitle", subtitle)
 
 
-def _file(parent: etree._Element, file: FileView) -> None:
-    f = sub(parent, "File")
-    folder, _, name = file.name.rpartition("/")
-    sub(f, "FileName", name)
-    if folder:
-        sub(f, "FilePath", folder + "/")
-    if file.md5:
-        hs = sub(f, "HashSum")
-        sub(hs, "HashSum", file.md5)
-        sub(hs, "HashSumAlgorithmType", "MD5")
+def _content_item(parent: etree._Element, view: ReleaseView, seq: int | None, ref: str) -> None:
+    item = sub(parent, "ResourceGroupContentItem")
+    if seq is not None:
+        sub(item, "SequenceNumber", str(seq))
+    sub(item, "ResourceType", view.resource(ref).kind)
+    sub(item, "ReleaseResourceReference", ref)
 
 
-def _language(code: str | None) -> str | None:
-    if not code:
-        return None
-    primary = code.split("-")[0].lower()
-    return primary if len(primary) == 2 else None
+def _group(parent: etree._Element, view: ReleaseView, group: GroupView, namespace: str) -> None:
+    """A 3.8.2 ResourceGroup. 3.8.2 has no group-level linked resources: a group without sub-groups lists
+    them (the cover) as its last content items."""
+    el = sub(parent, "ResourceGroup")
+    for t in group.titles:
+        title = sub(el, "Title", TitleType=t.title_type) if t.title_type else sub(el, "Title")
+        sub(title, "TitleText", t.text)
+        if t.subtitle:
+            sub(title, "SubTitle", t.subtitle)
+    if group.sequence is not None:
+        sub(el, "SequenceNumber", str(group.sequence))
+    for subgroup in group.groups:
+        _group(el, view, subgroup, namespace)
+    items = list(group.items)
+    for item in items:
+        ci = sub(el, "ResourceGroupContentItem")
+        if item.sequence is not None:
+            sub(ci, "SequenceNumber", str(item.sequence))
+        sub(ci, "ResourceType", view.resource(item.ref).kind)
+        sub(ci, "ReleaseResourceReference", item.ref)
+        for link in item.linked:
+            sub(ci, "LinkedReleaseResourceReference", link.ref, **(
+                {"LinkDescription": link.description} if link.description else {}))
+    if not group.groups:
+        linked = list(group.linked)
+        last = max((i.sequence or 0 for i in items), default=0)
+        for n, link in enumerate(linked, start=1):
+            _content_item(el, view, last + n if items and all(i.sequence for i in items) else None, link.ref)
+    if group.ids:
+        ids_382(el, "ReleaseId", _RELEASE_IDS, {}, group.ids, namespace)
 
 
-def _sound_recording(parent: etree._Element, view: ReleaseView, rec: SoundRecordingView, namespace: str) -> None:
-    sr = sub(parent, "SoundRecording")
-    sub(sr, "SoundRecordingType", "MusicalWorkSoundRecording")
-    rid = sub(sr, "SoundRecordingId")
-    if rec.isrc:
-        sub(rid, "ISRC", rec.isrc)
-    else:
-        sub(rid, "ProprietaryId", f"{rec.disc:02d}_{rec.track:03d}", Namespace=namespace)
-    sub(sr, "ResourceReference", rec.ref)
-    _reference_title(sr, rec.title, rec.subtitle)
-    language = _language(rec.language)
-    if language:
-        sub(sr, "LanguageOfPerformance", language)
-    sub(sr, "Duration", iso_duration(rec.duration_seconds))
-    d = sub(sr, "SoundRecordingDetailsByTerritory")
-    sub(d, "TerritoryCode", "Worldwide")
-    _titles(d, rec.title, rec.subtitle)
-    for credit in rec.artists:
-        _display_artist(d, view, credit)
-    work_roles = []
-    seq = 0
-    for c in rec.contributors:
-        role = c.role if c.role in RESOURCE_CONTRIBUTOR_ROLES_382 else None
-        if role is None and (c.role in WORK_CONTRIBUTOR_ROLES_382 or ROLE_ALIASES.get(c.role)
-                             in WORK_CONTRIBUTOR_ROLES_382):
-            work_roles.append(c)
-            continue
-        seq += 1
-        rc = sub(d, "ResourceContributor", SequenceNumber=str(seq))
-        _party_name(rc, view, c.party_ref)
-        role = role or ROLE_ALIASES.get(c.role)
-        if role in RESOURCE_CONTRIBUTOR_ROLES_382:
-            sub(rc, "ResourceContributorRole", role)
-        else:
-            sub(rc, "ResourceContributorRole", "UserDefined", UserDefinedValue=c.role)
-    for seq, c in enumerate(work_roles, start=1):
-        ic = sub(d, "IndirectResourceContributor", SequenceNumber=str(seq))
-        _party_name(ic, view, c.party_ref)
-        role = c.role if c.role in WORK_CONTRIBUTOR_ROLES_382 else ROLE_ALIASES[c.role]
-        sub(ic, "IndirectResourceContributorRole", role)
-    sub(d, "DisplayArtistName", rec.display_artist)
-    sub(d, "LabelName", view.release.label_name)
-    if rec.p_line:
-        pl = sub(d, "PLine")
-        if rec.p_line_year:
-            sub(pl, "Year", str(rec.p_line_year))
-        sub(pl, "PLineText", p_line_text(rec.p_line_year, rec.p_line))
-    sub(sub(d, "Genre"), "GenreText", rec.genre or view.release.genre)
-    sub(d, "ParentalWarningType", rec.parental_warning)
-    if rec.file is not None:
-        td = sub(d, "TechnicalSoundRecordingDetails")
-        sub(td, "TechnicalResourceDetailsReference", rec.tech_ref)
-        file = rec.file
-        codec = (file.codec or "").upper()
-        if codec:
-            value = AUDIO_CODECS.get(codec)
-            if value:
-                sub(td, "AudioCodecType", value)
-            else:
-                sub(td, "AudioCodecType", "UserDefined", UserDefinedValue=file.codec or "")
-        if file.channels:
-            sub(td, "NumberOfChannels", str(file.channels))
-        if file.sample_rate:
-            sub(td, "SamplingRate", str(file.sample_rate), UnitOfMeasure="Hz")
-        if file.bit_depth:
-            sub(td, "BitsPerSample", str(file.bit_depth))
-        if file.duration_seconds:
-            sub(td, "Duration", iso_duration(file.duration_seconds))
-        sub(td, "IsPreview", "false")
-        if rec.preview_start is not None:
-            pd = sub(td, "PreviewDetails")
-            sub(pd, "StartPoint", f"{rec.preview_start:.3f}".rstrip("0").rstrip("."))
-            sub(pd, "ExpressionType", "Instructive")
-        _file(td, file)
+def _release_refs(view: ReleaseView) -> list[str]:
+    """The resources the main release lists: its group's (items, then linked ones), then every other one."""
+    group = view.release.group
+    out = list(dict.fromkeys([*group_refs(group), *_links(group)])) if group is not None else []
+    out += [r.ref for r in view.resources if r.ref not in out]
+    return out
 
 
-def _image(parent: etree._Element, view: ReleaseView, namespace: str) -> None:
-    image = view.image
-    assert image is not None
-    im = sub(parent, "Image")
-    sub(im, "ImageType", "FrontCoverImage")
-    sub(sub(im, "ImageId"), "ProprietaryId", image.proprietary_id, Namespace=namespace)
-    sub(im, "ResourceReference", image.ref)
-    d = sub(im, "ImageDetailsByTerritory")
-    sub(d, "TerritoryCode", "Worldwide")
-    if image.file is not None:
-        td = sub(d, "TechnicalImageDetails")
-        sub(td, "TechnicalResourceDetailsReference", image.tech_ref)
-        image_codec_and_size(td, image.file)
-        _file(td, image.file)
+def _links(group: GroupView) -> list[str]:
+    out = [ref for sub_group in group.groups for ref in _links(sub_group)]
+    out += [link.ref for item in group.items for link in item.linked]
+    return out + [link.ref for link in group.linked]
 
 
-def _details(parent: etree._Element, view: ReleaseView, *, title: str, subtitle: str | None, display: str,
-             artists: tuple[ArtistCredit, ...], warning: str, genre: str, subgenre: str | None,
-             refs: list[str], with_lines: bool) -> None:
+def _details(parent: etree._Element, view: ReleaseView, *, title: str | None, subtitle: str | None,
+             titles: tuple[TitleView, ...], stated: bool, display: str | None, artists: tuple[ArtistCredit, ...],
+             warning: str | None, genre: str | None, subgenre: str | None, main: bool,
+             refs: list[str], namespace: str) -> None:
     rel = view.release
     d = sub(parent, "ReleaseDetailsByTerritory")
     sub(d, "TerritoryCode", "Worldwide")
-    sub(d, "DisplayArtistName", display)
+    if display:
+        sub(d, "DisplayArtistName", display)
     sub(d, "LabelName", rel.label_name)
-    _titles(d, title, subtitle)
+    titles_382(d, title, subtitle, titles, stated=stated)
     for credit in artists:
-        _display_artist(d, view, credit)
-    if with_lines and rel.is_compilation:
-        sub(d, "IsMultiArtistCompilation", "true")
-    sub(d, "ParentalWarningType", warning)
-    _resource_group(d, view, refs)
-    g = sub(d, "Genre")
-    sub(g, "GenreText", genre)
-    if subgenre:
-        sub(g, "SubGenre", subgenre)
-    if with_lines:
+        artist_382(d, view, credit)
+    if main and (rel.is_compilation or rel.compilation_stated):
+        sub(d, "IsMultiArtistCompilation", "true" if rel.is_compilation else "false")
+    if warning:
+        sub_avs(d, "ParentalWarningType", warning, WARNINGS)
+    if main and rel.group is not None:
+        _group(d, view, rel.group, namespace)
+    elif not main:
+        _group(d, view, GroupView(sequence=1, items=tuple(GroupItemView(ref, seq) for seq, ref in
+                                                          enumerate(refs, start=1))), namespace)
+    if genre:
+        g = sub(d, "Genre")
+        sub(g, "GenreText", genre)
+        if subgenre:
+            sub(g, "SubGenre", subgenre)
+    if main:
         if rel.release_date:
             sub(d, "ReleaseDate", rel.release_date.isoformat())
         if rel.original_release_date:
             sub(d, "OriginalReleaseDate", rel.original_release_date.isoformat())
 
 
-def _resource_group(parent: etree._Element, view: ReleaseView, refs: list[str]) -> None:
-    group = sub(parent, "ResourceGroup")
-    recs = [r for r in view.recordings if r.ref in refs]
-    discs = sorted({r.disc for r in recs})
-    if len(discs) > 1:
-        for disc in discs:
-            sg = sub(group, "ResourceGroup")
-            sub(sg, "SequenceNumber", str(disc))
-            for seq, rec in enumerate((r for r in recs if r.disc == disc), start=1):
-                _content_item(sg, seq, "SoundRecording", rec.ref)
-    else:
-        sub(group, "SequenceNumber", "1")
-        for seq, rec in enumerate(recs, start=1):
-            _content_item(group, seq, "SoundRecording", rec.ref)
-    if view.image is not None and view.image.ref in refs and len(discs) <= 1:
-        _content_item(group, len(recs) + 1, "Image", view.image.ref)
-
-
-def _content_item(parent: etree._Element, seq: int, kind: str, ref: str) -> None:
-    item = sub(parent, "ResourceGroupContentItem")
-    sub(item, "SequenceNumber", str(seq))
-    sub(item, "ResourceType", kind)
-    sub(item, "ReleaseResourceReference", ref)
-
-
-def _releases(root: etree._Element, view: ReleaseView, options: BuildOptions, namespace: str) -> None:
-    rl = sub(root, "ReleaseList")
+def _main(rl: etree._Element, view: ReleaseView, namespace: str) -> None:
     rel = view.release
     r = sub(rl, "Release", IsMainRelease="true")
     rid = sub(r, "ReleaseId")
+    if rel.grid:
+        sub(rid, "GRid", rel.grid)
     if rel.upc:
         sub(rid, "ICPN", rel.upc, IsEan="true" if len(rel.upc) == 13 else "false")
     if rel.catalog_number:
-        sub(rid, "CatalogNumber", rel.catalog_number, Namespace=namespace)
-    if not rel.upc and not rel.catalog_number:
+        sub(rid, "CatalogNumber", rel.catalog_number, Namespace=rel.catalog_namespace or namespace)
+    for ident in rel.ids:
+        if ident.kind == "ProprietaryId":
+            sub(rid, "ProprietaryId", ident.value, Namespace=ident.namespace or namespace)
+    if not len(rid):
         sub(rid, "ProprietaryId", rel.title, Namespace=namespace)
     sub(r, "ReleaseReference", rel.ref)
-    _reference_title(r, rel.title, rel.subtitle)
+    _reference_title(r, rel.title, rel.subtitle, rel.additional_titles)
+    refs = _release_refs(view)
     rrl = sub(r, "ReleaseResourceReferenceList")
-    refs = [rec.ref for rec in view.recordings]
     for ref in refs:
-        sub(rrl, "ReleaseResourceReference", ref, ReleaseResourceType="PrimaryResource")
-    if view.image is not None:
-        sub(rrl, "ReleaseResourceReference", view.image.ref, ReleaseResourceType="SecondaryResource")
-        refs.append(view.image.ref)
-    sub(r, "ReleaseType", rel.release_type)
-    _details(r, view, title=rel.title, subtitle=rel.subtitle, display=rel.display_artist, artists=rel.artists,
-             warning=rel.parental_warning, genre=rel.genre, subgenre=rel.subgenre, refs=refs, with_lines=True)
-    sub(r, "Duration", iso_duration(rel.duration_seconds))
-    if rel.p_line:
-        pl = sub(r, "PLine")
-        if rel.p_line_year:
-            sub(pl, "Year", str(rel.p_line_year))
-        sub(pl, "PLineText", p_line_text(rel.p_line_year, rel.p_line))
-    if rel.c_line:
-        cl = sub(r, "CLine")
-        if rel.c_line_year:
-            sub(cl, "Year", str(rel.c_line_year))
-        sub(cl, "CLineText", c_line_text(rel.c_line_year, rel.c_line))
+        kind = view.resource(ref).kind
+        sub(rrl, "ReleaseResourceReference", ref,
+            ReleaseResourceType="PrimaryResource" if kind in _PRIMARY else "SecondaryResource")
+    sub_avs(r, "ReleaseType", rel.release_type, RELEASE_TYPES_BY_VERSION[VERSION])
+    _details(r, view, title=rel.title, subtitle=rel.subtitle, titles=rel.additional_titles,
+             stated=rel.titles_stated, display=rel.display_artist, artists=rel.artists,
+             warning=rel.parental_warning, genre=rel.genre or "Unspecified", subgenre=rel.subgenre, main=True,
+             refs=refs, namespace=namespace)
+    if rel.duration_seconds is not None:
+        sub(r, "Duration", iso_duration(rel.duration_seconds))
+    line_382(r, "PLine", rel.p_line)
+    line_382(r, "CLine", rel.c_line)
     if rel.release_date:
         sub(r, "GlobalReleaseDate", rel.release_date.isoformat())
     if rel.original_release_date:
         sub(r, "GlobalOriginalReleaseDate", rel.original_release_date.isoformat())
-    if not options.track_releases:
-        return
-    for tr, rec in zip(view.track_releases, view.recordings, strict=True):
+
+
+def _track_releases(rl: etree._Element, view: ReleaseView, namespace: str) -> None:
+    for tr in view.track_releases:
+        res = view.resource(tr.resource_ref)
         t = sub(rl, "Release", IsMainRelease="false")
-        tid = sub(t, "ReleaseId")
-        if rec.isrc:
-            sub(tid, "ISRC", rec.isrc)
+        if tr.stated:
+            isrc = next((i.value for i in tr.ids if i.kind == "ISRC"), None)
+            block = ids_382(t, "ReleaseId", _RELEASE_IDS, {"ISRC": isrc}, tr.ids, namespace)
+            if block is None:
+                sub(sub(t, "ReleaseId"), "ProprietaryId", tr.ref, Namespace=namespace)
+        elif res.isrc:
+            sub(sub(t, "ReleaseId"), "ISRC", res.isrc)
         else:
-            sub(tid, "ProprietaryId", tr.proprietary_id, Namespace=namespace)
+            sub(sub(t, "ReleaseId"), "ProprietaryId", tr.ids[0].value if tr.ids else tr.ref, Namespace=namespace)
         sub(t, "ReleaseReference", tr.ref)
-        _reference_title(t, rec.title, rec.subtitle)
-        sub(sub(t, "ReleaseResourceReferenceList"), "ReleaseResourceReference", rec.ref,
-            ReleaseResourceType="PrimaryResource")
-        sub(t, "ReleaseType", "TrackRelease")
-        _details(t, view, title=rec.title, subtitle=rec.subtitle, display=rec.display_artist, artists=rec.artists,
-                 warning=rec.parental_warning, genre=tr.genre, subgenre=None, refs=[rec.ref], with_lines=False)
-        sub(t, "Duration", iso_duration(rec.duration_seconds))
+        _reference_title(t, tr.title or res.title, tr.subtitle if tr.title else res.subtitle, tr.additional_titles)
+        refs = [tr.resource_ref] + [link.ref for link in tr.linked if tr.stated]
+        rrl = sub(t, "ReleaseResourceReferenceList")
+        for ref in refs:
+            sub(rrl, "ReleaseResourceReference", ref, ReleaseResourceType="PrimaryResource"
+                if ref == tr.resource_ref else "SecondaryResource")
+        sub_avs(t, "ReleaseType", tr.release_type, RELEASE_TYPES_BY_VERSION[VERSION])
+        _details(t, view, title=tr.title, subtitle=tr.subtitle, titles=tr.additional_titles, stated=tr.stated,
+                 display=tr.display_artist, artists=tr.artists, warning=tr.parental_warning, genre=tr.genre,
+                 subgenre=None, main=False, refs=[tr.resource_ref], namespace=namespace)
+        if tr.duration_seconds is not None:
+            sub(t, "Duration", iso_duration(tr.duration_seconds))
+        line_382(t, "PLine", tr.p_line)
+        line_382(t, "CLine", tr.c_line)
 
 
 def _deal(parent: etree._Element, deal: DealView, takedown: bool, now: datetime, namespace: str) -> None:
@@ -345,6 +250,11 @@ def _deal(parent: etree._Element, deal: DealView, takedown: bool, now: datetime,
         sub(vp, "EndDateTime", iso_datetime(deal.end))
 
 
+def _profile(view: ReleaseView) -> str:
+    return ("CommonReleaseTypes/14/AudioSingle" if view.release.release_type == "Single"
+            else "CommonReleaseTypes/14/AudioAlbumMusicOnly")
+
+
 def build(view: ReleaseView, header: Header, options: BuildOptions) -> etree._Element:
     """The ERN 3.8.2 message for ``options.message_type`` as an lxml element."""
     namespace = header.sender.dpid
@@ -352,36 +262,39 @@ def build(view: ReleaseView, header: Header, options: BuildOptions) -> etree._El
         root = _root("PurgeReleaseMessage", view, None)
         _header(root, header)
         rid = sub(sub(root, "PurgedRelease"), "ReleaseId")
-        if view.release.upc:
-            sub(rid, "ICPN", view.release.upc, IsEan="true" if len(view.release.upc) == 13 else "false")
-        else:
-            sub(rid, "ProprietaryId", view.release.catalog_number or view.release.title, Namespace=namespace)
+        rel = view.release
+        if rel.grid:
+            sub(rid, "GRid", rel.grid)
+        if rel.upc:
+            sub(rid, "ICPN", rel.upc, IsEan="true" if len(rel.upc) == 13 else "false")
+        if not rel.grid and not rel.upc:
+            sub(rid, "ProprietaryId", rel.catalog_number or rel.title, Namespace=namespace)
         return root
-    profile = ("CommonReleaseTypes/14/AudioSingle" if view.release.release_type == "Single"
-               else "CommonReleaseTypes/14/AudioAlbumMusicOnly")
-    root = _root("NewReleaseMessage", view, profile)
+    root = _root("NewReleaseMessage", view, _profile(view))
     _header(root, header)
     sub(root, "UpdateIndicator", "OriginalMessage" if options.message_type == "new" else "UpdateMessage")
     rl = sub(root, "ResourceList")
-    for rec in view.recordings:
-        _sound_recording(rl, view, rec, namespace)
-    if view.image is not None:
-        _image(rl, view, namespace)
-    _releases(root, view, options, namespace)
+    writer = ResourceWriter382(view, namespace)
+    for kind in KIND_ORDER:
+        for res in view.resources:
+            if res.kind == kind:
+                writer.write(rl, res)
+    releases = sub(root, "ReleaseList")
+    _main(releases, view, namespace)
+    if options.track_releases:
+        _track_releases(releases, view, namespace)
     deals, takedown = effective_deals(view.deals, options, header.created)
     if deals:
         dl = sub(root, "DealList")
-        rd = sub(dl, "ReleaseDeal")
-        sub(rd, "DealReleaseReference", view.release.ref)
-        built = {}
-        for deal in deals:
-            _deal(rd, deal, takedown, header.created, namespace)
-            built[id(deal)] = rd[-1]
-        track_deals = [d for d in deals if d.applies_to_tracks]
-        if options.track_releases and track_deals and view.track_releases:
+        built: dict[int, etree._Element] = {}
+        for refs, group in deal_groups(view, deals, options.track_releases):
             rd = sub(dl, "ReleaseDeal")
-            for tr in view.track_releases:
-                sub(rd, "DealReleaseReference", tr.ref)
-            for deal in track_deals:  # the same terms as on the main release: copy the built elements
-                rd.append(deepcopy(built[id(deal)]))
+            for ref in refs:
+                sub(rd, "DealReleaseReference", ref)
+            for deal in group:
+                if id(deal) in built:  # the same terms as for another release: copy the built element
+                    rd.append(deepcopy(built[id(deal)]))
+                else:
+                    _deal(rd, deal, takedown, header.created, namespace)
+                    built[id(deal)] = rd[-1]
     return root

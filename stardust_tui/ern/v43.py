@@ -10,8 +10,8 @@ from lxml import etree
 
 from stardust_tui.ern.common import BuildOptions, Header
 from stardust_tui.ern.deals import is_purge
-from stardust_tui.ern.release_view import ReleaseView
 from stardust_tui.ern.v4common import build_new_release, build_purge
+from stardust_tui.ern.view_model import ReleaseView
 
 VERSION = "4.3"
 NAMESPACE = "http://ddex.net/xml/ern/43"

@@ -22,6 +22,8 @@ from stardust_tui.domain.enums import ArtistRole, PartyKind, ReleaseStatus
 from stardust_tui.domain.identifiers import is_valid_isrc, is_valid_upc, normalize_isrc, normalize_upc
 from stardust_tui.domain.limits import ID
 from stardust_tui.domain.models import Credit, Deal, Party, Release, ReleaseArtist, ReleaseRevision, Track, utcnow
+from stardust_tui.domain.release_types import release_type_and_compilation
+from stardust_tui.domain.resource_models import ReleaseResource
 from stardust_tui.errors import ConflictError, NotFoundError, ValidationError
 from stardust_tui.store import duplicates
 from stardust_tui.store import search as search_mod
@@ -36,7 +38,7 @@ __all__ = [
     "add_track", "iter_release_ids", "upc_candidates",
 ]
 
-_CHILDREN = ("tracks", "artists", "credits", "deals", "label", "cover")
+_CHILDREN = ("tracks", "artists", "credits", "deals", "label", "cover", "resources")
 
 
 @dataclass(frozen=True)
@@ -55,12 +57,18 @@ class ReleaseRow:
 
 
 def get_release(session: Session, ref: int | str) -> Release:
-    """A release by id, or by UPC/EAN in any accepted form (spaces, hyphens, UPC-A or EAN-13)."""
+    """A release by id, by UPC/EAN in any accepted form (spaces, hyphens, UPC-A or EAN-13), or by GRid."""
     text = ref.strip() if isinstance(ref, str) else ""
     if isinstance(ref, int) or (text.isascii() and text.isdigit() and len(text) <= 10):  # not "²" or "٣"
         release = session.get(Release, int(ref)) if ID.lo <= int(ref) <= ID.hi else None  # PG integer ids
         if release is None:
             raise NotFoundError(f"no release with id {int(ref)}")
+        return release
+    grid = "".join(text.split()).replace("-", "").upper()
+    if len(grid) == 18 and grid.isascii() and grid.isalnum():  # a GRid (A1-2425G-ABC1234002-M)
+        release = session.exec(select(Release).where(Release.grid == grid)).first()
+        if release is None:
+            raise NotFoundError(f"no release with GRid {grid}")
         return release
     upc = normalize_upc(str(ref), field="release")
     release = session.exec(select(Release).where(col(Release.upc).in_(upc_candidates(upc)))).first()
@@ -81,6 +89,7 @@ def load_release(session: Session, release_id: int) -> Release:
             selectinload(Release.tracks).joinedload(Track.audio),
             selectinload(Release.tracks).selectinload(Track.artists),
             selectinload(Release.tracks).selectinload(Track.credits).joinedload(Credit.party),
+            selectinload(Release.resources).joinedload(ReleaseResource.asset),
         )
     )
     release = session.exec(stmt).unique().first()
@@ -135,6 +144,11 @@ def create_release(session: Session, *, actor: str, **fields: Any) -> Release:
 def _normalize(session: Session, release: Release) -> None:
     if release.upc is not None:
         release.upc = normalize_upc(release.upc) if release.upc.strip() else None
+    if release.grid is not None:  # a GRid-only release is first-class (issue 18)
+        release.grid = "".join(release.grid.split()).replace("-", "").upper() or None
+    if release.release_type:  # the DDEX name; "album", "dj mix", "compilation" (Album + flag) are accepted
+        kind, compilation = release_type_and_compilation(release.release_type)
+        release.release_type, release.is_compilation = kind, release.is_compilation or compilation
     if not release.display_artist and release.artists:
         release.display_artist = " & ".join(a.party.name for a in release.artists if a.party)
     pending = [o for o in session.new if isinstance(o, Track) and o.release_id == release.id and release.id]
@@ -153,6 +167,14 @@ def _normalize(session: Session, release: Release) -> None:
     release.norm_key = duplicates.norm_key(release.title, release.display_artist)
 
 
+def _check_grid(session: Session, release: Release) -> None:
+    if not release.grid:
+        return
+    other = session.exec(select(Release.id).where(Release.grid == release.grid, Release.id != release.id)).first()
+    if other is not None:
+        raise ConflictError(f"GRid {release.grid} is already used by release {other}", where="grid")
+
+
 def save_release(session: Session, release: Release, *, actor: str, action: str = "update") -> ReleaseRevision:
     """Normalize, check duplicates, store a revision + audit entry, refresh the search index."""
     if release.id is not None and session.get_bind().dialect.name != "sqlite":
@@ -163,6 +185,7 @@ def save_release(session: Session, release: Release, *, actor: str, action: str 
         _normalize(session, release)
         validate_for_save(release)  # lengths, ranges, DDEX vocabularies of new and changed values
         duplicates.check_upc(session, release.upc, release.id)
+        _check_grid(session, release)
     release.updated_at = utcnow()
     session.add(release)
     try:
@@ -262,6 +285,8 @@ def _identifier_filter(query: str | None) -> Any:
         return select(Release.id).where(col(Release.upc).in_(upc_candidates(normalize_upc(term))))
     if is_valid_isrc(term):
         return select(Track.release_id).where(Track.isrc == normalize_isrc(term))
+    if len(term.replace("-", "")) == 18 and term.replace("-", "").isalnum():  # a GRid
+        return select(Release.id).where(Release.grid == term.replace("-", ""))
     typed = (query or "").strip()
     if typed and " " not in typed and any(c.isdigit() for c in typed):
         return select(Release.id).where(col(Release.catalog_number).in_(sorted({typed, typed.upper()})))
@@ -273,6 +298,11 @@ def _filtered(stmt: Any, session: Session, *, search_q: str | None, status: str 
               for_page: bool = True, genre: str | None = None) -> tuple[Any, bool]:
     """Apply the filters; returns (statement, whether the search index is joined)."""
     dialect = session.get_bind().dialect.name
+    compilation = False
+    if release_type:  # any accepted spelling ("album", "dj mix"); "compilation" is an Album with the flag
+        release_type, compilation = release_type_and_compilation(release_type)
+    if compilation:
+        stmt = stmt.where(col(Release.is_compilation).is_(True))
     exact = _identifier_filter(search_q)
     if exact is not None:
         # A whole UPC/EAN or ISRC is an index lookup (whatever GTIN form is stored); when nothing has it,

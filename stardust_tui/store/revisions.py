@@ -45,7 +45,7 @@ def _credit(c: Any) -> dict[str, Any]:
 
 
 def _track(t: Track) -> dict[str, Any]:
-    return {
+    snap = {
         "artists": [_party(a) for a in t.artists], "audio_sha256": t.audio.sha256 if t.audio else None,
         "credits": [_credit(c) for c in t.credits], "disc_number": t.disc_number,
         "display_artist": t.display_artist, "duration_seconds": t.duration_seconds, "explicit": t.explicit,
@@ -53,6 +53,35 @@ def _track(t: Track) -> dict[str, Any]:
         "preview_start_seconds": t.preview_start_seconds, "title": t.title, "track_number": t.track_number,
         "version": t.version,
     }
+    return _with_parts(snap, {k: getattr(t, k, None) for k in ("details", "key", "parental_advisory",
+                                                              "resource_type")})
+
+
+def _with_parts(snap: dict[str, Any], parts: dict[str, Any]) -> dict[str, Any]:
+    """Issue 18's parts (DDEX types, GRid, details...) only when set, so a release made in the catalog has
+    the snapshot (and content hash) it always had; keys stay sorted."""
+    parts = {k: v for k, v in parts.items() if v is not None and v != {} and v != []}
+    return dict(sorted({**snap, **parts}.items())) if parts else snap
+
+
+def _resource(r: Any) -> dict[str, Any]:
+    keys = ("c_line", "c_line_year", "details", "display_artist", "duration_seconds", "genre", "isrc", "key", "kind",
+            "language", "p_line", "p_line_year", "parental_advisory", "position", "resource_type", "title", "version")
+    snap = {k: getattr(r, k) for k in keys}
+    snap["asset_sha256"] = r.asset.sha256 if r.asset else None
+    return dict(sorted(snap.items()))
+
+
+def _deal(d: Any) -> dict[str, Any]:
+    snap = {
+        "applies_to_tracks": d.applies_to_tracks, "commercial_models": list(d.commercial_models or []),
+        "end": _value(d.end), "excluded_territories": list(d.excluded_territories or []),
+        "price_tier": d.price_tier, "start": _value(d.start), "territories": list(d.territories or []),
+        "use_types": list(d.use_types or []),
+    }
+    scope = getattr(d, "track_scope", None)
+    return _with_parts(snap, {"applies_to_release": None if getattr(d, "applies_to_release", True) else False,
+                              "track_scope": list(scope) if scope is not None else None})
 
 
 def _track_position(t: Any) -> tuple[int, int]:
@@ -66,17 +95,12 @@ def snapshot_release(release: Release) -> dict[str, Any]:
     built with its keys in sorted order, so ``snapshot_json_and_hash(snap, presorted=True)`` serialises it
     canonically without sorting (a test compares both): keep the order when adding a key.
     """
-    return {
+    snap = {
         "artists": [_party(a) for a in release.artists], "c_line": release.c_line,
         "c_line_year": release.c_line_year, "catalog_number": release.catalog_number,
         "cover_sha256": release.cover.sha256 if release.cover else None,
         "credits": [_credit(c) for c in release.credits if c.track_id is None],
-        "deals": [{
-            "applies_to_tracks": d.applies_to_tracks, "commercial_models": list(d.commercial_models or []),
-            "end": _value(d.end), "excluded_territories": list(d.excluded_territories or []),
-            "price_tier": d.price_tier, "start": _value(d.start), "territories": list(d.territories or []),
-            "use_types": list(d.use_types or []),
-        } for d in release.deals],
+        "deals": [_deal(d) for d in release.deals],
         "display_artist": release.display_artist, "genre": release.genre,
         "label": release.label.name if release.label else None, "language": release.language,
         "original_release_date": _value(release.original_release_date), "p_line": release.p_line,
@@ -86,6 +110,11 @@ def snapshot_release(release: Release) -> dict[str, Any]:
         "tracks": [_track(t) for t in sorted(release.tracks, key=_track_position)],
         "upc": release.upc, "version": release.version,
     }
+    resources = getattr(release, "resources", None) or []
+    return _with_parts(snap, {
+        "details": getattr(release, "details", None), "grid": getattr(release, "grid", None),
+        "is_compilation": True if getattr(release, "is_compilation", False) else None,
+        "resources": [_resource(r) for r in sorted(resources, key=lambda r: (r.position, r.key))]})
 
 
 def canonical_json(data: Any) -> str:

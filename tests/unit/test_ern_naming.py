@@ -42,17 +42,20 @@ def test_extension_from_name_or_container() -> None:
 
 def test_view_uses_the_naming_function() -> None:
     asset = SimpleNamespace(md5="a" * 32, size=10, codec="FLAC", container="FLAC", bit_depth=24, sample_rate=48000,
-                            channels=2, duration_seconds=200.0, width=None, height=None, original_name="x.flac")
+                            channels=2, duration_seconds=200.0, width=None, height=None, original_name="x.flac",
+                            kind="audio", id=1)
     party = SimpleNamespace(id=1, name="Artist", kind="artist", isni=None, dpid=None)
     track = SimpleNamespace(disc_number=2, track_number=7, audio=asset, duration_seconds=None, display_artist="",
                             isrc="GBXYZ2400001", title="T", version=None, artists=[], credits=[], explicit=False,
-                            p_line_year=None, p_line=None, genre=None, language=None, preview_start_seconds=None)
+                            p_line_year=None, p_line=None, genre=None, language=None, preview_start_seconds=None,
+                            parental_advisory=None, resource_type=None, key=None, details={})
     release = SimpleNamespace(
         upc="0602445790128", display_artist="Artist", artists=[SimpleNamespace(party=party, role="MainArtist",
                                                                               sequence=1, id=1)],
         label=None, genre=None, parental_advisory="not-explicit", tracks=[track], cover=None, catalog_number=None,
         title="R", version=None, release_type="single", subgenre=None, p_line_year=None, p_line=None,
-        c_line_year=None, c_line=None, release_date=None, original_release_date=None, language=None, deals=[])
+        c_line_year=None, c_line=None, release_date=None, original_release_date=None, language=None, deals=[],
+        grid=None, is_compilation=False, details={}, resources=[])
     patterns = NamingPatterns(audio="{upc}-{disc}-{track}.{ext}")
     view = view_from_release(release, patterns=patterns, resource_dir="")
     assert view.recordings[0].file is not None

@@ -75,7 +75,9 @@ def _create(session: Session, spec: dict) -> int:
     tracks = [dict(disc_number=i // per_disc + 1, track_number=i % per_disc + 1, isrc=f"{prefix}{i:05d}",
                    title=t["title"], version=t["version"], explicit=t["explicit"],
                    duration_seconds=t["duration_seconds"], language=t["language"],
-                   preview_start_seconds=t["preview"], audio=asset("audio") if t["audio"] else None)
+                   preview_start_seconds=t["preview"] if t["preview"] is None or t["duration_seconds"] is None
+                   or t["preview"] < t["duration_seconds"] else 0.0,
+                   audio=asset("audio") if t["audio"] else None)
               for i, t in enumerate(spec["tracks"])]
     deals = [dict(territories=d["territories"], excluded_territories=d["excluded_territories"],
                   commercial_models=d["commercial_models"], use_types=d["use_types"], start=d["start"],

@@ -76,6 +76,10 @@ def at_0001(url: str, **kwargs) -> tuple[Engine, dict[str, dict]]:
     return engine, fill_every_table(engine)
 
 
+# Values a migration converts on purpose (0006: the catalog spells release types as DDEX does).
+CONVERTED = {("release", "release_type"): {"album": "Album"}}
+
+
 def assert_rows_kept(engine: Engine, written: dict[str, dict]) -> None:
     meta = MetaData()
     meta.reflect(engine, only=list(written))
@@ -87,6 +91,8 @@ def assert_rows_kept(engine: Engine, written: dict[str, dict]) -> None:
                 stored = got[0][key]
                 if isinstance(value, datetime):
                     stored = stored.replace(tzinfo=UTC) if stored.tzinfo is None else stored
+                if (name, key) in CONVERTED:
+                    value = CONVERTED[(name, key)].get(value, value)
                 assert stored == value, (name, key)
 
 

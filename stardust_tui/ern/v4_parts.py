@@ -1,0 +1,122 @@
+"""Element groups the ERN 4.x builder writes in many places: titles, artists, contributors, P/C lines, files,
+identifier blocks. Each writes exactly the XSD's element order for its group."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from lxml import etree
+
+from stardust_tui.ern.common import c_line_text, p_line_text, sub, user_defined
+from stardust_tui.ern.view_model import ArtistCredit, ContributorCredit, FileView, Ident, LineView, TitleView
+from stardust_tui.ern.vocab import CONTRIBUTOR_ROLES_4, DISPLAY_ARTIST_ROLES_4
+
+ROLE_ALIASES_4 = {"Producer": "StudioProducer", "Publisher": "MusicPublisher", "Guitarist": "Musician",
+                  "Bassist": "Musician", "Drummer": "Musician", "Keyboardist": "Musician"}
+
+
+def display_artist(parent: etree._Element, credit: ArtistCredit) -> None:
+    da = sub(parent, "DisplayArtist", SequenceNumber=str(credit.sequence))
+    sub(da, "ArtistPartyReference", credit.party_ref)
+    if credit.role in DISPLAY_ARTIST_ROLES_4:
+        sub(da, "DisplayArtistRole", credit.role)
+    else:
+        sub(da, "DisplayArtistRole", "UserDefined", UserDefinedValue=user_defined(credit.role) or credit.role)
+
+
+def contributor(parent: etree._Element, credit: ContributorCredit) -> None:
+    co = sub(parent, "Contributor", SequenceNumber=str(credit.sequence))
+    sub(co, "ContributorPartyReference", credit.party_ref)
+    for value in credit.roles:
+        role = value if value in CONTRIBUTOR_ROLES_4 else ROLE_ALIASES_4.get(value)
+        if role:
+            sub(co, "Role", role)
+        else:
+            sub(co, "Role", "UserDefined", UserDefinedValue=user_defined(value) or value)
+    if credit.instrument:
+        sub(co, "InstrumentType", credit.instrument)
+
+
+ADDITIONAL_TITLE_TYPES = frozenset({"AlternativeTitle", "FormalTitle", "GroupingTitle", "OriginalTitle"})
+_NOT_ADDITIONAL = frozenset({"DisplayTitle", "ReferenceTitle"})
+
+
+def titles_4(parent: etree._Element, title: str | None, subtitle: str | None, display_text: str | None,
+             additional: Iterable[TitleView], *, required: bool) -> None:
+    """DisplayTitleText, DisplayTitle and AdditionalTitle (in that order); a required title never goes missing.
+
+    A 3.8.2 message's titles come typed: its DisplayTitle is the DisplayTitle, its other types become
+    AdditionalTitles (types 4.x does not list are written as UserDefined)."""
+    extras = list(additional)
+    shown = next((t for t in extras if t.title_type == "DisplayTitle"), None)
+    if shown is not None:
+        title, subtitle = shown.text, shown.subtitle
+    if title is None and required:
+        title = display_text or "Untitled"
+    if title is not None:
+        sub(parent, "DisplayTitleText", display_text or (f"{title} ({subtitle})" if subtitle else title))
+        dt = sub(parent, "DisplayTitle", ApplicableTerritoryCode="Worldwide", IsDefault="true")
+        sub(dt, "TitleText", title)
+        if subtitle:
+            sub(dt, "SubTitle", subtitle, SubTitleType="Version")
+    elif display_text:
+        sub(parent, "DisplayTitleText", display_text)
+    for extra in extras:
+        if extra.title_type in _NOT_ADDITIONAL:
+            continue
+        attrib = {}
+        if extra.title_type in ADDITIONAL_TITLE_TYPES:
+            attrib["TitleType"] = extra.title_type
+        elif extra.title_type:
+            attrib.update(TitleType="UserDefined", UserDefinedValue=extra.title_type)
+        if extra.language:
+            attrib["LanguageAndScriptCode"] = extra.language
+        at = sub(parent, "AdditionalTitle", **attrib)
+        sub(at, "TitleText", extra.text)
+        if extra.subtitle:
+            sub(at, "SubTitle", extra.subtitle)
+
+
+def line_el(parent: etree._Element, tag: str, line: LineView | None) -> None:
+    """A PLine or CLine; a catalog line is written "(P) year owner", a message's line as it was."""
+    if line is None:
+        return
+    el = sub(parent, tag)
+    if line.year:
+        sub(el, "Year", str(line.year))
+    if line.verbatim:
+        text = line.text
+    else:
+        text = p_line_text(line.year, line.text) if tag == "PLine" else c_line_text(line.year, line.text)
+    sub(el, f"{tag}Text", text)
+
+
+def file_el(parent: etree._Element, file: FileView) -> None:
+    f = sub(parent, "File")
+    sub(f, "URI", file.name)
+    if file.md5:
+        hs = sub(f, "HashSum")
+        sub(hs, "Algorithm", "MD5")
+        sub(hs, "HashSumValue", file.md5)
+    if file.size is not None:
+        sub(f, "FileSize", str(file.size))
+
+
+def write_ids(block: etree._Element, order: tuple[str, ...], values: dict[str, str | None],
+              ids: Iterable[Ident], namespace: str) -> None:
+    """An identifier block: the named values and idents in the block's XSD order (``order``); kinds the
+    block cannot hold are left out (the import report lists them when a message had them)."""
+    by_kind: dict[str, list[Ident]] = {}
+    for ident in ids:
+        by_kind.setdefault(ident.kind, []).append(ident)
+    for tag in order:
+        value = values.get(tag)
+        if value:
+            sub(block, tag, value)
+        for ident in by_kind.get(tag, ()):
+            if value and ident.value == value:
+                continue
+            if tag in ("ProprietaryId", "CatalogNumber"):
+                sub(block, tag, ident.value, Namespace=ident.namespace or namespace)
+            else:
+                sub(block, tag, ident.value)

@@ -1,0 +1,108 @@
+"""The JSON the catalog keeps for DDEX parts without a column (``details`` of releases, tracks, resources).
+
+One module writes and reads it, so the catalog (importexport/ern_ingest.py writes, release_view.py reads)
+and the views always agree. Shapes (every key optional):
+
+- release: ``icpn`` (the ICPN as a message wrote it), ``catalog_namespace``, ``ids`` (list of ident),
+  ``display_title_text``, ``titles`` (list of title), ``lines_verbatim``, ``duration`` (stated, or null),
+  ``compilation_stated``, ``group`` (the resource-group tree), ``track_releases`` ("stored": exactly the
+  track releases stored on tracks/resources), ``cover`` (the front cover's ``key``/``ids``/``c_line``/...),
+  ``unstated`` (fields the message did not state: written back as absent).
+- track / resource: ``ids``, ``display_title_text``, ``titles``, ``lines_verbatim``, ``related`` (list of
+  ``{type, key, start, duration}``), ``track_release`` (its release: ``ref_ids``, ``type``, titles, artists,
+  ``warning``, ``genre``, ``linked``...), ``unstated``; resources also ``artists`` / ``contributors`` (by
+  name: ``{name, isni, role, sequence, instrument}``), ``preview_start``, ``file`` (name and facts of a
+  file the asset store does not hold).
+- ident: ``{kind, value, namespace}``; title: ``{text, subtitle, type, language}``; line: ``{year, text}``;
+  group: ``{sequence, type, title, titles, ids, groups, items: [{key, sequence, linked}], linked:
+  [{key, description}]}`` where ``key`` names a track (``track.key``), a resource (``release_resource.key``)
+  or the cover (``details.cover.key``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from stardust_tui.ern.view_model import GroupItemView, GroupView, Ident, LineView, LinkView, TitleView
+
+
+def idents_json(ids: Iterable[Ident]) -> list[dict[str, Any]]:
+    return [{"kind": i.kind, "value": i.value, "namespace": i.namespace} for i in ids]
+
+
+def idents(data: Any) -> tuple[Ident, ...]:
+    return tuple(Ident(str(d["kind"]), str(d["value"]), d.get("namespace")) for d in data or ()
+                 if isinstance(d, dict) and d.get("kind") and d.get("value"))
+
+
+def titles_json(titles: Iterable[TitleView]) -> list[dict[str, Any]]:
+    return [{"text": t.text, "subtitle": t.subtitle, "type": t.title_type, "language": t.language} for t in titles]
+
+
+def titles(data: Any) -> tuple[TitleView, ...]:
+    return tuple(TitleView(str(d["text"]), d.get("subtitle"), d.get("type"), d.get("language")) for d in data or ()
+                 if isinstance(d, dict) and d.get("text"))
+
+
+def line_json(line: LineView | None) -> dict[str, Any] | None:
+    return None if line is None else {"year": line.year, "text": line.text}
+
+
+def line(data: Any, verbatim: bool = True) -> LineView | None:
+    if not isinstance(data, dict) or not data.get("text"):
+        return None
+    return LineView(data.get("year"), str(data["text"]), verbatim)
+
+
+def links_json(links: Iterable[LinkView], key_of: Callable[[str], str]) -> list[dict[str, Any]]:
+    return [{"key": key_of(link.ref), "description": link.description} for link in links]
+
+
+def links(data: Any, ref_of: Callable[[str], str | None]) -> tuple[LinkView, ...]:
+    out = []
+    for d in data or ():
+        ref = ref_of(str(d.get("key"))) if isinstance(d, dict) else None
+        if ref is not None:
+            out.append(LinkView(ref, d.get("description")))
+    return tuple(out)
+
+
+def group_json(group: GroupView, key_of: Callable[[str], str]) -> dict[str, Any]:
+    """A resource-group tree as JSON, resources named by catalog key (``key_of(ref)``)."""
+    return {
+        "sequence": group.sequence, "type": group.group_type, "title": group.title,
+        "titles": titles_json(group.titles), "ids": idents_json(group.ids),
+        "groups": [group_json(g, key_of) for g in group.groups],
+        "items": [{"key": key_of(i.ref), "sequence": i.sequence, "linked": links_json(i.linked, key_of)}
+                  for i in group.items],
+        "linked": links_json(group.linked, key_of),
+    }
+
+
+def group(data: Any, ref_of: Callable[[str], str | None]) -> GroupView | None:
+    """The tree back as views; items whose resource is gone are left out (``ref_of`` returns None)."""
+    if not isinstance(data, dict):
+        return None
+    items = []
+    for d in data.get("items") or ():
+        ref = ref_of(str(d.get("key"))) if isinstance(d, dict) else None
+        if ref is not None:
+            items.append(GroupItemView(ref, d.get("sequence"), links(d.get("linked"), ref_of)))
+    subgroups = tuple(g for g in (group(d, ref_of) for d in data.get("groups") or ()) if g is not None)
+    return GroupView(sequence=data.get("sequence"), group_type=data.get("type"), title=data.get("title"),
+                     titles=titles(data.get("titles")), ids=idents(data.get("ids")), groups=subgroups,
+                     items=tuple(items), linked=links(data.get("linked"), ref_of))
+
+
+def group_refs(tree: GroupView) -> list[str]:
+    """Every content item's resource reference, depth first (sub-groups before a group's own items)."""
+    out: list[str] = []
+    for sub in tree.groups:
+        out.extend(group_refs(sub))
+    out.extend(item.ref for item in tree.items)
+    return out
+
+
+def unstated(details: dict[str, Any] | None) -> frozenset[str]:
+    return frozenset((details or {}).get("unstated") or ())
