@@ -101,13 +101,15 @@ class Day(click.ParamType):
 
 class Vocabulary(click.ParamType):
     """One value of a closed vocabulary (a DDEX allowed-value set, a catalog enum). Case is forgiven
-    (``subscriptionmodel`` -> ``SubscriptionModel``); a miss names the closest allowed values."""
+    (``subscriptionmodel`` -> ``SubscriptionModel``); a miss names the closest allowed values. With
+    ``user_defined``, an explicit ``UserDefined:<value>`` is taken too (DDEX lets a sender define one)."""
 
-    def __init__(self, choices: Iterable[str], what: str, metavar: str) -> None:
+    def __init__(self, choices: Iterable[str], what: str, metavar: str, *, user_defined: bool = False) -> None:
         self.choices = tuple(sorted(choices))
         self.what = what
         self.name = metavar.lower()
         self.metavar = metavar
+        self.user_defined = user_defined
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         text = str(value)
@@ -116,7 +118,13 @@ class Vocabulary(click.ParamType):
         canonical = v.canonical_choice(text.strip(), self.choices) if len(text) <= 200 else None
         if canonical is not None:
             return canonical
-        self.fail(v.choice_problem(text, self.choices, self.what) or "not allowed", param, ctx)
+        if self.user_defined:
+            problem = v.vocabulary_problem(text, self.choices, self.what)
+            if problem is None:
+                return text
+        else:
+            problem = v.choice_problem(text, self.choices, self.what)
+        self.fail(problem or "not allowed", param, ctx)
 
     def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
         return self.metavar

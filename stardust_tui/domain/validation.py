@@ -54,11 +54,21 @@ def user_defined_values() -> Iterator[None]:
         _USER_DEFINED.reset(token)
 
 
+USER_DEFINED = "UserDefined:"
+"""The prefix of a value the user chose outside a DDEX set on purpose (``UserDefined:FollowGated``); the ERN
+builders write it as ``UserDefined`` with the rest as ``UserDefinedValue`` (the CSV importer's spelling)."""
+
+
 def vocabulary_problem(value: Any, allowed: Iterable[str], what: str) -> str | None:
-    """:func:`choice_problem` for a DDEX vocabulary; inside :func:`user_defined_values`, any clean text."""
+    """:func:`choice_problem` for a DDEX vocabulary, where an explicit ``UserDefined:<value>`` (clean text)
+    also passes; inside :func:`user_defined_values`, any clean text does."""
+    if isinstance(value, str) and value.startswith(USER_DEFINED):
+        problem = text_problem(value[len(USER_DEFINED):], L.VOCABULARY_VALUE, required=True)
+        return f"user-defined {what}: {problem}" if problem else None
     if _USER_DEFINED.get() and isinstance(value, str):
         return text_problem(value, L.VOCABULARY_VALUE, required=True)
-    return choice_problem(value, allowed, what)
+    problem = choice_problem(value, allowed, what)
+    return problem[:-1] + f"; or {USER_DEFINED}<value>)" if problem and problem.endswith(")") else problem
 
 
 # C0 controls and DEL (no stored field is multi-line), lone surrogates (undecodable command-line bytes) and
