@@ -58,11 +58,12 @@ def edit(obj: StardustContext, ref: str, label: str | None, artists: tuple[str, 
 @click.option("--exclude", "excluded", type=P.Territory(), multiple=True,
               help="Territory excluded from Worldwide (repeat).")
 @click.option("--model", "models", multiple=True,
-              type=P.Vocabulary(ALLOWED_COMMERCIAL_MODELS, "DDEX commercial model", "MODEL"),
+              type=P.Vocabulary(ALLOWED_COMMERCIAL_MODELS, "DDEX commercial model", "MODEL", user_defined=True),
               default=("SubscriptionModel", "AdvertisementSupportedModel"),
               show_default=True, help=f"Commercial model (repeat): {', '.join(COMMERCIAL_MODELS)}.")
 @click.option("--use-type", "use_types", multiple=True,
-              type=P.Vocabulary(ALLOWED_USE_TYPES, "DDEX use type", "USE"), default=("OnDemandStream",),
+              type=P.Vocabulary(ALLOWED_USE_TYPES, "DDEX use type", "USE", user_defined=True),
+              default=("OnDemandStream",),
               show_default=True,
               help=f"Use type (repeat): {', '.join(USE_TYPES)}.")
 @click.option("--start", type=DATE, default=None, help="Start date (default: the release date).")
