@@ -143,3 +143,13 @@ class TestDeliveryDetail:
 
     def test_message_never_sent(self, snap_compare, app, size) -> None:
         assert snap_compare(app, terminal_size=size, run_before=_then(lambda a: a.open_delivery(3), ["m"]))
+
+
+@pytest.mark.parametrize("size", SIZES)
+class TestWorkers:
+    def test_workers(self, snap_compare, app, sqlite_engine, size) -> None:
+        sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "ui"))
+        from test_workers_screen import seed_heartbeats
+
+        seed_heartbeats(sqlite_engine, FROZEN)
+        assert snap_compare(app, terminal_size=size, run_before=_then(lambda a: a.open_workers()))
