@@ -14,6 +14,8 @@ from datetime import date
 from typing import Any
 
 from stardust_tui.domain import identifiers as ids
+from stardust_tui.domain import limits, validation
+from stardust_tui.domain.limits import PARTY, RELEASE
 from stardust_tui.errors import ValidationError
 
 STEPS = ("basics", "tracks", "artwork", "metadata", "deals", "review")
@@ -42,8 +44,9 @@ class FieldSpec:
 def _text(limit: int) -> Callable[[str], str | None]:
     def parse(text: str) -> str | None:
         text = text.strip()
-        if len(text) > limit:
-            raise ValidationError(f"too long ({len(text)} characters, at most {limit})")
+        problem = validation.text_problem(text, limit)  # length and characters, as the store judges them
+        if problem:
+            raise ValidationError(problem)
         return text or None
     return parse
 
@@ -67,8 +70,8 @@ def _year(text: str) -> int | None:
     text = text.strip()
     if not text:
         return None
-    if not re.fullmatch(r"\d{4}", text) or not 1900 <= int(text) <= 2100:
-        raise ValidationError("a year like 2024")
+    if not re.fullmatch(r"[0-9]{4}", text) or validation.number_problem(int(text), limits.YEAR, integer=True):
+        raise ValidationError(f"a year like 2024 ({limits.YEAR.describe()})")
     return int(text)
 
 
@@ -77,9 +80,13 @@ def _date(text: str) -> date | None:
     if not text:
         return None
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise ValidationError("a date as YYYY-MM-DD") from None
+    problem = validation.date_problem(day)
+    if problem:
+        raise ValidationError(problem)
+    return day
 
 
 def _language(text: str) -> str | None:
@@ -107,19 +114,19 @@ def _artists(text: str) -> list[str]:
 
 
 FIELDS: dict[str, FieldSpec] = {f.name: f for f in (
-    FieldSpec("title", "Title", "basics", _required(1000), "Release title", required=True),
-    FieldSpec("version", "Version", "basics", _text(500), "Deluxe, Remastered…"),
+    FieldSpec("title", "Title", "basics", _required(RELEASE["title"]), "Release title", required=True),
+    FieldSpec("version", "Version", "basics", _text(RELEASE["version"]), "Deluxe, Remastered…"),
     FieldSpec("artists", "Main artists", "basics", _artists, "Artist A, Artist B", required=True),
-    FieldSpec("label", "Label", "basics", _text(500), "Label name"),
+    FieldSpec("label", "Label", "basics", _text(PARTY["name"]), "Label name"),
     FieldSpec("upc", "UPC / EAN", "basics", _upc, "12 or 13 digits"),
-    FieldSpec("catalog_number", "Catalog number", "basics", _text(64), "ABC-001"),
-    FieldSpec("genre", "Genre", "metadata", _text(100), "Electronic"),
-    FieldSpec("subgenre", "Subgenre", "metadata", _text(100), "House"),
+    FieldSpec("catalog_number", "Catalog number", "basics", _text(RELEASE["catalog_number"]), "ABC-001"),
+    FieldSpec("genre", "Genre", "metadata", _text(RELEASE["genre"]), "Electronic"),
+    FieldSpec("subgenre", "Subgenre", "metadata", _text(RELEASE["subgenre"]), "House"),
     FieldSpec("language", "Language", "metadata", _language, "en"),
     FieldSpec("p_line_year", "℗ year", "metadata", _year, "2024"),
-    FieldSpec("p_line", "℗ line", "metadata", _text(500), "2024 Label Name"),
+    FieldSpec("p_line", "℗ line", "metadata", _text(RELEASE["p_line"]), "2024 Label Name"),
     FieldSpec("c_line_year", "© year", "metadata", _year, "2024"),
-    FieldSpec("c_line", "© line", "metadata", _text(500), "2024 Label Name"),
+    FieldSpec("c_line", "© line", "metadata", _text(RELEASE["c_line"]), "2024 Label Name"),
     FieldSpec("release_date", "Release date", "metadata", _date, "YYYY-MM-DD"),
     FieldSpec("original_release_date", "Original release date", "metadata", _date, "YYYY-MM-DD"),
     FieldSpec("territories", "Territories", "deals", parse_territories, "Worldwide or US, GB, DE"),
