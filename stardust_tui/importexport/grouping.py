@@ -11,16 +11,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from stardust_tui.domain import limits as L
 from stardust_tui.importexport.fields import TWINS
 from stardust_tui.importexport.records import ReleaseDraft, TrackDraft, apply_release_values, make_track
 from stardust_tui.importexport.report import ImportReport, Issue
 
-# Column sizes of the catalog tables (PostgreSQL enforces them).
-_LIMITS = {"title": 1000, "version": 500, "display_artist": 1000, "catalog_number": 64, "genre": 100,
-           "subgenre": 100, "p_line": 500, "c_line": 500, "language": 8, "label": 500}
-_TRACK_LIMITS = {"title": 1000, "version": 500, "display_artist": 1000, "p_line": 500, "language": 8,
-                 "genre": 100}
+# Column sizes of the catalog tables (domain/limits.py; PostgreSQL enforces them).
+_LIMITS = {k: L.RELEASE[k] for k in ("title", "version", "display_artist", "catalog_number", "genre", "subgenre",
+                                     "p_line", "c_line", "language")} | {"label": L.PARTY["name"]}
+_TRACK_LIMITS = {k: L.TRACK[k] for k in ("title", "version", "display_artist", "p_line", "language", "genre")}
 _TITLE_MAX, _ARTIST_MAX = _TRACK_LIMITS["title"], _TRACK_LIMITS["display_artist"]
+_NAME_MAX, _PRICE_MAX = L.PARTY["name"], L.DEAL["price_tier"]
 _KEY_FIELDS = frozenset({"upc", "catalog_number", "release_title"})
 _IDENTITY = ("upc", "catalog_number", "release_title", "release_artist")
 
@@ -166,7 +167,13 @@ def finish_release(draft: ReleaseDraft, report: ImportReport) -> ReleaseDraft:
     if draft.parental_advisory is None:
         draft.parental_advisory = "explicit" if any(t.explicit for t in draft.tracks) else \
             "edited" if any(t.clean for t in draft.tracks) else "not-explicit"
+    for name, _role, *_ in draft.artists:
+        if len(name) > _NAME_MAX:
+            err(f"artist name is {len(name)} characters long (at most {_NAME_MAX})", draft.line, "release_artist")
     for deal in draft.deals:
+        if deal.price_tier and len(deal.price_tier) > _PRICE_MAX:
+            err(f"price tier is {len(deal.price_tier)} characters long (at most {_PRICE_MAX})", draft.line,
+                "price_tier")
         if deal.start is None:
             err("deal start is missing (give deal_start or release_date)", draft.line, "deal_start")
         elif deal.end is not None and deal.end <= deal.start:

@@ -17,6 +17,8 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime, timedelta
 
+from stardust_tui.domain import limits as L
+
 _MONTHS = {m: i + 1 for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"])}
 _FULL_MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august", "september",
@@ -54,7 +56,16 @@ def _year(text: str) -> int:
 
 
 def parse_date(text: str, *, month_first: bool = False) -> date:
-    """A calendar date from the common spreadsheet spellings (see the module docstring)."""
+    """A calendar date from the common spreadsheet spellings (see the module docstring), within the
+    years the catalog keeps (domain/limits.py: 1850-2100)."""
+    value = _parse_date(text, month_first)
+    low, high = L.DATES
+    if not low <= value <= high:
+        raise ValueError(f"{text!r} is outside {low.year}-{high.year}")
+    return value
+
+
+def _parse_date(text: str, month_first: bool) -> date:
     s = text.strip()
     if m := _ISO.match(s):
         return _make_date(int(m[1]), int(m[2]), int(m[3]), s, "YYYY-MM-DD")
@@ -149,7 +160,7 @@ def parse_year(text: str) -> int:
     s = text.strip()
     if m := re.match(r"^(\d{4})(?:[-/.]\d{1,2}[-/.]\d{1,2}(?:[T ].*)?)?$", s):  # a whole date typed as the year
         s = m[1]
-    return parse_int(s, low=1000, high=2999)
+    return parse_int(s, low=int(L.YEAR.lo), high=int(L.YEAR.hi))
 
 
 _DURATION_ISO = re.compile(r"^P(?:T)?(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?$", re.I)
