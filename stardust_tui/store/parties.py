@@ -11,7 +11,9 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from stardust_tui.domain.limits import PARTY
 from stardust_tui.domain.models import Party
+from stardust_tui.domain.validation import check_text
 from stardust_tui.errors import ValidationError
 
 _ID_FIELDS = ("isni", "ipi", "dpid", "sort_name")
@@ -27,10 +29,14 @@ def get_or_create_party(session: Session, name: str, kind: str = "artist", **ids
     name = clean_name(name)
     if not name:
         raise ValidationError(f"{kind} name is empty")
+    check_text(name, PARTY["name"], field=f"{kind} name")  # before the flush below writes it
     unknown = set(ids) - set(_ID_FIELDS)
     if unknown:
         raise ValidationError(f"unknown party field(s): {', '.join(sorted(unknown))}")
     ids = {k: v for k, v in ids.items() if v}
+    for key, value in ids.items():
+        if isinstance(value, str):
+            check_text(value, PARTY[key], field=f"{kind} {key}")
     party: Party | None = None
     if ids.get("isni"):
         party = session.exec(select(Party).where(Party.isni == ids["isni"], Party.kind == kind)).first()
