@@ -19,8 +19,9 @@ from stardust_tui.delivery.base import SECRET_KEYS, Transport
 from stardust_tui.delivery.profiles import load_profile
 from stardust_tui.delivery.urls import TargetSpec, parse_target_url
 from stardust_tui.domain.delivery_models import Delivery, Target
-from stardust_tui.domain.limits import ID
+from stardust_tui.domain.limits import CONCURRENCY, ID, TARGET
 from stardust_tui.domain.models import utcnow
+from stardust_tui.domain.validation import check_number, check_text
 from stardust_tui.errors import ConflictError, NotFoundError, ValidationError
 from stardust_tui.paths import Paths
 from stardust_tui.secrets import Secret, decrypt, encrypt
@@ -111,6 +112,13 @@ def _check_file(path: str | None, what: str) -> str | None:
     return str(p.resolve())
 
 
+def _check_limits(target: Target) -> None:
+    """What will be stored fits its column and range (domain/limits.py), checked before the flush."""
+    for field in ("url", "profile", "key_file", "known_hosts_file", "host_key"):
+        check_text(getattr(target, field), TARGET[field], field=f"target {field.replace('_', ' ')}")
+    check_number(target.max_concurrency, CONCURRENCY, field="max concurrency", integer=True)
+
+
 def add_target(session: Session, paths: Paths, *, name: str, url: str, profile: str = "generic-43",
                password: str | None = None, key_file: str | None = None, known_hosts: str | None = None,
                host_key: str | None = None, trust_unknown_host: bool = False,
@@ -136,6 +144,7 @@ def add_target(session: Session, paths: Paths, *, name: str, url: str, profile: 
     if password is not None:
         values["password"] = password
     _store_secrets(paths, target, values)
+    _check_limits(target)
     session.add(target)
     session.flush()
     return target
@@ -179,6 +188,7 @@ def edit_target(session: Session, paths: Paths, target: Target, *, url: str | No
     if values:
         _store_secrets(paths, target, values)
     target.updated_at = utcnow()
+    _check_limits(target)
     session.add(target)
     session.flush()
     return target
