@@ -51,6 +51,7 @@ class DraftService:
     def load(self, release_id: int) -> Release:
         from stardust_tui.store.releases import load_release
 
+        self.services.authorize("release.read")
         with session_scope(self.services.engine) as session:
             return load_release(session, release_id)
 
@@ -58,6 +59,7 @@ class DraftService:
         """Apply changed fields and save a revision; creates the release when ``release_id`` is None."""
         from stardust_tui.store.releases import create_release, get_release, save_release
 
+        self.services.authorize("release.write")
         actor = self.services.actor.name
         with self._lock, session_scope(self.services.engine) as session:
             columns = {k: v for k, v in changes.items() if k in RELEASE_COLUMNS}
@@ -104,10 +106,8 @@ class DraftService:
                 deal.end = _as_datetime(deal_changes["deal_end"])
 
     def check(self, release_id: int):
-        """Readiness report of the saved release (errors block delivery, warnings do not)."""
-        from stardust_tui.domain.rules import check_release
-
-        return check_release(self.load(release_id))
+        """Readiness report of the saved release (errors block delivery, warnings do not): ``stardust check``'s."""
+        return self.services.releases.check(release_id).report
 
     def attach_cover(self, release_id: int, path: str) -> tuple[dict[str, Any], list[Any]]:
         """Store an artwork file, set it as the cover, and return its facts and QC findings."""
@@ -118,6 +118,7 @@ class DraftService:
         from stardust_tui.domain.qc import check_artwork
         from stardust_tui.store.releases import get_release, save_release
 
+        self.services.authorize("release.write")
         source = Path(path).expanduser()
         with self._lock, session_scope(self.services.engine) as session:
             asset = AssetStore(self.services.settings.paths).add(session, source)

@@ -53,12 +53,14 @@ class TrackService:
     def load(self, release_id: int):
         from stardust_tui.store.releases import load_release
 
+        self.services.authorize("release.read")
         with session_scope(self.services.engine) as session:
             return load_release(session, release_id)
 
     def _change(self, release_id: int, change) -> Any:  # noqa: ANN001 - a callable(session, release)
         from stardust_tui.store.releases import load_release, save_release
 
+        self.services.authorize("release.write")
         with self._lock, session_scope(self.services.engine) as session:
             release = load_release(session, release_id)
             result = change(session, release)
