@@ -10,6 +10,10 @@ Steps, each recorded so a resumed delivery continues where it stopped:
    as ``skipped``;
 3. ``verify``: every final name exists at the target with the right size;
 
+A delivery the user cancels while a file is going up has that file's partial upload removed from the
+target (:meth:`~stardust_tui.delivery.base.Transport.discard_upload`); a worker that stops or dies
+leaves it, and the next attempt resumes from it.
+
 then ReleaseTargetStatus becomes ``delivered`` (or ``taken-down``) and the release status follows.
 """
 
@@ -24,7 +28,7 @@ from typing import Any
 
 from sqlmodel import col, select
 
-from stardust_tui.delivery.base import Transport, TransportIntegrityError
+from stardust_tui.delivery.base import Transport, TransportError, TransportIntegrityError
 from stardust_tui.delivery.package import PackageFile, PackagePlan, delivered_hashes, plan_package
 from stardust_tui.delivery.preflight import asset_problems, lead_time_warning
 from stardust_tui.delivery.profiles import MessageParty, Profile, load_profile
@@ -35,6 +39,7 @@ from stardust_tui.store.db import session_scope
 from stardust_tui.worker.protocols import DeliveryContext, DeliveryInterrupted, EventSink, StepRecorder
 
 ACTOR = "stardust-worker"
+DISCARD_TIMEOUT_S = 30.0  # cleaning up after a user cancel must not hold the worker slot for long
 LARGE_FILE = 250_000_000  # DDEX choreography advice: keep files at or below 250 MB where possible
 
 
@@ -113,6 +118,16 @@ async def _upload(transport: Transport, f: PackageFile, scratch: Path, events: E
         tmp.unlink(missing_ok=True)
 
 
+async def _discard(transport: Transport, f: PackageFile, events: EventSink) -> None:
+    """Remove what a cancelled upload left at the target (its temporary file, an open multipart upload)."""
+    try:
+        await asyncio.wait_for(transport.discard_upload(f.remote_path, f.md5), DISCARD_TIMEOUT_S)
+    except (TransportError, OSError, TimeoutError) as exc:
+        events.warning(f"cancelled: the partial upload of {f.remote_path} could not be removed: {exc}", step=f.step)
+    else:
+        events.info(f"cancelled: removed the partial upload of {f.remote_path}", step=f.step)
+
+
 def _already(steps: StepRecorder, f: PackageFile) -> bool:
     state = steps.get(f.step)
     return state is not None and state.state in ("done", "skipped") and state.md5 == f.md5
@@ -156,7 +171,12 @@ async def execute_delivery(ctx: DeliveryContext, delivery: Delivery, steps: Step
                 if ctx.stopping():
                     raise DeliveryInterrupted("worker is stopping; the delivery goes back to the queue")
                 started = time.monotonic()
-                await _upload(transport, f, Path(tmp), events)
+                try:
+                    await _upload(transport, f, Path(tmp), events)
+                except asyncio.CancelledError:
+                    if ctx.cancelled():  # the user cancelled: nothing will resume this upload
+                        await _discard(transport, f, events)
+                    raise
                 await steps.done(f.step, remote_path=f.remote_path, size=f.size, md5=f.md5)
                 events.info(f"uploaded {f.kind} {f.remote_path}", step=f.step, bytes=f.size,
                             duration_ms=(time.monotonic() - started) * 1000)

@@ -19,6 +19,9 @@ The worker claims a :class:`~stardust_tui.domain.delivery_models.Delivery`, buil
   thread-safe, so transports may call them from ``asyncio.to_thread`` workers.
 * Check ``ctx.stopping()`` between steps if you like: the worker is shutting down and would rather
   release the lease than start a long upload. Raise :class:`DeliveryInterrupted` to hand it back.
+* When the executor's task is cancelled, ``ctx.cancelled()`` says why: True when the user cancelled
+  the delivery (clean up what an unfinished upload left at the target: nothing will resume it); False
+  when the worker is stopping or lost its lease (leave it: the next attempt resumes from it).
 
 The ``delivery`` argument is a detached copy of the row; ``delivery.attempts`` counts this attempt.
 """
@@ -108,6 +111,7 @@ class DeliveryContext:
     target: Target  # detached copy; decrypt credentials through delivery-choreography's helpers
     worker_id: str
     stopping: Callable[[], bool] = field(default=lambda: False)
+    cancelled: Callable[[], bool] = field(default=lambda: False)  # the user cancelled this delivery
 
 
 class Executor(Protocol):

@@ -23,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -92,6 +93,7 @@ class Runner:
         self._stop = asyncio.Event()
         self._tasks: set[asyncio.Task] = set()
         self._lost: set[int] = set()
+        self._user_cancelled: set[int] = set()  # lost because the user cancelled them (not taken over)
         self._targets: dict[int, Target] = {}
         self._last_finish = 0.0  # monotonic time a job of ours last ended (``once`` looks again after it)
 
@@ -204,6 +206,7 @@ class Runner:
         sink = DeliveryEvents(delivery_id=c.delivery_id, target_id=c.target_id, log=self.log,
                               worker_id=self.worker_id, listener=self.listener)
         self._lost.discard(c.delivery_id)
+        self._user_cancelled.discard(c.delivery_id)
         try:
             delivery, target = await asyncio.to_thread(self._load, c.delivery_id)
             steps = await asyncio.to_thread(DbStepRecorder, self.engine, c, sink)
@@ -221,7 +224,8 @@ class Runner:
         sink.info(f"attempt {c.attempt}/{delivery.max_attempts} started by {self.worker_id}"
                   + (f", resuming after {done} completed steps" if done else ""))
         ctx = DeliveryContext(settings=self.settings, engine=self.engine, target=target,
-                              worker_id=self.worker_id, stopping=lambda: self._stop.is_set())
+                              worker_id=self.worker_id, stopping=lambda: self._stop.is_set(),
+                              cancelled=lambda: c.delivery_id in self._user_cancelled)
         me = asyncio.current_task()
         renewer = asyncio.create_task(self._renew_loop(c, sink, steps, me))
         t0 = time.monotonic()
@@ -329,11 +333,18 @@ class Runner:
                 await asyncio.to_thread(self._renew, c, sink, done_bytes)
             except LeaseLostError:
                 self._lost.add(c.delivery_id)
+                with contextlib.suppress(Exception):
+                    if await asyncio.to_thread(self._state, c.delivery_id) == "cancelled":
+                        self._user_cancelled.add(c.delivery_id)  # the executor cleans up its partial upload
                 if job is not None:
                     job.cancel()
                 return
             except StardustError as exc:  # a busy database: try again at the next tick
                 sink.warning(f"lease renewal delayed: {exc}")
+
+    def _state(self, delivery_id: int) -> str | None:
+        with self.engine.connect() as conn:
+            return conn.execute(select(Delivery.state).where(Delivery.id == delivery_id)).scalar()
 
     def _renew(self, c: queue.Claim, sink: DeliveryEvents, done_bytes: int) -> None:
         with queue.write_tx(self.engine) as conn:
