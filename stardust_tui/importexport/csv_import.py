@@ -324,7 +324,7 @@ def iter_csv_drafts(path: str | Path, mapping: Mapping | None, report: ImportRep
     f = open_csv(p, mapping, encoding=encoding)
     try:
         for c in plan.columns:
-            if not c.field:
+            if not c.field and (c.header or c.samples):  # an empty trailing column is not worth a warning
                 report.warning(f"column ignored ({c.reason})", file=str(f.path), line=f.header_line, column=c.header)
         converter = _converter(f, plan, mapping, report, release_file=tracks_path is not None)
         if tracks_path is None:

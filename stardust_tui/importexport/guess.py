@@ -48,6 +48,7 @@ class ColumnGuess:
     kind: str | None = None  # parser kind when it differs from the field's (duration_ms)
     options: dict[str, Any] = _field(default_factory=dict)  # surname_first...
     role: str = "main"  # main | extra (joins or backs up the main column of its field)
+    exact: bool = False  # the header is the field's own name (e.g. this project's export): never moved
 
     @property
     def level(self) -> str:
@@ -146,6 +147,7 @@ def plan_source(headers: Sequence[str], rows: Sequence[Sequence[str]], *, explic
                 _take(col, taken, cols)
             continue
         canonical = BY_NAME.get(key.replace(" ", "_"))
+        col.exact = canonical is not None and col.header.strip() == canonical.name
         options = [canonical.name] if canonical else candidates(info)
         if not options:
             found = _by_values(values_of[col.index])
@@ -217,7 +219,8 @@ def _levels(cols: list[ColumnGuess], rows: Sequence[Sequence[str]], taken: dict[
     full = [any(i < len(r) and r[i].strip() for i in key_cols) for r in rows]  # rows that repeat the release cells
     for col in cols:
         twin = TWINS.get(col.field)
-        if col.origin != "header" or col.role != "main" or twin is None or BY_NAME[col.field].level != "release":
+        if col.origin != "header" or col.exact or col.role != "main" or twin is None \
+                or BY_NAME[col.field].level != "release":
             continue
         if col.field == "release_title" or twin in taken:
             continue

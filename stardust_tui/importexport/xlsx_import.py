@@ -46,7 +46,7 @@ def iter_xlsx_drafts(path: str | Path, mapping: Mapping | None, report: ImportRe
         report.decisions += [n for n in sheet_notes(ws) + plan.notes if n not in report.decisions]
         file = str(ws.path)
         for c in plan.columns:
-            if not c.field:
+            if not c.field and (c.header or c.samples):  # an empty trailing column is not worth a warning
                 report.warning(f"column ignored ({c.reason})", file=file, line=ws.header_line, column=c.header)
         converter = RowConverter(file, plan.fields, ws.headers, report, defaults=mapping.defaults,
                                  month_first=plan.month_first, parsers=plan.parsers(),  # type: ignore[arg-type]

@@ -179,3 +179,14 @@ def test_vocabularies_and_one_line_text() -> None:
     assert cells.text("Song\r\n Two\tLive") == "Song Two Live"
     with pytest.raises(ValueError, match="control character"):
         cells.text("bad\x07bell")
+
+
+def test_exact_field_names_stay_and_empty_columns_are_quiet(sqlite_engine, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    rows = [["012345678905", "Hits", "Ada", "One"], ["012345678905", "Hits", "Bo", "Two"]]
+    named = plan(["upc", "release_title", "release_artist", "track_title"], rows)
+    assert named["release_artist"].field == "release_artist"  # the field's own name: never second-guessed
+    assert plan(["UPC", "Album", "Release Artist", "Title"], rows)["Release Artist"].field == "track_artist"
+    src = tmp_path / "trailing.csv"
+    src.write_text("UPC,Album,Artist,Title,,\n012345678905,A,B,T,,\n", encoding="utf-8")
+    report = run_import(sqlite_engine, src, ImportOptions(dry_run=True))
+    assert report.ok and report.warning_count == 0, report.render()
