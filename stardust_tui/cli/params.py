@@ -10,6 +10,7 @@ importers and the store, never restated. Each type keeps what it accepts as attr
 from __future__ import annotations
 
 import codecs
+import errno
 import os
 import stat
 from collections.abc import Iterable
@@ -211,6 +212,13 @@ def _shown(path: str) -> str:
     return path if len(path) <= 200 else f"{path[:100]}…({len(path)} characters)"
 
 
+def _os_problem(exc: OSError) -> str:
+    """``no such file``, ``permission denied``... in the words of the other messages."""
+    if exc.errno == errno.ENOENT:
+        return "no such file"
+    return (exc.strerror or "cannot be read").lower()
+
+
 def _path_problem(path: str) -> str | None:
     """Text that cannot name a file: empty, control characters, longer than the system allows."""
     if not path:
@@ -245,7 +253,7 @@ class InputFile(click.ParamType):
             try:
                 st = os.stat(text)
             except OSError as exc:
-                problem = f"{_shown(text)}: {exc.strerror or 'cannot be read'}"
+                problem = f"{_shown(text)}: {_os_problem(exc)}"
             else:
                 if stat.S_ISDIR(st.st_mode):
                     problem = f"{_shown(text)} is a directory, not a file"
@@ -276,7 +284,7 @@ class FileOrDirectory(click.ParamType):
             try:
                 mode = os.stat(text).st_mode
             except OSError as exc:
-                problem = f"{_shown(text)}: {exc.strerror or 'cannot be read'}"
+                problem = f"{_shown(text)}: {_os_problem(exc)}"
             else:
                 if not (stat.S_ISDIR(mode) or stat.S_ISREG(mode)):
                     problem = f"{_shown(text)} is neither a file nor a directory (a device, FIFO or socket)"
