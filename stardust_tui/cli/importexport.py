@@ -103,7 +103,8 @@ def import_group() -> None:
 @click.argument("file", type=P.InputFile(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "json", "ddex"]),
               help="Source format (default: from the file).")
-@click.option("--sheet", help="Excel: the sheet to read, by name or number (default: the first with a header row).")
+@click.option("--sheet", type=P.Text(100, nonempty=True),
+              help="Excel: the sheet to read, by name or number (default: the first with a header row).")
 @click.option("--map", "map_file", type=P.InputFile(), help="Column mapping TOML file.")
 @click.option("--tracks", "tracks_file", type=P.InputFile(),
               help="CSV: a separate track file (linked to the release file by UPC).")
