@@ -261,3 +261,28 @@ def test_template_errors_name_line_and_column(sqlite_engine, tmp_path: Path, bad
     assert not report.ok and report.rolled_back and report.created == 0
     column = "UPC" if bad == "wrong upc" else "Release Date"
     assert any(str(i).startswith(f"{src}:3 [{column}]") for i in report.errors), report.render()
+
+
+def test_cli_xlsx_sheet_print_map_and_import(tmp_path: Path) -> None:
+    """As a user would: `stardust import catalog book.xlsx --sheet N --print-map`, then the import itself."""
+    from click.testing import CliRunner
+
+    from stardust_tui.cli import cli
+
+    rows = [["UPC", "Album", "Artist", "Track", "Title", "Explicit"],
+            ["012345678905", "Two Sheets", "Ada", 1, "First", "Y"],
+            ["012345678905", "Two Sheets", "Ada", 2, "Second", "C"]]
+    src = _xlsx(tmp_path / "book.xlsx", {"Old": [["UPC", "Album", "Artist", "Title"], ["4006381333931", "X", "Y", "Z"]],
+                                         "New": rows})
+
+    def run(*args: str) -> Any:
+        return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+    res = run("import", "catalog", str(src), "--sheet", "2", "--print-map")
+    assert res.exit_code == 0 and '"Track" = "track_number"' in res.output and '"Explicit" = "explicit"' in res.output
+    assert 'sheet = "New"' in res.output
+    res = run("import", "catalog", str(src), "--sheet", "nope", "--dry-run")
+    assert res.exit_code != 0 and "no sheet 'nope' (sheets: Old, New)" in res.output
+    res = run("import", str(src), "--sheet", "New")
+    assert res.exit_code == 0 and "1 created" in res.output, res.output
+    assert "note: sheet 'New'" in res.output
