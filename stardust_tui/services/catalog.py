@@ -69,9 +69,6 @@ class CatalogService:
         with session_scope(self.engine) as session:
             return count_releases(session, **query.filters())
 
-    def load(self, release_id: int):
-        return self.services.releases.load(release_id)
-
     def delete(self, release_id: int) -> None:
         self.services.releases.delete(release_id)
 

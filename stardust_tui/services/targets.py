@@ -124,7 +124,7 @@ class TargetService:
     def profiles(self) -> list[tuple[str, str]]:
         """(name, description) of every shipped and user delivery profile."""
         profiles, _errors = self.services.profiles.list()
-        return [(p.name, getattr(p, "description", "") or p.name) for p in profiles]
+        return [(p.name, p.description or p.name) for p in profiles]
 
     # -- changing --------------------------------------------------------------------------------------------
     def add(self, *, name: str, url: str, profile: str = "generic-43", password: str | None = None,
