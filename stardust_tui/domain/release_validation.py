@@ -27,10 +27,8 @@ Problem = tuple[str, str]
 
 _RELEASE_TEXT = ("version", "display_artist", "catalog_number", "genre", "subgenre", "p_line", "c_line")
 _TRACK_TEXT = ("version", "display_artist", "p_line", "genre")
-_RELEASE_CHOICES = (
-    ("parental_advisory", enums.ParentalAdvisory, "parental advisory"),
-    ("status", enums.ReleaseStatus, "release status"),
-)
+_RELEASE_CHOICES = (("status", enums.ReleaseStatus, "release status"),)
+_ADVISORIES = frozenset(a.value for a in enums.ParentalAdvisory)
 
 
 def _always(_obj: Any, _field: str) -> bool:
@@ -115,6 +113,7 @@ class _Walk:
             self.choice(r, field, [e.value for e in enum], what, _label(field))
         if self.changed(r, "release_type"):
             self.add("release type", v.release_type_problem(getattr(r, "release_type", None)))
+        self.vocab(r, "parental_advisory", _ADVISORIES, "parental advisory", "parental advisory")
         self.language(r, "language")
         for field in ("p_line_year", "c_line_year"):
             self.number(r, field, L.YEAR, _label(field), integer=True)
@@ -136,6 +135,8 @@ class _Walk:
         for field in _TRACK_TEXT:
             self.text(t, field, L.TRACK[field], f"{where} {_label(field)}")
         self.language(t, f"{where} language")
+        if getattr(t, "parental_advisory", None) is not None:
+            self.vocab(t, "parental_advisory", _ADVISORIES, "parental advisory", f"{where} parental advisory")
         self.number(t, "duration_seconds", L.DURATION_SECONDS, f"{where} duration")
         self.number(t, "preview_start_seconds", L.PREVIEW_START_SECONDS, f"{where} preview start")
         self.number(t, "p_line_year", L.YEAR, f"{where} p line year", integer=True)
