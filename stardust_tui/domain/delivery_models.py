@@ -13,6 +13,7 @@ from sqlmodel import Field, SQLModel
 
 from stardust_tui.domain.enums import DELIVERY_STATES as DELIVERY_STATES  # re-exported (defined there)
 from stardust_tui.domain.enums import MESSAGE_TYPES as MESSAGE_TYPES
+from stardust_tui.domain.limits import MESSAGE_ID, TARGET, WORKER_ID
 from stardust_tui.domain.models import utcnow
 
 
@@ -22,17 +23,17 @@ class Target(SQLModel, table=True):
     __tablename__ = "target"
 
     id: int | None = Field(default=None, primary_key=True)
-    name: str = Field(unique=True, index=True, max_length=100)
-    url: str = Field(max_length=2000)  # never contains a password (it goes to `credentials`)
-    profile: str = Field(default="generic-43", max_length=100)
+    name: str = Field(unique=True, index=True, max_length=TARGET["name"])
+    url: str = Field(max_length=TARGET["url"])  # never contains a password (it goes to `credentials`)
+    profile: str = Field(default="generic-43", max_length=TARGET["profile"])
     enabled: bool = True
     credentials: str | None = Field(default=None, sa_column=Column(Text))  # Fernet token of a JSON dict
-    key_file: str | None = Field(default=None, max_length=1000)
-    known_hosts_file: str | None = Field(default=None, max_length=1000)
-    host_key: str | None = Field(default=None, max_length=200)  # pinned "SHA256:..." fingerprint
+    key_file: str | None = Field(default=None, max_length=TARGET["key_file"])
+    known_hosts_file: str | None = Field(default=None, max_length=TARGET["known_hosts_file"])
+    host_key: str | None = Field(default=None, max_length=TARGET["host_key"])  # pinned "SHA256:..." fingerprint
     trust_unknown_host: bool = False
     max_concurrency: int = 2
-    circuit_state: str = Field(default="closed", max_length=16)  # closed | open | half-open
+    circuit_state: str = Field(default="closed", max_length=TARGET["circuit_state"])  # closed | open | half-open
     consecutive_failures: int = 0
     circuit_opened_at: datetime | None = None
     last_ack_poll_at: datetime | None = None
@@ -60,12 +61,12 @@ class Delivery(SQLModel, table=True):
     attempts: int = 0
     max_attempts: int = 5
     last_error: str | None = Field(default=None, sa_column=Column(Text))
-    lease_owner: str | None = Field(default=None, max_length=200)
+    lease_owner: str | None = Field(default=None, max_length=WORKER_ID)
     lease_expires_at: datetime | None = None
     idempotency_key: str = Field(unique=True, index=True, max_length=200)
     content_hash: str = Field(default="", max_length=64)
     ern_version: str | None = Field(default=None, max_length=8)
-    message_id: str | None = Field(default=None, index=True, max_length=100)  # ACKs are matched by it
+    message_id: str | None = Field(default=None, index=True, max_length=MESSAGE_ID)  # ACKs are matched by it
     batch_id: str | None = Field(default=None, max_length=100)
     remote_path: str | None = Field(default=None, max_length=2000)
     bytes_total: int = 0
