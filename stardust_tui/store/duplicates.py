@@ -34,9 +34,17 @@ def normalize_text(value: str | None) -> str:
     return " ".join(re.sub(r"[^\w\s]", " ", folded).split())
 
 
+NORM_PART = 250
+"""Characters of the normalized title and of the artist the key keeps. Normalizing can grow a text (NFKD turns
+'ﷺ' into 18 characters, '&' becomes ' and '), and a PostgreSQL b-tree entry holds at most 2704 bytes: two
+parts of 250 characters (at most 4 bytes each) always fit the column and its index."""
+
+
 def norm_key(title: str | None, artist: str | None) -> str:
     """Normalized ``title|artist`` (featured artists dropped) used to spot near-duplicate releases."""
-    return f"{normalize_text(_FEAT_RE.sub('', title or ''))}|{normalize_text(_FEAT_RE.sub('', artist or ''))}"
+    title_key = normalize_text(_FEAT_RE.sub("", title or ""))[:NORM_PART].rstrip()
+    artist_key = normalize_text(_FEAT_RE.sub("", artist or ""))[:NORM_PART].rstrip()
+    return f"{title_key}|{artist_key}"
 
 
 def upc_candidates(upc: str) -> list[str]:
