@@ -63,6 +63,8 @@ class ImportGroup(click.Group):
     LEGACY_FLAGS = {"--fields": "fields", "--history": "history"}
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if not args:
+            raise click.UsageError(f"expected FILE, or a command: {', '.join(self.commands)}", ctx)
         return super().parse_args(ctx, self.route(args))
 
     def route(self, args: list[str]) -> list[str]:
