@@ -9,10 +9,13 @@ from __future__ import annotations
 
 from typing import TypeVar
 
+from rich.segment import Segment
 from textual import on
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Checkbox, RadioButton
+from textual.strip import Strip
+from textual.widgets import Checkbox, RadioButton, SelectionList
+from textual.widgets.option_list import OptionDoesNotExist
 from textual.worker import Worker, WorkerState
 
 from stardust_tui.screens.base import StardustScreen
@@ -54,3 +57,19 @@ class MarkedRadioButton(RadioButton):
     def _button(self) -> Content:
         self.BUTTON_INNER = "●" if self.value else " "
         return super()._button
+
+
+class MarkedSelectionList(SelectionList[T]):
+    """A selection list whose ticks read without colour: ``X`` on picked lines, blank on the others."""
+
+    def render_line(self, y: int) -> Strip:
+        strip = super().render_line(y)
+        try:
+            selection = self.get_option_at_index(self.scroll_offset.y + y)
+        except OptionDoesNotExist:
+            return strip
+        segments = list(strip)
+        if len(segments) > 1 and selection.value not in self._selected:
+            segments[1] = Segment(" ", segments[1].style)
+            return Strip(segments, strip.cell_length)
+        return strip

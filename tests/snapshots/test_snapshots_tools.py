@@ -153,3 +153,10 @@ class TestWorkers:
 
         seed_heartbeats(sqlite_engine, FROZEN)
         assert snap_compare(app, terminal_size=size, run_before=_then(lambda a: a.open_workers()))
+
+
+@pytest.mark.parametrize("size", SIZES)
+class TestExport:
+    def test_picked(self, snap_compare, app, size) -> None:
+        steps = _then(lambda a: a.open_export([1]), [*"Paper", "enter", "down", "down", "space"])
+        assert snap_compare(app, terminal_size=size, run_before=steps)
