@@ -175,3 +175,19 @@ def test_ddex_ingest_keeps_user_defined_values(engine) -> None:
     with v.user_defined_values(), session_scope(engine) as s:
         rel = create_release(s, actor="t", title="From a message", artists=["A"], deals=[deal])
         assert rel.deals[0].commercial_models == ["FollowGated"]
+
+
+CJK = "".join(chr(0x4E00 + 7 * i) for i in range(1000))  # 3 bytes each, not repetitive (no compression)
+EMOJI = "".join(chr(0x1F300 + i) for i in range(500))  # 4 bytes each
+
+
+@pytest.mark.parametrize("title, artist", [(CJK, CJK[:500]), ("ﷺ" * 1000, "a & b " * 83), (EMOJI * 2, EMOJI)],
+                         ids=["cjk", "expanding", "emoji"])
+def test_text_at_its_limit_is_stored_on_both_backends(engine, title: str, artist: str) -> None:
+    """The longest accepted title and artist name, in characters that grow when normalized (NFKD, '&') or take
+    3-4 bytes, still fit every column and index derived from them (the duplicate key on PostgreSQL)."""
+    with session_scope(engine) as s:
+        rel = create_release(s, actor="t", title=title, artists=[artist])
+        rid = rel.id
+    with session_scope(engine) as s:
+        assert get_release(s, rid).title == title
