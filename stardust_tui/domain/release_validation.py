@@ -27,6 +27,10 @@ Problem = tuple[str, str]
 
 _RELEASE_TEXT = ("version", "display_artist", "catalog_number", "genre", "subgenre", "p_line", "c_line")
 _TRACK_TEXT = ("version", "display_artist", "p_line", "genre")
+# Checked by their own rules above; every other text field in limits.RELEASE/TRACK gets the text rules,
+# so a column added later (with its limit) is judged without touching this module.
+_RELEASE_SPECIAL = {"title", "release_type", "status", "parental_advisory", "language", "norm_key", *_RELEASE_TEXT}
+_TRACK_SPECIAL = {"title", "parental_advisory", "language", *_TRACK_TEXT}
 _RELEASE_CHOICES = (("status", enums.ReleaseStatus, "release status"),)
 _ADVISORIES = frozenset(a.value for a in enums.ParentalAdvisory)
 
@@ -114,6 +118,8 @@ class _Walk:
         if self.changed(r, "release_type"):
             self.add("release type", v.release_type_problem(getattr(r, "release_type", None)))
         self.vocab(r, "parental_advisory", _ADVISORIES, "parental advisory", "parental advisory")
+        for field in sorted(L.RELEASE.keys() - _RELEASE_SPECIAL):
+            self.text(r, field, L.RELEASE[field], _label(field))
         self.language(r, "language")
         for field in ("p_line_year", "c_line_year"):
             self.number(r, field, L.YEAR, _label(field), integer=True)
@@ -133,6 +139,8 @@ class _Walk:
         self.number(t, "track_number", L.TRACK_NUMBER, f"{where} track number", integer=True)
         self.text(t, "title", L.TRACK["title"], f"{where} title", required=True)
         for field in _TRACK_TEXT:
+            self.text(t, field, L.TRACK[field], f"{where} {_label(field)}")
+        for field in sorted(L.TRACK.keys() - _TRACK_SPECIAL):
             self.text(t, field, L.TRACK[field], f"{where} {_label(field)}")
         self.language(t, f"{where} language")
         if getattr(t, "parental_advisory", None) is not None:

@@ -191,3 +191,19 @@ def test_text_at_its_limit_is_stored_on_both_backends(engine, title: str, artist
         rid = rel.id
     with session_scope(engine) as s:
         assert get_release(s, rid).title == title
+
+
+def test_every_text_column_of_release_and_track_is_judged() -> None:
+    """Each column with a limit in domain/limits.py refuses a value one character too long (new ones too)."""
+    from sqlalchemy import String
+
+    for table, limits, make in ((Release, L.RELEASE, lambda: _release()), (Track, L.TRACK, lambda: _release())):
+        for column in table.__table__.columns:
+            if not isinstance(column.type, String) or column.name in ("norm_key", "upc", "isrc"):
+                continue  # norm_key is derived; identifiers are normalized (and refused) before validation
+            assert limits[column.name] == column.type.length, column.name  # the model reads limits.py
+            rel = make()
+            target = rel if table is Release else rel.tracks[0]
+            setattr(target, column.name, "x" * (column.type.length + 1))
+            problems = release_problems(rel)
+            assert any("too long" in what or "is not" in what for _, what in problems), (table, column.name)
