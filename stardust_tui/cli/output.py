@@ -31,6 +31,8 @@ def jsonable(value: Any) -> Any:
         return str(value)
     if isinstance(value, bytes):
         return value.decode("utf-8", "replace")
+    if isinstance(value, tuple) and hasattr(value, "_asdict"):  # a NamedTuple result
+        return jsonable(value._asdict())
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if hasattr(value, "model_dump"):  # SQLModel / pydantic

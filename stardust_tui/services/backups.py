@@ -9,25 +9,38 @@ Behind ``stardust backup`` and ``stardust restore`` (the worker daemon's schedul
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from stardust_tui.services import Services
+
+
+class BackupRun(NamedTuple):
+    result: Any
+    """``importexport.backup.BackupResult`` (path, counts, notes, summary())."""
+    pruned: list[Path]
+    """Older snapshot folders removed to keep the newest ``keep``."""
+
+
+class RestoreRun(NamedTuple):
+    verified: Any
+    """``importexport.restore.VerifyResult`` of the backup restored."""
+    notes: list[str]
 
 
 class BackupService:
     def __init__(self, services: Services) -> None:
         self.services = services
 
-    def create(self, out: str | Path, *, keep: int | None = None) -> tuple[Any, list[Path]]:
+    def create(self, out: str | Path, *, keep: int | None = None) -> BackupRun:
         """Snapshot into the backup root ``out`` (the schema is brought current first); with ``keep``, then
-        prune all but the newest ``keep`` snapshots. (``BackupResult``, the pruned snapshot folders)."""
+        prune all but the newest ``keep`` snapshots."""
         from stardust_tui.importexport.backup import create_backup, prune
 
         self.services.authorize("store.admin")
         _ = self.services.engine  # the schema must be current before it is copied
         result = create_backup(self.services.settings, Path(out))
-        return result, (prune(out, keep) if keep else [])
+        return BackupRun(result, prune(out, keep) if keep else [])
 
     def verify(self, source: str | Path) -> Any:
         """Check every checksum of a backup (``VerifyResult``: ok, problems, summary())."""
@@ -36,11 +49,11 @@ class BackupService:
         self.services.authorize("store.admin")
         return verify_backup(source)
 
-    def restore(self, source: str | Path, *, force: bool = False) -> tuple[Any, list[str]]:
-        """Verify, then restore into this home (empty unless ``force``); (``VerifyResult``, notes)."""
+    def restore(self, source: str | Path, *, force: bool = False) -> RestoreRun:
+        """Verify, then restore into this home (empty unless ``force``)."""
         from stardust_tui.importexport.restore import restore_backup
 
         self.services.authorize("store.admin")
         settings = self.services.settings
         db_url = settings.database_url if settings.database_url and "://" in settings.database_url else None
-        return restore_backup(source, settings.paths, force=force, db_url=db_url)
+        return RestoreRun(*restore_backup(source, settings.paths, force=force, db_url=db_url))

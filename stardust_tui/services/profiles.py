@@ -6,11 +6,18 @@ nothing here opens the database.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from stardust_tui.delivery.profile_model import Profile
     from stardust_tui.services import Services
+
+
+class ProfileList(NamedTuple):
+    profiles: list[Profile]
+    """Every readable profile, sorted by name."""
+    errors: list[str]
+    """One line per profile file that cannot be read (file, line or field)."""
 
 
 class ProfileService:
@@ -22,13 +29,14 @@ class ProfileService:
         """Where user profiles live (a file there replaces the shipped profile of the same name)."""
         return self.services.settings.paths.profiles_dir
 
-    def list(self) -> tuple[list[Profile], list[Exception]]:
-        """Every readable profile, sorted by name, and the errors of those that cannot be read."""
+    def list(self) -> ProfileList:
+        """Every readable profile and the errors of those that cannot be read."""
         from stardust_tui.delivery.profiles import list_profiles
 
         self.services.authorize("target.read")
         errors: list[Any] = []
-        return list_profiles(self.user_dir, errors), errors
+        profiles = list_profiles(self.user_dir, errors)
+        return ProfileList(profiles, [str(e) for e in errors])
 
     def get(self, name: str) -> Profile:
         """One profile (a user file first, then the shipped one); an unknown name is a NotFound/Validation error."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from stardust_tui.services import Services
@@ -36,6 +36,13 @@ class SchemaState:
     """The newest revision this code knows."""
 
 
+class SchemaChange(NamedTuple):
+    """An upgrade: the revision before (None: an empty database) and after."""
+
+    before: str | None
+    after: str
+
+
 class SetupService:
     def __init__(self, services: Services) -> None:
         self.services = services
@@ -53,8 +60,8 @@ class SetupService:
         return HomeInfo(paths.data_dir, paths.config_file, settings.db_url.split("@")[-1], head_revision(),
                         key_path, created)
 
-    def upgrade(self) -> tuple[str | None, str]:
-        """Upgrade the database to the current schema (an SQLite file is backed up first); (old, new)."""
+    def upgrade(self) -> SchemaChange:
+        """Upgrade the database to the current schema (an SQLite file is backed up first)."""
         from stardust_tui.store.db import make_engine
         from stardust_tui.store.migrate import upgrade
 
@@ -62,7 +69,7 @@ class SetupService:
         self.services.settings.paths.ensure()
         engine = make_engine(self.services.settings.db_url)
         try:
-            return upgrade(engine)
+            return SchemaChange(*upgrade(engine))
         finally:
             engine.dispose()
 

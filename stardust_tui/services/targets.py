@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from stardust_tui.store.db import session_scope
 
@@ -52,6 +52,13 @@ class TargetDetail:
     secrets_set: list[str]
     last_ack_poll_at: datetime | None
     releases_by_status: dict[str, int] = field(default_factory=dict)
+
+
+class AckPoll(NamedTuple):
+    """What reading a target's ACK folder found: the folder and how many new ACK files were recorded."""
+
+    folder: str
+    new: int
 
 
 def parse_secret_pairs(pairs: tuple[str, ...] | list[str]) -> dict[str, str]:
@@ -221,8 +228,8 @@ class TargetService:
             on_step("acks", True, f"{folder}: {len(entries)} entries")
         return True
 
-    async def poll_acks(self, ref: TargetRef) -> tuple[str, int]:
-        """Read new ACK files from the target's ACK folder now; (folder, how many new files)."""
+    async def poll_acks(self, ref: TargetRef) -> AckPoll:
+        """Read new ACK files from the target's ACK folder now."""
         import asyncio
 
         from stardust_tui.delivery.acks import poll_target_acks
@@ -236,7 +243,7 @@ class TargetService:
                                   where=t.name)
         async with await asyncio.to_thread(opener) as transport:
             new = await poll_target_acks(self.services.engine, t, transport, folder, profile.ack_format)
-        return folder, len(new)
+        return AckPoll(folder, len(new))
 
     def acks(self, ref: TargetRef, *, limit: int = 20) -> list[Acknowledgement]:
         """The most recent ACKs recorded for a target, newest first."""
