@@ -10,6 +10,7 @@ importing thread.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -67,8 +68,10 @@ class ImportService:
 
     # -- catalog files -----------------------------------------------------------------------------------------
     def catalog(self, path: str | Path, options: ImportOptions | None = None, *,
-                progress: Progress | None = None) -> ImportReport:
-        """Import a catalog file (all or nothing unless ``options.partial``) and record the run in the ledger."""
+                progress: Progress | None = None, cancel: threading.Event | None = None) -> ImportReport:
+        """Import a catalog file (all or nothing unless ``options.partial``) and record the run in the ledger.
+
+        ``cancel`` (set from another thread: the TUI's import screen) stops the run and rolls it back."""
         from stardust_tui.domain.models import utcnow
         from stardust_tui.importexport.importer import ImportOptions, run_import
         from stardust_tui.importexport.ledger import file_sha256, record_run
@@ -82,7 +85,7 @@ class ImportService:
                        schema_dir=(options.schema_dir if options and options.schema_dir else settings.ddex_schemas))
         engine = self.services.engine
         started = utcnow()
-        report = run_import(engine, source, opts, progress=progress)
+        report = run_import(engine, source, opts, progress=progress, cancel=cancel)
         if not opts.dry_run:
             status = "failed" if report.rolled_back else ("partial" if report.error_count else "ok")
             record_run(engine, source, sha256=file_sha256(source), kind="catalog", status=status, fmt=report.format,
