@@ -132,6 +132,21 @@ class _Walk:
             self.track(t)
         for i, d in enumerate(self.related(r, "deals") or [], start=1):
             self.deal(d, f"deal {i}")
+        for i, res in enumerate(self.related(r, "resources") or [], start=1):
+            self.resource(res, f"resource {i}")
+
+    def resource(self, res: Any, where: str) -> None:
+        """A video, image, text... of the release (issue 18): its text fields, numbers and advisory."""
+        for field in sorted(L.RESOURCE.keys() - {"key", "kind", "resource_type", "parental_advisory", "language"}):
+            self.text(res, field, L.RESOURCE[field], f"{where} {_label(field)}")
+        for field in ("key", "kind", "resource_type"):
+            self.text(res, field, L.RESOURCE[field], f"{where} {_label(field)}", required=True)
+        self.language(res, f"{where} language")
+        if getattr(res, "parental_advisory", None) is not None:
+            self.vocab(res, "parental_advisory", _ADVISORIES, "parental advisory", f"{where} parental advisory")
+        self.number(res, "duration_seconds", L.DURATION_SECONDS, f"{where} duration")
+        for field in ("p_line_year", "c_line_year"):
+            self.number(res, field, L.YEAR, f"{where} {_label(field)}", integer=True)
 
     def track(self, t: Any) -> None:
         where = f"track {getattr(t, 'disc_number', '?')}-{getattr(t, 'track_number', '?')}"
