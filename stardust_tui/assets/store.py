@@ -83,6 +83,8 @@ class AssetStore:
             raise NotFoundError("no such file", where=str(src))
         if not src.is_file():
             raise ValidationError("not a regular file", where=str(src))
+        if src.stat().st_size == 0:
+            raise ValidationError("the file is empty: nothing to store", where=str(src))
         known = self._known_same_bytes(session, src, progress)
         if known is not None:
             return known
