@@ -92,11 +92,12 @@ def test_a_bad_import_file_is_reported_and_stores_nothing(home: tuple[Path, F.Sa
 
 def test_an_empty_asset_is_refused(home: tuple[Path, F.Sandbox], tmp_path: Path) -> None:
     db, _ = home
-    empty = tmp_path / "empty.wav"
-    empty.write_bytes(b"")
     before = F.store_digest(db)
-    result = CliRunner().invoke(cli, ["asset", "add", str(empty)])
-    assert result.exit_code != 0 and result.stderr.startswith("error:")
+    for name in ("empty.wav", "empty.bin"):
+        (tmp_path / name).write_bytes(b"")
+        result = CliRunner().invoke(cli, ["asset", "add", str(tmp_path / name)])
+        assert result.exit_code == 1 and result.stderr.strip() == f"error: {tmp_path / name}: the file is empty: " \
+            "nothing to store", result.stderr
     assert F.store_digest(db) == before
 
 
