@@ -1,9 +1,11 @@
 """Catalog screen: a paged table of releases with search-as-you-type, filters and release actions.
 
 Rows come one page at a time from ``CatalogService.page`` in a thread worker (group "catalog");
-stale results of an older search are dropped by generation number. The screen only coordinates:
-open/new go to the release wizard, build goes to the ERN preview, deliver queues through the
-delivery service, readiness comes from ``domain.rules``.
+stale results of an older search are dropped by generation number. The label filter takes part of a
+name: it is resolved to the one label meant (``services.catalog_filters``) before filtering. The screen
+only coordinates: open/new go to the release wizard, build goes to the ERN preview, deliver opens the
+deliver dialog (readiness, release, target and message type named, confirm), history, deliveries and
+status open their screens.
 """
 
 from __future__ import annotations
@@ -18,15 +20,18 @@ from textual.widgets import DataTable, Footer, Header, Input, Select, Static
 from textual.worker import get_current_worker
 
 from stardust_tui.commands import ScreenCommands
-from stardust_tui.domain.enums import ReleaseStatus, ReleaseType
+from stardust_tui.domain.enums import ReleaseStatus
+from stardust_tui.domain.release_types import COMMON_RELEASE_TYPES
 from stardust_tui.screens.base import StardustScreen
 from stardust_tui.services.catalog import CatalogPage, CatalogQuery
-from stardust_tui.widgets.confirm import ChoiceModal, ConfirmModal
+from stardust_tui.widgets.confirm import ConfirmModal
+from stardust_tui.widgets.row_table import RowTable
 from stardust_tui.widgets.styling import plain, state_text
 
 # Most useful first: at 80 columns the last ones scroll off to the right.
 COLUMNS = (("Title", "title", 22), ("Artist", "artist", 14), ("Status", "status", 10), ("UPC", "upc", 13),
-           ("Delivery", "delivery", 10), ("Type", "type", 11), ("Date", "date", 10))
+           ("Delivery", "delivery", 10), ("Label", "label", 16), ("Type", "type", 11), ("Date", "date", 10))
+TYPE_FILTERS = (*COMMON_RELEASE_TYPES[:5], "Compilation")
 
 
 class CatalogScreen(StardustScreen):
@@ -40,16 +45,25 @@ class CatalogScreen(StardustScreen):
         Binding("enter,e", "open", "Open", id="catalog-open", tooltip="Edit the selected release"),
         Binding("n", "new", "New", id="catalog-new", tooltip="Create a release with the wizard"),
         Binding("t", "tracks", "Tracks", id="catalog-tracks", tooltip="Edit the tracks of the selected release"),
-        Binding("c", "duplicate", "Duplicate", id="catalog-duplicate", tooltip="Copy the selected release"),
-        Binding("delete,x", "delete", "Delete", id="catalog-delete", tooltip="Delete the selected release"),
-        Binding("r", "check", "Readiness", id="catalog-check", tooltip="Check the release is ready to deliver"),
-        Binding("b", "build", "ERN", id="catalog-build", tooltip="Build and validate the ERN message"),
-        Binding("s", "deliver", "Deliver", id="catalog-deliver", tooltip="Queue a delivery to a target"),
+        Binding("s", "deliver", "Deliver", id="catalog-deliver",
+                tooltip="Check readiness and send the release to a target (new, update, takedown)"),
+        Binding("x,delete", "delete", "Delete", id="catalog-delete", tooltip="Delete the selected release"),
+        Binding("c", "duplicate", "Duplicate", id="catalog-duplicate", tooltip="Copy the selected release",
+                show=False),
+        Binding("r", "check", "Readiness", id="catalog-check", tooltip="Check the release is ready to deliver",
+                show=False),
+        Binding("b", "build", "ERN", id="catalog-build", tooltip="Build and validate the ERN message", show=False),
+        Binding("h", "history", "History", id="catalog-history",
+                tooltip="Revisions of the release, field-level diff, restore", show=False),
+        Binding("d", "deliveries", "Deliveries", id="catalog-deliveries",
+                tooltip="Deliveries and ACKs of the release per target", show=False),
+        Binding("u", "status", "Status", id="catalog-status", tooltip="Set the release's status", show=False),
         Binding("right_square_bracket", "page(1)", "Next page", id="catalog-next-page",
-                tooltip="Show the next page of releases"),
+                tooltip="Show the next page of releases", show=False),
         Binding("left_square_bracket", "page(-1)", "Prev page", id="catalog-prev-page",
-                tooltip="Show the previous page of releases"),
-        Binding("ctrl+r", "refresh", "Refresh", id="catalog-refresh", tooltip="Reload the current page"),
+                tooltip="Show the previous page of releases", show=False),
+        Binding("ctrl+r", "refresh", "Refresh", id="catalog-refresh", tooltip="Reload the current page",
+                show=False),
     ]
 
     def __init__(self) -> None:
@@ -59,6 +73,7 @@ class CatalogScreen(StardustScreen):
         self._generation = 0
         self._page_starts: list[int | None] = []  # before_id of each earlier page, for going back
         self._counted: tuple | None = None  # the filters self.total was counted for
+        self._label_note = ""  # what the label filter text resolved to (or could mean)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -66,12 +81,13 @@ class CatalogScreen(StardustScreen):
             yield Input(placeholder="Search title, artist, UPC, ISRC… (/)", id="search", compact=True)
             yield Select([(s.value, s.value) for s in ReleaseStatus], prompt="Status", id="status-filter",
                          compact=True)
-            yield Select([(t.value, t.value) for t in ReleaseType], prompt="Type", id="type-filter", compact=True)
+            yield Select([(t, t) for t in TYPE_FILTERS], prompt="Type", id="type-filter", compact=True)
             yield Input(placeholder="Label", id="label-filter", compact=True)
-        table: DataTable = DataTable(id="releases", cursor_type="row", zebra_stripes=True)
+        table = RowTable(id="releases", zebra_stripes=True)
         for label, key, width in COLUMNS:
             table.add_column(label, key=key, width=width)
         yield table
+        yield Static("", id="catalog-empty", markup=False)
         yield Static("Loading…", id="catalog-status", markup=False)
         yield Footer()
 
@@ -109,10 +125,25 @@ class CatalogScreen(StardustScreen):
             table.add_row(
                 plain(row.title), plain(row.display_artist), state_text(self.app, "release", row.status),
                 plain(row.upc), state_text(self.app, "delivery", row.last_delivery_state or ""),
-                plain(row.release_type), plain(row.release_date), key=str(row.id))
+                plain(row.label_name), plain(row.release_type), plain(row.release_date), key=str(row.id))
         if selected is not None and str(selected) in table.rows:
             table.move_cursor(row=table.get_row_index(str(selected)))
+        self._show_empty(not page.rows)
         self._show_status()
+
+    def _show_empty(self, empty: bool) -> None:
+        """No rows: say what matched nothing instead of an empty grid."""
+        q = self.query_state
+        self.set_class(empty, "-empty")
+        if not empty:
+            return
+        what = [f"“{q.search.strip()}”"] if q.search.strip() else []
+        what += [f"{name} {value}" for name, value in (("status", q.status), ("type", q.release_type),
+                                                         ("label", q.label)) if value]
+        text = (f"No releases match {', '.join(what)}." if what else "No releases yet.")
+        text += ("\nClear the search (/) or the filters to see every release." if what
+                 else "\nPress n to create one, or import a catalog file (ctrl+p).")
+        self.query_one("#catalog-empty", Static).update(text)
 
     def show_total(self, total: int, query: CatalogQuery, generation: int) -> None:
         if generation != self._generation:
@@ -133,6 +164,8 @@ class CatalogScreen(StardustScreen):
             text = f"{first:,}–{q.offset + shown:,} of … releases (counting) · page {page_no} ([ ] to page)"
         if q.search.strip():
             text += f" · search “{q.search.strip()}”"
+        if self._label_note:
+            text += f" · {self._label_note}"
         self.query_one("#catalog-status", Static).update(text)
 
     def selected_id(self) -> int | None:
@@ -153,17 +186,44 @@ class CatalogScreen(StardustScreen):
 
     @on(Input.Changed, "#label-filter")
     def _label_changed(self, event: Input.Changed) -> None:
-        self._filtered(label=event.value.strip() or None)
+        self.resolve_label(event.value)
+
+    @work(thread=True, exclusive=True, group="catalog-label", exit_on_error=False)
+    def resolve_label(self, text: str) -> None:
+        """Part of a label name -> the label meant (or a note saying which ones the text could be)."""
+        from stardust_tui.services.catalog_filters import resolve_label
+
+        if not text.strip():
+            self.app.call_from_thread(self._label_resolved, text, None, [])
+            return
+        label, candidates = resolve_label(self.app.services, text)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._label_resolved, text, label, candidates)
+
+    def _label_resolved(self, text: str, label: str | None, candidates: list[str]) -> None:
+        if self.query_one("#label-filter", Input).value != text:
+            return  # typed on since
+        if not text.strip():
+            self._label_note = ""
+            self._filtered(label=None)
+        elif label is not None:
+            self._label_note = f"label “{label}”"
+            self._filtered(label=label)
+        elif candidates:
+            shown = ", ".join(candidates[:3]) + ("…" if len(candidates) > 3 else "")
+            self._label_note = f"label “{text.strip()}” could be {len(candidates)}: {shown} (type more)"
+            self._show_status()
+        else:
+            self._label_note = f"no label contains “{text.strip()}”"
+            self._filtered(label=text.strip())  # nothing matches: the empty state says so
 
     @on(Select.Changed, "#status-filter")
     def _status_changed(self, event: Select.Changed) -> None:
-        value = None if event.value is Select.BLANK else str(event.value)
-        self._filtered(status=value)
+        self._filtered(status=None if event.select.is_blank() else str(event.value))
 
     @on(Select.Changed, "#type-filter")
     def _type_changed(self, event: Select.Changed) -> None:
-        value = None if event.value is Select.BLANK else str(event.value)
-        self._filtered(release_type=value)
+        self._filtered(release_type=None if event.select.is_blank() else str(event.value))
 
     @on(DataTable.RowSelected, "#releases")
     def _row_selected(self) -> None:
@@ -247,27 +307,26 @@ class CatalogScreen(StardustScreen):
 
     def action_deliver(self) -> None:
         release_id = self.selected_id()
-        if release_id is None:
-            return
-        self.pick_target(release_id)
+        if release_id is not None:
+            self.app.open_deliver(release_id)
+
+    def action_history(self) -> None:
+        release_id = self.selected_id()
+        if release_id is not None:
+            self.app.open_history(release_id)
+
+    def action_deliveries(self) -> None:
+        release_id = self.selected_id()
+        if release_id is not None:
+            self.app.open_release_deliveries(release_id)
+
+    def action_status(self) -> None:
+        release_id = self.selected_id()
+        if release_id is not None:
+            self.app.open_status(release_id)
 
     @work(thread=True, exclusive=True, group="catalog-action", exit_on_error=False)
-    def pick_target(self, release_id: int) -> None:
-        targets = [(str(t.id), f"{t.name} ({t.profile})") for t in self.app.services.targets.list()
-                   if t.enabled]
-        if not targets:
-            self.app.call_from_thread(self.notify, "No enabled delivery target: add one on the Targets screen (3)",
-                                      severity="warning")
-            return
-
-        def chosen(target_id: str | None) -> None:
-            if target_id:
-                self.run_release_job("deliver", release_id, int(target_id))
-
-        self.app.call_from_thread(self.app.push_screen, ChoiceModal("Deliver to which target?", targets), chosen)
-
-    @work(thread=True, exclusive=True, group="catalog-action", exit_on_error=False)
-    def run_release_job(self, job: str, release_id: int, target_id: int | None = None) -> None:
+    def run_release_job(self, job: str, release_id: int) -> None:
         services = self.app.services
         notify = self.app.call_from_thread
         if job == "delete":
@@ -283,10 +342,6 @@ class CatalogScreen(StardustScreen):
             head = "Ready to deliver" if report.ok else f"Not ready: {len(report.errors)} error(s)"
             notify(self.notify, "\n".join([head, *lines[:8]]), title="Readiness",
                    severity="information" if report.ok else "warning", timeout=10)
-            return
-        elif job == "deliver" and target_id is not None:
-            delivery_id = services.deliveries.enqueue(release_id, target_id)
-            notify(self.notify, f"Delivery {delivery_id} queued")
             return
         self._counted = None
         notify(self.reload)

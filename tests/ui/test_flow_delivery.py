@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from sqlmodel import select
-from tui_helpers import settle, type_into
+from tui_helpers import screen_text, settle, type_into, wait_until
 
 from stardust_tui.domain.delivery_models import Target
 from stardust_tui.store.db import session_scope
@@ -62,8 +62,8 @@ async def test_ern_preview_shows_why_a_message_cannot_be_built(seeded, settings,
 
 async def test_add_target_test_it_and_deliver_to_a_local_folder(settings, app_factory, tmp_path: Path) -> None:
     from stardust_tui.demo import build_demo
+    from stardust_tui.screens.deliver_dialog import DeliverDialog
     from stardust_tui.store.open import open_store
-    from stardust_tui.widgets.confirm import ChoiceModal
 
     engine = open_store(settings)
     build_demo(engine, settings.paths, actor="test")
@@ -98,9 +98,13 @@ async def test_add_target_test_it_and_deliver_to_a_local_folder(settings, app_fa
         assert str(app.screen.query_one("#releases").get_row_at(0)[0]) == "Northern Lights Atlas"
         await pilot.press("s")
         await settle(app, pilot)
-        assert isinstance(app.screen, ChoiceModal)
-        await pilot.press("enter")
+        dialog = app.screen
+        assert isinstance(dialog, DeliverDialog)
+        assert await wait_until(pilot, lambda: dialog.readiness is not None, timeout=30)
+        assert "Northern Lights Atlas" in screen_text(app) and "local-dsp" in screen_text(app)
+        await pilot.press("d")
         await settle(app, pilot)
+        assert app.screen is not dialog
         await pilot.press("3")
         await settle(app, pilot)
         deliveries = app.screen
