@@ -14,7 +14,7 @@ from stardust_tui.cli import params as P
 from stardust_tui.cli.context import StardustContext
 from stardust_tui.cli.output import echo_json, exit_with
 from stardust_tui.domain import limits as L
-from stardust_tui.domain.enums import ReleaseStatus, ReleaseType
+from stardust_tui.domain.enums import MESSAGE_TYPES, ReleaseStatus, ReleaseType
 from stardust_tui.errors import ExitCode, ValidationError
 
 DATE = P.DAY  # YYYY-MM-DD within the catalog's dates (a datetime at midnight)
@@ -40,7 +40,7 @@ def release() -> None:
 
 @release.command("list")
 @click.option("--search", "-s", "query", type=P.Text(L.SEARCH_QUERY), default=None,
-              help="Full-text search (titles, artists, label, UPC, ISRC).")
+              help="Full-text search (titles, artists, label, UPC, ISRC, catalog number).")
 @click.option("--status", type=P.Vocabulary([s.value for s in ReleaseStatus], "release status", "STATUS"), default=None,
               help="draft, ready, delivered or taken-down.")
 @click.option("--label", type=P.Text(L.PARTY["name"]), default=None, help="Label name (exact, case-insensitive).")
@@ -48,17 +48,20 @@ def release() -> None:
               default=None, help="album, ep, single or compilation.")
 @click.option("--from", "date_from", type=DATE, default=None, help="Release date on or after YYYY-MM-DD.")
 @click.option("--to", "date_to", type=DATE, default=None, help="Release date on or before YYYY-MM-DD.")
+@click.option("--genre", type=P.Text(L.RELEASE["genre"]), default=None,
+              help="Genre or subgenre (exact, case-insensitive).")
 @click.option("--limit", type=P.PAGE_SIZE, default=50, show_default=True)
 @click.option("--offset", type=P.OFFSET, default=0)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_obj
 def list_cmd(obj: StardustContext, query: str | None, status: str | None, label: str | None,
-             release_type: str | None, date_from: Any, date_to: Any, limit: int, offset: int, as_json: bool) -> None:
-    """List releases, newest first."""
+             release_type: str | None, date_from: Any, date_to: Any, genre: str | None, limit: int, offset: int,
+             as_json: bool) -> None:
+    """List releases, newest first (--search also finds catalog numbers: STAR-001)."""
     from stardust_tui.services.releases import ReleaseFilters
 
     filters = ReleaseFilters(search=query, status=status, label=label, release_type=release_type,
-                             date_from=_day(date_from), date_to=_day(date_to))
+                             date_from=_day(date_from), date_to=_day(date_to), genre=genre)
     page = obj.services.releases.list(filters, limit=limit, offset=offset)
     rows, total = page.releases, page.total
     if as_json:
@@ -218,18 +221,23 @@ def reindex_cmd(obj: StardustContext) -> None:
 
 @click.command()
 @click.argument("ref", type=P.RELEASE_REF)
+@click.option("--target", "target_name", type=P.NAME, default=None,
+              help="Run exactly the checks a delivery to this target runs (its profile's rules, file QC, DPIDs, "
+                   "the message validated).")
+@click.option("--type", "message_type", type=click.Choice(MESSAGE_TYPES), default="new", show_default=True,
+              help="With --target: the message type to check for.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_obj
-def check(obj: StardustContext, ref: str, as_json: bool) -> None:
+def check(obj: StardustContext, ref: str, target_name: str | None, message_type: str, as_json: bool) -> None:
     """Check a release is ready for delivery; exit 0 when nothing blocks, 1 otherwise."""
-    readiness = obj.services.releases.check(ref)
+    readiness = obj.services.releases.check(ref, target=target_name, message_type=message_type)
     report = readiness.report
     if as_json:
         echo_json(readiness.as_dict())
     else:
         for f in report.errors + report.warnings + report.infos:
             click.echo(str(f))
-        verdict = "ready" if report.ok else "not ready"
+        verdict = ("ready" if report.ok else "not ready") + (f" for {target_name}" if target_name else "")
         click.echo(f"release {readiness.release_id}: {verdict} — {len(report.errors)} error(s), "
                    f"{len(report.warnings)} warning(s)")
     exit_with(ExitCode.OK if report.ok else ExitCode.FAILED)

@@ -29,12 +29,11 @@ from typing import Any
 from sqlmodel import col, select
 
 from stardust_tui.delivery.base import Transport, TransportError, TransportIntegrityError
-from stardust_tui.delivery.package import PackageFile, PackagePlan, delivered_hashes, plan_package
-from stardust_tui.delivery.preflight import asset_problems, lead_time_warning
+from stardust_tui.delivery.package import PackageFile, PackagePlan, delivered_hashes
+from stardust_tui.delivery.preflight import preflight, refusal, sender_for
 from stardust_tui.delivery.profiles import MessageParty, Profile, load_profile
 from stardust_tui.domain.delivery_models import Delivery, ReleaseTargetStatus
 from stardust_tui.domain.models import utcnow
-from stardust_tui.errors import ValidationError
 from stardust_tui.store.db import session_scope
 from stardust_tui.worker.protocols import DeliveryContext, DeliveryInterrupted, EventSink, StepRecorder
 
@@ -44,9 +43,7 @@ LARGE_FILE = 250_000_000  # DDEX choreography advice: keep files at or below 250
 
 
 def _sender(ctx: DeliveryContext, profile: Profile) -> MessageParty:
-    if profile.sender is not None:
-        return profile.sender
-    return MessageParty(ctx.settings.sender_dpid, ctx.settings.sender_name)
+    return sender_for(profile, ctx.settings.sender_dpid, ctx.settings.sender_name)
 
 
 def _resources_requested(session: Any, delivery: Delivery) -> bool:
@@ -62,6 +59,7 @@ def build_plan(ctx: DeliveryContext, delivery: Delivery, profile: Profile) -> tu
 
     Returns the plan and a lead-time warning (or None)."""
     from stardust_tui.assets.store import AssetStore
+    from stardust_tui.ern.schemas import schema_dir
     from stardust_tui.store.releases import load_release
 
     store = AssetStore(ctx.settings.paths)
@@ -72,35 +70,18 @@ def build_plan(ctx: DeliveryContext, delivery: Delivery, profile: Profile) -> tu
             md5s = [t.audio.md5 for t in release.tracks if t.audio is not None]
             md5s += [release.cover.md5] if release.cover is not None else []
             already = delivered_hashes(session, delivery.target_id, delivery.release_id, md5s)
-    problems = []
-    if delivery.message_type in ("new", "update"):  # the catalog's own readiness rules
-        from stardust_tui.domain.rules import check_release
-
-        problems = [f"{f.field}: {f.message}" for f in check_release(release).errors]
-    problems += asset_problems(release, profile, delivery.message_type)
-    if problems:
-        more = f" (+{len(problems) - 3} more)" if len(problems) > 3 else ""
-        raise ValidationError(f"release is not ready for {profile.name}: {'; '.join(problems[:3])}{more}",
-                              where=f"release {release.id}")
-    plan = plan_package(release, profile, delivery.message_type, sender=_sender(ctx, profile),
-                        asset_path=store.path_for, batch_id=delivery.batch_id, message_id=delivery.message_id,
-                        already_delivered=already, priority=delivery.priority, unique=delivery.id)
-    _validate(ctx, profile, plan)
-    return plan, lead_time_warning(release, profile, delivery.message_type, utcnow().date())
-
-
-def _validate(ctx: DeliveryContext, profile: Profile, plan: PackagePlan) -> None:
-    """Refuse to send a message that fails the ERN engine's validation (XSD when configured + rules)."""
-    from stardust_tui.ern.schemas import schema_dir
-    from stardust_tui.ern.validate import validate_bytes
-
-    report = validate_bytes(plan.message.data or b"", path=plan.message.remote_path,
-                            schema_dir=schema_dir(configured=ctx.settings.ddex_schemas))
-    if not report.ok:
-        err = report.errors[0]
-        more = f" (+{len(report.errors) - 1} more)" if len(report.errors) > 1 else ""
-        raise ValidationError(f"message is not valid ERN {profile.ern_version}: [{err.rule}] {err.message}{more}",
-                              where=f"{plan.message.remote_path}:{err.line or 0}")
+        # One readiness (delivery/preflight.py): the same checks as `stardust check --target`, the files'
+        # signal QC, then the package built and its message validated by the ERN engine.
+        checked = preflight(session, release, profile, delivery.message_type, sender=_sender(ctx, profile),
+                            asset_path=store.path_for, schema_dir=schema_dir(configured=ctx.settings.ddex_schemas),
+                            today=utcnow().date(),
+                            plan_args=dict(batch_id=delivery.batch_id, message_id=delivery.message_id,
+                                           already_delivered=already, priority=delivery.priority,
+                                           unique=delivery.id))
+    if checked.plan is None:
+        raise refusal(checked.report, profile, str(release.id))
+    late = next((f.message for f in checked.report.warnings if f.code == "lead-time"), None)
+    return checked.plan, late
 
 
 async def _upload(transport: Transport, f: PackageFile, scratch: Path, events: EventSink) -> None:

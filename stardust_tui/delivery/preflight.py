@@ -1,86 +1,94 @@
-"""A delivery profile's own rules, checked before anything is sent: deals, audio, artwork and lead time.
+"""One readiness: what ``stardust check --target`` prints is exactly what a delivery checks before it sends.
 
-The catalog's readiness rules (:mod:`stardust_tui.domain.rules`, :mod:`stardust_tui.assets.qc`) say
-what any DSP needs; a profile can be stricter (Spotify: plain PCM WAV only; a 3000 px minimum...).
-:func:`asset_problems` lists what breaks the profile (the executor refuses to deliver), and
-:func:`lead_time_warning` says when a release date is closer than the profile's lead time.
+:func:`readiness` (pure) runs the catalog's rules (:mod:`stardust_tui.domain.rules`) with the target
+profile's audio/artwork rules and severities, then the profile's own: message types the DSP refuses
+(Spotify: purge), sender and recipient DPIDs (a live message to a real recipient with a placeholder or
+invalid DPID is refused), deals the DSP requires or leaves out, instant-gratification share, lead time.
+:func:`preflight` adds the I/O: it measures the release's files once (:func:`stardust_tui.assets.qc.ensure_analyses`),
+and, when nothing blocks, builds the package as the delivery will and validates the message with the ERN
+engine. The executor (``delivery.execute.build_plan``), ``stardust deliver`` and ``stardust check --target``
+all call :func:`preflight`; a test over a corpus of broken releases proves they agree.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
-from stardust_tui.delivery.profiles import Profile
+from stardust_tui.delivery.profiles import MessageParty, Profile
+from stardust_tui.domain.findings import CheckReport, Finding
+from stardust_tui.domain.identifiers import is_placeholder_dpid, is_valid_dpid
+from stardust_tui.domain.rules import check_release
+from stardust_tui.errors import ValidationError
 
-WAVE_FORMAT_PCM = 1
+
+@dataclass
+class Preflight:
+    """The findings and, when nothing blocks, the package the delivery would send."""
+
+    report: CheckReport
+    plan: Any | None = None
 
 
-def _audio(where: str, asset: Any, profile: Profile) -> list[str]:
-    rules = profile.audio
+def sender_for(profile: Profile, dpid: str, name: str) -> MessageParty:
+    """The message sender: the profile's own, else the configured ``sender_dpid`` / ``sender_name``."""
+    return profile.sender if profile.sender is not None else MessageParty(dpid, name)
+
+
+def _party_findings(profile: Profile, sender: MessageParty | None) -> list[Finding]:
+    live = not profile.test_message
+    real_recipient = any(not r.is_neutral and is_valid_dpid(r.dpid) for r in profile.recipients)
+    strict = live and (profile.real_dpids or real_recipient)
     out = []
-    container = (asset.container or "?").upper()
-    if container not in {f.upper() for f in rules.formats}:
-        out.append(f"{where}: {container} audio is not accepted (formats: {', '.join(rules.formats)})")
-    if asset.bit_depth is not None and container != "MP3" and asset.bit_depth not in rules.bit_depths:
-        out.append(f"{where}: {asset.bit_depth}-bit audio (accepted: {'/'.join(map(str, rules.bit_depths))})")
-    if asset.sample_rate is not None and asset.sample_rate < rules.min_sample_rate:
-        out.append(f"{where}: sample rate {asset.sample_rate} Hz is below {rules.min_sample_rate} Hz")
-    if asset.channels is not None and asset.channels != rules.channels:
-        out.append(f"{where}: {asset.channels} channel(s), {rules.channels} required")
-    if rules.plain_pcm_wav and container == "WAV" and asset.wav_format_tag not in (None, WAVE_FORMAT_PCM):
-        out.append(f"{where}: WAV must be plain PCM (format tag 1), this one has tag {asset.wav_format_tag:#06x}")
+    for r in profile.recipients:
+        where = f"profile {profile.name}: recipient {r.name}"
+        if r.is_placeholder:
+            out.append(Finding("recipient-dpid-unset", "recipients",
+                               f"recipient DPID not set: {r.name} ({r.dpid}); set it in a user profile with "
+                               f"extends = \"{profile.name}\" (see `stardust profile show {profile.name}`)"))
+        elif r.is_neutral:
+            out.append(Finding("recipient-dpid-placeholder", "recipients",
+                               f"{where}: {r.dpid} is a neutral placeholder, not the recipient's DPID",
+                               "error" if live and profile.real_dpids else "warning"))
+        elif not is_valid_dpid(r.dpid):
+            out.append(Finding("recipient-dpid-invalid", "recipients",
+                               f"{where}: {r.dpid!r} is not a DDEX party ID (check character)",
+                               "error" if live else "warning"))
+    if sender is not None:
+        if is_placeholder_dpid(sender.dpid):
+            out.append(Finding("sender-dpid-placeholder", "sender",
+                               f"sender DPID {sender.dpid} is a placeholder: set sender_dpid in config.toml to "
+                               "your DDEX party ID" + ("" if strict else " before delivering to a real recipient"),
+                               "error" if strict else "warning"))
+        elif not is_valid_dpid(sender.dpid):
+            out.append(Finding("sender-dpid-invalid", "sender",
+                               f"sender DPID {sender.dpid!r} is not a DDEX party ID (wrong check character?)",
+                               "error" if live else "warning"))
     return out
 
 
-def _artwork(asset: Any, profile: Profile) -> list[str]:
-    rules = profile.artwork
-    out = []
-    container = (asset.container or "?").upper()
-    if container not in {f.upper() for f in rules.formats}:
-        out.append(f"cover: {container} is not accepted (formats: {', '.join(rules.formats)})")
-    w, h = asset.width, asset.height
-    if w is not None and h is not None:
-        if min(w, h) < rules.min_px:
-            out.append(f"cover: {w}x{h} px is below the {rules.min_px} px minimum")
-        if rules.square and w != h:
-            out.append(f"cover: {w}x{h} px is not square")
-    if rules.rgb and asset.color_mode and asset.color_mode.upper() != "RGB":
-        out.append(f"cover: colour mode {asset.color_mode} (RGB required)")
-    return out
-
-
-def deal_problems(release: Any, profile: Profile) -> list[str]:
-    """Commercial models / use types the profile requires that no deal of the release offers."""
+def _deal_findings(release: Any, profile: Profile) -> list[Finding]:
+    rules = profile.deals
     models = {m for d in release.deals for m in (d.commercial_models or [])}
     uses = {u for d in release.deals for u in (d.use_types or [])}
-    out = [f"deals: no deal offers {m}, which {profile.name} requires" for m in profile.required_models
-           if m not in models]
-    out += [f"deals: no deal offers use type {u}, which {profile.name} requires" for u in profile.required_use_types
-            if u not in uses]
-    return out
-
-
-def asset_problems(release: Any, profile: Profile, message_type: str) -> list[str]:
-    """Why ``release`` (its deals and files) cannot go to a recipient with ``profile`` (empty: it can)."""
-    if message_type not in ("new", "update"):
-        return []  # takedowns and purges send no files
-    out: list[str] = deal_problems(release, profile)
-    depths = set()
-    for track in sorted(release.tracks, key=lambda t: (t.disc_number, t.track_number)):
-        where = f"track {track.disc_number}-{track.track_number}"
-        if track.audio is None:
-            out.append(f"{where}: no audio file")
-            continue
-        out += _audio(where, track.audio, profile)
-        if track.audio.bit_depth:
-            depths.add(track.audio.bit_depth)
-    if profile.audio.same_bit_depth and len(depths) > 1:
-        out.append(f"release mixes bit depths {sorted(depths)}; {profile.name} wants one per release")
-    if release.cover is None:
-        out.append("cover: no front cover image")
-    else:
-        out += _artwork(release.cover, profile)
+    out = [Finding("deal-required-model", "deals", f"no deal offers {m}, which {profile.name} requires")
+           for m in rules.required_models if m not in models]
+    out += [Finding("deal-required-use", "deals", f"no deal offers use type {u}, which {profile.name} requires")
+            for u in rules.required_use_types if u not in uses]
+    preorders = [i for i, d in enumerate(release.deals, start=1) if d.is_preorder]
+    if preorders and not rules.preorders:
+        out.append(Finding("preorder-not-taken", "deals", f"{profile.name} does not take pre-orders: deal(s) "
+                           f"{', '.join(map(str, preorders))} are left out of its messages", "warning"))
+    if rules.max_instant_grat_share is not None and release.tracks:
+        for i in preorders:
+            share = len(set(release.deals[i - 1].instant_gratification or [])) / len(release.tracks)
+            if share > rules.max_instant_grat_share:
+                out.append(Finding("instant-grat-share", f"deals[{i}].instant_gratification",
+                                   f"{share:.0%} of the tracks are instant gratification; {profile.name} allows "
+                                   f"at most {rules.max_instant_grat_share:.0%}"))
     return out
 
 
@@ -97,12 +105,89 @@ def business_days(start: date, end: date) -> int:
 
 
 def lead_time_warning(release: Any, profile: Profile, message_type: str, today: date) -> str | None:
-    """A warning when the release date is closer than the profile's lead time (business days)."""
+    """A warning when the (future) release date is closer than the profile's lead time (business days).
+
+    A release already out (back catalogue) has no lead time, nor has a purge."""
     need = profile.lead_time_days if message_type == "new" else profile.update_lead_time_days
-    if not need or release.release_date is None:
+    if not need or release.release_date is None or release.release_date < today or message_type == "purge":
         return None
     have = business_days(today, release.release_date)
     if have >= need:
         return None
     return (f"{profile.name} asks for {need} business days before the release date for a {message_type} "
             f"delivery; {release.release_date.isoformat()} is {max(have, 0)} business day(s) away")
+
+
+def readiness(release: Any, profile: Profile, message_type: str = "new", *, sender: MessageParty | None,
+              analyses: Mapping[int, Mapping[str, Any]] | None = None, today: date | None = None) -> CheckReport:
+    """Every finding a delivery of ``release`` to a target with ``profile`` runs into (pure)."""
+    today = today or date.today()
+    report = CheckReport()  # what the target refuses first: no edit of the release fixes those
+    if profile.refuses(message_type):
+        report.add(Finding("message-type-refused", "type",
+                           f"{profile.name} refuses {message_type} messages"
+                           + (f"; it takes releases down by {profile.takedown}" if message_type == "purge" else "")))
+    report.extend(_party_findings(profile, sender))
+    if message_type in ("new", "update"):
+        report.extend(check_release(release, today=today, audio_rules=profile.audio, artwork_rules=profile.artwork,
+                                    analyses=analyses).all())
+        report.extend(_deal_findings(release, profile))
+    elif not release.upc:
+        report.add(Finding("missing", "upc", f"a {message_type} names the release by its UPC/EAN: it has none"))
+    late = lead_time_warning(release, profile, message_type, today)
+    if late:
+        report.add(Finding("lead-time", "release_date", late, "warning"))
+    return report
+
+
+def preflight(session: Any, release: Any, profile: Profile, message_type: str, *, sender: MessageParty,
+              asset_path: Callable[[Any], Path], schema_dir: Path | None, today: date | None = None,
+              plan_args: Mapping[str, Any] | None = None) -> Preflight:
+    """Measure the files, run :func:`readiness`, and when nothing blocks build and validate the package.
+
+    ``plan_args`` go to :func:`stardust_tui.delivery.package.plan_package` (batch id, message id, files
+    the target already has...); the executor passes its own so the plan it gets back is the one it sends.
+    """
+    from stardust_tui.assets.qc import ensure_analyses, release_assets
+
+    analyses = ensure_analyses(session, release_assets(release), asset_path) \
+        if message_type in ("new", "update") else {}
+    report = readiness(release, profile, message_type, sender=sender, analyses=analyses, today=today)
+    if not report.ok:
+        return Preflight(report)
+    from stardust_tui.delivery.package import plan_package
+
+    try:
+        plan = plan_package(release, profile, message_type, sender=sender, asset_path=asset_path,
+                            **dict(plan_args or {}))
+    except ValidationError as exc:
+        report.add(Finding("package", "message", exc.message))
+        return Preflight(report)
+    report.extend(validate_message(plan, profile, schema_dir))
+    return Preflight(report, plan if report.ok else None)
+
+
+def validate_message(plan: Any, profile: Profile, schema_dir: Path | None) -> list[Finding]:
+    """The ERN engine's verdict on the planned message (XSD when schemas are configured, business rules)."""
+    from stardust_tui.ern.validate import validate_bytes
+
+    result = validate_bytes(plan.message.data or b"", path=plan.message.remote_path, schema_dir=schema_dir)
+    out = [Finding("ern-invalid", f"message:{e.line or 0}", f"not valid ERN {profile.ern_version}: [{e.rule}] "
+                   f"{e.message}") for e in result.errors]
+    return out + [Finding("ern-warning", f"message:{w.line or 0}", f"[{w.rule}] {w.message}", "warning")
+                  for w in result.warnings if w.rule != "ERN-ID-004"]  # DPIDs: said by readiness already
+
+
+def refusal(report: CheckReport, profile: Profile, where: str) -> ValidationError:
+    """The one-line error a refused delivery gives: the first blocking findings and how many more."""
+    problems = [f"{f.field}: {f.message}" for f in report.errors]
+    more = f" (+{len(problems) - 3} more; see `stardust check {where} --target ...`)" if len(problems) > 3 else ""
+    return ValidationError(f"not ready for {profile.name}: {'; '.join(problems[:3])}{more}", where=f"release {where}")
+
+
+def asset_problems(release: Any, profile: Profile, message_type: str) -> list[str]:
+    """What the profile adds to the catalog rules' errors, as text (for ``services/dispatch.py`` until it
+    calls :func:`preflight`; new code should use :func:`readiness`)."""
+    catalog = {(f.code, f.field) for f in check_release(release).errors}
+    return [f"{f.field}: {f.message}" for f in readiness(release, profile, message_type, sender=None).errors
+            if (f.code, f.field) not in catalog]

@@ -1,13 +1,22 @@
 """The delivery profile model: immutable dataclasses and the closed vocabularies they use.
 
-Read and checked from TOML by :mod:`stardust_tui.delivery.profiles` (import from there).
+Read and checked from TOML by :mod:`stardust_tui.delivery.profiles` (import from there). The audio and
+artwork rules are the domain's QC rules (:mod:`stardust_tui.domain.qc_rules`): a profile says what its
+DSP accepts and how severe each finding is, and the same checks run for ``stardust check --target`` and
+before a delivery.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from stardust_tui.domain.identifiers import is_placeholder_dpid
+from stardust_tui.domain.qc_rules import QC_SEVERITIES, ArtworkRules, AudioRules
 from stardust_tui.errors import ValidationError
+
+__all__ = ["ACK_FORMATS", "CHOREOGRAPHIES", "ERN_VERSIONS", "MANIFEST_RULES", "MANIFEST_VERSIONS", "NAMING_ROLES",
+           "PLACEHOLDER_MARK", "QC_SEVERITIES", "RELEASE_PROFILES", "TAKEDOWN_STRATEGIES", "ArtworkRules",
+           "AudioRules", "DealRules", "MessageParty", "Profile", "ProfileError"]
 
 ERN_VERSIONS = ("3.8.2", "4.2", "4.3")
 RELEASE_PROFILES = ("auto", "album", "single")
@@ -15,6 +24,7 @@ CHOREOGRAPHIES = ("batch", "release-by-release")
 MANIFEST_RULES = ("non-empty", "zero-byte", "none")
 MANIFEST_VERSIONS = ("1.6", "1.8")
 TAKEDOWN_STRATEGIES = ("remove-deals", "end-validity", "purge")
+MESSAGE_TYPES = ("new", "update", "takedown", "purge")
 ACK_FORMATS = ("auto", "1.6", "1.8")
 PLACEHOLDER_MARK = "SETME"
 NAMING_ROLES = ("audio", "image", "message")
@@ -29,25 +39,24 @@ class MessageParty:
 
     @property
     def is_placeholder(self) -> bool:
+        """A shipped profile's ``SETME`` DPID: it must be set before any delivery."""
         return PLACEHOLDER_MARK in self.dpid
 
-
-@dataclass(frozen=True)
-class AudioRules:
-    formats: tuple[str, ...] = ("FLAC", "WAV")
-    bit_depths: tuple[int, ...] = (16, 24)
-    min_sample_rate: int = 44100
-    channels: int = 2
-    plain_pcm_wav: bool = False  # WAV format tag 1 only (no WAVE_FORMAT_EXTENSIBLE)
-    same_bit_depth: bool = False  # no mixed bit depths within one release
+    @property
+    def is_neutral(self) -> bool:
+        """Not a real party: ``SETME``, all zeros, or a neutral value shipped in configs and examples."""
+        return is_placeholder_dpid(self.dpid)
 
 
 @dataclass(frozen=True)
-class ArtworkRules:
-    formats: tuple[str, ...] = ("JPEG", "PNG")
-    min_px: int = 3000
-    square: bool = True
-    rgb: bool = True
+class DealRules:
+    """What a DSP takes of a release's deals, and how their dates move for it."""
+
+    required_models: tuple[str, ...] = ()  # commercial models some deal must offer (e.g. YouTube)
+    required_use_types: tuple[str, ...] = ()
+    preorders: bool = True  # the DSP ingests pre-order deals (IsPreOrderDeal); False: they are left out
+    max_instant_grat_share: float | None = None  # at most this share of the tracks as instant gratification
+    date_shift_days: int = 0  # every deal start/end moves by this many days in this DSP's messages
 
 
 @dataclass(frozen=True)
@@ -68,22 +77,35 @@ class Profile:
     ack_folder: str | None = None
     ack_format: str = "auto"
     takedown: str = "remove-deals"
+    refused_types: tuple[str, ...] = ()  # message types the DSP refuses (Spotify: purge)
+    real_dpids: bool = False  # a live message needs real sender and recipient DPIDs (a DSP's own profile)
     test_message: bool = False
     audio: AudioRules = field(default_factory=AudioRules)
     artwork: ArtworkRules = field(default_factory=ArtworkRules)
     naming: dict[str, str] = field(default_factory=dict)  # audio/image/message patterns (ern.naming)
     genres: dict[str, str] = field(default_factory=dict)  # catalog genre -> the recipient's genre
-    required_models: tuple[str, ...] = ()  # commercial models the deals must offer (e.g. YouTube)
-    required_use_types: tuple[str, ...] = ()
+    deals: DealRules = field(default_factory=DealRules)
     max_attempts: int = 5
     backoff_seconds: float = 30.0
     lead_time_days: int = 0
     update_lead_time_days: int = 0
     source: str = ""
 
+    @property
+    def required_models(self) -> tuple[str, ...]:
+        return self.deals.required_models
+
+    @property
+    def required_use_types(self) -> tuple[str, ...]:
+        return self.deals.required_use_types
+
     def placeholder_recipients(self) -> list[MessageParty]:
         """Recipients whose DPID is still a placeholder the user must set before a live delivery."""
         return [r for r in self.recipients if r.is_placeholder]
+
+    def refuses(self, message_type: str) -> bool:
+        """Whether the DSP refuses this message type (``purge`` also when the takedown strategy is purge)."""
+        return message_type in self.refused_types
 
 
 class ProfileError(ValidationError):

@@ -17,18 +17,29 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from stardust_tui.delivery.profile_fields import (
+    artwork_rules,
+    at_line,
+    audio_rules,
+    deal_rules,
+    field_value,
+    list_of,
+)
 from stardust_tui.delivery.profile_model import (  # noqa: F401 - re-exported: the public profile API
     ACK_FORMATS,
     CHOREOGRAPHIES,
     ERN_VERSIONS,
     MANIFEST_RULES,
     MANIFEST_VERSIONS,
+    MESSAGE_TYPES,
     NAMING_ROLES,
     PLACEHOLDER_MARK,
+    QC_SEVERITIES,
     RELEASE_PROFILES,
     TAKEDOWN_STRATEGIES,
     ArtworkRules,
     AudioRules,
+    DealRules,
     MessageParty,
     Profile,
     ProfileError,
@@ -39,8 +50,12 @@ from stardust_tui.errors import NotFoundError, ValidationError
 
 _TOP = {"name", "profile_version", "description", "ern_version", "release_profile", "extends", "sender",
         "recipients", "choreography", "takedown", "audio", "artwork", "naming", "retry", "lead_time",
-        "genres", "deals",
-        "test_message"}
+        "genres", "deals", "test_message", "real_dpids"}
+_AUDIO_KEYS = {"formats", "bit_depths", "min_sample_rate", "channels", "plain_pcm_wav", "same_bit_depth",
+               "lossy_origin", "clipping", "max_clipped_runs", "silence", "max_leading_silence",
+               "max_trailing_silence", "duration_mismatch", "duration_tolerance", "dual_mono"}
+_ARTWORK_KEYS = {"formats", "min_px", "recommended_px", "square", "rgb", "upscaled", "borders", "placeholder"}
+_DEAL_KEYS = {"required_models", "required_use_types", "preorders", "max_instant_grat_share", "date_shift_days"}
 
 
 def _shipped_dir() -> Path:
@@ -71,63 +86,25 @@ def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _at_line(where: str, key: str) -> str:
-    """``where`` with the line of ``key = ...`` in its file, so errors point at file:line."""
-    path, _, table = where.partition(" [")
-    try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
-    except OSError:
-        return where
-    for number, line in enumerate(lines, 1):
-        if re.match(rf"\s*{re.escape(key)}\s*=", line):
-            return f"{path}:{number}" + (f" [{table}" if table else "")
-    return where
-
-
-def _field(data: dict[str, Any], key: str, kind: type | tuple[type, ...], where: str, default: Any = None,
-           choices: tuple[Any, ...] | None = None) -> Any:
-    if key not in data:
-        return default
-    value = data[key]
-    if kind is float and isinstance(value, int) and not isinstance(value, bool):
-        value = float(value)
-    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-        names = kind.__name__ if isinstance(kind, type) else "/".join(k.__name__ for k in kind)
-        raise ProfileError(f"field {key!r} must be {names}, got {value!r}", where=_at_line(where, key))
-    if choices is not None and value not in choices:
-        raise ProfileError(f"field {key!r} must be one of {', '.join(map(str, choices))}, got {value!r}",
-                           where=_at_line(where, key))
-    return value
-
-
-def _list_of(data: dict[str, Any], key: str, kind: type, where: str, default: list[Any]) -> tuple[Any, ...]:
-    values = _field(data, key, list, where, default)
-    for value in values:
-        if not isinstance(value, kind) or isinstance(value, bool):
-            raise ProfileError(f"field {key!r} must hold only {kind.__name__} values, got {value!r}",
-                               where=_at_line(where, key))
-    return tuple(values)
-
-
 def _naming(data: dict[str, Any], where: str) -> dict[str, str]:
     unknown = sorted(set(data) - set(NAMING_ROLES))
     if unknown:
         raise ProfileError(f"unknown naming role {unknown[0]!r} (audio, image, message)", where=where)
-    out = {role: _field(data, role, str, where) for role in NAMING_ROLES if role in data}
+    out = {role: field_value(data, role, str, where) for role in NAMING_ROLES if role in data}
     from stardust_tui.ern.naming import NamingPatterns
 
     try:
         NamingPatterns.from_mapping(out)
     except ValidationError as exc:
-        raise ProfileError(exc.message, where=_at_line(where, next(iter(out), "naming"))) from None
+        raise ProfileError(exc.message, where=at_line(where, next(iter(out), "naming"))) from None
     return out
 
 
 def _party(data: Any, where: str) -> MessageParty:
     if not isinstance(data, dict):
         raise ProfileError("a party must be a table with dpid and name", where=where)
-    dpid = _field(data, "dpid", str, where)
-    name = _field(data, "name", str, where)
+    dpid = field_value(data, "dpid", str, where)
+    name = field_value(data, "name", str, where)
     if not dpid or not name:
         raise ProfileError("a party needs both 'dpid' and 'name'", where=where)
     if not re.fullmatch(r"PADPIDA[A-Za-z0-9]+", dpid):
@@ -147,13 +124,13 @@ def profile_from_dict(data: dict[str, Any], source: str) -> Profile:
     unknown = sorted(set(data) - _TOP)
     if unknown:
         raise ProfileError(f"unknown field {unknown[0]!r}", where=source)
-    name = _field(data, "name", str, source)
+    name = field_value(data, "name", str, source)
     if not name or not re.fullmatch(r"[a-z0-9][a-z0-9._-]*", name):
         raise ProfileError("field 'name' must be a lower-case slug (a-z, 0-9, . _ -)", where=source)
-    version = _field(data, "profile_version", int, source)
+    version = field_value(data, "profile_version", int, source)
     if version is None or version < 1:
         raise ProfileError("field 'profile_version' must be an integer >= 1", where=source)
-    ern = _field(data, "ern_version", str, source, choices=ERN_VERSIONS)
+    ern = field_value(data, "ern_version", str, source, choices=ERN_VERSIONS)
     if ern is None:
         raise ProfileError("field 'ern_version' is required", where=source)
     recipients_raw = data.get("recipients", [])
@@ -170,53 +147,53 @@ def profile_from_dict(data: dict[str, Any], source: str) -> Profile:
     for key, value in genres.items():
         if not isinstance(value, str) or not value.strip():
             raise ProfileError(f"genre {key!r} must map to a non-empty string",
-                               where=_at_line(f"{source} [genres]", key))
+                               where=at_line(f"{source} [genres]", key))
     deals = _table(data, "deals", source)
     dw = f"{source} [deals]"
-    unknown_deal = sorted(set(deals) - {"required_models", "required_use_types"})
-    if unknown_deal:
-        raise ProfileError(f"unknown field {unknown_deal[0]!r}", where=dw)
+    for table, known, where in ((deals, _DEAL_KEYS, dw), (audio, _AUDIO_KEYS, aw), (art, _ARTWORK_KEYS, tw)):
+        unknown_key = sorted(set(table) - known)
+        if unknown_key:
+            raise ProfileError(f"unknown field {unknown_key[0]!r}", where=where)
     retry = _table(data, "retry", source)
     lead = _table(data, "lead_time", source)
     takedown = _table(data, "takedown", source)
+    kw = f"{source} [takedown]"
+    strategy = field_value(takedown, "strategy", str, kw, "remove-deals", TAKEDOWN_STRATEGIES)
+    refused = list_of(takedown, "refuses", str, kw, [])
+    for value in refused:
+        if value not in MESSAGE_TYPES:
+            raise ProfileError(f"field 'refuses' must hold message types ({', '.join(MESSAGE_TYPES)}), got {value!r}",
+                               where=at_line(kw, "refuses"))
+    if strategy == "purge" and "purge" in refused:
+        raise ProfileError("the takedown strategy is purge but the profile refuses purge messages",
+                           where=at_line(kw, "strategy"))
     return Profile(
         name=name,
         profile_version=version,
-        description=_field(data, "description", str, source, ""),
+        description=field_value(data, "description", str, source, ""),
         ern_version=ern,
-        release_profile=_field(data, "release_profile", str, source, "auto", RELEASE_PROFILES),
+        release_profile=field_value(data, "release_profile", str, source, "auto", RELEASE_PROFILES),
         sender=_party(data["sender"], f"{source} [sender]") if "sender" in data else None,
         recipients=tuple(_party(r, f"{source} [[recipients]] #{i + 1}") for i, r in enumerate(recipients_raw)),
-        choreography=_field(chor, "mode", str, cw, "batch", CHOREOGRAPHIES),
-        manifest=_field(chor, "manifest", str, cw, "non-empty", MANIFEST_RULES),
-        manifest_version=_field(chor, "manifest_version", str, cw, "1.8", MANIFEST_VERSIONS),
-        batch_priority_prefix=_field(chor, "batch_priority_prefix", str, cw, ""),
-        ack_folder=_field(chor, "ack_folder", str, cw, None) or None,
-        ack_format=_field(chor, "ack_format", str, cw, "auto", ACK_FORMATS),
-        takedown=_field(takedown, "strategy", str, f"{source} [takedown]", "remove-deals", TAKEDOWN_STRATEGIES),
-        test_message=_field(data, "test_message", bool, source, False),
-        audio=AudioRules(
-            formats=_list_of(audio, "formats", str, aw, ["FLAC", "WAV"]),
-            bit_depths=_list_of(audio, "bit_depths", int, aw, [16, 24]),
-            min_sample_rate=_field(audio, "min_sample_rate", int, aw, 44100),
-            channels=_field(audio, "channels", int, aw, 2),
-            plain_pcm_wav=_field(audio, "plain_pcm_wav", bool, aw, False),
-            same_bit_depth=_field(audio, "same_bit_depth", bool, aw, False),
-        ),
-        artwork=ArtworkRules(
-            formats=_list_of(art, "formats", str, tw, ["JPEG", "PNG"]),
-            min_px=_field(art, "min_px", int, tw, 3000),
-            square=_field(art, "square", bool, tw, True),
-            rgb=_field(art, "rgb", bool, tw, True),
-        ),
+        choreography=field_value(chor, "mode", str, cw, "batch", CHOREOGRAPHIES),
+        manifest=field_value(chor, "manifest", str, cw, "non-empty", MANIFEST_RULES),
+        manifest_version=field_value(chor, "manifest_version", str, cw, "1.8", MANIFEST_VERSIONS),
+        batch_priority_prefix=field_value(chor, "batch_priority_prefix", str, cw, ""),
+        ack_folder=field_value(chor, "ack_folder", str, cw, None) or None,
+        ack_format=field_value(chor, "ack_format", str, cw, "auto", ACK_FORMATS),
+        takedown=strategy,
+        refused_types=refused,
+        real_dpids=field_value(data, "real_dpids", bool, source, False),
+        test_message=field_value(data, "test_message", bool, source, False),
+        audio=audio_rules(audio, aw),
+        artwork=artwork_rules(art, tw),
         naming=_naming(naming, f"{source} [naming]"),
         genres={str(k): v.strip() for k, v in genres.items()},
-        required_models=_list_of(deals, "required_models", str, dw, []),
-        required_use_types=_list_of(deals, "required_use_types", str, dw, []),
-        max_attempts=_field(retry, "max_attempts", int, f"{source} [retry]", 5),
-        backoff_seconds=_field(retry, "backoff_seconds", float, f"{source} [retry]", 30.0),
-        lead_time_days=_field(lead, "new_days", int, f"{source} [lead_time]", 0),
-        update_lead_time_days=_field(lead, "update_days", int, f"{source} [lead_time]", 0),
+        deals=deal_rules(deals, dw),
+        max_attempts=field_value(retry, "max_attempts", int, f"{source} [retry]", 5),
+        backoff_seconds=field_value(retry, "backoff_seconds", float, f"{source} [retry]", 30.0),
+        lead_time_days=field_value(lead, "new_days", int, f"{source} [lead_time]", 0),
+        update_lead_time_days=field_value(lead, "update_days", int, f"{source} [lead_time]", 0),
         source=source,
     )
 

@@ -98,10 +98,12 @@ class DeliveryService:
     # -- queueing --------------------------------------------------------------------------------------------
     def queue(self, refs: Sequence[int | str], target: int | str, *, message_type: str = "new",
               at: datetime | None = None, priority: int = 0, resend: bool = False) -> list[QueuedDelivery]:
-        """Check every release (catalog readiness and the target profile's media rules), then queue them all
+        """Check every release (the delivery's own pre-flight: ``stardust check --target``), then queue them all
         in one transaction; nothing is queued unless all pass. Queueing the same content to the same target
         with the same type twice gives one delivery unless ``resend``."""
+        from stardust_tui.delivery.preflight import refusal
         from stardust_tui.delivery.targets import get_target
+        from stardust_tui.services.readiness import target_preflight
         from stardust_tui.store.releases import content_hash, get_release, load_release
         from stardust_tui.worker.queue import enqueue
 
@@ -115,7 +117,9 @@ class DeliveryService:
             checked = []
             for ref in dict.fromkeys(refs):
                 loaded = load_release(session, int(get_release(session, ref).id))  # type: ignore[arg-type]
-                self._preflight(loaded, profile, message_type, ref)
+                checked_one = target_preflight(self.services, session, loaded, profile, message_type)
+                if not checked_one.report.ok:  # what the executor would refuse (delivery/preflight.py)
+                    raise refusal(checked_one.report, profile, str(ref))
                 checked.append((loaded, content_hash(loaded)))
             for release, digest in checked:
                 before = utcnow()
@@ -125,21 +129,6 @@ class DeliveryService:
                 queued.append(QueuedDelivery(int(d.id), int(release.id), release.title,  # type: ignore[arg-type]
                                              d.created_at >= before, d.state))
         return queued
-
-    @staticmethod
-    def _preflight(release: Any, profile: Any, message_type: str, ref: int | str) -> None:
-        """Refuse what the executor would refuse: catalog readiness and the profile's media rules."""
-        from stardust_tui.delivery.preflight import asset_problems
-        from stardust_tui.domain.rules import check_release
-
-        problems = []
-        if message_type in ("new", "update"):
-            problems = [f"{f.field}: {f.message}" for f in check_release(release).errors]
-        problems += asset_problems(release, profile, message_type)
-        if problems:
-            more = f" (+{len(problems) - 3} more; see `stardust check {ref}`)" if len(problems) > 3 else ""
-            raise ValidationError(f"not ready for {profile.name}: {'; '.join(problems[:3])}{more}",
-                                  where=f"release {ref}")
 
     # -- reading ---------------------------------------------------------------------------------------------
     def find(self, *, state: str | None = None, target: int | str | None = None, release: int | str | None = None,

@@ -38,10 +38,12 @@ class ReleaseFilters:
     release_type: str | None = None
     date_from: date | None = None
     date_to: date | None = None
+    genre: str | None = None  # the genre or the subgenre, whatever the case
 
     def as_kwargs(self) -> dict[str, Any]:
         return {"search": self.search, "status": self.status, "label": self.label,
-                "release_type": self.release_type, "date_from": self.date_from, "date_to": self.date_to}
+                "release_type": self.release_type, "date_from": self.date_from, "date_to": self.date_to,
+                "genre": self.genre}
 
     def any(self) -> bool:
         return any(v is not None and v != "" for v in self.as_kwargs().values())
@@ -107,10 +109,14 @@ class Readiness:
         return {"release": self.release_id, **self.report.as_dict()}
 
 
-def line_year(line: str | None) -> int | None:
-    """The year a P or C line starts with (``"2024 Star Records"`` → 2024), else None."""
-    first = line.split()[0] if line and line.split() else ""
-    return int(first) if first.isdigit() and len(first) == 4 else None
+def _split_line(line: str, kind: str) -> dict[str, Any]:
+    """A typed P/C line as the catalog stores it: the year in its column, the owner as the text."""
+    from stardust_tui.domain.rights import parse_rights_line
+
+    if not line:
+        return {"line": line, "year": None}
+    year, owner = parse_rights_line(line, kind)  # type: ignore[arg-type]
+    return {"line": owner or line, "year": year}
 
 
 def _asset_data(a: Any) -> dict[str, Any] | None:
@@ -185,9 +191,17 @@ class ReleaseService:
             first, second, changes = diff_revisions(s, int(get_release(s, ref).id), a, b)  # type: ignore[arg-type]
         return RevisionDiff(first, second, changes)
 
-    def check(self, ref: Ref) -> Readiness:
-        """Readiness: the catalog rules plus duplicate UPC/ISRC/title findings against the rest of the catalog."""
+    def check(self, ref: Ref, *, target: int | str | None = None, message_type: str = "new") -> Readiness:
+        """Readiness: the catalog rules plus duplicate UPC/ISRC/title findings against the rest of the catalog.
+
+        With ``target``: exactly the checks a delivery to that target runs (its profile's rules, the files'
+        signal QC, DPIDs, the built message validated) — ``services/readiness.py``."""
         from stardust_tui.domain.rules import check_release
+        from stardust_tui.services.readiness import check_for_target
+
+        if target is not None:
+            release_id, _, report = check_for_target(self.services, ref, target, message_type)
+            return Readiness(release_id, report)
         from stardust_tui.store.duplicates import find_duplicates
         from stardust_tui.store.releases import get_release, load_release
 
@@ -207,10 +221,11 @@ class ReleaseService:
         self.services.authorize("release.write")
         values: dict[str, Any] = {"title": title, "artists": list(artists), **fields}
         for name, line in (("p_line", p_line), ("c_line", c_line)):
-            if line:
-                values[name] = line
-                if line_year(line) is not None:
-                    values[f"{name}_year"] = line_year(line)
+            if line:  # "2024 Star Records", "℗ 2024 Star Records": year and owner stored apart, written once
+                parts = _split_line(line, name[0].upper())
+                values[name] = parts["line"]
+                if parts["year"] is not None:
+                    values[f"{name}_year"] = parts["year"]
         with session_scope(self.services.engine) as s:
             rel = create_release(s, actor=self._actor, **values)
             return int(rel.id)  # type: ignore[arg-type]
@@ -230,7 +245,8 @@ class ReleaseService:
             raise ValidationError(f"{changes['language']!r} is not an ISO 639 language code", where="--language")
         for key in ("p_line", "c_line"):
             if key in changes:
-                changes[f"{key}_year"] = line_year(changes[key])
+                parts = _split_line(changes[key], key[0].upper())
+                changes[key], changes[f"{key}_year"] = parts["line"], parts["year"]
         if not changes and label is None and not artists:
             raise ValidationError("nothing to change: give at least one option (see --help)")
         with session_scope(self.services.engine) as s:

@@ -96,3 +96,86 @@ def test_artwork_colour_and_format(tmp_path: Path) -> None:
     assert codes(check_artwork(wav)) == {"artwork-not-image": "error"}
     assert check_asset(wav) == []
     assert codes(check_asset(image(tmp_path, "s.png", (100, 100)))) == {"artwork-too-small": "error"}
+
+
+# --- signal and pixel checks (measured with numpy from real files) -----------------------------------
+
+from stardust_tui.assets.picture import analyze_image  # noqa: E402
+from stardust_tui.assets.signal import analyze_audio  # noqa: E402
+from stardust_tui.domain.qc_rules import AudioRules  # noqa: E402
+from tests import qc_media  # noqa: E402
+
+
+def test_clean_music_is_not_lossy_and_codec_copies_are(tmp_path: Path) -> None:
+    clean = qc_media.music(6.0)
+    a = analyze_audio(qc_media.write_flac(tmp_path / "clean.flac", clean))
+    assert a["cutoff_hz"] is None and not a["silent"] and a["clipped_runs"] == 0 and not a["dual_mono"]
+    for codec in ("mp3-mid", "vorbis-low"):
+        m = analyze_audio(qc_media.write_flac(tmp_path / f"{codec}.flac", qc_media.through_codec(clean, codec)))
+        assert m["cutoff_hz"] and 5000 <= m["cutoff_hz"] <= 20000 and m["cutoff_drop_db"] >= 30, (codec, m)
+        asset = asset_from(tmp_path / f"{codec}.flac")
+        found = {f.code: f for f in check_audio(asset, analysis=m)}
+        assert found["audio-lossy-origin"].severity == "error"
+        assert "decoded from a lossy one" in found["audio-lossy-origin"].message
+
+
+def test_clipping_silence_and_dual_mono_are_measured(tmp_path: Path) -> None:
+    x = qc_media.music(4.0)
+    a = analyze_audio(qc_media.write_flac(tmp_path / "hot.flac", qc_media.clipped(x)))
+    assert a["clipped_runs"] > 10 and a["clipped_first"] is not None
+    a = analyze_audio(qc_media.write_flac(tmp_path / "pad.flac", qc_media.with_silence(x, lead=3.0, trail=12.0)))
+    assert 2.9 <= a["leading_silence"] <= 3.1 and 11.9 <= a["trailing_silence"] <= 12.1
+    a = analyze_audio(qc_media.write_flac(tmp_path / "dm.flac", np.repeat(x[:, :1], 2, axis=1)))
+    assert a["dual_mono"]
+    codes_found = codes(check_audio(asset_from(tmp_path / "pad.flac"), analysis=a | {
+        "leading_silence": 3.0, "trailing_silence": 12.0, "clipped_runs": 4, "clipped_first": 61.0}))
+    assert codes_found == {"audio-leading-silence": "warning", "audio-trailing-silence": "warning",
+                           "audio-clipping": "warning", "audio-dual-mono": "warning"}
+    strict = AudioRules(clipping="error", silence="off", dual_mono="info", max_clipped_runs=10)
+    assert codes(check_audio(asset_from(tmp_path / "pad.flac"), rules=strict, analysis=a | {"clipped_runs": 11})) \
+        == {"audio-clipping": "error", "audio-dual-mono": "info"}
+    silent = analyze_audio(qc_media.write_flac(tmp_path / "z.flac", np.zeros((RATE_2S, 2), np.float32)))
+    assert silent["silent"] and codes(check_audio(asset_from(tmp_path / "z.flac"), analysis=silent)) == {
+        "audio-silent": "error"}
+
+
+RATE_2S = 88200
+
+
+def test_duration_mismatch_between_metadata_and_file(tmp_path: Path) -> None:
+    a = audio(tmp_path, "short.wav", subtype="PCM_16")  # 2 seconds
+    found = check_audio(a, expected_duration=225.0)
+    assert codes(found) == {"audio-duration-mismatch": "error"}
+    assert "3:45" in found[0].message and "0:02" in found[0].message
+    assert check_audio(a, expected_duration=3.0) == []  # within the 2 s tolerance
+
+
+def test_upscaled_bordered_and_placeholder_artwork(tmp_path: Path) -> None:
+    def measured(img, name: str) -> dict:
+        path = tmp_path / name
+        img.save(path, quality=92) if name.endswith(".jpg") else img.save(path)
+        return analyze_image(path)
+
+    clean = measured(qc_media.artwork(3000), "clean.jpg")
+    assert not clean["upscaled"] and not clean["borders"] and not clean["placeholder"]
+    up = measured(qc_media.artwork(3000, drawn_at=600), "up.jpg")
+    assert up["upscaled"] and 450 <= up["native_px"] <= 800, up
+    boxed = measured(qc_media.letterboxed(), "box.png")
+    assert boxed["borders"] == {"top": 300, "bottom": 300}
+    card = measured(qc_media.placeholder(), "card.png")
+    assert card["placeholder"]
+    cover = image(tmp_path, "c.jpg", (3000, 3000))
+    assert codes(check_artwork(cover, analysis=up)) == {"artwork-upscaled": "error"}
+    assert codes(check_artwork(cover, analysis=boxed)) == {"artwork-borders": "warning"}
+    assert codes(check_artwork(cover, analysis=card)) == {"artwork-placeholder": "warning"}
+    assert f"enlarged from about {up['native_px']} px to 3000 px" in check_artwork(cover, analysis=up)[0].message
+
+
+def test_damaged_files_are_reported_not_raised(tmp_path: Path) -> None:
+    from stardust_tui.assets.qc import analyze_file
+
+    bad = tmp_path / "bad.flac"
+    bad.write_bytes(b"fLaC" + b"\x00" * 100)
+    m = analyze_file(bad, "audio")
+    assert m["error"].startswith("cannot decode the audio")
+    assert codes(check_audio(audio(tmp_path, "ok.wav", subtype="PCM_16"), analysis=m)) == {"audio-unreadable": "error"}

@@ -146,3 +146,47 @@ def test_a_broken_user_file_only_breaks_its_own_profile(tmp_path: Path, isolated
     (profiles / "broken.toml").write_text("x = \n", encoding="utf-8")
     result = CliRunner().invoke(cli, ["profile", "list"])
     assert result.exit_code == 1 and "generic-43" in result.output and "broken.toml:1" in result.output
+
+
+def test_dsp_profiles_need_real_dpids_and_spotify_refuses_purge() -> None:
+    names = {p.name for p in list_profiles()}
+    assert {"amazon-music", "deezer", "tidal", "beatport"} <= names
+    for name in ("spotify", "youtube", "meta", "audius", "amazon-music", "deezer", "tidal", "beatport"):
+        p = load_profile(name)
+        assert p.real_dpids and p.placeholder_recipients(), name  # SETME recipients until the user sets them
+    spotify = load_profile("spotify")
+    assert spotify.refuses("purge") and not spotify.refuses("takedown")
+    assert spotify.audio.plain_pcm_wav and spotify.artwork.min_px == 640 and spotify.artwork.upscaled == "error"
+    assert not load_profile("generic-43").real_dpids
+
+
+def test_undocumented_dsp_profiles_say_so_in_their_comments() -> None:
+    from stardust_tui.delivery.profiles import _shipped_dir
+
+    for name in ("amazon-music", "deezer", "tidal"):
+        header = (_shipped_dir() / f"{name}.toml").read_text(encoding="utf-8").split("\nname =")[0]
+        assert "not public" in header and "nothing here is claimed" in header, name
+
+
+def test_qc_severities_deal_rules_and_refused_types_are_read_and_checked(tmp_path: Path) -> None:
+    (tmp_path / "mine.toml").write_text(
+        'extends = "generic-43"\nprofile_version = 3\n'
+        '[audio]\nchannels = 1\nclipping = "error"\nmax_leading_silence = 0.5\nlossy_origin = "off"\n'
+        '[artwork]\nmin_px = 1400\nrecommended_px = 2000\nborders = "error"\n'
+        '[deals]\npreorders = false\nmax_instant_grat_share = 0.5\ndate_shift_days = -1\n'
+        '[takedown]\nrefuses = ["purge"]\n', encoding="utf-8")
+    p = load_profile("mine", tmp_path)
+    assert (p.audio.channels, p.audio.clipping, p.audio.max_leading_silence, p.audio.lossy_origin) == (
+        1, "error", 0.5, "off")
+    assert (p.artwork.min_px, p.artwork.recommended_px, p.artwork.borders) == (1400, 2000, "error")
+    assert (p.deals.preorders, p.deals.max_instant_grat_share, p.deals.date_shift_days) == (False, 0.5, -1)
+    assert p.refused_types == ("purge",)
+    bad = [('[audio]\nclipping = "fatal"\n', "clipping"), ('[audio]\nchannels = 6\n', "channels"),
+           ('[audio]\nmax_leading_silence = -1\n', "negative"), ('[deals]\nmax_instant_grat_share = 2.0\n', "0 and 1"),
+           ('[deals]\nwhatever = 1\n', "unknown field 'whatever'"), ('[takedown]\nrefuses = ["delete"]\n', "refuses"),
+           ('[takedown]\nstrategy = "purge"\nrefuses = ["purge"]\n', "refuses purge"),
+           ('[artwork]\nupscale = "error"\n', "unknown field 'upscale'")]
+    for text, message in bad:
+        (tmp_path / "broken.toml").write_text('extends = "generic-43"\nprofile_version = 1\n' + text, encoding="utf-8")
+        with pytest.raises(ProfileError, match=message):
+            load_profile("broken", tmp_path)

@@ -1,0 +1,50 @@
+"""Readiness for a target: the one place the CLI, the TUI and ``deliver`` ask "would this delivery go out?".
+
+:func:`target_preflight` loads nothing itself: given an open session, a loaded release and the target's
+profile it runs :func:`stardust_tui.delivery.preflight.preflight` with this installation's sender, asset
+store and DDEX schemas, exactly as the delivery executor will (``delivery.execute.build_plan``).
+:func:`check_for_target` is ``stardust check REF --target NAME``: that report plus the catalog's
+duplicate findings.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from stardust_tui.store.db import session_scope
+
+if TYPE_CHECKING:
+    from stardust_tui.delivery.preflight import Preflight
+    from stardust_tui.delivery.profiles import Profile
+    from stardust_tui.domain.findings import CheckReport
+    from stardust_tui.services import Services
+
+
+def target_preflight(services: Services, session: Any, release: Any, profile: Profile,
+                     message_type: str = "new") -> Preflight:
+    """The delivery's own pre-flight for ``release`` to a target with ``profile`` (files measured once)."""
+    from stardust_tui.assets.store import AssetStore
+    from stardust_tui.delivery.preflight import preflight, sender_for
+    from stardust_tui.ern.schemas import schema_dir
+
+    settings = services.settings
+    return preflight(session, release, profile, message_type,
+                     sender=sender_for(profile, settings.sender_dpid, settings.sender_name),
+                     asset_path=AssetStore(settings.paths).path_for,
+                     schema_dir=schema_dir(None, settings.ddex_schemas), today=services.now().date())
+
+
+def check_for_target(services: Services, ref: int | str, target: int | str,
+                     message_type: str = "new") -> tuple[int, str, CheckReport]:
+    """(release id, profile name, report) of ``stardust check REF --target NAME``."""
+    from stardust_tui.delivery.targets import get_target
+    from stardust_tui.store.duplicates import find_duplicates
+    from stardust_tui.store.releases import get_release, load_release
+
+    services.authorize("release.read")
+    with session_scope(services.engine) as session:
+        release = load_release(session, int(get_release(session, ref).id))  # type: ignore[arg-type]
+        profile = services.profiles.get(get_target(session, target).profile)
+        report = target_preflight(services, session, release, profile, message_type).report
+        report.extend(find_duplicates(session, release))
+        return int(release.id), profile.name, report  # type: ignore[arg-type]
