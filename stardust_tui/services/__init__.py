@@ -22,6 +22,19 @@ from stardust_tui.services.actor import ACTIONS, Actor
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
+    from stardust_tui.services.assets import AssetService
+    from stardust_tui.services.backups import BackupService
+    from stardust_tui.services.catalog import CatalogService
+    from stardust_tui.services.deliveries import DeliveryService
+    from stardust_tui.services.drafts import DraftService
+    from stardust_tui.services.ern import ErnService
+    from stardust_tui.services.imports import ImportService
+    from stardust_tui.services.profiles import ProfileService
+    from stardust_tui.services.releases import ReleaseService
+    from stardust_tui.services.setup import SetupService
+    from stardust_tui.services.targets import TargetService
+    from stardust_tui.services.tracks import TrackService
+
 
 def _utcnow() -> datetime:
     from stardust_tui.domain.models import utcnow
@@ -76,11 +89,6 @@ class Services:
                         raise
         return self._engine
 
-    @property
-    def engine_opened(self) -> bool:
-        """Whether the store has been opened (a command that never needed it leaves it closed)."""
-        return self._engine is not None
-
     def close(self) -> None:
         """Dispose of an engine this object opened itself (one handed in belongs to the caller)."""
         if self._engine is not None and callable(self.engine_source):
@@ -97,73 +105,73 @@ class Services:
             raise ValueError(f"unknown action {action!r} (add it to services.actor.ACTIONS)")
 
     @cached_property
-    def catalog(self):
+    def catalog(self) -> CatalogService:
         from stardust_tui.services.catalog import CatalogService
 
         return CatalogService(self)
 
     @cached_property
-    def releases(self):
+    def releases(self) -> ReleaseService:
         from stardust_tui.services.releases import ReleaseService
 
         return ReleaseService(self)
 
     @cached_property
-    def assets(self):
+    def assets(self) -> AssetService:
         from stardust_tui.services.assets import AssetService
 
         return AssetService(self)
 
     @cached_property
-    def profiles(self):
+    def profiles(self) -> ProfileService:
         from stardust_tui.services.profiles import ProfileService
 
         return ProfileService(self)
 
     @cached_property
-    def setup(self):
+    def setup(self) -> SetupService:
         from stardust_tui.services.setup import SetupService
 
         return SetupService(self)
 
     @cached_property
-    def imports(self):
+    def imports(self) -> ImportService:
         from stardust_tui.services.imports import ImportService
 
         return ImportService(self)
 
     @cached_property
-    def backups(self):
+    def backups(self) -> BackupService:
         from stardust_tui.services.backups import BackupService
 
         return BackupService(self)
 
     @cached_property
-    def drafts(self):
+    def drafts(self) -> DraftService:
         from stardust_tui.services.drafts import DraftService
 
         return DraftService(self)
 
     @cached_property
-    def tracks(self):
+    def tracks(self) -> TrackService:
         from stardust_tui.services.tracks import TrackService
 
         return TrackService(self)
 
     @cached_property
-    def ern(self):
+    def ern(self) -> ErnService:
         from stardust_tui.services.ern import ErnService
 
         return ErnService(self)
 
     @cached_property
-    def targets(self):
+    def targets(self) -> TargetService:
         from stardust_tui.services.targets import TargetService
 
         return TargetService(self)
 
     @cached_property
-    def deliveries(self):
+    def deliveries(self) -> DeliveryService:
         from stardust_tui.services.deliveries import DeliveryService
 
         return DeliveryService(self)
