@@ -59,22 +59,31 @@ def edit(obj: StardustContext, ref: str, label: str | None, artists: tuple[str, 
               help="Territory excluded from Worldwide (repeat).")
 @click.option("--model", "models", multiple=True,
               type=P.Vocabulary(ALLOWED_COMMERCIAL_MODELS, "DDEX commercial model", "MODEL", user_defined=True),
-              default=("SubscriptionModel", "AdvertisementSupportedModel"),
-              show_default=True, help=f"Commercial model (repeat): {', '.join(COMMERCIAL_MODELS)}.")
+              help=f"Commercial model (repeat): {', '.join(COMMERCIAL_MODELS)}. Default: SubscriptionModel and "
+                   "AdvertisementSupportedModel (with --preorder: PayAsYouGoModel).")
 @click.option("--use-type", "use_types", multiple=True,
               type=P.Vocabulary(ALLOWED_USE_TYPES, "DDEX use type", "USE", user_defined=True),
-              default=("OnDemandStream",),
-              show_default=True,
-              help=f"Use type (repeat): {', '.join(USE_TYPES)}.")
+              help=f"Use type (repeat): {', '.join(USE_TYPES)}. Default: OnDemandStream (with --preorder: "
+                   "PermanentDownload).")
 @click.option("--start", type=DATE, default=None, help="Start date (default: the release date).")
-@click.option("--end", type=DATE, default=None)
+@click.option("--end", type=DATE, default=None, help="End date (a pre-order: default the release date).")
 @click.option("--price-tier", type=P.Text(L.DEAL["price_tier"]), default=None)
+@click.option("--preorder", is_flag=True, help="A pre-order deal: the release can be bought from --start until it "
+                                               "is released in these territories.")
+@click.option("--instant-grat", "instant", type=P.Text(32, nonempty=True), multiple=True, metavar="ISRC",
+              help="With --preorder: a track (ISRC) downloadable as soon as the pre-order is bought (repeat).")
 @click.pass_obj
 def add_deal(obj: StardustContext, ref: str, territories: tuple[str, ...], excluded: tuple[str, ...],
-             models: tuple[str, ...], use_types: tuple[str, ...], start: Any, end: Any, price_tier: str | None) -> None:
+             models: tuple[str, ...], use_types: tuple[str, ...], start: Any, end: Any, price_tier: str | None,
+             preorder: bool, instant: tuple[str, ...]) -> None:
     """Add a deal (where, which models and use types, from when) to a release."""
+    if not models:
+        models = ("PayAsYouGoModel",) if preorder else ("SubscriptionModel", "AdvertisementSupportedModel")
+    if not use_types:
+        use_types = ("PermanentDownload",) if preorder else ("OnDemandStream",)
     saved = obj.services.releases.add_deal(ref, territories=list(territories), excluded=list(excluded),
                                            models=list(models), use_types=list(use_types),
                                            start=start.date() if start else None, end=end.date() if end else None,
-                                           price_tier=price_tier)
+                                           price_tier=price_tier, preorder=preorder,
+                                           instant_gratification=list(instant))
     click.echo(f"release {saved.release_id} has {saved.deals} deal(s) (revision {saved.revision})")

@@ -288,9 +288,14 @@ class ReleaseService:
 
     def add_deal(self, ref: Ref, *, territories: list[str], excluded: list[str] | None = None,
                  models: list[str], use_types: list[str], start: date | None = None, end: date | None = None,
-                 price_tier: str | None = None) -> Saved:
-        """Add a deal: where (ISO 3166-1 or Worldwide, minus ``excluded``), which models and use types, when."""
-        from stardust_tui.domain.identifiers import is_territory
+                 price_tier: str | None = None, preorder: bool = False,
+                 instant_gratification: list[str] | None = None) -> Saved:
+        """Add a deal: where (ISO 3166-1 or Worldwide, minus ``excluded``), which models and use types, when.
+
+        A ``preorder`` deal sells the release before its release date: it needs ``start`` (when pre-orders
+        open) and ends on the release date unless ``end`` says otherwise; ``instant_gratification`` names the
+        tracks (ISRCs) downloadable as soon as it is bought."""
+        from stardust_tui.domain.identifiers import is_territory, normalize_isrc
         from stardust_tui.domain.models import Deal
         from stardust_tui.store.releases import get_release, save_release
 
@@ -302,14 +307,30 @@ class ReleaseService:
                                       where="--territory")
         if end is not None and start is not None and end <= start:
             raise ValidationError("the deal must end after it starts", where="--end")
+        instant = [normalize_isrc(x, field="--instant-grat") for x in instant_gratification or []]
+        if instant and not preorder:
+            raise ValidationError("instant-gratification tracks belong on a pre-order deal (add --preorder)",
+                                  where="--instant-grat")
+        if preorder and start is None:
+            raise ValidationError("a pre-order needs --start: the day pre-orders open", where="--start")
         with session_scope(self.services.engine) as s:
             rel = get_release(s, ref)
             begin = start or rel.release_date
             if begin is None:
                 raise ValidationError("give --start or set the release date first", where="--start")
+            finish = end or (rel.release_date if preorder else None)
+            if preorder and finish is None:
+                raise ValidationError("a pre-order ends when the release comes out: give --end or set the "
+                                      "release date first", where="--end")
+            isrcs = {t.isrc for t in rel.tracks if t.isrc}
+            unknown = [x for x in instant if x not in isrcs]
+            if unknown:
+                raise ValidationError(f"{', '.join(unknown)} is not the ISRC of a track of release {rel.id}",
+                                      where="--instant-grat")
             rel.deals.append(Deal(territories=list(territories), excluded_territories=excluded,
                                   commercial_models=list(models), use_types=list(use_types),
-                                  start=_midnight(begin), end=_midnight(end) if end else None, price_tier=price_tier))
+                                  start=_midnight(begin), end=_midnight(finish) if finish else None,
+                                  price_tier=price_tier, is_preorder=preorder, instant_gratification=instant))
             rev = save_release(s, rel, actor=self._actor, action="add-deal")
             return Saved(int(rel.id), rev.number, rel.status, deals=len(rel.deals))  # type: ignore[arg-type]
 
