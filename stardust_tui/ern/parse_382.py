@@ -1,192 +1,342 @@
-"""Reading an ERN 3.8.2 NewReleaseMessage into a :class:`ParsedRelease` (details by territory, inline parties)."""
+"""Reading an ERN 3.8.2 NewReleaseMessage into a :class:`ReleaseView` (details by territory, inline parties).
+
+3.8.2 names parties inline: each distinct (name, ISNI) becomes a party of the view. A resource's or
+release's facts come from its Worldwide ``...DetailsByTerritory`` (else the first one); titles keep their
+types (FormalTitle, DisplayTitle, TranslatedTitle...). The main release is the one marked
+``IsMainRelease`` (else the first that is not a track release); every other release is a track release of
+its first resource. A group's trailing images are its linked resources (3.8.2 has no linked references at
+group level, so the cover is listed as the group's last item). What is not read is listed by element path.
+"""
 
 from __future__ import annotations
 
+import re
+
 from lxml import etree
 
+from stardust_tui.domain.release_types import RESOURCE_KINDS, canonical_release_type
 from stardust_tui.ern.parse_common import (
-    WARNINGS,
-    DealRecord,
-    FileRecord,
     ParsedRelease,
-    PersonRecord,
-    TrackRecord,
     duration_seconds,
+    file_view,
+    float_or_none,
     int_or_none,
     parse_day,
-    parse_when,
-    release_type,
+    release_type_of,
     role_of,
-    sample_rate_hz,
-    text,
+)
+from stardust_tui.ern.parse_deals import deal_views
+from stardust_tui.ern.parse_groups import number_tracks
+from stardust_tui.ern.parse_seen import Seen, unrepresented
+from stardust_tui.ern.view_model import (
+    ArtistCredit,
+    ContributorCredit,
+    ExtraFile,
+    FileView,
+    GroupItemView,
+    GroupView,
+    Ident,
+    LineView,
+    LinkView,
+    MainReleaseView,
+    PartyView,
+    RelatedView,
+    ReleaseView,
+    ResourceView,
+    TitleView,
+    TrackReleaseView,
 )
 from stardust_tui.errors import ValidationError
 
-
-def _details(el: etree._Element, tag: str) -> etree._Element:
-    """The Worldwide details block (or the first one)."""
-    blocks = el.findall(tag)
-    for block in blocks:
-        if "Worldwide" in [text(t) for t in block.findall("TerritoryCode")]:
-            return block
-    if not blocks:
-        return etree.Element(tag)
-    return blocks[0]
-
-
-def _title(el: etree._Element, details: etree._Element) -> tuple[str | None, str | None]:
-    for t in details.findall("Title"):
-        if t.get("TitleType") == "DisplayTitle":
-            return text(t, "TitleText"), text(t, "SubTitle")
-    return text(el, "ReferenceTitle/TitleText"), text(el, "ReferenceTitle/SubTitle")
+_TYPE_TAG = {"SoundRecording": "SoundRecordingType", "MIDI": "MidiType", "UserDefinedResource":
+             "UserDefinedResourceType"}
+_ID_TAG = {"SoundRecording": "SoundRecordingId", "MIDI": "MidiId", "UserDefinedResource": "UserDefinedResourceId"}
+_DETAILS = {"MIDI": "MidiDetailsByTerritory"}
+_TECH = {"SoundRecording": "TechnicalSoundRecordingDetails", "MIDI": "TechnicalMidiDetails",
+         "Video": "TechnicalVideoDetails", "Image": "TechnicalImageDetails", "Text": "TechnicalTextDetails",
+         "SheetMusic": "TechnicalSheetMusicDetails", "Software": "TechnicalSoftwareDetails",
+         "UserDefinedResource": "TechnicalUserDefinedResourceDetails"}
+_PROFILE_TYPES = {"audiosingle": "Single", "audioalbum": "Album", "ringtone": "RingtoneRelease",
+                  "videosingle": "VideoSingle", "videoalbum": "VideoAlbum", "mixedmediabundle": "Bundle",
+                  "singleresourcerelease": "SingleResourceRelease", "longformmusicalworkvideo":
+                  "LongFormMusicalWorkVideoRelease", "classicalalbum": "ClassicalAlbum"}
+_ID_KINDS = ("GRid", "ISRC", "ICPN", "ISMN", "ISAN", "VISAN", "ISBN", "ISSN", "SICI", "EIDR", "CatalogNumber",
+             "ProprietaryId")
 
 
-def _person(el: etree._Element, role_tag: str) -> PersonRecord:
-    isni = None
-    for pid in el.findall("PartyId"):
-        if pid.get("IsISNI") == "true":
-            isni = text(pid)
-    return PersonRecord(text(el, "PartyName/FullName") or "Unknown", role_of(el.find(role_tag)) or "Contributor",
-                        isni)
+class Reader382:
+    """One 3.8.2 message being read; ``seen`` records what was read."""
+
+    def __init__(self, root: etree._Element) -> None:
+        self.root, self.seen = root, Seen()
+        self.notes: list[str] = []
+        self.parties: dict[tuple[str, str | None, str], PartyView] = {}
+
+    def details(self, el: etree._Element, tag: str) -> etree._Element:
+        blocks = el.findall(tag)
+        pick = next((b for b in blocks if "Worldwide" in [t.text for t in b.findall("TerritoryCode")]), None)
+        pick = pick if pick is not None else (blocks[0] if blocks else None)
+        if pick is None:
+            return etree.Element(tag)
+        self.seen.mark(pick)
+        for t in pick.findall("TerritoryCode") + pick.findall("ExcludedTerritoryCode"):
+            self.seen.mark(t)
+        return pick
+
+    def party(self, el: etree._Element, kind: str = "artist") -> str:
+        name = self.seen.text(el, "PartyName/FullName") or "Unknown"
+        isni = None
+        for pid in self.seen.findall(el, "PartyId"):
+            if pid.get("IsISNI") == "true":
+                isni = self.seen.text(pid)
+        key = (name, isni, kind)
+        if key not in self.parties:
+            self.parties[key] = PartyView(f"P{len(self.parties) + 1}", name, kind, isni)
+        return self.parties[key].ref
+
+    def label(self, name: str) -> str:
+        key = (name, None, "label")
+        if key not in self.parties:
+            self.parties[key] = PartyView(f"P{len(self.parties) + 1}", name, "label")
+        return self.parties[key].ref
+
+    def ids(self, blocks: list[etree._Element]) -> tuple[str | None, tuple[Ident, ...]]:
+        isrc = None
+        out: list[Ident] = []
+        for block in blocks:
+            self.seen.mark(block)
+            for child in block:
+                if not isinstance(child.tag, str):
+                    continue
+                kind, value = etree.QName(child).localname, self.seen.text(child)
+                if not value or kind not in _ID_KINDS:
+                    continue
+                if kind == "ISRC" and isrc is None:
+                    isrc = value
+                    continue
+                out.append(Ident(kind, value, child.get("Namespace")))
+        return isrc, tuple(out)
+
+    def titles(self, *holders: etree._Element) -> tuple[TitleView, ...]:
+        out = []
+        for holder in holders:
+            for t in self.seen.findall(holder, "Title"):
+                subs = " ".join(self.seen.text(s) or "" for s in self.seen.findall(t, "SubTitle")) or None
+                out.append(TitleView(self.seen.text(t, "TitleText") or "", subs, t.get("TitleType"),
+                                     t.get("LanguageAndScriptCode")))
+        return tuple(out)
+
+    @staticmethod
+    def with_reference(title: str | None, subtitle: str | None, titles: tuple[TitleView, ...]) -> tuple[TitleView, ...]:
+        """The typed titles, led by the ReferenceTitle (so 3.8.2 writes back exactly the titles it read)."""
+        return ((TitleView(title, subtitle, "ReferenceTitle"),) if title is not None else ()) + titles
+
+    def reference_title(self, el: etree._Element) -> tuple[str | None, str | None]:
+        rt = self.seen.find(el, "ReferenceTitle")
+        return (self.seen.text(rt, "TitleText"), self.seen.text(rt, "SubTitle")) if rt is not None else (None, None)
+
+    def artists(self, d: etree._Element) -> tuple[ArtistCredit, ...]:
+        return tuple(ArtistCredit(self.party(a), role_of(self.seen.find(a, "ArtistRole")) or "MainArtist",
+                                  int_or_none(a.get("SequenceNumber")) or 0)  # 0: none stated
+                     for a in self.seen.findall(d, "DisplayArtist"))
+
+    def contributors(self, d: etree._Element) -> tuple[ContributorCredit, ...]:
+        out: list[ContributorCredit] = []
+        for tag, role_tag in (("ResourceContributor", "ResourceContributorRole"),
+                              ("IndirectResourceContributor", "IndirectResourceContributorRole")):
+            for c in self.seen.findall(d, tag):
+                roles = [r for r in (role_of(self.seen.mark(x)) for x in c.findall(role_tag)) if r] or [""]
+                instruments = [self.seen.text(x) for x in self.seen.findall(c, "InstrumentType")]
+                out.append(ContributorCredit(self.party(c, "contributor"), roles[0],
+                                             int_or_none(c.get("SequenceNumber")) or len(out) + 1,
+                                             next((x for x in instruments if x), None), tuple(roles[1:])))
+        return tuple(out)
+
+    def line(self, holders: list[etree._Element], tag: str) -> LineView | None:
+        lines = self.lines(holders, tag)
+        return lines[0] if lines else None
+
+    def lines(self, holders: list[etree._Element], tag: str) -> list[LineView]:
+        out = []
+        for holder in holders:
+            for el in self.seen.findall(holder, tag):
+                if el.findtext(f"{tag}Text"):
+                    self.seen.text(el, f"{tag}Company")
+                    out.append(LineView(int_or_none(self.seen.text(el, "Year")), self.seen.text(el, f"{tag}Text") or "",
+                                        True))
+        return out
+
+    def extra_lines(self, holders: list[etree._Element]) -> tuple[tuple[str, LineView], ...]:
+        return tuple((tag, line) for tag in ("PLine", "CLine") for line in self.lines(holders, tag)[1:])
+
+    # --- resources ------------------------------------------------------------------------------------
+    def resource(self, res: etree._Element, kind: str) -> ResourceView:
+        s = self.seen
+        d = self.details(res, _DETAILS.get(kind, f"{kind}DetailsByTerritory"))
+        isrc, ids = self.ids(s.findall(res, _ID_TAG.get(kind, f"{kind}Id")))
+        title, subtitle = self.reference_title(res)
+        titles = self.with_reference(title, subtitle, self.titles(res, d))
+        files = [self.technical(tech, kind) for tech in s.findall(d, _TECH.get(kind, "TechnicalDetails"))]
+        tech_ref, file, preview = files[0] if files else (f"T{s.text(res, 'ResourceReference')}", None, None)
+        extra_files = tuple(ExtraFile(ref, f, p) for ref, f, p in files[1:] if f is not None)
+        related = tuple(
+            RelatedView("HasContentFrom", s.text(c, "ResourceContainedResourceReference") or "",
+                        float_or_none(s.text(c, "StartPoint")), duration_seconds(s.text(c, "DurationUsed")))
+            for c in s.findall(res, "ResourceContainedResourceReferenceList/ResourceContainedResourceReference"))
+        s.text(d, "LabelName")
+        genre = s.find(d, "Genre")
+        return ResourceView(
+            ref=s.text(res, "ResourceReference") or "", tech_ref=tech_ref, kind=kind,
+            type=role_of(s.find(res, _TYPE_TAG.get(kind, f"{kind}Type"))) or "", isrc=isrc, ids=ids,
+            title=title if title is not None else next((t.text for t in titles if t.title_type == "DisplayTitle"),
+                                                       None),
+            subtitle=subtitle, additional_titles=titles, display_artist=s.text(d, "DisplayArtistName"),
+            artists=self.artists(d), contributors=self.contributors(d),
+            duration_seconds=duration_seconds(s.text(res, "Duration")),
+            parental_warning=role_of(s.find(d, "ParentalWarningType")), p_line=self.line([d], "PLine"),
+            c_line=self.line([d], "CLine"), genre=s.text(genre, "GenreText") if genre is not None else None,
+            language=s.text(res, "LanguageOfPerformance"), preview_start=preview, file=file, related=related,
+            titles_stated=True, extra_lines=self.extra_lines([d]), extra_files=extra_files)
+
+    def technical(self, tech: etree._Element, kind: str) -> tuple[str, FileView | None, float | None]:
+        s = self.seen
+        file = file_view(s, tech, kind)
+        s.text(tech, "IsPreview")
+        if tech.findtext("PreviewDetails/ExpressionType") == "Instructive":  # kept: we write Instructive
+            s.text(tech, "PreviewDetails/ExpressionType")
+        return (s.text(tech, "TechnicalResourceDetailsReference") or "", file,
+                float_or_none(s.text(tech, "PreviewDetails/StartPoint")))
+
+    # --- releases -------------------------------------------------------------------------------------
+    def group(self, g: etree._Element, kinds: dict[str, str]) -> GroupView:
+        s = self.seen
+        items = []
+        for item in s.findall(g, "ResourceGroupContentItem"):
+            s.findall(item, "ResourceType")
+            items.append(GroupItemView(s.text(item, "ReleaseResourceReference") or "",
+                                       int_or_none(s.text(item, "SequenceNumber")),
+                                       tuple(LinkView(s.text(x) or "", x.get("LinkDescription"))
+                                             for x in s.findall(item, "LinkedReleaseResourceReference"))))
+        for ref in s.findall(g, "ResourceGroupResourceReferenceList/ResourceGroupResourceReference"):
+            items.append(GroupItemView(s.text(ref) or ""))
+        groups = tuple(self.group(sub, kinds) for sub in s.findall(g, "ResourceGroup"))
+        linked: list[LinkView] = []
+        if not groups:  # the cover (images) listed last is the group's linked resource
+            while items and kinds.get(items[-1].ref) == "Image" and not items[-1].linked:
+                linked.insert(0, LinkView(items.pop().ref))
+            if items and linked and any(i.sequence is None for i in items):
+                items, linked = items + [GroupItemView(link.ref) for link in linked], []
+        _, ids = self.ids(s.findall(g, "ReleaseId"))
+        return GroupView(sequence=int_or_none(s.text(g, "SequenceNumber")), titles=self.titles(g), ids=ids,
+                         groups=groups, items=tuple(items), linked=tuple(linked))
+
+    def release_type(self, rel: etree._Element, d: etree._Element) -> tuple[str, bool, tuple[str, ...]]:
+        types = [release_type_of(self.seen.mark(t)) for t in rel.findall("ReleaseType") + d.findall("ReleaseType")]
+        types = [t for t in types if t]
+        if types:
+            return types[0], True, tuple(types[1:])
+        profile = re.sub(r"[^a-z]", "", (self.root.get("ReleaseProfileVersionId") or "").split("/")[-1].lower())
+        guess = next((v for k, v in _PROFILE_TYPES.items() if profile.startswith(k)), "Album")
+        self.notes.append(f"line {rel.sourceline}: the release states no ReleaseType; taken as {guess} "
+                          f"(ReleaseProfileVersionId {self.root.get('ReleaseProfileVersionId') or 'absent'})")
+        return canonical_release_type(guess), False, ()
+
+    def main(self, rel: etree._Element, kinds: dict[str, str]) -> MainReleaseView:
+        s = self.seen
+        d = self.details(rel, "ReleaseDetailsByTerritory")
+        isrc, ids = self.ids(s.findall(rel, "ReleaseId"))
+        ids = ((Ident("ISRC", isrc),) if isrc else ()) + ids
+        by_kind = {i.kind: i for i in ids}
+        title, subtitle = self.reference_title(rel)
+        kind, stated, extra = self.release_type(rel, d)
+        label = s.text(d, "LabelName") or ""
+        genre = s.find(d, "Genre")
+        compilation = s.find(d, "IsMultiArtistCompilation")
+        group = s.find(d, "ResourceGroup")
+        duration = s.text(rel, "Duration")
+        for ref in s.findall(rel, "ReleaseResourceReferenceList/ReleaseResourceReference"):
+            s.mark(ref)
+        return MainReleaseView(
+            ref=s.text(rel, "ReleaseReference") or "R0", upc=by_kind["ICPN"].value if "ICPN" in by_kind else None,
+            catalog_number=by_kind["CatalogNumber"].value if "CatalogNumber" in by_kind else None,
+            title=title or "Untitled", subtitle=subtitle, display_artist=s.text(d, "DisplayArtistName") or "",
+            artists=self.artists(d), label_ref=self.label(label) if label else "", label_name=label,
+            release_type=kind, is_compilation=s.text(compilation) == "true",
+            genre=s.text(genre, "GenreText") or "" if genre is not None else "",
+            subgenre=s.text(genre, "SubGenre") if genre is not None else None,
+            parental_warning=role_of(s.find(d, "ParentalWarningType")) or "NoAdviceAvailable",
+            p_line=self.line([rel, d], "PLine"), c_line=self.line([rel, d], "CLine"),
+            release_date=parse_day(s.text(d, "ReleaseDate") or s.text(rel, "GlobalReleaseDate")),
+            original_release_date=parse_day(s.text(d, "OriginalReleaseDate") or
+                                            s.text(rel, "GlobalOriginalReleaseDate")),
+            duration_seconds=duration_seconds(duration) if duration else None,
+            grid=by_kind["GRid"].value if "GRid" in by_kind else None,
+            catalog_namespace=by_kind["CatalogNumber"].namespace if "CatalogNumber" in by_kind else None,
+            ids=tuple(i for i in ids if i.kind not in ("GRid", "ICPN", "CatalogNumber")),
+            additional_titles=self.with_reference(title, subtitle, self.titles(d)),
+            group=self.group(group, kinds) if group is not None else None, compilation_stated=compilation is not None,
+            titles_stated=True, type_stated=stated, extra_types=extra, extra_lines=self.extra_lines([rel, d]))
+
+    def track_release(self, rel: etree._Element) -> TrackReleaseView | None:
+        s = self.seen
+        d = self.details(rel, "ReleaseDetailsByTerritory")
+        refs = [s.text(r) or "" for r in s.findall(rel, "ReleaseResourceReferenceList/ReleaseResourceReference")]
+        if not refs:
+            self.notes.append(f"line {rel.sourceline}: release without resources is not kept")
+            return None
+        isrc, ids = self.ids(s.findall(rel, "ReleaseId"))
+        title, subtitle = self.reference_title(rel)
+        types = [release_type_of(s.mark(t)) for t in rel.findall("ReleaseType") + d.findall("ReleaseType")]
+        genre = s.find(d, "Genre")
+        s.text(d, "LabelName")
+        if d.find("ResourceGroup") is not None:
+            s.whole(d.find("ResourceGroup"))  # its one resource, which the release already names
+        duration = s.text(rel, "Duration")
+        return TrackReleaseView(
+            ref=s.text(rel, "ReleaseReference") or "", resource_ref=refs[0],
+            release_type=next((t for t in types if t), "TrackRelease"),
+            ids=((Ident("ISRC", isrc),) if isrc else ()) + ids, title=title, subtitle=subtitle,
+            additional_titles=self.with_reference(title, subtitle, self.titles(d)),
+            display_artist=s.text(d, "DisplayArtistName"),
+            artists=self.artists(d), parental_warning=role_of(s.find(d, "ParentalWarningType")),
+            genre=s.text(genre, "GenreText") if genre is not None else None,
+            linked=tuple(LinkView(r) for r in refs[1:]), p_line=self.line([rel, d], "PLine"),
+            c_line=self.line([rel, d], "CLine"), duration_seconds=duration_seconds(duration) if duration else None,
+            stated=True)
 
 
-def _file(td: etree._Element | None) -> FileRecord | None:
-    if td is None:
-        return None
-    f = td.find("File")
-    if f is None or not (text(f, "FileName") or text(f, "URL")):
-        return None
-    path = (text(f, "FilePath") or "").rstrip("/")
-    name = text(f, "FileName") or text(f, "URL") or ""
-    algorithm = (text(f, "HashSum/HashSumAlgorithmType") or "").upper()
-    return FileRecord(
-        name=f"{path}/{name}" if path else name, md5=text(f, "HashSum/HashSum") if algorithm == "MD5" else None,
-        codec=text(td, "AudioCodecType") or text(td, "ImageCodecType"),
-        sample_rate=sample_rate_hz(td.find("SamplingRate")), bit_depth=int_or_none(text(td, "BitsPerSample")),
-        channels=int_or_none(text(td, "NumberOfChannels")), width=int_or_none(text(td, "ImageWidth")),
-        height=int_or_none(text(td, "ImageHeight")),
-    )
-
-
-def _recording(sr: etree._Element) -> TrackRecord:
-    d = _details(sr, "SoundRecordingDetailsByTerritory")
-    title, subtitle = _title(sr, d)
-    track = TrackRecord(ref=text(sr, "ResourceReference") or "", disc=1, number=1, title=title or "Untitled",
-                        subtitle=subtitle, isrc=text(sr, "SoundRecordingId/ISRC"))
-    track.display_artist = text(d, "DisplayArtistName") or ""
-    track.artists = [_person(a, "ArtistRole") for a in d.findall("DisplayArtist")]
-    track.contributors = [_person(c, "ResourceContributorRole") for c in d.findall("ResourceContributor")]
-    track.contributors += [_person(c, "IndirectResourceContributorRole")
-                           for c in d.findall("IndirectResourceContributor")]
-    track.duration = duration_seconds(text(sr, "Duration"))
-    track.explicit = text(d, "ParentalWarningType") == "Explicit"
-    pl = d.find("PLine")
-    if pl is not None:
-        track.p_line_year, track.p_line = int_or_none(text(pl, "Year")), text(pl, "PLineText")
-    track.language = text(sr, "LanguageOfPerformance")
-    track.genre = text(d, "Genre/GenreText")
-    td = d.find("TechnicalSoundRecordingDetails")
-    track.file = _file(td)
-    start = text(td, "PreviewDetails/StartPoint") if td is not None else None
-    track.preview_start = float(start) if start else None
-    return track
-
-
-def _order(details: etree._Element, refs: list[str], tracks: dict[str, TrackRecord]) -> list[TrackRecord]:
-    ordered: list[TrackRecord] = []
-    top = details.find("ResourceGroup")
-    if top is not None:
-        subgroups = [g for g in top.findall("ResourceGroup") if g.find(".//ResourceGroupContentItem") is not None]
-        for disc_no, disc in enumerate(subgroups or [top], start=1):
-            number = 0
-            for item in disc.iter("ResourceGroupContentItem"):
-                ref = text(item, "ReleaseResourceReference")
-                if ref in tracks and tracks[ref] not in ordered:
-                    number += 1
-                    tracks[ref].disc, tracks[ref].number = disc_no, number
-                    ordered.append(tracks[ref])
-    for ref in refs:  # resources listed on the release but not in a group keep list order
-        if ref in tracks and tracks[ref] not in ordered:
-            tracks[ref].number = len(ordered) + 1
-            ordered.append(tracks[ref])
-    return ordered
-
-
-def _deals(root: etree._Element, main_ref: str, out: ParsedRelease) -> None:
-    merged: dict[tuple, DealRecord] = {}
-    for rd in root.findall("DealList/ReleaseDeal"):
-        refs = {text(r) for r in rd.findall("DealReleaseReference")}
-        for terms in rd.findall("Deal/DealTerms"):
-            if text(terms, "TakeDown") == "true":
-                out.skipped.append(f"line {terms.sourceline}: TakeDown deal not imported (no active deal)")
-                continue
-            period = terms.find("ValidityPeriod")
-            start = parse_when(text(period, "StartDateTime") or text(period, "StartDate")) if period is not None \
-                else None
-            if start is None:
-                out.skipped.append(f"line {terms.sourceline}: deal without a start date skipped")
-                continue
-            record = DealRecord(
-                territories=[text(t) or "" for t in terms.findall("TerritoryCode")] or ["Worldwide"],
-                excluded=[text(t) or "" for t in terms.findall("ExcludedTerritoryCode")],
-                commercial_models=[role_of(t) or "" for t in terms.findall("CommercialModelType")],
-                use_types=[role_of(t) or "" for t in terms.findall("Usage/UseType")],
-                start=start, end=parse_when(text(period, "EndDateTime") or text(period, "EndDate"), end=True),
-                price_tier=text(terms, "PriceInformation/PriceType"),
-            )
-            key = (tuple(record.territories), tuple(record.excluded), tuple(record.commercial_models),
-                   tuple(record.use_types), record.start, record.end, record.price_tier)
-            record = merged.setdefault(key, record)
-            record.on_release |= main_ref in refs
-            record.on_tracks |= bool(refs - {main_ref})
-    out.deals = list(merged.values())
+def _main_release(releases: list[etree._Element]) -> etree._Element:
+    main = next((r for r in releases if r.get("IsMainRelease") == "true"), None)
+    if main is None:
+        main = next((r for r in releases if r.findtext("ReleaseType") not in ("TrackRelease", "VideoTrackRelease")),
+                    releases[0])
+    return main
 
 
 def parse_382(root: etree._Element) -> ParsedRelease:
-    releases = root.findall("ReleaseList/Release")
+    """The release a 3.8.2 NewReleaseMessage states, as a view with notes."""
+    reader = Reader382(root)
+    s = reader.seen
+    s.whole(root.find("MessageHeader"))
+    s.text(root, "UpdateIndicator")
+    releases = s.findall(root, "ReleaseList/Release")
     if not releases:
         raise ValidationError(f"line {root.sourceline}: the message has no Release")
-    main = next((r for r in releases if r.get("IsMainRelease") == "true"), None)
-    if main is None:
-        main = next((r for r in releases if text(r, "ReleaseType") != "TrackRelease"), releases[0])
-    d = _details(main, "ReleaseDetailsByTerritory")
-    title, subtitle = _title(main, d)
-    out = ParsedRelease(version="3.8.2", message_id=text(root, "MessageHeader/MessageId"),
-                        title=title or "Untitled", subtitle=subtitle)
-    out.upc = text(main, "ReleaseId/ICPN")
-    out.catalog_number = text(main, "ReleaseId/CatalogNumber")
-    out.grid = text(main, "ReleaseId/GRid")
-    out.release_type = release_type(text(main, "ReleaseType") or text(d, "ReleaseType"), out.skipped)
-    out.display_artist = text(d, "DisplayArtistName") or ""
-    out.artists = [_person(a, "ArtistRole") for a in d.findall("DisplayArtist")]
-    out.label = text(d, "LabelName")
-    out.genre, out.subgenre = text(d, "Genre/GenreText"), text(d, "Genre/SubGenre")
-    for tag in ("PLine", "CLine"):
-        line = main.find(tag) if main.find(tag) is not None else d.find(tag)
-        if line is not None:
-            setattr(out, tag[0].lower() + "_line_year", int_or_none(text(line, "Year")))
-            setattr(out, tag[0].lower() + "_line", text(line, f"{tag}Text"))
-    out.release_date = parse_day(text(d, "ReleaseDate") or text(main, "GlobalReleaseDate"))
-    out.original_release_date = parse_day(text(d, "OriginalReleaseDate") or text(main, "GlobalOriginalReleaseDate"))
-    out.parental_advisory = WARNINGS.get(text(d, "ParentalWarningType") or "", "unknown")
-    if text(d, "IsMultiArtistCompilation") == "true":
-        out.release_type = "compilation"
-    tracks = {t.ref: t for t in (_recording(sr) for sr in root.findall("ResourceList/SoundRecording"))}
-    refs = [text(r) or "" for r in main.findall("ReleaseResourceReferenceList/ReleaseResourceReference")]
-    out.tracks = _order(d, refs, tracks)
-    for ref, track in tracks.items():
-        if track not in out.tracks:
-            out.skipped.append(f"sound recording {ref} is not in the main release; not imported")
-    for image in root.findall("ResourceList/Image"):
-        if text(image, "ImageType") == "FrontCoverImage" and out.cover is None:
-            out.cover = _file(_details(image, "ImageDetailsByTerritory").find("TechnicalImageDetails"))
-            if out.cover is None:
-                out.skipped.append(f"line {image.sourceline}: front cover image has no file; not imported")
-        else:
-            out.skipped.append(f"line {image.sourceline}: image {text(image, 'ImageType')} not imported")
-    for tag in ("Video", "Text", "SheetMusic", "Software", "MIDI", "UserDefinedResource"):
-        for res in root.findall(f"ResourceList/{tag}"):
-            out.skipped.append(f"line {res.sourceline}: {tag} resource {text(res, 'ResourceReference')} "
-                               "cannot be represented in the catalog")
-    _deals(root, text(main, "ReleaseReference") or "", out)
-    return out
+    main_el = _main_release(releases)
+    resources: dict[str, ResourceView] = {}
+    for kind in RESOURCE_KINDS:
+        for res in s.findall(root, f"ResourceList/{kind}"):
+            view = reader.resource(res, kind)
+            resources[view.ref] = view
+    main = reader.main(main_el, {ref: r.kind for ref, r in resources.items()})
+    track_releases = [t for t in (reader.track_release(r) for r in releases if r is not main_el) if t is not None]
+    listed = [r.text or "" for r in main_el.findall("ReleaseResourceReferenceList/ReleaseResourceReference")]
+    ordered = number_tracks(main.group, resources, reader.notes, listed)
+    deals = deal_views(s, root, main.ref, {t.ref: t.resource_ref for t in track_releases}, reader.notes,
+                       use_path="Usage/UseType", price_path="PriceInformation/PriceType")
+    parties = tuple(reader.parties.values())
+    view = ReleaseView(parties=parties, resources=tuple(ordered), release=main, track_releases=tuple(track_releases),
+                       deals=deals, language=root.get("LanguageAndScriptCode") or "en")
+    message_id = " ".join((root.findtext("MessageHeader/MessageId") or "").split()) or None
+    return ParsedRelease(version="3.8.2", message_id=message_id, view=view,
+                         skipped=reader.notes + unrepresented(root, s))

@@ -1,220 +1,313 @@
-"""Reading an ERN 4.2 / 4.3 NewReleaseMessage into a :class:`ParsedRelease` (PartyList, references)."""
+"""Reading an ERN 4.2 / 4.3 NewReleaseMessage into a :class:`ReleaseView` (PartyList, references, editions).
+
+Resources of every kind keep their references, identifiers, titles, artists, contributors, lines,
+warnings, technical details and related resources; the main release keeps its types, identifiers and
+resource-group tree; track releases and deals keep which releases they are for. Sound recordings the
+main release's group lists are the catalog's tracks, numbered per disc (a top-level sub-group that is
+not a work's part group is a disc). What is not read is listed by element path in the notes.
+"""
 
 from __future__ import annotations
 
+from dataclasses import replace
+from typing import Any
+
 from lxml import etree
 
+from stardust_tui.domain.release_types import RESOURCE_KINDS
 from stardust_tui.ern.parse_common import (
-    WARNINGS,
-    DealRecord,
-    FileRecord,
     ParsedRelease,
-    PersonRecord,
-    TrackRecord,
     duration_seconds,
+    file_view,
+    float_or_none,
     int_or_none,
+    kbps,
     parse_day,
-    parse_when,
-    release_type,
+    release_type_of,
     role_of,
-    sample_rate_hz,
-    text,
+)
+from stardust_tui.ern.parse_deals import deal_views
+from stardust_tui.ern.parse_groups import number_tracks
+from stardust_tui.ern.parse_seen import Seen, unrepresented
+from stardust_tui.ern.view_model import (
+    ArtistCredit,
+    ContributorCredit,
+    ExtraFile,
+    FileView,
+    GroupItemView,
+    GroupView,
+    Ident,
+    LineView,
+    LinkView,
+    MainReleaseView,
+    PartyView,
+    RelatedView,
+    ReleaseView,
+    ResourceView,
+    TitleView,
+    TrackReleaseView,
 )
 from stardust_tui.errors import ValidationError
 
-
-def _default(el: etree._Element, tag: str) -> etree._Element | None:
-    items = el.findall(tag)
-    for item in items:
-        if item.get("IsDefault") == "true":
-            return item
-    plain = [i for i in items if not i.get("LanguageAndScriptCode")]
-    return (plain or items or [None])[0]
+_ID_KINDS = ("GRid", "ICPN", "ISRC", "ISMN", "ISAN", "VISAN", "ISBN", "ISSN", "SICI", "EIDR", "CatalogNumber",
+             "ProprietaryId")
 
 
-def _title(el: etree._Element) -> tuple[str | None, str | None]:
-    dt = _default(el, "DisplayTitle")
-    if dt is not None:
-        return text(dt, "TitleText"), text(dt, "SubTitle")
-    return text(_default(el, "DisplayTitleText")), None
+class Reader4:
+    """One 4.x message being read; ``seen`` records what was read."""
+
+    def __init__(self, root: etree._Element, version: str) -> None:
+        self.root, self.version, self.seen = root, version, Seen()
+        self.notes: list[str] = []
+
+    # --- small pieces ---------------------------------------------------------------------------------
+    def default(self, el: etree._Element, tag: str) -> etree._Element | None:
+        items = el.findall(tag)
+        pick = next((i for i in items if i.get("IsDefault") == "true"), None)
+        if pick is None:
+            plain = [i for i in items if not i.get("LanguageAndScriptCode") and not i.get("ApplicableTerritoryCode")]
+            pick = (plain or [i for i in items if i.get("ApplicableTerritoryCode") == "Worldwide"] or items or
+                    [None])[0]
+        return self.seen.mark(pick)
+
+    def ids(self, blocks: list[etree._Element]) -> tuple[str | None, tuple[Ident, ...]]:
+        """(ISRC, other identifiers) of ResourceId / ReleaseId blocks."""
+        isrc = None
+        out: list[Ident] = []
+        for block in blocks:
+            self.seen.mark(block)
+            for child in block:
+                if not isinstance(child.tag, str):
+                    continue
+                kind, value = etree.QName(child).localname, self.seen.text(child)
+                if not value or kind not in _ID_KINDS:
+                    continue
+                if kind == "ISRC" and isrc is None:
+                    isrc = value
+                    continue
+                out.append(Ident(kind, value, child.get("Namespace")))
+        return isrc, tuple(out)
+
+    def titles(self, el: etree._Element) -> tuple[str | None, str | None, str | None, tuple[TitleView, ...]]:
+        """(title, subtitle, DisplayTitleText when it is not derived from them, additional titles)."""
+        dt = self.default(el, "DisplayTitle")
+        title = self.seen.text(dt, "TitleText") if dt is not None else None
+        subs = [self.seen.text(s) for s in self.seen.findall(dt, "SubTitle")] if dt is not None else []
+        subtitle = " ".join(s for s in subs if s) or None
+        text_el = self.default(el, "DisplayTitleText")
+        text = (self.seen.text(text_el) or "") if text_el is not None else ""  # "": absent or empty
+        derived = f"{title} ({subtitle})" if subtitle else title
+        extra = tuple(
+            TitleView(self.seen.text(a, "TitleText") or "", " ".join(self.seen.text(s) or ""
+                                                                     for s in self.seen.findall(a, "SubTitle")) or None,
+                      a.get("UserDefinedValue") if a.get("TitleType") == "UserDefined" else a.get("TitleType"),
+                      a.get("LanguageAndScriptCode"))
+            for a in self.seen.findall(el, "AdditionalTitle") if a.findtext("TitleText"))
+        return title, subtitle, (text if text != derived else None), extra
+
+    def artists(self, el: etree._Element) -> tuple[ArtistCredit, ...]:
+        out = []
+        for da in self.seen.findall(el, "DisplayArtist"):
+            ref = self.seen.text(da, "ArtistPartyReference")
+            if ref:
+                out.append(ArtistCredit(ref, role_of(self.seen.find(da, "DisplayArtistRole")) or "MainArtist",
+                                        int_or_none(da.get("SequenceNumber")) or 0))  # 0: none stated
+        return tuple(out)
+
+    def contributors(self, el: etree._Element) -> tuple[ContributorCredit, ...]:
+        out = []
+        for i, co in enumerate(self.seen.findall(el, "Contributor"), start=1):
+            ref = self.seen.text(co, "ContributorPartyReference")
+            roles = [r for r in (role_of(self.seen.mark(x)) for x in co.findall("Role")) if r] or [""]
+            instruments = [self.seen.text(x) for x in self.seen.findall(co, "InstrumentType")]
+            if ref:
+                out.append(ContributorCredit(ref, roles[0], int_or_none(co.get("SequenceNumber")) or i,
+                                             next((x for x in instruments if x), None), tuple(roles[1:])))
+        return tuple(out)
+
+    def line(self, holder: etree._Element | None, tag: str) -> LineView | None:
+        el = self.default(holder, tag) if holder is not None else None
+        return self._line(el, tag)
+
+    def _line(self, el: etree._Element | None, tag: str) -> LineView | None:
+        if el is None or not self.seen.text(el, f"{tag}Text"):
+            return None
+        self.seen.text(el, f"{tag}Company")
+        return LineView(int_or_none(self.seen.text(el, "Year")), self.seen.text(el, f"{tag}Text") or "", True)
+
+    def extra_lines(self, holder: etree._Element | None) -> tuple[tuple[str, LineView], ...]:
+        """The PLines / CLines after the default one (other territories or wordings)."""
+        out: list[tuple[str, LineView]] = []
+        if holder is None:
+            return ()
+        for tag in ("PLine", "CLine"):
+            first = self.default(holder, tag)
+            for el in holder.findall(tag):
+                line = self._line(el, tag) if el is not first else None
+                if line is not None:
+                    out.append((tag, line))
+        return tuple(out)
+
+    def links(self, el: etree._Element) -> tuple[LinkView, ...]:
+        return tuple(LinkView(self.seen.text(link) or "", _link_description(link))
+                     for link in self.seen.findall(el, "LinkedReleaseResourceReference") if link.text)
+
+    # --- resources ------------------------------------------------------------------------------------
+    def resource(self, res: etree._Element, kind: str) -> ResourceView:
+        s = self.seen
+        edition = s.find(res, f"{kind}Edition")
+        holder = edition if edition is not None else res
+        isrc, ids = self.ids(s.findall(holder, "ResourceId"))
+        title, subtitle, display_text, extra = self.titles(res)
+        name_el = self.default(res, "DisplayArtistName")
+        files = [self.technical(tech, kind) for tech in s.findall(holder, "TechnicalDetails")]
+        tech_ref, file, preview = files[0] if files else (f"T{s.text(res, 'ResourceReference')}", None, None)
+        extra_files = tuple(ExtraFile(ref, f, p) for ref, f, p in files[1:] if f is not None)
+        related = tuple(
+            RelatedView(role_of(s.find(r, "ResourceRelationshipType")) or "HasContentFrom",
+                        s.text(r, "ResourceRelatedResourceReference") or "",
+                        float_or_none(s.text(r, "Timing/StartPoint")),
+                        duration_seconds(s.text(r, "Timing/DurationUsed")))
+            for r in s.findall(res, "RelatedResource") if r.findtext("ResourceRelatedResourceReference"))
+        warning = self.default(res, "ParentalWarningType")
+        language = s.text(self.default(res, "LanguageOfPerformance")) if res.find("LanguageOfPerformance") is not None \
+            else s.text(self.default(res, "LanguageOfText"))
+        return ResourceView(
+            ref=s.text(res, "ResourceReference") or "", tech_ref=tech_ref, kind=kind, type=role_of(s.find(res, "Type"))
+            or "", isrc=isrc, ids=ids, title=title, subtitle=subtitle, display_title_text=display_text,
+            additional_titles=extra, display_artist=(s.text(name_el) or "") if name_el is not None else None,
+            artists=self.artists(res), contributors=self.contributors(res),
+            duration_seconds=duration_seconds(s.text(res, "Duration")),
+            parental_warning=role_of(warning), p_line=self.line(holder, "PLine"), c_line=self.line(holder, "CLine"),
+            language=language, preview_start=preview, file=file, related=related, titles_stated=True,
+            extra_lines=self.extra_lines(holder), extra_files=extra_files)
+
+    def technical(self, tech: etree._Element, kind: str) -> tuple[str, FileView | None, float | None]:
+        """(reference, file, preview start) of one TechnicalDetails block."""
+        s = self.seen
+        delivery = s.find(tech, "DeliveryFile")
+        s.text(delivery, "Type")
+        file = file_view(s, delivery if delivery is not None else tech, kind)
+        if file is not None and delivery is not None and tech.find("OverallBitRate") is not None:
+            file = replace(file, bit_rate=kbps(s.find(tech, "OverallBitRate")))
+        start = s.text(tech, "ClipDetails/Timing/StartPoint") or s.text(tech, "PreviewDetails/StartPoint")
+        for tag in ("ClipDetails/TechnicalResourceDetailsReference", "ClipDetails/ClipType", "IsPreview"):
+            s.text(tech, tag)
+        for tag in ("ClipDetails/ExpressionType", "PreviewDetails/ExpressionType"):  # kept: we write Instructive
+            if tech.findtext(tag) == "Instructive":
+                s.text(tech, tag)
+        return s.text(tech, "TechnicalResourceDetailsReference") or "", file, float_or_none(start)
+
+    # --- releases -----------------------------------------------------------------------------------
+    def group(self, g: etree._Element, top: bool) -> GroupView:
+        s = self.seen
+        titles = []
+        for t in s.findall(g, "DisplayTitle"):
+            titles.append(TitleView(s.text(t, "TitleText") or "", _subtitle(s, t), "DisplayTitle",
+                                    t.get("LanguageAndScriptCode")))
+        for t in s.findall(g, "AdditionalTitle"):
+            titles.append(TitleView(s.text(t, "TitleText") or "", _subtitle(s, t), t.get("TitleType"),
+                                    t.get("LanguageAndScriptCode")))
+        _, ids = self.ids(s.findall(g, "ReleaseId"))
+        items = tuple(GroupItemView(s.text(i, "ReleaseResourceReference") or "",
+                                    int_or_none(s.text(i, "SequenceNumber")), self.links(i))
+                      for i in s.findall(g, "ResourceGroupContentItem"))
+        return GroupView(sequence=int_or_none(s.text(g, "SequenceNumber")), group_type=None if top else
+                         g.get("ResourceGroupType"), titles=tuple(titles), ids=ids,
+                         groups=tuple(self.group(sub, False) for sub in s.findall(g, "ResourceGroup")),
+                         items=items, linked=self.links(g))
+
+    def main(self, rel: etree._Element, parties: dict[str, PartyView]) -> MainReleaseView:
+        s = self.seen
+        types = [release_type_of(s.mark(t)) for t in rel.findall("ReleaseType")]
+        _, ids = self.ids(s.findall(rel, "ReleaseId"))
+        by_kind = {i.kind: i for i in ids}
+        title, subtitle, display_text, extra = self.titles(rel)
+        label_ref = s.text(rel, "ReleaseLabelReference") or ""
+        genre = self.default(rel, "Genre")
+        compilation = s.find(rel, "IsMultiArtistCompilation")
+        name_el = self.default(rel, "DisplayArtistName")
+        duration = s.text(rel, "Duration")
+        group = s.find(rel, "ResourceGroup")
+        return MainReleaseView(
+            ref=s.text(rel, "ReleaseReference") or "R0", upc=by_kind["ICPN"].value if "ICPN" in by_kind else None,
+            catalog_number=by_kind["CatalogNumber"].value if "CatalogNumber" in by_kind else None,
+            title=title or display_text or "Untitled", subtitle=subtitle,
+            display_artist=s.text(name_el) or "" if name_el is not None else "", artists=self.artists(rel),
+            label_ref=label_ref, label_name=parties[label_ref].name if label_ref in parties else "",
+            release_type=types[0] if types else "Album", is_compilation=s.text(compilation) == "true",
+            genre=s.text(genre, "GenreText") or "" if genre is not None else "",
+            subgenre=s.text(genre, "SubGenre") if genre is not None else None,
+            parental_warning=role_of(self.default(rel, "ParentalWarningType")) or "NoAdviceAvailable",
+            p_line=self.line(rel, "PLine"), c_line=self.line(rel, "CLine"),
+            release_date=parse_day(s.text(self.default(rel, "ReleaseDate"))),
+            original_release_date=parse_day(s.text(self.default(rel, "OriginalReleaseDate"))),
+            duration_seconds=duration_seconds(duration) if duration else None,
+            grid=by_kind["GRid"].value if "GRid" in by_kind else None,
+            catalog_namespace=by_kind["CatalogNumber"].namespace if "CatalogNumber" in by_kind else None,
+            ids=tuple(i for i in ids if i.kind not in ("GRid", "ICPN", "CatalogNumber")),
+            display_title_text=display_text,
+            additional_titles=extra, group=self.group(group, True) if group is not None else None,
+            compilation_stated=compilation is not None, titles_stated=True,
+            extra_types=tuple(t for t in types[1:] if t), extra_lines=self.extra_lines(rel))
+
+    def track_release(self, tr: etree._Element, main_label: str) -> TrackReleaseView:
+        s = self.seen
+        _, ids = self.ids(s.findall(tr, "ReleaseId"))
+        title, subtitle, display_text, extra = self.titles(tr)
+        label = s.text(tr, "ReleaseLabelReference")
+        genre = self.default(tr, "Genre")
+        return TrackReleaseView(
+            ref=s.text(tr, "ReleaseReference") or "", resource_ref=s.text(tr, "ReleaseResourceReference") or "",
+            ids=ids, title=title, subtitle=subtitle, display_title_text=display_text, additional_titles=extra,
+            genre=s.text(genre, "GenreText") if genre is not None else None, linked=self.links(tr), stated=True,
+            label_ref=label if label and label != main_label else None)
 
 
-def _people(el: etree._Element, parties: dict[str, tuple[str, str | None]]) -> list[PersonRecord]:
-    out = []
-    for da in el.findall("DisplayArtist"):
-        ref = text(da, "ArtistPartyReference")
-        if ref in parties:
-            name, isni = parties[ref]
-            out.append(PersonRecord(name, role_of(da.find("DisplayArtistRole")) or "MainArtist", isni))
-    return out
+def _subtitle(seen: Seen, title: etree._Element) -> str | None:
+    """A title's SubTitle: None when there is none, "" when it is there but empty."""
+    el = seen.find(title, "SubTitle")
+    return None if el is None else (seen.text(el) or "")
 
 
-def _file(holder: etree._Element | None) -> FileRecord | None:
-    if holder is None:
-        return None
-    f = holder.find("File")
-    if f is None or not text(f, "URI"):
-        return None
-    md5 = text(f, "HashSum/HashSumValue") if (text(f, "HashSum/Algorithm") or "").upper() == "MD5" else None
-    codec = text(holder, "AudioCodecType") or text(holder, "ImageCodecType")
-    return FileRecord(
-        name=text(f, "URI") or "", md5=md5, size=int_or_none(text(f, "FileSize")), codec=codec,
-        sample_rate=sample_rate_hz(holder.find("SamplingRate")),
-        bit_depth=int_or_none(text(holder, "BitsPerSample") or text(holder, "BitDepth")),
-        channels=int_or_none(text(holder, "NumberOfChannels")),
-        width=int_or_none(text(holder, "ImageWidth")), height=int_or_none(text(holder, "ImageHeight")),
-    )
-
-
-def _recording(sr: etree._Element, parties: dict[str, tuple[str, str | None]]) -> TrackRecord:
-    edition = sr.find("SoundRecordingEdition")
-    holder = edition if edition is not None else sr
-    title, subtitle = _title(sr)
-    track = TrackRecord(ref=text(sr, "ResourceReference") or "", disc=1, number=1, title=title or "Untitled",
-                        subtitle=subtitle, isrc=text(holder, "ResourceId/ISRC"))
-    track.display_artist = text(_default(sr, "DisplayArtistName")) or ""
-    track.artists = _people(sr, parties)
-    for co in sr.findall("Contributor"):
-        ref = text(co, "ContributorPartyReference")
-        if ref in parties:
-            for role in co.findall("Role") or [None]:
-                track.contributors.append(PersonRecord(parties[ref][0], role_of(role) or "Contributor",
-                                                       parties[ref][1]))
-    track.duration = duration_seconds(text(sr, "Duration"))
-    track.explicit = text(sr, "ParentalWarningType") == "Explicit"
-    pl = holder.find("PLine")
-    if pl is not None:
-        track.p_line_year, track.p_line = int_or_none(text(pl, "Year")), text(pl, "PLineText")
-    track.language = text(sr, "LanguageOfPerformance")
-    td = holder.find("TechnicalDetails")
-    if td is not None:
-        delivery = td.find("DeliveryFile")
-        track.file = _file(delivery if delivery is not None else td)
-        start = text(td, "ClipDetails/Timing/StartPoint") or text(td, "PreviewDetails/StartPoint")
-        track.preview_start = float(start) if start else None
-    return track
-
-
-def _order(group: etree._Element | None, tracks: dict[str, TrackRecord]) -> list[TrackRecord]:
-    """Assign disc/track numbers from the resource group tree (sub-groups are discs)."""
-    ordered: list[TrackRecord] = []
-    if group is None:
-        return ordered
-    subgroups = group.findall("ResourceGroup")
-    discs = subgroups if subgroups else [group]
-    for disc_no, disc in enumerate(discs, start=1):
-        number = 0
-        for item in disc.iter("ResourceGroupContentItem"):
-            ref = text(item, "ReleaseResourceReference")
-            if ref in tracks and tracks[ref] not in ordered:
-                number += 1
-                tracks[ref].disc, tracks[ref].number = disc_no, number
-                ordered.append(tracks[ref])
-    return ordered
-
-
-def _deals(root: etree._Element, main_ref: str, track_refs: set[str], out: ParsedRelease) -> None:
-    merged: dict[tuple, DealRecord] = {}
-    for rd in root.findall("DealList/ReleaseDeal"):
-        refs = {text(r) for r in rd.findall("DealReleaseReference")}
-        for deal in rd.findall("Deal"):
-            terms = deal.find("DealTerms")
-            if terms is None:
-                out.skipped.append(f"line {deal.sourceline}: deal without terms (communicated out of band)")
-                continue
-            periods = terms.findall("ValidityPeriod")
-            if len(periods) > 1:
-                out.skipped.append(f"line {terms.sourceline}: only the first of {len(periods)} validity periods kept")
-            period = periods[0] if periods else None
-            start = parse_when(text(period, "StartDateTime") or text(period, "StartDate")) if period is not None \
-                else None
-            if start is None:
-                out.skipped.append(f"line {terms.sourceline}: deal without a start date skipped")
-                continue
-            record = DealRecord(
-                territories=[text(t) or "" for t in terms.findall("TerritoryCode")],
-                excluded=[text(t) or "" for t in terms.findall("ExcludedTerritoryCode")],
-                commercial_models=[role_of(t) or "" for t in terms.findall("CommercialModelType")],
-                use_types=[role_of(t) or "" for t in terms.findall("UseType")],
-                start=start,
-                end=parse_when(text(period, "EndDateTime") or text(period, "EndDate"), end=True),
-                price_tier=text(terms, "PriceInformation/PriceCode"),
-            )
-            if not record.territories:
-                record.territories = ["Worldwide"]
-            key = (tuple(record.territories), tuple(record.excluded), tuple(record.commercial_models),
-                   tuple(record.use_types), record.start, record.end, record.price_tier)
-            record = merged.setdefault(key, record)
-            record.on_release |= main_ref in refs
-            record.on_tracks |= bool(refs & track_refs)
-    out.deals = list(merged.values())
-    if any(d.on_tracks and not d.on_release for d in out.deals):
-        out.skipped.append("deals stated only for track releases are kept as release-and-track deals")
+def _link_description(link: etree._Element) -> str | None:
+    value = link.get("LinkDescription")
+    return link.get("UserDefinedValue") if value == "UserDefined" else value
 
 
 def parse_4x(root: etree._Element, version: str) -> ParsedRelease:
-    parties: dict[str, tuple[str, str | None]] = {}
-    for p in root.findall("PartyList/Party"):
-        name = text(_default(p, "PartyName"), "FullName") or text(p, "PartyId/ProprietaryId") or "Unknown"
-        parties[text(p, "PartyReference") or ""] = (name, text(p, "PartyId/ISNI"))
-    release = root.find("ReleaseList/Release")
+    """The release a 4.2 / 4.3 NewReleaseMessage states, as a view with notes."""
+    reader = Reader4(root, version)
+    s = reader.seen
+    s.whole(root.find("MessageHeader"))
+    parties: dict[str, PartyView] = {}
+    for p in s.findall(root, "PartyList/Party"):
+        ref = s.text(p, "PartyReference") or ""
+        name = s.text(reader.default(p, "PartyName"), "FullName") or s.text(p, "PartyId/ProprietaryId") or "Unknown"
+        parties[ref] = PartyView(ref, name, isni=s.text(p, "PartyId/ISNI"), dpid=s.text(p, "PartyId/DPID"))
+    release = s.find(root, "ReleaseList/Release")
     if release is None:
         raise ValidationError(f"line {root.sourceline}: the message has no main Release")
-    title, subtitle = _title(release)
-    out = ParsedRelease(version=version, message_id=text(root, "MessageHeader/MessageId"),
-                        title=title or "Untitled", subtitle=subtitle)
-    out.upc = text(release, "ReleaseId/ICPN")
-    out.catalog_number = text(release, "ReleaseId/CatalogNumber")
-    out.grid = text(release, "ReleaseId/GRid")
-    out.release_type = release_type(text(release, "ReleaseType"), out.skipped)
-    out.display_artist = text(_default(release, "DisplayArtistName")) or ""
-    out.artists = _people(release, parties)
-    label_ref = text(release, "ReleaseLabelReference")
-    out.label = parties.get(label_ref or "", (None, None))[0]
-    genre = release.find("Genre")
-    out.genre, out.subgenre = text(genre, "GenreText"), text(genre, "SubGenre")
-    for tag in ("PLine", "CLine"):
-        line = release.find(tag)
-        if line is not None:
-            setattr(out, tag[0].lower() + "_line_year", int_or_none(text(line, "Year")))
-            setattr(out, tag[0].lower() + "_line", text(line, f"{tag}Text"))
-    out.release_date = parse_day(text(release, "ReleaseDate"))
-    out.original_release_date = parse_day(text(release, "OriginalReleaseDate"))
-    out.parental_advisory = WARNINGS.get(text(release, "ParentalWarningType") or "", "unknown")
-    if release.findtext("IsMultiArtistCompilation") == "true":
-        out.release_type = "compilation"
-    tracks: dict[str, TrackRecord] = {}
-    for sr in root.findall("ResourceList/SoundRecording"):
-        track = _recording(sr, parties)
-        tracks[track.ref] = track
-    genre_text = out.genre
-    for tr in root.findall("ReleaseList/TrackRelease"):
-        ref = text(tr, "ReleaseResourceReference")
-        if ref in tracks:
-            tracks[ref].genre = text(tr, "Genre/GenreText") or genre_text
-    ordered = _order(release.find("ResourceGroup"), tracks)
-    if not ordered and tracks:  # no usable resource group: the track releases' order, else the resource list's
-        refs = [text(tr, "ReleaseResourceReference") for tr in root.findall("ReleaseList/TrackRelease")]
-        refs = [r for r in dict.fromkeys(refs) if r in tracks] or list(tracks)
-        ordered = [tracks[r] for r in refs]
-        for number, track in enumerate(ordered, start=1):
-            track.disc, track.number = 1, number
-        out.skipped.append("the main release has no resource group; tracks numbered in message order")
-    for extra in tracks.values():
-        if extra not in ordered:
-            out.skipped.append(f"sound recording {extra.ref} is not in the main release; not imported")
-    out.tracks = ordered
-    for image in root.findall("ResourceList/Image"):
-        if text(image, "Type") == "FrontCoverImage" and out.cover is None:
-            out.cover = _file(image.find("TechnicalDetails")) or None
-            if out.cover is None:
-                out.skipped.append(f"line {image.sourceline}: front cover image has no file; not imported")
-        else:
-            out.skipped.append(f"line {image.sourceline}: image {text(image, 'Type')} not imported")
-    for tag in ("Video", "Text", "SheetMusic", "Software"):
-        for res in root.findall(f"ResourceList/{tag}"):
-            out.skipped.append(f"line {res.sourceline}: {tag} resource {text(res, 'ResourceReference')} "
-                               "cannot be represented in the catalog")
-    track_refs = {text(tr, "ReleaseReference") or "" for tr in root.findall("ReleaseList/TrackRelease")}
-    _deals(root, text(release, "ReleaseReference") or "", track_refs, out)
-    return out
+    main = reader.main(release, parties)
+    resources: dict[str, ResourceView] = {}
+    for kind in RESOURCE_KINDS:
+        for res in s.findall(root, f"ResourceList/{kind}"):
+            view = reader.resource(res, kind)
+            resources[view.ref] = view
+    track_releases = [reader.track_release(tr, main.label_ref) for tr in s.findall(root, "ReleaseList/TrackRelease")]
+    ordered = number_tracks(main.group, resources, reader.notes, [t.resource_ref for t in track_releases])
+    deals = deal_views(s, root, main.ref, {t.ref: t.resource_ref for t in track_releases}, reader.notes,
+                       use_path="UseType")
+    view = ReleaseView(parties=tuple(parties.values()), resources=tuple(ordered), release=main,
+                       track_releases=tuple(track_releases), deals=deals,
+                       language=root.get("LanguageAndScriptCode") or "en")
+    notes = reader.notes + unrepresented(root, s)
+    return ParsedRelease(version=version, message_id=_message_id(root), view=view, skipped=notes)
+
+
+def _message_id(root: etree._Element) -> str | None:
+    value = root.findtext("MessageHeader/MessageId")
+    return " ".join(value.split()) or None if value else None
+
+
+__all__: list[Any] = ["parse_4x"]

@@ -39,6 +39,7 @@ from stardust_tui.ern.view_resources import (
     Context,
     Parties,
     cover_view,
+    extra_lines,
     named_credits,
     related,
     resource_view,
@@ -109,10 +110,9 @@ def _deal_views(release: Any, key_ref: dict[str, str]) -> tuple[DealView, ...]:
 
 
 def _track_release(part: dict[str, Any], ref: str, resource: ResourceView, parties: Parties,
-                   cover: ResourceView | None) -> TrackReleaseView:
+                   ref_of: Any) -> TrackReleaseView:
     """A track release a message stated (its own ids, titles, artists...), from ``details["track_release"]``."""
-    linked = tuple(LinkView(cover.ref, d.get("description")) for d in part.get("linked") or () if cover) \
-        if part.get("linked") is not None else ((LinkView(cover.ref),) if cover else ())
+    linked = view_json.links(part.get("linked"), ref_of)
     return TrackReleaseView(
         ref=ref, resource_ref=resource.ref, release_type=part.get("type") or "TrackRelease",
         ids=view_json.idents(part.get("ids")), title=part.get("title"), subtitle=part.get("subtitle"),
@@ -120,7 +120,8 @@ def _track_release(part: dict[str, Any], ref: str, resource: ResourceView, parti
         display_artist=part.get("display_artist"), artists=named_credits(part.get("artists"), parties, "artist"),
         parental_warning=part.get("warning"), genre=part.get("genre"), linked=linked,
         p_line=view_json.line(part.get("p_line")), c_line=view_json.line(part.get("c_line")),
-        duration_seconds=part.get("duration"), stated=True)
+        duration_seconds=part.get("duration"), stated=True,
+        label_ref=parties.ref(None, name=str(part["label"]), kind="label") if part.get("label") else None)
 
 
 KIND_ORDER = ("SoundRecording", "MIDI", "Video", "Image", "Text", "SheetMusic", "Software", "UserDefinedResource")
@@ -159,7 +160,7 @@ def view_from_release(release: Any, *, assets_dir: Path | None = None, patterns:
     parties = Parties()
     upc = release_code(release)
     display = release.display_artist or ", ".join(a.party.name for a in release.artists if a.party) or ""
-    release_artists = artist_credits(list(release.artists), parties) or (
+    release_artists = artist_credits(list(release.artists), parties, stated=bool(details.get("stated"))) or (
         ArtistCredit(parties.ref(None, name=display or "Unknown Artist"), "MainArtist", 1),)
     label = release.label
     label_ref = parties.ref(label, kind="label") if label is not None else parties.ref(
@@ -200,15 +201,21 @@ def view_from_release(release: Any, *, assets_dir: Path | None = None, patterns:
         grid=getattr(release, "grid", None) or None, catalog_namespace=details.get("catalog_namespace"),
         ids=view_json.idents(details.get("ids")), display_title_text=details.get("display_title_text"),
         additional_titles=view_json.titles(details.get("titles")),
-        group=_stored_group(details, ref_of, recordings) or _default_group(recordings, cover),
-        compilation_stated=bool(details.get("compilation_stated")),
+        group=None if "group" in details and details["group"] is None else (
+            _stored_group(details, ref_of, recordings) or _default_group(recordings, cover)),
+        compilation_stated=bool(details.get("compilation_stated")), titles_stated=bool(details.get("stated")),
+        type_stated="release_type" not in view_json.unstated(details),
+        extra_types=tuple(str(t) for t in details.get("extra_types") or ()), extra_lines=extra_lines(details),
     )
     owners = [(_details(t), rec) for t, rec in zip(tracks, recordings, strict=True)]
     by_ref = {r.ref: r for r in resources}
     owners += [(row.details or {}, by_ref[f"A{idx}"]) for row, idx in numbered]
+    if cover is not None:
+        owners.append((cover_part, cover))
+    owners.sort(key=lambda pair: int(pair[1].ref[1:]))
     if details.get("track_releases") == "stored":
         track_releases = tuple(
-            _track_release(part["track_release"], f"R{i}", rec, parties, cover)
+            _track_release(part["track_release"], f"R{i}", rec, parties, ref_of)
             for i, (part, rec) in enumerate(((p, r) for p, r in owners if p.get("track_release")), start=1))
     else:
         track_releases = _default_track_releases(upc, tracks, recordings, cover, main.genre or "Unspecified")

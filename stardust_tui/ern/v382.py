@@ -30,6 +30,12 @@ _RELEASE_IDS = ("GRid", "ISRC", "ICPN", "CatalogNumber", "ProprietaryId")
 _PRIMARY = frozenset({"SoundRecording", "Video", "MIDI"})
 
 
+def _el(tag: str, text: str) -> etree._Element:
+    el = etree.Element(tag)
+    el.text = text
+    return el
+
+
 def _root(tag: str, view: ReleaseView, profile: str | None) -> etree._Element:
     root = etree.Element(f"{{{NAMESPACE}}}{tag}", nsmap={"ern": NAMESPACE, "xsi": XSI})
     root.set(f"{{{XSI}}}schemaLocation", f"{NAMESPACE} {NAMESPACE}/release-notification.xsd")
@@ -163,9 +169,13 @@ def _main(rl: etree._Element, view: ReleaseView, namespace: str) -> None:
         sub(rid, "ICPN", rel.upc, IsEan="true" if len(rel.upc) == 13 else "false")
     if rel.catalog_number:
         sub(rid, "CatalogNumber", rel.catalog_number, Namespace=rel.catalog_namespace or namespace)
-    for ident in rel.ids:
-        if ident.kind == "ProprietaryId":
-            sub(rid, "ProprietaryId", ident.value, Namespace=ident.namespace or namespace)
+    for kind in ("ProprietaryId",):
+        for ident in rel.ids:
+            if ident.kind == kind:
+                sub(rid, kind, ident.value, Namespace=ident.namespace or namespace)
+    isrc = next((i.value for i in rel.ids if i.kind == "ISRC"), None)
+    if isrc:  # 3.8.2 ReleaseId order: GRid, ISRC, ICPN...
+        rid.insert(1 if rel.grid else 0, _el("ISRC", isrc))
     if not len(rid):
         sub(rid, "ProprietaryId", rel.title, Namespace=namespace)
     sub(r, "ReleaseReference", rel.ref)
@@ -176,15 +186,19 @@ def _main(rl: etree._Element, view: ReleaseView, namespace: str) -> None:
         kind = view.resource(ref).kind
         sub(rrl, "ReleaseResourceReference", ref,
             ReleaseResourceType="PrimaryResource" if kind in _PRIMARY else "SecondaryResource")
-    sub_avs(r, "ReleaseType", rel.release_type, RELEASE_TYPES_BY_VERSION[VERSION])
+    for kind in ((rel.release_type,) if rel.type_stated else ()) + rel.extra_types:
+        sub_avs(r, "ReleaseType", kind, RELEASE_TYPES_BY_VERSION[VERSION])
     _details(r, view, title=rel.title, subtitle=rel.subtitle, titles=rel.additional_titles,
              stated=rel.titles_stated, display=rel.display_artist, artists=rel.artists,
              warning=rel.parental_warning, genre=rel.genre or "Unspecified", subgenre=rel.subgenre, main=True,
              refs=refs, namespace=namespace)
     if rel.duration_seconds is not None:
         sub(r, "Duration", iso_duration(rel.duration_seconds))
-    line_382(r, "PLine", rel.p_line)
-    line_382(r, "CLine", rel.c_line)
+    for tag, first in (("PLine", rel.p_line), ("CLine", rel.c_line)):
+        line_382(r, tag, first)
+        for kind, line in rel.extra_lines:
+            if kind == tag:
+                line_382(r, tag, line)
     if rel.release_date:
         sub(r, "GlobalReleaseDate", rel.release_date.isoformat())
     if rel.original_release_date:

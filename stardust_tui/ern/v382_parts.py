@@ -33,7 +33,8 @@ def party_name(parent: etree._Element, view: ReleaseView, ref: str) -> None:
 
 
 def artist_382(parent: etree._Element, view: ReleaseView, credit: ArtistCredit) -> None:
-    da = sub(parent, "DisplayArtist", SequenceNumber=str(credit.sequence))
+    da = sub(parent, "DisplayArtist", SequenceNumber=str(credit.sequence)) if credit.sequence else \
+        sub(parent, "DisplayArtist")
     party_name(da, view, credit.party_ref)
     if credit.role in ARTIST_ROLES_382:
         sub(da, "ArtistRole", credit.role)
@@ -54,7 +55,7 @@ def contributors_382(d: etree._Element, view: ReleaseView, contributors: Iterabl
         seq += 1
         rc = sub(d, "ResourceContributor", SequenceNumber=str(seq))
         party_name(rc, view, c.party_ref)
-        for value in c.roles:
+        for value in (r for r in c.roles if r):
             role = value if value in RESOURCE_CONTRIBUTOR_ROLES_382 else ROLE_ALIASES.get(value)
             if role in RESOURCE_CONTRIBUTOR_ROLES_382:
                 sub(rc, "ResourceContributorRole", role)
@@ -65,7 +66,7 @@ def contributors_382(d: etree._Element, view: ReleaseView, contributors: Iterabl
     for seq, c in enumerate(work, start=1):
         ic = sub(d, "IndirectResourceContributor", SequenceNumber=str(seq))
         party_name(ic, view, c.party_ref)
-        for value in c.roles:
+        for value in (r for r in c.roles if r):
             role = value if value in WORK_CONTRIBUTOR_ROLES_382 else ROLE_ALIASES.get(value)
             if role in WORK_CONTRIBUTOR_ROLES_382:
                 sub(ic, "IndirectResourceContributorRole", role)
@@ -77,9 +78,10 @@ def titles_382(parent: etree._Element, title: str | None, subtitle: str | None, 
                stated: bool) -> None:
     """Typed Title elements: a message's titles as it stated them (with a DisplayTitle when it came from 4.x),
     else the catalog's FormalTitle and DisplayTitle."""
-    titles = [t for t in extra if t.title_type != "ReferenceTitle"]
-    if stated:
-        if title is not None and not any(t.title_type == "DisplayTitle" for t in titles):
+    given = list(extra)
+    titles = [t for t in given if t.title_type != "ReferenceTitle"]
+    if stated:  # a 3.8.2 message's titles (led by its ReferenceTitle) as they were; a 4.x one's get a DisplayTitle
+        if title is not None and not any(t.title_type in ("DisplayTitle", "ReferenceTitle") for t in given):
             titles.insert(0, TitleView(title, subtitle, "DisplayTitle"))
     else:
         titles = [TitleView(title or "Untitled", subtitle, kind) for kind in ("FormalTitle", "DisplayTitle")]

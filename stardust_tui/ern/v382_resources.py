@@ -8,9 +8,11 @@ Worldwide block). Each kind is written in its XSD element order (``HEAD`` before
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from lxml import etree
 
-from stardust_tui.domain.ddex_types import TEXT_CODECS_382, VIDEO_CODECS_382
+from stardust_tui.domain.ddex_types import AUDIO_CODECS_382, TEXT_CODECS_382, VIDEO_CODECS_382
 from stardust_tui.domain.release_types import resource_types
 from stardust_tui.ern.common import image_codec_and_size, iso_duration, sub, sub_avs
 from stardust_tui.ern.v382_parts import (
@@ -145,9 +147,15 @@ class ResourceWriter382:
 
     def _d_pline(self, d: etree._Element, res: ResourceView) -> None:
         line_382(d, "PLine", res.p_line)
+        for kind, line in res.extra_lines:
+            if kind == "PLine":
+                line_382(d, "PLine", line)
 
     def _d_cline(self, d: etree._Element, res: ResourceView) -> None:
         line_382(d, "CLine", res.c_line)
+        for kind, line in res.extra_lines:
+            if kind == "CLine":
+                line_382(d, "CLine", line)
 
     def _d_genre(self, d: etree._Element, res: ResourceView) -> None:
         genre = res.genre or (self.view.release.genre if res.kind == "SoundRecording" and res.track else None)
@@ -159,12 +167,21 @@ class ResourceWriter382:
             sub_avs(d, "ParentalWarningType", res.parental_warning, WARNINGS)
 
     def _d_technical(self, d: etree._Element, res: ResourceView) -> None:
+        self._technical_one(d, res)
+        for n, extra in enumerate(res.extra_files, start=2):
+            self._technical_one(d, replace(res, file=extra.file, tech_ref=f"{res.tech_ref}_{n}",
+                                           preview_start=extra.preview_start, extra_files=()))
+
+    def _technical_one(self, d: etree._Element, res: ResourceView) -> None:
         file = res.file
         if file is None:
             return
         td = sub(d, _TECH_TAG[res.kind])
         sub(td, "TechnicalResourceDetailsReference", res.tech_ref)
         if res.kind == "SoundRecording":
+            container = CONTAINERS.get((file.container or "").upper()) if file.from_message else None
+            if container:
+                sub(td, "ContainerFormat", container)
             codec = (file.codec or "").upper()
             if codec:
                 value = AUDIO_CODECS.get(codec)
@@ -172,6 +189,8 @@ class ResourceWriter382:
                     sub(td, "AudioCodecType", value)
                 else:
                     sub(td, "AudioCodecType", "UserDefined", UserDefinedValue=file.codec or "")
+            if file.audio_bit_rate:
+                sub(td, "BitRate", str(file.audio_bit_rate), UnitOfMeasure="kbps")
             if file.channels:
                 sub(td, "NumberOfChannels", str(file.channels))
             if file.sample_rate:
@@ -186,22 +205,39 @@ class ResourceWriter382:
                 sub(pd, "StartPoint", f"{res.preview_start:.3f}".rstrip("0").rstrip("."))
                 sub(pd, "ExpressionType", "Instructive")
         elif res.kind == "Video":
+            if file.bit_rate:
+                sub(td, "OverallBitRate", str(file.bit_rate), UnitOfMeasure="kbps")
             container = CONTAINERS.get((file.container or "").upper())
             if container:
                 sub(td, "ContainerFormat", container)
             if file.video_codec:
                 sub_avs(td, "VideoCodecType", VIDEO_CODEC_ALIASES.get(file.video_codec.upper(), file.video_codec),
                         VIDEO_CODECS_382)
-            if file.bit_rate:
-                sub(td, "VideoBitRate", str(file.bit_rate), UnitOfMeasure="kbps")
+            if file.video_bit_rate:
+                sub(td, "VideoBitRate", str(file.video_bit_rate), UnitOfMeasure="kbps")
             if file.frame_rate:
                 sub(td, "FrameRate", f"{file.frame_rate:.3f}".rstrip("0").rstrip("."))
             if file.height:
                 sub(td, "ImageHeight", str(file.height), UnitOfMeasure="Pixel")
             if file.width:
                 sub(td, "ImageWidth", str(file.width), UnitOfMeasure="Pixel")
+            if file.audio_codec:
+                sub_avs(td, "AudioCodecType", file.audio_codec, AUDIO_CODECS_382)
+            if file.audio_bit_rate:
+                sub(td, "AudioBitRate", str(file.audio_bit_rate), UnitOfMeasure="kbps")
+            if file.channels:
+                sub(td, "NumberOfAudioChannels", str(file.channels))
+            if file.sample_rate:
+                sub(td, "AudioSamplingRate", str(file.sample_rate), UnitOfMeasure="Hz")
+            if file.bit_depth:
+                sub(td, "AudioBitsPerSample", str(file.bit_depth))
             if file.duration_seconds:
                 sub(td, "Duration", iso_duration(file.duration_seconds))
+            if res.preview_start is not None:
+                sub(td, "IsPreview", "false")
+                pd = sub(td, "PreviewDetails")
+                sub(pd, "StartPoint", f"{res.preview_start:.3f}".rstrip("0").rstrip(".") or "0")
+                sub(pd, "ExpressionType", "Instructive")
         elif res.kind == "Image":
             image_codec_and_size(td, file)
         elif res.kind == "Text":

@@ -16,7 +16,8 @@ ROLE_ALIASES_4 = {"Producer": "StudioProducer", "Publisher": "MusicPublisher", "
 
 
 def display_artist(parent: etree._Element, credit: ArtistCredit) -> None:
-    da = sub(parent, "DisplayArtist", SequenceNumber=str(credit.sequence))
+    da = sub(parent, "DisplayArtist", SequenceNumber=str(credit.sequence)) if credit.sequence else \
+        sub(parent, "DisplayArtist")
     sub(da, "ArtistPartyReference", credit.party_ref)
     if credit.role in DISPLAY_ARTIST_ROLES_4:
         sub(da, "DisplayArtistRole", credit.role)
@@ -27,7 +28,7 @@ def display_artist(parent: etree._Element, credit: ArtistCredit) -> None:
 def contributor(parent: etree._Element, credit: ContributorCredit) -> None:
     co = sub(parent, "Contributor", SequenceNumber=str(credit.sequence))
     sub(co, "ContributorPartyReference", credit.party_ref)
-    for value in credit.roles:
+    for value in (r for r in credit.roles if r):  # a contributor a message gave no role keeps none
         role = value if value in CONTRIBUTOR_ROLES_4 else ROLE_ALIASES_4.get(value)
         if role:
             sub(co, "Role", role)
@@ -54,7 +55,11 @@ def titles_4(parent: etree._Element, title: str | None, subtitle: str | None, di
     if title is None and required:
         title = display_text or "Untitled"
     if title is not None:
-        sub(parent, "DisplayTitleText", display_text or (f"{title} ({subtitle})" if subtitle else title))
+        if display_text == "":  # a message's absent (or empty) DisplayTitleText
+            if required:
+                sub(parent, "DisplayTitleText", "")
+        else:
+            sub(parent, "DisplayTitleText", display_text or (f"{title} ({subtitle})" if subtitle else title))
         dt = sub(parent, "DisplayTitle", ApplicableTerritoryCode="Worldwide", IsDefault="true")
         sub(dt, "TitleText", title)
         if subtitle:

@@ -10,6 +10,7 @@ building (:func:`stardust_tui.ern.preflight.check_view`).
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from lxml import etree
 
@@ -17,7 +18,7 @@ from stardust_tui.domain.ddex_types import AUDIO_CODECS_42, AUDIO_CODECS_43, TEX
 from stardust_tui.domain.release_types import resource_types
 from stardust_tui.ern.common import image_codec_and_size, iso_duration, sub, sub_avs
 from stardust_tui.ern.v4_parts import contributor, display_artist, file_el, line_el, titles_4, write_ids
-from stardust_tui.ern.view_model import ArtistCredit, FileView, ReleaseView, ResourceView
+from stardust_tui.ern.view_model import ArtistCredit, LineView, ReleaseView, ResourceView
 
 AUDIO_CODECS = {"PCM": "PCM", "FLAC": "FLAC", "MP3": "MP3", "AAC": "AAC", "ALAC": "UserDefined"}
 VIDEO_CODEC_ALIASES = {"H264": "AVC", "AVC1": "AVC", "H265": "HEVC", "HVC1": "HEVC", "HEV1": "HEVC",
@@ -79,14 +80,21 @@ class ResourceWriter:
             "Edition": self._edition, "ResourceId": self._ids, "DisplayTitleText": self._display_title_text,
             "DisplayTitle": self._display_title, "AdditionalTitle": lambda el, r: None,
             "DisplayArtistName": self._artist_name, "DisplayArtist": self._artists, "Contributor": self._contributors,
-            "PLine": lambda el, r: line_el(el, "PLine", r.p_line),
-            "CLine": lambda el, r: line_el(el, "CLine", r.c_line),
+            "PLine": lambda el, r: self._lines(el, "PLine", r.p_line, r.extra_lines),
+            "CLine": lambda el, r: self._lines(el, "CLine", r.c_line, r.extra_lines),
             "Duration": lambda el, r: sub(el, "Duration", iso_duration(r.duration_seconds)),
             "ParentalWarningType": self._warning, "RelatedResource": self._related,
             "LanguageOfPerformance": lambda el, r: sub(el, "LanguageOfPerformance", r.language) if r.language else None,
             "LanguageOfText": lambda el, r: sub(el, "LanguageOfText", r.language) if r.language else None,
             "TechnicalDetails": self._technical,
         }
+
+    @staticmethod
+    def _lines(el: etree._Element, tag: str, first: LineView | None, extra: tuple[tuple[str, LineView], ...]) -> None:
+        line_el(el, tag, first)
+        for kind, line in extra:
+            if kind == tag:
+                line_el(el, tag, line)
 
     def _edition(self, el: etree._Element, res: ResourceView) -> None:
         edition = sub(el, f"{res.kind}Edition")
@@ -109,9 +117,11 @@ class ResourceWriter:
 
     def _artist_name(self, el: etree._Element, res: ResourceView) -> None:
         name = res.display_artist
-        if not name and res.kind in (*_REQUIRED_ARTISTS, "SheetMusic"):
+        if name is None and res.kind in (*_REQUIRED_ARTISTS, "SheetMusic"):
             name = self.view.release.display_artist
-        if name:
+        if name == "":  # a message's empty DisplayArtistName
+            sub(el, "DisplayArtistName", "")
+        elif name:
             sub(el, "DisplayArtistName", name, ApplicableTerritoryCode="Worldwide", IsDefault="true")
 
     def _artists(self, el: etree._Element, res: ResourceView) -> None:
@@ -141,6 +151,12 @@ class ResourceWriter:
 
     # --- technical details -------------------------------------------------------------------------------
     def _technical(self, el: etree._Element, res: ResourceView) -> None:
+        self._technical_one(el, res)
+        for n, extra in enumerate(res.extra_files, start=2):
+            self._technical_one(el, replace(res, file=extra.file, tech_ref=f"{res.tech_ref}_{n}",
+                                            preview_start=extra.preview_start, extra_files=()))
+
+    def _technical_one(self, el: etree._Element, res: ResourceView) -> None:
         if res.file is None:
             return
         td = sub(el, "TechnicalDetails")
@@ -148,7 +164,7 @@ class ResourceWriter:
         if res.kind == "SoundRecording":
             self._audio(td, res)
         elif res.kind == "Video":
-            self._video(td, res.file)
+            self._video(td, res)
         elif res.kind == "Image":
             image_codec_and_size(td, res.file)
             file_el(td, res.file)
@@ -166,6 +182,9 @@ class ResourceWriter:
         target = sub(td, "DeliveryFile") if self.minor >= 3 else td
         if self.minor >= 3:
             sub(target, "Type", "AudioFile")
+            container = CONTAINERS.get((file.container or "").upper()) if file.from_message else None
+            if container:
+                sub(target, "ContainerFormat", container)
         codec = (file.codec or "").upper()
         if codec:
             value = AUDIO_CODECS.get(codec) or (codec if codec in (AUDIO_CODECS_43 if self.minor >= 3
@@ -174,6 +193,8 @@ class ResourceWriter:
                 sub(target, "AudioCodecType", value, UserDefinedValue=file.codec or "")
             else:
                 sub(target, "AudioCodecType", value)
+        if file.audio_bit_rate:
+            sub(target, "BitRate", str(file.audio_bit_rate), UnitOfMeasure="kbps")
         if file.channels:
             sub(target, "NumberOfChannels", str(file.channels))
         if file.sample_rate:
@@ -195,7 +216,11 @@ class ResourceWriter:
             sub(sub(clip, "Timing"), "StartPoint", _decimal(res.preview_start))
             sub(clip, "ExpressionType", "Instructive")
 
-    def _video(self, td: etree._Element, file: FileView) -> None:
+    def _video(self, td: etree._Element, res: ResourceView) -> None:
+        file = res.file
+        assert file is not None
+        if file.bit_rate:
+            sub(td, "OverallBitRate", str(file.bit_rate), UnitOfMeasure="kbps")
         if self.minor >= 3:
             target = sub(td, "DeliveryFile")
             sub(target, "Type", "AudioVisualFile")
@@ -208,8 +233,8 @@ class ResourceWriter:
         if codec:
             value = VIDEO_CODEC_ALIASES.get(codec.upper(), codec)
             sub_avs(target, "VideoCodecType", value, VIDEO_CODECS_43)
-        if file.bit_rate:
-            sub(target, "VideoBitRate", str(file.bit_rate), UnitOfMeasure="kbps")
+        if file.video_bit_rate:
+            sub(target, "VideoBitRate", str(file.video_bit_rate), UnitOfMeasure="kbps")
         if file.frame_rate:
             sub(target, "FrameRate", _decimal(file.frame_rate))
         if file.height:
@@ -217,7 +242,26 @@ class ResourceWriter:
         if file.width:
             sub(target, "ImageWidth", str(file.width), UnitOfMeasure="Pixel")
         if file.audio_codec:
-            sub_avs(target, "AudioCodecType", file.audio_codec, AUDIO_CODECS_43)
+            sub_avs(target, "AudioCodecType", file.audio_codec, AUDIO_CODECS_43 if self.minor >= 3 else AUDIO_CODECS_42)
+        if file.audio_bit_rate:
+            sub(target, "AudioBitRate", str(file.audio_bit_rate), UnitOfMeasure="kbps")
+        if file.channels:
+            sub(target, "NumberOfAudioChannels", str(file.channels))
+        if file.sample_rate:
+            sub(target, "AudioSamplingRate", str(file.sample_rate), UnitOfMeasure="Hz")
+        if file.bit_depth:
+            sub(target, "AudioBitsPerSample", str(file.bit_depth))
         if file.duration_seconds:
             sub(target, "Duration", iso_duration(file.duration_seconds))
+        if self.minor < 3 and res.preview_start is not None:
+            sub(target, "IsPreview", "false")
+            pd = sub(target, "PreviewDetails")
+            sub(pd, "StartPoint", _decimal(res.preview_start))
+            sub(pd, "ExpressionType", "Instructive")
         file_el(target, file)
+        if self.minor >= 3 and res.preview_start is not None:
+            clip = sub(td, "ClipDetails")
+            sub(clip, "TechnicalResourceDetailsReference", res.tech_ref + "C")
+            sub(clip, "ClipType", "Preview")
+            sub(sub(clip, "Timing"), "StartPoint", _decimal(res.preview_start))
+            sub(clip, "ExpressionType", "Instructive")

@@ -20,7 +20,15 @@ from stardust_tui.ern.common import XSI, BuildOptions, Header, iso_datetime, iso
 from stardust_tui.ern.deals import deal_groups, effective_deals
 from stardust_tui.ern.v4_parts import display_artist, line_el, titles_4, write_ids
 from stardust_tui.ern.v4_resources import ResourceWriter
-from stardust_tui.ern.view_model import DealView, GroupView, LinkView, ReleaseView, TitleView, TrackReleaseView
+from stardust_tui.ern.view_model import (
+    DealView,
+    GroupItemView,
+    GroupView,
+    LinkView,
+    ReleaseView,
+    TitleView,
+    TrackReleaseView,
+)
 from stardust_tui.ern.vocab import COMMERCIAL_MODELS_4, USE_TYPES_4
 
 KIND_ORDER = ("SoundRecording", "Video", "Image", "Text", "SheetMusic", "Software")
@@ -83,7 +91,7 @@ def _additional_titles(parent: etree._Element, titles: tuple[TitleView, ...]) ->
         else:
             dt = sub(parent, "AdditionalTitle", TitleType="UserDefined", UserDefinedValue=t.title_type)
         sub(dt, "TitleText", t.text)
-        if t.subtitle:
+        if t.subtitle is not None:
             sub(dt, "SubTitle", t.subtitle)
 
 
@@ -125,7 +133,8 @@ def _main_release(parent: etree._Element, view: ReleaseView, namespace: str, ver
     rel = view.release
     r = sub(parent, "Release")
     sub(r, "ReleaseReference", rel.ref)
-    sub_avs(r, "ReleaseType", rel.release_type, RELEASE_TYPES_BY_VERSION[version])
+    for kind in (rel.release_type, *rel.extra_types):
+        sub_avs(r, "ReleaseType", kind, RELEASE_TYPES_BY_VERSION[version])
     rid = sub(r, "ReleaseId")
     if rel.upc or rel.catalog_number or rel.grid or rel.ids:
         if rel.grid:
@@ -142,8 +151,11 @@ def _main_release(parent: etree._Element, view: ReleaseView, namespace: str, ver
     for credit in rel.artists:
         display_artist(r, credit)
     sub(r, "ReleaseLabelReference", rel.label_ref, ApplicableTerritoryCode="Worldwide")
-    line_el(r, "PLine", rel.p_line)
-    line_el(r, "CLine", rel.c_line)
+    for tag, first in (("PLine", rel.p_line), ("CLine", rel.c_line)):
+        line_el(r, tag, first)
+        for kind, line in rel.extra_lines:
+            if kind == tag:
+                line_el(r, tag, line)
     if rel.duration_seconds is not None:
         sub(r, "Duration", iso_duration(rel.duration_seconds))
     genre = sub(r, "Genre", ApplicableTerritoryCode="Worldwide")
@@ -158,8 +170,14 @@ def _main_release(parent: etree._Element, view: ReleaseView, namespace: str, ver
             frozenset({"Explicit", "ExplicitContentEdited", "NoAdviceAvailable", "NotExplicit", "Unknown"}))
     if rel.is_compilation or rel.compilation_stated:
         sub(r, "IsMultiArtistCompilation", "true" if rel.is_compilation else "false")
-    if rel.group is not None:
-        _group(r, rel.group, namespace, top=True)
+    _group(r, rel.group or _fallback_group(view), namespace, top=True)  # 4.x requires one
+
+
+def _fallback_group(view: ReleaseView) -> GroupView:
+    """The group 4.x requires when a (3.8.2) message stated none: the tracks in order, the cover linked."""
+    cover = view.image
+    return GroupView(sequence=1, items=tuple(GroupItemView(r.ref, i) for i, r in enumerate(view.recordings, 1)),
+                     linked=(LinkView(cover.ref),) if cover is not None else ())
 
 
 def _stated_track_release(parent: etree._Element, view: ReleaseView, tr: TrackReleaseView, namespace: str) -> None:
@@ -172,7 +190,7 @@ def _stated_track_release(parent: etree._Element, view: ReleaseView, tr: TrackRe
     titles_4(t, tr.title, tr.subtitle, tr.display_title_text, tr.additional_titles, required=False)
     sub(t, "ReleaseResourceReference", tr.resource_ref)
     _links(t, tr.linked)
-    sub(t, "ReleaseLabelReference", view.release.label_ref, ApplicableTerritoryCode="Worldwide")
+    sub(t, "ReleaseLabelReference", tr.label_ref or view.release.label_ref, ApplicableTerritoryCode="Worldwide")
     sub(sub(t, "Genre", ApplicableTerritoryCode="Worldwide"), "GenreText",
         tr.genre or view.release.genre or "Unspecified")
 

@@ -3,6 +3,7 @@
 One module writes and reads it, so the catalog (importexport/ern_ingest.py writes, release_view.py reads)
 and the views always agree. Shapes (every key optional):
 
+- every row a message made: ``stated`` (true: titles are written back as stated, not the catalog's defaults).
 - release: ``icpn`` (the ICPN as a message wrote it), ``catalog_namespace``, ``ids`` (list of ident),
   ``display_title_text``, ``titles`` (list of title), ``lines_verbatim``, ``duration`` (stated, or null),
   ``compilation_stated``, ``group`` (the resource-group tree), ``track_releases`` ("stored": exactly the
@@ -22,9 +23,21 @@ and the views always agree. Shapes (every key optional):
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import asdict, fields
 from typing import Any
 
-from stardust_tui.ern.view_model import GroupItemView, GroupView, Ident, LineView, LinkView, TitleView
+from stardust_tui.ern.view_model import (
+    ExtraFile,
+    FileView,
+    GroupItemView,
+    GroupView,
+    Ident,
+    LineView,
+    LinkView,
+    TitleView,
+)
+
+_FILE_FIELDS = tuple(f.name for f in fields(FileView) if f.name not in ("name", "from_message"))
 
 
 def idents_json(ids: Iterable[Ident]) -> list[dict[str, Any]]:
@@ -41,8 +54,8 @@ def titles_json(titles: Iterable[TitleView]) -> list[dict[str, Any]]:
 
 
 def titles(data: Any) -> tuple[TitleView, ...]:
-    return tuple(TitleView(str(d["text"]), d.get("subtitle"), d.get("type"), d.get("language")) for d in data or ()
-                 if isinstance(d, dict) and d.get("text"))
+    return tuple(TitleView(str(d.get("text") or ""), d.get("subtitle"), d.get("type"), d.get("language"))
+                 for d in data or () if isinstance(d, dict))
 
 
 def line_json(line: LineView | None) -> dict[str, Any] | None:
@@ -93,6 +106,32 @@ def group(data: Any, ref_of: Callable[[str], str | None]) -> GroupView | None:
     return GroupView(sequence=data.get("sequence"), group_type=data.get("type"), title=data.get("title"),
                      titles=titles(data.get("titles")), ids=idents(data.get("ids")), groups=subgroups,
                      items=tuple(items), linked=links(data.get("linked"), ref_of))
+
+
+def file_json(file: FileView) -> dict[str, Any]:
+    """A file's facts as a message stated them (kept when the file itself is not in the store)."""
+    data = asdict(file)
+    return {"name": data["name"], **{k: data[k] for k in _FILE_FIELDS if data[k] is not None}}
+
+
+def file_view(data: Any, name: str | None = None) -> FileView | None:
+    if not isinstance(data, dict):
+        return None
+    return FileView(name=name or str(data.get("name") or ""), from_message=True,
+                    **{k: data[k] for k in _FILE_FIELDS if k in data})
+
+
+def extra_files_json(extra: Iterable[ExtraFile]) -> list[dict[str, Any]]:
+    return [{"tech_ref": e.tech_ref, "preview_start": e.preview_start, "file": file_json(e.file)} for e in extra]
+
+
+def extra_files(data: Any) -> tuple[ExtraFile, ...]:
+    out = []
+    for d in data or ():
+        file = file_view(d.get("file")) if isinstance(d, dict) else None
+        if file is not None:
+            out.append(ExtraFile(str(d.get("tech_ref") or ""), file, d.get("preview_start")))
+    return tuple(out)
 
 
 def group_refs(tree: GroupView) -> list[str]:

@@ -96,8 +96,20 @@ class FileView:
     height: int | None = None
     video_codec: str | None = None
     frame_rate: float | None = None
-    bit_rate: int | None = None  # kbps
+    bit_rate: int | None = None  # kbps, the whole file (OverallBitRate)
     audio_codec: str | None = None  # the sound track of a video
+    video_bit_rate: int | None = None  # kbps
+    audio_bit_rate: int | None = None  # kbps (a recording's BitRate, a video's AudioBitRate)
+    from_message: bool = False  # facts a message stated (not read from a stored file): written as stated
+
+
+@dataclass(frozen=True)
+class ExtraFile:
+    """A further file of one resource (another TechnicalDetails block: a ringtone's other clips...)."""
+
+    tech_ref: str
+    file: FileView
+    preview_start: float | None = None
 
 
 @dataclass(frozen=True)
@@ -136,6 +148,8 @@ class ResourceView:
     preview_start: float | None = None
     file: FileView | None = None
     related: tuple[RelatedView, ...] = ()
+    extra_lines: tuple[tuple[str, LineView], ...] = ()  # further PLines/CLines ("PLine", line)
+    extra_files: tuple[ExtraFile, ...] = ()
     disc: int = 0
     track: int = 0
     titles_stated: bool = False  # a message's titles: additional_titles are exactly the titles it stated
@@ -201,6 +215,9 @@ class MainReleaseView:
     group: GroupView | None = None
     compilation_stated: bool = False  # write IsMultiArtistCompilation false too (a message said it)
     titles_stated: bool = False
+    type_stated: bool = True  # False: a 3.8.2 message named no ReleaseType (3.8.2 writes none either)
+    extra_types: tuple[str, ...] = ()  # further ReleaseTypes a message gave
+    extra_lines: tuple[tuple[str, LineView], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -224,6 +241,7 @@ class TrackReleaseView:
     c_line: LineView | None = None
     duration_seconds: float | None = None
     stated: bool = False  # True: a message's track release (write what it stated); False: catalog defaults
+    label_ref: str | None = None  # its own label, when a message gave it one
 
 
 @dataclass(frozen=True)

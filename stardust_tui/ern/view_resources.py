@@ -53,7 +53,7 @@ class Parties:
 
 def file_view(asset: Any, name: str) -> FileView:
     return FileView(
-        name=name, md5=asset.md5 or None, size=asset.size, codec=asset.codec, container=asset.container,
+        name=name, md5=asset.md5 or None, size=asset.size or None, codec=asset.codec, container=asset.container,
         bit_depth=asset.bit_depth, sample_rate=asset.sample_rate, channels=asset.channels,
         duration_seconds=asset.duration_seconds, width=asset.width, height=asset.height,
         video_codec=asset.codec if getattr(asset, "kind", None) == "video" else None,
@@ -61,17 +61,29 @@ def file_view(asset: Any, name: str) -> FileView:
     )
 
 
-def artists(rows: list[Any], parties: Parties) -> tuple[ArtistCredit, ...]:
+def artists(rows: list[Any], parties: Parties, *, stated: bool = False) -> tuple[ArtistCredit, ...]:
+    """Display artists in order; a message's keep their sequence numbers as stated (0: none stated)."""
     return tuple(
-        ArtistCredit(parties.ref(row.party), row.role or "MainArtist", index)
+        ArtistCredit(parties.ref(row.party), row.role or "MainArtist", row.sequence if stated else index)
         for index, row in enumerate(sorted(rows, key=lambda r: (r.sequence, r.id or 0)), start=1)
         if row.party is not None
     )
 
 
-def contributors(rows: list[Any], parties: Parties) -> tuple[ContributorCredit, ...]:
+def asset_file(asset: Any, name: str, details: dict[str, Any]) -> FileView:
+    """The delivered file of an asset; while only a message described it (no stored content), the facts the
+    message stated."""
+    if str(getattr(asset, "sha256", "")).startswith("ddexref-") and details.get("file"):
+        described = view_json.file_view(details["file"], name)
+        if described is not None:
+            return described
+    return file_view(asset, name)
+
+
+def contributors(rows: list[Any], parties: Parties, roleless: frozenset[int] = frozenset()) -> tuple[
+        ContributorCredit, ...]:
     """Credits in order; credits sharing a party, sequence and instrument are one contributor with several
-    roles (as a message stated them)."""
+    roles (as a message stated them); ``roleless``: sequences a message gave no role (written with none)."""
     out: list[ContributorCredit] = []
     rows = sorted((r for r in rows if r.party is not None and r.role), key=lambda r: (r.sequence, r.id or 0))
     last: Any = None
@@ -82,8 +94,9 @@ def contributors(rows: list[Any], parties: Parties) -> tuple[ContributorCredit, 
             out[-1] = ContributorCredit(prev.party_ref, prev.role, prev.sequence, prev.instrument,
                                         (*prev.more_roles, row.role))
         else:
-            out.append(ContributorCredit(parties.ref(row.party, kind="contributor"), row.role, len(out) + 1,
-                                         row.instrument))
+            role = "" if row.sequence in roleless else row.role
+            out.append(ContributorCredit(parties.ref(row.party, kind="contributor"), role,
+                                         row.sequence if roleless else len(out) + 1, row.instrument))
         last = row
     return tuple(out)
 
@@ -92,16 +105,26 @@ def named_credits(data: Any, parties: Parties, kind: str) -> tuple[Any, ...]:
     """Artists (``kind`` "artist") or contributors stored by name in ``details``."""
     out: list[Any] = []
     for d in data or ():
-        if not isinstance(d, dict) or not d.get("name") or not d.get("role"):
+        if not isinstance(d, dict) or not d.get("name") or (kind == "artist" and not d.get("role")):
             continue
         ref = parties.ref(None, name=str(d["name"]), kind="artist" if kind == "artist" else "contributor",
                           isni=d.get("isni"))
         if kind == "artist":
             out.append(ArtistCredit(ref, str(d["role"]), int(d.get("sequence") or len(out) + 1)))
         else:
-            roles = [str(r) for r in d.get("roles") or [d["role"]]]
+            roles = [str(r) for r in (d["roles"] if isinstance(d.get("roles"), list) else [d["role"]])] or [""]
             out.append(ContributorCredit(ref, roles[0], int(d.get("sequence") or len(out) + 1),
                                          d.get("instrument"), tuple(roles[1:])))
+    return tuple(out)
+
+
+def extra_lines(details: dict[str, Any]) -> tuple[tuple[str, LineView], ...]:
+    """Further PLines / CLines a message stated (``details["extra_lines"]``)."""
+    out = []
+    for d in details.get("extra_lines") or ():
+        line_view = view_json.line(d)
+        if line_view is not None and d.get("tag") in ("PLine", "CLine"):
+            out.append((str(d["tag"]), line_view))
     return tuple(out)
 
 
@@ -142,10 +165,10 @@ def track_view(track: Any, index: int, ctx: Context) -> ResourceView:
     if audio is not None:
         name = delivered_file_name("audio", upc=ctx.upc, disc=track.disc_number, track=track.track_number,
                                    ext=extension_for(audio), isrc=track.isrc, patterns=ctx.patterns)
-        file = file_view(audio, ctx.resource_dir + name)
+        file = asset_file(audio, ctx.resource_dir + name, details)
     duration = track.duration_seconds or (audio.duration_seconds if audio is not None else None) or 0.0
-    track_display = track.display_artist or ctx.display
-    own = artists(list(track.artists), ctx.parties) if track.artists else ()
+    track_display = "" if details.get("display_artist_empty") else (track.display_artist or ctx.display)
+    own = artists(list(track.artists), ctx.parties, stated=bool(details.get("stated"))) if track.artists else ()
     credited = own or (() if "artists" in gone else ctx.release_artists)
     warning = ddex_parental_warning(track.parental_advisory) if track.parental_advisory else (
         "Explicit" if track.explicit else ("NotExplicit" if ctx.release_warning == "Explicit" else ctx.release_warning))
@@ -160,13 +183,16 @@ def track_view(track: Any, index: int, ctx: Context) -> ResourceView:
         type=track.resource_type or ("" if "type" in gone else DEFAULT_RESOURCE_TYPES["SoundRecording"]),
         isrc=track.isrc or None, ids=ids, title=track.title, subtitle=track.version or None,
         display_title_text=details.get("display_title_text"), additional_titles=view_json.titles(details.get("titles")),
-        display_artist=None if "display_artist" in gone else (track_display or "Unknown Artist"),
-        artists=credited, contributors=contributors(list(track.credits), ctx.parties),
+        display_artist=None if "display_artist" in gone else (
+            track_display if details.get("display_artist_empty") else (track_display or "Unknown Artist")),
+        artists=credited, contributors=contributors(list(track.credits), ctx.parties,
+                                                    frozenset(details.get("roleless") or ())),
         duration_seconds=float(duration), parental_warning=None if "warning" in gone else warning,
         p_line=line(p_year, p_text, verbatim),
         genre=None if "genre" in gone else (track.genre or rel.genre),
         language=track.language or (None if "language" in gone else rel.language),
-        preview_start=track.preview_start_seconds, file=file,
+        preview_start=track.preview_start_seconds, file=file, titles_stated=bool(details.get("stated")),
+        extra_lines=extra_lines(details), extra_files=view_json.extra_files(details.get("extra_files")),
         disc=track.disc_number, track=track.track_number, asset_id=audio.id if audio is not None else None,
     )
 
@@ -182,7 +208,7 @@ def cover_view(release: Any, index: int, ctx: Context) -> ResourceView:
         title=part.get("title"), display_title_text=part.get("display_title_text"),
         additional_titles=view_json.titles(part.get("titles")),
         c_line=view_json.line(part.get("c_line")), parental_warning=part.get("warning"),
-        file=file_view(cover, ctx.resource_dir + name), asset_id=cover.id,
+        file=asset_file(cover, ctx.resource_dir + name, part), titles_stated=bool(part), asset_id=cover.id,
     )
 
 
@@ -195,17 +221,20 @@ def resource_view(row: Any, index: int, ctx: Context, ref_of: Any) -> ResourceVi
     if asset is not None:
         name = delivered_file_name("resource", upc=ctx.upc, key=row.key, ext=extension_for(asset),
                                    patterns=ctx.patterns)
-        file = file_view(asset, ctx.resource_dir + name)
+        file = asset_file(asset, ctx.resource_dir + name, details)
     return ResourceView(
         ref=f"A{index}", tech_ref=f"T{index}", kind=row.kind, type=row.resource_type, isrc=row.isrc or None,
         ids=view_json.idents(details.get("ids")), title=row.title, subtitle=row.version,
         display_title_text=details.get("display_title_text"), additional_titles=view_json.titles(details.get("titles")),
-        display_artist=row.display_artist, artists=named_credits(details.get("artists"), ctx.parties, "artist"),
+        display_artist="" if details.get("display_artist_empty") else row.display_artist,
+        artists=named_credits(details.get("artists"), ctx.parties, "artist"),
         contributors=named_credits(details.get("contributors"), ctx.parties, "contributor"),
         duration_seconds=row.duration_seconds, parental_warning=ddex_parental_warning(row.parental_advisory)
         if row.parental_advisory else None,
         p_line=line(row.p_line_year, row.p_line, verbatim), c_line=line(row.c_line_year, row.c_line, verbatim),
         genre=row.genre, language=row.language, preview_start=details.get("preview_start"), file=file,
-        related=related(details.get("related"), ref_of), asset_id=asset.id if asset is not None else None,
+        related=related(details.get("related"), ref_of), titles_stated=bool(details.get("stated")),
+        extra_lines=extra_lines(details), extra_files=view_json.extra_files(details.get("extra_files")),
+        asset_id=asset.id if asset is not None else None,
     )
 

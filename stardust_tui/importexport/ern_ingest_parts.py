@@ -1,5 +1,6 @@
 """Pieces of ERN ingest shared by creating and updating releases: the result record, party counting,
-assets named in a message, and identifier/length checks that note what is not stored.
+files named in a message (stored, or recorded with the message's facts), and length checks that note
+what is not stored rather than truncating it.
 """
 
 from __future__ import annotations
@@ -12,15 +13,14 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from stardust_tui.domain.identifiers import is_valid_isni, normalize_isrc, normalize_upc
+from stardust_tui.domain.identifiers import is_valid_isni, normalize_isrc
 from stardust_tui.domain.models import Asset
-from stardust_tui.ern.parse_common import FileRecord, ParsedRelease
+from stardust_tui.ern.view_model import FileView
 from stardust_tui.errors import StardustError, ValidationError
 from stardust_tui.store.parties import get_or_create_party
 
 _MD5 = re.compile(r"^[0-9a-f]{32}$")
-_CONTAINERS = {"wav": "WAV", "flac": "FLAC", "mp3": "MP3", "jpg": "JPEG", "jpeg": "JPEG", "png": "PNG",
-               "tif": "TIFF", "tiff": "TIFF", "aif": "AIFF", "aiff": "AIFF"}
+ASSET_KINDS = {"SoundRecording": "audio", "Image": "image", "Video": "video", "Text": "text", "MIDI": "midi"}
 
 
 @dataclass
@@ -35,23 +35,28 @@ class ImportResult:
     upc: str | None
     tracks: int = 0
     deals: int = 0
+    resources: int = 0
     parties_created: int = 0
     parties_matched: int = 0
     files_stored: int = 0
     files_missing: int = 0
+    grid: str | None = None
     skipped: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
-        what = (f"{self.status} release {self.release_id} {self.title!r}"
-                f"{f' (UPC {self.upc})' if self.upc else ''} from ERN {self.version}")
+        ident = f" (UPC {self.upc})" if self.upc else f" (GRid {self.grid})" if self.grid else ""
+        what = f"{self.status} release {self.release_id} {self.title!r}{ident} from ERN {self.version}"
         if self.status in ("created", "updated"):
-            what += (f": {self.tracks} track(s), {self.deals} deal(s), parties {self.parties_created} created / "
-                     f"{self.parties_matched} matched, files {self.files_stored} stored / "
+            extra = f", {self.resources} other resource(s)" if self.resources else ""
+            what += (f": {self.tracks} track(s){extra}, {self.deals} deal(s), parties {self.parties_created} "
+                     f"created / {self.parties_matched} matched, files {self.files_stored} stored / "
                      f"{self.files_missing} not in the store")
         return what
 
 
 class PartyCounter:
+    """Gets or creates parties by name (and ISNI), counting which were new."""
+
     def __init__(self, session: Session, started: Any) -> None:
         self.session, self.started = session, started
         self.created: set[int] = set()
@@ -74,7 +79,7 @@ class PartyCounter:
         return party
 
 
-def _read(source: str | Path | bytes) -> tuple[bytes, str]:
+def read_source(source: str | Path | bytes) -> tuple[bytes, str]:
     if isinstance(source, bytes):
         return source, "<message>"
     path = Path(source)
@@ -84,31 +89,34 @@ def _read(source: str | Path | bytes) -> tuple[bytes, str]:
         raise StardustError(f"cannot read: {exc.strerror or exc}", where=str(path)) from None
 
 
-def asset_for(session: Session, record: FileRecord | None, kind: str, duration: float | None, package: Path | None,
-           asset_store: Any, result: ImportResult) -> Asset | None:
-    if record is None:
+def asset_for(session: Session, file: FileView | None, kind: str, package: Path | None, asset_store: Any,
+              result: ImportResult) -> Asset | None:
+    """The asset of a file a message names: stored from the package folder when it is there, else a row with
+    the message's facts (its SHA-256 is a reference, not content) that the real file can replace later."""
+    if file is None:
         return None
     if package is not None and asset_store is not None:
-        for candidate in (package / record.name, package / PurePosixPath(record.name).name):
+        for candidate in (package / file.name, package / PurePosixPath(file.name).name):
             if candidate.is_file():
                 result.files_stored += 1
                 return asset_store.add(session, candidate)
-    ext = PurePosixPath(record.name).suffix.lower().lstrip(".")
-    key = hashlib.sha256(f"{record.name}|{record.md5}|{record.size}".encode()).hexdigest()
+    key = hashlib.sha256(f"{file.name}|{file.md5}|{file.size}".encode()).hexdigest()
     sha = f"ddexref-{key}"[:64]
     existing = session.exec(select(Asset).where(Asset.sha256 == sha)).first()
     result.files_missing += 1
     if existing is not None:
         return existing
-    md5 = (record.md5 or "").lower()
+    md5 = (file.md5 or "").lower()
     if md5 and not _MD5.match(md5):
-        result.skipped.append(f"MD5 {record.md5!r} of {record.name!r} is not an MD5 hash; not stored")
+        result.skipped.append(f"MD5 {file.md5!r} of {file.name!r} is not an MD5 hash; not stored")
         md5 = ""
-    asset = Asset(sha256=sha, md5=md5, size=record.size or 0, kind=kind,
-                  original_name=PurePosixPath(record.name).name[:1000], container=_CONTAINERS.get(ext),
-                  codec=(record.codec or None) and record.codec[:32],
-                  sample_rate=record.sample_rate, bit_depth=record.bit_depth,
-                  channels=record.channels, duration_seconds=duration, width=record.width, height=record.height)
+    codec = file.video_codec if kind == "video" else file.codec
+    asset = Asset(sha256=sha, md5=md5, size=file.size or 0, kind=kind,
+                  original_name=PurePosixPath(file.name).name[:1000],
+                  container=file.container or None,  # the message's facts only, nothing guessed from the name
+                  codec=(codec or None) and codec[:32], sample_rate=file.sample_rate, bit_depth=file.bit_depth,
+                  channels=file.channels, duration_seconds=file.duration_seconds, width=file.width,
+                  height=file.height, frame_rate=file.frame_rate, bit_rate=file.bit_rate)
     session.add(asset)
     return asset
 
@@ -121,27 +129,12 @@ def fit(value: str | None, limit: int, what: str, skipped: list[str]) -> str | N
     return value
 
 
-def _identifiers(parsed: ParsedRelease, skipped: list[str]) -> tuple[str | None, str | None]:
-    upc, catalog = None, parsed.catalog_number
-    if parsed.upc:
-        try:
-            upc = normalize_upc(parsed.upc)
-        except ValidationError:
-            skipped.append(f"ICPN {parsed.upc!r} has a bad check digit; kept as catalog number")
-            catalog = catalog or parsed.upc
-    if parsed.grid:
-        skipped.append(f"GRid {parsed.grid} is not stored (the catalog identifies releases by UPC)")
-    return upc, catalog
-
-
-def track_isrc(rec: Any, skipped: list[str]) -> str | None:
-    """The normalized ISRC of a parsed track, or None (noted) when the message's ISRC is invalid."""
-    if not rec.isrc:
+def valid_isrc(value: str | None, title: str | None, skipped: list[str]) -> str | None:
+    """The normalized ISRC, or None (noted; the message's text stays in the resource's identifiers)."""
+    if not value:
         return None
     try:
-        return normalize_isrc(rec.isrc)
+        return normalize_isrc(value)
     except ValidationError:
-        skipped.append(f"ISRC {rec.isrc!r} of {rec.title!r} is invalid; not stored")
+        skipped.append(f"ISRC {value!r} of {title!r} is not a valid ISRC; kept as the message's identifier")
         return None
-
-

@@ -179,7 +179,7 @@ class _Reader:
                 for tag in ("AudioCodecType", "VideoCodecType", "ImageCodecType", "TextCodecType", "ContainerFormat",
                             "NumberOfChannels", "NumberOfAudioChannels", "BitsPerSample", "AudioBitsPerSample",
                             "ImageHeight", "ImageWidth", "FrameRate", "BitDepth", "ColorDepth", "AspectRatio",
-                            "VideoDefinitionType", "IsPreview", "Type"):
+                            "VideoDefinitionType", "Type"):
                     if _t(f, tag) is not None:
                         facts[tag] = _avs(f.find(tag))
                 for tag in ("SamplingRate", "AudioSamplingRate"):
@@ -187,10 +187,14 @@ class _Reader:
                         facts[tag] = _hz(f.find(tag))
                 for tag in ("BitRate", "VideoBitRate", "AudioBitRate", "OverallBitRate"):
                     el = f.find(tag) if f.find(tag) is not None else td.find(tag)
-                    if el is not None:
-                        facts[tag] = (float(_t(el) or 0), el.get("UnitOfMeasure") or "kbps")
+                    if el is not None:  # in kbit/s whatever the unit
+                        scale = {"bps": 0.001, "kbps": 1, "mbps": 1000, "gbps": 10**6}[
+                            (el.get("UnitOfMeasure") or "kbps").lower()]
+                        facts[tag] = round(float(_t(el) or 0) * scale, 3)
                 if _t(f, "Duration"):
                     facts["Duration"] = seconds(_t(f, "Duration"))
+                if _t(f, "IsPreview") == "true":  # absent means false (xs:boolean default of the element)
+                    facts["IsPreview"] = "true"
                 file = f.find("File")
                 if file is not None:
                     facts["file"] = True
@@ -256,7 +260,7 @@ class _Reader:
                 by_ref[_t(res, "ResourceReference") or ""] = ident
                 out[ident] = facts
         for facts in out.values():  # related resources by identity, in sequence
-            facts["related"] = [(kind, by_ref.get(ref or "", ref), start, used)
+            facts["related"] = [(kind, by_ref.get(ref or "", ref), float(start) if start else start, used)
                                 for kind, ref, start, used in facts.pop("_related")]
         return by_ref, out
 
@@ -299,7 +303,7 @@ class _Reader:
             "warnings": self.warnings(d),
             "p_lines": sorted({_line(p, "PLine") for h in holder_lines for p in h.findall("PLine")}, key=repr),
             "c_lines": sorted({_line(c, "CLine") for h in holder_lines for c in h.findall("CLine")}, key=repr),
-            "resources": sorted(refs.get(r or "", r or "") for r in res_refs),
+            "resources": sorted({refs.get(r or "", r or "") for r in res_refs}),  # listing one twice adds nothing
             "compilation": _t(d, "IsMultiArtistCompilation") == "true" if d is not None else False,
         }
         if main:
@@ -322,8 +326,10 @@ def _main(root: etree._Element, v3: bool) -> etree._Element:
     releases = root.findall("ReleaseList/Release")
     if not v3:
         return releases[0]
-    return next((r for r in releases if r.get("IsMainRelease") == "true"), None) or next(
-        (r for r in releases if "TrackRelease" not in [_t(t) for t in r.findall("ReleaseType")]), releases[0])
+    marked = next((r for r in releases if r.get("IsMainRelease") == "true"), None)
+    if marked is not None:
+        return marked
+    return next((r for r in releases if "TrackRelease" not in [_t(t) for t in r.findall("ReleaseType")]), releases[0])
 
 
 def message_facts(root: etree._Element) -> dict[str, Any]:

@@ -66,7 +66,7 @@ def rebuild(engine: Engine, path: Path, version: str) -> tuple[etree._Element, l
     return etree.fromstring(data), result.skipped
 
 
-@pytest.mark.xfail(reason="issue 18: the catalog does not keep every part yet (25/25 samples differ)", strict=False)
+
 @pytest.mark.parametrize("row", ROWS, ids=[r["file"] for r in ROWS])
 def test_sample_round_trips_field_by_field(db_copy: Engine, row: dict[str, str]) -> None:
     path = SAMPLES_DIR / row["file"]

@@ -1,0 +1,64 @@
+"""Deals of a read message (3.8.2 and 4.x alike) as :class:`DealView`: terms x validity, and the releases each
+one is stated for (the main release, all track releases or some of them).
+
+A deal stated with the same terms for several releases (one ReleaseDeal each, as the official samples
+do) is one catalog deal covering them all. Each validity period is its own deal. A deal with no start is
+skipped with a note; a 3.8.2 ``TakeDown`` deal states that the release is withdrawn, not a deal to keep.
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from stardust_tui.ern.parse_common import parse_when, role_of
+from stardust_tui.ern.parse_seen import Seen
+from stardust_tui.ern.view_model import DealView
+
+
+def deal_views(seen: Seen, root: etree._Element, main_ref: str, track_releases: dict[str, str], notes: list[str],
+               *, use_path: str, price_path: str = "PriceInformation/PriceCode") -> tuple[DealView, ...]:
+    """Every deal of the message; ``track_releases`` maps each track release reference to its resource."""
+    merged: dict[tuple, list[set[str]]] = {}
+    order: list[tuple] = []
+    for rd in seen.findall(root, "DealList/ReleaseDeal"):
+        refs = {seen.text(r) or "" for r in seen.findall(rd, "DealReleaseReference")}
+        for deal in seen.findall(rd, "Deal"):
+            terms = seen.find(deal, "DealTerms")
+            if terms is None:
+                notes.append(f"line {deal.sourceline}: Deal without DealTerms (terms agreed out of band): not kept")
+                continue
+            if seen.text(terms, "TakeDown") == "true":
+                notes.append(f"line {terms.sourceline}: TakeDown deal not imported (no active deal)")
+                continue
+            base = (tuple(seen.text(t) or "" for t in seen.findall(terms, "TerritoryCode")) or ("Worldwide",),
+                    tuple(seen.text(t) or "" for t in seen.findall(terms, "ExcludedTerritoryCode")),
+                    tuple(role_of(seen.mark(t)) or "" for t in terms.findall("CommercialModelType")),
+                    tuple(role_of(seen.mark(t)) or "" for t in terms.findall(use_path)),
+                    seen.text(terms, price_path) or seen.text(terms, "PriceInformation/PriceType"))
+            periods = seen.findall(terms, "ValidityPeriod")
+            if not periods:
+                notes.append(f"line {terms.sourceline}: deal without a validity period skipped")
+            for period in periods:
+                start = parse_when(seen.text(period, "StartDateTime") or seen.text(period, "StartDate"))
+                if start is None:
+                    notes.append(f"line {period.sourceline}: deal without a start date skipped")
+                    continue
+                end = parse_when(seen.text(period, "EndDateTime") or seen.text(period, "EndDate"), end=True)
+                key = (*base, start, end)
+                if key not in merged:
+                    merged[key] = [set()]
+                    order.append(key)
+                merged[key][0] |= refs
+    all_tracks = list(track_releases)
+    out = []
+    for key in order:
+        territories, excluded, models, uses, price, start, end = key
+        refs = merged[key][0]
+        covered = [ref for ref in all_tracks if ref in refs]
+        out.append(DealView(
+            territories=territories, excluded_territories=excluded, commercial_models=models, use_types=uses,
+            start=start, end=end, price_tier=price, applies_to_tracks=bool(covered),
+            applies_to_release=main_ref in refs,
+            track_refs=None if not covered or len(covered) == len(all_tracks) else
+            tuple(track_releases[r] for r in covered)))
+    return tuple(out)
