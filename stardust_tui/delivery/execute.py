@@ -20,7 +20,6 @@ then ReleaseTargetStatus becomes ``delivered`` (or ``taken-down``) and the relea
 from __future__ import annotations
 
 import asyncio
-import os
 import tempfile
 import time
 from pathlib import Path
@@ -37,7 +36,6 @@ from stardust_tui.domain.models import utcnow
 from stardust_tui.store.db import session_scope
 from stardust_tui.worker.protocols import DeliveryContext, DeliveryInterrupted, EventSink, StepRecorder
 
-ACTOR = "stardust-worker"
 DISCARD_TIMEOUT_S = 30.0  # cleaning up after a user cancel must not hold the worker slot for long
 LARGE_FILE = 250_000_000  # DDEX choreography advice: keep files at or below 250 MB where possible
 
@@ -197,10 +195,10 @@ def mark_delivered(ctx: DeliveryContext, delivery: Delivery, plan: PackagePlan) 
         if release is None:  # deleted while it was being delivered
             return
         if not taken_down and release.status in ("draft", "ready"):
-            set_status(session, release, "delivered", actor=os.environ.get("STARDUST_ACTOR", ACTOR))
+            set_status(session, release, "delivered", actor=ctx.actor)
         elif taken_down and release.status != "taken-down":
             live = session.exec(select(ReleaseTargetStatus).where(
                 ReleaseTargetStatus.release_id == delivery.release_id,
                 col(ReleaseTargetStatus.status).in_(("delivered", "ack-ok", "ack-pending", "ack-error")))).first()
             if live is None:
-                set_status(session, release, "taken-down", actor=os.environ.get("STARDUST_ACTOR", ACTOR))
+                set_status(session, release, "taken-down", actor=ctx.actor)

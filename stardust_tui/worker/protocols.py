@@ -41,6 +41,9 @@ if TYPE_CHECKING:
     from stardust_tui.domain.delivery_models import Delivery, Target
 
 
+DEFAULT_ACTOR = "stardust-worker"
+
+
 class PermanentDeliveryError(StardustError):
     """A delivery error a retry cannot fix (invalid message, refused credentials, missing file)."""
 
@@ -112,6 +115,7 @@ class DeliveryContext:
     worker_id: str
     stopping: Callable[[], bool] = field(default=lambda: False)
     cancelled: Callable[[], bool] = field(default=lambda: False)  # the user cancelled this delivery
+    actor: str = DEFAULT_ACTOR  # who status changes made by the delivery are recorded as
 
 
 class Executor(Protocol):

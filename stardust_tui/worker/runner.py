@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import signal
 import time
 from collections.abc import Callable
@@ -35,7 +36,13 @@ from stardust_tui.worker import heartbeat, housekeeping, queue
 from stardust_tui.worker import retry as retry_mod
 from stardust_tui.worker.circuit import CircuitPolicy
 from stardust_tui.worker.events import DeliveryEvents, Event, JsonLineLog
-from stardust_tui.worker.protocols import DeliveryContext, DeliveryInterrupted, Executor, LeaseLostError
+from stardust_tui.worker.protocols import (
+    DEFAULT_ACTOR,
+    DeliveryContext,
+    DeliveryInterrupted,
+    Executor,
+    LeaseLostError,
+)
 from stardust_tui.worker.retry import RetryPolicy
 from stardust_tui.worker.steps import DbStepRecorder, flush_events
 
@@ -53,6 +60,7 @@ class RunnerConfig:
     grace_s: float = 10.0
     kind: str = "daemon"  # daemon | in-process
     ack_poll_s: float = 300.0  # 0 turns ACK polling off
+    actor: str | None = None  # who status changes are recorded as (None: $STARDUST_ACTOR or "stardust-worker")
 
 
 @dataclass
@@ -66,13 +74,9 @@ class RunStats:
 
 
 def default_executor() -> Executor:
-    """delivery-choreography's executor (package, resources, XML, manifest, verify)."""
-    try:
-        from stardust_tui.delivery.execute import execute_delivery
-    except ModuleNotFoundError as exc:
-        if exc.name and exc.name.startswith("stardust_tui.delivery"):
-            raise StardustError("the delivery executor (stardust_tui.delivery.execute) is not installed") from None
-        raise
+    """The delivery executor (package, resources, XML, manifest, verify), imported when first needed."""
+    from stardust_tui.delivery.execute import execute_delivery
+
     return execute_delivery
 
 
@@ -225,7 +229,8 @@ class Runner:
                   + (f", resuming after {done} completed steps" if done else ""))
         ctx = DeliveryContext(settings=self.settings, engine=self.engine, target=target,
                               worker_id=self.worker_id, stopping=lambda: self._stop.is_set(),
-                              cancelled=lambda: c.delivery_id in self._user_cancelled)
+                              cancelled=lambda: c.delivery_id in self._user_cancelled,
+                              actor=self.config.actor or os.environ.get("STARDUST_ACTOR", DEFAULT_ACTOR))
         me = asyncio.current_task()
         renewer = asyncio.create_task(self._renew_loop(c, sink, steps, me))
         t0 = time.monotonic()

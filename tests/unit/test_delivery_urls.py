@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from stardust_tui.delivery.base import TransportPermanentError, clean_path, join, login_relative, temp_name
+from stardust_tui.delivery.base import (
+    TransportPermanentError,
+    clean_path,
+    final_name,
+    join,
+    login_relative,
+    temp_name,
+)
 from stardust_tui.delivery.registry import open_transport, transport_class
 from stardust_tui.delivery.urls import parse_target_url
 from stardust_tui.errors import ValidationError
@@ -65,7 +72,9 @@ def test_refusals(url: str, message: str) -> None:
 def test_paths() -> None:
     assert temp_name("a/b/track.flac") == "a/b/.track.flac.part"
     assert temp_name("x.xml") == ".x.xml.part"
-    assert temp_name("r/x.xml", "0123456789abcdef0123456789abcdef") == "r/.x.xml.0123456789ab.part"
+    md5 = "0123456789abcdef0123456789abcdef"
+    assert temp_name("r/x.xml", md5) == "r/.x.xml.0123456789ab.part"
+    assert final_name(temp_name("r/.x.xml", md5), md5) == ".x.xml" and final_name("r/x.xml", md5) == "x.xml"
     assert clean_path("/a//b/./c/") == "a/b/c"
     assert join("/srv/out", "a/b") == "/srv/out/a/b" and join("/", "a") == "/a" and join("/srv", "") == "/srv"
     assert join("pre/", "a") == "pre/a" and join("", "a") == "a" and join("", "") == ""

@@ -27,7 +27,7 @@ from stardust_tui.store.db import session_scope
 from stardust_tui.worker import queue
 from stardust_tui.worker.runner import Runner, RunnerConfig
 
-LEASE_S = 0.9  # renewals every 0.3 s
+LEASE_S = 2.4  # renewals every 0.8 s (each holding the write lock 0.3 s: the lease must outlast load)
 
 
 class SlowRenewRunner(Runner):
