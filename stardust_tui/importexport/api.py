@@ -144,6 +144,8 @@ def display_value(name: str, value: Any) -> str:
     if kind in ("pline", "cline"):
         year, owner = value
         return " ".join(x for x in ("℗" if kind == "pline" else "©", str(year or ""), owner) if x)
+    if kind == "release_type":
+        return f"{value[0]} (compilation)" if value[1] else value[0]
     if kind == "position":
         disc, number = value
         return f"{disc}-{number}" if disc else str(number)

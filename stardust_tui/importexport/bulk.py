@@ -44,10 +44,10 @@ from stardust_tui.store.revisions import snapshot_json_and_hash, snapshot_releas
 
 _TRACK_COLUMNS = ("id", "release_id", "disc_number", "track_number", "isrc", "title", "version", "display_artist",
                   "duration_seconds", "explicit", "p_line_year", "p_line", "language", "genre",
-                  "preview_start_seconds", "audio_asset_id")
-_RELEASE_COLUMNS = ("upc", "catalog_number", "title", "version", "display_artist", "release_type", "genre",
-                   "subgenre", "p_line_year", "p_line", "c_line_year", "c_line", "release_date",
-                   "original_release_date", "parental_advisory", "language", "status")
+                  "preview_start_seconds", "audio_asset_id", "parental_advisory")
+_RELEASE_COLUMNS = ("upc", "catalog_number", "title", "version", "display_artist", "release_type", "is_compilation",
+                    "genre", "subgenre", "p_line_year", "p_line", "c_line_year", "c_line", "release_date",
+                    "original_release_date", "parental_advisory", "language", "status")
 # track columns whose values are float | None or bool: sqlite3 binds them directly
 _TRACK_NATIVE = ("duration_seconds", "explicit", "preview_start_seconds")
 R, T, RA, TA, C, D = (Release.__table__, Track.__table__, ReleaseArtist.__table__, TrackArtist.__table__,
@@ -61,13 +61,13 @@ class TrackView:
 
     __slots__ = ("disc_number", "track_number", "isrc", "title", "version", "display_artist", "duration_seconds",
                  "explicit", "p_line_year", "p_line", "language", "genre", "preview_start_seconds", "audio",
-                 "audio_asset_id", "artists", "credits")
+                 "audio_asset_id", "artists", "credits", "parental_advisory")
 
     def __init__(self, disc_number: int, track_number: int | None, isrc: str | None, title: str,
                  version: str | None, display_artist: str, duration_seconds: float | None, explicit: bool,
                  p_line_year: int | None, p_line: str | None, language: str | None, genre: str | None,
                  preview_start_seconds: float | None, audio: Any, audio_asset_id: int | None, artists: list[NS],
-                 credits: list[NS]) -> None:
+                 credits: list[NS], parental_advisory: str | None = None) -> None:
         self.disc_number = disc_number
         self.track_number = track_number
         self.isrc = isrc
@@ -85,6 +85,7 @@ class TrackView:
         self.audio_asset_id = audio_asset_id
         self.artists = artists
         self.credits = credits
+        self.parental_advisory = parental_advisory  # None: from ``explicit``; set for a clean (edited) track
 
 
 class PartyCache:
@@ -219,7 +220,8 @@ class BulkWriter:
         """The release as light objects shaped like the ORM ones (for the store's snapshot and search)."""
         title = " ".join(d.title.split())
         fields = dict(upc=d.upc, catalog_number=d.catalog_number, title=title, version=d.version,
-                      display_artist=d.display_artist, release_type=d.release_type, genre=d.genre,
+                      display_artist=d.display_artist, release_type=d.release_type,
+                      is_compilation=d.is_compilation, genre=d.genre,
                       subgenre=d.subgenre, p_line_year=d.p_line_year, p_line=d.p_line,
                       c_line_year=d.c_line_year, c_line=d.c_line, release_date=d.release_date,
                       original_release_date=d.original_release_date, parental_advisory=d.parental_advisory,
@@ -231,7 +233,8 @@ class BulkWriter:
         view.credits = [self._link(c, i, "contributor") for i, c in enumerate(d.credits, 1)]
         view.deals = [NS(**{k: getattr(x, k) for k in ("territories", "excluded_territories", "commercial_models",
                                                       "use_types", "start", "end", "price_tier",
-                                                      "applies_to_tracks")}) for x in d.deals]
+                                                      "applies_to_tracks", "is_preorder", "instant_gratification")})
+                      for x in d.deals]
         view.tracks = []
         links = self._link_list
         for t in d.tracks:
@@ -240,7 +243,7 @@ class BulkWriter:
                 t.disc_number, t.track_number, t.isrc, t.title, t.version, t.display_artist or d.display_artist,
                 t.duration_seconds, t.explicit, t.p_line_year, t.p_line, t.language, t.genre,
                 t.preview_start_seconds, audio, audio_id, links(t.artists, "artist"),
-                links(t.credits, "contributor") if t.credits else []))
+                links(t.credits, "contributor") if t.credits else [], "edited" if t.clean else None))
         return view
 
     def write(self, views: Sequence[NS]) -> list[int]:
@@ -408,12 +411,14 @@ class BulkWriter:
                 credit_rows.append((rid, None, pid(c), c.role, c.instrument, c.sequence))
             for x in view.deals:
                 deal_rows.append((rid, x.territories, x.excluded_territories, x.commercial_models, x.use_types,
-                                  x.start, x.end, x.price_tier, x.applies_to_tracks))
+                                  x.start, x.end, x.price_tier, x.applies_to_tracks, x.is_preorder,
+                                  x.instant_gratification))
             for t in view.tracks:
                 tid = next(track_ids)
                 track_rows.append((tid, rid, t.disc_number, t.track_number, t.isrc, t.title, t.version,
                                    t.display_artist, t.duration_seconds, t.explicit, t.p_line_year, t.p_line,
-                                   t.language, t.genre, t.preview_start_seconds, t.audio_asset_id))
+                                   t.language, t.genre, t.preview_start_seconds, t.audio_asset_id,
+                                   t.parental_advisory))
                 for a in t.artists:
                     ta_rows.append((tid, pid(a), a.role, a.sequence))
                 for c in t.credits:
@@ -423,7 +428,8 @@ class BulkWriter:
         self.insert(TA, ("track_id", "party_id", "role", "sequence"), ta_rows)
         self.insert(C, ("release_id", "track_id", "party_id", "role", "instrument", "sequence"), credit_rows)
         self.insert(D, ("release_id", "territories", "excluded_territories", "commercial_models", "use_types",
-                         "start", "end", "price_tier", "applies_to_tracks"), deal_rows)
+                         "start", "end", "price_tier", "applies_to_tracks", "is_preorder", "instant_gratification"),
+                    deal_rows)
         self._revisions(views, now)
 
     def _revisions(self, views: list[NS], now: Any) -> None:

@@ -100,11 +100,20 @@ def _copyright(s: str, symbol: str) -> tuple[int | None, str]:
     return year, owner
 
 
-def release_type(s: str) -> str:
-    value = RELEASE_TYPES.get(re.sub(r"\s+", " ", s.strip().lower()))
-    if value is None:
-        raise ValueError(f"{s!r} is not a release type (album, ep, single, compilation)")
-    return value
+def release_type(s: str) -> tuple[str, bool]:
+    """``(DDEX ReleaseType, is a multi-artist compilation)``: Album, EP, Single, compilation (an Album),
+    DjMix... in any case/spacing, the usual label words (LP, maxi single, full length, VA), or an explicit
+    ``UserDefined:<type>``."""
+    from stardust_tui.domain.release_types import is_ddex_release_type, release_type_and_compilation
+
+    text = s.strip()
+    if text.startswith(USER_DEFINED) and text[len(USER_DEFINED):].strip():
+        return text, False
+    value, compilation = release_type_and_compilation(RELEASE_TYPES.get(re.sub(r"\s+", " ", text.lower()), text))
+    if not is_ddex_release_type(value):
+        raise ValueError(f"{s!r} is not a DDEX release type (Album, EP, Single, compilation...; write "
+                         f"UserDefined:{text} for a user-defined one)")
+    return value, compilation
 
 
 _LANGUAGE_NAMES: dict[str, str] = {}

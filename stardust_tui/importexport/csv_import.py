@@ -23,8 +23,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from stardust_tui.errors import ValidationError
+from stardust_tui.importexport.cells import parser_for
 from stardust_tui.importexport.encoding import detect
-from stardust_tui.importexport.fields import EXPORT_COLUMNS
+from stardust_tui.importexport.fields import BY_NAME, EXPORT_COLUMNS
 from stardust_tui.importexport.grouping import Grouper, finish_release
 from stardust_tui.importexport.mapping import ColumnPlan, Mapping, plan_columns
 from stardust_tui.importexport.records import ReleaseDraft, RowConverter, apply_release_values, make_track
@@ -309,8 +310,11 @@ def _converter(f: CsvFile, plan: ColumnPlan, mapping: Mapping, report: ImportRep
     if release_file:  # in a release file, "Title" and "Artist" are the release's
         fields = [(i, _RELEASE_LEVEL.get(name, name)) for i, name in fields]
         extras = [(i, _RELEASE_LEVEL.get(name, name)) for i, name in extras]
+    parsers = plan.parsers()
+    if f.own_export:  # this project's export joins names with "; " only: "Simon & Garfunkel" is one name
+        parsers = {i: parser_for("list") for i, name in fields if BY_NAME[name].kind == "people"}
     return RowConverter(str(f.path), fields, f.headers, report, defaults=mapping.defaults if defaults else None,
-                        month_first=plan.month_first, unescape=f.own_export, parsers=plan.parsers(),  # type: ignore[arg-type]
+                        month_first=plan.month_first, unescape=f.own_export, parsers=parsers,  # type: ignore[arg-type]
                         extras=extras)
 
 

@@ -33,7 +33,7 @@ FIELDS: tuple[FieldSpec, ...] = (
               "names joined by &"),
     FieldSpec("release_featured_artist", _R, "people", "featured artists of the release"),
     FieldSpec("label", _R, "text", "label name"),
-    FieldSpec("release_type", _R, "release_type", "album, ep, single or compilation"),
+    FieldSpec("release_type", _R, "release_type", "Album, EP, Single, compilation or another DDEX release type"),
     FieldSpec("genre", _R, "text", "primary genre"),
     FieldSpec("subgenre", _R, "text", "secondary genre"),
     FieldSpec("p_line", _R, "pline", "℗ line (year and owner, or the owner alone)"),

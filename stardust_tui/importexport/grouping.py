@@ -163,7 +163,7 @@ def finish_release(draft: ReleaseDraft, report: ImportReport) -> ReleaseDraft:
             isrcs[isrc] = t
     if draft.release_type is None:
         n = len(draft.tracks)
-        draft.release_type = "single" if 0 < n <= 3 else "ep" if 4 <= n <= 6 else "album"
+        draft.release_type = "Single" if 0 < n <= 3 else "EP" if 4 <= n <= 6 else "Album"
     if draft.parental_advisory is None:
         draft.parental_advisory = "explicit" if any(t.explicit for t in draft.tracks) else \
             "edited" if any(t.clean for t in draft.tracks) else "not-explicit"
@@ -198,7 +198,7 @@ def _from_tracks(draft: ReleaseDraft) -> None:
             draft.display_artist = "Various Artists"
             draft.artists = [("Various Artists", "MainArtist")] + draft.artists
             if draft.release_type is None and len(tracks) > 1:
-                draft.release_type = "compilation"
+                draft.release_type, draft.is_compilation = "Album", True
         draft.main_artists = None
     first = tracks[0]
     if draft.genre is None and first.genre:

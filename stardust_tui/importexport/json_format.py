@@ -123,6 +123,9 @@ def snapshot_to_draft(data: Any, file: str, line: int, report: ImportReport) -> 
             value = _typed(data, key, kind, "")
             if value is not None:
                 setattr(draft, key, value)
+        if draft.release_type is not None:  # (DDEX type, compilation)
+            draft.release_type, compilation = draft.release_type  # type: ignore[misc]
+            draft.is_compilation = compilation or bool(data.get("is_compilation"))
         draft.title = draft.title or ""
         draft.display_artist = draft.display_artist or ""
         for key in ("p_line_year", "c_line_year"):
@@ -157,7 +160,8 @@ def _deal(deal: Any, path: str) -> DealDraft:
         commercial_models=_strings(deal.get("commercial_models"), path + "commercial_models"),
         use_types=_strings(deal.get("use_types"), path + "use_types"), start=start,
         end=_typed(deal, "end", "datetime", path), price_tier=_typed(deal, "price_tier", None, path),
-        applies_to_tracks=bool(deal.get("applies_to_tracks", True)))
+        applies_to_tracks=bool(deal.get("applies_to_tracks", True)), is_preorder=bool(deal.get("is_preorder")),
+        instant_gratification=_strings(deal.get("instant_gratification"), path + "instant_gratification"))
 
 
 def _track(t: Any, path: str, line: int) -> TrackDraft:
@@ -176,6 +180,7 @@ def _track(t: Any, path: str, line: int) -> TrackDraft:
     track.preview_start_seconds = _num(t, "preview_start_seconds", path)
     track.p_line_year = _num(t, "p_line_year", path, integer=True)
     track.explicit = bool(t.get("explicit", False))
+    track.clean = t.get("parental_advisory") == "edited"
     track.artists = _people(t.get("artists"), path + "artists")
     track.credits = _people(t.get("credits"), path + "credits", credit=True)
     return track

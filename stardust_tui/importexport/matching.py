@@ -26,10 +26,11 @@ from stardust_tui.store.parties import get_or_create_party
 from stardust_tui.store.releases import load_release, save_release, upc_candidates
 from stardust_tui.store.revisions import hash_snapshot, snapshot_release
 
-_COPY = ("catalog_number", "version", "display_artist", "release_type", "genre", "subgenre", "p_line_year",
+_COPY = ("catalog_number", "version", "display_artist", "release_type", "is_compilation", "genre", "subgenre",
+         "p_line_year",
          "p_line", "c_line_year", "c_line", "release_date", "original_release_date", "parental_advisory", "language")
 _TRACK_COPY = ("disc_number", "track_number", "isrc", "title", "version", "display_artist", "duration_seconds",
-               "explicit", "p_line_year", "p_line", "language", "genre", "preview_start_seconds")
+               "explicit", "p_line_year", "p_line", "language", "genre", "preview_start_seconds", "parental_advisory")
 
 
 class Matcher:

@@ -58,6 +58,8 @@ class DealDraft:
     end: datetime | None = None
     price_tier: str | None = None
     applies_to_tracks: bool = True
+    is_preorder: bool = False
+    instant_gratification: list[str] = field(default_factory=list)  # ISRCs
 
 
 @dataclass(slots=True)
@@ -71,7 +73,8 @@ class ReleaseDraft:
     display_artist: str = ""
     artists: list[tuple[str, str]] = field(default_factory=list)
     label: str | None = None
-    release_type: str | None = None
+    release_type: str | None = None  # the DDEX ReleaseType ("Album", "EP", "Single", ...)
+    is_compilation: bool = False
     genre: str | None = None
     subgenre: str | None = None
     p_line_year: int | None = None
@@ -285,7 +288,9 @@ def apply_release_values(draft: ReleaseDraft, values: dict[str, Any]) -> None:
     draft.display_artist = g("release_display_artist") or display_of(artist_text)
     draft.artists = split_artists(artist_text) + [(n, "FeaturedArtist") for n in g("release_featured_artist", [])]
     draft.label = g("label")
-    draft.release_type = g("release_type")
+    typed = g("release_type")
+    if typed is not None:
+        draft.release_type, draft.is_compilation = typed
     draft.genre, draft.subgenre = g("genre"), g("subgenre")
     if "p_line" in values:
         draft.p_line_year, draft.p_line = values["p_line"][0], values["p_line"][1] or None

@@ -98,7 +98,7 @@ def test_import_creates_releases_like_the_store(engine, tmp_path: Path) -> None:
         assert (r.p_line_year, r.p_line, r.release_date) == (2024, "Moon Records", date(2024, 1, 31))
         assert [t.title for t in r.tracks] == ["Intro", "Song Two"]  # a line break in a cell: no field is multi-line
         assert [t.duration_seconds for t in r.tracks] == [225, 240]
-        assert r.parental_advisory == "explicit" and r.release_type == "single" and r.revision == 1
+        assert r.parental_advisory == "explicit" and r.release_type == "Single" and r.revision == 1
         other = load_release(s, get_release(s, "4006381333931").id)
         assert other.display_artist == "Someone & Else"
         assert [a.party.name for a in other.artists] == ["Someone", "Else"]
@@ -180,7 +180,7 @@ def test_separate_release_and_track_files(sqlite_engine, tmp_path: Path) -> None
     with Session(sqlite_engine) as s:
         r = load_release(s, get_release(s, "012345678905").id)
         assert [(t.track_number, t.title) for t in r.tracks] == [(1, "A"), (2, "B")]
-        assert r.release_type == "ep"
+        assert r.release_type == "EP"
 
 
 def test_continuation_rows_and_scattered_release(sqlite_engine, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -215,7 +215,7 @@ def test_mapping_defaults_and_month_first(sqlite_engine, tmp_path: Path) -> None
     with Session(sqlite_engine) as s:
         r = load_release(s, get_release(s, "012345678905").id)
         assert (r.title, r.label.name, r.display_artist, r.release_type) == ("Mapped", "Default Label", "House Band",
-                                                                              "ep")
+                                                                              "EP")
         assert r.release_date == date(2024, 1, 2) and r.tracks[0].title == "One"
 
 

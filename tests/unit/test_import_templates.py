@@ -109,6 +109,7 @@ def test_fuga_style_semicolon_bom(sqlite_engine, tmp_path: Path) -> None:  # typ
     assert (r.release_date, r.c_line_year, r.c_line, r.p_line_year, r.p_line) == (
         date(2024, 4, 25), 2024, "Kiez Musik", 2024, "Kiez Musik GmbH")
     assert r.parental_advisory == "edited"  # one clean track, none explicit
+    assert [t.parental_advisory for t in tracks(r)] == [None, "edited"]  # the clean one is marked as such
     t1, t2 = tracks(r)
     assert [(t.disc_number, t.track_number, t.title, t.version, t.duration_seconds, t.language, t.explicit)
             for t in (t1, t2)] == [(1, 1, "Straße", None, 221, "de", False),
@@ -239,7 +240,7 @@ def test_label_own_excel_sheet_typed_cells(sqlite_engine, tmp_path: Path) -> Non
     r = release(sqlite_engine, "012345678905")
     assert (r.catalog_number, r.title, r.release_date, r.c_line_year, r.c_line) == (
         "MOON-7", "Summer Hits", date(2024, 7, 1), 2024, "Moonlight Records")
-    assert r.display_artist == "Various Artists" and r.release_type == "compilation"
+    assert r.display_artist == "Various Artists" and (r.release_type, r.is_compilation) == ("Album", True)
     assert r.parental_advisory == "explicit"
     t = tracks(r)
     assert [(x.disc_number, x.track_number, x.title, x.display_artist, x.duration_seconds, x.explicit)
