@@ -72,7 +72,7 @@ def test_whatever_the_release_commands_accept_can_be_shown_and_built(tmp_path: P
     db = isolated_home / "stardust.db"
     F.seed(db, box)
 
-    @settings(max_examples=10 * EXAMPLES, deadline=None, database=None, derandomize=True,
+    @settings(max_examples=5 * EXAMPLES, deadline=None, database=None, derandomize=True,
               suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                      HealthCheck.function_scoped_fixture])
     @given(drawn=F.command_lines(box, only=("release",)))
