@@ -48,6 +48,7 @@ _TRACK_COLUMNS = ("id", "release_id", "disc_number", "track_number", "isrc", "ti
 _RELEASE_COLUMNS = ("upc", "catalog_number", "title", "version", "display_artist", "release_type", "is_compilation",
                     "genre", "subgenre", "p_line_year", "p_line", "c_line_year", "c_line", "release_date",
                     "original_release_date", "parental_advisory", "language", "status")
+_RELEASE_PARTS = ("grid", "details")
 # track columns whose values are float | None or bool: sqlite3 binds them directly
 _TRACK_NATIVE = ("duration_seconds", "explicit", "preview_start_seconds")
 R, T, RA, TA, C, D = (Release.__table__, Track.__table__, ReleaseArtist.__table__, TrackArtist.__table__,
@@ -61,13 +62,13 @@ class TrackView:
 
     __slots__ = ("disc_number", "track_number", "isrc", "title", "version", "display_artist", "duration_seconds",
                  "explicit", "p_line_year", "p_line", "language", "genre", "preview_start_seconds", "audio",
-                 "audio_asset_id", "artists", "credits", "parental_advisory")
+                 "audio_asset_id", "artists", "credits", "parental_advisory", "details")
 
     def __init__(self, disc_number: int, track_number: int | None, isrc: str | None, title: str,
                  version: str | None, display_artist: str, duration_seconds: float | None, explicit: bool,
                  p_line_year: int | None, p_line: str | None, language: str | None, genre: str | None,
                  preview_start_seconds: float | None, audio: Any, audio_asset_id: int | None, artists: list[NS],
-                 credits: list[NS], parental_advisory: str | None = None) -> None:
+                 credits: list[NS], parental_advisory: str | None = None, details: dict | None = None) -> None:
         self.disc_number = disc_number
         self.track_number = track_number
         self.isrc = isrc
@@ -86,6 +87,7 @@ class TrackView:
         self.artists = artists
         self.credits = credits
         self.parental_advisory = parental_advisory  # None: from ``explicit``; set for a clean (edited) track
+        self.details = details  # DDEX parts without a column (issue 18), from a re-imported export
 
 
 class PartyCache:
@@ -225,7 +227,7 @@ class BulkWriter:
                       subgenre=d.subgenre, p_line_year=d.p_line_year, p_line=d.p_line,
                       c_line_year=d.c_line_year, c_line=d.c_line, release_date=d.release_date,
                       original_release_date=d.original_release_date, parental_advisory=d.parental_advisory,
-                      language=d.language, status=d.status)
+                      language=d.language, status=d.status, grid=d.grid, details=d.details or {})
         view = NS(**fields, draft=d)
         view.label = NS(name=self.parties.lookup(d.label, "label")[0]) if d.label else None
         view.cover_asset_id, view.cover = self._asset(d.cover_sha256, d, d.line, "cover_sha256")
@@ -243,7 +245,7 @@ class BulkWriter:
                 t.disc_number, t.track_number, t.isrc, t.title, t.version, t.display_artist or d.display_artist,
                 t.duration_seconds, t.explicit, t.p_line_year, t.p_line, t.language, t.genre,
                 t.preview_start_seconds, audio, audio_id, links(t.artists, "artist"),
-                links(t.credits, "contributor") if t.credits else [], "edited" if t.clean else None))
+                links(t.credits, "contributor") if t.credits else [], "edited" if t.clean else None, t.details))
         return view
 
     def write(self, views: Sequence[NS]) -> list[int]:
@@ -252,19 +254,21 @@ class BulkWriter:
             return []
         now = utcnow()
         self._ensure_parties(views)
+        # GRid and DDEX details (a re-imported export of issue 18's parts) only when the batch has some
+        columns = _RELEASE_COLUMNS + (_RELEASE_PARTS if any(v.grid or v.details for v in views) else ())
         if self.sqlite:  # the transaction holds the write lock: ids max+1.. as SQLite itself would give
             ids = self.new_ids(R, len(views))
             get = self.parties.get
-            self.insert(R, ("id", *_RELEASE_COLUMNS, "label_id", "cover_asset_id", "norm_key", "revision",
+            self.insert(R, ("id", *columns, "label_id", "cover_asset_id", "norm_key", "revision",
                             "created_at", "updated_at"),
-                        [(rid, *[getattr(v, k) for k in _RELEASE_COLUMNS], get(v.label.name, "label")[0] if v.label
+                        [(rid, *[getattr(v, k) for k in columns], get(v.label.name, "label")[0] if v.label
                           else None, v.cover_asset_id, norm_key(v.title, v.display_artist), 1, now, now)
                          for rid, v in zip(ids, views, strict=True)])
         else:
             rel_rows: list[dict[str, Any]] = []
             for v in views:
                 label_id = self.parties.get(v.label.name, "label")[0] if v.label else None
-                row = {k: getattr(v, k) for k in _RELEASE_COLUMNS}
+                row = {k: getattr(v, k) for k in columns}
                 row.update(label_id=label_id, cover_asset_id=v.cover_asset_id,
                            norm_key=norm_key(v.title, v.display_artist), revision=1, created_at=now, updated_at=now)
                 rel_rows.append(row)
@@ -423,7 +427,12 @@ class BulkWriter:
                     ta_rows.append((tid, pid(a), a.role, a.sequence))
                 for c in t.credits:
                     credit_rows.append((rid, tid, pid(c), c.role, c.instrument, c.sequence))
-        self.insert(T, _TRACK_COLUMNS, track_rows, native=_TRACK_NATIVE)
+        if any(t.details for v in views for t in v.tracks):
+            details = [t.details or {} for v in views for t in v.tracks]
+            rows = [(*row, d) for row, d in zip(track_rows, details, strict=True)]
+            self.insert(T, (*_TRACK_COLUMNS, "details"), rows, native=_TRACK_NATIVE)
+        else:
+            self.insert(T, _TRACK_COLUMNS, track_rows, native=_TRACK_NATIVE)
         self.insert(RA, ("release_id", "party_id", "role", "sequence"), ra_rows)
         self.insert(TA, ("track_id", "party_id", "role", "sequence"), ta_rows)
         self.insert(C, ("release_id", "track_id", "party_id", "role", "instrument", "sequence"), credit_rows)

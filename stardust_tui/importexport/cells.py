@@ -60,12 +60,12 @@ def upc(s: str) -> str:
     """A UPC/EAN; a UPC-A whose leading zero a spreadsheet dropped (11 digits) gets it back when the
     check digit then agrees; a number in scientific notation (rounded by Excel) is refused with the reason."""
     t = s.strip()
-    if t.endswith(".0") and t[:-2].isdigit():
+    if t.endswith(".0") and v.digits(t[:-2]):
         t = t[:-2]
     if re.fullmatch(r"\d(?:\.\d+)?[eE]\+?\d+", t):
         raise ValueError(f"{s!r} is a number in scientific notation: the spreadsheet rounded the barcode "
                          "(format the column as text and type it again)")
-    if t.isdigit() and len(t) == 11:
+    if v.digits(t) and len(t) == 11:
         try:
             return normalize_upc("0" + t)
         except StardustError:
@@ -257,7 +257,7 @@ def sha256(s: str) -> str:
 PARSERS: dict[str, Callable[..., Any]] = {
     "text": text, "upc": upc, "isrc": isrc, "date": v.parse_date, "datetime": v.parse_datetime, "int": disc,
     "year": v.parse_year, "position": v.parse_position, "duration": v.parse_duration,
-    "duration_ms": v.parse_duration_ms, "bool": v.parse_bool, "advisory": v.parse_advisory, "list": names,
+    "duration_ms": v.parse_duration_ms, "advisory": v.parse_advisory, "list": names,
     "people": people, "pline": partial(_copyright, symbol="P"), "cline": partial(_copyright, symbol="C"),
     "release_type": release_type, "language": language, "territories": territories,
     "excluded_territories": excluded_territories, "status": status, "credits": credits, "sha256": sha256,

@@ -106,7 +106,7 @@ def _choose(options: list[str], cells: list[str]) -> tuple[str, str]:
             if share < 0.6:
                 continue
         if kind == "text" and name in ("track_title", "release_title") and cells and \
-                all(c.replace(".", "").isdigit() for c in cells):
+                all(v.digits(c.replace(".", "")) for c in cells):
             continue  # numbers are not titles
         return name, ""
     first = options[0]
@@ -287,7 +287,7 @@ def _readings(cols: list[ColumnGuess], infos: list[HeaderInfo], values_of: dict[
             if info.unit == "ms":
                 c.kind = "duration_ms"
                 decisions.notes.append(f"{c.header!r}: milliseconds (from the header)")
-            elif info.unit is None and cells and all(x.isdigit() for x in cells) and min(map(int, cells)) >= 1000:
+            elif info.unit is None and cells and all(v.digits(x) for x in cells) and min(map(int, cells)) >= 1000:
                 c.kind = "duration_ms"
                 decisions.notes.append(f"{c.header!r}: milliseconds (every value is a whole number ≥ 1000)")
         elif kind == "people" and (info.surname_first or v.looks_surname_first(cells)):

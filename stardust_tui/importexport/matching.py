@@ -158,6 +158,8 @@ def _apply(session: Session, release: Release, d: ReleaseDraft, view: NS, report
     release.title = view.title
     for name in _COPY:
         setattr(release, name, getattr(view, name))
+    if view.grid or view.details:
+        release.grid, release.details = view.grid, view.details
     release.label = get_or_create_party(session, d.label, PartyKind.LABEL) if d.label else None
     if view.cover_asset_id is not None:
         release.cover_asset_id = view.cover_asset_id

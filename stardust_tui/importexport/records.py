@@ -45,7 +45,8 @@ class TrackDraft:
     preview_start_seconds: float | None = None
     credits: list[tuple[str, str]] = field(default_factory=list)  # (name, role)
     audio_sha256: str | None = None
-    clean: bool = False  # marked clean/edited (the catalog keeps only explicit; the release advisory uses it)
+    clean: bool = False  # marked clean/edited: stored as the track's parental advisory "edited"
+    details: dict[str, Any] | None = None  # DDEX parts without a column (a re-imported export)
 
 
 @dataclass(slots=True)
@@ -75,6 +76,8 @@ class ReleaseDraft:
     label: str | None = None
     release_type: str | None = None  # the DDEX ReleaseType ("Album", "EP", "Single", ...)
     is_compilation: bool = False
+    grid: str | None = None
+    details: dict[str, Any] | None = None  # DDEX parts without a column (a re-imported export)
     genre: str | None = None
     subgenre: str | None = None
     p_line_year: int | None = None
@@ -111,7 +114,7 @@ def display_of(text: str) -> str:
 
 
 _UNIQUE: dict[str, Any] = {}  # marker (never filled): a field whose texts are unique per row
-_MEMO_KINDS = frozenset({"position", "duration", "bool", "year", "int", "date", "datetime", "release_type",
+_MEMO_KINDS = frozenset({"position", "duration", "duration_ms", "year", "int", "date", "datetime", "release_type",
                          "advisory", "status"})  # values are immutable (shared between rows safely)
 _MEMO_SIZE = 4096
 _MISSING = object()

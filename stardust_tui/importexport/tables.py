@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from stardust_tui.errors import ValidationError
+from stardust_tui.importexport import values
 from stardust_tui.importexport.fields import BY_NAME, normalize_header
 from stardust_tui.importexport.headers import candidates
 
@@ -118,7 +119,7 @@ class XlsxSheet:
         if wanted:
             by_name = {s.lower(): s for s in self.sheets}
             name = by_name.get(wanted.strip().lower())
-            if name is None and wanted.strip().isdigit() and 1 <= int(wanted) <= len(self.sheets):
+            if name is None and values.digits(wanted.strip()) and 1 <= int(wanted) <= len(self.sheets):
                 name = self.sheets[int(wanted) - 1]
             if name is None:
                 raise ValidationError(f"no sheet {wanted!r} (sheets: {', '.join(self.sheets)})", where="--sheet")

@@ -1,4 +1,4 @@
-"""Primitive cell-value parsers (dates, durations, numbers, flags, ℗/© lines, name lists) and the CSV
+"""Primitive cell-value parsers (dates, durations, numbers, advisories, ℗/© lines, name lists) and the CSV
 formula-injection escape.
 
 Every parser takes the raw text of one cell and returns a typed value or raises ``ValueError`` with a
@@ -32,6 +32,11 @@ _WEEKDAY = re.compile(r"^(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+", re.I)
 _EXCEL_EPOCH = date(1899, 12, 30)
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "'")
+
+
+def digits(s: str) -> bool:
+    """Only ASCII digits (``str.isdigit`` also says yes to '²', which ``int`` refuses)."""
+    return s.isascii() and s.isdigit()
 
 
 def _make_date(y: int, m: int, d: int, text: str, pattern: str) -> date:
@@ -81,7 +86,7 @@ def _parse_date(text: str, month_first: bool) -> date:
         return _make_date(_year(m[3]), _month(m[2], s), int(m[1]), s, "D Mon YYYY")
     if m := _MONTH_NAME_DAY.match(s):
         return _make_date(int(m[3]), _month(m[1], s), int(m[2]), s, "Mon D, YYYY")
-    if s.isdigit() and len(s) == 5:
+    if digits(s) and len(s) == 5:
         return _EXCEL_EPOCH + timedelta(days=int(s))
     raise ValueError(f"{text!r} is not a date (use YYYY-MM-DD, DD/MM/YYYY or '1 Jan 2024')")
 
@@ -109,7 +114,7 @@ def is_ambiguous_date(text: str) -> bool:
 def parse_datetime(text: str, *, month_first: bool = False) -> datetime:
     """A UTC date-time: full ISO 8601 with offset, or any :func:`parse_date` form (midnight UTC)."""
     s = text.strip()
-    if "T" in s or (len(s) > 10 and ":" in s and s[:4].isdigit()):
+    if "T" in s or (len(s) > 10 and ":" in s and digits(s[:4])):
         try:
             value = datetime.fromisoformat(s.replace("Z", "+00:00"))
         except ValueError:
@@ -135,7 +140,7 @@ def parse_int(text: str, *, low: int = 0, high: int = 10**9) -> int:
 def parse_disc(text: str) -> int:
     """A disc/volume number: ``2``, ``2.0``, ``CD2``, ``Disc 2``, ``Vol. 2``."""
     s = text.strip()
-    if not s.isdigit():
+    if not digits(s):
         s = re.sub(r"^(?:cd|disc|disk|vol(?:ume)?\.?|side)\s*", "", s, flags=re.I)
     return parse_int(s, low=1, high=999)
 
@@ -143,11 +148,11 @@ def parse_disc(text: str) -> int:
 def parse_position(text: str) -> tuple[int | None, int]:
     """A track number, optionally as ``disc-track`` / ``disc.track`` / ``3/12`` (track of total)."""
     s = text.strip()
-    if s.isdigit() and len(s) <= 4:
+    if digits(s) and len(s) <= 4:
         n = int(s)
         if n >= 1:
             return None, n
-    if s.endswith(".0") and s[:-2].isdigit():
+    if s.endswith(".0") and digits(s[:-2]):
         return None, parse_int(s, low=1, high=9999)
     if m := re.match(r"^(\d{1,3})[-.:](\d{1,4})$", s):
         return parse_int(m[1], low=1, high=999), parse_int(m[2], low=1, high=9999)
@@ -172,7 +177,7 @@ MAX_SECONDS = 100_000
 def parse_duration(text: str) -> float:
     """Seconds from ``225``, ``225.5``, ``3:45``, ``1:02:03``, ``3m45s``, ``3'45"`` or ISO 8601 ``PT3M45S``."""
     s = text.strip()
-    if len(s) <= 5 and s[:-3].isdigit() and s[-3:-2] == ":" and s[-2:].isdigit() and s[-2] < "6":
+    if len(s) <= 5 and digits(s[:-3]) and s[-3:-2] == ":" and digits(s[-2:]) and s[-2] < "6":
         return float(int(s[:-3]) * 60 + int(s[-2:]))  # the common M:SS / MM:SS
     try:
         if ":" in s:
@@ -188,7 +193,7 @@ def parse_duration(text: str) -> float:
                 raise ValueError
             h, mi, se = (float(g) if g else 0.0 for g in m.groups())
             return round(h * 3600 + mi * 60 + se, 3)
-        if (m := _DURATION_UNITS.match(s)) and any(m.groups()) and not s.replace(".", "").isdigit():
+        if (m := _DURATION_UNITS.match(s)) and any(m.groups()) and not digits(s.replace(".", "")):
             h, mi, se = (float(g) if g else 0.0 for g in m.groups())
             return round(h * 3600 + mi * 60 + se, 3)
         value = float(s)
@@ -209,19 +214,6 @@ def parse_duration_ms(text: str) -> float:
     if value < 0 or value != value or value > MAX_SECONDS * 1000:
         raise ValueError(f"{text!r} is not a duration in milliseconds")
     return round(value / 1000, 3)
-
-
-_TRUE = {"1", "y", "yes", "true", "t", "x", "explicit", "e"}
-_FALSE = {"0", "n", "no", "false", "f", "clean", "notexplicit", "c", "none", "nonexplicit"}
-
-
-def parse_bool(text: str) -> bool:
-    s = re.sub(r"[^a-z0-9]", "", text.strip().lower())
-    if s in _TRUE:
-        return True
-    if s in _FALSE:
-        return False
-    raise ValueError(f"{text!r} is not yes/no")
 
 
 # Parental advisory spellings (letters and digits only, lower case) → the catalog's advisory values.

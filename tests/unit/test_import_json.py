@@ -125,3 +125,31 @@ def test_own_format_on_one_line_or_pretty_printed(sqlite_engine, tmp_path: Path)
     cut.write_text(json.dumps(doc)[:-10], encoding="utf-8")
     report = run_import(sqlite_engine, cut)
     assert not report.ok and report.errors[0].line == 1 and "invalid JSON" in report.errors[0].message
+
+
+def test_own_format_carries_issue_18_parts(sqlite_engine, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """GRid, compilation flag, DDEX details, a clean track and a pre-order deal come back from a catalog JSON."""
+    from stardust_tui.domain.models import ReleaseRevision
+    from stardust_tui.store.revisions import hash_snapshot, snapshot_release
+
+    release = {"title": "Parts", "display_artist": "Various Artists", "upc": "012345678905", "release_type": "Album",
+               "is_compilation": True, "grid": "A1-2425G-ABC1234002-M", "details": {"Note": "x"},
+               "deals": [{"territories": ["Worldwide"], "commercial_models": ["PayAsYouGoModel"],
+                          "use_types": ["PermanentDownload"], "start": "2024-01-01T00:00:00+00:00",
+                          "is_preorder": True, "instant_gratification": ["USABC2400001"]}],
+               "tracks": [{"title": "x", "isrc": "USABC2400001", "parental_advisory": "edited",
+                           "details": {"Key": "C"}}],
+               "resources": [{"kind": "Video"}]}
+    src = tmp_path / "parts.json"
+    src.write_text(json.dumps({"format": "stardust-catalog", "version": 1, "releases": [release]}), encoding="utf-8")
+    report = run_import(sqlite_engine, src)
+    assert report.ok and report.created == 1, report.render()
+    assert any("release resource" in w.message for w in report.warnings)
+    with Session(sqlite_engine) as s:
+        r = load_release(s, get_release(s, "012345678905").id)
+        snap = snapshot_release(r)
+        stored = s.exec(select(ReleaseRevision).where(ReleaseRevision.release_id == r.id)).scalars().one()  # type: ignore[call-overload]
+    assert stored.snapshot == snap and stored.content_hash == hash_snapshot(snap)  # the bulk path = the store's
+    assert (snap["is_compilation"], snap["grid"], snap["details"]) == (True, "A1-2425G-ABC1234002-M", {"Note": "x"})
+    assert snap["tracks"][0]["parental_advisory"] == "edited" and snap["tracks"][0]["details"] == {"Key": "C"}
+    assert snap["deals"][0]["is_preorder"] is True and snap["deals"][0]["instant_gratification"] == ["USABC2400001"]
