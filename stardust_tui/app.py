@@ -12,6 +12,7 @@ import threading
 from collections import deque
 from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from textual import on, work
@@ -26,6 +27,7 @@ from stardust_tui.commands import NavigationCommands
 from stardust_tui.config import Settings
 from stardust_tui.errors import StardustError
 from stardust_tui.messages import DeliveryFinished
+from stardust_tui.screens.worker_watch import DAEMON_STALE_AFTER_S, WORKER_CHECK_S, WorkerWatch
 from stardust_tui.services import Services
 from stardust_tui.services.logtail import LogTail, finished_state
 from stardust_tui.themes import DOMAIN_VARIABLE_DEFAULTS, load_themes
@@ -86,6 +88,10 @@ class StardustApp(App[None]):
         self.theme = wanted if wanted in self.available_themes else DEFAULT_THEME
         self.runner: Any = None
         self.worker_mode = "off"
+        """off (none here), daemon (a live `stardust worker`), in-process (here), lapsed (the daemon stopped)."""
+        self.watch = WorkerWatch(self)
+        self.daemon_stale_after_s = DAEMON_STALE_AFTER_S
+        self.worker_check_s = WORKER_CHECK_S
         self.log_events: deque[dict[str, Any]] = deque(maxlen=LOG_EVENTS_KEPT)
         self._log_stop = threading.Event()
 
@@ -112,6 +118,8 @@ class StardustApp(App[None]):
         self.follow_delivery_log()
         if self.start_workers:
             self.call_after_refresh(self.start_in_process_workers)
+        self.set_interval(self.worker_check_s, self.check_workers)
+        self.call_after_refresh(self.check_workers)
 
     # -- navigation (screens call these; each pushes a screen over the current mode) ----------------
     def open_release(self, release_id: int | None) -> None:
@@ -172,19 +180,46 @@ class StardustApp(App[None]):
         self.push_screen(ImportScreen())
 
     # -- delivery workers and the live delivery log ----------------------------------------------------
-    def start_in_process_workers(self) -> None:
-        """Run the delivery runner inside the app when no `stardust worker` daemon is alive."""
-        self.run_worker(self._run_delivery_workers, group="delivery", name="in-process delivery worker",
-                        exit_on_error=False, exclusive=True)
+    def start_in_process_workers(self, force: bool = False) -> None:
+        """Run the delivery runner inside the app when no `stardust worker` daemon is alive (``force``:
+        whatever the daemon's state, e.g. it just stopped or the user asked with ``w``)."""
+        if self.runner is not None and not self.runner.stopping:
+            return
+        self.run_worker(partial(self._run_delivery_workers, force), group="delivery",
+                        name="in-process delivery worker", exit_on_error=False, exclusive=True)
 
-    async def _run_delivery_workers(self) -> None:
+    async def _run_delivery_workers(self, force: bool = False) -> None:
         deliveries = self.services.deliveries
-        if await asyncio.to_thread(deliveries.daemon_alive):
+        if not force and await asyncio.to_thread(deliveries.daemon_alive):
             self.worker_mode = "daemon"
             return
-        self.runner = deliveries.make_runner()
+        self.runner = await asyncio.to_thread(deliveries.make_runner)
         self.worker_mode = "in-process"
-        await self.runner.run()
+        self._workers_changed()
+        try:
+            await self.runner.run()
+        finally:
+            self.worker_mode = "off"
+            self._workers_changed()
+
+    def check_workers(self) -> None:
+        """Read the workers' heartbeats (a thread) and react: a stopped daemon is noticed here."""
+        if self.services.open_error is None:
+            self.run_worker(self._read_workers, thread=True, group="worker-watch", name="worker check",
+                            exclusive=True, exit_on_error=False)
+
+    def _read_workers(self) -> None:
+        rows = self.watch.check()
+        self.call_from_thread(self._workers_read, rows)
+
+    def _workers_read(self, rows: list[Any]) -> None:
+        self.watch.seen(rows)
+        self._workers_changed()
+
+    def _workers_changed(self) -> None:
+        for screen in self.screen_stack:
+            if hasattr(screen, "workers_changed"):
+                screen.workers_changed()
 
     @work(thread=True, group="delivery-log", name="delivery log", exit_on_error=False)
     def follow_delivery_log(self) -> None:

@@ -68,7 +68,9 @@ async def test_events_from_another_process_show_live_with_filter_pause_and_resum
                 break
         assert widget.line_count == 60  # the debug line is filtered out at level >= info
         assert panel.follow
-        widget.scroll_home(animate=False, immediate=True)
+        widget.focus()
+        await pilot.pause()
+        await pilot.press("home")  # the user scrolls up to read
         await pilot.pause()
         log.append(_event(61, "error", "attempt 1 failed permanently: boom"))
         log.append(_event(62))

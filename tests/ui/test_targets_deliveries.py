@@ -58,13 +58,15 @@ async def test_deliveries_retry_cancel_again_and_metrics(seeded, settings, app_f
         table = screen.query_one("#deliveries")
         assert [str(table.get_row_at(i)[3]) for i in range(5)] == ["queued", "running", "failed", "succeeded",
                                                                    "succeeded"]
-        assert "21.0 MB/64.0 MB" in str(table.get_row_at(1)[5])
+        assert "21.0/64.0 MB" in str(table.get_row_at(1)[5])
         board = screen.query_one("#target-metrics")
         rows = {str(board.get_row_at(i)[0]): board.get_row_at(i) for i in range(board.row_count)}
         assert rows["dsp-folder"][1] == "100" and rows["label-archive"][1] == "0"
         assert rows["dsp-folder"][5].count("▁") == 22  # two busy hours out of 24
         table.focus()
-        await pilot.press("x")  # cancel the queued one (row 0)
+        await pilot.press("x")  # cancel the queued one (row 0): it asks first
+        await settle(app, pilot)
+        await pilot.press("y")
         await settle(app, pilot)
         table.move_cursor(row=2)
         await pilot.press("r")  # retry the failed one
