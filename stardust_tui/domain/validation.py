@@ -11,9 +11,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
@@ -21,6 +19,7 @@ from stardust_tui.domain import ddex_avs as avs
 from stardust_tui.domain import enums
 from stardust_tui.domain import limits as L
 from stardust_tui.domain.identifiers import is_language, is_territory
+from stardust_tui.domain.release_types import RELEASE_TYPES, is_ddex_release_type
 from stardust_tui.errors import ValidationError
 
 ALLOWED_COMMERCIAL_MODELS: frozenset[str] = avs.COMMERCIAL_MODELS_4 | avs.COMMERCIAL_MODELS_382
@@ -36,24 +35,6 @@ ALLOWED_CONTRIBUTOR_ROLES: frozenset[str] = (
     | avs.WORK_CONTRIBUTOR_ROLES_382)
 """Contributor roles: the catalog's list plus every DDEX contributor role."""
 
-_USER_DEFINED: ContextVar[bool] = ContextVar("stardust_user_defined_values", default=False)
-
-
-@contextmanager
-def user_defined_values() -> Iterator[None]:
-    """Within this block, commercial models, use types and roles outside the DDEX sets are accepted.
-
-    For DDEX ingest only: a message that writes ``<CommercialModelType UserDefinedValue="FollowGated">
-    UserDefined</…>`` declared the value user-defined, and the catalog keeps it as the sender meant it.
-    Text rules (length, characters) still apply. Typed input (CLI, TUI, CSV/JSON import) never enters here.
-    """
-    token = _USER_DEFINED.set(True)
-    try:
-        yield
-    finally:
-        _USER_DEFINED.reset(token)
-
-
 USER_DEFINED = "UserDefined:"
 """The prefix of a value the user chose outside a DDEX set on purpose (``UserDefined:FollowGated``); the ERN
 builders write it as ``UserDefined`` with the rest as ``UserDefinedValue`` (the CSV importer's spelling)."""
@@ -61,12 +42,10 @@ builders write it as ``UserDefined`` with the rest as ``UserDefinedValue`` (the 
 
 def vocabulary_problem(value: Any, allowed: Iterable[str], what: str) -> str | None:
     """:func:`choice_problem` for a DDEX vocabulary, where an explicit ``UserDefined:<value>`` (clean text)
-    also passes; inside :func:`user_defined_values`, any clean text does."""
+    also passes (DDEX ingest stores a message's user-defined values that way)."""
     if isinstance(value, str) and value.startswith(USER_DEFINED):
         problem = text_problem(value[len(USER_DEFINED):], L.VOCABULARY_VALUE, required=True)
         return f"user-defined {what}: {problem}" if problem else None
-    if _USER_DEFINED.get() and isinstance(value, str):
-        return text_problem(value, L.VOCABULARY_VALUE, required=True)
     problem = choice_problem(value, allowed, what)
     return problem[:-1] + f"; or {USER_DEFINED}<value>)" if problem and problem.endswith(")") else problem
 
@@ -177,13 +156,8 @@ def check_choice(value: Any, allowed: Iterable[str], *, what: str, field: str) -
 
 
 def release_type_problem(value: Any) -> str | None:
-    """Why ``value`` is not a release type the catalog stores: a DDEX ReleaseType of a supported ERN
-    version (issue 18's ``domain/release_types.py``), or before that lands, a catalog ``ReleaseType``.
-    Inside :func:`user_defined_values` (DDEX ingest) any clean text passes."""
-    try:
-        from stardust_tui.domain.release_types import RELEASE_TYPES, is_ddex_release_type
-    except ImportError:  # the older catalog types (album, ep, single, compilation)
-        return vocabulary_problem(value, [t.value for t in enums.ReleaseType], "release type")
+    """Why ``value`` is not a release type the catalog stores: a DDEX ReleaseType of a supported ERN version
+    (``domain/release_types.py``), or an explicit ``UserDefined:<value>``."""
     if isinstance(value, str) and is_ddex_release_type(value):
         return None
     return vocabulary_problem(value, RELEASE_TYPES, "DDEX release type")

@@ -76,13 +76,16 @@ def test_vocabularies_name_the_closest_values() -> None:
     assert v.language_problem("zh-Hant-TW") == "language tag too long (10 characters, at most 8)"
 
 
-def test_user_defined_values_only_inside_ddex_ingest() -> None:
-    assert v.vocabulary_problem("FollowGated", v.ALLOWED_COMMERCIAL_MODELS, "m") is not None
-    with v.user_defined_values():
-        assert v.vocabulary_problem("FollowGated", v.ALLOWED_COMMERCIAL_MODELS, "m") is None
-        assert v.vocabulary_problem("x" * 65, v.ALLOWED_COMMERCIAL_MODELS, "m").startswith("too long")
-        assert v.vocabulary_problem("a\x01", v.ALLOWED_COMMERCIAL_MODELS, "m").startswith("contains a control")
-    assert v.vocabulary_problem("FollowGated", v.ALLOWED_COMMERCIAL_MODELS, "m") is not None
+def test_a_user_defined_value_is_explicit() -> None:
+    """DDEX lets a sender define a value; the catalog spells it UserDefined:<value> (CSV, ingest, CLI alike)."""
+    assert v.vocabulary_problem("FollowGated", v.ALLOWED_COMMERCIAL_MODELS, "m").startswith("'FollowGated' is not")
+    assert v.vocabulary_problem("UserDefined:FollowGated", v.ALLOWED_COMMERCIAL_MODELS, "m") is None
+    assert v.vocabulary_problem("UserDefined:", v.ALLOWED_COMMERCIAL_MODELS, "m") == \
+        "user-defined m: required, cannot be empty"
+    assert v.vocabulary_problem("UserDefined:" + "x" * 65, v.ALLOWED_USE_TYPES, "m").startswith("user-defined m: too")
+    assert v.vocabulary_problem("UserDefined:a\x01", v.ALLOWED_USE_TYPES, "m").startswith("user-defined m: contains")
+    assert v.release_type_problem("DjMix") is None and v.release_type_problem("UserDefined:Mixtape") is None
+    assert v.release_type_problem("Mixtape").startswith("'Mixtape' is not a DDEX release type")
 
 
 def _release(**fields: object) -> Release:
@@ -166,15 +169,16 @@ def test_an_old_bad_value_does_not_block_an_unrelated_edit(engine) -> None:
             save_release(s, rel, actor="t")
 
 
-def test_ddex_ingest_keeps_user_defined_values(engine) -> None:
+def test_explicit_user_defined_values_are_stored(engine) -> None:
     deal = {"territories": ["Worldwide"], "commercial_models": ["FollowGated"], "use_types": ["Stream"],
             "start": datetime(2025, 1, 1, tzinfo=UTC)}
     with pytest.raises(ValidationError):
         with session_scope(engine) as s:
             create_release(s, actor="t", title="Typed", artists=["A"], deals=[deal])
-    with v.user_defined_values(), session_scope(engine) as s:
+    deal["commercial_models"] = ["UserDefined:FollowGated"]
+    with session_scope(engine) as s:
         rel = create_release(s, actor="t", title="From a message", artists=["A"], deals=[deal])
-        assert rel.deals[0].commercial_models == ["FollowGated"]
+        assert rel.deals[0].commercial_models == ["UserDefined:FollowGated"]
 
 
 CJK = "".join(chr(0x4E00 + 7 * i) for i in range(1000))  # 3 bytes each, not repetitive (no compression)
