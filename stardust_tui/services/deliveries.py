@@ -257,10 +257,12 @@ class DeliveryService:
     def make_runner(self, listener: Callable[[Any], None] | None = None, *, kind: str = "in-process",
                     worker_id: str | None = None, concurrency: int | None = None, **config: Any):
         """A runner (not started): ``kind`` "in-process" (the TUI, ``deliver --wait``) or "daemon"; ``config``
-        are further ``RunnerConfig`` fields (once, lease_s, grace_s, global_limit, ack_poll_s, poll_s)."""
+        are further ``RunnerConfig`` fields (once, lease_s, grace_s, global_limit, ack_poll_s, poll_s). Status
+        changes its deliveries make are recorded under this services' actor (``worker@host`` for the daemon)."""
         from stardust_tui.worker.runner import Runner, RunnerConfig
 
         self.services.authorize("delivery.run")
         settings = self.services.settings
-        cfg = RunnerConfig(concurrency=concurrency or settings.worker_concurrency, kind=kind, **config)
+        cfg = RunnerConfig(concurrency=concurrency or settings.worker_concurrency, kind=kind,
+                           actor=self.services.actor.name, **config)
         return Runner(settings, self.engine, worker_id=worker_id, config=cfg, listener=listener)

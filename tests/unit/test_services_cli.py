@@ -77,6 +77,26 @@ def test_actor_kinds(monkeypatch: pytest.MonkeyPatch) -> None:
     assert Actor.worker("host-a").name == Actor.from_environment().name == "ci-bot"
 
 
+def test_deliveries_record_the_user_in_process_and_worker_at_host_in_the_daemon(
+        sqlite_engine, settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
+    import socket
+
+    from tests.integration.delivery_release import UPC, make_release
+
+    monkeypatch.delenv("STARDUST_ACTOR", raising=False)
+    rid = make_release(sqlite_engine, settings, tmp_path / "src")
+    out = tmp_path / "dsp"
+    out.mkdir()
+    run("target", "add", "local", "--url", f"file://{out}")
+    run("deliver", UPC, "--target", "local", "--wait")  # no daemon alive: runs here, as the user
+    run("release", "set-status", str(rid), "ready")
+    run("deliver", UPC, "--target", "local", "--type", "update")
+    run("worker", "--once", "--quiet")  # the daemon
+    history = json.loads(run("release", "history", str(rid), "--json").stdout)
+    delivered = [e["actor"] for e in history if e["action"] == "set-status"]
+    assert delivered == [getpass.getuser(), getpass.getuser(), f"worker@{socket.gethostname()}"], history
+
+
 def test_target_changes_are_audited_without_secrets(sqlite_engine, tmp_path: Path) -> None:  # noqa: ANN001
     from sqlmodel import select
 
