@@ -29,8 +29,15 @@ timestamps are not exported. Readers must refuse a ``version`` they do not know.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
+from stardust_tui.domain.validation import (
+    ALLOWED_COMMERCIAL_MODELS,
+    ALLOWED_USE_TYPES,
+    territory_problem,
+    vocabulary_problem,
+)
 from stardust_tui.errors import StardustError
 from stardust_tui.importexport.cells import parse_value
 from stardust_tui.importexport.records import DealDraft, ReleaseDraft, TrackDraft
@@ -164,16 +171,30 @@ def _details(data: dict[str, Any], path: str) -> dict[str, Any] | None:
     return value
 
 
+def _checked(values: list[str], field: str, problem: Callable[[str], str | None]) -> list[str]:
+    """``values`` when each passes the catalog's check (domain/validation.py), else a bad field."""
+    for value in values:
+        found = problem(value)
+        if found:
+            raise _Bad(field, found)
+    return values
+
+
 def _deal(deal: Any, path: str) -> DealDraft:
     if not isinstance(deal, dict):
         raise _Bad(path[:-1], "expected an object")
     territories = _strings(deal.get("territories"), path + "territories") or ["Worldwide"]
+    _checked(territories, path + "territories", territory_problem)
+    excluded = _checked(_strings(deal.get("excluded_territories"), path + "excluded_territories"),
+                        path + "excluded_territories", territory_problem)
+    models = _checked(_strings(deal.get("commercial_models"), path + "commercial_models"), path + "commercial_models",
+                      lambda m: vocabulary_problem(m, ALLOWED_COMMERCIAL_MODELS, "DDEX commercial model"))
+    uses = _checked(_strings(deal.get("use_types"), path + "use_types"), path + "use_types",
+                    lambda u: vocabulary_problem(u, ALLOWED_USE_TYPES, "DDEX use type"))
     start = _typed(deal, "start", "datetime", path)
     return DealDraft(
-        territories=territories, excluded_territories=_strings(deal.get("excluded_territories"),
-                                                               path + "excluded_territories"),
-        commercial_models=_strings(deal.get("commercial_models"), path + "commercial_models"),
-        use_types=_strings(deal.get("use_types"), path + "use_types"), start=start,
+        territories=territories, excluded_territories=excluded, commercial_models=models, use_types=uses,
+        start=start,
         end=_typed(deal, "end", "datetime", path), price_tier=_typed(deal, "price_tier", None, path),
         applies_to_tracks=bool(deal.get("applies_to_tracks", True)), is_preorder=bool(deal.get("is_preorder")),
         instant_gratification=_strings(deal.get("instant_gratification"), path + "instant_gratification"))
