@@ -85,19 +85,22 @@ class _Spectrum:
         step = hz[1] - hz[0]
         near, far = max(2, round(1200 / step)), max(2, round(250 / step))
         top = min(MAX_CUTOFF_HZ, 0.9 * rate / 2)
-        best_drop, best_hz = 0.0, None
-        for k in np.flatnonzero((hz >= MIN_CUTOFF_HZ) & (hz <= top)):
-            below = np.median(db[k - near: k - 1])
-            rest = db[k + 2: len(db) - 2]  # everything above the cliff, up to Nyquist
-            if len(rest) < 4:
-                continue
-            drop = float(below - np.percentile(rest, 90))
-            steep = float(below - np.median(db[k + 1: k + 1 + far]))
-            if drop > best_drop and steep >= MIN_DROP_DB:
-                best_drop, best_hz = drop, float(hz[k])
-        if best_hz is None or best_drop < MIN_DROP_DB:
-            return None, best_drop
-        return round(best_hz, -1), round(best_drop, 1)
+        ks = np.flatnonzero((hz >= MIN_CUTOFF_HZ) & (hz <= top) & (np.arange(len(db)) < len(db) - 8))
+        if not len(ks):
+            return None, 0.0
+        csum = np.concatenate(([0.0], np.cumsum(db)))
+        below = (csum[ks - 1] - csum[ks - near]) / (near - 1)  # the ~1.2 kHz just under the candidate
+        after = (csum[ks + 1 + far] - csum[ks + 1]) / far  # the ~250 Hz just above it
+        smooth = np.median(np.lib.stride_tricks.sliding_window_view(np.pad(db, 2, mode="edge"), 5), axis=1)
+        rest = np.maximum.accumulate(smooth[::-1])[::-1]  # the loudest band anywhere above (5-band median)
+        drop, steep = below - rest[np.minimum(ks + 2, len(db) - 1)], below - after
+        ok = steep >= MIN_DROP_DB
+        if not ok.any():
+            return None, round(float(drop.max(initial=0.0)), 1)
+        best = int(np.argmax(np.where(ok, drop, -np.inf)))
+        if drop[best] < MIN_DROP_DB:
+            return None, round(float(drop[best]), 1)
+        return round(float(hz[ks[best]]), -1), round(float(drop[best]), 1)
 
 
 def analyze_audio(path: str | Path) -> dict[str, Any]:
