@@ -10,6 +10,7 @@ later line.
 from __future__ import annotations
 
 import operator
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -103,8 +104,17 @@ class ReleaseDraft:
         return self.upc or self.catalog_number or self.title or f"line {self.line}"
 
 
+_FEATURING = re.compile(r"\s*[(\[]?\s*\b(?:feat\.?|ft\.|featuring)\s+([^)\]]+?)\s*[)\]]?\s*$", re.I)
+
+
 def split_artists(text: str, role: str = "MainArtist") -> list[tuple[str, str]]:
-    return [(name, role) for name in v.parse_list(text)]
+    """Artists of an artist cell (``A; B``); ``A feat. B & C`` / ``A (ft. B)`` names B and C as featured
+    artists (the display text stays as written)."""
+    m = _FEATURING.search(text) if "feat" in text.lower() or "ft." in text.lower() else None
+    if m is None or not text[:m.start()].strip():
+        return [(name, role) for name in v.parse_list(text)]
+    main = [(name, role) for name in v.parse_list(text[:m.start()])]
+    return main + [(name, "FeaturedArtist") for name in v.split_people(m[1]) if (name, role) not in main]
 
 
 def display_of(text: str) -> str:
@@ -289,7 +299,9 @@ def apply_release_values(draft: ReleaseDraft, values: dict[str, Any]) -> None:
     draft.version = g("release_version")
     artist_text = g("release_artist", "")
     draft.display_artist = g("release_display_artist") or display_of(artist_text)
-    draft.artists = split_artists(artist_text) + [(n, "FeaturedArtist") for n in g("release_featured_artist", [])]
+    draft.artists = split_artists(artist_text)
+    draft.artists += [(n, "FeaturedArtist") for n in g("release_featured_artist", [])
+                      if (n, "FeaturedArtist") not in draft.artists]
     draft.label = g("label")
     typed = g("release_type")
     if typed is not None:
@@ -366,7 +378,7 @@ def make_track(values: dict[str, Any], line: int, release: ReleaseDraft) -> Trac
     display = g("track_display_artist") or display
     featured = g("featured_artist")
     if featured:
-        artists += [(n, "FeaturedArtist") for n in featured]
+        artists += [(n, "FeaturedArtist") for n in featured if (n, "FeaturedArtist") not in artists]
     remixers = g("remixer")
     if remixers:
         artists += [(n, "Remixer") for n in remixers]

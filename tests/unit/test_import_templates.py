@@ -246,6 +246,7 @@ def test_label_own_excel_sheet_typed_cells(sqlite_engine, tmp_path: Path) -> Non
     assert [(x.disc_number, x.track_number, x.title, x.display_artist, x.duration_seconds, x.explicit)
             for x in t] == [(1, 1, "Sunburn", "Ada Lux", 225, False), (1, 2, "Heatwave", "Bo Vine feat. Cy", 242, True),
                             (2, 1, "Dusk", "Ada Lux", 179, False)]
+    assert artists(t[1]) == [("Bo Vine", "MainArtist"), ("Cy", "FeaturedArtist")]  # "feat." in the artist cell
     assert r.deals[0].territories == ["GB", "IE"]
 
 
