@@ -66,10 +66,12 @@ class SourcePreview:
 
 def preview_source(path: str | Path, mapping: Mapping | None = None, *, rows: int = 20,
                    encoding: str | None = None, fmt: str | None = None, sheet: str | None = None,
-                   month_first: bool | None = None) -> SourcePreview:
+                   month_first: bool | None = None, sample: int = 5000) -> SourcePreview:
     """Headers, the column plan (explicit mapping first, then meaning and values) and the first rows of a
-    source, with each row's values as they would be stored. Raises ``StardustError`` for a file that
-    cannot be read (one line naming the file and, where known, the line)."""
+    source, with each row's values as they would be stored. ``sample``: rows read to plan the columns
+    (levels, date order...; the import itself reads 5000 — a smaller sample re-plans faster while the user
+    edits, at the risk of deciding from fewer rows). Raises ``StardustError`` for a file that cannot be read
+    (one line naming the file and, where known, the line)."""
     p = Path(path)
     kind = detect_format(p, fmt)
     base = replace(mapping) if mapping else Mapping()
@@ -78,11 +80,11 @@ def preview_source(path: str | Path, mapping: Mapping | None = None, *, rows: in
     if kind == "csv":
         from stardust_tui.importexport.csv_import import preview
 
-        pv = preview(p, base, rows=rows, encoding=encoding)
+        pv = preview(p, base, rows=rows, encoding=encoding, sample=sample)
         out = SourcePreview(p, "csv", not pv.own_export, pv.headers, pv.plan, pv.rows, pv.encoding, pv.delimiter,
                             pv.lines, decisions=pv.notes)
     elif kind == "xlsx":
-        out = _xlsx_preview(p, base, rows, sheet)
+        out = _xlsx_preview(p, base, rows, sheet, sample)
     elif kind == "json":
         return _json_preview(p, base, rows)
     else:
@@ -99,13 +101,13 @@ def _full_mapping(plan: ColumnPlan, base: Mapping, pv: SourcePreview) -> Mapping
                    encoding=base.encoding, delimiter=base.delimiter, sheet=pv.sheet if len(pv.sheets) > 1 else None)
 
 
-def _xlsx_preview(p: Path, mapping: Mapping, rows: int, sheet: str | None) -> SourcePreview:
+def _xlsx_preview(p: Path, mapping: Mapping, rows: int, sheet: str | None, sample: int) -> SourcePreview:
     from stardust_tui.importexport.tables import XlsxSheet
     from stardust_tui.importexport.xlsx_import import plan_sheet, sheet_notes
 
     ws = XlsxSheet(p, sheet or mapping.sheet)
     try:
-        plan, cells, lines = plan_sheet(ws, mapping)
+        plan, cells, lines = plan_sheet(ws, mapping, max(rows, sample))
         return SourcePreview(p, "xlsx", True, ws.headers, plan, cells[:rows], lines=lines[:rows], sheet=ws.name,
                              sheets=ws.sheets, decisions=sheet_notes(ws) + plan.notes)
     finally:

@@ -30,8 +30,10 @@ def sheet_notes(sheet: XlsxSheet) -> list[str]:
     return notes
 
 
-def plan_sheet(sheet: XlsxSheet, mapping: Mapping) -> tuple[ColumnPlan, list[list[str]], list[int]]:
-    sample = list(sheet.rows(SAMPLE_ROWS))
+def plan_sheet(sheet: XlsxSheet, mapping: Mapping, sample_rows: int = SAMPLE_ROWS
+               ) -> tuple[ColumnPlan, list[list[str]], list[int]]:
+    """The column plan from the header and the first ``sample_rows`` rows, with those rows and their numbers."""
+    sample = list(sheet.rows(sample_rows))
     rows = [cells for _n, cells in sample]
     return plan_columns(sheet.headers, mapping, rows), rows, [n for n, _c in sample]
 
