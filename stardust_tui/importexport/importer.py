@@ -104,6 +104,10 @@ def iter_drafts(path: Path, fmt: str, options: ImportOptions, report: ImportRepo
     if fmt == "xlsx":
         from stardust_tui.importexport.xlsx_import import iter_xlsx_drafts
 
+        if options.tracks_file is not None:
+            raise ValidationError("a separate track file goes with a CSV release file; for Excel put one row per "
+                                  "track in one sheet", where="--tracks")
+
         return iter_xlsx_drafts(path, mapping, report, sheet=options.sheet, progress=progress)
     if fmt == "csv":
         from stardust_tui.importexport.csv_import import iter_csv_drafts
