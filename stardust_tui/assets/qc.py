@@ -15,12 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from stardust_tui.assets.picture import IMAGE_ANALYSIS_VERSION, analyze_image
 from stardust_tui.assets.signal import AUDIO_ANALYSIS_VERSION, analyze_audio
 from stardust_tui.domain.models import Asset, utcnow
 from stardust_tui.domain.qc_models import AssetAnalysis
+from stardust_tui.store.analyses import stored_analyses
 
 VERSIONS = {"audio": AUDIO_ANALYSIS_VERSION, "image": IMAGE_ANALYSIS_VERSION}
 Analyses = dict[int, Mapping[str, Any]]
@@ -33,15 +34,6 @@ def analyze_file(path: str | Path, kind: str) -> dict[str, Any]:
     except Exception as exc:  # libsndfile/Pillow raise assorted errors on damaged files
         text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         return {"version": VERSIONS[kind], "error": f"cannot decode the {kind}: {text}"}
-
-
-def stored_analyses(session: Session, asset_ids: Iterable[int]) -> Analyses:
-    """The current-version measurements already stored for these assets."""
-    ids = sorted({i for i in asset_ids if i is not None})
-    if not ids:
-        return {}
-    rows = session.exec(select(AssetAnalysis).where(col(AssetAnalysis.asset_id).in_(ids))).all()
-    return {r.asset_id: r.metrics for r in rows if r.version == VERSIONS.get(r.kind)}
 
 
 def _save(session: Session, asset: Asset, metrics: dict[str, Any]) -> None:
@@ -62,7 +54,7 @@ def _save(session: Session, asset: Asset, metrics: dict[str, Any]) -> None:
 def ensure_analyses(session: Session, assets: Iterable[Asset | None], path_for: Callable[[Asset], Path]) -> Analyses:
     """Measurements for every audio/image asset given, measuring (and storing) those not done yet."""
     wanted = {a.id: a for a in assets if a is not None and a.id is not None and a.kind in VERSIONS}
-    found = stored_analyses(session, wanted)
+    found: Analyses = dict(stored_analyses(session, wanted, VERSIONS))
     for asset_id, asset in wanted.items():
         if asset_id in found:
             continue

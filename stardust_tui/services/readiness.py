@@ -4,7 +4,7 @@
 profile it runs :func:`stardust_tui.delivery.preflight.preflight` with this installation's sender, asset
 store and DDEX schemas, exactly as the delivery executor will (``delivery.execute.build_plan``).
 :func:`check_for_target` is ``stardust check REF --target NAME``: that report plus the catalog's
-duplicate findings.
+duplicate findings; :func:`check_catalog` is ``stardust check REF`` (the catalog rules, files measured too).
 """
 
 from __future__ import annotations
@@ -32,6 +32,24 @@ def target_preflight(services: Services, session: Any, release: Any, profile: Pr
                      sender=sender_for(profile, settings.sender_dpid, settings.sender_name),
                      asset_path=AssetStore(settings.paths).path_for,
                      schema_dir=schema_dir(None, settings.ddex_schemas), today=services.now().date())
+
+
+def check_catalog(services: Services, ref: int | str) -> tuple[int, CheckReport]:
+    """(release id, report) of ``stardust check REF``: the catalog's own rules (no target profile), the
+    files measured once (lossy origin, clipping, silence, duration, upscaled artwork...) and duplicates."""
+    from stardust_tui.assets.qc import ensure_analyses, release_assets
+    from stardust_tui.assets.store import AssetStore
+    from stardust_tui.domain.rules import check_release
+    from stardust_tui.store.duplicates import find_duplicates
+    from stardust_tui.store.releases import get_release, load_release
+
+    services.authorize("release.read")
+    with session_scope(services.engine) as session:
+        release = load_release(session, int(get_release(session, ref).id))  # type: ignore[arg-type]
+        analyses = ensure_analyses(session, release_assets(release), AssetStore(services.settings.paths).path_for)
+        report = check_release(release, today=services.now().date(), analyses=analyses)
+        report.extend(find_duplicates(session, release))
+        return int(release.id), report  # type: ignore[arg-type]
 
 
 def check_for_target(services: Services, ref: int | str, target: int | str,

@@ -196,21 +196,13 @@ class ReleaseService:
 
         With ``target``: exactly the checks a delivery to that target runs (its profile's rules, the files'
         signal QC, DPIDs, the built message validated) — ``services/readiness.py``."""
-        from stardust_tui.domain.rules import check_release
-        from stardust_tui.services.readiness import check_for_target
+        from stardust_tui.services.readiness import check_catalog, check_for_target
 
         if target is not None:
             release_id, _, report = check_for_target(self.services, ref, target, message_type)
-            return Readiness(release_id, report)
-        from stardust_tui.store.duplicates import find_duplicates
-        from stardust_tui.store.releases import get_release, load_release
-
-        self.services.authorize("release.read")
-        with session_scope(self.services.engine) as s:
-            rel = load_release(s, int(get_release(s, ref).id))  # type: ignore[arg-type]
-            report = check_release(rel)
-            report.extend(find_duplicates(s, rel))
-        return Readiness(int(rel.id), report)  # type: ignore[arg-type]
+        else:
+            release_id, report = check_catalog(self.services, ref)
+        return Readiness(release_id, report)
 
     # -- changing --------------------------------------------------------------------------------------------
     def create(self, *, title: str, artists: list[str], p_line: str | None = None, c_line: str | None = None,

@@ -205,12 +205,14 @@ def save_release(session: Session, release: Release, *, actor: str, action: str 
 def set_status(session: Session, release: Release, status: str, *, actor: str) -> ReleaseRevision:
     """Change the status; "ready" is refused while readiness rules report blocking errors."""
     from stardust_tui.domain.rules import check_release
+    from stardust_tui.store.analyses import stored_analyses
 
     valid = [s.value for s in ReleaseStatus]
     if status not in valid:
         raise ValidationError(f"unknown status {status!r} (expected one of {', '.join(valid)})", where="status")
-    if status == ReleaseStatus.READY:
-        report = check_release(release)
+    if status == ReleaseStatus.READY:  # with the files' stored measurements (lossy origin, duration...)
+        assets = [t.audio_asset_id for t in release.tracks] + [release.cover_asset_id]
+        report = check_release(release, analyses=stored_analyses(session, assets))
         report.extend([f for f in duplicates.find_duplicates(session, release) if f.severity == "error"])
         if not report.ok:
             first = "; ".join(f"{f.field}: {f.message}" for f in report.errors[:3])

@@ -252,3 +252,12 @@ def test_typed_p_line_is_written_once_in_the_message(world: World) -> None:
     text = world.services.ern.build(rid, "4.3", profile="generic-43", validate=False).data.decode()
     assert "<PLineText>(P) 2024 Star Records</PLineText>" in text and "<Year>2024</Year>" in text
     assert "<CLineText>(C) 2023 Star Records</CLineText>" in text and "2024 2024" not in text
+
+
+def test_plain_check_and_the_ready_gate_see_the_files_too(world: World) -> None:
+    world.attach(1, world.media("mp3.flac", qc_media.through_codec(qc_media.music(SECONDS, seed=8), "mp3-mid")))
+    report = world.services.releases.check(world.rid).report  # no target: the catalog's own rules
+    assert [f.code for f in report.errors] == ["audio-lossy-origin"]
+    assert report.errors[0].field == "tracks[1-1].audio.signal"
+    with pytest.raises(ValidationError, match="cannot mark ready.*lossy"):  # measured once, judged from the store
+        world.services.releases.set_status(world.rid, "ready")
