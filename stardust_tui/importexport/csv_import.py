@@ -344,25 +344,16 @@ def iter_csv_drafts(path: str | Path, mapping: Mapping | None, report: ImportRep
 
 def _rows(f: CsvFile, converter: RowConverter, report: ImportReport, progress: Progress | None
           ) -> Iterator[tuple[dict, dict, int, set[str]]]:
-    """Converted rows, one at a time: (release values, track values, start line, failed fields)."""
-    total = f.path.stat().st_size
-    reader = f.reader
-    start = f.line + 1
-    n = 0
-    try:
-        for cells in reader:
-            end = reader.line_num  # type: ignore[attr-defined]
-            n += 1
-            if cells and any(cells):
-                rel, trk, failed = converter.convert(cells, start)
-                yield rel, trk, start, failed
-            start = end + 1
-            if progress is not None and n % 2000 == 0:
-                progress(f.text.tell(), total)
-    except csv.Error as exc:
-        raise SourceError(str(exc), file=str(f.path), line=start) from None
-    finally:
-        report.rows += n
+    """Converted rows, one at a time: (release values, track values, start line, failed fields) — the loop
+    of :func:`_grouped`, with a "grouper" that hands every row straight back."""
+    slot: list[tuple[dict, dict, int, set[str]]] = []
+
+    def push(rel: dict, trk: dict, line: int, failed: set[str], _end: int) -> bool:
+        slot.append((rel, trk, line, failed))
+        return True
+
+    for _ in _grouped(f, converter, push, report, progress):  # type: ignore[arg-type]
+        yield slot.pop()
 
 
 def _release_file(f: CsvFile, converter: RowConverter, report: ImportReport) -> dict[str, ReleaseDraft]:
