@@ -24,6 +24,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from stardust_tui.delivery.deal_policy import deals_for_profile
 from stardust_tui.delivery.manifest import Manifest, ManifestEntry, manifest_bytes, manifest_file_name
 from stardust_tui.delivery.profiles import MessageParty, Profile
 from stardust_tui.domain.delivery_models import Delivery, DeliveryStep
@@ -170,6 +171,7 @@ def plan_package(release: Any, profile: Profile, message_type: str, *, sender: M
     ern_sender, recipients = _parties(profile, sender)
     patterns = NamingPatterns.from_mapping(profile.naming)
     view = _map_genres(view_from_release(release, patterns=patterns, resource_dir=RESOURCE_DIR), profile.genres)
+    view = deals_for_profile(view, profile)  # the DSP's own date shift ([deals] date_shift_days)
     xml = build_message(view, profile.ern_version, message_type, message_id=message_id, timestamp=created,
                         sender=ern_sender, recipients=recipients, takedown_strategy=profile.takedown,
                         test=profile.test_message, track_releases=profile.release_profile != "single")

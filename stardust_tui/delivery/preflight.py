@@ -78,6 +78,9 @@ def _deal_findings(release: Any, profile: Profile) -> list[Finding]:
            for m in rules.required_models if m not in models]
     out += [Finding("deal-required-use", "deals", f"no deal offers use type {u}, which {profile.name} requires")
             for u in rules.required_use_types if u not in uses]
+    if rules.date_shift_days:
+        out.append(Finding("deal-date-shift", "deals", f"{profile.name} receives every deal date moved by "
+                           f"{rules.date_shift_days:+d} day(s) ([deals] date_shift_days)", "info"))
     preorders = [i for i, d in enumerate(release.deals, start=1) if d.is_preorder]
     if preorders and not rules.preorders:
         out.append(Finding("preorder-not-taken", "deals", f"{profile.name} does not take pre-orders: deal(s) "

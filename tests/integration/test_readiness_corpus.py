@@ -261,3 +261,18 @@ def test_plain_check_and_the_ready_gate_see_the_files_too(world: World) -> None:
     assert report.errors[0].field == "tracks[1-1].audio.signal"
     with pytest.raises(ValidationError, match="cannot mark ready.*lossy"):  # measured once, judged from the store
         world.services.releases.set_status(world.rid, "ready")
+
+
+def test_a_dsp_date_shift_moves_the_deal_dates_in_its_message_only(world: World) -> None:
+    from stardust_tui.services.readiness import target_preflight
+
+    profiles = world.services.settings.paths.profiles_dir
+    (profiles / "dsp.toml").write_text((profiles / "dsp.toml").read_text() + "[deals]\ndate_shift_days = -1\n")
+    with session_scope(world.services.engine) as s:
+        release = load_release(s, world.rid)
+        shifted = target_preflight(world.services, s, release, world.services.profiles.get("dsp"))
+        plain = target_preflight(world.services, s, release, world.services.profiles.get("generic-43"))
+    assert shifted.plan is not None and plain.plan is not None
+    assert [f.code for f in shifted.report.infos] == ["deal-date-shift"]
+    assert b"<StartDateTime>2025-03-13T00:00:00Z</StartDateTime>" in shifted.plan.message.data
+    assert b"<StartDateTime>2025-03-14T00:00:00Z</StartDateTime>" in plain.plan.message.data
