@@ -66,7 +66,7 @@ def _required(rel: Release, r: CheckReport) -> None:
     need((rel.title or "").strip(), "title", "title")
     need((rel.display_artist or "").strip() or rel.artists, "display_artist", "artist")
     need(rel.label_id or rel.label, "label", "label")
-    need(rel.upc or getattr(rel, "grid", None), "upc", "UPC/EAN")  # a GRid-only release is complete too
+    need(rel.upc or rel.grid, "upc", "UPC/EAN")  # a GRid-only release is complete too
     need(rel.release_date, "release_date", "release date")
     need(rel.genre, "genre", "genre")
     need(rel.tracks, "tracks", "at least one track")
@@ -81,9 +81,8 @@ def _required(rel: Release, r: CheckReport) -> None:
 def _identifiers(rel: Release, r: CheckReport) -> None:
     if rel.upc and not is_valid_upc(rel.upc):
         r.add(Finding("bad-upc", "upc", f"{rel.upc!r} is not a valid UPC/EAN (12 or 13 digits, check digit)"))
-    grid = getattr(rel, "grid", None)  # the GRid column arrives with migration 0006 (issue 18)
-    if grid and not is_valid_grid(grid):
-        r.add(Finding("bad-grid", "grid", f"{grid!r} is not a GRid with a valid check character "
+    if rel.grid and not is_valid_grid(rel.grid):
+        r.add(Finding("bad-grid", "grid", f"{rel.grid!r} is not a GRid with a valid check character "
                                           "(A1, 5 issuer + 10 release characters, ISO 7064 MOD 37,36)"))
     if rel.language and not is_language(rel.language):
         r.add(Finding("bad-language", "language", f"{rel.language!r} is not an ISO 639 language code"))

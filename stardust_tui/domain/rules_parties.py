@@ -3,7 +3,8 @@
 ISNIs (ISO 7064 MOD 11-2) and DDEX party IDs (MOD 37,36) of artists, contributors and the label;
 display-artist roles; contributor roles mapped onto DDEX (:mod:`stardust_tui.domain.roles`): a role
 nothing fits goes out as ``UserDefined``, which DSPs may reject (``ArtistRoleUnknown``), so it is a
-warning. ISWCs of the works a track records. Pure functions over a loaded release.
+warning. ISWCs of the works a track records (the identifiers kept in ``track.details``). Pure functions over
+a loaded release.
 """
 
 from __future__ import annotations
@@ -91,14 +92,27 @@ def check_roles(rel: Any, r: CheckReport) -> None:
                           f"one of {', '.join(DISPLAY_ROLES)}; it goes out as UserDefined", "warning"))
 
 
+def _work_codes(details: dict[str, Any]) -> list[tuple[str, str]]:
+    """(field, ISWC) of a track's kept identifiers: ``details.ids`` and ``details.works[].ids`` / ``.iswc``."""
+    out = [(f"details.ids[{i}]", x.get("value") or "") for i, x in enumerate(details.get("ids") or [], start=1)
+           if isinstance(x, dict) and str(x.get("kind", "")).upper() == "ISWC"]
+    for w, work in enumerate(details.get("works") or [], start=1):
+        if not isinstance(work, dict):
+            continue
+        if work.get("iswc"):
+            out.append((f"details.works[{w}].iswc", str(work["iswc"])))
+        out += [(f"details.works[{w}].ids[{i}]", x.get("value") or "")
+                for i, x in enumerate(work.get("ids") or [], start=1)
+                if isinstance(x, dict) and str(x.get("kind", "")).upper() == "ISWC"]
+    return out
+
+
 def check_works(rel: Any, r: CheckReport) -> None:
-    """ISWCs of the musical works the tracks record (``track.iswc`` or ``track.works[].iswc`` when kept)."""
+    """ISWCs (ISO 15707 check digit) of the musical works the tracks record, as the catalog keeps them."""
     for t in rel.tracks:
         pos = f"tracks[{t.disc_number}-{t.track_number}]"
-        codes = [("iswc", getattr(t, "iswc", None))]
-        codes += [(f"works[{i}].iswc", getattr(w, "iswc", None))
-                  for i, w in enumerate(getattr(t, "works", None) or [], start=1)]
-        for field, code in codes:
+        for field, code in _work_codes(t.details or {}):
             if code and not is_valid_iswc(code):
                 r.add(Finding("bad-iswc", f"{pos}.{field}",
-                              f"{code!r} is not an ISWC with a valid check digit (T-DDD.DDD.DDD-C)"))
+                              f"{code!r} is not an ISWC with a valid check digit (T-DDD.DDD.DDD-C): copy it from "
+                              "the publisher's or the society's registration"))

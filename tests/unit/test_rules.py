@@ -208,3 +208,18 @@ def test_report_routes_severities():
     assert [f.code for f in report.warnings] == ["b"]
     assert [f.code for f in report.infos] == ["c"]
     assert not report.ok
+
+
+def test_iswc_grid_and_party_identifiers_are_verified():
+    rel = complete_release()
+    rel.grid = "A10302B0003311870X"  # check character is S
+    rel.tracks[0].details = {"ids": [{"kind": "ISWC", "value": "T0345246802", "namespace": None}],
+                             "works": [{"iswc": "T-034.524.680-1"}]}
+    rel.label.isni = "000000012146438X"
+    rel.label.dpid = "PADPIDA2014120401A"  # check character is D
+    report = check_release(rel, today=TODAY)
+    assert codes(report.errors) == {("bad-grid", "grid"), ("bad-iswc", "tracks[1-1].details.ids[1]"),
+                                    ("bad-dpid", "label.dpid")}
+    rel.grid, rel.label.dpid = "A10302B0003311870S", "PADPIDA2014120401D"
+    rel.tracks[0].details = {"ids": [{"kind": "ISWC", "value": "T0345246801"}]}
+    assert check_release(rel, today=TODAY).ok
