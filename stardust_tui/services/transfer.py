@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
 Progress = Callable[[int, int | None], None]
 FORMATS = ("json", "csv")
+PREVIEW_ROWS = 50
 
 
 class Cancelled(StardustError):
@@ -94,3 +95,116 @@ class TransferService:
                 progress(done, total)
 
         return self.services.imports.export(path, fmt=fmt, refs=release_ids or (), progress=tick)
+
+    # -- import ------------------------------------------------------------------------------------
+    def preview(self, path: str, mapping: Any = None, *, sheet: str | None = None, encoding: str | None = None,
+                month_first: bool | None = None, rows: int = PREVIEW_ROWS) -> Any:
+        """How a catalog file would be read (``importexport.api.SourcePreview``): format, the first rows, each
+        column's field with the level and why, the values as they will be stored, problems of those rows."""
+        from stardust_tui.importexport.api import preview_source
+
+        self.services.authorize("release.read")
+        source = Path(path.strip()).expanduser() if isinstance(path, str) else Path(path)
+        if not str(path).strip():
+            raise ValidationError("give the file to import", where="file")
+        if not source.is_file():
+            raise ValidationError("no such file" if not source.exists() else "not a regular file", where=str(source))
+        return preview_source(source, mapping, rows=rows, encoding=encoding, sheet=sheet, month_first=month_first)
+
+    @staticmethod
+    def fields() -> list[Any]:
+        """The fields a column can map to (``FieldSpec``: name, level, kind, help), in the engine's order."""
+        from stardust_tui.importexport.api import FIELDS
+
+        return list(FIELDS)
+
+    def run_import(self, preview: Any, *, dry_run: bool, update: bool = False, partial: bool = False,
+                   progress: Progress | None = None, cancel: threading.Event | None = None) -> Any:
+        """Check (``dry_run``) or import the previewed file with its (edited) mapping through
+        ``services.imports.catalog``: all or nothing unless ``partial``; ``cancel`` rolls back."""
+        from stardust_tui.importexport.api import ImportOptions
+
+        options = ImportOptions(format=preview.format, mapping=preview.mapping if preview.mappable else None,
+                                encoding=preview.encoding if preview.format == "csv" else None,
+                                sheet=preview.sheet, dry_run=dry_run, update=update, partial=partial)
+        return self.services.imports.catalog(preview.path, options, progress=progress, cancel=cancel)
+
+    def read_row(self, preview: Any, line: int) -> RowView | None:
+        """The file's row at ``line`` (CSV line / Excel row) as read and as it would be stored; None when the
+        file has no data row there (or is not a table: JSON, DDEX). Streams up to the row, never the file."""
+        from stardust_tui.importexport.api import stored_values
+
+        self.services.authorize("release.read")
+        if not preview.mappable or preview.plan is None or preview.format not in ("csv", "xlsx"):
+            return None
+        cells = _csv_row(preview, line) if preview.format == "csv" else _xlsx_row(preview, line)
+        if cells is None:
+            return None
+        stored, problems = stored_values(str(preview.path), preview.headers, preview.plan, [cells], [line],
+                                         preview.mapping)
+        return RowView(line, list(preview.headers), cells, stored[0] if stored else {}, problems)
+
+    def mapping_file(self, path: str) -> OutputFile:
+        """Check where a mapping would be saved (like :meth:`output_file`, any extension)."""
+        text = path.strip()
+        if not text:
+            raise ValidationError("give the file to write", where="file")
+        out = Path(text).expanduser()
+        if out.is_dir():
+            raise ValidationError("is a folder: give a file name in it", where=str(out))
+        if not out.parent.is_dir():
+            raise ValidationError("folder does not exist", where=str(out.parent))
+        return OutputFile(out.resolve(), out.exists())
+
+    def save_mapping(self, mapping: Any, path: Path) -> Path:
+        """Write the mapping as TOML (temporary name + rename), for ``--map`` or the next import."""
+        from stardust_tui.importexport.api import save_mapping
+
+        return save_mapping(mapping, path)
+
+
+@dataclass(frozen=True)
+class RowView:
+    """One row of the file: its cells under their headers, its values as stored, and its problems."""
+
+    line: int
+    headers: list[str]
+    cells: list[str]
+    stored: dict[str, str]
+    problems: list[Any]
+
+
+def _csv_row(preview: Any, line: int) -> list[str] | None:
+    import csv
+
+    from stardust_tui.importexport.csv_import import open_csv
+
+    f = open_csv(preview.path, preview.mapping, encoding=preview.encoding, delimiter=preview.delimiter)
+    try:
+        start = f.line + 1
+        for cells in f.reader:
+            if start == line:
+                return cells if cells and any(cells) else None
+            if start > line:
+                return None
+            start = f.line + 1
+    except csv.Error:
+        return None
+    finally:
+        f.close()
+    return None
+
+
+def _xlsx_row(preview: Any, line: int) -> list[str] | None:
+    from stardust_tui.importexport.tables import XlsxSheet
+
+    ws = XlsxSheet(preview.path, preview.sheet)
+    try:
+        for number, cells in ws.rows():
+            if number == line:
+                return cells
+            if number > line:
+                return None
+    finally:
+        ws.close()
+    return None

@@ -160,3 +160,39 @@ class TestExport:
     def test_picked(self, snap_compare, app, size) -> None:
         steps = _then(lambda a: a.open_export([1]), [*"Paper", "enter", "down", "down", "space"])
         assert snap_compare(app, terminal_size=size, run_before=steps)
+
+
+def _open_label_csv(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """The import screen on a small label CSV, by a relative path (the screen shows it)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "ui"))
+    from test_import_screen import HEAD, ROWS
+
+    (tmp_path / "label.csv").write_text(HEAD + "".join(ROWS), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr("stardust_tui.screens.import_screen.took", lambda seconds: "0.1 s")
+
+    def open_it(app) -> None:
+        from stardust_tui.screens.import_screen import ImportScreen
+
+        app.push_screen(ImportScreen("label.csv"))
+
+    return open_it
+
+
+@pytest.mark.parametrize("size", SIZES)
+class TestImport:
+    def test_mapping(self, snap_compare, app, size, tmp_path, monkeypatch) -> None:
+        steps = _then(_open_label_csv(tmp_path, monkeypatch), ["down"] * 6)
+        assert snap_compare(app, terminal_size=size, run_before=steps)
+
+    def test_dry_run(self, snap_compare, app, size, tmp_path, monkeypatch) -> None:
+        steps = _then(_open_label_csv(tmp_path, monkeypatch), ["ctrl+t"])
+        assert snap_compare(app, terminal_size=size, run_before=steps)
+
+    def test_row_of_a_problem(self, snap_compare, app, size, tmp_path, monkeypatch) -> None:
+        steps = _then(_open_label_csv(tmp_path, monkeypatch), ["ctrl+t"], ["enter"])
+        assert snap_compare(app, terminal_size=size, run_before=steps)
+
+    def test_field_picker(self, snap_compare, app, size, tmp_path, monkeypatch) -> None:
+        steps = _then(_open_label_csv(tmp_path, monkeypatch), ["down"] * 6, ["enter", *"sub"])
+        assert snap_compare(app, terminal_size=size, run_before=steps)
