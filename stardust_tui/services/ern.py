@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from stardust_tui.errors import StardustError
+from stardust_tui.errors import StardustError, ValidationError
 
 if TYPE_CHECKING:
     from stardust_tui.services import Services
@@ -71,6 +71,10 @@ class ErnService:
             prof = load_profile(profile, settings.paths.profiles_dir)
             version = version or prof.ern_version
             takedown_strategy = takedown_strategy or prof.takedown
+            purging = message_type == "purge" or (message_type == "takedown" and takedown_strategy == "purge")
+            if prof.refuses(message_type) or (purging and prof.refuses("purge")):
+                raise ValidationError(f"{prof.name} refuses {'purge' if purging else message_type} messages; "
+                                      f"it takes releases down by {prof.takedown}", where="--type")
             test = test or prof.test_message
             patterns = NamingPatterns.from_mapping(prof.naming)
             track_releases = track_releases and prof.release_profile != "single"

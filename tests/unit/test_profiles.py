@@ -190,3 +190,12 @@ def test_qc_severities_deal_rules_and_refused_types_are_read_and_checked(tmp_pat
         (tmp_path / "broken.toml").write_text('extends = "generic-43"\nprofile_version = 1\n' + text, encoding="utf-8")
         with pytest.raises(ProfileError, match=message):
             load_profile("broken", tmp_path)
+
+
+def test_ern_build_refuses_a_purge_the_profile_refuses() -> None:
+    runner = CliRunner()
+    rid = runner.invoke(cli, ["release", "create", "--title", "T", "--artist", "A"]).output.strip()
+    for args in (["--type", "purge"], ["--type", "takedown", "--takedown-strategy", "purge"]):
+        res = runner.invoke(cli, ["ern", "build", rid, "--profile", "spotify", *args])
+        assert res.exit_code != 0 and res.output == ("error: --type: spotify refuses purge messages; it takes "
+                                                     "releases down by remove-deals\n"), res.output
