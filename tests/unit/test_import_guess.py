@@ -190,3 +190,19 @@ def test_exact_field_names_stay_and_empty_columns_are_quiet(sqlite_engine, tmp_p
     src.write_text("UPC,Album,Artist,Title,,\n012345678905,A,B,T,,\n", encoding="utf-8")
     report = run_import(sqlite_engine, src, ImportOptions(dry_run=True))
     assert report.ok and report.warning_count == 0, report.render()
+
+
+@pytest.mark.parametrize(("encoding", "delimiter", "note"), [
+    ("utf-8", ",", None), ("utf-8-sig", ";", "byte-order mark"), ("utf-16", "\t", "UTF-16 (byte-order mark)"),
+    ("utf-16-le", "\t", "UTF-16 LE (no byte-order mark; detected)"), ("utf-16-be", "|", "UTF-16 BE"),
+    ("cp1252", ";", "Windows-1252 (detected)"),
+])
+def test_encodings_and_delimiters_detected(tmp_path: Path, encoding: str, delimiter: str, note: str | None) -> None:
+    text = "UPC,Album,Artist,Title\n012345678905,Café Été,Zoë Ålf,Crème brûlée\n".replace(",", delimiter)
+    src = tmp_path / "e.csv"
+    src.write_bytes(text.encode(encoding))
+    pv = preview_source(src)
+    assert pv.delimiter == delimiter and pv.headers == ["UPC", "Album", "Artist", "Title"]
+    assert pv.stored[0]["release_title"] == "Café Été" and pv.stored[0]["track_title"] == "Crème brûlée"
+    if note:
+        assert any(note in d for d in pv.decisions), pv.decisions
