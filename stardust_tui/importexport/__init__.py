@@ -3,9 +3,14 @@
 Core API (no Textual; the CLI, the worker and the TUI's import screen call these; front ends can use
 :mod:`stardust_tui.importexport.api`, which gathers the import side in one place):
 
-- :func:`stardust_tui.importexport.api.preview_source` — CSV/JSON/DDEX: format, headers, column plan, rows.
-- :func:`stardust_tui.importexport.csv_import.preview` — headers, guessed column plan, first rows.
-- :func:`stardust_tui.importexport.mapping.plan_columns` / ``guess_mapping`` / ``load_mapping``.
+- :func:`stardust_tui.importexport.api.preview_source` — CSV/Excel/JSON/DDEX: format, headers, the column
+  plan (field, level, reason per column), first rows and their values as stored, decisions, the mapping.
+- :func:`stardust_tui.importexport.mapping.plan_columns` / ``guess_mapping`` / ``load_mapping`` / ``save_mapping``.
+
+How a file is read: :mod:`.encoding` (which encoding), :mod:`.tables` (header row, Excel sheets),
+:mod:`.headers` (what a header means), :mod:`.guess` (columns planned from headers and values: levels, date
+order...), :mod:`.cells` (the one table of cell parsers, over :mod:`.values`), :mod:`.records` and
+:mod:`.grouping` (rows → release drafts), :mod:`.bulk` / :mod:`.matching` (drafts → the catalog).
 - :func:`stardust_tui.importexport.importer.run_import` (``ImportOptions``, progress callback) → ``ImportReport``.
 - :func:`stardust_tui.importexport.export.export_catalog` — streamed JSON/CSV export.
 - :func:`stardust_tui.importexport.audio_import.import_audio_dir`.
