@@ -41,12 +41,19 @@ class ScreenCommands(Provider):
 
 
 class NavigationCommands(Provider):
-    """Go to a main screen, or switch to one of the Stardust themes."""
+    """Go to a main screen, open import/export/workers, or switch to one of the Stardust themes."""
 
     def _entries(self) -> Iterator[tuple[str, Callable[[], object], str]]:
         app = self.app
         for mode, label in (("catalog", "Catalog"), ("targets", "Targets"), ("deliveries", "Deliveries")):
             yield f"Go to {label}", partial(app.switch_mode, mode), f"Show the {label.lower()} screen"
+        # screens of issue 17/14 (tui-new): opened over the current screen
+        for label, method, help_text in (
+                ("Import a catalog file", "open_import", "Preview, map, check and import a CSV, Excel or JSON file"),
+                ("Export releases", "open_export", "Write the catalog or picked releases as JSON or CSV"),
+                ("Workers", "open_workers", "Delivery workers running on every host (daemons and TUI sessions)")):
+            if hasattr(app, method):
+                yield label, getattr(app, method), help_text
         for name in sorted(getattr(app, "stardust_themes", {})):
             yield f"Theme: {name}", partial(setattr, app, "theme", name), f"Switch the colours to {name}"
 

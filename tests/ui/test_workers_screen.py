@@ -79,3 +79,22 @@ async def test_this_sessions_own_worker(seeded, app_factory) -> None:
         assert len(rows) == 1 and rows[0][0] == "TUI session (this)" and rows[0][5] == "alive"
         assert "this session runs its own delivery workers" in str(app.screen.query_one("#workers-head").render())
         await app.action_quit()
+
+
+@pytest.mark.parametrize(("words", "screen"), [("Workers", "WorkersScreen"), ("Import a catalog", "ImportScreen"),
+                                              ("Export releases", "ExportScreen")])
+async def test_palette_opens_the_tool_screens(seeded, app_factory, words: str, screen: str) -> None:
+    engine, _ = seeded
+    app = app_factory(engine)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("ctrl+p")
+        await settle(app, pilot)
+        await pilot.press(*words)
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert type(app.screen).__name__ == screen
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert type(app.screen).__name__ == "CatalogScreen"
