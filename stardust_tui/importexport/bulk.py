@@ -62,7 +62,7 @@ class TrackView:
 
     __slots__ = ("disc_number", "track_number", "isrc", "title", "version", "display_artist", "duration_seconds",
                  "explicit", "p_line_year", "p_line", "language", "genre", "preview_start_seconds", "audio",
-                 "audio_asset_id", "artists", "credits", "parental_advisory", "details")
+                 "audio_asset_id", "artists", "credits", "parental_advisory", "details", "key", "resource_type")
 
     def __init__(self, disc_number: int, track_number: int | None, isrc: str | None, title: str,
                  version: str | None, display_artist: str, duration_seconds: float | None, explicit: bool,
@@ -88,6 +88,7 @@ class TrackView:
         self.credits = credits
         self.parental_advisory = parental_advisory  # None: from ``explicit``; set for a clean (edited) track
         self.details = details  # DDEX parts without a column (issue 18), from a re-imported export
+        self.key = self.resource_type = None  # read by the store's snapshot (a missing slot would raise inside getattr)
 
 
 class PartyCache:
@@ -235,8 +236,9 @@ class BulkWriter:
         view.credits = [self._link(c, i, "contributor") for i, c in enumerate(d.credits, 1)]
         view.deals = [NS(**{k: getattr(x, k) for k in ("territories", "excluded_territories", "commercial_models",
                                                       "use_types", "start", "end", "price_tier",
-                                                      "applies_to_tracks", "is_preorder", "instant_gratification")})
-                      for x in d.deals]
+                                                      "applies_to_tracks", "is_preorder", "instant_gratification")},
+                         applies_to_release=True, track_scope=None) for x in d.deals]
+        view.resources = []
         view.tracks = []
         links = self._link_list
         for t in d.tracks:

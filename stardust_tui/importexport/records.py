@@ -157,6 +157,7 @@ class RowConverter:
         self.plan = [entry(i, name) for i, name in plan]
         self._extras = {lvl: [entry(i, name)[:5] for i, name in extras if BY_NAME[name].level == lvl]
                         for lvl in ("release", "track")}
+        self._rel_extras, self._trk_extras = self._extras["release"], self._extras["track"]
         self.report = report
         self.month_first = month_first
         self.unescape = unescape
@@ -191,13 +192,13 @@ class RowConverter:
         else:
             rel = {}
             self._convert(cells, n, self._rel_plan, rel, failed, line, release, self.defaults)
-            if self._extras["release"]:
-                self._extra(cells, n, self._extras["release"], rel, failed, line, release)
+            if self._rel_extras:
+                self._extra(cells, n, self._rel_extras, rel, failed, line, release)
             self._last_key, self._last_rel = (rel_key, rel) if not failed else (None, None)
         trk: dict[str, Any] = {}
         self._convert(cells, n, self._trk_plan, trk, failed, line, release, self._trk_defaults)
-        if self._extras["track"]:
-            self._extra(cells, n, self._extras["track"], trk, failed, line, release)
+        if self._trk_extras:
+            self._extra(cells, n, self._trk_extras, trk, failed, line, release)
         return rel, trk, failed
 
     def _extra(self, cells: list[str], n: int, plan: list[tuple], out: dict[str, Any], failed: set[str], line: int,
