@@ -2,10 +2,11 @@
 
 :meth:`DispatchService.options` says, for one release, which enabled targets there are, where the release
 stands at each (never sent, delivered, acknowledged, taken down) and which message types the target's
-profile and that state allow, each with the reason when not. :meth:`~DispatchService.check` runs the
-readiness check the worker would run for one target and type (catalog rules, duplicates, the profile's
-media, deal and recipient rules, lead time), and :meth:`~DispatchService.queue` queues the delivery
-exactly as ``stardust deliver`` does (idempotent unless ``resend``). Nothing here imports Textual.
+profile (types it refuses, its takedown strategy) and that state allow, each with the reason when not.
+:meth:`~DispatchService.check` runs the delivery's own pre-flight for one target and type (the one
+readiness of ``services.readiness``: what the executor would refuse, the package built and validated)
+plus duplicates and the state at the target, and :meth:`~DispatchService.queue` queues through
+``services.deliveries.queue`` as ``stardust deliver`` does (idempotent unless ``resend``). No Textual here.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from stardust_tui.store.db import session_scope
 if TYPE_CHECKING:
     from stardust_tui.services import Services
 
-LIVE = ("delivered", "ack-ok", "ack-pending", "ack-error")
+LIVE = ("delivered", "ack-ok", "ack-pending", "ack-error")  # the release is (or may be) on sale there
 TAKEDOWN_WORDS = {"remove-deals": "removing its deals", "end-validity": "ending its deals' validity",
                   "purge": "a PurgeReleaseMessage"}
 MESSAGE_TYPES = ("new", "update", "takedown", "purge")
@@ -87,21 +88,28 @@ class Queued:
 
 
 def type_choices(profile: Any, at_target: str | None, target: str) -> tuple[TypeChoice, ...]:
-    """What the profile and the release's state at the target allow (see the module docstring)."""
+    """What the profile (message types the DSP refuses, its takedown strategy) and the release's state at
+    the target allow, each with the reason shown next to it."""
     live = at_target in LIVE
     strategy = getattr(profile, "takedown", "remove-deals")
-    new_note = f"already delivered to {target}: an update is what it expects" if live else ""
-    update = TypeChoice("update", at_target is not None,
-                        "" if at_target is not None else f"never delivered to {target}: send it as new first")
-    takedown = TypeChoice("takedown", live, f"by {TAKEDOWN_WORDS.get(strategy, strategy)}" if live
-                          else f"not live at {target} ({at_target or 'never delivered'})")
-    if strategy != "purge":
-        purge = TypeChoice("purge", False, f"{profile.name} takes releases down by {TAKEDOWN_WORDS.get(strategy)}, "
-                                           "not by PurgeReleaseMessage")
-    else:
-        purge = TypeChoice("purge", at_target is not None, "" if at_target is not None
-                           else f"never delivered to {target}: nothing to purge")
-    return (TypeChoice("new", True, new_note), update, takedown, purge)
+    refuses = getattr(profile, "refuses", lambda _type: False)
+
+    def choice(message_type: str, allowed: bool, note: str) -> TypeChoice:
+        if refuses(message_type):
+            how = f"; it takes releases down by {TAKEDOWN_WORDS.get(strategy, strategy)}" \
+                if message_type == "purge" else ""
+            return TypeChoice(message_type, False, f"{profile.name} refuses {message_type} messages{how}")
+        return TypeChoice(message_type, allowed, note)
+
+    return (
+        choice("new", True, f"already delivered to {target}: an update is what it expects" if live else ""),
+        choice("update", at_target is not None,
+               "" if at_target is not None else f"never delivered to {target}: send it as new first"),
+        choice("takedown", live, f"by {TAKEDOWN_WORDS.get(strategy, strategy)}" if live
+               else f"not live at {target} ({at_target or 'never delivered'})"),
+        choice("purge", at_target is not None, "removes it there for good" if at_target is not None
+               else f"never delivered to {target}: nothing to purge"),
+    )
 
 
 class DispatchService:
@@ -115,7 +123,6 @@ class DispatchService:
     def options(self, release_id: int) -> DeliverOptions:
         from sqlmodel import select
 
-        from stardust_tui.delivery.profiles import load_profile
         from stardust_tui.delivery.targets import list_targets
         from stardust_tui.domain.delivery_models import ReleaseTargetStatus
         from stardust_tui.errors import StardustError
@@ -130,7 +137,7 @@ class DispatchService:
         for t in targets:
             at = states.get(t.id)
             try:
-                profile = load_profile(t.profile, self.paths.profiles_dir)
+                profile = self.services.profiles.get(t.profile)
             except StardustError as exc:
                 none = tuple(TypeChoice(m, False, "profile cannot be read") for m in MESSAGE_TYPES)
                 out.append(TargetChoice(int(t.id), t.name, t.profile, at, none, t.circuit_state, str(exc)))
@@ -140,62 +147,50 @@ class DispatchService:
         return DeliverOptions(head, out)
 
     def check(self, release_id: int, target_id: int, message_type: str) -> Readiness:
-        """Everything that would stop (errors) or should give pause (warnings) before queueing."""
+        """Everything that would stop (errors) or should give pause (warnings) before queueing: the delivery's
+        own pre-flight (``services.readiness.target_preflight``: what the executor will refuse, the package
+        built and validated), duplicates, what the release's state at the target allows, an identical
+        delivery already made, the target's switch and circuit breaker."""
         from sqlmodel import select
 
-        from stardust_tui.delivery.preflight import asset_problems, lead_time_warning
-        from stardust_tui.delivery.profiles import load_profile
         from stardust_tui.delivery.targets import get_target
         from stardust_tui.domain.delivery_models import Delivery, ReleaseTargetStatus
-        from stardust_tui.domain.rules import check_release
+        from stardust_tui.services.readiness import target_preflight
         from stardust_tui.store.duplicates import find_duplicates
         from stardust_tui.store.releases import content_hash, load_release
         from stardust_tui.worker.queue import idempotency_key
 
         self.services.authorize("delivery.read")
+        if message_type not in MESSAGE_TYPES:
+            raise ValidationError(f"unknown message type {message_type!r} (one of {', '.join(MESSAGE_TYPES)})")
         with session_scope(self.services.engine) as session:
             head = release_head(session, release_id)
             target = get_target(session, target_id)
+            profile = self.services.profiles.get(target.profile)
             release = load_release(session, release_id)
-            report = check_release(release, today=self.services.now().date())
-            report.extend(find_duplicates(session, release))
+            report = target_preflight(self.services, session, release, profile, message_type).report
+            if message_type in ("new", "update"):
+                report.extend(find_duplicates(session, release))
             status = session.exec(select(ReleaseTargetStatus).where(
                 ReleaseTargetStatus.release_id == release_id, ReleaseTargetStatus.target_id == target_id)).first()
             key = idempotency_key(content_hash(release), target_id, message_type)
             same = session.exec(select(Delivery).where(Delivery.idempotency_key == key)).first()
             existing = (int(same.id), same.state) if same is not None else None  # type: ignore[arg-type]
-            profile = load_profile(target.profile, self.paths.profiles_dir)
             name, circuit, enabled = target.name, target.circuit_state, target.enabled
         out = Readiness(head, name, message_type, existing=existing)
-        choice = type_choices(profile, status.status if status else None, name)
-        allowed = {c.message_type: c for c in choice}
-        if message_type not in allowed:
-            raise ValidationError(f"unknown message type {message_type!r} (one of {', '.join(MESSAGE_TYPES)})")
-        if not allowed[message_type].allowed:
-            out.errors.append(f"{message_type}: {allowed[message_type].note}")
+        chosen = next(c for c in type_choices(profile, status.status if status else None, name)
+                      if c.message_type == message_type)
         if not enabled:
             out.errors.append(f"target {name} is disabled")
-        if message_type in ("new", "update"):
-            out.errors += [f"{f.field}: {f.message}" for f in report.errors]
-            out.warnings += [f"{f.field}: {f.message}" for f in report.warnings]
-        elif not release.upc:
-            out.errors.append("upc: UPC/EAN is required")
-        # the catalog rules already name a missing audio file or cover: say it once
-        said = {"audio" if f.field.endswith(".audio") else f.field for f in report.errors}
-        out.errors += [p for p in asset_problems(release, profile, message_type)
-                       if not (p.endswith(": no audio file") and "audio" in said)
-                       and not (p == "cover: no front cover image" and "cover" in said)]
-        for p in profile.placeholder_recipients():
-            out.errors.append(f"profile {profile.name}: recipient DPID of {p.name} is not set ({p.dpid}); set it in "
-                              f"a user profile with extends = \"{profile.name}\"")
-        late = lead_time_warning(release, profile, message_type, self.services.now().date())
-        if late:
-            out.warnings.append(late)
+        if not chosen.allowed and not profile.refuses(message_type):  # the pre-flight says a refusal itself
+            out.errors.append(f"{message_type}: {chosen.note}")
+        out.errors += [f"{f.field}: {f.message}" for f in report.errors]
+        out.warnings += [f"{f.field}: {f.message}" for f in report.warnings]
+        if chosen.allowed and chosen.note and message_type == "new":
+            out.warnings.append(chosen.note)
         if circuit != "closed":
             out.warnings.append(f"target {name}: circuit breaker {circuit} after repeated failures; the delivery "
                                 "waits until it closes")
-        if allowed[message_type].note and allowed[message_type].allowed and message_type == "new":
-            out.warnings.append(allowed[message_type].note)
         return out
 
     def queue(self, release_id: int, target_id: int, message_type: str, *, priority: int = 0,

@@ -38,6 +38,7 @@ def world(settings, sqlite_engine, tmp_path: Path):
     with session_scope(sqlite_engine) as s:
         tid = add_target(s, settings.paths, name="inbox", url=f"file://{inbox}").id
         add_target(s, settings.paths, name="audius", url=f"file://{inbox}", profile="audius")
+        add_target(s, settings.paths, name="spot", url=f"file://{inbox}", profile="spotify")
     return Services(settings=settings, engine_source=sqlite_engine, now=lambda: NOW), rid, tid, inbox
 
 
@@ -49,9 +50,12 @@ def test_options_follow_profile_and_state(world) -> None:
     assert inbox.at_target is None and inbox.default_type == "new"
     allowed = {c.message_type: c.allowed for c in inbox.types}
     assert allowed == {"new": True, "update": False, "takedown": False, "purge": False}
-    assert "PurgeReleaseMessage" in inbox.choice("purge").note
+    assert inbox.choice("purge").note == "never delivered to inbox: nothing to purge"
     audius = next(t for t in opts.targets if t.name == "audius")
     assert "never delivered" in audius.choice("purge").note
+    spot = next(t for t in opts.targets if t.name == "spot")  # the profile refuses purges outright
+    assert not spot.choice("purge").allowed
+    assert spot.choice("purge").note == "spotify refuses purge messages; it takes releases down by removing its deals"
 
 
 def test_check_names_blocking_errors(world) -> None:

@@ -75,7 +75,7 @@ async def test_chosen_target_gets_the_delivery(ready, app_factory) -> None:
         screen = app.screen
         assert screen.query_one("#type-new").value and screen.query_one("#type-takedown").disabled
         assert screen.query_one("#type-update").disabled and screen.query_one("#type-purge").disabled
-        assert "PurgeReleaseMessage" in text_of(app, "#deliver-type-notes")
+        assert "purge: never delivered to alpha-inbox: nothing to purge" in text_of(app, "#deliver-type-notes")
         assert "Ready" in text_of(app, "#deliver-check") and "alpha-inbox" in text_of(app, "#deliver-check")
         await pilot.press("down")  # the second target
         await settle(app, pilot)
