@@ -35,6 +35,7 @@ from stardust_tui.widgets.confirm import ConfirmModal
 from stardust_tui.widgets.path_input import PathSuggester
 from stardust_tui.widgets.release_form import LabelledRow, ValidatedField
 from stardust_tui.widgets.styling import plain
+from stardust_tui.widgets.track_facts import cover_facts_text
 
 SAVE_DELAY_S = 0.5
 STEP_TITLES = {"basics": "Basics", "tracks": "Tracks", "artwork": "Artwork", "metadata": "Metadata",
@@ -164,10 +165,7 @@ class ReleaseWizardScreen(StardustScreen):
         for t in release.tracks:
             table.add_row(t.disc_number, t.track_number, plain(t.isrc), plain(t.title), plain(t.display_artist),
                           plain(t.audio.original_name if t.audio else "—"))
-        if release.cover is not None:
-            c = release.cover
-            cover = f"Cover: {c.original_name} {c.width}×{c.height} {c.color_mode}"
-            self.query_one("#cover-facts", Static).update(cover)
+        self._show_cover(release.cover)
         if first:
             self.query_one(TabbedContent).disabled = False
             self.set_focus(self.query_one("#f-title", Input))
@@ -255,6 +253,10 @@ class ReleaseWizardScreen(StardustScreen):
 
     def written(self, result: Any) -> None:
         """(main thread) A write finished: record what was saved and what was refused."""
+        if isinstance(result, tuple) and result and result[0] == "cover":
+            note, cover = result[1]
+            self._show_cover(cover, note)
+            return
         if result is None:  # the write failed unexpectedly (reported by the app): keep the edits
             self.pending = {**self.sending, **self.pending}
             self.sending.clear()
@@ -338,14 +340,27 @@ class ReleaseWizardScreen(StardustScreen):
         if self.release_id is None:
             self.notify("Save the release (give it a title) before attaching artwork", severity="warning")
             return
-        self.attach_cover(event.value)
+        path = event.value.strip()
+        if path:
+            self.query_one("#cover-facts", Static).update("Storing and checking the image…")
+            self.writer.submit(lambda: ("cover", self._attach_cover_job(path)))
 
-    @work(thread=True, exclusive=True, group="wizard-cover", exit_on_error=False)
-    def attach_cover(self, path: str) -> None:
-        facts, findings = self.app.services.drafts.attach_cover(self.release_id, path)
-        lines = [f"{k}: {v}" for k, v in facts.items()]
-        lines += [f"QC {getattr(f, 'code', '')}: {f.message}" for f in findings] or ["QC: passed"]
-        self.app.call_from_thread(self.query_one("#cover-facts", Static).update, "\n".join(lines))
+    def _attach_cover_job(self, path: str) -> tuple[str, Any]:
+        """(writer thread) Check, store and attach the image; the outcome and the cover now attached."""
+        from stardust_tui.services.attachments import attach_cover
+
+        try:
+            result = attach_cover(self.app.services, self.release_id, path)
+            note = "" if result.attached else f"✗ not attached: {result.reason} · {result.kept} stays attached"
+        except StardustError as exc:
+            note = f"✗ not attached: {exc}"
+        return note, self.app.services.drafts.load(self.release_id).cover
+
+    def _show_cover(self, cover: Any, note: str = "") -> None:
+        from stardust_tui.domain.qc import check_artwork
+
+        text = cover_facts_text(cover, list(check_artwork(cover)) if cover is not None else None)
+        self.query_one("#cover-facts", Static).update(f"{note}\n{text}" if note else text)
 
     # -- leaving --------------------------------------------------------------------------------------
     def action_leave(self) -> None:

@@ -1,5 +1,6 @@
-"""Targets screen: delivery targets with their profile and circuit state; add, edit, enable/disable,
-reset the circuit, and test the connection with each probe step shown as it runs."""
+"""Targets screen: delivery targets with their profile and circuit state; add, edit (clearing SSH settings,
+pinning the server's host key), enable/disable, reset the circuit, remove one without history, and test
+the connection with each probe step shown as it runs."""
 
 from __future__ import annotations
 
@@ -12,7 +13,10 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Log
 
 from stardust_tui.commands import ScreenCommands
+from stardust_tui.errors import StardustError
 from stardust_tui.screens.base import StardustScreen
+from stardust_tui.widgets.confirm import ConfirmModal
+from stardust_tui.widgets.row_table import RowTable
 from stardust_tui.widgets.styling import plain, state_colour
 from stardust_tui.widgets.target_form import TargetFormModal
 
@@ -32,7 +36,9 @@ class TargetsScreen(StardustScreen):
                 tooltip="Enable or disable the target"),
         Binding("o", "reset_circuit", "Reset circuit", id="targets-reset",
                 tooltip="Close the circuit breaker so deliveries resume"),
-        Binding("ctrl+r", "refresh", "Refresh", id="targets-refresh", tooltip="Reload the targets"),
+        Binding("delete,x", "remove", "Remove", id="targets-remove",
+                tooltip="Remove a target that never delivered (disable it otherwise)"),
+        Binding("ctrl+r", "refresh", "Refresh", id="targets-refresh", tooltip="Reload the targets", show=False),
     ]
 
     def __init__(self) -> None:
@@ -41,7 +47,7 @@ class TargetsScreen(StardustScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        table: DataTable = DataTable(id="targets", cursor_type="row")
+        table = RowTable(id="targets")
         for label, width in (("Name", 14), ("URL", 26), ("Profile", 13), ("On", 2), ("Circuit", 10)):
             table.add_column(label, key=label, width=width)
         yield table
@@ -112,8 +118,24 @@ class TargetsScreen(StardustScreen):
 
     @work(thread=True, group="targets-save", exit_on_error=False)
     def save(self, target_id: int | None, values: dict[str, Any]) -> None:
-        new_id = self.app.services.targets.save(target_id, values)
-        self.app.call_from_thread(self.notify, f"Target {values['name']} saved")
+        """Add or edit. On edit an emptied key file / known_hosts / host key clears it; a pinned key
+        replaces accepting unknown keys; an empty password keeps the stored one."""
+        targets = self.app.services.targets
+        name, password = values.pop("name"), values.pop("password") or None
+        concurrency = values.pop("max_concurrency")
+        if target_id is None:
+            settings = {k: v for k, v in values.items() if v not in (None, "")}
+            if concurrency is not None:
+                settings["max_concurrency"] = concurrency
+            new_id = targets.add(name=name, password=password, **settings).id
+        else:
+            changes = dict(values)
+            if concurrency is not None:
+                changes["max_concurrency"] = concurrency
+            if values.get("host_key"):
+                changes["trust_unknown_host"] = False
+            new_id = targets.edit(target_id, rename=name, password=password, **changes).id
+        self.app.call_from_thread(self.notify, f"Target {name} saved")
         self.app.call_from_thread(self.load)
         if target_id is None:
             self.app.call_from_thread(self._select, new_id)
@@ -141,6 +163,29 @@ class TargetsScreen(StardustScreen):
     @work(thread=True, group="targets-save", exit_on_error=False)
     def reset_circuit(self, target_id: int) -> None:
         self.app.services.targets.reset_circuit(target_id)
+        self.app.call_from_thread(self.load)
+
+    def action_remove(self) -> None:
+        target_id = self.selected_id()
+        if target_id is None:
+            return
+        name = self.rows[target_id].name
+
+        def answered(ok: bool | None) -> None:
+            if ok:
+                self.remove(target_id, name)
+
+        self.app.push_screen(ConfirmModal(f"Remove the target “{name}”? Only a target that never delivered can be "
+                                          "removed (disable it otherwise).", yes="Remove", danger=True), answered)
+
+    @work(thread=True, group="targets-save", exit_on_error=False)
+    def remove(self, target_id: int, name: str) -> None:
+        try:
+            self.app.services.targets.remove(target_id)
+        except StardustError as exc:
+            self.app.call_from_thread(self.notify, f"{name} not removed: {exc}", severity="error", timeout=10)
+            return
+        self.app.call_from_thread(self.notify, f"Target {name} removed")
         self.app.call_from_thread(self.load)
 
     def action_test(self) -> None:

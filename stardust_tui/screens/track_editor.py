@@ -254,8 +254,11 @@ class TrackEditorScreen(StardustScreen):
             self.notify(text, title="Track not saved", severity="error", timeout=10)
 
     def written(self, result: Any) -> None:
-        """(main thread) A write finished: show the fresh tracklist."""
-        if result is not None:
+        """(main thread) A write finished: show the fresh tracklist (re-read it after a failed write)."""
+        if result is None:
+            self._show_facts()
+            self.load()
+        else:
             self.show(*result)
 
     # -- actions -----------------------------------------------------------------------------------
@@ -316,11 +319,20 @@ class TrackEditorScreen(StardustScreen):
         self.writer.submit(lambda: self._attach_audio(track_id, path))
 
     def _attach_audio(self, track_id: int, path: str) -> Any:
-        """(writer thread) Store and check the file, attach it; report the outcome either way."""
+        """(writer thread) Check, store and attach the file; a wrong-kind or QC-failing file never replaces
+        a good one. The outcome is shown either way."""
+        from stardust_tui.services.attachments import attach_audio
+
         try:
-            self.app.services.tracks.attach_audio(self.release_id, track_id, path)
+            result = attach_audio(self.app.services, self.release_id, track_id, path)
         except StardustError as exc:
             self.app.call_from_thread(self._attach_failed, track_id, str(exc))
+        else:
+            if result.attached:
+                self.app.call_from_thread(lambda: self.attach_notes.pop(track_id, None))
+            else:
+                self.app.call_from_thread(self._attach_failed, track_id,
+                                          f"{result.reason} · {result.kept} stays attached")
         return self.read()
 
     def _attach_failed(self, track_id: int, error: str) -> None:

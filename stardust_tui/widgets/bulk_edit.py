@@ -1,7 +1,12 @@
-"""Bulk edit of one track column: pick the column, type the value; returns (column, value) or None."""
+"""Bulk edit of one track column: pick the column, type the value; returns (column, value) or None.
+
+The value is checked the way the store will judge it (``domain.validation`` and ``domain.limits``): a
+language must be an ISO 639 code, a year or disc number a whole number (ASCII digits) in range.
+"""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from textual import on
@@ -11,22 +16,35 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select
 
+from stardust_tui.domain import limits
+from stardust_tui.domain.validation import language_problem, number_problem, text_problem
 from stardust_tui.errors import ValidationError
 
-INT_COLUMNS = {"disc_number", "p_line_year"}
+INT_COLUMNS = {"disc_number": limits.DISC_NUMBER, "p_line_year": limits.YEAR}
 
 
 def parse_bulk_value(column: str, text: str) -> Any:
+    """The stored value of ``text`` for ``column``; ValidationError saying what is wrong."""
     text = text.strip()
     if column == "explicit":
         if text.lower() not in ("yes", "no", "true", "false", "1", "0"):
             raise ValidationError("explicit: yes or no")
         return text.lower() in ("yes", "true", "1")
     if column in INT_COLUMNS:
-        if not text.isdigit():
-            raise ValidationError(f"{column}: a whole number")
+        if not re.fullmatch(r"[0-9]{1,9}", text):
+            raise ValidationError(f"{column}: {text!r} is not a whole number")
+        problem = number_problem(int(text), INT_COLUMNS[column], integer=True)
+        if problem:
+            raise ValidationError(f"{column}: {problem}")
         return int(text)
-    return text or None
+    if not text:
+        if column == "display_artist":
+            raise ValidationError("display_artist: a track needs an artist")
+        return None
+    problem = language_problem(text) if column == "language" else text_problem(text, limits.TRACK.get(column, 500))
+    if problem:
+        raise ValidationError(f"{column}: {problem}")
+    return text
 
 
 class BulkEditModal(ModalScreen[tuple[str, Any] | None]):

@@ -1,15 +1,27 @@
-"""Add/edit form for a delivery target, as a typed modal returning the values (or None)."""
+"""Add/edit form for a delivery target, as a typed modal returning the values (or None).
+
+Emptying the key file, known_hosts file or pinned host key field clears it (the screen passes the empty
+value on). For an SFTP target, ctrl+f reads the server's host key and, once the user confirms the
+fingerprint, puts it in the pinned host key field: nothing is written to a known_hosts file. Numbers are
+checked here (a whole number in range, ASCII digits only) so a bad one is one line in the form.
+"""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Input, Label, Select
+from textual.widgets import Button, Input, Label, Select, Static
 
+from stardust_tui.domain import limits
+from stardust_tui.domain.validation import number_problem
+from stardust_tui.errors import StardustError
+from stardust_tui.widgets.confirm import ConfirmModal
 from stardust_tui.widgets.path_input import PathSuggester
 from stardust_tui.widgets.release_form import LabelledRow
 from stardust_tui.widgets.styling import plain
@@ -18,19 +30,35 @@ FIELDS = (
     ("name", "Name", "dsp-sftp"),
     ("url", "URL", "sftp://user@host:22/inbox, ftp://…, s3://bucket/prefix, file:///path"),
     ("password", "Password", "stored encrypted; empty keeps the current one"),
-    ("key_file", "SSH key file", "~/.ssh/id_ed25519"),
-    ("known_hosts", "known_hosts file", "~/.ssh/known_hosts"),
-    ("host_key", "Pinned host key", "SHA256:…"),
+    ("key_file", "SSH key file", "~/.ssh/id_ed25519 (empty: none)"),
+    ("known_hosts", "known_hosts file", "~/.ssh/known_hosts (empty: none)"),
+    ("host_key", "Pinned host key", "SHA256:… (ctrl+f reads it from the server)"),
     ("max_concurrency", "Max concurrency", "2"),
 )
 
 
+def parse_concurrency(text: str) -> int | None:
+    """The typed max concurrency (None when empty); ValueError with the reason otherwise."""
+    text = text.strip()
+    if not text:
+        return None
+    if not re.fullmatch(r"[0-9]{1,9}", text):
+        raise ValueError(f"max concurrency: {text!r} is not a whole number")
+    value = int(text)
+    problem = number_problem(value, limits.CONCURRENCY, integer=True)
+    if problem:
+        raise ValueError(f"max concurrency: {problem}")
+    return value
+
+
 class TargetFormModal(ModalScreen[dict[str, Any] | None]):
-    """Collects target settings; the screen saves them through ``TargetService.save``."""
+    """Collects target settings; the targets screen saves them through ``services.targets``."""
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="target-form-cancel", tooltip="Close without saving"),
         Binding("ctrl+s", "submit", "Save", id="target-form-save", tooltip="Save the target"),
+        Binding("ctrl+f", "fetch_host_key", "Read host key", id="target-form-host-key",
+                tooltip="Read the SFTP server's host key and pin it after you check the fingerprint"),
     ]
 
     def __init__(self, profiles: list[tuple[str, str]], current: dict[str, Any] | None = None) -> None:
@@ -51,9 +79,13 @@ class TargetFormModal(ModalScreen[dict[str, Any] | None]):
             choices = [(plain(f"{n} — {d}"[:60]), n) for n, d in self.profiles]
             yield LabelledRow("Profile", Select(choices, value=profile, allow_blank=False, id="t-profile",
                                                 compact=True))
-            yield Checkbox("Trust an unknown SSH host key on first connect", id="t-trust_unknown_host",
-                           value=bool(self.current.get("trust_unknown_host")), compact=True)
+            trust = ("This target accepts an unknown SSH host key and records it in its known_hosts file (set "
+                     "with --trust-host-key). Pin the server's key (ctrl+f) to stop that."
+                     if self.current.get("trust_unknown_host") else "")
+            yield Static(trust, id="target-form-note", markup=False)
+            yield Static("", id="target-form-error", markup=False)
             with Horizontal(classes="modal-buttons"):
+                yield Button("Read host key (ctrl+f)", id="fetch-key")
                 yield Button("Save (ctrl+s)", id="save", variant="primary")
                 yield Button("Cancel", id="cancel")
 
@@ -63,23 +95,62 @@ class TargetFormModal(ModalScreen[dict[str, Any] | None]):
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "save":
             self.action_submit()
+        elif event.button.id == "fetch-key":
+            self.action_fetch_host_key()
         else:
             self.dismiss(None)
 
+    def _error(self, text: str) -> None:
+        self.query_one("#target-form-error", Static).update(f"✗ {text}" if text else "")
+
     def action_submit(self) -> None:
         values: dict[str, Any] = {name: self.query_one(f"#t-{name}", Input).value.strip() for name, _, _ in FIELDS}
-        concurrency = values.pop("max_concurrency")
-        if concurrency:
-            if not concurrency.isdigit():
-                self.notify("Max concurrency must be a whole number", severity="error")
-                return
-            values["max_concurrency"] = int(concurrency)
+        try:
+            values["max_concurrency"] = parse_concurrency(values["max_concurrency"])
+        except ValueError as exc:
+            self._error(str(exc))
+            self.query_one("#t-max_concurrency", Input).focus()
+            return
         values["profile"] = self.query_one("#t-profile", Select).value
-        values["trust_unknown_host"] = self.query_one("#t-trust_unknown_host", Checkbox).value
         if not values["name"] or not values["url"]:
-            self.notify("A target needs a name and a URL", severity="error")
+            self._error("a target needs a name and a URL")
             return
         self.dismiss(values)
+
+    def action_fetch_host_key(self) -> None:
+        url = self.query_one("#t-url", Input).value.strip()
+        self._error("")
+        self.query_one("#target-form-note", Static).update("Reading the server's host key…")
+        self.fetch_host_key(url)
+
+    @work(thread=True, exclusive=True, group="target-host-key", exit_on_error=False)
+    def fetch_host_key(self, url: str) -> None:
+        from stardust_tui.services.hostkey import fetch_host_key
+
+        try:
+            key = fetch_host_key(self.app.services, url)
+        except StardustError as exc:
+            self.app.call_from_thread(self._fetch_failed, str(exc))
+            return
+        self.app.call_from_thread(self._confirm_pin, key)
+
+    def _fetch_failed(self, error: str) -> None:
+        self.query_one("#target-form-note", Static).update("")
+        self._error(f"cannot read the host key: {error}")
+
+    def _confirm_pin(self, key: Any) -> None:
+        self.query_one("#target-form-note", Static).update("")
+
+        def answered(pin: bool | None) -> None:
+            if pin:
+                self.query_one("#t-host_key", Input).value = key.fingerprint
+                self.query_one("#target-form-note", Static).update(
+                    f"Pinned {key.key_type} {key.fingerprint}: only this key is accepted (saved with ctrl+s).")
+
+        self.app.push_screen(ConfirmModal(
+            f"{key.host}:{key.port} offers the host key {key.key_type} {key.fingerprint}. Check this fingerprint "
+            "with the DSP, then pin it: only this key will be accepted. Nothing is written to known_hosts.",
+            yes="Pin", no="Don't pin"), answered)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

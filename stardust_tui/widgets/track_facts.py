@@ -34,6 +34,17 @@ def audio_facts_text(audio: Any, findings: list[Any] | None) -> str:
     return "\n".join(lines)
 
 
+def cover_facts_text(cover: Any, findings: list[Any] | None) -> str:
+    """``Cover: front.jpg JPEG 3000×3000 RGB`` and its QC verdict with each finding."""
+    if cover is None:
+        return "No cover attached."
+    findings = findings or []
+    lines = [f"Cover: {cover.original_name} {cover.container or '?'} {cover.width or '?'}×{cover.height or '?'} "
+             f"{cover.color_mode or '?'}", "QC: FAIL" if _errors(findings) else "QC: pass"]
+    lines += [f"  {'✗' if f in _errors(findings) else '!'} {f.message}" for f in findings]
+    return "\n".join(lines)
+
+
 def verdict_cell(app: App, findings: list[Any] | None, has_audio: bool) -> Text:
     """The QC column: ``ok``, ``warn`` or ``FAIL`` in the delivery state colours; empty without audio."""
     if not has_audio:
