@@ -65,6 +65,7 @@ class ManifestEntry:
     url: str  # path of the XML from the delivery root, e.g. "/20240305090206405/0602445790047/0602445790047.xml"
     icpn: str | None = None
     catalog_number: str | None = None
+    grid: str | None = None  # a GRid-only release is named by it (DDEX: "if available, a GRid should be used")
     proprietary_ids: tuple[tuple[str, str], ...] = ()  # (namespace, value)
     delivery_type: str = "NewReleaseDelivery"
     product_type: str = "AudioProduct"
@@ -114,14 +115,16 @@ def build_manifest(manifest: Manifest, version: str = "1.8") -> bytes:
     for entry in manifest.entries:
         if entry.delivery_type not in DELIVERY_TYPES:
             raise ValidationError(f"unknown manifest DeliveryType {entry.delivery_type!r}", where=entry.message_id)
-        if not (entry.icpn or entry.catalog_number or entry.proprietary_ids):
-            raise ValidationError("a manifest entry needs a release id (ICPN, catalog number or proprietary id)",
+        if not (entry.grid or entry.icpn or entry.catalog_number or entry.proprietary_ids):
+            raise ValidationError("a manifest entry needs a release id (GRid, ICPN, catalog number or proprietary id)",
                                   where=entry.message_id)
         item = etree.SubElement(root, "MessageInBatch")
         etree.SubElement(item, "MessageType").text = "NewReleaseMessage"
         etree.SubElement(item, "MessageId").text = entry.message_id
         etree.SubElement(item, "URL").text = entry.url
         rid = etree.SubElement(item, "IncludedReleaseId")
+        if entry.grid:
+            etree.SubElement(rid, "GRid").text = entry.grid
         if entry.icpn:
             etree.SubElement(rid, "ICPN").text = entry.icpn  # plain string: IsEan is not in 1.6/1.8
         if entry.catalog_number:

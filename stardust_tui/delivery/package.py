@@ -10,6 +10,11 @@ batch manifest. Layouts (DDEX ERN-C):
   ``<BatchId>/BatchComplete_<BatchId>.xml`` (uploaded last);
 * release-by-release: ``<P|N>_<UPC>_<timestamp>/<UPC>.xml`` and ``…/resources/…``, no manifest.
 
+``<UPC>`` is the release's UPC, or its GRid for a GRid-only release. Every resource the message names
+(tracks, cover, videos, images, booklets, MIDI...) is sent with the MD5 the message states; a file the
+catalog only knows from an imported message's description (not in the asset store) stops the plan with
+one line naming it.
+
 :attr:`PackagePlan.files` is the upload order: resources, then the XML, then the manifest.
 """
 
@@ -140,6 +145,14 @@ def _map_genres(view: Any, genres: dict[str, str]) -> Any:
     )
 
 
+def product_type(view: Any) -> str:
+    """The manifest's ProductType: audio, video, or a bundle of both (MixedMediaBundleProduct)."""
+    kinds = {r.kind for r in view.resources}
+    if "Video" in kinds:
+        return "MixedMediaBundleProduct" if "SoundRecording" in kinds else "VideoProduct"
+    return "AudioProduct"
+
+
 def release_assets(release: Any) -> dict[int, Any]:
     """Every asset a release delivers (track audio, the cover, videos, images, booklets...) by id."""
     found = [t.audio for t in release.tracks] + [release.cover]
@@ -158,13 +171,13 @@ def plan_package(release: Any, profile: Profile, message_type: str, *, sender: M
     """
     from stardust_tui.ern.naming import NamingPatterns, delivered_file_name
     from stardust_tui.ern.registry import build_message
-    from stardust_tui.ern.release_view import view_from_release
+    from stardust_tui.ern.release_view import release_code, view_from_release
 
     if message_type not in DELIVERY_TYPES:
         raise ValidationError(f"unknown message type {message_type!r} (new, update, takedown, purge)")
-    if not release.upc:
-        raise ValidationError("a release needs a UPC/EAN before it can be delivered", where=release.title)
-    upc = release.upc
+    upc = release_code(release)
+    if not upc:
+        raise ValidationError("a release needs a UPC/EAN or a GRid before it can be delivered", where=release.title)
     batch_id = batch_id or new_batch_id(unique=unique)
     created = batch_time(batch_id)
     message_id = message_id or f"{sender.dpid}_{upc}_{batch_id}"
@@ -190,6 +203,10 @@ def plan_package(release: Any, profile: Profile, message_type: str, *, sender: M
         for asset, file in pairs:
             if asset is None or file is None:
                 continue
+            if asset.sha256.startswith("ddexref-"):
+                raise ValidationError(f"{file.name} is only described by an imported message, it is not in the asset "
+                                      f"store: add the file (stardust asset add / import audio) before delivering",
+                                      where=release.title)
             item = PackageFile(kind="resource", remote_path=f"{folder}/{file.name}", size=asset.size,
                                md5=asset.md5, local_path=Path(asset_path(asset)))
             if file.md5 != asset.md5:  # cannot happen unless the view and the rows disagree
@@ -202,7 +219,8 @@ def plan_package(release: Any, profile: Profile, message_type: str, *, sender: M
 
     manifest = None
     if profile.choreography == "batch" and profile.manifest != "none":
-        entry = ManifestEntry(message_id=message_id, url=f"/{message.remote_path}", icpn=upc,
+        entry = ManifestEntry(message_id=message_id, url=f"/{message.remote_path}", icpn=release.upc or None,
+                              grid=getattr(release, "grid", None) or None, product_type=product_type(view),
                               catalog_number=release.catalog_number or None,
                               delivery_type="HighPriorityDelivery" if message_type == "new" and priority > 0
                               else DELIVERY_TYPES[message_type], md5=message.md5)

@@ -92,19 +92,10 @@ VIDEO_TYPES_42: frozenset[str] = frozenset({
     "VideoClip", "VideoReport", "VideoStem", "WebResource",
 })
 
+# 4.3's Video/Type is VideoType_ERN43, a much smaller set than the AVS VideoType other versions use.
 VIDEO_TYPES_43: frozenset[str] = frozenset({
-    "AdultContent", "AdvertisementVideo", "AdviceMagazine", "Animation", "BalletVideo", "BehindTheScenes",
-    "BlackAndWhiteVideo", "ChildrensFilm", "ColorizedVideo", "ColumnVideo", "ConcertClip", "ConcertVideo",
-    "CorporateFilm", "Credits", "Documentary", "Drama", "DramaticoMusicalVideo", "EducationalVideo", "Episode",
-    "FeatureFilm", "Fiction", "InfomercialVideo", "InteractiveResource", "Interview", "Karaoke", "LiveEventVideo",
-    "LongFormMusicalWorkVideo", "LongFormNonMusicalWorkVideo", "LyricVideo", "Magazine", "Menu", "MultimediaVideo",
-    "MusicalWorkClip", "MusicalWorkReadalongVideo", "MusicalWorkTrailer", "MusicalWorkVideoChapter", "News",
-    "NonMusicalWorkClip", "NonMusicalWorkReadalongVideo", "NonMusicalWorkTrailer", "NonMusicalWorkVideoChapter",
-    "NonSerialAudioVisualRecording", "OperaVideo", "Performance", "ReadalongVideo", "RealityTvShowVideo", "Season",
-    "SerialAudioVisualRecording", "Series", "ShortFilm", "ShortFormMusicalWorkVideo",
-    "ShortFormNonMusicalWorkVideo", "SilentVideo", "SketchVideo", "SoapSitcom", "SpecialEvent", "Sport",
-    "TheatricalWorkVideo", "TrailerVideo", "TvFilm", "TvProgram", "TvShowVideo", "Unknown", "VideoChapter",
-    "VideoClip", "VideoReport", "VideoStem", "WebResource",
+    "Clip", "FrontCoverVideo", "LongFormMusicalWorkVideo", "LongFormNonMusicalWorkVideo", "ShortFormMusicalWorkVideo",
+    "ShortFormNonMusicalWorkVideo",
 })
 
 IMAGE_TYPES_382: frozenset[str] = frozenset({

@@ -166,7 +166,7 @@ class Reader4:
         related = tuple(
             RelatedView(role_of(s.find(r, "ResourceRelationshipType")) or "HasContentFrom",
                         s.text(r, "ResourceRelatedResourceReference") or "",
-                        float_or_none(s.text(r, "Timing/StartPoint")),
+                        _point(s.text(r, "Timing/StartPoint")),
                         duration_seconds(s.text(r, "Timing/DurationUsed")))
             for r in s.findall(res, "RelatedResource") if r.findtext("ResourceRelatedResourceReference"))
         warning = self.default(res, "ParentalWarningType")
@@ -262,6 +262,13 @@ class Reader4:
             ids=ids, title=title, subtitle=subtitle, display_title_text=display_text, additional_titles=extra,
             genre=s.text(genre, "GenreText") if genre is not None else None, linked=self.links(tr), stated=True,
             label_ref=label if label and label != main_label else None)
+
+
+def _point(value: str | None) -> float | None:
+    """A Timing StartPoint: seconds (4.3, xs:decimal) or a duration (4.2, xs:duration)."""
+    if value and value.startswith("P"):
+        return duration_seconds(value)
+    return float_or_none(value)
 
 
 def _subtitle(seen: Seen, title: etree._Element) -> str | None:

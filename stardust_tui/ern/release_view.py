@@ -64,18 +64,26 @@ def _aware(value: datetime) -> datetime:
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
-def _default_group(recordings: list[ResourceView], cover: ResourceView | None) -> GroupView:
-    linked = (LinkView(cover.ref),) if cover is not None else ()
+def _default_group(recordings: list[ResourceView], cover: ResourceView | None,
+                   others: list[ResourceView] | None = None) -> GroupView:
+    """The group of a release made in the catalog: its tracks (a sub-group per disc), then its other primary
+    resources (videos, booklets, MIDI...) as items; the cover and other images linked."""
+    others = others or []
+    related = {rel.ref for res in [*recordings, *others] for rel in res.related}
+    images = [r for r in others if r.kind == "Image"]
+    extra = [r for r in others if r.kind != "Image" and r.ref not in related]
+    linked = tuple(LinkView(r.ref) for r in ([cover] if cover is not None else []) + images)
     discs = sorted({rec.disc for rec in recordings})
     if len(discs) <= 1:
-        items = tuple(GroupItemView(rec.ref, seq) for seq, rec in enumerate(recordings, start=1))
+        items = tuple(GroupItemView(rec.ref, seq) for seq, rec in enumerate([*recordings, *extra], start=1))
         return GroupView(sequence=1, items=items, linked=linked)
     groups = tuple(
         GroupView(sequence=disc, group_type="Component",
                   items=tuple(GroupItemView(rec.ref, seq) for seq, rec in
                               enumerate((r for r in recordings if r.disc == disc), start=1)))
         for disc in discs)
-    return GroupView(groups=groups, linked=linked)
+    return GroupView(groups=groups, items=tuple(GroupItemView(r.ref, seq) for seq, r in enumerate(extra, start=1)),
+                     linked=linked)
 
 
 def _stored_group(details: dict[str, Any], ref_of: Any, recordings: list[ResourceView]) -> GroupView | None:
@@ -202,7 +210,8 @@ def view_from_release(release: Any, *, assets_dir: Path | None = None, patterns:
         ids=view_json.idents(details.get("ids")), display_title_text=details.get("display_title_text"),
         additional_titles=view_json.titles(details.get("titles")),
         group=None if "group" in details and details["group"] is None else (
-            _stored_group(details, ref_of, recordings) or _default_group(recordings, cover)),
+            _stored_group(details, ref_of, recordings) or _default_group(
+                recordings, cover, [r for r in resources if not r.track and r is not cover])),
         compilation_stated=bool(details.get("compilation_stated")), titles_stated=bool(details.get("stated")),
         type_stated="release_type" not in view_json.unstated(details),
         extra_types=tuple(str(t) for t in details.get("extra_types") or ()), extra_lines=extra_lines(details),

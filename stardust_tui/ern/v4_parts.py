@@ -116,7 +116,9 @@ def write_ids(block: etree._Element, order: tuple[str, ...], values: dict[str, s
         by_kind.setdefault(ident.kind, []).append(ident)
     for tag in order:
         value = values.get(tag)
-        if value:
+        if value and tag in ("ProprietaryId", "CatalogNumber"):
+            sub(block, tag, value, Namespace=namespace)
+        elif value:
             sub(block, tag, value)
         for ident in by_kind.get(tag, ()):
             if value and ident.value == value:

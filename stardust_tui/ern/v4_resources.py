@@ -144,8 +144,9 @@ class ResourceWriter:
             sub(rr, "ResourceRelationshipType", rel.relationship)
             sub(rr, "ResourceRelatedResourceReference", rel.ref)
             if rel.start is not None or rel.duration_used is not None:
-                timing = sub(rr, "Timing")
-                sub(timing, "StartPoint", _decimal(rel.start or 0.0))
+                timing = sub(rr, "Timing")  # 4.2 states the start as a duration, 4.3 in seconds
+                start = rel.start or 0.0
+                sub(timing, "StartPoint", iso_duration(start) if self.minor < 3 else _decimal(start))
                 if rel.duration_used is not None:
                     sub(timing, "DurationUsed", iso_duration(rel.duration_used))
 

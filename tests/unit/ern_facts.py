@@ -46,6 +46,13 @@ def _avs(el: etree._Element | None) -> str | None:
     return value
 
 
+def _point(value: str | None) -> float | None:
+    """A StartPoint in seconds: 4.3 writes a decimal, 4.2 a duration."""
+    if not value:
+        return None
+    return seconds(value) if value.startswith("P") else float(value)
+
+
 def seconds(value: str | None) -> float | None:
     m = _DUR.match((value or "").strip())
     if not value or not m:
@@ -260,7 +267,7 @@ class _Reader:
                 by_ref[_t(res, "ResourceReference") or ""] = ident
                 out[ident] = facts
         for facts in out.values():  # related resources by identity, in sequence
-            facts["related"] = [(kind, by_ref.get(ref or "", ref), float(start) if start else start, used)
+            facts["related"] = [(kind, by_ref.get(ref or "", ref), _point(start), used)
                                 for kind, ref, start, used in facts.pop("_related")]
         return by_ref, out
 
