@@ -27,6 +27,16 @@ from stardust_tui.widgets.styling import plain, state_text
 
 ACTIVE = ("queued", "running", "retry-wait")
 LEVEL_STYLE = {"error": "red", "warning": "yellow", "debug": "dim"}
+STEP_WIDTH = 36
+
+
+def _tail(text: str, width: int) -> str:
+    """``text`` cut from the left to ``width`` characters: a long remote path keeps its file name."""
+    if len(text) <= width:
+        return text
+    head, _, rest = text.partition(" ")
+    keep = width - len(head) - 2
+    return f"{head} …{rest[-keep:]}" if rest and keep > 8 else "…" + text[-(width - 1):]
 
 
 def _size(n: int | None) -> str:
@@ -75,7 +85,7 @@ class DeliveryDetailScreen(ToolScreen):
                 yield info
             with TabPane("Steps", id="tab-steps"):
                 steps: DataTable = DataTable(id="dd-steps", cursor_type="row", zebra_stripes=True)
-                for label, width in (("#", 3), ("Step", 34), ("State", 8), ("Size", 9), ("MD5", 32), ("Try", 3),
+                for label, width in (("#", 3), ("Step", STEP_WIDTH), ("State", 8), ("Size", 9), ("MD5", 32), ("Try", 3),
                                      ("Done", 16)):
                     steps.add_column(label, key=label, width=width)
                 yield steps
@@ -122,8 +132,8 @@ class DeliveryDetailScreen(ToolScreen):
         steps = self.query_one("#dd-steps", DataTable)
         steps.clear()
         for s in detail.steps:
-            steps.add_row(str(s.seq), plain(s.name), s.state, _size(s.size), s.md5 or "", str(s.attempt),
-                          when(s.completed_at))
+            steps.add_row(str(s.seq), plain(_tail(s.name, STEP_WIDTH)), s.state, _size(s.size), s.md5 or "",
+                          str(s.attempt), when(s.completed_at))
         events = self.query_one("#dd-events", DataTable)
         events.clear()
         for e in detail.events:

@@ -49,7 +49,7 @@ class WorkersScreen(ToolScreen):
         yield Header()
         yield Static("Loading…", id="workers-head", classes="tool-head")
         table: DataTable = DataTable(id="workers", cursor_type="row", zebra_stripes=True)
-        for label, width in (("Kind", 11), ("Host", 18), ("PID", 7), ("Slots", 5), ("Busy", 4), ("State", 6),
+        for label, width in (("Kind", 18), ("Host", 18), ("PID", 7), ("Slots", 5), ("Busy", 4), ("State", 6),
                              ("Last seen", 11), ("Started", 16), ("Worker id", 40)):
             table.add_column(label, key=label, width=width)
         yield table
