@@ -32,6 +32,8 @@ class Settings:
     keymap: dict[str, str] = field(default_factory=dict)
     watch_dirs: list[Path] = field(default_factory=list)
     backup: dict[str, Any] = field(default_factory=dict)
+    api: dict[str, Any] = field(default_factory=dict)
+    """``[api]`` of the config file (rate, burst, max_upload_mb): the HTTP API's limits (issue 11)."""
     extra: dict[str, Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     """Problems that do not stop anything (unknown keys), for the front end to show once."""
@@ -77,6 +79,7 @@ def load_settings(home: str | os.PathLike[str] | None = None, db: str | None = N
     settings.keymap = dict(values.get("keymap", {}))
     settings.watch_dirs = [Path(p).expanduser() for p in values.get("watch.dirs", [])]
     settings.backup = {k.split(".", 1)[1]: v for k, v in values.items() if k.startswith("backup.")}
+    settings.api = {k.split(".", 1)[1]: v for k, v in values.items() if k.startswith("api.")}
     settings.extra = {k: v for k, v in data.items() if k not in top_level_names()}
 
     env_db = os.environ.get("STARDUST_DB")

@@ -108,6 +108,9 @@ SCHEMA: dict[str, Key] = {
     "backup.dir": Key(text(), "where scheduled backups go"),
     "backup.interval_hours": Key(number(0.01, 24 * 366), "hours between scheduled backups"),
     "backup.keep": Key(integer(1, 10_000), "snapshots to keep"),
+    "api.rate": Key(number(0.01, 100_000), "HTTP API: requests per second per API key (token bucket refill)"),
+    "api.burst": Key(integer(1, 100_000), "HTTP API: requests an API key may make at once (bucket size)"),
+    "api.max_upload_mb": Key(number(0.001, 1_000_000), "HTTP API: largest asset or import upload, in MB"),
 }
 FREE_TABLES = {"keymap": text(limit=200)}
 """Tables whose keys are the user's (binding ids); only their values are checked."""

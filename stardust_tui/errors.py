@@ -61,3 +61,17 @@ class ConfigError(StardustError):
     """The configuration file or an environment setting is wrong."""
 
     exit_code = ExitCode.USAGE
+
+
+class StaleRevisionError(ConflictError):
+    """A change based on an older revision of a release than the stored one (optimistic concurrency).
+
+    Nothing was saved; the caller reloads and applies its change again (the HTTP API answers 412)."""
+
+
+class AuthenticationError(StardustError):
+    """No, an unknown, a revoked or an expired API key (the HTTP API answers 401)."""
+
+
+class PermissionDenied(StardustError):
+    """The actor may not do this: an API key's scope (or, with issue 15, a role) is too low."""

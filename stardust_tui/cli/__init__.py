@@ -33,6 +33,8 @@ COMMAND_MODULES = (
     "stardust_tui.cli.importexport",
     "stardust_tui.cli.backup",
     "stardust_tui.cli.tui",
+    "stardust_tui.cli.serve",
+    "stardust_tui.cli.apikey",
 )
 
 

@@ -22,12 +22,14 @@ from stardust_tui.services.actor import ACTIONS, Actor
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
+    from stardust_tui.services.apikeys import ApiKeyService
     from stardust_tui.services.assets import AssetService
     from stardust_tui.services.backups import BackupService
     from stardust_tui.services.catalog import CatalogService
     from stardust_tui.services.deliveries import DeliveryService
     from stardust_tui.services.drafts import DraftService
     from stardust_tui.services.ern import ErnService
+    from stardust_tui.services.health import HealthService
     from stardust_tui.services.imports import ImportService
     from stardust_tui.services.profiles import ProfileService
     from stardust_tui.services.releases import ReleaseService
@@ -103,6 +105,14 @@ class Services:
         """
         if action not in ACTIONS:
             raise ValueError(f"unknown action {action!r} (add it to services.actor.ACTIONS)")
+        if self.actor.kind == "apikey":  # issue 11: an API key may do what its scope (a level) includes
+            from stardust_tui.errors import PermissionDenied
+            from stardust_tui.services.actor import allows
+
+            needed = ACTIONS[action]
+            if not allows(self.actor.roles, needed):
+                scope = ", ".join(self.actor.roles) or "none"
+                raise PermissionDenied(f"API key {self.actor.name!r} has scope {scope}; {action} needs {needed}")
 
     @cached_property
     def catalog(self) -> CatalogService:
@@ -169,6 +179,18 @@ class Services:
         from stardust_tui.services.targets import TargetService
 
         return TargetService(self)
+
+    @cached_property
+    def apikeys(self) -> ApiKeyService:  # added by api (issue 11)
+        from stardust_tui.services.apikeys import ApiKeyService
+
+        return ApiKeyService(self)
+
+    @cached_property
+    def health(self) -> HealthService:  # added by api (issue 11): /ready and /metrics
+        from stardust_tui.services.health import HealthService
+
+        return HealthService(self)
 
     @cached_property
     def deliveries(self) -> DeliveryService:

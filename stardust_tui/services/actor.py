@@ -19,6 +19,8 @@ ActorKind = Literal["user", "apikey", "worker"]
 
 READ, WRITE, DELIVER, ADMIN = "read", "write", "deliver", "admin"
 """Access levels, lowest first: look, change drafts, release/deliver/take down, administer."""
+LEVELS: tuple[str, ...] = (READ, WRITE, DELIVER, ADMIN)
+"""Each level includes the ones before it (an API key's scope ``deliver`` may also read and write)."""
 
 ACTIONS: dict[str, str] = {
     "release.read": READ,        # list, search, show, history, readiness, ERN preview, export
@@ -34,6 +36,8 @@ ACTIONS: dict[str, str] = {
     "target.test": DELIVER,      # connect to a target, read its ACK folder
     "target.admin": ADMIN,       # add, edit, remove, enable/disable, secrets, reset a circuit
     "store.admin": ADMIN,        # init, schema upgrades, backup, restore, prune, reindex
+    "apikey.admin": ADMIN,       # create, list, revoke API keys and read their usage (issue 11)
+    "ack.receive": DELIVER,      # record an ACK a DSP posted to the API (authenticated by the target's secret)
 }
 
 
@@ -67,9 +71,15 @@ class Actor:
         return cls(name or f"worker@{host or socket.gethostname()}", kind="worker")
 
     @classmethod
-    def api_key(cls, key_name: str, *, labels: tuple[str, ...] | None = None) -> Actor:
-        """A client of the HTTP API, acting as the name of its API key."""
-        return cls(key_name, kind="apikey", labels=labels)
+    def api_key(cls, key_name: str, *, scope: str = READ, labels: tuple[str, ...] | None = None) -> Actor:
+        """A client of the HTTP API, acting as the name of its API key; its scope is its one role."""
+        return cls(key_name, kind="apikey", roles=(scope,), labels=labels)
+
+
+def allows(granted: tuple[str, ...], needed: str) -> bool:
+    """Whether one of the ``granted`` access levels includes the level ``needed`` (levels are ordered)."""
+    rank = max((LEVELS.index(g) for g in granted if g in LEVELS), default=-1)
+    return rank >= LEVELS.index(needed)
 
 
 def _os_user() -> str:

@@ -161,6 +161,17 @@ class AssetService:
         findings = check_asset(a, strict=strict, facts=extra, analysis=analysis)
         return AssetDetail(a, store.path_for(a), used, list(findings), extra.get("wav_trailing_bytes"), problem)
 
+    def locate(self, ref: int | str) -> tuple[Asset, Path]:
+        """An asset's row and its stored file (for a download; nothing is decoded or hashed)."""
+        self.services.authorize("asset.read")
+        store = self._store()
+        with session_scope(self.services.engine) as s:
+            a = store.get(s, ref)
+        path = store.path_for(a)
+        if not path.is_file():
+            raise StardustError(f"the stored file of asset {a.id} is missing (stardust asset verify)", where=str(path))
+        return a, path
+
     def list(self, *, kind: str | None = None, limit: int = 50, offset: int = 0) -> AssetPage:
         """Stored assets, newest first."""
         from sqlalchemy import func

@@ -47,17 +47,22 @@ class DraftService:
     def __init__(self, services: Services) -> None:
         self.services = services
         self._lock = threading.Lock()
+        self._seen: dict[int, int] = {}
+        """The revision each release had when this editor loaded or last saved it (optimistic concurrency:
+        a save is refused when someone else, e.g. an API client, saved the release since)."""
 
     def load(self, release_id: int) -> Release:
         from stardust_tui.store.releases import load_release
 
         self.services.authorize("release.read")
         with session_scope(self.services.engine) as session:
-            return load_release(session, release_id)
+            release = load_release(session, release_id)
+        self._seen[release_id] = release.revision
+        return release
 
     def save(self, release_id: int | None, changes: dict[str, Any]) -> int:
         """Apply changed fields and save a revision; creates the release when ``release_id`` is None."""
-        from stardust_tui.store.releases import create_release, get_release, save_release
+        from stardust_tui.store.releases import check_revision, create_release, get_release, save_release
 
         self.services.authorize("release.write")
         actor = self.services.actor.name
@@ -70,12 +75,15 @@ class DraftService:
                 if set(changes) - RELEASE_COLUMNS:
                     self._apply_children(session, release, changes)
                     save_release(session, release, actor=actor)
+                self._seen[release_id] = release.revision
                 return release_id
             release = get_release(session, release_id)
+            check_revision(session, release_id, self._seen.get(release_id))  # StaleRevisionError: nothing saved
             for key, value in columns.items():
                 setattr(release, key, value)
             self._apply_children(session, release, changes)
             save_release(session, release, actor=actor)
+            self._seen[release_id] = release.revision
             return release_id
 
     def _apply_children(self, session: Any, release: Release, changes: dict[str, Any]) -> None:

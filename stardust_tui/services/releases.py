@@ -132,15 +132,19 @@ class ReleaseService:
         return self.services.actor.name
 
     # -- reading ---------------------------------------------------------------------------------------------
-    def list(self, filters: ReleaseFilters | None = None, *, limit: int = 50, offset: int = 0) -> ReleasePage:
-        """Releases matching ``filters``, newest first, with the total count."""
+    def list(self, filters: ReleaseFilters | None = None, *, limit: int = 50, offset: int = 0,
+             before_id: int | None = None, count: bool = True) -> ReleasePage:
+        """Releases matching ``filters``, newest first, with the total count (-1 when ``count`` is False).
+
+        ``before_id`` pages by key (the rows after the last one seen: a cursor that does not drift while
+        releases are added, and does not slow down deep into a million rows as an offset does)."""
         from stardust_tui.store.releases import count_releases, list_releases
 
         self.services.authorize("release.read")
         kwargs = (filters or ReleaseFilters()).as_kwargs()
         with session_scope(self.services.engine) as s:
-            rows = list_releases(s, limit=limit, offset=offset, **kwargs)
-            total = count_releases(s, **kwargs)
+            rows = list_releases(s, limit=limit, offset=offset, before_id=before_id, **kwargs)
+            total = count_releases(s, **kwargs) if count else -1
         return ReleasePage(total=total, offset=offset, releases=list(rows))
 
     def head(self, ref: Ref) -> ReleaseHead:
@@ -223,13 +227,15 @@ class ReleaseService:
             return int(rel.id)  # type: ignore[arg-type]
 
     def edit(self, ref: Ref, *, label: str | None = None, artists: list[str] | None = None,
-             **changes: Any) -> Saved:
-        """Change the given fields (None = leave as is; "" clears an optional text field); one revision."""
+             expected_revision: int | None = None, **changes: Any) -> Saved:
+        """Change the given fields (None = leave as is; "" clears an optional text field); one revision.
+
+        With ``expected_revision`` a release changed since that revision is refused (StaleRevisionError)."""
         from stardust_tui.domain.enums import ArtistRole, PartyKind
         from stardust_tui.domain.identifiers import is_language
         from stardust_tui.domain.models import ReleaseArtist
         from stardust_tui.store.parties import get_or_create_party
-        from stardust_tui.store.releases import get_release, save_release
+        from stardust_tui.store.releases import check_revision, get_release, save_release
 
         self.services.authorize("release.write")
         changes = {k: v for k, v in changes.items() if v is not None}
@@ -243,6 +249,7 @@ class ReleaseService:
             raise ValidationError("nothing to change: give at least one option (see --help)")
         with session_scope(self.services.engine) as s:
             rel = get_release(s, ref)
+            check_revision(s, int(rel.id), expected_revision)  # type: ignore[arg-type]
             for key, value in changes.items():
                 setattr(rel, key, None if value == "" and key in _CLEARABLE else value)
             if artists:
@@ -256,14 +263,15 @@ class ReleaseService:
 
     def add_track(self, ref: Ref, *, title: str, isrc: str | None = None, artist: str | None = None,
                   duration: float | None = None, disc: int = 1, number: int | None = None, explicit: bool = False,
-                  audio_id: int | None = None) -> AddedTrack:
+                  audio_id: int | None = None, expected_revision: int | None = None) -> AddedTrack:
         """Append a track (next number on its disc unless ``number`` is given)."""
         from stardust_tui.domain.models import Asset
-        from stardust_tui.store.releases import add_track, get_release, save_release
+        from stardust_tui.store.releases import add_track, check_revision, get_release, save_release
 
         self.services.authorize("release.write")
         with session_scope(self.services.engine) as s:
             rel = get_release(s, ref)
+            check_revision(s, int(rel.id), expected_revision)  # type: ignore[arg-type]
             if audio_id is not None and s.get(Asset, audio_id) is None:
                 raise NotFoundError(f"no asset with id {audio_id}", where="--audio")
             fields: dict[str, Any] = dict(title=title, isrc=isrc, display_artist=artist or "",
@@ -281,7 +289,7 @@ class ReleaseService:
     def add_deal(self, ref: Ref, *, territories: list[str], excluded: list[str] | None = None,
                  models: list[str], use_types: list[str], start: date | None = None, end: date | None = None,
                  price_tier: str | None = None, preorder: bool = False,
-                 instant_gratification: list[str] | None = None) -> Saved:
+                 instant_gratification: list[str] | None = None, expected_revision: int | None = None) -> Saved:
         """Add a deal: where (ISO 3166-1 or Worldwide, minus ``excluded``), which models and use types, when.
 
         A ``preorder`` deal sells the release before its release date: it needs ``start`` (when pre-orders
@@ -289,7 +297,7 @@ class ReleaseService:
         tracks (ISRCs) downloadable as soon as it is bought."""
         from stardust_tui.domain.identifiers import is_territory, normalize_isrc
         from stardust_tui.domain.models import Deal
-        from stardust_tui.store.releases import get_release, save_release
+        from stardust_tui.store.releases import check_revision, get_release, save_release
 
         self.services.authorize("release.write")
         excluded = list(excluded or [])
@@ -307,6 +315,7 @@ class ReleaseService:
             raise ValidationError("a pre-order needs --start: the day pre-orders open", where="--start")
         with session_scope(self.services.engine) as s:
             rel = get_release(s, ref)
+            check_revision(s, int(rel.id), expected_revision)  # type: ignore[arg-type]
             begin = start or rel.release_date
             if begin is None:
                 raise ValidationError("give --start or set the release date first", where="--start")
@@ -326,13 +335,14 @@ class ReleaseService:
             rev = save_release(s, rel, actor=self._actor, action="add-deal")
             return Saved(int(rel.id), rev.number, rel.status, deals=len(rel.deals))  # type: ignore[arg-type]
 
-    def set_status(self, ref: Ref, status: str) -> Saved:
+    def set_status(self, ref: Ref, status: str, *, expected_revision: int | None = None) -> Saved:
         """Set draft/ready/delivered/taken-down; "ready" is refused while blocking errors remain."""
-        from stardust_tui.store.releases import get_release, set_status
+        from stardust_tui.store.releases import check_revision, get_release, set_status
 
         self.services.authorize("release.status")
         with session_scope(self.services.engine) as s:
             rel = get_release(s, ref)
+            check_revision(s, int(rel.id), expected_revision)  # type: ignore[arg-type]
             rev = set_status(s, rel, status, actor=self._actor)
             return Saved(int(rel.id), rev.number, rel.status)  # type: ignore[arg-type]
 
@@ -346,13 +356,14 @@ class ReleaseService:
             s.flush()
             return int(copy.id)  # type: ignore[arg-type]
 
-    def delete(self, ref: Ref) -> ReleaseHead:
+    def delete(self, ref: Ref, *, expected_revision: int | None = None) -> ReleaseHead:
         """Delete a release that was never queued for delivery; returns what it was."""
-        from stardust_tui.store.releases import delete_release, get_release
+        from stardust_tui.store.releases import check_revision, delete_release, get_release
 
         self.services.authorize("release.delete")
         with session_scope(self.services.engine) as s:
             rel = get_release(s, ref)
+            check_revision(s, int(rel.id), expected_revision)  # type: ignore[arg-type]
             head = ReleaseHead(int(rel.id), rel.title, rel.display_artist, rel.upc, rel.status,  # type: ignore[arg-type]
                                rel.revision)
             delete_release(s, rel, actor=self._actor)

@@ -49,22 +49,29 @@ class TrackService:
     def __init__(self, services: Services) -> None:
         self.services = services
         self._lock = threading.Lock()
+        self._seen: dict[int, int] = {}
+        """The revision each release had when the editor loaded or last saved it (a save is refused when
+        someone else, e.g. an API client, saved the release since: StaleRevisionError, nothing saved)."""
 
     def load(self, release_id: int):
         from stardust_tui.store.releases import load_release
 
         self.services.authorize("release.read")
         with session_scope(self.services.engine) as session:
-            return load_release(session, release_id)
+            release = load_release(session, release_id)
+        self._seen[release_id] = release.revision
+        return release
 
     def _change(self, release_id: int, change) -> Any:  # noqa: ANN001 - a callable(session, release)
-        from stardust_tui.store.releases import load_release, save_release
+        from stardust_tui.store.releases import check_revision, load_release, save_release
 
         self.services.authorize("release.write")
         with self._lock, session_scope(self.services.engine) as session:
+            check_revision(session, release_id, self._seen.get(release_id))
             release = load_release(session, release_id)
             result = change(session, release)
             save_release(session, release, actor=self.services.actor.name)
+            self._seen[release_id] = release.revision
             return result
 
     @staticmethod

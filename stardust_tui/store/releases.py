@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, or_
+from sqlalchemy import func, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 from sqlmodel import Session, col, select
@@ -24,7 +24,7 @@ from stardust_tui.domain.limits import ID
 from stardust_tui.domain.models import Credit, Deal, Party, Release, ReleaseArtist, ReleaseRevision, Track, utcnow
 from stardust_tui.domain.release_types import release_type_and_compilation
 from stardust_tui.domain.resource_models import ReleaseResource
-from stardust_tui.errors import ConflictError, NotFoundError, ValidationError
+from stardust_tui.errors import ConflictError, NotFoundError, StaleRevisionError, ValidationError
 from stardust_tui.store import duplicates
 from stardust_tui.store import search as search_mod
 from stardust_tui.store.duplicates import upc_candidates
@@ -35,7 +35,7 @@ from stardust_tui.store.revisions import content_hash, record_revision, snapshot
 __all__ = [
     "ReleaseRow", "get_release", "load_release", "create_release", "save_release", "snapshot_release",
     "content_hash", "delete_release", "duplicate_release", "list_releases", "count_releases", "set_status",
-    "add_track", "iter_release_ids", "upc_candidates",
+    "add_track", "iter_release_ids", "upc_candidates", "check_revision",
 ]
 
 _CHILDREN = ("tracks", "artists", "credits", "deals", "label", "cover", "resources")
@@ -175,8 +175,35 @@ def _check_grid(session: Session, release: Release) -> None:
         raise ConflictError(f"GRid {release.grid} is already used by release {other}", where="grid")
 
 
-def save_release(session: Session, release: Release, *, actor: str, action: str = "update") -> ReleaseRevision:
-    """Normalize, check duplicates, store a revision + audit entry, refresh the search index."""
+def check_revision(session: Session, release_id: int, expected: int | None) -> None:
+    """Optimistic concurrency: refuse a change based on revision ``expected`` when the stored one differs.
+
+    A no-op ``UPDATE … WHERE revision = expected`` both checks and takes the row's write lock (SQLite: the
+    database's) until the transaction ends, so no other save can slip in between this check and the
+    caller's save: nothing is overwritten unseen."""
+    if expected is None:
+        return
+    result = session.execute(update(Release).where(col(Release.id) == release_id, col(Release.revision) == expected)
+                             .values(revision=Release.revision).execution_options(synchronize_session=False))
+    if result.rowcount == 1:  # type: ignore[attr-defined]
+        return
+    with session.no_autoflush:
+        current = session.exec(select(Release.revision).where(Release.id == release_id)).first()
+    if current is None:
+        raise NotFoundError(f"no release with id {release_id}")
+    raise StaleRevisionError(f"release {release_id} is at revision {current}, not {expected}: it was changed "
+                             "meanwhile; reload it and apply the change again (nothing was saved)",
+                             where=f"release {release_id}")
+
+
+def save_release(session: Session, release: Release, *, actor: str, action: str = "update",
+                 expected_revision: int | None = None) -> ReleaseRevision:
+    """Normalize, check duplicates, store a revision + audit entry, refresh the search index.
+
+    With ``expected_revision`` (the revision the change was based on: an API ``If-Match``, the revision a
+    TUI form loaded) a release changed meanwhile is refused (:class:`StaleRevisionError`)."""
+    if release.id is not None:
+        check_revision(session, release.id, expected_revision)
     if release.id is not None and session.get_bind().dialect.name != "sqlite":
         # Serialize concurrent saves of one release (revision numbers); SQLite already has one writer.
         with session.no_autoflush:

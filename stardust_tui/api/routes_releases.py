@@ -1,0 +1,223 @@
+"""``/releases``: list (search, filters, cursor pages), get, create, update, status, delete, readiness,
+history, diff, tracks and deals, each through :class:`~stardust_tui.services.releases.ReleaseService`.
+
+A release's ``ETag`` is its revision; every change needs ``If-Match`` and answers the new ``ETag``.
+"""
+
+from __future__ import annotations
+
+import base64
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request, Response
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from stardust_tui.api import fields as F
+from stardust_tui.api.deps import IfMatch, Svc, expected_revision, not_modified, set_etag
+from stardust_tui.api.problems import Problem
+from stardust_tui.api.schemas import PROBLEM_RESPONSES, WRITE_RESPONSES, ReleasePageModel, Revision, Saved
+from stardust_tui.cli.output import jsonable
+from stardust_tui.domain import limits as L
+from stardust_tui.services.releases import ReleaseFilters
+
+router = APIRouter(prefix="/releases", tags=["releases"], responses=PROBLEM_RESPONSES)
+
+
+class ReleaseCreate(BaseModel):
+    """The fields of ``stardust release create`` (and the edit fields)."""
+
+    title: F.Title
+    artists: list[F.Name] = Field(min_length=1, max_length=100)
+    label: F.OptName | None = None
+    upc: F.Code | None = None
+    release_type: F.text(L.RELEASE["release_type"]) | None = Field(default=None, description="album, ep, single, …")
+    release_date: F.Day | None = None
+    genre: F.Genre | None = None
+    p_line: F.Line | None = Field(default=None, description='"2024 Star Records"')
+    c_line: F.Line | None = None
+
+
+class ReleasePatch(BaseModel):
+    """The fields of ``stardust release edit``: absent or null = unchanged, "" clears an optional text."""
+
+    title: F.Title | None = None
+    version: F.text(L.RELEASE["version"]) | None = None
+    artists: list[F.Name] | None = Field(default=None, max_length=100)
+    label: F.OptName | None = None
+    upc: F.Code | None = None
+    catalog_number: F.text(L.RELEASE["catalog_number"]) | None = None
+    release_type: F.text(L.RELEASE["release_type"]) | None = None
+    release_date: F.Day | None = None
+    original_release_date: F.Day | None = None
+    genre: F.Genre | None = None
+    subgenre: F.text(L.RELEASE["subgenre"]) | None = None
+    language: F.Language | None = None
+    parental_advisory: F.text(L.RELEASE["parental_advisory"]) | None = None
+    p_line: F.Line | None = None
+    c_line: F.Line | None = None
+
+
+class StatusChange(BaseModel):
+    status: F.text(L.RELEASE["status"], required=True) = Field(description="draft | ready | delivered | taken-down")
+
+
+class TrackCreate(BaseModel):
+    """The fields of ``stardust release add-track``."""
+
+    title: F.text(L.TRACK["title"], required=True)
+    isrc: F.Code | None = None
+    artist: F.OptName | None = None
+    duration: F.Duration | None = None
+    disc: F.DiscNumber = 1
+    number: F.TrackNumber | None = None
+    explicit: bool = False
+    audio_id: F.Identifier | None = None
+
+
+class DealCreate(BaseModel):
+    """The fields of ``stardust release add-deal``."""
+
+    territories: list[F.TerritoryCode] = Field(default_factory=lambda: ["Worldwide"], min_length=1, max_length=300)
+    excluded: list[F.TerritoryCode] = Field(default_factory=list, max_length=300)
+    commercial_models: list[F.Vocab] = Field(min_length=1, max_length=20)
+    use_types: list[F.Vocab] = Field(min_length=1, max_length=40)
+    start: F.Day | None = None
+    end: F.Day | None = None
+    price_tier: F.text(L.DEAL["price_tier"]) | None = None
+    preorder: bool = False
+    instant_gratification: list[F.Code] = Field(default_factory=list, max_length=1000)
+
+
+def _cursor(last_id: int) -> str:
+    return base64.urlsafe_b64encode(f"r{last_id}".encode()).decode().rstrip("=")
+
+
+def _before(cursor: str | None) -> int | None:
+    if not cursor:
+        return None
+    try:
+        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        value = int(text[1:]) if text.startswith("r") and text[1:].isascii() and text[1:].isdigit() else None
+    except (ValueError, UnicodeDecodeError):
+        value = None
+    if value is None or not L.ID.lo <= value <= L.ID.hi + 1:
+        raise Problem(422, "not a cursor this API gave out", kind="invalid", field="cursor")
+    return value
+
+
+def _release(svc: Svc, ref: str | int, response: Response, status: int = 200) -> JSONResponse:
+    data = jsonable(svc.releases.show(ref))
+    return JSONResponse(data, status_code=status, headers={"ETag": f'"{data["revision"]}"'})
+
+
+@router.get("", response_model=ReleasePageModel, summary="List and search releases (newest first)")
+def list_releases(
+    svc: Svc,
+    search: Annotated[str | None, Query(max_length=L.SEARCH_QUERY, description="Full-text search")] = None,
+    status: Annotated[str | None, Query(max_length=16)] = None,
+    label: Annotated[str | None, Query(max_length=L.PARTY["name"])] = None,
+    type: Annotated[str | None, Query(max_length=64, alias="type")] = None,  # noqa: A002
+    genre: Annotated[str | None, Query(max_length=L.RELEASE["genre"])] = None,
+    date_from: Annotated[date | None, Query(alias="from")] = None,
+    date_to: Annotated[date | None, Query(alias="to")] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    cursor: Annotated[str | None, Query(max_length=32)] = None,
+    count: bool = False,
+) -> dict[str, Any]:
+    filters = ReleaseFilters(search=search or None, status=status or None, label=label or None,
+                             release_type=type or None, date_from=date_from, date_to=date_to, genre=genre or None)
+    page = svc.releases.list(filters, limit=limit, before_id=_before(cursor), count=count)
+    rows = page.releases
+    return {"items": jsonable(rows), "next_cursor": _cursor(rows[-1].id) if len(rows) == limit else None,
+            "total": page.total if count else None}
+
+
+@router.post("", status_code=201, responses=WRITE_RESPONSES, summary="Create a draft release")
+def create_release(body: ReleaseCreate, svc: Svc, response: Response) -> JSONResponse:
+    values = body.model_dump(exclude_none=True)
+    rid = svc.releases.create(**values)
+    out = _release(svc, rid, response, 201)
+    out.headers["Location"] = f"/releases/{rid}"
+    return out
+
+
+@router.get("/{ref}", summary="A release with its tracks, deals and assets (ETag = revision)",
+            responses={304: {"description": "If-None-Match names the current revision"}})
+def get_release(ref: F.Ref, svc: Svc, request: Request, response: Response) -> Response:
+    head = svc.releases.head(ref)
+    if not_modified(request, head.revision):
+        return Response(status_code=304, headers={"ETag": f'"{head.revision}"'})
+    return _release(svc, head.id, response)
+
+
+@router.patch("/{ref}", responses=WRITE_RESPONSES, summary="Change fields (If-Match required)")
+def patch_release(ref: F.Ref, body: ReleasePatch, svc: Svc, response: Response, if_match: IfMatch = None
+                  ) -> JSONResponse:
+    expected = expected_revision(if_match)
+    values = body.model_dump(exclude_unset=True, exclude_none=True)
+    label = values.pop("label", None)
+    artists = values.pop("artists", None)
+    saved = svc.releases.edit(ref, label=label, artists=artists, expected_revision=expected, **values)
+    return _release(svc, saved.release_id, response)
+
+
+@router.put("/{ref}/status", responses=WRITE_RESPONSES, response_model=Saved,
+            summary="Set the status (ready is refused while blocking errors remain; If-Match required)")
+def put_status(ref: F.Ref, body: StatusChange, svc: Svc, response: Response, if_match: IfMatch = None) -> Any:
+    saved = svc.releases.set_status(ref, body.status, expected_revision=expected_revision(if_match))
+    set_etag(response, saved.revision)
+    return jsonable(saved)
+
+
+@router.delete("/{ref}", status_code=204, responses=WRITE_RESPONSES,
+               summary="Delete a never-delivered release (If-Match required)")
+def delete_release(ref: F.Ref, svc: Svc, if_match: IfMatch = None) -> Response:
+    svc.releases.delete(ref, expected_revision=expected_revision(if_match))
+    return Response(status_code=204)
+
+
+@router.get("/{ref}/readiness", summary="Readiness: blocking errors and warnings (as `stardust check --json`)")
+def readiness(ref: F.Ref, svc: Svc,
+              target: Annotated[str | None, Query(max_length=L.TARGET["name"])] = None,
+              type: Annotated[str, Query(pattern="^(new|update|takedown|purge)$")] = "new",  # noqa: A002
+              ) -> dict[str, Any]:
+    return jsonable(svc.releases.check(ref, target=target, message_type=type).as_dict())
+
+
+@router.get("/{ref}/history", response_model=list[Revision], summary="Revisions, oldest first")
+def history(ref: F.Ref, svc: Svc) -> Any:
+    return jsonable(svc.releases.history(ref))
+
+
+@router.get("/{ref}/diff", summary="Field-level changes between two revisions (default: the last two)")
+def diff(ref: F.Ref, svc: Svc, a: Annotated[int | None, Query(alias="from", ge=1, le=L.INT32_MAX)] = None,
+         b: Annotated[int | None, Query(alias="to", ge=1, le=L.INT32_MAX)] = None) -> dict[str, Any]:
+    return jsonable(svc.releases.diff(ref, a, b))
+
+
+@router.get("/{ref}/tracks", summary="The tracks of a release, in disc/track order")
+def tracks(ref: F.Ref, svc: Svc) -> list[dict[str, Any]]:
+    return jsonable(svc.releases.show(ref)["tracks"])
+
+
+@router.post("/{ref}/tracks", status_code=201, responses=WRITE_RESPONSES,
+             summary="Append a track (next number on its disc unless given; If-Match required)")
+def add_track(ref: F.Ref, body: TrackCreate, svc: Svc, response: Response, if_match: IfMatch = None) -> Any:
+    added = svc.releases.add_track(ref, **body.model_dump(), expected_revision=expected_revision(if_match))
+    set_etag(response, added.revision)
+    return jsonable(added)
+
+
+@router.post("/{ref}/deals", status_code=201, responses=WRITE_RESPONSES, summary="Add a deal (If-Match required)")
+def add_deal(ref: F.Ref, body: DealCreate, svc: Svc, response: Response, if_match: IfMatch = None) -> Any:
+    values = body.model_dump()
+    saved = svc.releases.add_deal(ref, territories=values["territories"], excluded=values["excluded"],
+                                  models=values["commercial_models"], use_types=values["use_types"],
+                                  start=values["start"], end=values["end"], price_tier=values["price_tier"],
+                                  preorder=values["preorder"],
+                                  instant_gratification=values["instant_gratification"],
+                                  expected_revision=expected_revision(if_match))
+    set_etag(response, saved.revision)
+    return jsonable(saved)
