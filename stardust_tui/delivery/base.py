@@ -100,6 +100,7 @@ SECRET_KEYS = (
     "azure_account_key",
     "token",  # REST bearer token
     "api_key",  # REST API key, sent in the header named by the target's ?api_key_header= (X-API-Key)
+    "ack_token",  # not sent anywhere: the DSP's bearer token for POST /acks/{target} of `stardust serve`
 )
 
 
