@@ -57,15 +57,15 @@ class ImportScreen(ToolScreen):
     COMMANDS = {ScreenCommands}
     BINDINGS = [
         Binding("escape", "back", "Back", id="import-back", tooltip="Back (stops a running check or import)"),
+        Binding("ctrl+t", "dry_run", "Dry run", id="import-dry-run", tooltip="Check the whole file; nothing is saved"),
+        Binding("ctrl+g", "import", "Import", id="import-run", tooltip="Import the file (asks first)"),
+        Binding("ctrl+s", "save_mapping", "Save mapping", id="import-save-mapping",
+                tooltip="Save the mapping as TOML for next time"),
         Binding("f2", "tab('tab-rows')", "Rows", id="import-rows", tooltip="The file's first rows"),
         Binding("f3", "tab('tab-mapping')", "Mapping", id="import-mapping",
                 tooltip="Each column's field and level (Enter changes it)"),
         Binding("f4", "tab('tab-values')", "Values", id="import-values", tooltip="The values as they will be stored"),
         Binding("f5", "tab('tab-check')", "Check", id="import-check", tooltip="Problems found by the dry run"),
-        Binding("ctrl+t", "dry_run", "Dry run", id="import-dry-run", tooltip="Check the whole file; nothing is saved"),
-        Binding("ctrl+g", "import", "Import", id="import-run", tooltip="Import the file (asks first)"),
-        Binding("ctrl+s", "save_mapping", "Save mapping", id="import-save-mapping",
-                tooltip="Save the mapping as TOML for next time"),
     ]
 
     def __init__(self, path: str | None = None) -> None:
@@ -209,7 +209,7 @@ class ImportScreen(ToolScreen):
         select.display = len(sheets) > 1
         if len(sheets) > 1:
             with select.prevent(Select.Changed):
-                select.set_options([(name, name) for name in sheets])
+                select.set_options([(plain(name), name) for name in sheets])
                 select.value = self.preview.sheet
 
     def _fill_rows(self) -> None:

@@ -166,7 +166,7 @@ async def test_excel_sheets(sqlite_engine, app_factory, tmp_path: Path) -> None:
     sheet = book.create_sheet("Catalog")
     for line in (HEAD + "".join(ROWS[:2])).splitlines():
         sheet.append(line.split(","))
-    other = book.create_sheet("Backlist")
+    other = book.create_sheet("Backlist 2024")
     for line in (HEAD + ROWS[2].replace("NOT-AN-ISRC", "USAB12400009")).splitlines():
         other.append(line.split(","))
     path = tmp_path / "label.xlsx"
@@ -178,9 +178,9 @@ async def test_excel_sheets(sqlite_engine, app_factory, tmp_path: Path) -> None:
         select_box = app.screen.query_one("#import-sheet")
         assert select_box.display and app.screen.preview.sheet == "Catalog", [n.message for n in app._notifications]
         assert [r[11] for r in cells(app, "#import-rows-table")] == ["Ignition", "Song [Remastered]"]
-        select_box.value = "Backlist"
+        select_box.value = "Backlist 2024"
         await settle(app, pilot)
-        assert app.screen.preview.sheet == "Backlist"
+        assert app.screen.preview.sheet == "Backlist 2024"
         assert [r[11] for r in cells(app, "#import-rows-table")] == ["Undertow"]
 
 
