@@ -32,6 +32,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from stardust_tui.domain.identifiers import normalize_isni
 from stardust_tui.domain.validation import (
     ALLOWED_COMMERCIAL_MODELS,
     ALLOWED_USE_TYPES,
@@ -104,10 +105,22 @@ def _people(items: Any, path: str, credit: bool = False) -> list[tuple]:
         role = item.get("role") or ("Contributor" if credit else "MainArtist")
         if not isinstance(role, str) or len(role) > 64 or len(item["name"]) > 500:
             raise _Bad(where + "role", "bad role or name too long")
-        isni = item.get("isni") if isinstance(item.get("isni"), str) else None
+        isni = _isni(item.get("isni"), where + "isni")
         instrument = item.get("instrument") if isinstance(item.get("instrument"), str) else None
         out.append((item["name"], role, isni, instrument) if credit else (item["name"], role, isni))
     return out
+
+
+def _isni(value: Any, path: str) -> str | None:
+    """An ISNI with its MOD 11-2 check character verified (spaces/hyphens and an 'ISNI' prefix allowed)."""
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise _Bad(path, f"expected an ISNI as text, got {type(value).__name__}")
+    try:
+        return normalize_isni(value)
+    except StardustError as exc:
+        raise _Bad(path, exc.message) from None
 
 
 def _strings(value: Any, path: str) -> list[str]:

@@ -155,6 +155,7 @@ def _other(p: Path, data: Any, mapping: Mapping, report: ImportReport) -> Iterat
             continue
         tracks_key = next((k for k in TRACK_KEYS if isinstance(item.get(k), list)), None)
         release_cells = _flatten({k: v for k, v in item.items() if k != tracks_key})
+        release_cells.update(_deal_cells(p, item, where, report))
         report.rows += 1
         if tracks_key is None:
             rel, trk, failed = _convert(p, release_cells, mapping, report, where)
@@ -172,6 +173,22 @@ def _other(p: Path, data: Any, mapping: Mapping, report: ImportReport) -> Iterat
             _r, trk, tfailed = _convert(p, _flatten(track, "track"), mapping, report, twhere, level="track")
             yield from grouper.add(rel, trk, i + 1, failed | tfailed)
     yield from grouper.finish()
+
+
+def _deal_cells(p: Path, item: dict[str, Any], where: str, report: ImportReport) -> dict[str, str]:
+    """A nested ``deals``/``deal`` list: the first deal's keys read as ``deal <key>`` columns (territories,
+    start, end, commercial models...); more deals than one are reported, not silently replaced."""
+    key = next((k for k in ("deals", "deal", "availability") if isinstance(item.get(k), list | dict)), None)
+    if key is None:
+        return {}
+    deals = item[key] if isinstance(item[key], list) else [item[key]]
+    objects = [d for d in deals if isinstance(d, dict)]
+    if not objects:
+        return {}
+    if len(objects) > 1:
+        report.warning(f"{len(objects)} deals: only the first is imported from this JSON (add the others in the "
+                       "catalog, or use the catalog JSON format)", file=str(p), column=f"{where}.{key}")
+    return {f"deal {k}": v for k, v in _flatten(objects[0]).items()}
 
 
 def _convert(p: Path, cells: dict[str, str], mapping: Mapping, report: ImportReport, where: str,

@@ -153,3 +153,28 @@ def test_own_format_carries_issue_18_parts(sqlite_engine, tmp_path: Path) -> Non
     assert (snap["is_compilation"], snap["grid"], snap["details"]) == (True, "A1-2425G-ABC1234002-M", {"Note": "x"})
     assert snap["tracks"][0]["parental_advisory"] == "edited" and snap["tracks"][0]["details"] == {"Key": "C"}
     assert snap["deals"][0]["is_preorder"] is True and snap["deals"][0]["instant_gratification"] == ["USABC2400001"]
+
+
+def test_other_json_nested_deals_and_isni_checked(sqlite_engine, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Another system's JSON with a nested deals list: the first deal is read (more are reported, not dropped
+    silently); a catalog JSON with a bad ISNI check character is refused naming the field."""
+    data = {"releases": [{"upc": "012345678905", "title": "Dealt", "artist": "Ann", "tracks": [{"title": "a"}],
+                          "deals": [{"territories": ["GB", "IE"], "start": "2024-05-01",
+                                     "commercial_models": ["PayAsYouGoModel"], "use_types": ["PermanentDownload"]},
+                                    {"territories": ["US"], "start": "2024-06-01"}]}]}
+    src = tmp_path / "other.json"
+    src.write_text(json.dumps(data), encoding="utf-8")
+    report = run_import(sqlite_engine, src)
+    assert report.ok and report.created == 1, report.render()
+    assert any("only the first is imported" in w.message for w in report.warnings)
+    with Session(sqlite_engine) as s:
+        deal = load_release(s, get_release(s, "012345678905").id).deals[0]
+    assert (deal.territories, deal.commercial_models, deal.use_types) == (["GB", "IE"], ["PayAsYouGoModel"],
+                                                                         ["PermanentDownload"])
+    own = {"title": "T", "display_artist": "A", "upc": "4006381333931", "tracks": [{"title": "x"}],
+           "artists": [{"name": "A", "role": "MainArtist", "isni": "0000000121464381"}]}
+    bad = tmp_path / "own.json"
+    bad.write_text(json.dumps({"format": "stardust-catalog", "version": 1, "releases": [own]}), encoding="utf-8")
+    report = run_import(sqlite_engine, bad)
+    assert not report.ok and report.errors[0].column == "artists[0].isni" and "check character" in \
+        report.errors[0].message
