@@ -257,7 +257,7 @@ def sha256(s: str) -> str:
 PARSERS: dict[str, Callable[..., Any]] = {
     "text": text, "upc": upc, "isrc": isrc, "date": v.parse_date, "datetime": v.parse_datetime, "int": disc,
     "year": v.parse_year, "position": v.parse_position, "duration": v.parse_duration,
-    "duration_ms": v.parse_duration_ms, "advisory": v.parse_advisory, "list": names,
+    "duration_ms": v.parse_duration_ms, "advisory": v.parse_advisory, "flag": v.parse_flag, "list": names,
     "people": people, "pline": partial(_copyright, symbol="P"), "cline": partial(_copyright, symbol="C"),
     "release_type": release_type, "language": language, "territories": territories,
     "excluded_territories": excluded_territories, "status": status, "credits": credits, "sha256": sha256,

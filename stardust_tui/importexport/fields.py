@@ -52,6 +52,8 @@ FIELDS: tuple[FieldSpec, ...] = (
               "UserDefined:<value> for a user-defined one)"),
     FieldSpec("use_types", _R, "use_types", "DDEX use types separated by ; (any case; UserDefined:<value>)"),
     FieldSpec("deal_start", _R, "datetime", "deal start (defaults to the release date)"),
+    FieldSpec("preorder_date", _R, "date", "pre-order start: a pre-order deal until the release date (with the "
+              "instant-gratification tracks)"),
     FieldSpec("deal_end", _R, "datetime", "deal end"),
     FieldSpec("price_tier", _R, "text", "price tier / code"),
     FieldSpec("status", _R, "status", "draft, ready, delivered or taken-down"),
@@ -73,6 +75,7 @@ FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("track_language", _T, "language", "language of the performance"),
     FieldSpec("track_genre", _T, "text", "track genre"),
     FieldSpec("preview_start", _T, "duration", "preview/clip start (seconds)"),
+    FieldSpec("instant_gratification", _T, "flag", "instant-gratification track of the pre-order (yes/no)"),
     FieldSpec("composer", _T, "people", "composers (, ; | / &; 'Last, First' recognised)"),
     FieldSpec("lyricist", _T, "people", "lyricists"),
     FieldSpec("producer", _T, "people", "producers"),

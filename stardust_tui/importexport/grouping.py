@@ -170,6 +170,7 @@ def finish_release(draft: ReleaseDraft, report: ImportReport) -> ReleaseDraft:
     for name, _role, *_ in draft.artists:
         if len(name) > _NAME_MAX:
             err(f"artist name is {len(name)} characters long (at most {_NAME_MAX})", draft.line, "release_artist")
+    _preorder(draft, err)
     for deal in draft.deals:
         if deal.price_tier and len(deal.price_tier) > _PRICE_MAX:
             err(f"price tier is {len(deal.price_tier)} characters long (at most {_PRICE_MAX})", draft.line,
@@ -207,3 +208,25 @@ def _from_tracks(draft: ReleaseDraft) -> None:
         draft.language = first.language
     if draft.p_line is None and draft.p_line_year is None and (first.p_line or first.p_line_year):
         draft.p_line, draft.p_line_year = first.p_line, first.p_line_year
+
+
+def _preorder(draft: ReleaseDraft, err: Any) -> None:
+    """The pre-order deal's instant-gratification tracks (ISRCs of the tracks flagged so), and its checks."""
+    flagged = [t for t in draft.tracks if t.instant_grat]
+    deal = next((d for d in draft.deals if d.is_preorder), None)
+    if deal is None:
+        if flagged:
+            err("an instant-gratification track needs a pre-order date on its release", flagged[0].line,
+                "instant_gratification")
+        return
+    if draft.release_date is None:
+        err("a pre-order date needs the release date (the pre-order ends when the release comes out)", draft.line,
+            "preorder_date")
+    elif deal.start is not None and deal.end is not None and deal.start >= deal.end:
+        err(f"the pre-order date {deal.start.date()} is not before the release date {draft.release_date}",
+            draft.line, "preorder_date")
+        deal.end = None  # reported once, not again as a deal ending before its start
+    for t in flagged:
+        if not t.isrc:
+            err("an instant-gratification track needs an ISRC", t.line, "instant_gratification")
+    deal.instant_gratification = [t.isrc for t in flagged if t.isrc]

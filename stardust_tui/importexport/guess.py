@@ -28,11 +28,11 @@ from stardust_tui.importexport.fields import BY_NAME, TWINS, normalize_header
 from stardust_tui.importexport.headers import HeaderInfo, analyse, candidates
 
 SAMPLE_VALUES = 200  # non-empty cells of a column looked at for its kind
-_VALIDATING = frozenset({"upc", "isrc", "date", "datetime", "int", "year", "position", "duration", "advisory",
+_VALIDATING = frozenset({"upc", "isrc", "date", "datetime", "int", "year", "position", "duration", "advisory", "flag",
                          "release_type", "language", "territories", "excluded_territories", "status", "sha256",
                          "commercial_models", "use_types"})
 _LIST_KINDS = frozenset({"people", "list", "credits"})
-_DATE_FIELDS = ("release_date", "original_release_date", "deal_start", "deal_end")
+_DATE_FIELDS = ("release_date", "original_release_date", "deal_start", "deal_end", "preorder_date")
 
 
 @dataclass

@@ -152,6 +152,8 @@ def candidates(header: str | HeaderInfo) -> list[str]:
             else ["p_line", "track_p_line"]
     if c_mark:
         return ["c_line"]
+    if w & {"instant", "ig", "instantgrat"} and (w & {"grat", "gratification", "instant"} or w <= {"ig", "track"}):
+        return ["instant_gratification"]
     if has(REMIXER):
         return ["remixer"]
     if has(FEAT) and (has(ARTIST) or w <= FEAT | RELEASE | TRACK):
@@ -192,7 +194,9 @@ def candidates(header: str | HeaderInfo) -> list[str]:
             return ["original_release_date"]
         if has(END):
             return ["deal_end"]
-        if has(START) and (w & {"deal", "preorder", "presale"}):
+        if w & {"preorder", "presale"}:
+            return ["preorder_date"]
+        if has(START) and "deal" in w:
             return ["deal_start"]
         if has(DATE) or "street" in w or w & {"start"} and w & {"sales", "sale"}:
             return ["release_date"]

@@ -48,6 +48,7 @@ class TrackDraft:
     audio_sha256: str | None = None
     clean: bool = False  # marked clean/edited: stored as the track's parental advisory "edited"
     details: dict[str, Any] | None = None  # DDEX parts without a column (a re-imported export)
+    instant_grat: bool = False  # an instant-gratification track of the release's pre-order
 
 
 @dataclass(slots=True)
@@ -125,7 +126,7 @@ def display_of(text: str) -> str:
 
 _UNIQUE: dict[str, Any] = {}  # marker (never filled): a field whose texts are unique per row
 _MEMO_KINDS = frozenset({"position", "duration", "duration_ms", "year", "int", "date", "datetime", "release_type",
-                         "advisory", "status"})  # values are immutable (shared between rows safely)
+                         "flag", "advisory", "status"})  # values are immutable (shared between rows safely)
 _MEMO_SIZE = 4096
 _MISSING = object()
 
@@ -322,7 +323,7 @@ def apply_release_values(draft: ReleaseDraft, values: dict[str, Any]) -> None:
     draft.credits = g("release_credits", [])
     draft.status = g("status", "draft")
     if any(k in values for k in ("territories", "commercial_models", "use_types", "deal_start",
-                                 "excluded_territories")):
+                                 "excluded_territories", "preorder_date")):
         start = g("deal_start")
         if start is None and draft.release_date is not None:
             d = draft.release_date
@@ -336,6 +337,17 @@ def apply_release_values(draft: ReleaseDraft, values: dict[str, Any]) -> None:
             commercial_models=g("commercial_models") or list(DEFAULT_MODELS),
             use_types=g("use_types") or list(DEFAULT_USE_TYPES), start=start, end=g("deal_end"),
             price_tier=g("price_tier"))]
+    preorder = g("preorder_date")
+    if preorder is not None:  # a pre-order: bought from that date, delivered on the release date
+        regular = draft.deals[0] if draft.deals else None
+        rd = draft.release_date
+        draft.deals.append(DealDraft(
+            territories=regular.territories if regular else ["Worldwide"],
+            excluded_territories=regular.excluded_territories if regular else [],
+            commercial_models=["PayAsYouGoModel"], use_types=["PermanentDownload"],
+            start=datetime(preorder.year, preorder.month, preorder.day, tzinfo=UTC),
+            end=datetime(rd.year, rd.month, rd.day, tzinfo=UTC) if rd else None,
+            price_tier=regular.price_tier if regular else None, is_preorder=True))
 
 
 _CREDIT_ITEMS = tuple(CREDIT_FIELDS.items())
@@ -347,7 +359,7 @@ _COMMON_TRACK = frozenset({"disc_number", "track_number", "track_title", "isrc",
 
 def make_track(values: dict[str, Any], line: int, release: ReleaseDraft) -> TrackDraft:
     g = values.get
-    if values.keys() <= _COMMON_TRACK:
+    if values.keys() <= _COMMON_TRACK:  # (plain rows: no rare field, so no instant_gratification either)
         disc = g("disc_number", 1)
         pos = g("track_number")
         number = None
@@ -398,4 +410,4 @@ def make_track(values: dict[str, Any], line: int, release: ReleaseDraft) -> Trac
     return TrackDraft(line, disc, number, g("isrc"), g("track_title", ""), g("track_version"), display, artists,
                       g("duration"), advisory == "explicit", g("track_p_line_year", p_line_year), p_line,
                       g("track_language"), g("track_genre"), g("preview_start"), credits, g("audio_sha256"),
-                      advisory == "edited")
+                      advisory == "edited", None, bool(g("instant_gratification")))

@@ -216,6 +216,20 @@ def parse_duration_ms(text: str) -> float:
     return round(value / 1000, 3)
 
 
+_YES = frozenset({"1", "y", "yes", "true", "t", "x", "on"})
+_NO = frozenset({"0", "n", "no", "false", "f", "off", "none"})
+
+
+def parse_flag(text: str) -> bool:
+    """Yes/no: Y/N, yes/no, true/false, 1/0, x."""
+    s = re.sub(r"[^a-z0-9]", "", text.lower())
+    if s in _YES:
+        return True
+    if s in _NO:
+        return False
+    raise ValueError(f"{text!r} is not yes/no")
+
+
 # Parental advisory spellings (letters and digits only, lower case) → the catalog's advisory values.
 # "Clean" marks the edited version of an explicit recording: DDEX ExplicitContentEdited ("edited").
 _ADVISORY = {

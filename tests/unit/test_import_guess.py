@@ -28,7 +28,8 @@ def plan(headers: list[str], rows: list[list[str]], **mapping: object):  # type:
     ("Explicit (Y/N/C)", "explicit"),
     ("Album Explicit", "parental_advisory"), ("Running Time", "duration"), ("Vol.", "disc_number"),
     ("Excluded Countries", "excluded_territories"), ("Price Code", "price_tier"), ("Catalogue #", "catalog_number"),
-    ("Language of Performance", "track_language"), ("Pre-Order Date", "deal_start"), ("Remixed By", "remixer"),
+    ("Language of Performance", "track_language"), ("Pre-Order Date", "preorder_date"),
+    ("Instant Grat", "instant_gratification"), ("Remixed By", "remixer"),
     ("Track Artist(s)", "track_artist"), ("Original Release Date", "original_release_date"),
 ])
 def test_header_meanings(header: str, field: str) -> None:

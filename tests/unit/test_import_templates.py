@@ -288,3 +288,25 @@ def test_cli_xlsx_sheet_print_map_and_import(tmp_path: Path) -> None:
     res = run("import", str(src), "--sheet", "New")
     assert res.exit_code == 0 and "1 created" in res.output, res.output
     assert "note: sheet 'New'" in res.output
+
+
+def test_preorder_and_instant_gratification_columns(sqlite_engine, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A pre-order date column makes a pre-order deal ending on the release date; tracks flagged instant grat
+    are its instant-gratification ISRCs; a flagged track without a pre-order is an error on its line."""
+    head = "UPC,Album,Artist,Release Date,Pre-order Date,Territories,Title,ISRC,Instant Grat\n"
+    rows = ("012345678905,Soon,Ada,2025-03-07,2025-01-10,WW,One,USAB12500001,Y\n"
+            "012345678905,Soon,Ada,2025-03-07,2025-01-10,WW,Two,USAB12500002,N\n")
+    src = tmp_path / "preorder.csv"
+    src.write_text(head + rows, encoding="utf-8")
+    imported(sqlite_engine, src)
+    r = release(sqlite_engine, "012345678905")
+    regular, pre = sorted(r.deals, key=lambda d: d.is_preorder)
+    assert (regular.is_preorder, regular.start.date(), regular.territories) == (False, date(2025, 3, 7),
+                                                                              ["Worldwide"])
+    assert (pre.is_preorder, pre.start.date(), pre.end.date(), pre.instant_gratification) == (
+        True, date(2025, 1, 10), date(2025, 3, 7), ["USAB12500001"])
+    assert pre.commercial_models == ["PayAsYouGoModel"] and pre.use_types == ["PermanentDownload"]
+    bad = tmp_path / "bad.csv"
+    bad.write_text(head.replace(",Pre-order Date", "") + rows.replace(",2025-01-10", ""), encoding="utf-8")
+    report = run_import(sqlite_engine, bad)
+    assert not report.ok and any(i.line == 2 and i.column == "instant_gratification" for i in report.errors)
