@@ -36,6 +36,11 @@ never a final name.
 writes ``.<name>.part`` beside the local file, which is fsynced and ``os.replace``-d onto the name; the
 ``.part`` is removed when the download fails or is cancelled.
 
+Primitives: ``connect``/``close``, ``stat``, ``list``, ``mkdir``, ``remove``, ``rename``, ``_write_stage``
+(write from an offset), ``_inspect`` (size, and the remote hash if any), ``_read_into`` (download); where
+the defaults do not fit, ``_staged``, ``_commit`` and ``_abandon``. Flags the sequence reads:
+``CAN_RESUME`` and ``PUBLISH`` (the ``publish`` property, where a target's URL options choose).
+
 Progress callbacks are called as ``progress(bytes_done, bytes_total, rate_bytes_per_s)`` from the thread
 doing the transfer (so they must be thread-safe); an exception raised in one aborts the upload and
 propagates unchanged. Errors (:mod:`stardust_tui.delivery.errors`) and remote path helpers

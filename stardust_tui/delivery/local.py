@@ -1,8 +1,9 @@
 """Local-folder transport (``file:///srv/out``): a mounted share, a spool folder, or tests.
 
 Primitives for the upload sequence in :mod:`stardust_tui.delivery.base`: the temporary file is written
-from its current size (resume) and fsynced; its size and MD5 are read back from disk (the remote hash);
-``os.replace`` publishes it.
+from its current size (resume), fsynced and its MD5 read back from disk (the remote hash), all in one
+thread hop; ``os.replace`` publishes it. ``stat``, ``mkdir`` and ``rename`` run inline: metadata calls
+quicker than a hop to a thread and back.
 """
 
 from __future__ import annotations
@@ -85,19 +86,25 @@ class LocalTransport(Transport):
         return None if p.is_dir() else st.st_size
 
     async def mkdir(self, path: str) -> None:
-        await self._run(lambda: self._p(path).mkdir(parents=True, exist_ok=True), self._p(path))
+        try:  # a metadata call as quick as stat(): not worth a thread
+            self._p(path).mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise _os_error(exc, str(self._p(path))) from exc
 
     async def remove(self, path: str) -> None:
         p = self._p(path)
         await self._run(lambda: p.rmdir() if p.is_dir() else p.unlink(missing_ok=True), p)
 
     async def rename(self, src: str, dst: str) -> None:
-        await self._run(lambda: os.replace(self._p(src), self._p(dst)), self._p(src))
+        try:  # a metadata call, like mkdir
+            os.replace(self._p(src), self._p(dst))
+        except OSError as exc:
+            raise _os_error(exc, str(self._p(src))) from exc
 
     async def _write_stage(self, stage: str, src: Source, staged: Staged, meter: ProgressMeter) -> Written:
         tmp = self._p(stage)
 
-        def _copy() -> None:
+        def _copy() -> str:
             with open(tmp, "r+b" if staged.offset else "wb") as dst:
                 dst.seek(staged.offset)
                 dst.truncate()
@@ -105,15 +112,13 @@ class LocalTransport(Transport):
                     dst.write(block)
                 dst.flush()
                 os.fsync(dst.fileno())
+            return file_md5(tmp)  # read back from disk once it is there (in the same thread: one hop)
 
-        await self._run(_copy, tmp)
-        return Written(staged.offset)
+        return Written(staged.offset, state=await self._run(_copy, tmp))
 
     async def _inspect(self, stage: str, src: Source, written: Written) -> Inspected:
-        tmp = self._p(stage)
-        size = await self.stat(stage)
-        got = await self._run(lambda: file_md5(tmp), tmp) if size == src.size else None
-        return Inspected(size, got == src.md5 if got else None, f"MD5 {got} of the written file")
+        got = written.state
+        return Inspected(await self.stat(stage), got == src.md5, f"MD5 {got} of the written file")
 
     async def _read_into(self, path: str, sink: BinaryIO) -> None:
         source = self._p(path)

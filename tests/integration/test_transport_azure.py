@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from servers import AZURITE_ACCOUNT, AZURITE_KEY, Azurite
+from test_transport_contract import azure_view
 from transport_contract import Abort, ServerView, cut_at_half, md5_of, run, upload_and_verify
 
 from stardust_tui.delivery.base import TransportPermanentError
@@ -17,13 +18,7 @@ from stardust_tui.secrets import Secret
 
 @pytest.fixture
 def view(azurite: Azurite) -> ServerView:
-    prefix = f"in/{uuid.uuid4().hex[:8]}"
-    return ServerView(
-        url=f"azure://{azurite.container}/{prefix}?account_url={azurite.account_url}",
-        secrets={"azure_account_key": Secret(AZURITE_KEY)},
-        bad_secrets={"azure_account_key": Secret("d3Jvbmcta2V5LXdyb25nLWtleS13cm9uZy1rZXk=")},
-        md5=lambda rel: azurite.md5(f"{prefix}/{rel}"),
-    )
+    return azure_view(azurite)
 
 
 def test_resume_skips_the_blocks_already_staged(view: ServerView, big_file: Path) -> None:

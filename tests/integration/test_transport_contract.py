@@ -184,19 +184,22 @@ class TestRest(TransportContract):
         )
 
 
+def azure_view(azurite: Azurite) -> ServerView:
+    prefix = f"in/{uuid.uuid4().hex[:8]}"
+    return ServerView(
+        url=f"azure://{azurite.container}/{prefix}?account_url={azurite.account_url}",
+        secrets={"azure_account_key": Secret(AZURITE_KEY)},
+        bad_secrets={"azure_account_key": Secret("d3Jvbmcta2V5LXdyb25nLWtleS13cm9uZy1rZXk=")},
+        md5=lambda rel: azurite.md5(f"{prefix}/{rel}"),
+        unreachable_url=f"azure://{azurite.container}/{prefix}?account_url="
+                        f"{azurite.account_url.replace(str(azurite.port), str(free_port()))}",
+    )
+
+
 class TestAzure(TransportContract):
     CHECKS_HASH = True  # every block's MD5 checked by the service
     RESUMES = True  # staged blocks are kept
 
     @pytest.fixture
     def view(self, azurite: Azurite) -> ServerView:
-        prefix = f"in/{uuid.uuid4().hex[:8]}"
-        query = f"?account_url={azurite.account_url}"
-        return ServerView(
-            url=f"azure://{azurite.container}/{prefix}{query}",
-            secrets={"azure_account_key": Secret(AZURITE_KEY)},
-            bad_secrets={"azure_account_key": Secret("d3Jvbmcta2V5LXdyb25nLWtleS13cm9uZy1rZXk=")},
-            md5=lambda rel: azurite.md5(f"{prefix}/{rel}"),
-            unreachable_url=f"azure://{azurite.container}/{prefix}?account_url="
-                            f"{azurite.account_url.replace(str(azurite.port), str(free_port()))}",
-        )
+        return azure_view(azurite)
