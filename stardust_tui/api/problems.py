@@ -108,6 +108,14 @@ def _loc(loc: Iterable[Any]) -> str:
     return ".".join(parts) or "body"
 
 
+def _message(error: dict[str, Any]) -> str:
+    """A validation error's sentence: the domain check's own words for a ValueError it raised."""
+    raised = (error.get("ctx") or {}).get("error")
+    if isinstance(raised, ValueError) and str(raised):
+        return str(raised)
+    return str(error.get("msg", "invalid"))
+
+
 def install(app: Any) -> None:
     """Register the handlers on a FastAPI app."""
 
@@ -123,7 +131,7 @@ def install(app: Any) -> None:
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
         errors = [{"pointer": "/" + _loc(e.get("loc", ())).replace(".", "/"), "field": _loc(e.get("loc", ())),
-                   "detail": str(e.get("msg", "invalid"))} for e in exc.errors()]
+                   "detail": _message(e)} for e in exc.errors()]
         first = errors[0] if errors else {"field": "body", "detail": "invalid request"}
         detail = f"{first['field']}: {first['detail']}" + (f" (+{len(errors) - 1} more)" if len(errors) > 1 else "")
         return problem(422, detail, kind="invalid", field=first["field"], errors=errors, instance=request.url.path)
