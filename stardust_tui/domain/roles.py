@@ -3,7 +3,8 @@
 ``map_role("Mastering Engineer")`` -> ``MasteringEngineer``; ``map_role("Lead Vocals")`` -> role
 ``LeadVocalist`` with instrument ``Voice``; ``map_role("Guitar")`` / ``"guitarist"`` / ``"Electric
 guitars"`` -> role ``Musician`` with instrument ``Guitar`` / ``ElectricGuitar``; ``"produced by"`` ->
-``Producer``. Any DDEX ContributorRole written with spaces or another case is found too. A role
+``Producer``. Any DDEX ContributorRole written with spaces or another case is found too;
+:func:`map_artist_role` does the same for display-artist roles (``feat.`` -> ``FeaturedArtist``). A role
 nothing fits keeps the user's text and ``known=False``: the ERN sends it as ``UserDefined`` and the
 readiness check warns. Pure functions over :mod:`stardust_tui.domain.ddex_avs`.
 """
@@ -125,6 +126,20 @@ def map_role(text: str, instrument: str | None = None) -> RoleMapping:
     if key.endswith("s") and key[:-1] in _ROLE_BY_KEY:  # "Producers", "Composers"
         return RoleMapping(_ROLE_BY_KEY[key[:-1]], inst)
     return RoleMapping(typed, inst or (instrument.strip() if instrument else None), False)
+
+
+_ARTIST_ROLES = {"mainartist": "MainArtist", "main": "MainArtist", "primary": "MainArtist",
+                 "primaryartist": "MainArtist", "lead": "MainArtist", "featuredartist": "FeaturedArtist",
+                 "featured": "FeaturedArtist", "featuring": "FeaturedArtist", "feat": "FeaturedArtist",
+                 "ft": "FeaturedArtist", "guest": "FeaturedArtist", "with": "FeaturedArtist", "remixer": "Remixer",
+                 "remix": "Remixer", "remixedby": "Remixer", "artist": "Artist"}
+
+
+def map_artist_role(text: str) -> RoleMapping:
+    """A display-artist role as typed (``feat.``, ``Primary``, ``remixed by``) as DDEX spells it."""
+    typed = " ".join((text or "").split())
+    found = _ARTIST_ROLES.get(_key(typed))
+    return RoleMapping(found, None) if found else RoleMapping(typed, None, False)
 
 
 def is_known_role(role: str) -> bool:

@@ -67,3 +67,11 @@ def test_every_alias_lands_on_a_ddex_value() -> None:
     assert {role for role, _ in _ROLE_ALIASES.values()} <= known
     assert {inst for _, inst in _ROLE_ALIASES.values() if inst} <= INSTRUMENTS
     assert set(_INSTRUMENT_ALIASES.values()) <= INSTRUMENTS
+
+
+def test_artist_roles_as_typed() -> None:
+    from stardust_tui.domain.roles import map_artist_role
+
+    assert [map_artist_role(t).role for t in ("feat.", "Featuring", "Primary", "main artist", "Remixed by")] == [
+        "FeaturedArtist", "FeaturedArtist", "MainArtist", "MainArtist", "Remixer"]
+    assert not map_artist_role("Hype man").known
