@@ -138,7 +138,10 @@ def _line(year: Any, owner: Any) -> str:
 
 def csv_rows(snap: dict[str, Any]) -> Iterator[list[str]]:
     """The CSV rows of one release snapshot, cells escaped, in EXPORT_COLUMNS order."""
-    deal = snap["deals"][0] if snap.get("deals") else {}
+    deals = snap.get("deals") or []
+    deal = next((d for d in deals if not d.get("is_preorder")), deals[0] if deals else {})
+    pre = next((d for d in deals if d.get("is_preorder")), None)
+    instant = set(pre.get("instant_gratification") or []) if pre else set()
     release = {
         "upc": snap.get("upc"), "catalog_number": snap.get("catalog_number"), "release_title": snap.get("title"),
         "release_version": snap.get("version"), "release_artist": _names(snap["artists"], "MainArtist"),
@@ -155,6 +158,7 @@ def csv_rows(snap: dict[str, Any]) -> Iterator[list[str]]:
         "commercial_models": "; ".join(deal.get("commercial_models", [])),
         "use_types": "; ".join(deal.get("use_types", [])), "deal_start": deal.get("start"),
         "deal_end": deal.get("end"), "price_tier": deal.get("price_tier"), "status": snap.get("status"),
+        "preorder_date": (pre.get("start") or "")[:10] if pre else None,
         "release_credits": _credits(snap.get("credits", [])), "cover_sha256": snap.get("cover_sha256"),
     }
     tracks = snap.get("tracks") or [None]
@@ -171,6 +175,7 @@ def csv_rows(snap: dict[str, Any]) -> Iterator[list[str]]:
                 "track_p_line": _line(t.get("p_line_year"), t.get("p_line")), "track_language": t.get("language"),
                 "track_genre": t.get("genre"), "preview_start": _num(t.get("preview_start_seconds")),
                 "credits": _credits(t.get("credits", [])), "audio_sha256": t.get("audio_sha256"),
+                "instant_gratification": "yes" if t.get("isrc") in instant else None,
             })
         yield [escape_formula("" if row.get(c) is None else str(row[c])) for c in EXPORT_COLUMNS]
 

@@ -310,3 +310,22 @@ def test_preorder_and_instant_gratification_columns(sqlite_engine, tmp_path: Pat
     bad.write_text(head.replace(",Pre-order Date", "") + rows.replace(",2025-01-10", ""), encoding="utf-8")
     report = run_import(sqlite_engine, bad)
     assert not report.ok and any(i.line == 2 and i.column == "instant_gratification" for i in report.errors)
+
+
+def test_preorder_survives_csv_export_and_reimport(sqlite_engine, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from stardust_tui.importexport.export import export_catalog
+    from stardust_tui.store.db import make_engine
+    from stardust_tui.store.migrate import upgrade
+    from stardust_tui.store.revisions import content_hash
+
+    src = tmp_path / "p.csv"
+    src.write_text("UPC,Album,Artist,Release Date,Pre-order Date,Title,ISRC,Instant Grat\n"
+                   "012345678905,Soon,Ada,2025-03-07,2025-01-10,One,USAB12500001,Y\n", encoding="utf-8")
+    imported(sqlite_engine, src)
+    out = tmp_path / "out.csv"
+    export_catalog(sqlite_engine, out, fmt="csv")
+    other = make_engine(str(tmp_path / "other.db"))
+    upgrade(other)
+    imported(other, out)
+    assert content_hash(release(other, "012345678905")) == content_hash(release(sqlite_engine, "012345678905"))
+    other.dispose()
