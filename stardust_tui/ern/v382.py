@@ -20,7 +20,7 @@ from stardust_tui.ern.deals import deal_groups, effective_deals, is_purge
 from stardust_tui.ern.v382_parts import artist_382, ids_382, line_382, titles_382
 from stardust_tui.ern.v382_resources import WARNINGS, ResourceWriter382
 from stardust_tui.ern.view_json import group_refs
-from stardust_tui.ern.view_model import ArtistCredit, DealView, GroupItemView, GroupView, ReleaseView, TitleView
+from stardust_tui.ern.view_model import ArtistCredit, DealView, GroupView, ReleaseView, TitleView
 from stardust_tui.ern.vocab import COMMERCIAL_MODELS_382, USE_TYPES_382
 
 VERSION = "3.8.2"
@@ -144,9 +144,11 @@ def _details(parent: etree._Element, view: ReleaseView, *, title: str | None, su
         sub_avs(d, "ParentalWarningType", warning, WARNINGS)
     if main and rel.group is not None:
         _group(d, view, rel.group, namespace)
-    elif not main:
-        _group(d, view, GroupView(sequence=1, items=tuple(GroupItemView(ref, seq) for seq, ref in
-                                                          enumerate(refs, start=1))), namespace)
+    elif not main:  # a track release's group: its one resource
+        group = sub(d, "ResourceGroup")
+        sub(group, "SequenceNumber", "1")
+        for seq, ref in enumerate(refs, start=1):
+            _content_item(group, view, seq, ref)
     if genre:
         g = sub(d, "Genre")
         sub(g, "GenreText", genre)

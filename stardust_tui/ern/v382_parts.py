@@ -7,7 +7,8 @@ from collections.abc import Iterable
 
 from lxml import etree
 
-from stardust_tui.ern.common import c_line_text, p_line_text, sub, user_defined
+from stardust_tui.ern.common import sub, user_defined
+from stardust_tui.ern.v4_parts import line_text
 from stardust_tui.ern.view_model import (
     ArtistCredit,
     ContributorCredit,
@@ -78,6 +79,13 @@ def titles_382(parent: etree._Element, title: str | None, subtitle: str | None, 
                stated: bool) -> None:
     """Typed Title elements: a message's titles as it stated them (with a DisplayTitle when it came from 4.x),
     else the catalog's FormalTitle and DisplayTitle."""
+    if not stated:  # the catalog's FormalTitle and DisplayTitle (the hot path: written for every track)
+        for kind in ("FormalTitle", "DisplayTitle"):
+            el = sub(parent, "Title", TitleType=kind)
+            sub(el, "TitleText", title or "Untitled")
+            if subtitle:
+                sub(el, "SubTitle", subtitle)
+        return
     given = list(extra)
     titles = [t for t in given if t.title_type != "ReferenceTitle"]
     if stated:  # a 3.8.2 message's titles (led by its ReferenceTitle) as they were; a 4.x one's get a DisplayTitle
@@ -101,11 +109,7 @@ def line_382(parent: etree._Element, tag: str, line: LineView | None) -> None:
     el = sub(parent, tag)
     if line.year:
         sub(el, "Year", str(line.year))
-    if line.verbatim:
-        text = line.text
-    else:
-        text = p_line_text(line.year, line.text) if tag == "PLine" else c_line_text(line.year, line.text)
-    sub(el, f"{tag}Text", text)
+    sub(el, f"{tag}Text", line.text if line.verbatim else line_text(tag, line.year, line.text))
 
 
 def file_382(parent: etree._Element, file: FileView) -> None:

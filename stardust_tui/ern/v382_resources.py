@@ -67,17 +67,25 @@ WARNINGS = frozenset({"Explicit", "ExplicitContentEdited", "NoAdviceAvailable", 
 class ResourceWriter382:
     """Writes the resources of one view as ERN 3.8.2."""
 
+    _tables: tuple[dict[str, list], dict[str, list]] | None = None
+
     def __init__(self, view: ReleaseView, namespace: str) -> None:
         self.view, self.namespace = view, namespace
+        if ResourceWriter382._tables is None:  # the step functions of each kind, looked up once per process
+            cls = ResourceWriter382
+            ResourceWriter382._tables = (
+                {kind: [getattr(cls, f"_head_{step.lower()}") for step in steps] for kind, steps in HEAD.items()},
+                {kind: [getattr(cls, f"_d_{step.lower()}") for step in steps] for kind, steps in DETAILS.items()})
+        self.head, self.details = ResourceWriter382._tables
 
     def write(self, parent: etree._Element, res: ResourceView) -> None:
         el = sub(parent, res.kind)
-        for step in HEAD[res.kind]:
-            getattr(self, f"_head_{step.lower()}")(el, res)
+        for step in self.head[res.kind]:
+            step(self, el, res)
         d = sub(el, _DETAILS_TAG.get(res.kind, f"{res.kind}DetailsByTerritory"))
         sub(d, "TerritoryCode", "Worldwide")
-        for step in DETAILS[res.kind]:
-            getattr(self, f"_d_{step.lower()}")(d, res)
+        for write in self.details[res.kind]:
+            write(self, d, res)
 
     # --- before the details ---------------------------------------------------------------------------
     def _head_type(self, el: etree._Element, res: ResourceView) -> None:

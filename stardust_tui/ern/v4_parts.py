@@ -4,6 +4,7 @@ identifier blocks. Each writes exactly the XSD's element order for its group."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 
 from lxml import etree
 
@@ -28,7 +29,9 @@ def display_artist(parent: etree._Element, credit: ArtistCredit) -> None:
 def contributor(parent: etree._Element, credit: ContributorCredit) -> None:
     co = sub(parent, "Contributor", SequenceNumber=str(credit.sequence))
     sub(co, "ContributorPartyReference", credit.party_ref)
-    for value in (r for r in credit.roles if r):  # a contributor a message gave no role keeps none
+    for value in (credit.role, *credit.more_roles) if credit.more_roles else (credit.role,):
+        if not value:  # a contributor a message gave no role keeps none
+            continue
         role = value if value in CONTRIBUTOR_ROLES_4 else ROLE_ALIASES_4.get(value)
         if role:
             sub(co, "Role", role)
@@ -49,7 +52,7 @@ def titles_4(parent: etree._Element, title: str | None, subtitle: str | None, di
     A 3.8.2 message's titles come typed: its DisplayTitle is the DisplayTitle, its other types become
     AdditionalTitles (types 4.x does not list are written as UserDefined)."""
     extras = list(additional)
-    shown = next((t for t in extras if t.title_type == "DisplayTitle"), None)
+    shown = next((t for t in extras if t.title_type == "DisplayTitle"), None) if extras else None
     if shown is not None:
         title, subtitle = shown.text, shown.subtitle
     if title is None and required:
@@ -89,11 +92,13 @@ def line_el(parent: etree._Element, tag: str, line: LineView | None) -> None:
     el = sub(parent, tag)
     if line.year:
         sub(el, "Year", str(line.year))
-    if line.verbatim:
-        text = line.text
-    else:
-        text = p_line_text(line.year, line.text) if tag == "PLine" else c_line_text(line.year, line.text)
-    sub(el, f"{tag}Text", text)
+    sub(el, f"{tag}Text", line.text if line.verbatim else line_text(tag, line.year, line.text))
+
+
+@lru_cache(maxsize=4096)
+def line_text(tag: str, year: int | None, text: str) -> str:
+    """A catalog line as displayed ("(P) 2024 Label"); cached: an album repeats one line on every track."""
+    return p_line_text(year, text) if tag == "PLine" else c_line_text(year, text)
 
 
 def file_el(parent: etree._Element, file: FileView) -> None:
@@ -111,6 +116,13 @@ def write_ids(block: etree._Element, order: tuple[str, ...], values: dict[str, s
               ids: Iterable[Ident], namespace: str) -> None:
     """An identifier block: the named values and idents in the block's XSD order (``order``); kinds the
     block cannot hold are left out (the import report lists them when a message had them)."""
+    if not ids:  # the common case (a track's ISRC): no grouping needed
+        for tag in order:
+            value = values.get(tag)
+            if value:
+                sub(block, tag, value, Namespace=namespace) if tag in ("ProprietaryId", "CatalogNumber") else \
+                    sub(block, tag, value)
+        return
     by_kind: dict[str, list[Ident]] = {}
     for ident in ids:
         by_kind.setdefault(ident.kind, []).append(ident)

@@ -47,6 +47,7 @@ LAYOUT: dict[str, dict[int, tuple[str, ...]]] = {
     "Software": {v: ("ResourceId", *_TITLES, "PLine", "CLine", "ParentalWarningType", "RelatedResource",
                      "TechnicalDetails") for v in (2, 3)},
 }
+WARNINGS = frozenset({"Explicit", "ExplicitContentEdited", "NoAdviceAvailable", "NotExplicit", "Unknown"})
 # Elements a kind must carry (the release's artists / NoAdviceAvailable stand in when the view has none).
 _REQUIRED_ARTISTS = {"SoundRecording", "Video"}
 _ID_TAGS = {"SoundRecording": ("ISRC", "CatalogNumber", "ProprietaryId"),
@@ -67,13 +68,46 @@ class ResourceWriter:
         self.fallback_artists: tuple[ArtistCredit, ...] = view.release.artists
         self.version = f"4.{minor}"
         self.steps = self._steps()
+        self.layout = {kind: [self.steps[tag] for tag in layout[minor]] for kind, layout in LAYOUT.items()}
+        self.types = {kind: resource_types(kind, self.version) for kind in LAYOUT}
 
     def write(self, parent: etree._Element, res: ResourceView) -> None:
+        if res.kind == "SoundRecording":
+            self._sound_recording(parent, res)
+            return
         el = sub(parent, res.kind)
         sub(el, "ResourceReference", res.ref)
-        sub_avs(el, "Type", res.type or "Unknown", resource_types(res.kind, self.version))
-        for tag in LAYOUT[res.kind][self.minor]:
-            self.steps[tag](el, res)
+        sub_avs(el, "Type", res.type or "Unknown", self.types[res.kind])
+        for step in self.layout[res.kind]:
+            step(el, res)
+
+    def _sound_recording(self, parent: etree._Element, res: ResourceView) -> None:
+        """The hot path (every track): the same elements as LAYOUT["SoundRecording"], written straight."""
+        el = sub(parent, "SoundRecording")
+        sub(el, "ResourceReference", res.ref)
+        sub_avs(el, "Type", res.type or "Unknown", self.types["SoundRecording"])
+        minor3 = self.minor >= 3
+        holder = sub(el, "SoundRecordingEdition") if minor3 else el
+        self._ids(holder, res)
+        if minor3:
+            self._lines(holder, "PLine", res.p_line, res.extra_lines)
+            self._technical(holder, res)
+        titles_4(el, res.title, res.subtitle, res.display_title_text, res.additional_titles, required=True)
+        self._artist_name(el, res)
+        for credit in res.artists or self.fallback_artists:
+            display_artist(el, credit)
+        for credit in res.contributors:
+            contributor(el, credit)
+        if not minor3:
+            self._lines(el, "PLine", res.p_line, res.extra_lines)
+        sub(el, "Duration", iso_duration(res.duration_seconds))
+        self._warning(el, res)
+        if res.related:
+            self._related(el, res)
+        if res.language:
+            sub(el, "LanguageOfPerformance", res.language)
+        if not minor3:
+            self._technical(el, res)
 
     def _steps(self) -> dict[str, Callable[[etree._Element, ResourceView], None]]:
         return {
@@ -91,7 +125,8 @@ class ResourceWriter:
 
     @staticmethod
     def _lines(el: etree._Element, tag: str, first: LineView | None, extra: tuple[tuple[str, LineView], ...]) -> None:
-        line_el(el, tag, first)
+        if first is not None:
+            line_el(el, tag, first)
         for kind, line in extra:
             if kind == tag:
                 line_el(el, tag, line)
@@ -136,7 +171,7 @@ class ResourceWriter:
     def _warning(self, el: etree._Element, res: ResourceView) -> None:
         if res.parental_warning or res.kind in _REQUIRED_ARTISTS:
             sub_avs(el, "ParentalWarningType", res.parental_warning or "NoAdviceAvailable",
-                    frozenset({"Explicit", "ExplicitContentEdited", "NoAdviceAvailable", "NotExplicit", "Unknown"}))
+                    WARNINGS)
 
     def _related(self, el: etree._Element, res: ResourceView) -> None:
         for rel in res.related:

@@ -19,7 +19,7 @@ from stardust_tui.domain.release_types import RELEASE_TYPES_BY_VERSION
 from stardust_tui.ern.common import XSI, BuildOptions, Header, iso_datetime, iso_duration, sub, sub_avs
 from stardust_tui.ern.deals import deal_groups, effective_deals
 from stardust_tui.ern.v4_parts import display_artist, line_el, titles_4, write_ids
-from stardust_tui.ern.v4_resources import ResourceWriter
+from stardust_tui.ern.v4_resources import WARNINGS, ResourceWriter
 from stardust_tui.ern.view_model import (
     DealView,
     GroupItemView,
@@ -167,7 +167,7 @@ def _main_release(parent: etree._Element, view: ReleaseView, namespace: str, ver
     if rel.original_release_date:
         sub(r, "OriginalReleaseDate", rel.original_release_date.isoformat())
     sub_avs(r, "ParentalWarningType", rel.parental_warning,
-            frozenset({"Explicit", "ExplicitContentEdited", "NoAdviceAvailable", "NotExplicit", "Unknown"}))
+            WARNINGS)
     if rel.is_compilation or rel.compilation_stated:
         sub(r, "IsMultiArtistCompilation", "true" if rel.is_compilation else "false")
     _group(r, rel.group or _fallback_group(view), namespace, top=True)  # 4.x requires one

@@ -271,10 +271,10 @@ class ReleaseView:
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     def party(self, ref: str) -> PartyView:
-        for party in self.parties:
-            if party.ref == ref:
-                return party
-        raise KeyError(ref)
+        by_ref = self.extra.get("_parties")
+        if by_ref is None:  # built once per view: builders look parties up for every credit
+            by_ref = self.extra["_parties"] = {p.ref: p for p in self.parties}
+        return by_ref[ref]
 
     @property
     def recordings(self) -> tuple[ResourceView, ...]:
@@ -287,7 +287,7 @@ class ReleaseView:
         return next((r for r in self.resources if r.kind == "Image" and r.type == "FrontCoverImage"), None)
 
     def resource(self, ref: str) -> ResourceView:
-        for res in self.resources:
-            if res.ref == ref:
-                return res
-        raise KeyError(ref)
+        by_ref = self.extra.get("_resources")
+        if by_ref is None:
+            by_ref = self.extra["_resources"] = {r.ref: r for r in self.resources}
+        return by_ref[ref]
