@@ -67,10 +67,13 @@ class StardustApp(App[None]):
     MODES = {"catalog": _catalog_screen, "targets": _targets_screen, "deliveries": _deliveries_screen}
     DEFAULT_MODE = "catalog"
     BINDINGS = [
-        Binding("1", "switch_mode('catalog')", "Catalog", id="go-catalog", tooltip="Show the release catalog"),
-        Binding("2", "switch_mode('targets')", "Targets", id="go-targets", tooltip="Show delivery targets"),
+        # Off the footer (no room at 80 columns): the three main screens name their keys in the header.
+        Binding("1", "switch_mode('catalog')", "Catalog", id="go-catalog", tooltip="Show the release catalog",
+                show=False),
+        Binding("2", "switch_mode('targets')", "Targets", id="go-targets", tooltip="Show delivery targets",
+                show=False),
         Binding("3", "switch_mode('deliveries')", "Deliveries", id="go-deliveries",
-                tooltip="Show the delivery queue and live log"),
+                tooltip="Show the delivery queue and live log", show=False),
         Binding("ctrl+p,f1", "command_palette", "Commands", id="command-palette",
                 tooltip="Search every action of this screen", show=False),
         Binding("ctrl+q", "quit", "Quit", id="quit", tooltip="Quit Stardust", priority=True),
@@ -115,11 +118,26 @@ class StardustApp(App[None]):
     def on_mount(self) -> None:
         if self.settings.keymap:
             self.set_keymap(self.settings.keymap)
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
         self.follow_delivery_log()
         if self.start_workers:
             self.call_after_refresh(self.start_in_process_workers)
         self.set_interval(self.worker_check_s, self.check_workers)
         self.call_after_refresh(self.check_workers)
+
+    def _theme_changed(self, theme: Any) -> None:
+        """Rows coloured from the old theme's variables are drawn again; the choice is remembered."""
+        for screen in self.screen_stack:
+            if hasattr(screen, "theme_changed"):
+                screen.theme_changed()
+        if theme.name != self.settings.theme:
+            self.run_worker(partial(self._remember_theme, theme.name), thread=True, group="preferences",
+                            name="remember the theme", exit_on_error=False)
+
+    def _remember_theme(self, name: str) -> None:
+        from stardust_tui.services.preferences import remember_theme
+
+        remember_theme(self.settings, name)
 
     # -- navigation (screens call these; each pushes a screen over the current mode) ----------------
     def open_release(self, release_id: int | None) -> None:

@@ -38,6 +38,7 @@ class CatalogScreen(StardustScreen):
     """The release catalog: the first screen of the workstation."""
 
     TITLE = "Catalog"
+    SUB_TITLE = "2 Targets · 3 Deliveries"
     COMMANDS = {ScreenCommands}
     PAGE_SIZE = 100
     BINDINGS = [
@@ -259,6 +260,10 @@ class CatalogScreen(StardustScreen):
         if self._generation:
             self._counted = None  # releases may have been added or deleted meanwhile
             self.reload()
+
+    def theme_changed(self) -> None:
+        """The status and delivery colours come from the theme: draw the rows again."""
+        self.reload()
 
     def action_refresh(self) -> None:
         self.reload()

@@ -43,6 +43,7 @@ class DeliveriesScreen(StardustScreen):
     """What is queued, running and done, who runs it, and the live log of the delivery workers."""
 
     TITLE = "Deliveries"
+    SUB_TITLE = "1 Catalog · 2 Targets"
     COMMANDS = {ScreenCommands}
     BINDINGS = [
         Binding("enter", "open", "Open", id="deliveries-open", tooltip="Steps, files, events and ACKs of the delivery"),
@@ -121,6 +122,10 @@ class DeliveriesScreen(StardustScreen):
         return True
 
     # -- refreshing ------------------------------------------------------------------------------
+    def theme_changed(self) -> None:
+        """The state colours come from the theme: draw the rows again."""
+        self.load()
+
     def action_refresh(self) -> None:
         if self.app.screen is self:
             self.load()

@@ -17,6 +17,7 @@ from stardust_tui.commands import ScreenCommands
 from stardust_tui.errors import StardustError
 from stardust_tui.screens.base import StardustScreen
 from stardust_tui.services.ern import MESSAGE_TYPES, VERSIONS, BuiltMessage
+from stardust_tui.widgets.clipboard import clipboard_note
 from stardust_tui.widgets.path_input import PathSuggester
 from stardust_tui.widgets.styling import plain
 
@@ -35,6 +36,9 @@ class SavePathModal(ModalScreen[str | None]):
             yield Label("Save the message to (Enter to save):", classes="modal-question", markup=False)
             yield Input(self.default, id="save-path", suggester=PathSuggester((".xml",)))
 
+    def on_mount(self) -> None:
+        self.set_focus(self.query_one("#save-path", Input))
+
     @on(Input.Submitted, "#save-path")
     def _submitted(self, event: Input.Submitted) -> None:
         self.dismiss(event.value.strip() or None)
@@ -49,7 +53,8 @@ class ErnPreviewScreen(StardustScreen):
     COMMANDS = {ScreenCommands}
     BINDINGS = [
         Binding("escape", "back", "Back", id="ern-back", tooltip="Back to the previous screen"),
-        Binding("ctrl+r", "build", "Rebuild", id="ern-rebuild", tooltip="Build and validate the message again"),
+        Binding("ctrl+r", "build", "Rebuild", id="ern-rebuild", tooltip="Build and validate the message again",
+                show=False),
         Binding("ctrl+s", "save", "Save", id="ern-save", tooltip="Write the message to a file"),
         Binding("y", "copy", "Copy", id="ern-copy", tooltip="Copy the message to the clipboard (OSC 52)"),
         Binding("v", "focus_issues", "Issues", id="ern-issues", tooltip="Move to the validation results"),
@@ -78,6 +83,11 @@ class ErnPreviewScreen(StardustScreen):
     def on_mount(self) -> None:
         self.query_one("#ern-issues", OptionList).border_title = "Validation"
         self.action_build()
+
+    def theme_changed(self) -> None:
+        """The XML highlighting follows the theme (dark or light)."""
+        if self.message is not None:
+            self._render_xml(None)
 
     @on(Select.Changed)
     def _choice_changed(self) -> None:
@@ -150,7 +160,14 @@ class ErnPreviewScreen(StardustScreen):
     def action_copy(self) -> None:
         if self.message is not None:
             self.app.copy_to_clipboard(self.message.text)
-            self.notify(f"Copied {self.message.file_name} ({len(self.message.data):,} bytes)")
+            self.report_copy(f"{self.message.file_name} ({len(self.message.data):,} bytes)")
+
+    @work(thread=True, exclusive=True, group="ern-copy", exit_on_error=False)
+    def report_copy(self, what: str) -> None:
+        """Say whether the copy can have reached the clipboard (inside tmux it often cannot)."""
+        copied, note = clipboard_note(what)
+        self.app.call_from_thread(self.notify, note, severity="information" if copied else "warning",
+                                  timeout=10)
 
     def action_save(self) -> None:
         if self.message is None:

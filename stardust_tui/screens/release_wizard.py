@@ -49,11 +49,12 @@ class ReleaseWizardScreen(StardustScreen):
     COMMANDS = {ScreenCommands}
     BINDINGS = [
         Binding("escape", "leave", "Back", id="wizard-back", tooltip="Back to the catalog (asks if unsaved)"),
-        Binding("pagedown,alt+n", "step(1)", "Next step", id="wizard-next", tooltip="Go to the next step",
+        Binding("pagedown,alt+n", "step(1)", "Next", id="wizard-next", tooltip="Go to the next step",
                 priority=True),
-        Binding("pageup,alt+p", "step(-1)", "Prev step", id="wizard-prev", tooltip="Go to the previous step",
+        Binding("pageup,alt+p", "step(-1)", "Prev", id="wizard-prev", tooltip="Go to the previous step",
                 priority=True),
-        Binding("ctrl+s", "save", "Save", id="wizard-save", tooltip="Save now (changes also save by themselves)"),
+        Binding("ctrl+s", "save", "Save", id="wizard-save", tooltip="Save now (changes also save by themselves)",
+                show=False),
         Binding("ctrl+t", "tracks", "Tracks", id="wizard-tracks", tooltip="Open the track editor"),
         Binding("ctrl+g", "ern", "ERN", id="wizard-ern", tooltip="Preview the ERN message of this release"),
     ]

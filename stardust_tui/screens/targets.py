@@ -27,16 +27,17 @@ class TargetsScreen(StardustScreen):
     """Where releases are delivered to."""
 
     TITLE = "Targets"
+    SUB_TITLE = "1 Catalog · 3 Deliveries"
     COMMANDS = {ScreenCommands}
     BINDINGS = [
         Binding("a", "add", "Add", id="targets-add", tooltip="Add a delivery target"),
         Binding("enter,e", "edit", "Edit", id="targets-edit", tooltip="Edit the selected target"),
         Binding("t", "test", "Test", id="targets-test", tooltip="Test the connection (connect, list, write, remove)"),
-        Binding("space", "toggle_enabled", "Enable/disable", id="targets-toggle",
+        Binding("space", "toggle_enabled", "On/off", id="targets-toggle",
                 tooltip="Enable or disable the target"),
         Binding("o", "reset_circuit", "Reset circuit", id="targets-reset",
-                tooltip="Close the circuit breaker so deliveries resume"),
-        Binding("delete,x", "remove", "Remove", id="targets-remove",
+                tooltip="Close the circuit breaker so deliveries resume", show=False),
+        Binding("x,delete", "remove", "Remove", id="targets-remove",
                 tooltip="Remove a target that never delivered (disable it otherwise)"),
         Binding("ctrl+r", "refresh", "Refresh", id="targets-refresh", tooltip="Reload the targets", show=False),
     ]
@@ -59,6 +60,10 @@ class TargetsScreen(StardustScreen):
         self.load()
 
     def on_screen_resume(self) -> None:
+        self.load()
+
+    def theme_changed(self) -> None:
+        """The circuit colours come from the theme: draw the rows again."""
         self.load()
 
     def action_refresh(self) -> None:

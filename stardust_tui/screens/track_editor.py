@@ -24,6 +24,7 @@ from stardust_tui.domain.identifiers import format_isrc, normalize_isrc
 from stardust_tui.errors import StardustError, ValidationError
 from stardust_tui.screens.base import StardustScreen
 from stardust_tui.screens.serial import SerialWriter
+from stardust_tui.screens.tool_base import MarkedCheckbox
 from stardust_tui.services.tracks import BULK_COLUMNS, credits_text, parse_credits
 from stardust_tui.widgets.bulk_edit import BulkEditModal
 from stardust_tui.widgets.confirm import ConfirmModal
@@ -65,12 +66,13 @@ class TrackEditorScreen(StardustScreen):
         Binding("escape", "back", "Back", id="tracks-back", tooltip="Back (pending edits are saved first)"),
         # No chord an Input uses for editing (ctrl+a/d/e/k/u/w...) and none of tmux's or screen's prefixes.
         Binding("ctrl+n", "add", "Add track", id="tracks-add", tooltip="Append a track"),
-        Binding("ctrl+r", "delete", "Remove track", id="tracks-delete", tooltip="Delete the highlighted track"),
-        Binding("shift+up,alt+up", "move(-1)", "Move up", id="tracks-move-up", tooltip="Move the track up"),
+        Binding("f8,ctrl+delete", "delete", "Remove", id="tracks-delete", tooltip="Delete the highlighted track"),
+        Binding("shift+up,alt+up", "move(-1)", "Move up", id="tracks-move-up", tooltip="Move the track up",
+                show=False),
         Binding("shift+down,alt+down", "move(1)", "Move down", id="tracks-move-down",
-                tooltip="Move the track down"),
+                tooltip="Move the track down", show=False),
         Binding("ctrl+l", "bulk", "Bulk edit", id="tracks-bulk", tooltip="Set one column on every track"),
-        Binding("ctrl+o", "audio", "Attach audio", id="tracks-audio", tooltip="Attach an audio file to the track"),
+        Binding("ctrl+o", "audio", "Audio", id="tracks-audio", tooltip="Attach an audio file to the track"),
     ]
 
     def __init__(self, release_id: int) -> None:
@@ -96,17 +98,23 @@ class TrackEditorScreen(StardustScreen):
         for label, width in COLUMNS:
             table.add_column(label, key=label, width=width)
         yield table
+        yield Static("shift+↑/↓ (or alt+↑/↓) moves the highlighted track · ctrl+p lists every action",
+                     id="tracks-hint", classes="status-line", markup=False)
         with VerticalScroll(id="track-form"):
             for name, label in FORM:
                 yield LabelledRow(label, Input(id=f"t-{name}", compact=True))
             yield Static("", id="track-msg", classes="field-msg", markup=False)
-            yield Checkbox("Explicit lyrics", id="t-explicit", compact=True)
+            yield MarkedCheckbox("Explicit lyrics", id="t-explicit", compact=True)
             yield LabelledRow("Audio file", Input(placeholder="path to WAV/FLAC, Enter to attach", id="t-audio",
                                                   suggester=PathSuggester(AUDIO_SUFFIXES), compact=True))
             yield Static("", id="audio-facts", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
+        self.load()
+
+    def theme_changed(self) -> None:
+        """The QC verdict colours come from the theme: draw the rows again (the form is left alone)."""
         self.load()
 
     # -- reading ------------------------------------------------------------------------------------

@@ -80,7 +80,7 @@ async def test_footer_shows_only_keys_that_work(sqlite_engine, app_factory) -> N
         await pilot.press("n")
         await settle(app, pilot)
         shown = screen_text(app)
-        assert "Next step" in shown and "ERN" not in shown and "^t" not in shown  # nothing saved yet
+        assert "pgdn Next" in shown and "ERN" not in shown and "^t" not in shown  # nothing saved yet
         await type_into(pilot, app, "#f-title", "Footer Test")
         await asyncio.sleep(0.8)
         await settle(app, pilot)
