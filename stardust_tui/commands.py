@@ -1,4 +1,5 @@
-"""Command palette providers: every action of the current screen, plus going to a screen and themes.
+"""Command palette providers: every action of the current screen, plus going to a screen, the tools
+(workers, import, export) and themes.
 
 Screens list :class:`ScreenCommands` in their ``COMMANDS``; it turns the screen's described
 ``BINDINGS`` into palette entries, so the palette and the footer can never disagree. The app adds
@@ -47,6 +48,12 @@ class NavigationCommands(Provider):
         app = self.app
         for mode, label in (("catalog", "Catalog"), ("targets", "Targets"), ("deliveries", "Deliveries")):
             yield f"Go to {label}", partial(app.switch_mode, mode), f"Show the {label.lower()} screen"
+        for name, method, help_text in (
+                ("Workers", "open_workers", "Delivery workers running (daemons and TUI sessions, hosts)"),
+                ("Import a catalog file", "open_import", "Map the columns of a CSV/Excel/JSON file and import it"),
+                ("Export releases", "open_export", "Write the catalog or chosen releases as JSON or CSV")):
+            if hasattr(app, method):
+                yield name, getattr(app, method), help_text
         # screens of issue 17/14 (tui-new): opened over the current screen
         for label, method, help_text in (
                 ("Import a catalog file", "open_import", "Preview, map, check and import a CSV, Excel or JSON file"),
