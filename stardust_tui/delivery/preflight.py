@@ -187,10 +187,3 @@ def refusal(report: CheckReport, profile: Profile, where: str) -> ValidationErro
     more = f" (+{len(problems) - 3} more; see `stardust check {where} --target ...`)" if len(problems) > 3 else ""
     return ValidationError(f"not ready for {profile.name}: {'; '.join(problems[:3])}{more}", where=f"release {where}")
 
-
-def asset_problems(release: Any, profile: Profile, message_type: str) -> list[str]:
-    """What the profile adds to the catalog rules' errors, as text (for ``services/dispatch.py`` until it
-    calls :func:`preflight`; new code should use :func:`readiness`)."""
-    catalog = {(f.code, f.field) for f in check_release(release).errors}
-    return [f"{f.field}: {f.message}" for f in readiness(release, profile, message_type, sender=None).errors
-            if (f.code, f.field) not in catalog]

@@ -71,8 +71,8 @@ def genre_facet(name: str) -> str:
 
 
 def _catalog_and_genres(release: Release) -> str:
-    """Extra ``codes`` tokens: the catalog number without separators, the genre and subgenre facets."""
-    tokens = []
+    """Extra ``codes`` tokens: the GRid, the catalog number without separators, the genre and subgenre facets."""
+    tokens = [fold(release.grid)] if getattr(release, "grid", None) else []  # a GRid-only release is found by it
     catno = fold(release.catalog_number or "")
     compact = re.sub(r"\W", "", catno)
     if compact and compact != catno:

@@ -1,59 +1,76 @@
-"""Profile pre-flight: audio/artwork rules of a profile and lead time in business days."""
+"""Profile pre-flight (delivery/preflight.readiness): a profile's file rules and severities, refused message
+types, sender/recipient DPIDs, deals the DSP requires, lead time in business days."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
-from types import SimpleNamespace
 
-from stardust_tui.delivery.preflight import asset_problems, business_days, lead_time_warning
-from stardust_tui.delivery.profiles import load_profile
-from stardust_tui.domain.models import Asset
+from stardust_tui.delivery.preflight import business_days, lead_time_warning, readiness
+from stardust_tui.delivery.profiles import MessageParty, load_profile
+from stardust_tui.domain.models import Asset, Deal
+from tests.unit.test_rules import TODAY, complete_release
+
+SENDER = MessageParty("PADPIDA2014120401D", "Us")
+REAL = MessageParty("PADPIDA2013042401U", "A DSP")
 
 
-def _audio(**kw: object) -> Asset:
-    base = dict(sha256="a" * 64, md5="b" * 32, size=1, kind="audio", original_name="x.wav", container="WAV",
-                codec="PCM", sample_rate=44100, bit_depth=16, channels=2, wav_format_tag=1)
+def _codes(report) -> dict[str, str]:
+    return {f.code: f.severity for f in report.errors + report.warnings}
+
+
+def _wav(**kw: object) -> Asset:
+    base = dict(id=500, sha256="a" * 64, md5="b" * 32, size=1, kind="audio", original_name="x.wav", container="WAV",
+                codec="PCM", sample_rate=44100, bit_depth=24, channels=2, wav_format_tag=1, duration_seconds=200.0)
     base.update(kw)
     return Asset(**base)
 
 
-def _cover(**kw: object) -> Asset:
-    base = dict(sha256="c" * 64, md5="d" * 32, size=1, kind="image", original_name="c.jpg", container="JPEG",
-                width=3000, height=3000, color_mode="RGB")
-    base.update(kw)
-    return Asset(**base)
+def _with(profile_name: str, **changes: object):
+    p = load_profile(profile_name)
+    return replace(p, **changes)
 
 
-def _release(*audios: Asset | None, cover: Asset | None = None, release_date: date | None = None) -> SimpleNamespace:
-    tracks = [SimpleNamespace(disc_number=1, track_number=i, audio=a) for i, a in enumerate(audios, 1)]
-    return SimpleNamespace(tracks=tracks, cover=cover, release_date=release_date, deals=[])
+def test_generic_profile_accepts_a_complete_release() -> None:
+    generic = _with("generic-43", recipients=(REAL,))
+    assert readiness(complete_release(), generic, "new", sender=SENDER, today=TODAY).ok
+    assert _codes(readiness(complete_release(), generic, "new", sender=SENDER, today=TODAY)) == {}
 
 
-def test_generic_profile_accepts_good_files() -> None:
-    assert asset_problems(_release(_audio(), _audio(container="FLAC", bit_depth=24), cover=_cover()),
-                          load_profile("generic-43"), "new") == []
+def test_spotify_refuses_extensible_wav_but_takes_a_small_cover() -> None:
+    spotify = _with("spotify", recipients=(REAL,))
+    rel = complete_release()
+    rel.tracks[0].audio = _wav(wav_format_tag=0xFFFE)
+    rel.cover = replace_cover(rel.cover, 640)
+    report = readiness(rel, spotify, "new", sender=SENDER, today=TODAY)
+    assert _codes(report) == {"wav-not-plain-pcm": "error", "artwork-small": "warning"}
+    assert "tracks[1-1].audio.wav_format_tag" == report.errors[0].field
+    generic = readiness(rel, _with("generic-43", recipients=(REAL,)), "new", sender=SENDER, today=TODAY)
+    assert _codes(generic) == {"wav-not-plain-pcm": "warning", "artwork-too-small": "error"}
+    assert readiness(rel, spotify, "takedown", sender=SENDER, today=TODAY).ok  # no files are sent
 
 
-def test_spotify_refuses_extensible_wav_but_takes_small_cover() -> None:
-    spotify = load_profile("spotify")
-    rel = _release(_audio(wav_format_tag=0xFFFE), cover=_cover(width=640, height=640))
-    problems = asset_problems(rel, spotify, "new")
-    assert len(problems) == 1 and "plain PCM" in problems[0] and "0xfffe" in problems[0]
-    assert asset_problems(rel, load_profile("generic-43"), "new")[0].startswith("cover: 640x640 px")
-    assert asset_problems(rel, spotify, "takedown") == []  # no files are sent
+def replace_cover(cover: Asset, side: int) -> Asset:
+    return Asset(**{**cover.model_dump(), "width": side, "height": side})
 
 
-def test_every_rule_names_the_track_or_cover() -> None:
-    profile = replace(load_profile("generic-43"), audio=replace(load_profile("generic-43").audio, same_bit_depth=True))
-    rel = _release(_audio(container="MP3", bit_depth=None), _audio(sample_rate=22050, channels=1, bit_depth=8),
-                   _audio(bit_depth=24), None, cover=_cover(width=3000, height=2000, color_mode="CMYK"))
-    text = "\n".join(asset_problems(rel, profile, "new"))
-    for needle in ("track 1-1: MP3 audio is not accepted", "track 1-2: 8-bit", "below 44100 Hz",
-                   "1 channel(s)", "track 1-4: no audio file", "mixes bit depths [8, 24]",
-                   "not square", "colour mode CMYK"):
-        assert needle in text
-    assert "no front cover" in asset_problems(_release(_audio()), profile, "new")[-1]
+def test_refused_types_and_dpids() -> None:
+    spotify = _with("spotify", recipients=(REAL,))
+    rel = complete_release()
+    assert _codes(readiness(rel, spotify, "purge", sender=SENDER, today=TODAY)) == {"message-type-refused": "error"}
+    placeholder = MessageParty("PADPIDA0000000000Z", "Demo")
+    assert _codes(readiness(rel, spotify, "new", sender=placeholder, today=TODAY)) == {
+        "sender-dpid-placeholder": "error"}
+    generic = load_profile("generic-43")  # neutral recipient: nothing real would receive it, so warnings
+    assert _codes(readiness(rel, generic, "new", sender=placeholder, today=TODAY)) == {
+        "sender-dpid-placeholder": "warning", "recipient-dpid-placeholder": "warning"}
+    bad = MessageParty("PADPIDA2014120401A", "Typo")
+    assert _codes(readiness(rel, _with("generic-43", recipients=(REAL,)), "new", sender=bad, today=TODAY)) == {
+        "sender-dpid-invalid": "error"}
+    assert _codes(readiness(rel, load_profile("spotify"), "new", sender=SENDER, today=TODAY)) == {
+        "recipient-dpid-unset": "error"}
+    test_profile = _with("generic-43", recipients=(REAL,), test_message=True)
+    assert _codes(readiness(rel, test_profile, "new", sender=bad, today=TODAY)) == {"sender-dpid-invalid": "warning"}
 
 
 def test_business_days_and_lead_time() -> None:
@@ -62,20 +79,39 @@ def test_business_days_and_lead_time() -> None:
     assert business_days(friday, date(2026, 11, 27)) == 5
     assert business_days(date(2026, 11, 27), friday) == -5
     spotify = load_profile("spotify")  # 5 business days new, 2 update
-    near = _release(release_date=date(2026, 11, 25))
+    near = complete_release()
+    near.release_date = date(2026, 11, 25)
     warning = lead_time_warning(near, spotify, "new", friday)
     assert warning and "5 business days" in warning and "3 business day(s) away" in warning
     assert lead_time_warning(near, spotify, "update", friday) is None
-    assert lead_time_warning(_release(release_date=date(2026, 12, 31)), spotify, "new", friday) is None
+    assert lead_time_warning(near, spotify, "new", date(2026, 12, 1)) is None  # already out: back catalogue
     assert lead_time_warning(near, load_profile("generic-43"), "new", friday) is None
 
 
 def test_required_deal_models() -> None:
-    youtube = load_profile("youtube")
+    youtube = _with("youtube", recipients=(REAL,))
     assert youtube.required_models == ("SubscriptionModel", "AdvertisementSupportedModel")
-    rel = _release(_audio(), cover=_cover())
-    rel.deals = [SimpleNamespace(commercial_models=["SubscriptionModel"], use_types=["OnDemandStream"])]
-    problems = asset_problems(rel, youtube, "new")
-    assert problems == ["deals: no deal offers AdvertisementSupportedModel, which youtube requires"]
-    rel.deals.append(SimpleNamespace(commercial_models=["AdvertisementSupportedModel"], use_types=["Stream"]))
-    assert asset_problems(rel, youtube, "new") == []
+    rel = complete_release()
+    report = readiness(rel, youtube, "new", sender=SENDER, today=TODAY)
+    assert [f.message for f in report.errors] == [
+        "no deal offers AdvertisementSupportedModel, which youtube requires"]
+    rel.deals.append(Deal(territories=["Worldwide"], commercial_models=["AdvertisementSupportedModel"],
+                          use_types=["Stream"], start=rel.deals[0].start))
+    assert readiness(rel, youtube, "new", sender=SENDER, today=TODAY).ok
+
+
+def test_a_dsp_that_takes_no_preorders_is_warned_and_ig_share_is_checked() -> None:
+    from datetime import UTC, datetime
+
+    rel = complete_release()
+    start = datetime(2024, 4, 1, tzinfo=UTC)
+    rel.deals += [Deal(territories=["Worldwide"], commercial_models=["PayAsYouGoModel"],
+                       use_types=["PermanentDownload"], start=rel.deals[0].start),
+                  Deal(territories=["Worldwide"], commercial_models=["PayAsYouGoModel"],
+                       use_types=["PermanentDownload"], start=start, end=rel.deals[0].start, is_preorder=True,
+                       instant_gratification=["USS1Z2400001", "USS1Z2400002"])]
+    base = _with("generic-43", recipients=(REAL,))
+    no_preorders = replace(base, deals=replace(base.deals, preorders=False, max_instant_grat_share=0.5))
+    report = readiness(rel, no_preorders, "new", sender=SENDER, today=TODAY)
+    assert _codes(report) == {"preorder-not-taken": "warning", "instant-grat-share": "error"}
+    assert "67% of the tracks" in next(f.message for f in report.errors if f.code == "instant-grat-share")

@@ -227,3 +227,11 @@ def test_genre_filter_matches_genre_or_subgenre_in_and_out_of_the_index(engine):
         assert count_releases(s, genre="jazz", label="Star Records") == 2
         assert count_releases(s, genre="Jazz", date_from=date(2021, 1, 1), date_to=date(2023, 12, 31)) == 1
         assert list_releases(s, genre="Polka") == []
+
+
+def test_grid_only_release_is_found_by_its_grid(engine):
+    with session_scope(engine) as s:
+        create_release(s, actor="t", title="Boxed", grid="A10302B0003311870S")
+    with session_scope(engine) as s:
+        assert titles(list_releases(s, search="A1-0302B-0003311870-S")) == ["Boxed"]
+        assert titles(list_releases(s, search="a10302b00033")) == ["Boxed"]  # a prefix while typing

@@ -5,8 +5,9 @@ Revises: 0006
 
 * ``asset_analysis``: one row of measurements per analysed asset (``domain/qc_models.py``).
 * ``deal.is_preorder`` and ``deal.instant_gratification`` (a JSON list of ISRCs).
-* The search index gains, per release, the catalog number written without separators (``CAT-001`` is
-  found as ``cat001``, the form a typed code is searched in) and a genre facet token (``ʘg<genre>``) so
+* The search index gains, per release, its GRid (migration 0006), the catalog number written without
+  separators (``CAT-001`` is found as ``cat001``, the form a typed code is searched in) and a genre facet
+  token (``ʘg<genre>``) so
   ``release list --genre`` narrows inside the index. Appended to the existing documents; the same
   tokens :func:`stardust_tui.store.search.document_fields` writes for new saves.
 """
@@ -35,8 +36,8 @@ def _fold(value: str | None) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", value) if not unicodedata.combining(c)).lower()
 
 
-def _extra_tokens(catalog_number: str | None, genre: str | None, subgenre: str | None) -> str:
-    tokens = []
+def _extra_tokens(grid: str | None, catalog_number: str | None, genre: str | None, subgenre: str | None) -> str:
+    tokens = [_fold(grid)] if grid else []
     compact = re.sub(r"\W", "", _fold(catalog_number))
     if compact and compact != _fold(catalog_number):
         tokens.append(compact)
@@ -54,12 +55,12 @@ def _reindex() -> None:
                       "WHERE release_id = :id"))
     last = 0
     while True:
-        rows = conn.execute(sa.text("SELECT id, catalog_number, genre, subgenre FROM release WHERE id > :last "
+        rows = conn.execute(sa.text("SELECT id, grid, catalog_number, genre, subgenre FROM release WHERE id > :last "
                                     "ORDER BY id LIMIT :n"), {"last": last, "n": BATCH}).all()
         if not rows:
             return
-        for rid, catno, genre, subgenre in rows:
-            extra = _extra_tokens(catno, genre, subgenre)
+        for rid, grid, catno, genre, subgenre in rows:
+            extra = _extra_tokens(grid, catno, genre, subgenre)
             if extra:
                 conn.execute(update, {"id": rid, "extra": extra})
         last = rows[-1][0]
