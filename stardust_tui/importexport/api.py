@@ -19,7 +19,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from stardust_tui.errors import StardustError
 from stardust_tui.importexport.fields import BY_NAME, FIELDS, FieldSpec
 from stardust_tui.importexport.guess import ColumnGuess
 from stardust_tui.importexport.importer import ImportOptions, detect_format, run_import
@@ -197,14 +196,3 @@ def _json_preview(p: Path, mapping: Mapping | None, rows: int) -> SourcePreview:
     plan = plan_columns(headers, mapping, cells)
     return SourcePreview(p, "json", True, headers, plan, cells, decisions=plan.notes,
                          mapping=Mapping(columns={c.header: c.field for c in plan.columns}))
-
-
-def check_readable(path: str | Path) -> str | None:
-    """None when ``path`` can be previewed, else the one-line reason (for a file picker)."""
-    try:
-        preview_source(path, rows=1)
-    except StardustError as exc:
-        return str(exc)
-    except OSError as exc:
-        return f"{path}: {exc.strerror}"
-    return None

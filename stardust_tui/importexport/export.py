@@ -129,7 +129,9 @@ def _names(people: list[dict[str, Any]], role: str) -> str:
 
 
 def _credits(people: list[dict[str, Any]]) -> str:
-    return "; ".join(f"{p['role']}: {p['name']}" for p in people if p.get("name"))
+    from stardust_tui.domain.credit_text import format_credit_text
+
+    return format_credit_text((p["name"], p["role"]) for p in people if p.get("name"))
 
 
 def _line(year: Any, owner: Any) -> str:

@@ -107,9 +107,6 @@ class ColumnPlan:
         return {c.index: column_parser(c, self.month_first) for c in self.columns
                 if c.field and (c.kind or c.options)}
 
-    def level_of(self, header: str) -> str:
-        return next((c.level for c in self.columns if c.header == header), "")
-
 
 def load_mapping(path: str | Path) -> Mapping:
     """Read a mapping TOML file; unknown field names and bad option types are errors naming the key."""

@@ -123,6 +123,11 @@ def test_cell_values() -> None:
         ("Ann Lee", "Producer", None, None), ("Bo Ray", "MasteringEngineer", None, None),
         ("Cy", "Musician", None, "Guitar")]
     assert cells.parser_for("credits")("UserDefined:Whistler: Di") == [("Di", "UserDefined:Whistler", None, None)]
+    from stardust_tui.domain.credit_text import format_credit_text, parse_credit_text
+
+    items = [("Ann Lee", "Producer"), ("Bo: Ray", "MasteringEngineer"), ("Cy", "UserDefined:Whistler")]
+    assert parse_credit_text(format_credit_text(items)) == [("Ann Lee", "Producer"), ("Bo: Ray", "MasteringEngineer"),
+                                                            ("Cy", "UserDefined:Whistler")]
     with pytest.raises(ValueError, match="write UserDefined:Whistler"):
         cells.parser_for("credits")("Whistler: Di")
     lang = cells.parser_for("language")
