@@ -13,8 +13,9 @@ import click
 from stardust_tui.cli import params as P
 from stardust_tui.cli.context import StardustContext
 from stardust_tui.cli.output import echo_json, exit_with
+from stardust_tui.cli.release_type_param import RELEASE_TYPE
 from stardust_tui.domain import limits as L
-from stardust_tui.domain.enums import MESSAGE_TYPES, ReleaseStatus, ReleaseType
+from stardust_tui.domain.enums import MESSAGE_TYPES, ReleaseStatus
 from stardust_tui.errors import ExitCode, ValidationError
 
 DATE = P.DAY  # YYYY-MM-DD within the catalog's dates (a datetime at midnight)
@@ -44,7 +45,7 @@ def release() -> None:
 @click.option("--status", type=P.Vocabulary([s.value for s in ReleaseStatus], "release status", "STATUS"), default=None,
               help="draft, ready, delivered or taken-down.")
 @click.option("--label", type=P.Text(L.PARTY["name"]), default=None, help="Label name (exact, case-insensitive).")
-@click.option("--type", "release_type", type=P.Vocabulary([t.value for t in ReleaseType], "release type", "TYPE"),
+@click.option("--type", "release_type", type=RELEASE_TYPE,
               default=None, help="album, ep, single or compilation.")
 @click.option("--from", "date_from", type=DATE, default=None, help="Release date on or after YYYY-MM-DD.")
 @click.option("--to", "date_to", type=DATE, default=None, help="Release date on or before YYYY-MM-DD.")
@@ -90,8 +91,8 @@ def show(obj: StardustContext, ref: str, as_json: bool) -> None:
         return
     click.echo(f"#{data['id']}  {data['display_artist']} — {data['title']}"
                + (f" ({data['version']})" if data.get("version") else ""))
-    for key in ("upc", "catalog_number", "release_type", "status", "label", "release_date", "original_release_date",
-                "genre", "language", "parental_advisory", "p_line", "c_line", "revision"):
+    for key in ("upc", "grid", "catalog_number", "release_type", "is_compilation", "status", "label", "release_date",
+                "original_release_date", "genre", "language", "parental_advisory", "p_line", "c_line", "revision"):
         click.echo(f"  {key:<22} {data.get(key) if data.get(key) is not None else '-'}")
     cover = data["cover"]
     click.echo(f"  {'cover':<22} " + (f"{cover['original_name']} {cover['width']}x{cover['height']} "
@@ -104,6 +105,11 @@ def show(obj: StardustContext, ref: str, as_json: bool) -> None:
         dur = f"{int(secs // 60)}:{int(secs % 60):02d}" if secs else "-"
         click.echo(f"  {t['disc_number']}-{t['track_number']:<3} {t['isrc'] or '-':<12}  {dur:>6}  "
                    f"{t['display_artist']} — {t['title']}  [{audio}]")
+    if data.get("resources"):  # videos, images, booklets, MIDI... (issue 18)
+        click.echo(f"other resources ({len(data['resources'])})")
+        for r in data["resources"]:
+            click.echo(f"  {r['key']:<6} {r['kind']:<14} {r['resource_type']:<28} {r['title'] or '-'}"
+                       f"  [{'sha256:' + r['asset_sha256'][:12] if r['asset_sha256'] else 'no file'}]")
     click.echo(f"deals ({len(data['deals'])})")
     for d in data["deals"]:
         click.echo(f"  {','.join(d['territories'])}  {','.join(d['commercial_models'])}  {','.join(d['use_types'])}"
@@ -116,16 +122,21 @@ def show(obj: StardustContext, ref: str, as_json: bool) -> None:
               help="Main artist (repeat for several).")
 @click.option("--label", type=P.Text(L.PARTY["name"]), default=None)
 @click.option("--upc", type=P.Text(32), default=None)
-@click.option("--type", "release_type", type=click.Choice([t.value for t in ReleaseType]), default="album")
+@click.option("--type", "release_type", type=RELEASE_TYPE, default="Album", show_default=True,
+              help="DDEX ReleaseType: Album, EP, Single, ClassicalAlbum, DjMix, Bundle, VideoSingle, VideoAlbum, "
+                   "RingtoneRelease... (compilation = an Album marked multi-artist compilation).")
+@click.option("--grid", type=P.Text(L.RELEASE["grid"]), default=None, help="GRid (a release may have one instead "
+              "of a UPC).")
 @click.option("--date", "release_date", type=DATE, default=None, help="Release date YYYY-MM-DD.")
 @click.option("--genre", type=P.Text(L.RELEASE["genre"]), default=None)
 @click.option("--p-line", type=P.Text(L.RELEASE["p_line"]), default=None, help='e.g. "2024 Star Records"')
 @click.option("--c-line", type=P.Text(L.RELEASE["c_line"]), default=None)
 @click.pass_obj
 def create(obj: StardustContext, title: str, artists: tuple[str, ...], label: str | None, upc: str | None,
-           release_type: str, release_date: Any, genre: str | None, p_line: str | None, c_line: str | None) -> None:
+           release_type: str, grid: str | None, release_date: Any, genre: str | None, p_line: str | None,
+           c_line: str | None) -> None:
     """Create a draft release and print its id."""
-    click.echo(obj.services.releases.create(title=title, artists=list(artists), label=label, upc=upc,
+    click.echo(obj.services.releases.create(title=title, artists=list(artists), label=label, upc=upc, grid=grid,
                                             release_type=release_type, release_date=_day(release_date),
                                             genre=genre, p_line=p_line, c_line=c_line))
 

@@ -12,8 +12,9 @@ import click
 
 from stardust_tui.cli import params as P
 from stardust_tui.cli.context import StardustContext
+from stardust_tui.cli.release_type_param import RELEASE_TYPE
 from stardust_tui.domain import limits as L
-from stardust_tui.domain.enums import COMMERCIAL_MODELS, USE_TYPES, ParentalAdvisory, ReleaseType
+from stardust_tui.domain.enums import COMMERCIAL_MODELS, USE_TYPES, ParentalAdvisory
 from stardust_tui.domain.validation import ALLOWED_COMMERCIAL_MODELS, ALLOWED_USE_TYPES
 
 DATE = P.DAY  # YYYY-MM-DD within the catalog's dates (a datetime at midnight)
@@ -29,7 +30,11 @@ DATE = P.DAY  # YYYY-MM-DD within the catalog's dates (a datetime at midnight)
 @click.option("--label", type=P.Text(L.PARTY["name"]), default=None, help="Label name (created if new).")
 @click.option("--upc", type=P.Text(32), default=None, help='UPC/EAN; "" removes it.')
 @click.option("--catalog-number", type=P.Text(L.RELEASE["catalog_number"]), default=None)
-@click.option("--type", "release_type", type=click.Choice([t.value for t in ReleaseType]), default=None)
+@click.option("--type", "release_type", type=RELEASE_TYPE, default=None,
+              help="DDEX ReleaseType (Album, EP, Single, DjMix, VideoAlbum...; compilation = Album + compilation).")
+@click.option("--grid", type=P.Text(L.RELEASE["grid"]), default=None, help='GRid; "" removes it.')
+@click.option("--compilation/--no-compilation", "is_compilation", default=None,
+              help="Multi-artist compilation (DDEX IsMultiArtistCompilation).")
 @click.option("--date", "release_date", type=DATE, default=None, help="Release date YYYY-MM-DD.")
 @click.option("--original-date", "original_release_date", type=DATE, default=None)
 @click.option("--genre", type=P.Text(L.RELEASE["genre"]), default=None)

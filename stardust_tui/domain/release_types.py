@@ -59,6 +59,11 @@ PARENTAL_WARNINGS = {"explicit": "Explicit", "not-explicit": "NotExplicit", "edi
 _WARNING_BACK = {v: k for k, v in PARENTAL_WARNINGS.items()}
 
 
+# What the CLI/TUI offer: the common types, every other DDEX type, and the old catalog spelling "compilation".
+RELEASE_TYPE_CHOICES: tuple[str, ...] = (*COMMON_RELEASE_TYPES,
+                                         *(t for t in RELEASE_TYPES if t not in COMMON_RELEASE_TYPES), "compilation")
+
+
 def release_type_and_compilation(text: str) -> tuple[str, bool]:
     """``(DDEX release type, is compilation)`` for any accepted spelling; free text is a user-defined type."""
     cleaned = " ".join((text or "").split())
