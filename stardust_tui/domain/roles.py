@@ -12,8 +12,10 @@ readiness check warns. Pure functions over :mod:`stardust_tui.domain.ddex_avs`.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from stardust_tui.domain.ddex_avs import CONTRIBUTOR_ROLES, INSTRUMENTS
 from stardust_tui.domain.enums import CONTRIBUTOR_ROLES as CATALOG_ROLES
@@ -145,3 +147,23 @@ def map_artist_role(text: str) -> RoleMapping:
 def is_known_role(role: str) -> bool:
     """Whether a stored role reaches the ERN as a DDEX value (not UserDefined)."""
     return map_role(role).known
+
+
+def canonical_roles(credits: Iterable[Any], artists: Iterable[Any], allowed_credit: frozenset[str],
+                    allowed_artist: frozenset[str]) -> None:
+    """Rewrite typed roles the store would refuse ("Mastering Engineer", "Lead Vocals", "feat.") as DDEX spells
+    them, with the instrument when the role names one; roles already allowed or unknown are left as they are
+    (an unknown one is then refused by validation with its hint)."""
+    for credit in credits:
+        role = credit.role or ""
+        if role and role not in allowed_credit and not role.startswith("UserDefined:"):
+            mapped = map_role(role, credit.instrument)
+            if mapped.known:
+                credit.role = mapped.role
+                credit.instrument = mapped.instrument or credit.instrument
+    for link in artists:
+        role = link.role or ""
+        if role and role not in allowed_artist and not role.startswith("UserDefined:"):
+            mapped = map_artist_role(role)
+            if mapped.known:
+                link.role = mapped.role

@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import func, or_, update
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 from sqlmodel import Session, col, select
@@ -24,6 +25,8 @@ from stardust_tui.domain.limits import ID
 from stardust_tui.domain.models import Credit, Deal, Party, Release, ReleaseArtist, ReleaseRevision, Track, utcnow
 from stardust_tui.domain.release_types import release_type_and_compilation
 from stardust_tui.domain.resource_models import ReleaseResource
+from stardust_tui.domain.roles import canonical_roles
+from stardust_tui.domain.validation import ALLOWED_ARTIST_ROLES, ALLOWED_CONTRIBUTOR_ROLES
 from stardust_tui.errors import ConflictError, NotFoundError, StaleRevisionError, ValidationError
 from stardust_tui.store import duplicates
 from stardust_tui.store import search as search_mod
@@ -151,6 +154,12 @@ def _normalize(session: Session, release: Release) -> None:
         release.release_type, release.is_compilation = kind, release.is_compilation or compilation
     if not release.display_artist and release.artists:
         release.display_artist = " & ".join(a.party.name for a in release.artists if a.party)
+    # typed roles as DDEX spells them ("Mastering Engineer" -> MasteringEngineer, "Guitar" -> Musician + Guitar);
+    # only collections loaded in this session can hold a new value, so nothing else is fetched for it
+    tracks = _loaded(release, "tracks")
+    canonical_roles([*_loaded(release, "credits"), *(c for t in tracks for c in _loaded(t, "credits"))],
+                    [*_loaded(release, "artists"), *(a for t in tracks for a in _loaded(t, "artists"))],
+                    ALLOWED_CONTRIBUTOR_ROLES, ALLOWED_ARTIST_ROLES)
     pending = [o for o in session.new if isinstance(o, Track) and o.release_id == release.id and release.id]
     positions: set[tuple[int, int]] = set()
     for t in list(release.tracks) + pending:
@@ -165,6 +174,12 @@ def _normalize(session: Session, release: Release) -> None:
             t.display_artist = release.display_artist
     release.title = " ".join((release.title or "").split())
     release.norm_key = duplicates.norm_key(release.title, release.display_artist)
+
+
+def _loaded(obj: Any, name: str) -> list[Any]:
+    """A relationship's items if it is loaded (or pending) on ``obj``, else [] (no query)."""
+    state = sa_inspect(obj)
+    return list(getattr(obj, name)) if name not in state.unloaded else []
 
 
 def _check_grid(session: Session, release: Release) -> None:

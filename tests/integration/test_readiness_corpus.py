@@ -276,3 +276,22 @@ def test_a_dsp_date_shift_moves_the_deal_dates_in_its_message_only(world: World)
     assert [f.code for f in shifted.report.infos] == ["deal-date-shift"]
     assert b"<StartDateTime>2025-03-13T00:00:00Z</StartDateTime>" in shifted.plan.message.data
     assert b"<StartDateTime>2025-03-14T00:00:00Z</StartDateTime>" in plain.plan.message.data
+
+
+def test_typed_roles_are_stored_as_ddex_spells_them(world: World) -> None:
+    def change(s: Any, release: Any) -> None:
+        track = release.tracks[1]
+        for seq, role in enumerate(("Mastering Engineer", "Lead Vocals", "Electric guitars"), start=1):
+            track.credits.append(Credit(release_id=release.id, party=Party(name=f"P{seq}", kind="contributor"),
+                                        role=role, sequence=seq))
+        release.artists[0].role = "feat."
+    world.edit(change)
+    with session_scope(world.services.engine) as s:
+        release = load_release(s, world.rid)
+        assert [(c.role, c.instrument) for c in release.tracks[1].credits] == [
+            ("MasteringEngineer", None), ("LeadVocalist", "Voice"), ("Musician", "ElectricGuitar")]
+        assert release.artists[0].role == "FeaturedArtist"
+    text = world.services.ern.build(world.rid, "4.3", profile="generic-43", validate=False).data.decode()
+    assert "<Role>MasteringEngineer</Role>" in text and "<InstrumentType>ElectricGuitar</InstrumentType>" in text
+    with pytest.raises(ValidationError, match="not a DDEX contributor role"):
+        _role(world, "Shaman of vibes")  # nothing fits: refused with the UserDefined:<value> hint
