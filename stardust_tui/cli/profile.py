@@ -65,21 +65,34 @@ def profile_show(obj: StardustContext, name: str, as_json: bool) -> None:
     for i, r in enumerate(p.recipients, 1):
         rows.append((f"recipient {i}", f"{r.name} ({r.dpid})" + ("  <- placeholder: set it" if r.is_placeholder
                                                                   else "")))
+    a = p.audio
     rows += [
         ("choreography", p.choreography + (f" (priority prefix {p.batch_priority_prefix!r})"
                                            if p.batch_priority_prefix else "")),
         ("manifest", p.manifest if p.manifest == "none" else f"{p.manifest} (ERN-C {p.manifest_version})"),
         ("ack folder", p.ack_folder or "(none: ACKs not polled)"),
         ("ack format", p.ack_format),
-        ("takedown", p.takedown),
+        ("takedown", p.takedown + (f" (refuses {', '.join(p.refused_types)} messages)" if p.refused_types else "")),
         ("test messages", "yes" if p.test_message else "no"),
+        ("live DPIDs", "must be real (placeholder or invalid sender/recipient DPIDs are refused)" if p.real_dpids
+         else "placeholders are a warning while the recipient is a placeholder too"),
         ("audio", f"{'/'.join(p.audio.formats)}, {'/'.join(map(str, p.audio.bit_depths))}-bit, "
                   f">= {p.audio.min_sample_rate} Hz, {p.audio.channels} ch"
                   + (", plain PCM WAV only" if p.audio.plain_pcm_wav else "")
                   + (", one bit depth per release" if p.audio.same_bit_depth else "")),
+        ("audio QC", f"lossy origin {a.lossy_origin}, clipping {a.clipping} (> {a.max_clipped_runs} runs), "
+                     f"silence {a.silence} (> {a.max_leading_silence:g} s lead / {a.max_trailing_silence:g} s tail), "
+                     f"duration vs metadata {a.duration_mismatch} (± {a.duration_tolerance:g} s), "
+                     f"dual mono {a.dual_mono}"),
         ("artwork", f"{'/'.join(p.artwork.formats)}, >= {p.artwork.min_px} px"
                     + (", square" if p.artwork.square else "") + (", RGB" if p.artwork.rgb else "")),
+        ("artwork QC", f"upscaled {p.artwork.upscaled}, borders {p.artwork.borders}, "
+                       f"placeholder {p.artwork.placeholder}"),
         ("deals need", ", ".join(p.required_models + p.required_use_types) or "(nothing beyond the catalog rules)"),
+        ("deals", ("pre-orders taken" if p.deals.preorders else "pre-orders left out")
+                  + (f", at most {p.deals.max_instant_grat_share:.0%} instant gratification"
+                     if p.deals.max_instant_grat_share is not None else "")
+                  + (f", dates shifted {p.deals.date_shift_days:+d} day(s)" if p.deals.date_shift_days else "")),
         ("genre mapping", ", ".join(f"{k} -> {v}" for k, v in p.genres.items()) or "(none)"),
         ("file naming", ", ".join(f"{k}: {v}" for k, v in p.naming.items()) or "(ERN engine defaults)"),
         ("retries", f"{p.max_attempts} attempts, backoff {p.backoff_seconds:g} s"),

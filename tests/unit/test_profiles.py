@@ -110,7 +110,8 @@ def test_cli_profile_list_and_show(isolated_home: Path) -> None:
     assert "spotify" in result.output and "generic-43" in result.output
     result = runner.invoke(cli, ["profile", "show", "youtube"])
     assert result.exit_code == 0
-    assert result.output.count("placeholder") == 3
+    assert result.output.count("<- placeholder: set it") == 3  # the three YouTube recipients
+    assert "refuses" not in result.output and "live DPIDs       must be real" in result.output
     result = runner.invoke(cli, ["profile", "show", "nope"])
     assert result.exit_code != 0 and "no delivery profile named 'nope'" in result.output
 
