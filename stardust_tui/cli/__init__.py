@@ -35,6 +35,7 @@ COMMAND_MODULES = (
     "stardust_tui.cli.tui",
     "stardust_tui.cli.serve",
     "stardust_tui.cli.apikey",
+    "stardust_tui.cli.user",  # issue 15: users and roles
 )
 
 

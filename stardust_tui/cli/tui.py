@@ -23,7 +23,7 @@ def tui(obj: StardustContext, theme: str | None, no_workers: bool) -> None:
         settings.theme = theme
     # The store is opened by the app's first database worker, after the first frame is on screen (through
     # this command's services, so it is closed with them); the app acts as the same user as the CLI.
-    app = make_app(settings, lambda: obj.services.engine, start_workers=not no_workers)
+    app = make_app(settings, lambda: obj.services.store_engine, start_workers=not no_workers)
     app.run()
     if app.services.open_error is not None:  # printed as one `error: ...` line by the CLI group
         raise app.services.open_error

@@ -71,6 +71,7 @@ class Delivery(SQLModel, table=True):
     remote_path: str | None = Field(default=None, max_length=2000)
     bytes_total: int = 0
     bytes_done: int = 0
+    requested_by: str | None = Field(default=None, max_length=200)  # who queued it (issue 15: the actor's name)
     created_at: datetime = Field(default_factory=utcnow)
     started_at: datetime | None = None
     finished_at: datetime | None = None

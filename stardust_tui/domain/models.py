@@ -11,7 +11,7 @@ Conventions:
 from datetime import UTC, date, datetime
 from typing import Any, Optional
 
-from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, Relationship, SQLModel
 
 from stardust_tui.domain.limits import ARTIST_LINK, ASSET, AUDIT, CREDIT, DEAL, PARTY, RELEASE, TRACK
@@ -269,7 +269,8 @@ class AuditEntry(SQLModel, table=True):
     """Who changed what, with the before and after values."""
 
     __tablename__ = "audit_log"
-    __table_args__ = (Index("ix_audit_entity", "entity", "entity_id"),)
+    __table_args__ = (Index("ix_audit_entity", "entity", "entity_id"), Index("ix_audit_log_seq", "seq", unique=True),
+                      Index("ix_audit_log_actor", "actor"))
 
     id: int | None = Field(default=None, primary_key=True)
     at: datetime = Field(default_factory=utcnow, index=True)
@@ -280,6 +281,11 @@ class AuditEntry(SQLModel, table=True):
     before: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
     after: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
     note: str | None = Field(default=None, sa_column=Column(Text))
+    # Issue 15: the hash chain (store/audit_chain.py). Set when the writing transaction commits; an entry
+    # links to the one before it, so an edited or deleted entry breaks the chain.
+    seq: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    prev_hash: str | None = Field(default=None, max_length=64)
+    hash: str | None = Field(default=None, max_length=64)
 
 
 # A release's non-track resources (issue 18); imported here so the table is always registered.

@@ -38,9 +38,11 @@ from stardust_tui.domain.models import (
 from stardust_tui.importexport.records import ReleaseDraft
 from stardust_tui.importexport.report import ImportReport
 from stardust_tui.store import search
+from stardust_tui.store.audit_chain import mark_unsealed
 from stardust_tui.store.duplicates import norm_key
 from stardust_tui.store.parties import clean_name
 from stardust_tui.store.revisions import snapshot_json_and_hash, snapshot_release
+from stardust_tui.store.scope import check_core_labels
 
 _TRACK_COLUMNS = ("id", "release_id", "disc_number", "track_number", "isrc", "title", "version", "display_artist",
                   "duration_seconds", "explicit", "p_line_year", "p_line", "language", "genre",
@@ -254,6 +256,7 @@ class BulkWriter:
         """Insert releases (all new, all valid) from :meth:`view` objects; returns their ids in order."""
         if not views:
             return []
+        check_core_labels(self.conn, [v.label.name if v.label else None for v in views])  # issue 15: label scope
         now = utcnow()
         self._ensure_parties(views)
         # GRid and DDEX details (a re-imported export of issue 18's parts) only when the batch has some
@@ -457,6 +460,7 @@ class BulkWriter:
                      raw_json=("snapshot",))
         self.insert(AUD, ("at", "actor", "action", "entity", "entity_id", "before", "after", "note"), audit_rows,
                      raw_json=("after",))
+        mark_unsealed(self.conn)  # issue 15: these entries join the audit hash chain when the import commits
         if self.sqlite:  # the index's columns are the keys of the store's document_fields
             cols = [k for k in fts_rows[0] if k != "id"]
             self.conn.connection.driver_connection.executemany(  # type: ignore[union-attr]

@@ -222,10 +222,12 @@ def watch_dirs(folders: Iterable[HotFolder], *, on_result: Callable[[DropResult]
 
 
 def run_watch_dirs(settings: Settings, engine: Engine, stop_event: threading.Event, *,
-                   stable_seconds: float = 5.0, on_result: Callable[[DropResult], None] | None = None) -> None:
-    """For the worker daemon: watch every ``settings.watch_dirs`` until ``stop_event`` is set."""
+                   stable_seconds: float = 5.0, on_result: Callable[[DropResult], None] | None = None,
+                   actor: str | None = None) -> None:
+    """For the worker daemon: watch every ``settings.watch_dirs`` until ``stop_event`` is set; imports are
+    recorded as ``actor`` (the daemon's ``worker@host``)."""
     if not settings.watch_dirs:
         return
     folders = [HotFolder(engine, settings.paths, Path(d), stable_seconds=stable_seconds,
-                         schema_dir=settings.ddex_schemas) for d in settings.watch_dirs]
+                         schema_dir=settings.ddex_schemas, actor=actor) for d in settings.watch_dirs]
     watch_dirs(folders, on_result=on_result, stop_event=stop_event)

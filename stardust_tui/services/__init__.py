@@ -17,13 +17,15 @@ from typing import TYPE_CHECKING
 
 from stardust_tui.config import Settings
 from stardust_tui.errors import StardustError
-from stardust_tui.services.actor import ACTIONS, Actor
+from stardust_tui.services.actor import Actor
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
+    from stardust_tui.services.access import Access
     from stardust_tui.services.apikeys import ApiKeyService
     from stardust_tui.services.assets import AssetService
+    from stardust_tui.services.audit import AuditService
     from stardust_tui.services.backups import BackupService
     from stardust_tui.services.catalog import CatalogService
     from stardust_tui.services.deliveries import DeliveryService
@@ -31,11 +33,14 @@ if TYPE_CHECKING:
     from stardust_tui.services.ern import ErnService
     from stardust_tui.services.health import HealthService
     from stardust_tui.services.imports import ImportService
+    from stardust_tui.services.personal_data import PersonalDataService
     from stardust_tui.services.profiles import ProfileService
     from stardust_tui.services.releases import ReleaseService
+    from stardust_tui.services.retention import RetentionService
     from stardust_tui.services.setup import SetupService
     from stardust_tui.services.targets import TargetService
     from stardust_tui.services.tracks import TrackService
+    from stardust_tui.services.users import UserService
 
 
 def _utcnow() -> datetime:
@@ -75,12 +80,34 @@ class Services:
     def __post_init__(self) -> None:
         self._engine_lock = threading.Lock()
         self._engine: Engine | None = None if callable(self.engine_source) else self.engine_source
+        self._scoped: tuple[tuple, Engine] | None = None
         if self.now is None:
             self.now = _utcnow
 
     @property
     def engine(self) -> Engine:
-        """The catalog engine, opened on first use (from a worker thread: this may take a while)."""
+        """The catalog engine as this actor may use it: every ORM query of a session on it sees only the actor's
+        labels, and an editor's sessions change drafts only (``store/scope.py``, issue 15). For everyone else
+        (single-user, unlimited admins and releasers, workers) it is :attr:`store_engine` itself."""
+        from stardust_tui.store.scope import scoped_engine
+
+        raw = self.store_engine
+        if self.actor.kind == "worker":
+            return raw
+        grant = self.access.grant()
+        labels = self.access.labels()
+        draft_only = f"{self.actor.name} is {grant.role}" if grant.role in ("viewer", "editor") else None
+        key = (id(raw), labels, draft_only)
+        if self._scoped is None or self._scoped[0] != key:
+            self._scoped = (key, scoped_engine(raw, labels=labels, draft_only=draft_only))
+        return self._scoped[1]
+
+    @property
+    def store_engine(self) -> Engine:
+        """The catalog engine unscoped, opened on first use (from a worker thread: this may take a while).
+
+        For what serves everyone (delivery runners, the API server's shared engine); services use
+        :attr:`engine`."""
         if self._engine is None:
             with self._engine_lock:
                 if self._engine is None:
@@ -91,28 +118,32 @@ class Services:
                         raise
         return self._engine
 
+    @property
+    def opened_engine(self) -> Engine | None:
+        """The store's engine if it is open (or was handed in), else None: nothing is opened or upgraded."""
+        return self._engine
+
     def close(self) -> None:
         """Dispose of an engine this object opened itself (one handed in belongs to the caller)."""
         if self._engine is not None and callable(self.engine_source):
             self._engine.dispose()
             self._engine = None
+            self._scoped = None
 
     def authorize(self, action: str) -> None:
         """The one place permission checks happen: may ``self.actor`` do ``action`` (a key of ``ACTIONS``)?
 
-        Every service method calls it before acting. Today every actor may do everything; issue 15 refuses
-        here (one line naming the role the action needs), using ``actor.roles`` and ``actor.labels``.
-        """
-        if action not in ACTIONS:
-            raise ValueError(f"unknown action {action!r} (add it to services.actor.ACTIONS)")
-        if self.actor.kind == "apikey":  # issue 11: an API key may do what its scope (a level) includes
-            from stardust_tui.errors import PermissionDenied
-            from stardust_tui.services.actor import allows
+        Every service method calls it before acting. Refuses with :class:`PermissionDenied`, one line naming
+        the role the action needs (``services/access.py``: roles from the store's user list, an API key's
+        scope, single-user mode)."""
+        self.access.check(action)
 
-            needed = ACTIONS[action]
-            if not allows(self.actor.roles, needed):
-                scope = ", ".join(self.actor.roles) or "none"
-                raise PermissionDenied(f"API key {self.actor.name!r} has scope {scope}; {action} needs {needed}")
+    @cached_property
+    def access(self) -> Access:
+        """The actor's role and labels (``services/access.py``), cached for a few seconds."""
+        from stardust_tui.services.access import Access
+
+        return Access(self)
 
     @cached_property
     def catalog(self) -> CatalogService:
@@ -228,3 +259,28 @@ class Services:
         from stardust_tui.services.transfer import TransferService
 
         return TransferService(self)
+
+    # -- added by roles (issue 15: users, the audit log, personal data, retention) ---------------------------
+    @cached_property
+    def users(self) -> UserService:
+        from stardust_tui.services.users import UserService
+
+        return UserService(self)
+
+    @cached_property
+    def audit(self) -> AuditService:
+        from stardust_tui.services.audit import AuditService
+
+        return AuditService(self)
+
+    @cached_property
+    def personal_data(self) -> PersonalDataService:
+        from stardust_tui.services.personal_data import PersonalDataService
+
+        return PersonalDataService(self)
+
+    @cached_property
+    def retention(self) -> RetentionService:
+        from stardust_tui.services.retention import RetentionService
+
+        return RetentionService(self)

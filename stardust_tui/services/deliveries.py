@@ -125,9 +125,13 @@ class DeliveryService:
                 before = utcnow()
                 d = enqueue(session, release_id=int(release.id), target_id=int(t.id),  # type: ignore[arg-type]
                             message_type=message_type, priority=priority, at=at, content_hash=digest,
-                            max_attempts=profile.max_attempts, resend=resend)
+                            max_attempts=profile.max_attempts, resend=resend, requested_by=self.services.actor.name)
+                fresh = d.created_at >= before
+                if fresh:
+                    self._audit(session, "queue-delivery", d, f"queued {message_type} of release {release.id} "
+                                f"to {t.name}")
                 queued.append(QueuedDelivery(int(d.id), int(release.id), release.title,  # type: ignore[arg-type]
-                                             d.created_at >= before, d.state))
+                                             fresh, d.state))
         return queued
 
     # -- reading ---------------------------------------------------------------------------------------------
@@ -186,8 +190,11 @@ class DeliveryService:
         self.services.authorize("delivery.queue")
         with session_scope(self.engine) as session:
             digest = content_hash(load_release(session, release_id))
+            before = utcnow()
             delivery = enqueue(session, release_id=release_id, target_id=target_id, message_type=message_type,
-                               content_hash=digest)
+                               content_hash=digest, requested_by=self.services.actor.name)
+            if delivery.created_at >= before:
+                self._audit(session, "queue-delivery", delivery, f"queued {message_type} of release {release_id}")
             return int(delivery.id)
 
     def retry(self, delivery_id: int) -> None:
@@ -195,7 +202,9 @@ class DeliveryService:
         from stardust_tui.worker.queue import retry
 
         self.services.authorize("delivery.queue")
+        self._visible(delivery_id)
         retry(self.engine, delivery_id)
+        self._audit_change("retry-delivery", delivery_id, "queued again")
 
     def cancel(self, delivery_id: int) -> str:
         """Cancel a queued, waiting or running delivery; returns the state it had (a running one stops at
@@ -203,7 +212,32 @@ class DeliveryService:
         from stardust_tui.worker.queue import cancel
 
         self.services.authorize("delivery.queue")
-        return cancel(self.engine, delivery_id)
+        self._visible(delivery_id)
+        previous = cancel(self.engine, delivery_id)
+        self._audit_change("cancel-delivery", delivery_id, f"cancelled (was {previous})")
+        return previous
+
+    # -- issue 15: who queued, retried or cancelled a delivery; label scope for the Core writes -------------
+    def _visible(self, delivery_id: int) -> None:
+        """Refuse a delivery this actor cannot see (the queue's Core updates are not label-scoped)."""
+        from stardust_tui.errors import NotFoundError
+
+        with session_scope(self.engine) as session:
+            if session.get(Delivery, delivery_id) is None:
+                raise NotFoundError(f"delivery {delivery_id} does not exist")
+
+    def _audit(self, session: Any, action: str, d: Delivery, note: str) -> None:
+        from stardust_tui.store.revisions import write_audit
+
+        write_audit(session, actor=self.services.actor.name, action=action, entity="delivery", entity_id=d.id,
+                    after={"release_id": d.release_id, "target_id": d.target_id, "message_type": d.message_type,
+                           "state": d.state}, note=note)
+
+    def _audit_change(self, action: str, delivery_id: int, note: str) -> None:
+        with session_scope(self.engine) as session:
+            d = session.get(Delivery, delivery_id)
+            if d is not None:
+                self._audit(session, action, d, f"delivery {delivery_id} {note}")
 
     def deliver_again(self, delivery_id: int) -> int:
         """Retry a failed/cancelled delivery; after a success, send the release again as an update."""
@@ -265,4 +299,5 @@ class DeliveryService:
         settings = self.services.settings
         cfg = RunnerConfig(concurrency=concurrency or settings.worker_concurrency, kind=kind,
                            actor=self.services.actor.name, **config)
-        return Runner(settings, self.engine, worker_id=worker_id, config=cfg, listener=listener)
+        # The runner serves every label (it runs what was queued), so it gets the unscoped engine (issue 15).
+        return Runner(settings, self.services.store_engine, worker_id=worker_id, config=cfg, listener=listener)

@@ -19,6 +19,7 @@ from sqlmodel import Session, col, select
 
 from stardust_tui.domain.models import AuditEntry, Release, ReleaseRevision, Track
 from stardust_tui.errors import NotFoundError
+from stardust_tui.store import audit_chain  # noqa: F401 - registers the hash chain's commit hook (issue 15)
 
 # Fields left out of the content hash: they change without the delivered content changing.
 HASH_EXCLUDED = ("status",)
@@ -206,7 +207,8 @@ def summarize(changes: list[Change], limit: int = 4) -> str:
 def write_audit(session: Session, *, actor: str, action: str, entity: str, entity_id: Any,
                 before: dict[str, Any] | None = None, after: dict[str, Any] | None = None,
                 note: str | None = None) -> AuditEntry:
-    """Append one audit entry (any entity: release, target, delivery...)."""
+    """Append one audit entry (any entity: release, target, delivery...); it joins the hash chain when the
+    session commits (:mod:`stardust_tui.store.audit_chain`)."""
     entry = AuditEntry(actor=actor, action=action, entity=entity,
                        entity_id=None if entity_id is None else str(entity_id),
                        before=before, after=after, note=note)

@@ -45,8 +45,9 @@ HotFolders = tuple[threading.Thread, threading.Event]
 
 
 def start_hot_folders(settings: Settings, engine: Engine, *, log: JsonLineLog,
-                      listener: Callable[[Event], None] | None = None) -> HotFolders | None:
-    """Watch ``[watch] dirs`` in a daemon thread; returns (thread, stop event) or None when none are set."""
+                      listener: Callable[[Event], None] | None = None, actor: str | None = None) -> HotFolders | None:
+    """Watch ``[watch] dirs`` in a daemon thread, importing as ``actor`` (``worker@host``); returns (thread,
+    stop event) or None when none are set."""
     if not settings.watch_dirs:
         return None
     from stardust_tui.importexport.hotfolder import run_watch_dirs
@@ -59,7 +60,7 @@ def start_hot_folders(settings: Settings, engine: Engine, *, log: JsonLineLog,
 
     def run() -> None:
         try:
-            run_watch_dirs(settings, engine, stop, on_result=on_result)
+            run_watch_dirs(settings, engine, stop, on_result=on_result, actor=actor)
         except Exception as exc:  # noqa: BLE001 - reported; deliveries go on
             sink.error(f"hot folder stopped: {type(exc).__name__}: {exc}", step="hot-folder")
 

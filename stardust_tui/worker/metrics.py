@@ -17,6 +17,7 @@ from sqlmodel import Session
 
 from stardust_tui.domain.delivery_models import Delivery, Target
 from stardust_tui.domain.models import utcnow
+from stardust_tui.store.scope import release_clause
 
 D = Delivery.__table__
 T = Target.__table__
@@ -46,15 +47,17 @@ def target_metrics(session: Session, *, days: float = 7.0) -> list[TargetMetrics
     targets = session.execute(select(T.c.id, T.c.name, T.c.circuit_state).order_by(T.c.name)).all()
     counts: dict[tuple[int, str], int] = {}
     finished = (D.c.finished_at >= since) | D.c.state.in_(("queued", "running", "retry-wait"))
+    scope = release_clause(session, D.c.release_id)  # a label-limited user counts their labels only (issue 15)
     for target_id, state, n in session.execute(
-            select(D.c.target_id, D.c.state, func.count()).where(finished).group_by(D.c.target_id, D.c.state)):
+            select(D.c.target_id, D.c.state, func.count()).where(finished, scope)
+            .group_by(D.c.target_id, D.c.state)):
         counts[(target_id, state)] = n
     out = []
     for target_id, name, circuit_state in targets:
         rows = session.execute(
             select(D.c.started_at, D.c.finished_at, D.c.bytes_total)
             .where(D.c.target_id == target_id, D.c.state == "succeeded", D.c.finished_at >= since,
-                   D.c.started_at.is_not(None))
+                   D.c.started_at.is_not(None), scope)
             .order_by(D.c.finished_at.desc()).limit(MAX_SAMPLES)).all()
         durations = [max(0.0, (f - s).total_seconds()) for s, f, _ in rows]
         total_bytes = sum(b or 0 for *_, b in rows)

@@ -142,7 +142,7 @@ class Runner:
                 background.append(asyncio.create_task(
                     housekeeping.backup_loop(self.settings, log=self.log, listener=self.listener)))
             hot_folders = housekeeping.start_hot_folders(self.settings, self.engine, log=self.log,
-                                                         listener=self.listener)
+                                                         listener=self.listener, actor=cfg.actor)
         try:
             while not self._stop.is_set():
                 claimed = 0

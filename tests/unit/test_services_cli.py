@@ -34,6 +34,7 @@ ACTIONS_WITHOUT_JSON = {
     "release reindex", "release edit", "release add-deal", "asset add", "ern build",
     "target add", "target edit", "target enable", "target disable", "target remove",
     "deliveries retry", "deliveries cancel", "deliveries prune",
+    "user add", "user remove", "user set-role",  # issue 15
 }
 
 
