@@ -8,6 +8,7 @@ event loop runs, and ``STOPPING=1`` on the way out.
 from __future__ import annotations
 
 import asyncio
+import time
 
 import click
 
@@ -48,7 +49,7 @@ def serve(obj: StardustContext, host: str, port: int, rate: float | None, burst:
     """
     from stardust_tui.api.app import create_app
 
-    app = create_app(obj.settings, obj.services.engine, rate=rate, burst=burst, max_upload_mb=max_upload_mb)
+    app = create_app(obj.settings, obj.services.store_engine, rate=rate, burst=burst, max_upload_mb=max_upload_mb)
     if check:
         checks = app.state.api.system.health.checks()
         echo_json({"ready": all(c.ok for c in checks), "checks": checks})
@@ -74,14 +75,19 @@ async def _run(app, host: str, port: int, access_log: bool) -> None:  # noqa: AN
                 return
             await asyncio.sleep(0.05)
         sdnotify.notify("READY=1", f"STATUS=serving the Stardust API on {host}:{port}")
-        await sdnotify.watchdog_loop(lambda: not server.should_exit)
+        interval, last = sdnotify.watchdog_interval(), 0.0
+        while not server.should_exit:  # watchdog pings while the loop runs; uvicorn re-raises SIGTERM at the
+            if interval is not None and time.monotonic() - last >= interval:  # end, so say STOPPING here
+                sdnotify.notify("WATCHDOG=1")
+                last = time.monotonic()
+            await asyncio.sleep(0.1)
+        sdnotify.notify("STOPPING=1")
 
     serving = asyncio.ensure_future(server.serve())
     notifier = asyncio.ensure_future(announce())
     try:
         await serving
     finally:
-        sdnotify.notify("STOPPING=1")
         notifier.cancel()
     if not server.started:
         raise click.ClickException(f"could not listen on {host}:{port} (see the messages above)")
