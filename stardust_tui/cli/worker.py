@@ -22,6 +22,34 @@ def register(cli: click.Group) -> None:
     cli.add_command(worker)
 
 
+def _address(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[str, int] | None:
+    from stardust_tui.api.worker_http import parse_address
+
+    if value is None:
+        return None
+    try:
+        return parse_address(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), ctx=ctx, param=param) from None
+
+
+async def _systemd(obj: StardustContext, runner: Any, running: asyncio.Future, notify: Any, watchdog: Any) -> None:
+    """Under systemd (Type=notify): READY=1 once this worker's heartbeat is stored, then watchdog pings."""
+    import os
+
+    if not os.environ.get("NOTIFY_SOCKET"):
+        return
+    for _ in range(600):
+        if running.done():
+            return
+        checks = await asyncio.to_thread(obj.services.health.checks, own_heartbeat=runner.worker_id)
+        if next(c for c in checks if c.name == "worker").ok:
+            break
+        await asyncio.sleep(0.1)
+    notify("READY=1", f"STATUS=delivering as {runner.worker_id}")
+    await watchdog(lambda: not running.done())
+
+
 @click.command()
 @click.option("--concurrency", "-c", type=P.Number(L.CONCURRENCY), default=None,
               help="Deliveries at once in this process [default: worker.concurrency in config, 4].")
@@ -38,9 +66,12 @@ def register(cli: click.Group) -> None:
               show_default=True,
               help="Seconds between ACK folder polls (0: off).")
 @click.option("--quiet", "-q", is_flag=True, help="Do not print delivery events on stderr.")
+@click.option("--http", "http_address", type=P.Text(300, nonempty=True), default=None, callback=_address,
+              metavar="HOST:PORT", help="Serve /health, /ready and /metrics here (e.g. 127.0.0.1:9100).")
 @click.pass_obj
 def worker(obj: StardustContext, concurrency: int | None, once: bool, worker_id: str | None, lease_s: float,
-           grace_s: float, max_running: int | None, ack_poll_s: float, quiet: bool) -> None:
+           grace_s: float, max_running: int | None, ack_poll_s: float, quiet: bool,
+           http_address: tuple[str, int] | None) -> None:
     """Run delivery workers (a daemon; keep it under systemd, tmux or nohup).
 
     Events go to the delivery log (`stardust deliveries log ID --follow`, or tail -f the JSON lines
@@ -58,13 +89,33 @@ def worker(obj: StardustContext, concurrency: int | None, once: bool, worker_id:
         None if quiet else echo, kind="daemon", worker_id=worker_id, concurrency=concurrency, once=once,
         lease_s=lease_s, grace_s=grace_s, global_limit=max_running, ack_poll_s=ack_poll_s)
 
+    probe = None
+    if http_address is not None:  # issue 11: the daemon's own health, readiness and metrics
+        from stardust_tui.api.worker_http import WorkerHttp
+
+        probe = WorkerHttp(obj.services, runner.worker_id, *http_address).start()
+        click.echo(f"worker {runner.worker_id}: /health /ready /metrics on http://{probe.host}:{probe.port}",
+                   err=True)
+
     async def main() -> None:
+        from stardust_tui.api.sdnotify import notify, watchdog_loop
+
         runner.install_signal_handlers()
         click.echo(f"worker {runner.worker_id}: concurrency {runner.config.concurrency}"
                    f"{', draining the due queue' if once else ''}", err=True)
-        await runner.run()
+        running = asyncio.ensure_future(runner.run())
+        watchdog = asyncio.ensure_future(_systemd(obj, runner, running, notify, watchdog_loop))
+        try:
+            await running
+        finally:
+            notify("STOPPING=1")
+            watchdog.cancel()
 
-    asyncio.run(main())
+    try:
+        asyncio.run(main())
+    finally:
+        if probe is not None:
+            probe.stop()
     s = runner.stats
     click.echo(f"worker {runner.worker_id}: {s.claimed} claimed, {s.succeeded} succeeded, {s.failed} failed, "
                f"{s.retried} to retry, {s.released} handed back, {s.lost} lost", err=True)
