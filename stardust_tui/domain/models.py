@@ -242,6 +242,8 @@ class Deal(SQLModel, table=True):
     # Issue 18: a deal may cover only the track releases, or only some of them (resource keys; None = all).
     applies_to_release: bool = True
     track_scope: list[str] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    # Deal terms without a column (migration 0010): {"channels": [...], "channels_excluded": bool}.
+    details: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     # A pre-order deal covers the purchase period before the release date (DDEX IsPreOrderDeal); its
     # instant-gratification tracks (ISRCs) are available as soon as the release is bought.
     is_preorder: bool = False

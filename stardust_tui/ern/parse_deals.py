@@ -12,7 +12,7 @@ from lxml import etree
 
 from stardust_tui.ern.parse_common import parse_when, role_of
 from stardust_tui.ern.parse_seen import Seen
-from stardust_tui.ern.view_model import DealView
+from stardust_tui.ern.view_model import ChannelView, DealView, Ident
 
 
 def deal_views(seen: Seen, root: etree._Element, main_ref: str, track_releases: dict[str, str], notes: list[str],
@@ -30,11 +30,13 @@ def deal_views(seen: Seen, root: etree._Element, main_ref: str, track_releases: 
             if seen.text(terms, "TakeDown") == "true":
                 notes.append(f"line {terms.sourceline}: TakeDown deal not imported (no active deal)")
                 continue
+            channels, excluded = _channels(seen, terms)
             base = (tuple(seen.text(t) or "" for t in seen.findall(terms, "TerritoryCode")) or ("Worldwide",),
                     tuple(seen.text(t) or "" for t in seen.findall(terms, "ExcludedTerritoryCode")),
                     tuple(role_of(seen.mark(t)) or "" for t in terms.findall("CommercialModelType")),
                     tuple(role_of(seen.mark(t)) or "" for t in terms.findall(use_path)),
-                    seen.text(terms, price_path) or seen.text(terms, "PriceInformation/PriceType"))
+                    seen.text(terms, price_path) or seen.text(terms, "PriceInformation/PriceType"),
+                    channels, excluded, seen.text(terms, "IsPreOrderDeal") == "true")
             periods = seen.findall(terms, "ValidityPeriod")
             if not periods:
                 notes.append(f"line {terms.sourceline}: deal without a validity period skipped")
@@ -52,7 +54,7 @@ def deal_views(seen: Seen, root: etree._Element, main_ref: str, track_releases: 
     all_tracks = list(track_releases)
     out = []
     for key in order:
-        territories, excluded, models, uses, price, start, end = key
+        territories, excluded, models, uses, price, channels, channels_out, preorder, start, end = key
         refs = merged[key][0]
         covered = [ref for ref in all_tracks if ref in refs]
         out.append(DealView(
@@ -60,5 +62,32 @@ def deal_views(seen: Seen, root: etree._Element, main_ref: str, track_releases: 
             start=start, end=end, price_tier=price, applies_to_tracks=bool(covered),
             applies_to_release=main_ref in refs,
             track_refs=None if not covered or len(covered) == len(all_tracks) else
-            tuple(track_releases[r] for r in covered)))
+            tuple(track_releases[r] for r in covered), channels=channels, channels_excluded=channels_out,
+            is_preorder=preorder))
     return tuple(out)
+
+
+_PARTY_IDS = ("ISNI", "DPID", "IpiNameNumber", "IPN", "CisacSocietyId", "ProprietaryId")
+
+
+def _channels(seen: Seen, terms: etree._Element) -> tuple[tuple[ChannelView, ...], bool]:
+    """The deal's DistributionChannels (or ExcludedDistributionChannels): 4.x parties with typed ids,
+    3.8.2 parties whose PartyId says what it is by attribute (IsDPID, IsISNI, Namespace)."""
+    found = seen.findall(terms, "DistributionChannel")
+    excluded = not found
+    found = found or seen.findall(terms, "ExcludedDistributionChannel")
+    out = []
+    for dsp in found:
+        ids: list[Ident] = []
+        for pid in seen.findall(dsp, "PartyId"):
+            if len(pid):  # 4.x DetailedPartyId
+                for child in pid:
+                    if isinstance(child.tag, str) and etree.QName(child).localname in _PARTY_IDS and child.text:
+                        ids.append(Ident(etree.QName(child).localname, seen.text(child) or "", child.get("Namespace")))
+            elif pid.text and pid.text.strip():  # 3.8.2: the kind is an attribute
+                kind = "DPID" if pid.get("IsDPID") == "true" else "ISNI" if pid.get("IsISNI") == "true" else \
+                    "ProprietaryId"
+                ids.append(Ident(kind, pid.text.strip(), pid.get("Namespace")))
+        out.append(ChannelView(name=seen.text(dsp, "PartyName/FullName"), trading_name=seen.text(dsp, "TradingName"),
+                               ids=tuple(ids), urls=tuple(seen.text(u) or "" for u in seen.findall(dsp, "URL"))))
+    return tuple(out), excluded and bool(out)

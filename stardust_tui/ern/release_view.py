@@ -113,6 +113,9 @@ def _deal_views(release: Any, key_ref: dict[str, str]) -> tuple[DealView, ...]:
             applies_to_tracks=bool(d.applies_to_tracks),
             applies_to_release=bool(getattr(d, "applies_to_release", True)),
             track_refs=None if scope is None else tuple(key_ref[k] for k in scope if k in key_ref),
+            channels=view_json.channels((getattr(d, "details", None) or {}).get("channels")),
+            channels_excluded=bool((getattr(d, "details", None) or {}).get("channels_excluded")),
+            is_preorder=bool(getattr(d, "is_preorder", False)),
         ))
     return tuple(deals)
 

@@ -17,7 +17,7 @@ from lxml import etree
 from stardust_tui.domain.release_types import RELEASE_TYPES_BY_VERSION
 from stardust_tui.ern.common import XSI, BuildOptions, Header, iso_datetime, iso_duration, sub, sub_avs
 from stardust_tui.ern.deals import deal_groups, effective_deals, is_purge
-from stardust_tui.ern.v382_parts import artist_382, ids_382, line_382, titles_382
+from stardust_tui.ern.v382_parts import artist_382, channels_382, ids_382, line_382, titles_382
 from stardust_tui.ern.v382_resources import WARNINGS, ResourceWriter382
 from stardust_tui.ern.view_json import group_refs
 from stardust_tui.ern.view_model import ArtistCredit, DealView, GroupView, ReleaseView, TitleView
@@ -239,6 +239,8 @@ def _track_releases(rl: etree._Element, view: ReleaseView, namespace: str) -> No
 
 def _deal(parent: etree._Element, deal: DealView, takedown: bool, now: datetime, namespace: str) -> None:
     terms = sub(sub(parent, "Deal"), "DealTerms")
+    if deal.is_preorder and not takedown:
+        sub(terms, "IsPreOrderDeal", "true")
     if takedown:
         sub(terms, "TakeDown", "true")
     else:
@@ -254,6 +256,8 @@ def _deal(parent: etree._Element, deal: DealView, takedown: bool, now: datetime,
         for code in deal.territories:
             if code not in deal.excluded_territories:
                 sub(terms, "TerritoryCode", code)
+    if deal.channels and not takedown:
+        channels_382(terms, deal)
     if deal.price_tier and not takedown:
         pi = sub(terms, "PriceInformation")
         sub(pi, "PriceType", deal.price_tier, Namespace=namespace)

@@ -4,6 +4,7 @@ identifier blocks. Each writes its group in the XSD's element order."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from lxml import etree
 
@@ -122,6 +123,23 @@ def file_382(parent: etree._Element, file: FileView) -> None:
         hs = sub(f, "HashSum")
         sub(hs, "HashSum", file.md5)
         sub(hs, "HashSumAlgorithmType", "MD5")
+
+
+def channels_382(terms: etree._Element, deal: Any) -> None:
+    """A deal's DistributionChannels (or ExcludedDistributionChannels) as 3.8.2 DSPs (PartyId typed by attribute)."""
+    tag = "ExcludedDistributionChannel" if deal.channels_excluded else "DistributionChannel"
+    for channel in deal.channels:
+        dsp = sub(terms, tag)
+        if channel.name:
+            sub(sub(dsp, "PartyName"), "FullName", channel.name)
+        for ident in channel.ids or (() if channel.name else (Ident("ProprietaryId", "unknown", "Unknown"),)):
+            attrib = {"IsDPID": "true"} if ident.kind == "DPID" else {"IsISNI": "true"} if ident.kind == "ISNI" \
+                else {"Namespace": ident.namespace or (ident.kind if ident.kind != "ProprietaryId" else "Unknown")}
+            sub(dsp, "PartyId", ident.value, **attrib)
+        if channel.trading_name:
+            sub(dsp, "TradingName", channel.trading_name)
+        for url in channel.urls:
+            sub(dsp, "URL", url)
 
 
 def language_382(code: str | None) -> str | None:

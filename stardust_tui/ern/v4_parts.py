@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import lru_cache
+from typing import Any
 
 from lxml import etree
 
@@ -139,3 +140,29 @@ def write_ids(block: etree._Element, order: tuple[str, ...], values: dict[str, s
                 sub(block, tag, ident.value, Namespace=ident.namespace or namespace)
             else:
                 sub(block, tag, ident.value)
+
+
+_PARTY_ID_ORDER = ("ISNI", "DPID", "IpiNameNumber", "IPN", "CisacSocietyId", "ProprietaryId")
+
+
+def channels_4(terms: etree._Element, deal: Any) -> None:
+    """A deal's DistributionChannels (or ExcludedDistributionChannels) as 4.x DSP parties."""
+    tag = "ExcludedDistributionChannel" if deal.channels_excluded else "DistributionChannel"
+    for channel in deal.channels:
+        dsp = sub(terms, tag)
+        if channel.name:
+            sub(sub(dsp, "PartyName"), "FullName", channel.name)
+        if channel.ids or not channel.name:
+            pid = sub(dsp, "PartyId")
+            for kind in _PARTY_ID_ORDER:
+                for ident in channel.ids:
+                    if (ident.kind if ident.kind in _PARTY_ID_ORDER else "ProprietaryId") != kind:
+                        continue
+                    if kind == "ProprietaryId":
+                        sub(pid, kind, ident.value, Namespace=ident.namespace or "Unknown")
+                    else:
+                        sub(pid, kind, ident.value)
+        if channel.trading_name:
+            sub(dsp, "TradingName", channel.trading_name)
+        for url in channel.urls:
+            sub(dsp, "URL", url)

@@ -27,6 +27,7 @@ from dataclasses import asdict, fields
 from typing import Any
 
 from stardust_tui.ern.view_model import (
+    ChannelView,
     ExtraFile,
     FileView,
     GroupItemView,
@@ -132,6 +133,17 @@ def extra_files(data: Any) -> tuple[ExtraFile, ...]:
         if file is not None:
             out.append(ExtraFile(str(d.get("tech_ref") or ""), file, d.get("preview_start")))
     return tuple(out)
+
+
+def channels_json(channels: Iterable[ChannelView]) -> list[dict[str, Any]]:
+    return [{"name": c.name, "trading_name": c.trading_name, "ids": idents_json(c.ids), "urls": list(c.urls)}
+            for c in channels]
+
+
+def channels(data: Any) -> tuple[ChannelView, ...]:
+    return tuple(ChannelView(d.get("name"), d.get("trading_name"), idents(d.get("ids")),
+                             tuple(str(u) for u in d.get("urls") or ()))
+                 for d in data or () if isinstance(d, dict))
 
 
 def group_refs(tree: GroupView) -> list[str]:

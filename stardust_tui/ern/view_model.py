@@ -245,6 +245,16 @@ class TrackReleaseView:
 
 
 @dataclass(frozen=True)
+class ChannelView:
+    """A distribution channel a deal is for (DDEX DSP): its name, trading name, identifiers, URLs."""
+
+    name: str | None = None
+    trading_name: str | None = None
+    ids: tuple[Ident, ...] = ()  # DPID, ISNI, ProprietaryId (namespace)
+    urls: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class DealView:
     territories: tuple[str, ...]
     excluded_territories: tuple[str, ...]
@@ -256,6 +266,9 @@ class DealView:
     applies_to_tracks: bool = True
     applies_to_release: bool = True
     track_refs: tuple[str, ...] | None = None  # the track releases (by resource ref) it covers; None: all
+    channels: tuple[ChannelView, ...] = ()  # only through these distribution channels (or all but these)
+    channels_excluded: bool = False
+    is_preorder: bool = False
 
 
 @dataclass(frozen=True)

@@ -255,7 +255,10 @@ class Filler:
                             commercial_models=list(d.commercial_models), use_types=list(d.use_types), start=d.start,
                             end=d.end, price_tier=fit(d.price_tier, 32, "price code", self.notes),
                             applies_to_tracks=d.applies_to_tracks, applies_to_release=d.applies_to_release,
-                            track_scope=list(d.track_refs) if d.track_refs is not None else None))
+                            track_scope=list(d.track_refs) if d.track_refs is not None else None,
+                            is_preorder=d.is_preorder,
+                            details={"channels": view_json.channels_json(d.channels),
+                                     "channels_excluded": d.channels_excluded} if d.channels else {}))
         return out
 
     def asset(self, file: Any, kind: str) -> Any:

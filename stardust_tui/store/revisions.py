@@ -82,6 +82,7 @@ def _deal(d: Any) -> dict[str, Any]:
     }
     scope = getattr(d, "track_scope", None)
     return _with_parts(snap, {"applies_to_release": None if getattr(d, "applies_to_release", True) else False,
+                              "details": getattr(d, "details", None),
                               "track_scope": list(scope) if scope is not None else None,
                               # issue 20's pre-orders, also only when set
                               "is_preorder": True if d.is_preorder else None,
