@@ -1,4 +1,6 @@
-"""Technical facts of an asset file: audio container/codec/rate/depth/channels/duration, image size and mode.
+"""Technical facts of an asset file: audio container/codec/rate/depth/channels/duration, image size and mode,
+video codec/size/frame rate/duration/bit rate (MP4 and QuickTime, :mod:`stardust_tui.assets.mp4`), PDF
+documents and Standard MIDI Files (issue 18: resources of every kind).
 
 The kind is decided from the file's first bytes, not its name. WAV files go through our RIFF parser
 (format tag, extensible sub-format, data after the data chunk); other audio through mutagen; images
@@ -11,6 +13,7 @@ one :class:`ValidationError` line naming the file.
 
 from __future__ import annotations
 
+import struct
 import warnings
 from pathlib import Path
 from typing import Any
@@ -19,12 +22,14 @@ import mutagen
 import soundfile as sf
 from PIL import Image, UnidentifiedImageError
 
+from stardust_tui.assets.mp4 import read_mp4
 from stardust_tui.assets.riff import is_wave, read_wave
 from stardust_tui.errors import NotFoundError, ValidationError
 
 AUDIO_SUFFIXES = {".wav", ".wave", ".flac", ".mp3", ".aif", ".aiff", ".aifc", ".ogg", ".oga", ".opus", ".m4a",
                   ".mp4", ".aac", ".wv", ".ape", ".w64", ".rf64"}
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".tif", ".tiff", ".gif", ".bmp", ".webp"}
+VIDEO_SUFFIXES = {".mov", ".m4v", ".qt"}
 _MAX_IMAGE_PIXELS = 20_000 * 20_000
 # mutagen class name -> (container, codec)
 _MUTAGEN_KINDS = {
@@ -42,7 +47,8 @@ _MUTAGEN_KINDS = {
 
 
 def sniff(head: bytes) -> str:
-    """``audio``, ``image`` or ``other`` from the first bytes of a file."""
+    """``audio``, ``image``, ``media`` (MP4/MOV: video or audio), ``text`` (PDF), ``midi`` or ``other``
+    from the first bytes of a file."""
     if is_wave(head) or head[:4] == b"fLaC" or head[:3] == b"ID3" or head[:4] == b"OggS":
         return "audio"
     if head[:4] == b"FORM" and head[8:12] in (b"AIFF", b"AIFC"):
@@ -53,8 +59,12 @@ def sniff(head: bytes) -> str:
         return "image"
     if head[:6] in (b"GIF87a", b"GIF89a") or head[:2] == b"BM" or (head[:4] == b"RIFF" and head[8:12] == b"WEBP"):
         return "image"
-    if head[4:8] == b"ftyp" and head[8:11] in (b"M4A", b"mp4", b"iso", b"M4B", b"dash"):
-        return "audio"
+    if head[4:8] == b"ftyp":  # ISO media: audio (M4A) or video (MP4, MOV), decided by its tracks
+        return "audio" if head[8:11] in (b"M4A", b"M4B") else "media"
+    if head[:5] == b"%PDF-":
+        return "text"
+    if head[:4] == b"MThd":
+        return "midi"
     return "other"
 
 
@@ -78,13 +88,39 @@ def read_facts(path: str | Path, *, name: str | None = None) -> dict[str, Any]:
         raise ValidationError("unreadable audio: not a WAV, FLAC, MP3, AIFF or OGG stream", where=str(p))
     if kind == "other" and suffix in IMAGE_SUFFIXES:
         raise ValidationError("unreadable image: not a JPEG, PNG, TIFF, GIF, BMP or WebP file", where=str(p))
+    if kind == "other" and suffix in VIDEO_SUFFIXES:
+        raise ValidationError("unreadable video: not an MP4 or QuickTime file", where=str(p))
+    if kind == "media":  # MP4/MOV: a video, or audio only (then read as audio below)
+        try:
+            media = read_mp4(p)
+        except ValidationError as exc:
+            raise ValidationError(exc.message, where=str(p)) from None
+        if media["kind"] == "video":
+            return media
+        kind = "audio"
     if kind == "audio":
         facts = _wave_facts(p) if is_wave(head) else _mutagen_facts(p)
     elif kind == "image":
         facts = _image_facts(p)
+    elif kind == "text":
+        facts = {"container": "PDF", "codec": "PDF"}
+    elif kind == "midi":
+        facts = _midi_facts(p)
     else:
         facts = {}
     return {"kind": kind, **facts}
+
+
+def _midi_facts(p: Path) -> dict[str, Any]:
+    """A Standard MIDI File's header: format 0/1/2 and its track count (MThd, 6 bytes)."""
+    with p.open("rb") as fh:
+        head = fh.read(14)
+    if len(head) < 14 or struct.unpack(">I", head[4:8])[0] < 6:
+        raise ValidationError("truncated MIDI file: the MThd header is incomplete", where=str(p))
+    fmt, tracks, _division = struct.unpack(">HHH", head[8:14])
+    if fmt > 2 or tracks == 0:
+        raise ValidationError(f"not a Standard MIDI File (format {fmt}, {tracks} tracks)", where=str(p))
+    return {"container": "MIDI", "codec": f"SMF{fmt}", "channels": None, "midi_tracks": tracks}
 
 
 def _wave_facts(p: Path) -> dict[str, Any]:

@@ -29,7 +29,7 @@ from stardust_tui.paths import Paths
 CHUNK = 1024 * 1024
 Progress = Callable[[int, int], None]
 _FACT_COLUMNS = ("kind", "container", "codec", "sample_rate", "bit_depth", "channels", "duration_seconds",
-                 "wav_format_tag", "width", "height", "color_mode")
+                 "wav_format_tag", "width", "height", "color_mode", "frame_rate", "bit_rate")
 
 
 def copy_and_hash(src: Path, dest: BinaryIO | None, progress: Progress | None = None) -> tuple[str, str, int]:

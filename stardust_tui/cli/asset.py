@@ -86,16 +86,19 @@ class _Bars:
 @click.option("--disc", type=P.Number(L.DISC_NUMBER), default=1, show_default=True, help="Disc of --track.")
 @click.option("--cover", "cover_ref", type=P.RELEASE_REF, default=None,
               help="Release id or UPC whose cover this image becomes.")
+@click.option("--resource", type=P.Text(100), default=None, metavar="KIND[:TYPE]",
+              help="With --release: attach as a resource of that release, e.g. Video, "
+                   "Image:VideoScreenCapture, Text:NonInteractiveBooklet, MIDI.")
 @click.pass_obj
 def add_cmd(obj: StardustContext, paths: tuple[Path, ...], release_ref: str | None, track_no: int | None,
-            disc: int, cover_ref: str | None) -> None:
+            disc: int, cover_ref: str | None, resource: str | None) -> None:
     """Copy files into the asset store (stored once per content) and optionally attach them."""
 
     def report(added: Any) -> None:
         bars.close()
         a = added.asset
         if added.attached:
-            click.echo(f"{'attached to ' if a.kind == 'audio' else ''}{added.attached}")
+            click.echo(f"{'attached to ' if a.kind == 'audio' or resource else ''}{added.attached}")
         click.echo(f"{a.id:>6}  {a.sha256[:12]}  {describe(a)}  {added.source.name}"
                    + ("  (already stored)" if added.already_stored else ""))
         for f in added.findings:
@@ -104,7 +107,7 @@ def add_cmd(obj: StardustContext, paths: tuple[Path, ...], release_ref: str | No
     bars = _Bars()
     try:
         obj.services.assets.add(list(paths), release=release_ref, track=track_no, disc=disc, cover=cover_ref,
-                                progress=bars, on_added=report)
+                                resource=resource, progress=bars, on_added=report)
     finally:
         bars.close()
 
@@ -140,7 +143,7 @@ def show_cmd(obj: StardustContext, ref: str, strict: bool, as_json: bool) -> Non
 
 
 @asset.command("list")
-@click.option("--kind", type=click.Choice(["audio", "image", "other"]), default=None)
+@click.option("--kind", type=click.Choice(["audio", "image", "video", "text", "midi", "other"]), default=None)
 @click.option("--limit", type=P.PAGE_SIZE, default=50, show_default=True)
 @click.option("--offset", type=P.OFFSET, default=0)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")

@@ -72,20 +72,24 @@ class AssetService:
         return AssetStore(self.services.settings.paths)
 
     def add(self, paths: Sequence[Path], *, release: int | str | None = None, track: int | None = None,
-            disc: int = 1, cover: int | str | None = None,
+            disc: int = 1, cover: int | str | None = None, resource: str | None = None,
             progress: Callable[[Path], Progress | None] | None = None,
             on_added: Callable[[AddedAsset], None] | None = None) -> list[AddedAsset]:
         """Store files (one transaction each); with ``release``+``track`` attach audio to that track and the
         next ones, with ``cover`` make the one image that release's cover. ``progress(path)`` may return a
         callback for that file's bytes; ``on_added`` hears of each file as soon as it is stored (a later
-        file's error does not undo earlier ones)."""
+        file's error does not undo earlier ones). With ``release`` and ``resource`` ("KIND[:TYPE]", e.g.
+        "Video", "Image:VideoScreenCapture", "Text:NonInteractiveBooklet") each file becomes a resource of the
+        release (issue 18: videos, images of every type, booklets, MIDI...)."""
         from stardust_tui.domain.models import utcnow
         from stardust_tui.domain.qc import check_asset
 
         self.services.authorize("asset.write")
         if cover is not None and (release is not None or track is not None):
             raise ValidationError("use either --cover or --release/--track, not both", where="asset add")
-        if (release is None) != (track is None):
+        if resource is not None and (release is None or track is not None or cover is not None):
+            raise ValidationError("--resource goes with --release (not with --track or --cover)", where="asset add")
+        if resource is None and (release is None) != (track is None):
             raise ValidationError("--release and --track go together", where="asset add")
         if cover is not None and len(paths) != 1:
             raise ValidationError("--cover takes exactly one image", where="asset add")
@@ -100,7 +104,9 @@ class AssetService:
                 a = store.add(s, path, progress=progress(path) if progress else None)
                 known = a.created_at < started
                 attached = None
-                if release is not None:
+                if resource is not None:
+                    attached = self._attach_resource(s, a, release, resource)  # type: ignore[arg-type]
+                elif release is not None:
                     attached = self._attach_audio(s, a, release, disc, track + i)  # type: ignore[operator]
                 elif cover is not None:
                     attached = self._attach_cover(s, a, cover)
@@ -126,6 +132,17 @@ class AssetService:
             track.duration_seconds = a.duration_seconds
         save_release(s, rel, actor=self.services.actor.name, action="attach-audio")
         return f"release {rel.id} track {disc}-{number} ({track.title})"
+
+    def _attach_resource(self, s: Any, a: Asset, ref: int | str, resource: str) -> str:
+        from stardust_tui.store.releases import get_release, load_release, save_release
+        from stardust_tui.store.resources import add_resource
+
+        kind, _, kind_type = resource.partition(":")
+        rel = load_release(s, int(get_release(s, ref).id))  # type: ignore[arg-type]
+        row = add_resource(s, rel, kind=kind, asset=a, resource_type=kind_type or None,
+                           duration_seconds=a.duration_seconds if a.kind in ("video", "audio", "midi") else None)
+        save_release(s, rel, actor=self.services.actor.name, action="attach-resource")
+        return f"release {rel.id} resource {row.key} ({row.kind} {row.resource_type})"
 
     def _attach_cover(self, s: Any, a: Asset, ref: int | str) -> str:
         from stardust_tui.store.releases import get_release, save_release
