@@ -129,6 +129,23 @@ def _parties(profile: Profile, sender: MessageParty) -> tuple[Any, list[Any]]:
     return Party(sender.dpid, sender.name), [Party(r.dpid, r.name) for r in profile.recipients]
 
 
+def _map_release_type(view: Any, profile: Profile) -> Any:
+    """The release view with its type as the DSP takes it (the profile's ``[release_types]``: accepted types
+    and a mapping); a type the DSP takes in no form stops the plan with one line."""
+    from stardust_tui.domain.release_types import deliverable_type
+
+    rules = getattr(profile, "release_types", None)
+    if rules is None:
+        return view
+    kind = view.release.release_type
+    sent = deliverable_type(kind, tuple(getattr(rules, "accept", ()) or ()), dict(getattr(rules, "map", {}) or {}))
+    if sent is None:
+        raise ValidationError(f"{profile.name} does not take {kind} releases (it takes "
+                              f"{', '.join(rules.accept)}); map the type in the profile's [release_types]",
+                              where=view.release.title)
+    return view if sent == kind else replace(view, release=replace(view.release, release_type=sent))
+
+
 def _map_genres(view: Any, genres: dict[str, str]) -> Any:
     """The release view with genres translated through the profile's ``[genres]`` table."""
     if not genres:
@@ -183,7 +200,8 @@ def plan_package(release: Any, profile: Profile, message_type: str, *, sender: M
     message_id = message_id or f"{sender.dpid}_{upc}_{batch_id}"
     ern_sender, recipients = _parties(profile, sender)
     patterns = NamingPatterns.from_mapping(profile.naming)
-    view = _map_genres(view_from_release(release, patterns=patterns, resource_dir=RESOURCE_DIR), profile.genres)
+    view = _map_release_type(_map_genres(view_from_release(release, patterns=patterns, resource_dir=RESOURCE_DIR),
+                                         profile.genres), profile)
     view = deals_for_profile(view, profile)  # the DSP's own date shift ([deals] date_shift_days)
     xml = build_message(view, profile.ern_version, message_type, message_id=message_id, timestamp=created,
                         sender=ern_sender, recipients=recipients, takedown_strategy=profile.takedown,

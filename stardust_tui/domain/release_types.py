@@ -87,6 +87,16 @@ def is_ddex_release_type(value: str, version: str | None = None) -> bool:
     return value in RELEASE_TYPES_BY_VERSION[version]
 
 
+def deliverable_type(release_type: str, accept: tuple[str, ...] | list[str] = (),
+                     mapping: dict[str, str] | None = None) -> str | None:
+    """The release type to send a DSP whose profile accepts ``accept`` (empty: every type) and maps some
+    types onto others (``{"DjMix": "Album"}``); None when the DSP takes neither the type nor a mapping of it."""
+    sent = (mapping or {}).get(release_type, release_type)
+    if not accept or sent in accept:
+        return sent
+    return None
+
+
 def release_type_choices() -> list[str]:
     """Every accepted release type for pickers: the common ones first, then the other DDEX types."""
     rest = [t for t in RELEASE_TYPES if t not in COMMON_RELEASE_TYPES]
