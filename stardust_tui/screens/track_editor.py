@@ -20,44 +20,25 @@ from textual.timer import Timer
 from textual.widgets import Checkbox, DataTable, Footer, Header, Input, Static
 
 from stardust_tui.commands import ScreenCommands
-from stardust_tui.domain.identifiers import format_isrc, normalize_isrc
+from stardust_tui.domain.identifiers import format_isrc
 from stardust_tui.errors import StardustError, ValidationError
 from stardust_tui.screens.base import StardustScreen
 from stardust_tui.screens.serial import SerialWriter
 from stardust_tui.screens.tool_base import MarkedCheckbox
-from stardust_tui.services.tracks import BULK_COLUMNS, credits_text, parse_credits
+from stardust_tui.services import track_edit
+from stardust_tui.services.tracks import BULK_COLUMNS
 from stardust_tui.widgets.bulk_edit import BulkEditModal
 from stardust_tui.widgets.confirm import ConfirmModal
 from stardust_tui.widgets.path_input import PathSuggester
 from stardust_tui.widgets.release_form import LabelledRow
+from stardust_tui.widgets.roles import RolePickerModal, RoleSuggester
 from stardust_tui.widgets.styling import plain
 from stardust_tui.widgets.track_facts import audio_facts_text, audio_verdicts, verdict_cell
+from stardust_tui.widgets.track_form import FORM, LABELS, PLACEHOLDERS, auto_display, form_values, parse_form_value
 
-FORM = (("title", "Title"), ("version", "Version"), ("display_artist", "Artists"), ("isrc", "ISRC"),
-        ("preview_start_seconds", "Preview start (s)"), ("credits", "Contributors"))
-LABELS = dict(FORM) | {"explicit": "Explicit"}
 AUDIO_SUFFIXES = (".wav", ".flac", ".mp3", ".aif", ".aiff")
 COLUMNS = (("Disc", 4), ("#", 3), ("ISRC", 15), ("Title", 26), ("Artist", 16), ("E", 1), ("Audio", 18), ("QC", 4))
 SAVE_DELAY_S = 0.5
-
-
-def parse_form_value(name: str, text: str) -> Any:
-    """Turn one form input into the stored value; raises ValidationError with a short message."""
-    text = text.strip()
-    if name == "title" and not text:
-        raise ValidationError("a track needs a title")
-    if name == "isrc":
-        return normalize_isrc(text) if text else None
-    if name == "preview_start_seconds":
-        if not text:
-            return None
-        try:
-            return float(text)
-        except ValueError:
-            raise ValidationError("seconds, e.g. 30 or 42.5") from None
-    if name == "credits":
-        return parse_credits(text)
-    return text or (None if name == "version" else "")
 
 
 class TrackEditorScreen(StardustScreen):
@@ -73,6 +54,8 @@ class TrackEditorScreen(StardustScreen):
                 tooltip="Move the track down", show=False),
         Binding("ctrl+l", "bulk", "Bulk edit", id="tracks-bulk", tooltip="Set one column on every track"),
         Binding("ctrl+o", "audio", "Audio", id="tracks-audio", tooltip="Attach an audio file to the track"),
+        Binding("f2", "pick_role", "Pick a role", id="tracks-role", show=False,
+                tooltip="Add a contributor with a role from the DDEX list"),
     ]
 
     def __init__(self, release_id: int) -> None:
@@ -84,6 +67,7 @@ class TrackEditorScreen(StardustScreen):
         """The track the form shows (and edits)."""
         self.pending: dict[str, Any] = {}
         """Valid values typed into the form and not sent yet."""
+        self._auto_display = ""
         self.refused: dict[int, dict[str, Any]] = {}
         """Per track, values the store refused: still in the form, sent again with the next edit."""
         self.attach_notes: dict[int, str] = {}
@@ -102,7 +86,9 @@ class TrackEditorScreen(StardustScreen):
                      id="tracks-hint", classes="status-line", markup=False)
         with VerticalScroll(id="track-form"):
             for name, label in FORM:
-                yield LabelledRow(label, Input(id=f"t-{name}", compact=True))
+                suggester = RoleSuggester() if name == "credits" else None
+                yield LabelledRow(label, Input(id=f"t-{name}", placeholder=PLACEHOLDERS.get(name, ""),
+                                               suggester=suggester, compact=True))
             yield Static("", id="track-msg", classes="field-msg", markup=False)
             yield MarkedCheckbox("Explicit lyrics", id="t-explicit", compact=True)
             yield LabelledRow("Audio file", Input(placeholder="path to WAV/FLAC, Enter to attach", id="t-audio",
@@ -178,9 +164,10 @@ class TrackEditorScreen(StardustScreen):
         t = self.tracks.get(track_id)
         if t is None:
             return
-        values = {"title": t.title, "version": t.version or "", "display_artist": t.display_artist,
-                  "isrc": format_isrc(t.isrc) if t.isrc else "", "credits": credits_text(t),
-                  "preview_start_seconds": "" if t.preview_start_seconds is None else f"{t.preview_start_seconds:g}"}
+        people = track_edit.people_of(t)
+        values = form_values(t, people)
+        # No artists of its own: the display artist is the release's, replaced once artists are typed.
+        self._auto_display = auto_display(people["artists"], people["featured"]) or t.display_artist
         refused = self.refused.get(track_id, {})
         with self.prevent(Input.Changed, Checkbox.Changed):
             for name, value in values.items():
@@ -221,6 +208,23 @@ class TrackEditorScreen(StardustScreen):
             return
         self._message(self._refused_note(self.track_id))
         self._stage(name, value)
+        if name in ("artists", "featured"):
+            self._follow_display_artist()
+
+    def _follow_display_artist(self) -> None:
+        """The display artist follows the main and featured artists unless the user wrote their own."""
+        try:
+            main = parse_form_value("artists", self.query_one("#t-artists", Input).value)
+            featured = parse_form_value("featured", self.query_one("#t-featured", Input).value)
+        except ValidationError:
+            return
+        display = self.query_one("#t-display_artist", Input)
+        new = auto_display(main, featured)
+        if new and display.value.strip() in ("", self._auto_display):
+            with self.prevent(Input.Changed):
+                display.value = new
+            self._stage("display_artist", new)
+        self._auto_display = new
 
     @on(Checkbox.Changed, "#t-explicit")
     def _explicit(self, event: Checkbox.Changed) -> None:
@@ -247,7 +251,7 @@ class TrackEditorScreen(StardustScreen):
     def _save(self, track_id: int, fields: dict[str, Any]) -> Any:
         """(writer thread) Save fields of one track; then re-read the tracklist."""
         try:
-            self.app.services.tracks.update(self.release_id, track_id, fields)
+            track_edit.save_track(self.app.services, self.release_id, track_id, fields)
         except StardustError as exc:
             self.app.call_from_thread(self._save_refused, track_id, fields, exc)
         return self.read()
@@ -276,12 +280,36 @@ class TrackEditorScreen(StardustScreen):
         self.writer.submit(lambda: (change(self.app.services.tracks), self.read())[1])
 
     def action_add(self) -> None:
-        self._job(lambda tracks: tracks.add(self.release_id))
+        """A new track at the end of the highlighted track's disc."""
+        current = self.tracks.get(self.track_id) if self.track_id is not None else None
+        disc = current.disc_number if current is not None else None
+        self._job(lambda tracks: track_edit.add_track(self.app.services, self.release_id, disc=disc))
 
     def action_move(self, delta: int) -> None:
-        if self.track_id is not None:
-            track_id = self.track_id
-            self._job(lambda tracks: tracks.move(self.release_id, track_id, delta))
+        """One place up/down; past a disc's first/last track, onto the previous/next disc."""
+        if self.track_id is None:
+            return
+        track_id = self.track_id
+
+        def move(tracks: Any) -> None:
+            if not track_edit.move_track(self.app.services, self.release_id, track_id, delta):
+                self.app.call_from_thread(self.app.bell)
+        self._job(move)
+
+    def action_pick_role(self) -> None:
+        """Pick a DDEX role; it is added to the contributors as ``Role: `` ready for the name."""
+        def picked(role: str | None) -> None:
+            if not role:
+                return
+            box = self.query_one("#t-credits", Input)
+            text = box.value.rstrip()
+            if text and not text.endswith(";"):
+                text += ";"
+            box.value = f"{text} {role}: " if text else f"{role}: "
+            self.set_focus(box)
+            box.cursor_position = len(box.value)
+
+        self.app.push_screen(RolePickerModal(), picked)
 
     def action_delete(self) -> None:
         if self.track_id is None:
