@@ -60,8 +60,8 @@ _PROFILE_TYPES = {"audiosingle": "Single", "audioalbum": "Album", "ringtone": "R
                   "videosingle": "VideoSingle", "videoalbum": "VideoAlbum", "mixedmediabundle": "Bundle",
                   "singleresourcerelease": "SingleResourceRelease", "longformmusicalworkvideo":
                   "LongFormMusicalWorkVideoRelease", "classicalalbum": "ClassicalAlbum"}
-_ID_KINDS = ("GRid", "ISRC", "ICPN", "ISMN", "ISAN", "VISAN", "ISBN", "ISSN", "SICI", "EIDR", "CatalogNumber",
-             "ProprietaryId")
+_ID_KINDS = ("GRid", "ISRC", "ICPN", "ISMN", "ISAN", "VISAN", "ISBN", "ISSN", "SICI", "EIDR", "ISWC", "OpusNumber",
+             "ComposerCatalogNumber", "CatalogNumber", "ProprietaryId")
 
 
 class Reader382:
@@ -196,7 +196,8 @@ class Reader382:
             parental_warning=role_of(s.find(d, "ParentalWarningType")), p_line=self.line([d], "PLine"),
             c_line=self.line([d], "CLine"), genre=s.text(genre, "GenreText") if genre is not None else None,
             language=s.text(res, "LanguageOfPerformance"), preview_start=preview, file=file, related=related,
-            titles_stated=True, extra_lines=self.extra_lines([d]), extra_files=extra_files)
+            titles_stated=True, extra_lines=self.extra_lines([d]), extra_files=extra_files,
+            works=tuple(self.ids([w])[1] for w in s.findall(res, f"Indirect{_ID_TAG.get(kind, kind + 'Id')}")))
 
     def technical(self, tech: etree._Element, kind: str) -> tuple[str, FileView | None, float | None]:
         s = self.seen

@@ -49,8 +49,8 @@ from stardust_tui.ern.view_model import (
 )
 from stardust_tui.errors import ValidationError
 
-_ID_KINDS = ("GRid", "ICPN", "ISRC", "ISMN", "ISAN", "VISAN", "ISBN", "ISSN", "SICI", "EIDR", "CatalogNumber",
-             "ProprietaryId")
+_ID_KINDS = ("GRid", "ICPN", "ISRC", "ISMN", "ISAN", "VISAN", "ISBN", "ISSN", "SICI", "EIDR", "ISWC", "OpusNumber",
+             "ComposerCatalogNumber", "CatalogNumber", "ProprietaryId")
 
 
 class Reader4:
@@ -180,7 +180,8 @@ class Reader4:
             duration_seconds=duration_seconds(s.text(res, "Duration")),
             parental_warning=role_of(warning), p_line=self.line(holder, "PLine"), c_line=self.line(holder, "CLine"),
             language=language, preview_start=preview, file=file, related=related, titles_stated=True,
-            extra_lines=self.extra_lines(holder), extra_files=extra_files)
+            extra_lines=self.extra_lines(holder), extra_files=extra_files,
+            works=tuple(self.ids([w])[1] for w in s.findall(res, "WorkId")))
 
     def technical(self, tech: etree._Element, kind: str) -> tuple[str, FileView | None, float | None]:
         """(reference, file, preview start) of one TechnicalDetails block."""

@@ -41,15 +41,17 @@ _TECH_TAG = {"SoundRecording": "TechnicalSoundRecordingDetails", "MIDI": "Techni
              "SheetMusic": "TechnicalSheetMusicDetails", "Software": "TechnicalSoftwareDetails",
              "UserDefinedResource": "TechnicalUserDefinedResourceDetails"}
 HEAD: dict[str, tuple[str, ...]] = {
-    "SoundRecording": ("Type", "Ids", "ResourceReference", "ReferenceTitle", "Language", "Duration", "Contained"),
-    "MIDI": ("Type", "Ids", "ResourceReference", "ReferenceTitle", "Language", "Duration", "Contained"),
-    "Video": ("Type", "Ids", "ResourceReference", "ReferenceTitle", "Language", "Duration", "Contained"),
+    "SoundRecording": ("Type", "Ids", "Works", "ResourceReference", "ReferenceTitle", "Language", "Duration",
+                       "Contained"),
+    "MIDI": ("Type", "Ids", "Works", "ResourceReference", "ReferenceTitle", "Language", "Duration", "Contained"),
+    "Video": ("Type", "Ids", "Works", "ResourceReference", "ReferenceTitle", "Language", "Duration", "Contained"),
     "Image": ("Type", "Ids", "ResourceReference"),
-    "Text": ("Type", "Ids", "ResourceReference", "Contained"),
-    "SheetMusic": ("Type", "Ids", "ResourceReference", "Contained", "ReferenceTitle"),
-    "Software": ("Type", "Ids", "ResourceReference", "Contained"),
-    "UserDefinedResource": ("Type", "Ids", "ResourceReference", "Contained"),
+    "Text": ("Type", "Ids", "Works", "ResourceReference", "Contained"),
+    "SheetMusic": ("Type", "Ids", "Works", "ResourceReference", "Contained", "ReferenceTitle"),
+    "Software": ("Type", "Ids", "Works", "ResourceReference", "Contained"),
+    "UserDefinedResource": ("Type", "Ids", "Works", "ResourceReference", "Contained"),
 }
+WORK_IDS = ("ISWC", "OpusNumber", "ComposerCatalogNumber", "ProprietaryId")
 _PERFORMED = ("Title", "DisplayArtist", "Contributors", "DisplayArtistName", "LabelName")
 DETAILS: dict[str, tuple[str, ...]] = {
     "SoundRecording": (*_PERFORMED, "PLine", "Genre", "Warning", "Technical"),
@@ -98,6 +100,11 @@ class ResourceWriter382:
         block = ids_382(el, tag, order, {"ISRC": res.isrc}, res.ids, self.namespace)
         if block is None and res.kind not in ("Video", "Text"):  # the id is required: the reference stands in
             sub(sub(el, tag), "ProprietaryId", res.ref, Namespace=self.namespace)
+
+    def _head_works(self, el: etree._Element, res: ResourceView) -> None:
+        tag = "Indirect" + _ID_TAG.get(res.kind, f"{res.kind}Id")
+        for work in res.works:
+            ids_382(el, tag, WORK_IDS, {}, work, self.namespace)
 
     def _head_resourcereference(self, el: etree._Element, res: ResourceView) -> None:
         sub(el, "ResourceReference", res.ref)

@@ -30,23 +30,27 @@ _EDITION = {"SoundRecording": ("ResourceId", "PLine", "TechnicalDetails"),
 _TITLES = ("DisplayTitleText", "DisplayTitle", "AdditionalTitle", "DisplayArtistName", "DisplayArtist", "Contributor")
 LAYOUT: dict[str, dict[int, tuple[str, ...]]] = {
     "SoundRecording": {
-        2: ("ResourceId", *_TITLES, "PLine", "Duration", "ParentalWarningType", "RelatedResource",
+        2: ("ResourceId", "WorkId", *_TITLES, "PLine", "Duration", "ParentalWarningType", "RelatedResource",
             "LanguageOfPerformance", "TechnicalDetails"),
-        3: ("Edition", *_TITLES, "Duration", "ParentalWarningType", "RelatedResource", "LanguageOfPerformance")},
+        3: ("Edition", "WorkId", *_TITLES, "Duration", "ParentalWarningType", "RelatedResource",
+            "LanguageOfPerformance")},
     "Video": {
-        2: ("ResourceId", *_TITLES, "PLine", "CLine", "Duration", "ParentalWarningType", "RelatedResource",
+        2: ("ResourceId", "WorkId", *_TITLES, "PLine", "CLine", "Duration", "ParentalWarningType", "RelatedResource",
             "LanguageOfPerformance", "TechnicalDetails"),
-        3: ("Edition", *_TITLES, "Duration", "ParentalWarningType", "RelatedResource", "LanguageOfPerformance")},
+        3: ("Edition", "WorkId", *_TITLES, "Duration", "ParentalWarningType", "RelatedResource",
+            "LanguageOfPerformance")},
     "Image": {v: ("ResourceId", *_TITLES, "CLine", "ParentalWarningType", "RelatedResource", "TechnicalDetails")
               for v in (2, 3)},
-    "Text": {2: ("ResourceId", *_TITLES, "CLine", "ParentalWarningType", "RelatedResource", "TechnicalDetails"),
-             3: ("ResourceId", *_TITLES, "CLine", "ParentalWarningType", "RelatedResource", "TechnicalDetails",
-                 "LanguageOfText")},
-    "SheetMusic": {v: ("ResourceId", *_TITLES, "CLine", "ParentalWarningType", "RelatedResource", "TechnicalDetails")
-                   for v in (2, 3)},
-    "Software": {v: ("ResourceId", *_TITLES, "PLine", "CLine", "ParentalWarningType", "RelatedResource",
+    "Text": {2: ("ResourceId", "WorkId", *_TITLES, "CLine", "ParentalWarningType", "RelatedResource",
+                 "TechnicalDetails"),
+             3: ("ResourceId", "WorkId", *_TITLES, "CLine", "ParentalWarningType", "RelatedResource",
+                 "TechnicalDetails", "LanguageOfText")},
+    "SheetMusic": {v: ("ResourceId", "WorkId", *_TITLES, "CLine", "ParentalWarningType", "RelatedResource",
+                       "TechnicalDetails") for v in (2, 3)},
+    "Software": {v: ("ResourceId", "WorkId", *_TITLES, "PLine", "CLine", "ParentalWarningType", "RelatedResource",
                      "TechnicalDetails") for v in (2, 3)},
 }
+WORK_IDS = ("ISWC", "OpusNumber", "ComposerCatalogNumber", "ProprietaryId")
 WARNINGS = frozenset({"Explicit", "ExplicitContentEdited", "NoAdviceAvailable", "NotExplicit", "Unknown"})
 # Elements a kind must carry (the release's artists / NoAdviceAvailable stand in when the view has none).
 _REQUIRED_ARTISTS = {"SoundRecording", "Video"}
@@ -92,6 +96,8 @@ class ResourceWriter:
         if minor3:
             self._lines(holder, "PLine", res.p_line, res.extra_lines)
             self._technical(holder, res)
+        if res.works:
+            self._works(el, res)
         titles_4(el, res.title, res.subtitle, res.display_title_text, res.additional_titles, required=True)
         self._artist_name(el, res)
         for credit in res.artists or self.fallback_artists:
@@ -111,7 +117,8 @@ class ResourceWriter:
 
     def _steps(self) -> dict[str, Callable[[etree._Element, ResourceView], None]]:
         return {
-            "Edition": self._edition, "ResourceId": self._ids, "DisplayTitleText": self._display_title_text,
+            "Edition": self._edition, "ResourceId": self._ids, "WorkId": self._works,
+            "DisplayTitleText": self._display_title_text,
             "DisplayTitle": self._display_title, "AdditionalTitle": lambda el, r: None,
             "DisplayArtistName": self._artist_name, "DisplayArtist": self._artists, "Contributor": self._contributors,
             "PLine": lambda el, r: self._lines(el, "PLine", r.p_line, r.extra_lines),
@@ -142,6 +149,10 @@ class ResourceWriter:
         if not res.ids and not (res.isrc and "ISRC" in tags) and res.kind in ("Image", "Software", "SheetMusic"):
             values["ProprietaryId"] = res.ref  # ResourceId is required: the reference stands in
         write_ids(sub(el, "ResourceId"), tags, values, res.ids, self.namespace)
+
+    def _works(self, el: etree._Element, res: ResourceView) -> None:
+        for work in res.works:
+            write_ids(sub(el, "WorkId"), WORK_IDS, {}, work, self.namespace)
 
     def _display_title_text(self, el: etree._Element, res: ResourceView) -> None:
         titles_4(el, res.title, res.subtitle, res.display_title_text, res.additional_titles,

@@ -9,7 +9,8 @@ and the views always agree. Shapes (every key optional):
   ``compilation_stated``, ``group`` (the resource-group tree), ``track_releases`` ("stored": exactly the
   track releases stored on tracks/resources), ``cover`` (the front cover's ``key``/``ids``/``c_line``/...),
   ``unstated`` (fields the message did not state: written back as absent).
-- track / resource: ``ids``, ``display_title_text``, ``titles``, ``lines_verbatim``, ``related`` (list of
+- track / resource: ``ids``, ``works`` (MusicalWorkId blocks, each a list of idents), ``display_title_text``,
+  ``titles``, ``lines_verbatim``, ``related`` (list of
   ``{type, key, start, duration}``), ``track_release`` (its release: ``ref_ids``, ``type``, titles, artists,
   ``warning``, ``genre``, ``linked``...), ``unstated``; resources also ``artists`` / ``contributors`` (by
   name: ``{name, isni, role, sequence, instrument}``), ``preview_start``, ``file`` (name and facts of a
@@ -153,6 +154,14 @@ def group_refs(tree: GroupView) -> list[str]:
         out.extend(group_refs(sub))
     out.extend(item.ref for item in tree.items)
     return out
+
+
+def works_json(works: Iterable[tuple[Ident, ...]]) -> list[list[dict[str, Any]]]:
+    return [idents_json(w) for w in works]
+
+
+def works(data: Any) -> tuple[tuple[Ident, ...], ...]:
+    return tuple(idents(w) for w in data or () if isinstance(w, list))
 
 
 def unstated(details: dict[str, Any] | None) -> frozenset[str]:

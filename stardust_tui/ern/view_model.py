@@ -150,6 +150,7 @@ class ResourceView:
     related: tuple[RelatedView, ...] = ()
     extra_lines: tuple[tuple[str, LineView], ...] = ()  # further PLines/CLines ("PLine", line)
     extra_files: tuple[ExtraFile, ...] = ()
+    works: tuple[tuple[Ident, ...], ...] = ()  # the musical works it records (ISWC, opus, catalogue numbers...)
     disc: int = 0
     track: int = 0
     titles_stated: bool = False  # a message's titles: additional_titles are exactly the titles it stated

@@ -193,7 +193,8 @@ def track_view(track: Any, index: int, ctx: Context) -> ResourceView:
         language=track.language or (None if "language" in gone else rel.language),
         preview_start=track.preview_start_seconds, file=file, titles_stated=bool(details.get("stated")),
         extra_lines=extra_lines(details), extra_files=view_json.extra_files(details.get("extra_files")),
-        disc=track.disc_number, track=track.track_number, asset_id=audio.id if audio is not None else None,
+        works=view_json.works(details.get("works")), disc=track.disc_number, track=track.track_number,
+        asset_id=audio.id if audio is not None else None,
     )
 
 
@@ -235,6 +236,6 @@ def resource_view(row: Any, index: int, ctx: Context, ref_of: Any) -> ResourceVi
         genre=row.genre, language=row.language, preview_start=details.get("preview_start"), file=file,
         related=related(details.get("related"), ref_of), titles_stated=bool(details.get("stated")),
         extra_lines=extra_lines(details), extra_files=view_json.extra_files(details.get("extra_files")),
-        asset_id=asset.id if asset is not None else None,
+        works=view_json.works(details.get("works")), asset_id=asset.id if asset is not None else None,
     )
 

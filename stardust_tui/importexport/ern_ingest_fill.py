@@ -190,6 +190,8 @@ class Filler:
             details["file"] = view_json.file_json(res.file)
         if res.extra_files:
             details["extra_files"] = view_json.extra_files_json(res.extra_files)
+        if res.works:
+            details["works"] = view_json.works_json(res.works)
         if res.display_artist == "":
             details["display_artist_empty"] = True
         if res.extra_lines:

@@ -221,8 +221,8 @@ class _Reader:
     def resource(self, res: etree._Element, kind: str) -> dict:
         d = self.details(res, f"{'Midi' if kind == 'MIDI' else kind}DetailsByTerritory") if self.v3 else res
         type_tag = {"SoundRecording": "SoundRecordingType", "MIDI": "MidiType"}.get(kind, f"{kind}Type")
+        id_tags = {"SoundRecording": "SoundRecordingId", "MIDI": "MidiId"}.get(kind, f"{kind}Id")
         if self.v3:
-            id_tags = {"SoundRecording": "SoundRecordingId", "MIDI": "MidiId"}.get(kind, f"{kind}Id")
             ids = tuple(sorted(i for block in res.findall(id_tags) for i in _ids(block)))
             holder = d
         else:
@@ -247,6 +247,7 @@ class _Reader:
                               key=repr),
             "technical": self.technical(res, kind, d),
             "language": _t(res, "LanguageOfPerformance"),
+            "works": [_ids(w) for w in (res.findall(f"Indirect{id_tags}") if self.v3 else res.findall("WorkId"))],
             "_related": [(_t(r, "ResourceRelationshipType"), _t(r, "ResourceRelatedResourceReference"),
                           _t(r, "Timing/StartPoint"), seconds(_t(r, "Timing/DurationUsed")))
                          for r in res.findall("RelatedResource")],
