@@ -28,7 +28,8 @@ def _detail(d: Any) -> dict[str, Any]:
 
 
 @router.post("", status_code=201, openapi_extra=BINARY_BODY,
-             responses={413: {"model": ProblemModel, "content": {"application/problem+json": {}},
+             responses={200: {"description": "These bytes were stored before (already_stored: true)"},
+                        413: {"model": ProblemModel, "content": {"application/problem+json": {}},
                               "description": "Larger than the upload limit"}},
              summary="Upload a file (the body); store it once by content; optionally attach it")
 async def upload(

@@ -94,7 +94,8 @@ class ReadyModel(BaseModel):
 
 PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     code: {"model": ProblemModel, "content": {"application/problem+json": {}}, "description": text}
-    for code, text in ((401, "No, an unknown, a revoked or an expired API key"),
+    for code, text in ((400, "The body is not JSON"),
+                       (401, "No, an unknown, a revoked or an expired API key"),
                        (403, "The key's scope does not allow this"),
                        (404, "Not found"),
                        (409, "Conflicts with what is stored"),

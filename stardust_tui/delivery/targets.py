@@ -107,9 +107,13 @@ def _check_file(path: str | None, what: str) -> str | None:
     if path is None:
         return None
     p = Path(path).expanduser()
-    if not p.is_file():
-        raise ValidationError(f"{what} not found", where=str(p))
-    return str(p.resolve())
+    try:  # a name too long for the file system, a folder we may not read: one line, not a crash
+        if not p.is_file():
+            raise ValidationError(f"{what} not found", where=str(p))
+        return str(p.resolve())
+    except OSError as exc:
+        shown = str(p) if len(str(p)) <= 80 else f"{str(p)[:60]}… ({len(str(p))} characters)"
+        raise ValidationError(f"{what}: {exc.strerror or exc}", where=shown) from None
 
 
 def _check_limits(target: Target) -> None:
