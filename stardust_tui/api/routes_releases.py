@@ -146,10 +146,11 @@ def create_release(body: ReleaseCreate, svc: Svc, response: Response) -> JSONRes
 @router.get("/{ref}", summary="A release with its tracks, deals and assets (ETag = revision)",
             responses={304: {"description": "If-None-Match names the current revision"}})
 def get_release(ref: F.Ref, svc: Svc, request: Request, response: Response) -> Response:
-    head = svc.releases.head(ref)
-    if not_modified(request, head.revision):
-        return Response(status_code=304, headers={"ETag": f'"{head.revision}"'})
-    return _release(svc, head.id, response)
+    if request.headers.get("if-none-match"):  # a cheap look at the revision before loading everything
+        head = svc.releases.head(ref)
+        if not_modified(request, head.revision):
+            return Response(status_code=304, headers={"ETag": f'"{head.revision}"'})
+    return _release(svc, ref, response)
 
 
 @router.patch("/{ref}", responses=WRITE_RESPONSES, summary="Change fields (If-Match required)")
