@@ -213,6 +213,8 @@ def _from_tracks(draft: ReleaseDraft) -> None:
 def _preorder(draft: ReleaseDraft, err: Any) -> None:
     """The pre-order deal's instant-gratification tracks (ISRCs of the tracks flagged so), and its checks."""
     flagged = [t for t in draft.tracks if t.instant_grat]
+    if not flagged and draft.values.get("preorder_date") is None:
+        return  # no pre-order columns (a catalog JSON's deals come complete)
     deal = next((d for d in draft.deals if d.is_preorder), None)
     if deal is None:
         if flagged:
