@@ -1,4 +1,8 @@
-"""Release wizard (new and edit): basics, tracks, artwork, metadata, deals & territories, review.
+"""Release wizard (new and edit): basics, tracks, artwork, metadata, deals, review.
+
+The deals step lists the release's deals (several per release: territories and exclusions, commercial
+models, use types, dates, price tier); each one is added, edited or removed in a form and saved at once
+through ``services.deals``.
 
 Each field is checked as you type (``services.fields``); valid changes are saved half a second after
 the last keystroke through ``DraftService.save`` (a revision per save), so a dropped session loses at
@@ -21,17 +25,20 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import DataTable, Footer, Header, Input, Select, SelectionList, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Footer, Header, Input, Select, Static, TabbedContent, TabPane
 
 from stardust_tui.commands import ScreenCommands
-from stardust_tui.domain.enums import COMMERCIAL_MODELS, USE_TYPES, ParentalAdvisory
+from stardust_tui.domain.enums import ParentalAdvisory
 from stardust_tui.domain.release_types import release_type_choices
 from stardust_tui.errors import StardustError
 from stardust_tui.screens.base import StardustScreen
 from stardust_tui.screens.serial import SerialWriter
+from stardust_tui.services.deals import DealRow, list_deals, remove_deal, rows_of, save_deal
 from stardust_tui.services.drafts import form_values
 from stardust_tui.services.fields import FIELDS, STEPS, check_field, field_text
 from stardust_tui.widgets.confirm import ConfirmModal
+from stardust_tui.widgets.deal_form import DealFormModal
+from stardust_tui.widgets.deal_list import DealList, territory_text
 from stardust_tui.widgets.path_input import PathSuggester
 from stardust_tui.widgets.release_form import LabelledRow, ValidatedField
 from stardust_tui.widgets.styling import plain
@@ -41,6 +48,7 @@ SAVE_DELAY_S = 0.5
 STEP_TITLES = {"basics": "Basics", "tracks": "Tracks", "artwork": "Artwork", "metadata": "Metadata",
                "deals": "Deals", "review": "Review"}
 NEEDS_SAVED_RELEASE = {"tracks", "ern"}
+WIZARD_FIELDS = {name: spec for name, spec in FIELDS.items() if spec.step != "deals"}  # deals: their own list
 
 
 class ReleaseWizardScreen(StardustScreen):
@@ -63,8 +71,7 @@ class ReleaseWizardScreen(StardustScreen):
         super().__init__()
         self.release_id = release_id
         # A new release starts from the model defaults, so the selects' initial values are not "changes".
-        self.saved: dict[str, Any] = {"release_type": "Album", "parental_advisory": "not-explicit",
-                                      "commercial_models": [], "use_types": []}
+        self.saved: dict[str, Any] = {"release_type": "Album", "parental_advisory": "not-explicit"}
         self._loaded = release_id is None  # until an existing release is read, widget events are not edits
         self.pending: dict[str, Any] = {}
         """Valid changes not sent yet."""
@@ -92,7 +99,7 @@ class ReleaseWizardScreen(StardustScreen):
         yield Footer()
 
     def _compose_step(self, step: str) -> ComposeResult:
-        for spec in FIELDS.values():
+        for spec in WIZARD_FIELDS.values():
             if spec.step == step:
                 yield ValidatedField(spec)
                 if spec.name == "artists":
@@ -111,9 +118,9 @@ class ReleaseWizardScreen(StardustScreen):
                 [(p, p) for p in self.choices["parental_advisory"]], value="not-explicit", allow_blank=False,
                 id="s-parental_advisory", compact=True))
         elif step == "deals":
-            yield LabelledRow("Commercial models",
-                              SelectionList[str](*[(m, m) for m in COMMERCIAL_MODELS], id="s-commercial_models"))
-            yield LabelledRow("Use types", SelectionList[str](*[(u, u) for u in USE_TYPES], id="s-use_types"))
+            yield DealList(id="wizard-deals")
+            yield Static("a adds a deal · Enter edits the highlighted one · x removes it (each is saved at once; "
+                         "the Review step reports overlapping deals).", classes="hint", markup=False)
         elif step == "review":
             yield Static("Open this step to check the release.", id="review-report", markup=False)
 
@@ -145,8 +152,8 @@ class ReleaseWizardScreen(StardustScreen):
         self.saved = dict(values)
         first = not self._loaded
         self._loaded = True
-        with self.prevent(Input.Changed, Select.Changed, SelectionList.SelectedChanged):
-            for name in FIELDS:
+        with self.prevent(Input.Changed, Select.Changed):
+            for name in WIZARD_FIELDS:
                 self.query_one(f"#f-{name}", Input).value = field_text(values.get(name))
             for name in ("release_type", "parental_advisory"):
                 select = self.query_one(f"#s-{name}", Select)
@@ -155,11 +162,6 @@ class ReleaseWizardScreen(StardustScreen):
                     choices.append(values[name])
                     select.set_options([(c, c) for c in choices])
                 select.value = values[name]
-            for name in ("commercial_models", "use_types"):
-                selection = self.query_one(f"#s-{name}", SelectionList)
-                selection.deselect_all()
-                for value in values[name]:
-                    selection.select(value)
         table = self.query_one("#wizard-tracks", DataTable)
         table.clear(columns=True)
         table.add_columns("Disc", "#", "ISRC", "Title", "Artist", "Audio")
@@ -167,6 +169,7 @@ class ReleaseWizardScreen(StardustScreen):
             table.add_row(t.disc_number, t.track_number, plain(t.isrc), plain(t.title), plain(t.display_artist),
                           plain(t.audio.original_name if t.audio else "—"))
         self._show_cover(release.cover)
+        self.query_one("#wizard-deals", DealList).show(rows_of(release))
         if first:
             self.query_one(TabbedContent).disabled = False
             self.set_focus(self.query_one("#f-title", Input))
@@ -193,11 +196,6 @@ class ReleaseWizardScreen(StardustScreen):
     def _select_changed(self, event: Select.Changed) -> None:
         if self._loaded and (event.select.id or "").startswith("s-") and event.value is not Select.BLANK:
             self._stage(event.select.id[2:], event.value)
-
-    @on(SelectionList.SelectedChanged)
-    def _selection_changed(self, event: SelectionList.SelectedChanged) -> None:
-        if self._loaded and (event.selection_list.id or "").startswith("s-"):
-            self._stage(event.selection_list.id[2:], sorted(event.selection_list.selected))
 
     def _stage(self, name: str, value: Any) -> None:
         if self.saved.get(name) == value and name not in self.sending:
@@ -257,6 +255,14 @@ class ReleaseWizardScreen(StardustScreen):
         if isinstance(result, tuple) and result and result[0] == "cover":
             note, cover = result[1]
             self._show_cover(cover, note)
+            return
+        if isinstance(result, tuple) and result and result[0] == "deals":
+            _, deals, error = result
+            self.query_one("#wizard-deals", DealList).show(deals)
+            if error:
+                self.notify(error, title="Deal not saved", severity="error", timeout=10)
+            if self.query_one(TabbedContent).active == "step-review":
+                self.refresh_review()
             return
         if result is None:  # the write failed unexpectedly (reported by the app): keep the edits
             self.pending = {**self.sending, **self.pending}
@@ -362,6 +368,50 @@ class ReleaseWizardScreen(StardustScreen):
 
         text = cover_facts_text(cover, list(check_artwork(cover)) if cover is not None else None)
         self.query_one("#cover-facts", Static).update(f"{note}\n{text}" if note else text)
+
+    # -- deals ----------------------------------------------------------------------------------------
+    @on(DealList.AddAsked)
+    def _add_deal(self) -> None:
+        self._edit_deal(None)
+
+    @on(DealList.EditAsked)
+    def _change_deal(self, event: DealList.EditAsked) -> None:
+        self._edit_deal(event.deal)
+
+    def _edit_deal(self, deal: DealRow | None) -> None:
+        if self.release_id is None:
+            self.notify("Give the release a title first: deals belong to a saved release", severity="warning")
+            return
+        release_date = self.saved.get("release_date")
+
+        def done(values: DealRow | None) -> None:
+            if values is not None:
+                self._deal_job(lambda: save_deal(self.app.services, self.release_id, values))
+
+        self.app.push_screen(DealFormModal(deal, default_start=release_date), done)
+
+    @on(DealList.RemoveAsked)
+    def _remove_deal(self, event: DealList.RemoveAsked) -> None:
+        deal = event.deal
+
+        def answered(ok: bool | None) -> None:
+            if ok and deal.id is not None:
+                self._deal_job(lambda: remove_deal(self.app.services, self.release_id, deal.id))
+
+        self.app.push_screen(ConfirmModal(f"Remove the deal {territory_text(deal)} "
+                                          f"({', '.join(deal.commercial_models)}) from this release?",
+                                          yes="Remove", danger=True), answered)
+
+    def _deal_job(self, change: Any) -> None:
+        """Run a deal change after the pending field saves; the list shows the stored deals either way."""
+        def job() -> tuple[str, list[DealRow], str]:
+            try:
+                return "deals", change(), ""
+            except StardustError as exc:
+                return "deals", list_deals(self.app.services, self.release_id), str(exc)
+
+        self.action_save()
+        self.writer.submit(job)
 
     # -- leaving --------------------------------------------------------------------------------------
     def action_leave(self) -> None:
