@@ -34,6 +34,8 @@ class Settings:
     backup: dict[str, Any] = field(default_factory=dict)
     api: dict[str, Any] = field(default_factory=dict)
     """``[api]`` of the config file (rate, burst, max_upload_mb): the HTTP API's limits (issue 11)."""
+    retention: dict[str, Any] = field(default_factory=dict)
+    """``[retention]`` of the config file: what the worker's housekeeping removes (issue 15)."""
     extra: dict[str, Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     """Problems that do not stop anything (unknown keys), for the front end to show once."""
@@ -80,6 +82,7 @@ def load_settings(home: str | os.PathLike[str] | None = None, db: str | None = N
     settings.watch_dirs = [Path(p).expanduser() for p in values.get("watch.dirs", [])]
     settings.backup = {k.split(".", 1)[1]: v for k, v in values.items() if k.startswith("backup.")}
     settings.api = {k.split(".", 1)[1]: v for k, v in values.items() if k.startswith("api.")}
+    settings.retention = {k.split(".", 1)[1]: v for k, v in values.items() if k.startswith("retention.")}
     settings.extra = {k: v for k, v in data.items() if k not in top_level_names()}
 
     env_db = os.environ.get("STARDUST_DB")

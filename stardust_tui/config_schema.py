@@ -111,6 +111,14 @@ SCHEMA: dict[str, Key] = {
     "api.rate": Key(number(0.01, 100_000), "HTTP API: requests per second per API key (token bucket refill)"),
     "api.burst": Key(integer(1, 100_000), "HTTP API: requests an API key may make at once (bucket size)"),
     "api.max_upload_mb": Key(number(0.001, 1_000_000), "HTTP API: largest asset or import upload, in MB"),
+    # issue 15: what the worker's housekeeping (and `stardust retention`) lets go
+    "retention.delivery_events_days": Key(number(1, 36_500), "keep delivery log events this many days"),
+    "retention.audit_days": Key(number(1, 36_500), "keep audit entries this many days (cut from the chain's start)"),
+    "retention.revisions_keep": Key(integer(1, 1_000_000), "revisions kept per release (delivered ones always)"),
+    "retention.logs_days": Key(number(1, 36_500), "keep rotated delivery log files this many days"),
+    "retention.import_reports_days": Key(number(1, 36_500), "keep hot-folder import reports this many days"),
+    "retention.ack_days": Key(number(1, 36_500), "keep ACK records this many days (the newest per release kept)"),
+    "retention.interval_hours": Key(number(0.1, 24 * 366), "hours between the worker's retention runs"),
 }
 FREE_TABLES = {"keymap": text(limit=200)}
 """Tables whose keys are the user's (binding ids); only their values are checked."""

@@ -36,6 +36,9 @@ COMMAND_MODULES = (
     "stardust_tui.cli.serve",
     "stardust_tui.cli.apikey",
     "stardust_tui.cli.user",  # issue 15: users and roles
+    "stardust_tui.cli.audit",  # issue 15: the audit log
+    "stardust_tui.cli.privacy",  # issue 15: personal data export and erasure
+    "stardust_tui.cli.retention",  # issue 15: the retention policy
 )
 
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import String, and_, cast, event, or_, select, true, union
+from sqlalchemy import String, and_, cast, event, func, or_, select, true, union
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 
@@ -103,8 +103,8 @@ def check_core_labels(conn: Connection, names: Iterable[str | None]) -> None:
 
 
 def label_ids(labels: tuple[str, ...]) -> Any:
-    """A subquery: the ids of the label parties named ``labels``."""
-    return select(_P.c.id).where(_P.c.kind == PartyKind.LABEL, _P.c.name.in_(labels))
+    """A subquery: the ids of the label parties named ``labels`` (any case; the kind index keeps it to labels)."""
+    return select(_P.c.id).where(_P.c.kind == PartyKind.LABEL, func.lower(_P.c.name).in_([x.lower() for x in labels]))
 
 
 def release_ids(labels: tuple[str, ...]) -> Any:

@@ -1,8 +1,10 @@
-"""The daemon's side jobs: scheduled backups with retention, and the hot folders from the config.
+"""The daemon's side jobs: scheduled backups with retention, the hot folders from the config, and the
+``[retention]`` policy (issue 15).
 
-Both are settings of the worker daemon (``[backup]`` and ``[watch]`` in config.toml). Backups run only
-when ``[backup] enabled = true`` (or an ``interval_hours`` is set); hot folders when ``[watch] dirs`` lists
-any. Failures are logged as events and retried on the next round; they never stop deliveries.
+All are settings of the worker daemon (``[backup]``, ``[watch]`` and ``[retention]`` in config.toml). Backups
+run only when ``[backup] enabled = true`` (or an ``interval_hours`` is set); hot folders when ``[watch] dirs``
+lists any; retention when any of its keys is set. Failures are logged as events and retried on the next
+round; they never stop deliveries.
 """
 
 from __future__ import annotations
@@ -39,6 +41,34 @@ async def backup_loop(settings: Settings, *, log: JsonLineLog, listener: Callabl
             if result is not None:
                 sink.info(f"scheduled backup written: {getattr(result, 'path', result)}", step="backup")
         await asyncio.sleep(check_s)
+
+
+def retention_enabled(settings: Settings) -> bool:
+    from stardust_tui.services.retention import policy
+
+    return bool(policy(settings))
+
+
+async def retention_loop(settings: Settings, engine: Engine, *, actor: str | None, log: JsonLineLog,
+                         listener: Callable[[Event], None] | None = None) -> None:
+    """Apply ``[retention]`` at start and then every ``retention.interval_hours`` (default 24), as ``actor``."""
+    from stardust_tui.domain.models import utcnow
+    from stardust_tui.services.retention import DEFAULT_INTERVAL_HOURS, apply_policy
+    from stardust_tui.store.db import current_actor
+
+    sink = DeliveryEvents(delivery_id=None, target_id=None, log=log, listener=listener)
+    interval_s = float(settings.retention.get("interval_hours", DEFAULT_INTERVAL_HOURS)) * 3600
+    who = actor or current_actor()
+    while True:
+        try:
+            report = await asyncio.to_thread(apply_policy, settings, engine, actor=who, dry_run=False, now=utcnow())
+        except Exception as exc:  # noqa: BLE001 - logged, retried next round
+            sink.warning(f"retention failed: {type(exc).__name__}: {exc}", step="retention")
+        else:
+            if report.total:
+                done = ", ".join(f"{s.count} {s.what}" for s in report.sweeps if s.count)
+                sink.info(f"retention removed {done}", step="retention")
+        await asyncio.sleep(interval_s)
 
 
 HotFolders = tuple[threading.Thread, threading.Event]

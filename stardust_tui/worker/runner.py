@@ -141,6 +141,9 @@ class Runner:
             if housekeeping.backups_enabled(self.settings):
                 background.append(asyncio.create_task(
                     housekeeping.backup_loop(self.settings, log=self.log, listener=self.listener)))
+            if housekeeping.retention_enabled(self.settings):  # issue 15
+                background.append(asyncio.create_task(housekeeping.retention_loop(
+                    self.settings, self.engine, actor=cfg.actor, log=self.log, listener=self.listener)))
             hot_folders = housekeeping.start_hot_folders(self.settings, self.engine, log=self.log,
                                                          listener=self.listener, actor=cfg.actor)
         try:
