@@ -95,6 +95,22 @@ def _deal_findings(release: Any, profile: Profile) -> list[Finding]:
     return out
 
 
+def _type_findings(release: Any, profile: Profile) -> list[Finding]:
+    """A release type the DSP takes in no form ([release_types] accept/map) blocks; a mapped one is a note."""
+    from stardust_tui.domain.release_types import deliverable_type
+
+    rules = profile.release_types
+    kind = release.release_type
+    sent = deliverable_type(kind, rules.accept, rules.map)
+    if sent is None:
+        return [Finding("release-type-not-taken", "release_type",
+                        f"{profile.name} does not take {kind} releases (it takes {', '.join(rules.accept)}): change "
+                        "the type or map it in the profile's [release_types]")]
+    if sent != kind:
+        return [Finding("release-type-mapped", "release_type", f"sent to {profile.name} as {sent}", "info")]
+    return []
+
+
 def business_days(start: date, end: date) -> int:
     """Weekdays from ``start`` (exclusive) to ``end`` (inclusive); negative when ``end`` is earlier."""
     if end < start:
@@ -133,7 +149,8 @@ def readiness(release: Any, profile: Profile, message_type: str = "new", *, send
     report.extend(_party_findings(profile, sender))
     if message_type in ("new", "update"):
         report.extend(check_release(release, today=today, audio_rules=profile.audio, artwork_rules=profile.artwork,
-                                    analyses=analyses).all())
+                                    video_rules=profile.video, analyses=analyses).all())
+        report.extend(_type_findings(release, profile))
         report.extend(_deal_findings(release, profile))
     elif not release.upc:
         report.add(Finding("missing", "upc", f"a {message_type} names the release by its UPC/EAN: it has none"))

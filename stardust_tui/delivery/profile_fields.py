@@ -10,7 +10,15 @@ import re
 from pathlib import Path
 from typing import Any
 
-from stardust_tui.delivery.profile_model import QC_SEVERITIES, ArtworkRules, AudioRules, DealRules, ProfileError
+from stardust_tui.delivery.profile_model import (
+    QC_SEVERITIES,
+    ArtworkRules,
+    AudioRules,
+    DealRules,
+    ProfileError,
+    ReleaseTypeRules,
+    VideoRules,
+)
 
 
 def at_line(where: str, key: str) -> str:
@@ -108,3 +116,33 @@ def deal_rules(deals: dict[str, Any], dw: str) -> DealRules:
                      required_use_types=list_of(deals, "required_use_types", str, dw, []),
                      preorders=field_value(deals, "preorders", bool, dw, True), max_instant_grat_share=share,
                      date_shift_days=shift)
+
+
+def video_rules(video: dict[str, Any], vw: str) -> VideoRules:
+    d = VideoRules()
+    return VideoRules(
+        formats=list_of(video, "formats", str, vw, list(d.formats)),
+        codecs=list_of(video, "codecs", str, vw, list(d.codecs)),
+        min_width=positive(video, "min_width", int, vw, d.min_width),
+        min_height=positive(video, "min_height", int, vw, d.min_height),
+        recommended_width=positive(video, "recommended_width", int, vw, d.recommended_width),
+        recommended_height=positive(video, "recommended_height", int, vw, d.recommended_height),
+        min_frame_rate=positive(video, "min_frame_rate", float, vw, d.min_frame_rate),
+        max_frame_rate=positive(video, "max_frame_rate", float, vw, d.max_frame_rate),
+    )
+
+
+def release_type_rules(types: dict[str, Any], rw: str) -> ReleaseTypeRules:
+    """``accept = [...]`` and a ``[release_types.map]`` table, every type spelled as DDEX spells it."""
+    from stardust_tui.domain.release_types import canonical_release_type
+
+    unknown = sorted(set(types) - {"accept", "map"})
+    if unknown:
+        raise ProfileError(f"unknown field {unknown[0]!r}", where=rw)
+    accept = tuple(canonical_release_type(t) for t in list_of(types, "accept", str, rw, []))
+    mapping = field_value(types, "map", dict, rw, {})
+    for key, value in mapping.items():
+        if not isinstance(value, str) or not value.strip():
+            raise ProfileError(f"release type {key!r} must map to a release type name", where=at_line(rw, key))
+    return ReleaseTypeRules(accept=accept, map={canonical_release_type(k): canonical_release_type(v)
+                                                 for k, v in mapping.items()})

@@ -11,12 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from stardust_tui.domain.identifiers import is_placeholder_dpid
-from stardust_tui.domain.qc_rules import QC_SEVERITIES, ArtworkRules, AudioRules
+from stardust_tui.domain.qc_rules import QC_SEVERITIES, ArtworkRules, AudioRules, VideoRules
 from stardust_tui.errors import ValidationError
 
 __all__ = ["ACK_FORMATS", "CHOREOGRAPHIES", "ERN_VERSIONS", "MANIFEST_RULES", "MANIFEST_VERSIONS", "NAMING_ROLES",
            "PLACEHOLDER_MARK", "QC_SEVERITIES", "RELEASE_PROFILES", "TAKEDOWN_STRATEGIES", "ArtworkRules",
-           "AudioRules", "DealRules", "MessageParty", "Profile", "ProfileError"]
+           "AudioRules", "DealRules", "MessageParty", "Profile", "ProfileError", "ReleaseTypeRules", "VideoRules"]
 
 ERN_VERSIONS = ("3.8.2", "4.2", "4.3")
 RELEASE_PROFILES = ("auto", "album", "single")
@@ -60,6 +60,14 @@ class DealRules:
 
 
 @dataclass(frozen=True)
+class ReleaseTypeRules:
+    """The DDEX release types a DSP takes (empty: every type) and how others are sent (``{"DjMix": "Album"}``)."""
+
+    accept: tuple[str, ...] = ()
+    map: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Profile:
     """One delivery profile (immutable). ``source`` is the file it was read from."""
 
@@ -82,6 +90,8 @@ class Profile:
     test_message: bool = False
     audio: AudioRules = field(default_factory=AudioRules)
     artwork: ArtworkRules = field(default_factory=ArtworkRules)
+    video: VideoRules = field(default_factory=VideoRules)
+    release_types: ReleaseTypeRules = field(default_factory=ReleaseTypeRules)
     naming: dict[str, str] = field(default_factory=dict)  # audio/image/message patterns (ern.naming)
     genres: dict[str, str] = field(default_factory=dict)  # catalog genre -> the recipient's genre
     deals: DealRules = field(default_factory=DealRules)

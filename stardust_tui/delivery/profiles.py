@@ -24,6 +24,8 @@ from stardust_tui.delivery.profile_fields import (
     deal_rules,
     field_value,
     list_of,
+    release_type_rules,
+    video_rules,
 )
 from stardust_tui.delivery.profile_model import (  # noqa: F401 - re-exported: the public profile API
     ACK_FORMATS,
@@ -50,10 +52,12 @@ from stardust_tui.errors import NotFoundError, ValidationError
 
 _TOP = {"name", "profile_version", "description", "ern_version", "release_profile", "extends", "sender",
         "recipients", "choreography", "takedown", "audio", "artwork", "naming", "retry", "lead_time",
-        "genres", "deals", "test_message", "real_dpids"}
+        "genres", "deals", "test_message", "real_dpids", "video", "release_types"}
 _AUDIO_KEYS = {"formats", "bit_depths", "min_sample_rate", "channels", "plain_pcm_wav", "same_bit_depth",
                "lossy_origin", "clipping", "max_clipped_runs", "silence", "max_leading_silence",
                "max_trailing_silence", "duration_mismatch", "duration_tolerance", "dual_mono"}
+_VIDEO_KEYS = {"formats", "codecs", "min_width", "min_height", "recommended_width", "recommended_height",
+               "min_frame_rate", "max_frame_rate"}
 _ARTWORK_KEYS = {"formats", "min_px", "recommended_px", "square", "rgb", "upscaled", "borders", "placeholder"}
 _DEAL_KEYS = {"required_models", "required_use_types", "preorders", "max_instant_grat_share", "date_shift_days"}
 
@@ -150,7 +154,10 @@ def profile_from_dict(data: dict[str, Any], source: str) -> Profile:
                                where=at_line(f"{source} [genres]", key))
     deals = _table(data, "deals", source)
     dw = f"{source} [deals]"
-    for table, known, where in ((deals, _DEAL_KEYS, dw), (audio, _AUDIO_KEYS, aw), (art, _ARTWORK_KEYS, tw)):
+    video = _table(data, "video", source)
+    vw = f"{source} [video]"
+    for table, known, where in ((deals, _DEAL_KEYS, dw), (audio, _AUDIO_KEYS, aw), (art, _ARTWORK_KEYS, tw),
+                                (video, _VIDEO_KEYS, vw)):
         unknown_key = sorted(set(table) - known)
         if unknown_key:
             raise ProfileError(f"unknown field {unknown_key[0]!r}", where=where)
@@ -187,6 +194,8 @@ def profile_from_dict(data: dict[str, Any], source: str) -> Profile:
         test_message=field_value(data, "test_message", bool, source, False),
         audio=audio_rules(audio, aw),
         artwork=artwork_rules(art, tw),
+        video=video_rules(video, vw),
+        release_types=release_type_rules(_table(data, "release_types", source), f"{source} [release_types]"),
         naming=_naming(naming, f"{source} [naming]"),
         genres={str(k): v.strip() for k, v in genres.items()},
         deals=deal_rules(deals, dw),

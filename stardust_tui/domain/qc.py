@@ -9,8 +9,9 @@ What is accepted and how severe each finding is come from :class:`~stardust_tui.
 Audio: container, codec, bit depth, sample rate, channels, plain-PCM WAV header; from the signal:
 lossy origin (spectrum stops at a codec low-pass), clipping, leading/trailing silence, duration versus
 the track's metadata, identical channels. Artwork: format, square, RGB, size; from the pixels: upscaled
-(missing fine detail), borders, placeholder images. Fields are relative (``bit_depth``); the caller
-prefixes where the asset is used (``tracks[1-3].audio``).
+(missing fine detail), borders, placeholder images. Video resources: container, codec, frame size and rate
+(:class:`~stardust_tui.domain.qc_rules.VideoRules`); booklets are PDF, MIDI resources Standard MIDI Files.
+Fields are relative (``bit_depth``); the caller prefixes where the asset is used (``tracks[1-3].audio``).
 """
 
 from __future__ import annotations
@@ -20,9 +21,17 @@ from typing import Any
 
 from stardust_tui.domain.findings import Finding
 from stardust_tui.domain.models import Asset
-from stardust_tui.domain.qc_rules import CATALOG_ARTWORK, CATALOG_AUDIO, ArtworkRules, AudioRules
+from stardust_tui.domain.qc_rules import (
+    CATALOG_ARTWORK,
+    CATALOG_AUDIO,
+    CATALOG_VIDEO,
+    ArtworkRules,
+    AudioRules,
+    VideoRules,
+)
 
 WAVE_FORMAT_PCM = 1
+DESCRIBED_ONLY = "ddexref-"  # sha256 prefix of an asset an imported message describes but whose file is absent
 LOSSY_CODECS = ("MP3", "AAC", "VORBIS", "OPUS")
 _NO_FACTS: Mapping[str, Any] = {}
 
@@ -188,11 +197,55 @@ def _pixels(a: Mapping[str, Any], rules: ArtworkRules, width: int) -> list[Findi
     return out
 
 
+def file_missing(asset: Asset) -> list[Finding]:
+    """An asset an imported message only describes: there is no file to deliver yet."""
+    if not (asset.sha256 or "").startswith(DESCRIBED_ONLY):
+        return []
+    return [Finding("file-missing", "file", f"{asset.original_name}: only described by an imported message, the "
+                    "file itself is not in the asset store: add it (stardust asset add / import audio)")]
+
+
+def check_video(asset: Asset, rules: VideoRules = CATALOG_VIDEO) -> list[Finding]:
+    """Findings for a music-video file: container, codec, frame size, frame rate."""
+    if asset.kind != "video":
+        return [Finding("video-not-video", "file", f"{asset.original_name} is not a video ({asset.kind})")]
+    out: list[Finding] = []
+    container = (asset.container or "?").upper()
+    if container not in {f.upper() for f in rules.formats}:
+        out += _f("error", "video-format", "container", f"{container} video: deliver {' or '.join(rules.formats)}")
+    if (asset.codec or "?") not in rules.codecs:
+        out += _f("error", "video-codec", "codec", f"{asset.codec or 'unknown'} video: deliver one of "
+                  f"{', '.join(rules.codecs)}")
+    w, h = asset.width or 0, asset.height or 0
+    if w < rules.min_width or h < rules.min_height:
+        out += _f("error", "video-too-small", "size",
+                  f"video is {w}x{h}: at least {rules.min_width}x{rules.min_height}")
+    elif w < rules.recommended_width or h < rules.recommended_height:
+        out += _f("warning", "video-small", "size",
+                  f"video is {w}x{h}: {rules.recommended_width}x{rules.recommended_height} is expected")
+    rate = asset.frame_rate
+    if rate is not None and not rules.min_frame_rate - 0.01 <= rate <= rules.max_frame_rate + 0.01:
+        out += _f("error", "video-frame-rate", "frame_rate", f"{rate:g} frames per second: deliver "
+                  f"{rules.min_frame_rate:g}-{rules.max_frame_rate:g}")
+    return out
+
+
+def check_document(asset: Asset) -> list[Finding]:
+    """A booklet or other text resource must be a PDF; a MIDI resource a Standard MIDI File."""
+    if asset.kind == "text" and (asset.container or "").upper() != "PDF":
+        return [Finding("text-format", "container", f"{asset.original_name}: deliver booklets as PDF")]
+    if asset.kind == "midi" and (asset.container or "").upper() != "MIDI":
+        return [Finding("midi-format", "container", f"{asset.original_name}: deliver a Standard MIDI File")]
+    return []
+
+
 def check_asset(asset: Asset, *, strict: bool = False, facts: Mapping[str, Any] | None = None,
                 analysis: Mapping[str, Any] | None = None) -> list[Finding]:
-    """QC by kind with the catalog rules: audio or artwork; other files have nothing to check."""
+    """QC by kind with the catalog rules: audio, artwork, video, text or MIDI; other files have nothing to check."""
     if asset.kind == "audio":
         return check_audio(asset, strict=strict, facts=facts, analysis=analysis)
     if asset.kind == "image":
         return check_artwork(asset, analysis=analysis)
-    return []
+    if asset.kind == "video":
+        return check_video(asset)
+    return check_document(asset)

@@ -49,6 +49,22 @@ class ArtworkRules:
     placeholder: str = "warning"  # almost flat image with a little text: a placeholder, not artwork
 
 
+@dataclass(frozen=True)
+class VideoRules:
+    """Accepted music-video files (issue 18's video resources). The defaults are common distributor rules
+    (H.264/HEVC/ProRes in MP4 or QuickTime, HD, 23.976-60 fps), not any one DSP's."""
+
+    formats: tuple[str, ...] = ("MP4", "QUICKTIME")
+    codecs: tuple[str, ...] = ("AVC", "HEVC", "ProRes-422", "ProRes-422_HQ", "ProRes-422_LT", "ProRes-4444")
+    min_width: int = 1280  # smaller: error
+    min_height: int = 720
+    recommended_width: int = 1920  # smaller (but >= min): warning
+    recommended_height: int = 1080
+    min_frame_rate: float = 23.976
+    max_frame_rate: float = 60.0
+
+
 #: What ``stardust check`` applies without a target: the common DSP rules (1400 px minimum, 3000 advised).
 CATALOG_AUDIO = AudioRules()
 CATALOG_ARTWORK = ArtworkRules(min_px=1400, recommended_px=3000)
+CATALOG_VIDEO = VideoRules()

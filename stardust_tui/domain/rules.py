@@ -20,8 +20,22 @@ from stardust_tui.domain.enums import ParentalAdvisory
 from stardust_tui.domain.findings import SEVERITIES, CheckReport, Finding
 from stardust_tui.domain.identifiers import is_language, is_valid_grid, is_valid_isrc, is_valid_upc
 from stardust_tui.domain.models import Release, Track
-from stardust_tui.domain.qc import check_artwork, check_audio, check_release_audio
-from stardust_tui.domain.qc_rules import CATALOG_ARTWORK, CATALOG_AUDIO, ArtworkRules, AudioRules
+from stardust_tui.domain.qc import (
+    check_artwork,
+    check_audio,
+    check_document,
+    check_release_audio,
+    check_video,
+    file_missing,
+)
+from stardust_tui.domain.qc_rules import (
+    CATALOG_ARTWORK,
+    CATALOG_AUDIO,
+    CATALOG_VIDEO,
+    ArtworkRules,
+    AudioRules,
+    VideoRules,
+)
 from stardust_tui.domain.rights import line_problem
 from stardust_tui.domain.rules_deals import check_deals
 from stardust_tui.domain.rules_parties import check_party_identifiers, check_roles, check_works
@@ -39,7 +53,7 @@ def _tpos(t: Track) -> str:
 
 def check_release(release: Release, *, today: date | None = None, qc: bool = True,
                   audio_rules: AudioRules = CATALOG_AUDIO, artwork_rules: ArtworkRules = CATALOG_ARTWORK,
-                  analyses: Analyses | None = None) -> CheckReport:
+                  video_rules: VideoRules = CATALOG_VIDEO, analyses: Analyses | None = None) -> CheckReport:
     """Run every readiness rule on a loaded release (``qc=False`` leaves out the file checks)."""
     today = today or date.today()
     r = CheckReport()
@@ -55,6 +69,7 @@ def check_release(release: Release, *, today: date | None = None, qc: bool = Tru
     _style(release, r)
     if qc:
         _asset_qc(release, r, audio_rules, artwork_rules, analyses or {})
+        _resource_qc(release, r, video_rules)
     return r
 
 
@@ -175,11 +190,26 @@ def _style(rel: Release, r: CheckReport) -> None:
 def _asset_qc(rel: Release, r: CheckReport, audio: AudioRules, artwork: ArtworkRules, analyses: Analyses) -> None:
     """The file checks of every attached asset, with the given rules and stored measurements."""
     if rel.cover is not None:
-        r.extend(f.at("cover") for f in check_artwork(rel.cover, rules=artwork,
-                                                         analysis=analyses.get(rel.cover.id or -1)))
+        r.extend(f.at("cover") for f in file_missing(rel.cover) or check_artwork(
+            rel.cover, rules=artwork, analysis=analyses.get(rel.cover.id or -1)))
     for t in rel.tracks:
         if t.audio is not None:
-            found = check_audio(t.audio, rules=audio, analysis=analyses.get(t.audio.id or -1),
-                                expected_duration=t.duration_seconds)
+            found = file_missing(t.audio) or check_audio(t.audio, rules=audio, analysis=analyses.get(t.audio.id or -1),
+                                                         expected_duration=t.duration_seconds)
             r.extend(f.at(f"{_tpos(t)}.audio") for f in found)
     r.extend(check_release_audio((t.audio for t in rel.tracks), audio))
+
+
+def _resource_qc(rel: Release, r: CheckReport, video: VideoRules) -> None:
+    """The release's other resources (videos, images, booklets, MIDI): files present, videos and documents ok."""
+    for res in rel.resources:
+        asset = res.asset
+        if asset is None:
+            continue
+        where = f"resources[{res.key}]"
+        found = file_missing(asset)
+        if not found and res.kind == "Video":
+            found = check_video(asset, video)
+        elif not found:
+            found = check_document(asset)
+        r.extend(f.at(where) for f in found)

@@ -115,3 +115,39 @@ def test_a_dsp_that_takes_no_preorders_is_warned_and_ig_share_is_checked() -> No
     report = readiness(rel, no_preorders, "new", sender=SENDER, today=TODAY)
     assert _codes(report) == {"preorder-not-taken": "warning", "instant-grat-share": "error"}
     assert "67% of the tracks" in next(f.message for f in report.errors if f.code == "instant-grat-share")
+
+
+def test_release_types_a_dsp_takes_and_video_rules(tmp_path) -> None:
+    (tmp_path / "dsp.toml").write_text(
+        'extends = "generic-43"\nprofile_version = 1\n[release_types]\naccept = ["album", "Single"]\n'
+        '[release_types.map]\n"dj mix" = "Album"\n[video]\nmin_width = 1920\nmin_height = 1080\n', encoding="utf-8")
+    dsp = replace(load_profile("dsp", tmp_path), recipients=(REAL,))
+    assert dsp.release_types.accept == ("Album", "Single") and dsp.release_types.map == {"DjMix": "Album"}
+    rel = complete_release()
+    rel.release_type = "DjMix"
+    report = readiness(rel, dsp, "new", sender=SENDER, today=TODAY)
+    assert report.ok and [f.code for f in report.infos] == ["release-type-mapped"]
+    rel.release_type = "RingtoneRelease"
+    report = readiness(rel, dsp, "new", sender=SENDER, today=TODAY)
+    assert [f.code for f in report.errors] == ["release-type-not-taken"]
+    assert "does not take RingtoneRelease releases (it takes Album, Single)" in report.errors[0].message
+
+
+def test_video_and_document_resources_are_checked() -> None:
+    from stardust_tui.domain.qc import check_asset, check_video, file_missing
+    from stardust_tui.domain.qc_rules import VideoRules
+
+    video = Asset(sha256="v" * 64, md5="m" * 32, size=1, kind="video", original_name="v.mp4", container="MP4",
+                  codec="AVC", width=1280, height=720, frame_rate=25.0)
+    assert _codes_of(check_asset(video)) == {"video-small": "warning"}
+    assert _codes_of(check_video(video, VideoRules(min_width=1920, min_height=1080))) == {"video-too-small": "error"}
+    odd = Asset(**{**video.model_dump(), "codec": "VP9", "frame_rate": 120.0, "container": "WEBM"})
+    assert set(_codes_of(check_asset(odd))) == {"video-format", "video-codec", "video-frame-rate", "video-small"}
+    booklet = Asset(sha256="b" * 64, md5="m" * 32, size=1, kind="text", original_name="b.pdf", container="PDF")
+    assert check_asset(booklet) == []
+    ghost = Asset(sha256="ddexref-" + "0" * 56, md5="m" * 32, size=1, kind="video", original_name="clip.mp4")
+    assert _codes_of(file_missing(ghost)) == {"file-missing": "error"}
+
+
+def _codes_of(findings) -> dict[str, str]:
+    return {f.code: f.severity for f in findings}

@@ -223,3 +223,16 @@ def test_iswc_grid_and_party_identifiers_are_verified():
     rel.grid, rel.label.dpid = "A10302B0003311870S", "PADPIDA2014120401D"
     rel.tracks[0].details = {"ids": [{"kind": "ISWC", "value": "T0345246801"}]}
     assert check_release(rel, today=TODAY).ok
+
+
+def test_release_resources_need_their_files_and_pass_video_qc():
+    from stardust_tui.domain.resource_models import ReleaseResource
+
+    rel = complete_release()
+    ghost = Asset(id=900, sha256="ddexref-" + "1" * 56, md5="0" * 32, size=1, kind="video", original_name="clip.mp4")
+    low = Asset(id=901, sha256="2" * 64, md5="0" * 32, size=1, kind="video", original_name="low.mp4", container="MP4",
+                codec="AVC", width=640, height=360, frame_rate=25.0)
+    rel.resources = [ReleaseResource(key="V1", kind="Video", resource_type="ShortFormMusicalWorkVideo", asset=ghost),
+                     ReleaseResource(key="V2", kind="Video", resource_type="ShortFormMusicalWorkVideo", asset=low)]
+    assert codes(check_release(rel, today=TODAY).errors) == {("file-missing", "resources[V1].file"),
+                                                            ("video-too-small", "resources[V2].size")}
