@@ -295,3 +295,22 @@ def test_typed_roles_are_stored_as_ddex_spells_them(world: World) -> None:
     assert "<Role>MasteringEngineer</Role>" in text and "<InstrumentType>ElectricGuitar</InstrumentType>" in text
     with pytest.raises(ValidationError, match="not a DDEX contributor role"):
         _role(world, "Shaman of vibes")  # nothing fits: refused with the UserDefined:<value> hint
+
+
+def test_preorders_go_to_dsps_that_take_them_and_are_left_out_for_others(world: World) -> None:
+    from stardust_tui.services.readiness import target_preflight
+
+    _preorder_after_release(world)
+    _preorder_fixed(world)
+    profiles = world.services.settings.paths.profiles_dir
+    (profiles / "nopre.toml").write_text(f'name = "nopre"\nextends = "generic-43"\nprofile_version = 1\n'
+                                         f'[[recipients]]\ndpid = "{RECIPIENT}"\nname = "DSP"\n'
+                                         "[deals]\npreorders = false\n", encoding="utf-8")
+    with session_scope(world.services.engine) as s:
+        release = load_release(s, world.rid)
+        taken = target_preflight(world.services, s, release, world.services.profiles.get("dsp"))
+        left = target_preflight(world.services, s, release, world.services.profiles.get("nopre"))
+    assert taken.plan is not None and left.plan is not None
+    assert b"<IsPreOrderDeal>true</IsPreOrderDeal>" in taken.plan.message.data
+    assert b"IsPreOrderDeal" not in left.plan.message.data
+    assert [f.code for f in left.report.warnings] == ["preorder-not-taken"]
