@@ -53,7 +53,7 @@ def test_demo_content(engine: Engine, settings: Settings) -> None:
     store = AssetStore(settings.paths)
     with session_scope(engine) as s:
         releases = s.exec(select(Release).order_by(Release.id)).all()
-        assert [r.release_type for r in releases] == ["album", "ep", "single", "single"]
+        assert [r.release_type for r in releases] == ["Album", "EP", "Single", "Single"]  # DDEX names (0006)
         assert sorted(r.status for r in releases) == ["draft", "ready", "ready", "ready"]
         loaded = [load_release(s, r.id) for r in releases]
         assert len(s.exec(select(ReleaseRevision)).all()) >= 4
