@@ -36,6 +36,8 @@ class Settings:
     """``[api]`` of the config file (rate, burst, max_upload_mb): the HTTP API's limits (issue 11)."""
     retention: dict[str, Any] = field(default_factory=dict)
     """``[retention]`` of the config file: what the worker's housekeeping removes (issue 15)."""
+    notify: dict[str, Any] = field(default_factory=dict)
+    """``[notify]`` of the config file: rules, schedule and retry settings of notifications (issue 10)."""
     extra: dict[str, Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     """Problems that do not stop anything (unknown keys), for the front end to show once."""
@@ -83,6 +85,7 @@ def load_settings(home: str | os.PathLike[str] | None = None, db: str | None = N
     settings.backup = {k.split(".", 1)[1]: v for k, v in values.items() if k.startswith("backup.")}
     settings.api = {k.split(".", 1)[1]: v for k, v in values.items() if k.startswith("api.")}
     settings.retention = {k.split(".", 1)[1]: v for k, v in values.items() if k.startswith("retention.")}
+    settings.notify = {k.split(".", 1)[1]: v for k, v in values.items() if k.startswith("notify.")}  # issue 10
     settings.extra = {k: v for k, v in data.items() if k not in top_level_names()}
 
     env_db = os.environ.get("STARDUST_DB")

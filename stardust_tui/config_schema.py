@@ -90,6 +90,37 @@ def dpid(value: Any) -> str:
         raise Invalid(exc.message) from None
 
 
+def notify_rules(value: Any) -> list[dict[str, Any]]:
+    """``[[notify.rules]]``: checked by the notifications package (event names, key names, lists)."""
+    from stardust_tui.notify.rules import parse_rules
+
+    try:
+        parse_rules(value)
+    except ValueError as exc:
+        raise Invalid(str(exc)) from None
+    return list(value)
+
+
+def time_zone(value: Any) -> str:
+    from stardust_tui.notify.schedule import zone
+
+    value = text(limit=100)(value)
+    try:
+        zone(value)
+    except ValueError as exc:
+        raise Invalid(str(exc)) from None
+    return value
+
+
+def weekday(value: Any) -> str:
+    from stardust_tui.notify.schedule import WEEKDAYS
+
+    value = text(limit=20)(value)
+    if value.lower() not in WEEKDAYS:
+        raise Invalid(f"expected a day of the week (monday ... sunday), got {_shown(value)}")
+    return value.lower()
+
+
 @dataclass(frozen=True)
 class Key:
     check: Check
@@ -119,6 +150,20 @@ SCHEMA: dict[str, Key] = {
     "retention.import_reports_days": Key(number(1, 36_500), "keep hot-folder import reports this many days"),
     "retention.ack_days": Key(number(1, 36_500), "keep ACK records this many days (the newest per release kept)"),
     "retention.interval_hours": Key(number(0.1, 24 * 366), "hours between the worker's retention runs"),
+    # issue 10: notifications ([notify] and [[notify.rules]]; channels are added with `stardust notify add`)
+    "notify.rules": Key(notify_rules, "which events go to which channels: [[notify.rules]] events, channels, targets"),
+    "notify.timezone": Key(time_zone, "IANA time zone for digests and the weekly summary (default UTC)"),
+    "notify.daily_hour": Key(integer(0, 23), "hour daily digests are sent (default 8)"),
+    "notify.weekly": Key(boolean, "send the weekly summary from the worker daemon (default true)"),
+    "notify.weekly_day": Key(weekday, "day of the weekly summary (default monday)"),
+    "notify.weekly_hour": Key(integer(0, 23), "hour of the weekly summary (default 8)"),
+    "notify.retry_base_seconds": Key(number(0.01, 3600), "first retry delay of a failed notification (default 10)"),
+    "notify.retry_max_seconds": Key(number(0.1, 86_400), "longest retry delay (default 3600)"),
+    "notify.lease_seconds": Key(number(1, 3600), "a sender's claim on a notification, taken over after (default 120)"),
+    "notify.poll_seconds": Key(number(0.05, 300), "how often senders look for new events (default 2)"),
+    "notify.concurrency": Key(integer(1, 64), "notifications sent at once per worker process (default 4)"),
+    "notify.keep_days": Key(number(1, 36_500), "keep sent events this many days (default 90)"),
+    "notify.failing_after": Key(integer(1, 1000), "consecutive failures before a channel shows as failing (default 3)"),
 }
 FREE_TABLES = {"keymap": text(limit=200)}
 """Tables whose keys are the user's (binding ids); only their values are checked."""

@@ -36,6 +36,8 @@ COMMAND_MODULES = (
     "stardust_tui.cli.serve",
     "stardust_tui.cli.apikey",
     "stardust_tui.cli.user",  # issue 15: users and roles
+    "stardust_tui.cli.notify",  # issue 10: notification channels and the outbox
+    "stardust_tui.cli.report",  # issue 10: the weekly summary
     "stardust_tui.cli.audit",  # issue 15: the audit log
     "stardust_tui.cli.privacy",  # issue 15: personal data export and erasure
     "stardust_tui.cli.retention",  # issue 15: the retention policy

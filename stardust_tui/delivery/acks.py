@@ -25,6 +25,7 @@ from stardust_tui.delivery.manifest import parse_xml
 from stardust_tui.domain.delivery_models import Acknowledgement, Delivery, ReleaseTargetStatus, Target
 from stardust_tui.domain.models import Release, utcnow
 from stardust_tui.errors import ValidationError
+from stardust_tui.notify import emit as notify_emit
 from stardust_tui.store.db import session_scope
 
 MAX_ACK_BYTES = 10 * 1024 * 1024
@@ -236,6 +237,10 @@ def record_ack(engine: Engine, target_id: int, file_name: str, result: AckResult
                 status.delivery_id = delivery_id or status.delivery_id
                 status.updated_at = utcnow()
                 session.add(status)
+                notify_emit.ack_applied(session, target_id=target_id, release_id=release_id,  # notify (issue 10)
+                                        outcome=rel.outcome, status=rel.status, error_text=rel.error_text,
+                                        proposed_action=rel.proposed_action, file_name=file_name,
+                                        message_id=status.message_id)
     except IntegrityError:
         return False
     return True

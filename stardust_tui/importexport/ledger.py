@@ -12,6 +12,7 @@ from sqlmodel import col, select
 
 from stardust_tui.domain.import_models import ImportRun
 from stardust_tui.domain.models import utcnow
+from stardust_tui.notify import emit as notify_emit
 from stardust_tui.store.db import current_actor, session_scope
 
 CHUNK = 1 << 20
@@ -43,6 +44,7 @@ def record_run(engine: Engine, path: str | Path, *, sha256: str, kind: str, stat
                     started_at=started_at or utcnow(), finished_at=utcnow())
     with session_scope(engine) as session:
         session.add(run)
+        notify_emit.import_recorded(session, run)  # notify (issue 10): import.finished/failed, same transaction
     return run
 
 

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from stardust_tui.services.ern import ErnService
     from stardust_tui.services.health import HealthService
     from stardust_tui.services.imports import ImportService
+    from stardust_tui.services.notifications import NotificationService
     from stardust_tui.services.personal_data import PersonalDataService
     from stardust_tui.services.profiles import ProfileService
     from stardust_tui.services.releases import ReleaseService
@@ -284,3 +285,10 @@ class Services:
         from stardust_tui.services.retention import RetentionService
 
         return RetentionService(self)
+
+    # -- added by notify (issue 10: notification channels, the outbox, the weekly report) -------------------
+    @cached_property
+    def notifications(self) -> NotificationService:
+        from stardust_tui.services.notifications import NotificationService
+
+        return NotificationService(self)

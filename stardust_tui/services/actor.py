@@ -58,6 +58,9 @@ ACTIONS: dict[str, str] = {
     "privacy.admin": ADMIN,      # export or erase everything held about a person (GDPR)
     "user.admin": ADMIN,         # add, remove, change users' roles and labels
     "retention.admin": ADMIN,    # apply the [retention] policy (its dry run is audit.read)
+    "notify.read": READ,         # notification channels (never their secrets), the outbox, the weekly report
+    "notify.send": DELIVER,      # send a test notification, queue failed ones again (issue 10)
+    "notify.admin": ADMIN,       # add, change, remove, enable/disable notification channels and their secrets
 }
 
 ACTION_TEXT: dict[str, str] = {
@@ -71,6 +74,8 @@ ACTION_TEXT: dict[str, str] = {
     "audit.read": "reading the audit log",
     "privacy.admin": "exporting or erasing personal data", "user.admin": "managing users",
     "retention.admin": "applying the retention policy",
+    "notify.read": "reading notifications", "notify.send": "sending or retrying notifications",
+    "notify.admin": "changing notification channels",
 }
 """What an action is, for the one-line refusal ("changing releases needs the editor role ...")."""
 

@@ -36,10 +36,17 @@ class BackupService:
         """Snapshot into the backup root ``out`` (the schema is brought current first); with ``keep``, then
         prune all but the newest ``keep`` snapshots."""
         from stardust_tui.importexport.backup import create_backup, prune
+        from stardust_tui.notify.emit import backup_done
 
         self.services.authorize("store.admin")
         _ = self.services.engine  # the schema must be current before it is copied
-        result = create_backup(self.services.settings, Path(out))
+        engine = self.services.store_engine
+        try:
+            result = create_backup(self.services.settings, Path(out))
+        except Exception as exc:  # notify (issue 10): backup.failed, then the error as before
+            backup_done(engine, ok=False, error=f"{type(exc).__name__}: {exc}")
+            raise
+        backup_done(engine, ok=True, path=str(result.snapshot), summary=result.summary())  # notify (issue 10)
         return BackupRun(result, prune(out, keep) if keep else [])
 
     def verify(self, source: str | Path) -> Any:

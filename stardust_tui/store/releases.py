@@ -261,8 +261,14 @@ def set_status(session: Session, release: Release, status: str, *, actor: str) -
             more = f" (+{len(report.errors) - 3} more)" if len(report.errors) > 3 else ""
             raise ValidationError(f"cannot mark ready, {len(report.errors)} blocking error(s): {first}{more}",
                                   where=f"release {release.id}")
+    was_ready = release.status == ReleaseStatus.READY
     release.status = status
-    return save_release(session, release, actor=actor, action="set-status")
+    rev = save_release(session, release, actor=actor, action="set-status")
+    if status == ReleaseStatus.READY and not was_ready:  # notify (issue 10): release.ready in this transaction
+        from stardust_tui.notify.emit import release_ready
+
+        release_ready(session, release, actor=actor, revision=rev.number)
+    return rev
 
 
 def add_track(session: Session, release: Release, **fields: Any) -> Track:

@@ -11,10 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, case, update
+from sqlalchemy import Connection, case, select, update
 
 from stardust_tui.domain.delivery_models import Target
 from stardust_tui.domain.models import utcnow
+from stardust_tui.notify import emit as notify_emit
 
 T = Target.__table__
 
@@ -25,14 +26,23 @@ class CircuitPolicy:
     cooldown_s: float = 60.0
 
 
-def record_success(conn: Connection, target_id: int) -> None:
+def _state(conn: Connection, target_id: int) -> str | None:
+    """The circuit's state, the row locked until commit (PostgreSQL) so one transition is seen once."""
+    return conn.execute(select(T.c.circuit_state).where(T.c.id == target_id).with_for_update()).scalar()
+
+
+def record_success(conn: Connection, target_id: int, *, reason: str = "a delivery succeeded") -> None:
+    before = _state(conn, target_id)
     conn.execute(update(T).where(T.c.id == target_id)
                  .values(circuit_state="closed", consecutive_failures=0, circuit_opened_at=None))
+    if before not in (None, "closed"):  # notify (issue 10): circuit.closed in this transaction
+        notify_emit.circuit_changed(conn, target_id, opened=False, reason=reason)
 
 
 def record_failure(conn: Connection, target_id: int, policy: CircuitPolicy, now: datetime | None = None) -> None:
     """Count a failure; open the circuit at the threshold, or again when a half-open probe failed."""
     now = now or utcnow()
+    before = _state(conn, target_id)
     failures = T.c.consecutive_failures + 1
     opens = (failures >= policy.threshold) | (T.c.circuit_state == "half-open")
     conn.execute(update(T).where(T.c.id == target_id).values(
@@ -40,6 +50,10 @@ def record_failure(conn: Connection, target_id: int, policy: CircuitPolicy, now:
         circuit_state=case((opens, "open"), else_=T.c.circuit_state),
         circuit_opened_at=case((opens, now), else_=T.c.circuit_opened_at),
     ))
+    if before == "closed":  # notify (issue 10): only closed -> open is news (a failed probe re-opens quietly)
+        after = conn.execute(select(T.c.circuit_state, T.c.consecutive_failures).where(T.c.id == target_id)).first()
+        if after is not None and after.circuit_state == "open":
+            notify_emit.circuit_changed(conn, target_id, opened=True, failures=after.consecutive_failures)
 
 
 def mark_half_open(conn: Connection, target_id: int) -> None:
@@ -50,7 +64,7 @@ def mark_half_open(conn: Connection, target_id: int) -> None:
 
 def reset(conn: Connection, target_id: int) -> None:
     """Close a circuit by hand (``stardust deliveries targets --reset NAME``)."""
-    record_success(conn, target_id)
+    record_success(conn, target_id, reason="reset by hand")
 
 
 def describe(target: Target, policy: CircuitPolicy, now: datetime | None = None) -> str:

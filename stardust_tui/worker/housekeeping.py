@@ -27,9 +27,12 @@ def backups_enabled(settings: Settings) -> bool:
 
 
 async def backup_loop(settings: Settings, *, log: JsonLineLog, listener: Callable[[Event], None] | None = None,
-                      check_s: float = BACKUP_CHECK_S) -> None:
-    """Every ``check_s``: take a backup when the newest one is older than the interval, prune to ``keep``."""
+                      check_s: float = BACKUP_CHECK_S, engine: Engine | None = None) -> None:
+    """Every ``check_s``: take a backup when the newest one is older than the interval, prune to ``keep``.
+
+    With ``engine``, each outcome is also a backup.finished/backup.failed notification (issue 10)."""
     from stardust_tui.importexport.backup import run_scheduled_backup
+    from stardust_tui.notify.emit import backup_done
 
     sink = DeliveryEvents(delivery_id=None, target_id=None, log=log, listener=listener)
     while True:
@@ -37,9 +40,13 @@ async def backup_loop(settings: Settings, *, log: JsonLineLog, listener: Callabl
             result = await asyncio.to_thread(run_scheduled_backup, settings)
         except Exception as exc:  # noqa: BLE001 - logged, retried next round
             sink.warning(f"scheduled backup failed: {type(exc).__name__}: {exc}", step="backup")
+            await asyncio.to_thread(backup_done, engine, ok=False, error=f"{type(exc).__name__}: {exc}",
+                                    scheduled=True)
         else:
             if result is not None:
                 sink.info(f"scheduled backup written: {getattr(result, 'path', result)}", step="backup")
+                await asyncio.to_thread(backup_done, engine, ok=True, path=str(result.snapshot),
+                                        summary=result.summary(), scheduled=True)
         await asyncio.sleep(check_s)
 
 

@@ -27,6 +27,7 @@ from sqlmodel import Session
 from stardust_tui.domain.delivery_models import MESSAGE_TYPES, Delivery, ReleaseTargetStatus, Target
 from stardust_tui.domain.models import utcnow
 from stardust_tui.errors import ConflictError, NotFoundError, StoreError, ValidationError
+from stardust_tui.notify import emit as notify_emit
 from stardust_tui.worker import circuit
 from stardust_tui.worker.protocols import LeaseLostError
 from stardust_tui.worker.retry import RetryPolicy
@@ -190,6 +191,7 @@ def succeed(conn: Connection, c: Claim, *, release_id: int, message_type: str) -
     conn.execute(ins.on_conflict_do_update(
         index_elements=["release_id", "target_id"],
         set_={"status": status, "delivery_id": c.delivery_id, "updated_at": now}))
+    notify_emit.delivery_outcome(conn, c.delivery_id, "succeeded")  # notify (issue 10): the outbox row
 
 
 def fail(conn: Connection, c: Claim, *, error: str, permanent: bool, policy: RetryPolicy,
@@ -205,6 +207,8 @@ def fail(conn: Connection, c: Claim, *, error: str, permanent: bool, policy: Ret
               lease_expires_at=None)
     if blame_target:
         circuit.record_failure(conn, c.target_id, circuit_policy, now)
+    notify_emit.delivery_outcome(conn, c.delivery_id, "failed" if final else "retry-wait", error=error,
+                                 next_attempt_at=None if final else now + wait)  # notify (issue 10)
     return "failed" if final else "retry-wait"
 
 

@@ -32,6 +32,7 @@ from stardust_tui.config import Settings
 from stardust_tui.domain.delivery_models import Delivery, Target
 from stardust_tui.domain.models import utcnow
 from stardust_tui.errors import StardustError
+from stardust_tui.notify import daemon as notify_daemon
 from stardust_tui.worker import heartbeat, housekeeping, queue
 from stardust_tui.worker import retry as retry_mod
 from stardust_tui.worker.circuit import CircuitPolicy
@@ -105,6 +106,7 @@ class Runner:
     def request_stop(self, *, hard: bool = False) -> None:
         """Stop claiming; with ``hard`` cancel running deliveries now (their leases are released)."""
         self._stop.set()
+        self._hard_stop = hard or getattr(self, "_hard_stop", False)  # notify (issue 10): no final flush
         if hard:
             for task in list(self._tasks):
                 task.cancel()
@@ -134,13 +136,18 @@ class Runner:
         await asyncio.to_thread(heartbeat.beat, self.engine, self.worker_id, kind=cfg.kind,
                                 concurrency=cfg.concurrency)
         background = [asyncio.create_task(self._heartbeat_loop())]
+        if not cfg.once:  # notify (issue 10): the notification sender runs wherever deliveries run
+            background.append(asyncio.create_task(notify_daemon.run_for_worker(
+                self.settings, self.engine, worker_id=self.worker_id, kind=cfg.kind, log=self.log,
+                listener=self.listener)))
         if cfg.ack_poll_s > 0 and not cfg.once:
             background.append(asyncio.create_task(self._ack_loop()))
         hot_folders = None
         if cfg.kind == "daemon" and not cfg.once:
             if housekeeping.backups_enabled(self.settings):
                 background.append(asyncio.create_task(
-                    housekeeping.backup_loop(self.settings, log=self.log, listener=self.listener)))
+                    housekeeping.backup_loop(self.settings, log=self.log, listener=self.listener,
+                                             engine=self.engine)))
             if housekeeping.retention_enabled(self.settings):  # issue 15
                 background.append(asyncio.create_task(housekeeping.retention_loop(
                     self.settings, self.engine, actor=cfg.actor, log=self.log, listener=self.listener)))
@@ -171,6 +178,10 @@ class Runner:
                 await self._wait(cfg.poll_s if not claimed or len(self._tasks) >= cfg.concurrency else 0)
         finally:
             await self._drain()
+            if not getattr(self, "_hard_stop", False):  # notify (issue 10): send what this run caused, bounded
+                await notify_daemon.flush_for_worker(self.settings, self.engine, worker_id=self.worker_id,
+                                                     log=self.log, listener=self.listener,
+                                                     timeout_s=30.0 if cfg.once else 10.0)
             if hot_folders is not None:
                 hot_folders[1].set()
             for task in background:

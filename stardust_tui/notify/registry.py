@@ -1,0 +1,41 @@
+"""Channel kinds by name: the built-in email and webhook, and kinds plugins register.
+
+:func:`register` adds a :class:`~stardust_tui.notify.channel.Channel` subclass under its ``kind``. The
+plugins issue (16) loads the ``stardust.notifiers`` entry point group and calls :func:`register` for each
+class it finds; nothing else changes for the outbox, the routing, the sender or the CLI (``notify add KIND``
+passes ``--set KEY=VALUE`` options to the kind's ``check_settings``). The built-in kinds are imported only
+when first asked for.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from stardust_tui.errors import ValidationError
+from stardust_tui.notify.channel import Channel
+
+BUILTIN = {"email": "stardust_tui.notify.mail:EmailChannel", "webhook": "stardust_tui.notify.webhook:WebhookChannel"}
+_registered: dict[str, type[Channel]] = {}
+
+
+def register(cls: type[Channel]) -> None:
+    """Make a channel kind available (a plugin's). A kind may not replace a built-in one."""
+    kind = getattr(cls, "kind", "")
+    if not kind or not kind.replace("-", "").replace("_", "").isalnum():
+        raise ValueError(f"channel class {cls.__name__} has no usable 'kind'")
+    if kind in BUILTIN:
+        raise ValueError(f"channel kind {kind!r} is built in")
+    _registered[kind] = cls
+
+
+def kinds() -> list[str]:
+    return sorted({*BUILTIN, *_registered})
+
+
+def channel_class(kind: str) -> type[Channel]:
+    if kind in _registered:
+        return _registered[kind]
+    if kind not in BUILTIN:
+        raise ValidationError(f"unknown channel kind {kind!r} (known: {', '.join(kinds())})", where="kind")
+    module, _, name = BUILTIN[kind].partition(":")
+    return getattr(importlib.import_module(module), name)
