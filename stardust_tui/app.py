@@ -21,7 +21,6 @@ from textual.binding import Binding
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState, get_current_worker
-from watchfiles import watch
 
 from stardust_tui.commands import NavigationCommands
 from stardust_tui.config import Settings
@@ -36,6 +35,7 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
 DEFAULT_THEME = "stardust-dark"
+BACKGROUND_GRACE_S = 3.0
 LOG_EVENTS_KEPT = 5000
 
 
@@ -95,6 +95,9 @@ class StardustApp(App[None]):
         self.watch = WorkerWatch(self)
         self.daemon_stale_after_s = DAEMON_STALE_AFTER_S
         self.worker_check_s = WORKER_CHECK_S
+        self._background_started = False
+        self.cached_first_page: list[Any] = []
+        """The catalog's first page as this user last saw it (``services/catalog_cache.py``)."""
         self.log_events: deque[dict[str, Any]] = deque(maxlen=LOG_EVENTS_KEPT)
         self._log_stop = threading.Event()
 
@@ -119,11 +122,20 @@ class StardustApp(App[None]):
         if self.settings.keymap:
             self.set_keymap(self.settings.keymap)
         self.theme_changed_signal.subscribe(self, self._theme_changed)
+        self.set_timer(BACKGROUND_GRACE_S, self.first_rows_shown)  # in case the catalog never shows rows
+
+    def first_rows_shown(self) -> None:
+        """The catalog's first page is on screen: only now start the background work (the delivery log
+        follower, in-process workers, the heartbeat check), so none of it competes with the first page
+        for the interpreter (imports and queries hold the GIL)."""
+        if self._background_started:
+            return
+        self._background_started = True
         self.follow_delivery_log()
         if self.start_workers:
-            self.call_after_refresh(self.start_in_process_workers)
+            self.start_in_process_workers()
         self.set_interval(self.worker_check_s, self.check_workers)
-        self.call_after_refresh(self.check_workers)
+        self.check_workers()
 
     def _theme_changed(self, theme: Any) -> None:
         """Rows coloured from the old theme's variables are drawn again; the choice is remembered."""
@@ -197,6 +209,13 @@ class StardustApp(App[None]):
 
         self.push_screen(ImportScreen())
 
+    # -- issue 15 (roles): the audit log ------------------------------------------------------------------
+    def open_audit(self, entity: str | None = None) -> None:
+        """The audit log, optionally of one thing (``release:42``, ``target:shop``)."""
+        from stardust_tui.screens.audit import AuditScreen
+
+        self.push_screen(AuditScreen(entity))
+
     # -- delivery workers and the live delivery log ----------------------------------------------------
     def start_in_process_workers(self, force: bool = False) -> None:
         """Run the delivery runner inside the app when no `stardust worker` daemon is alive (``force``:
@@ -242,6 +261,8 @@ class StardustApp(App[None]):
     @work(thread=True, group="delivery-log", name="delivery log", exit_on_error=False)
     def follow_delivery_log(self) -> None:
         """Tail the JSON-lines delivery log (written by in-process and daemon workers alike)."""
+        from watchfiles import watch
+
         path = self.settings.paths.delivery_log_file
         path.parent.mkdir(parents=True, exist_ok=True)
         tail = LogTail(path)
@@ -315,4 +336,9 @@ def make_app(settings: Settings, engine: Engine | Callable[[], Engine], *, start
     ``engine`` may be a function that opens the store: it is then called by the first worker that needs
     the database, so the first frame does not wait for SQLAlchemy and the schema check.
     """
-    return StardustApp(Services(settings=settings, engine_source=engine, now=clock), start_workers=start_workers)
+    from stardust_tui.services.catalog_cache import read_first_page
+
+    app = StardustApp(Services(settings=settings, engine_source=engine, now=clock), start_workers=start_workers)
+    # Read here, before the event loop runs: the catalog shows these rows until the live page arrives.
+    app.cached_first_page = read_first_page(settings, app.services.actor.name)
+    return app

@@ -75,6 +75,7 @@ class CatalogScreen(StardustScreen):
         self._page_starts: list[int | None] = []  # before_id of each earlier page, for going back
         self._counted: tuple | None = None  # the filters self.total was counted for
         self._label_note = ""  # what the label filter text resolved to (or could mean)
+        self._cached = False  # the rows are last session's first page, the live one is on its way
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -94,6 +95,11 @@ class CatalogScreen(StardustScreen):
 
     def on_mount(self) -> None:
         self.query_one("#releases", DataTable).focus()
+        cached = getattr(self.app, "cached_first_page", None)
+        if cached:  # last session's first page while the store opens; the live page replaces it
+            self._cached = True
+            self._fill_rows(cached)
+            self._show_status()
         self.reload()
 
     # -- loading -----------------------------------------------------------------------------------
@@ -119,18 +125,35 @@ class CatalogScreen(StardustScreen):
     def show_page(self, page: CatalogPage, generation: int) -> None:
         if generation != self._generation:  # an older search finished late: drop it
             return
+        self._cached = False
+        self._fill_rows(page.rows)
+        self._show_empty(not page.rows)
+        self._show_status()
+        q = page.query
+        if not (q.search.strip() or q.status or q.label or q.release_type or q.before_id):
+            self.save_first_page(page.rows)
+        if hasattr(self.app, "first_rows_shown"):
+            self.app.first_rows_shown()
+
+    def _fill_rows(self, rows: list) -> None:
         table = self.query_one("#releases", DataTable)
         selected = self.selected_id()
         table.clear()
-        for row in page.rows:
+        for row in rows:
             table.add_row(
                 plain(row.title), plain(row.display_artist), state_text(self.app, "release", row.status),
                 plain(row.upc), state_text(self.app, "delivery", row.last_delivery_state or ""),
                 plain(row.label_name), plain(row.release_type), plain(row.release_date), key=str(row.id))
         if selected is not None and str(selected) in table.rows:
             table.move_cursor(row=table.get_row_index(str(selected)))
-        self._show_empty(not page.rows)
-        self._show_status()
+
+    @work(thread=True, exclusive=True, group="catalog-cache", exit_on_error=False)
+    def save_first_page(self, rows: list) -> None:
+        """Keep the live first page for the next start (services/catalog_cache.py)."""
+        from stardust_tui.services.catalog_cache import write_first_page
+
+        services = self.app.services
+        write_first_page(services.settings, services.actor.name, rows)
 
     def _show_empty(self, empty: bool) -> None:
         """No rows: say what matched nothing instead of an empty grid."""
@@ -156,6 +179,10 @@ class CatalogScreen(StardustScreen):
     def _show_status(self) -> None:
         q = self.query_state
         shown = self.query_one("#releases", DataTable).row_count
+        if self._cached:
+            self.query_one("#catalog-status", Static).update(
+                f"1–{shown:,} of … releases as of your last session · opening the catalog, refreshing…")
+            return
         first = q.offset + 1 if shown else 0
         page_no = q.offset // q.limit + 1
         if self._counted == (q.search, q.status, q.label, q.release_type):

@@ -1,7 +1,9 @@
-"""A path completer for inputs that take a file: suggests the rest of the next matching name."""
+"""A path completer for inputs that take a file: suggests the rest of the next matching name (the
+directory is read in a thread, never on the event loop)."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 from pathlib import Path
 
@@ -16,8 +18,12 @@ class PathSuggester(Suggester):
         self.suffixes = tuple(s.lower() for s in suffixes)
 
     async def get_suggestion(self, value: str) -> str | None:
+        """Listing a directory is disk I/O (a slow or network mount): it runs in a thread, off the event loop."""
         if not value:
             return None
+        return await asyncio.to_thread(self._suggest, value)
+
+    def _suggest(self, value: str) -> str | None:
         expanded = os.path.expanduser(value)
         directory, _, prefix = expanded.rpartition("/")
         base = Path(directory or ("/" if expanded.startswith("/") else "."))

@@ -67,3 +67,51 @@ def test_cli_and_first_screen_import_no_heavy_libraries() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
     assert out.stdout.strip() == "[]"
+
+
+async def test_last_sessions_first_page_shows_until_the_live_one_arrives(seeded, settings: Settings) -> None:
+    import stat
+    import time
+
+    from stardust_tui.services.catalog_cache import cache_file
+    from stardust_tui.store.db import session_scope
+    from stardust_tui.store.releases import delete_release, get_release
+
+    engine, ids = seeded
+    app = make_app(settings, lambda: engine, start_workers=False)
+    assert app.cached_first_page == []  # nothing saved yet
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+    saved = cache_file(settings, app.services.actor.name)
+    assert saved.is_file()
+    assert stat.S_IMODE(saved.stat().st_mode) == 0o600 and stat.S_IMODE(saved.parent.stat().st_mode) == 0o700
+    with session_scope(engine) as session:  # changed by someone else meanwhile
+        delete_release(session, get_release(session, ids[-1]), actor="test")
+    gate = threading.Event()
+
+    def slow_open() -> Engine:  # a store that takes a while to open
+        gate.wait(10)
+        return engine
+
+    app = make_app(settings, slow_open, start_workers=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause(0.2)
+        table = app.screen.query_one("#releases", DataTable)
+        status = str(app.screen.query_one("#catalog-status").render())
+        assert table.row_count == len(ids) and "as of your last session" in status
+        gate.set()
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and table.row_count == len(ids):
+            await pilot.pause(0.05)
+        await settle(app, pilot)
+        assert table.row_count == len(ids) - 1  # the live page replaced last session's
+        assert "last session" not in str(app.screen.query_one("#catalog-status").render())
+
+
+def test_another_user_never_sees_this_users_saved_page(seeded, settings: Settings, monkeypatch) -> None:
+    from stardust_tui.services.catalog_cache import PageRow, read_first_page, write_first_page
+
+    row = PageRow(1, "Only Mine", "Me", None, "Album", "draft", None, None, None)
+    write_first_page(settings, "alice", [row])
+    assert read_first_page(settings, "alice") == [row]
+    assert read_first_page(settings, "bob") == []
