@@ -130,9 +130,8 @@ class EmailChannel(Channel):
                     step("STARTTLS: TLS certificate verified"
                          + (" against the channel's CA file" if s.get("ca_file") else ""))
                 if s.get("username"):
-                    password = self.secret.reveal() if self.secret else ""
-                    smtp.login(s["username"], password)
-                    step(f"logged in as {s['username']}")
+                    mechanism = _login(smtp, s["username"], self.secret.reveal() if self.secret else "")
+                    step(f"logged in as {s['username']} ({mechanism})")
                 refused = smtp.send_message(mail)
                 done = f"{where} accepted the message for {len(s['to']) - len(refused)} recipient(s)"
                 if refused:
@@ -155,6 +154,19 @@ class EmailChannel(Channel):
             raise SendFailed(f"{where}: TLS certificate not trusted ({exc.verify_message})") from None
         except (smtplib.SMTPException, OSError) as exc:  # timeouts are OSErrors
             raise SendFailed(f"{where}: {type(exc).__name__}: {exc}") from None
+
+
+def _login(smtp: smtplib.SMTP, user: str, password: str) -> str:
+    """One login with the best method the server offers (smtplib's ``login`` would try each in turn, and a
+    wrong password would count several times against the account)."""
+    offered = (smtp.esmtp_features.get("auth") or "").upper().split()
+    smtp.user, smtp.password = user, password
+    for mechanism, answer in (("PLAIN", smtp.auth_plain), ("LOGIN", smtp.auth_login),
+                              ("CRAM-MD5", smtp.auth_cram_md5)):
+        if mechanism in offered:
+            smtp.auth(mechanism, answer)
+            return mechanism
+    raise SendFailed(f"the server offers no login method Stardust speaks (it offers {' '.join(offered) or 'none'})")
 
 
 def _said(text: bytes | str) -> str:
