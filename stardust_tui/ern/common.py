@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any, Literal
 
 from lxml import etree
@@ -78,6 +79,7 @@ def sub_avs(parent: etree._Element, tag: str, value: str, allowed: frozenset[str
     return sub(parent, tag, "UserDefined", UserDefinedValue=user_defined(value) or value)
 
 
+@lru_cache(maxsize=4096)  # a track's length is written three times per message (recording, file, track release)
 def iso_duration(seconds: float | None) -> str:
     """xs:duration for a length in seconds: ``PT3M35S``, ``PT1H2M3.5S``; whole seconds when exact."""
     total = max(0.0, float(seconds or 0.0))

@@ -64,6 +64,7 @@ DETAILS: dict[str, tuple[str, ...]] = {
     "UserDefinedResource": ("Title", "Contributors", "DisplayArtistName", "Technical"),
 }
 WARNINGS = frozenset({"Explicit", "ExplicitContentEdited", "NoAdviceAvailable", "NotExplicit", "Unknown"})
+SR_TYPES_382 = resource_types("SoundRecording", "3.8.2")
 
 
 class ResourceWriter382:
@@ -81,6 +82,9 @@ class ResourceWriter382:
         self.head, self.details = ResourceWriter382._tables
 
     def write(self, parent: etree._Element, res: ResourceView) -> None:
+        if res.kind == "SoundRecording":
+            self._sound_recording(parent, res)
+            return
         el = sub(parent, res.kind)
         for step in self.head[res.kind]:
             step(self, el, res)
@@ -88,6 +92,39 @@ class ResourceWriter382:
         sub(d, "TerritoryCode", "Worldwide")
         for write in self.details[res.kind]:
             write(self, d, res)
+
+    def _sound_recording(self, parent: etree._Element, res: ResourceView) -> None:
+        """The hot path (every track): HEAD and DETAILS of a SoundRecording, written straight."""
+        el = sub(parent, "SoundRecording")
+        if res.type:
+            sub_avs(el, "SoundRecordingType", res.type, SR_TYPES_382)
+        self._head_ids(el, res)
+        if res.works:
+            self._head_works(el, res)
+        sub(el, "ResourceReference", res.ref)
+        self._head_referencetitle(el, res)
+        self._head_language(el, res)
+        sub(el, "Duration", iso_duration(res.duration_seconds))
+        if res.related:
+            self._head_contained(el, res)
+        d = sub(el, "SoundRecordingDetailsByTerritory")
+        sub(d, "TerritoryCode", "Worldwide")
+        if res.title is not None or res.additional_titles:
+            titles_382(d, res.title, res.subtitle, res.additional_titles, stated=res.titles_stated)
+        view = self.view
+        for credit in res.artists:
+            artist_382(d, view, credit)
+        if res.contributors:
+            contributors_382(d, view, res.contributors)
+        if res.display_artist:
+            sub(d, "DisplayArtistName", res.display_artist)
+        sub(d, "LabelName", view.release.label_name)
+        self._d_pline(d, res)
+        self._d_genre(d, res)
+        if res.parental_warning:
+            sub_avs(d, "ParentalWarningType", res.parental_warning, WARNINGS)
+        if res.file is not None:
+            self._d_technical(d, res)
 
     # --- before the details ---------------------------------------------------------------------------
     def _head_type(self, el: etree._Element, res: ResourceView) -> None:
