@@ -16,7 +16,7 @@ from stardust_tui.cli import params as P
 from stardust_tui.cli.context import StardustContext
 from stardust_tui.cli.output import echo_json, exit_with
 from stardust_tui.domain import limits as L
-from stardust_tui.domain.notify_models import DIGESTS, NOTIFY, SEND_STATES
+from stardust_tui.domain.notify_vocab import DIGESTS, NOTIFY, SEND_STATES
 from stardust_tui.errors import ExitCode, ValidationError
 
 CHANNEL = P.Text(NOTIFY["name"], nonempty=True)

@@ -22,11 +22,9 @@ from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from stardust_tui.domain.models import utcnow
-
-NOTIFY: dict[str, int] = {"name": 100, "kind": 32, "digest": 16, "status": 16, "type": 40, "event_id": 40,
-                          "dedupe_key": 200, "label": 500, "error": 1000, "owner": 200, "token": 40, "actor": 200}
-SEND_STATES = ("pending", "sending", "sent", "failed")
-DIGESTS = ("immediate", "hourly", "daily")
+from stardust_tui.domain.notify_vocab import DIGESTS as DIGESTS  # re-exported
+from stardust_tui.domain.notify_vocab import NOTIFY
+from stardust_tui.domain.notify_vocab import SEND_STATES as SEND_STATES
 
 
 class NotifyChannel(SQLModel, table=True):
