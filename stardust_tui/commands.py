@@ -58,7 +58,8 @@ class NavigationCommands(Provider):
         for label, method, help_text in (
                 ("Import a catalog file", "open_import", "Preview, map, check and import a CSV, Excel or JSON file"),
                 ("Export releases", "open_export", "Write the catalog or picked releases as JSON or CSV"),
-                ("Workers", "open_workers", "Delivery workers running on every host (daemons and TUI sessions)")):
+                ("Workers", "open_workers", "Delivery workers running on every host (daemons and TUI sessions)"),
+                ("Audit log", "open_audit", "Who changed what and when, with the changed fields (issue 15)")):
             if hasattr(app, method):
                 yield label, getattr(app, method), help_text
         for name in sorted(getattr(app, "stardust_themes", {})):

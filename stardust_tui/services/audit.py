@@ -49,14 +49,20 @@ class AuditView:
     entity_id: str | None
     note: str | None
     changes: list[Change] = field(default_factory=list)
+    name: str | None = None
+    """The target's or key's name when the entry holds it (entries name them by id)."""
 
     @property
     def subject(self) -> str:
+        """``release:42``, ``target:shop`` (the name when known), ``store``."""
+        if self.name:
+            return f"{self.entity}:{self.name}"
         return f"{self.entity}:{self.entity_id}" if self.entity_id else self.entity
 
     def as_dict(self) -> dict[str, Any]:
         return {"id": self.id, "seq": self.seq, "at": self.at.isoformat(), "actor": self.actor,
-                "action": self.action, "entity": self.entity, "entity_id": self.entity_id, "note": self.note,
+                "action": self.action, "entity": self.entity, "entity_id": self.entity_id, "name": self.name,
+                "note": self.note,
                 "changes": [{"field": c.path, "before": c.before, "after": c.after} for c in self.changes]}
 
 
@@ -73,8 +79,10 @@ def _view(e: Any) -> AuditView:
     before, after = e.before, e.after
     if isinstance(before, dict) or isinstance(after, dict):  # a creation or a removal: every field, from/to nothing
         before, after = before or {}, after or {}
+    named = next((d.get("name") for d in (e.after, e.before) if isinstance(d, dict) and isinstance(d.get("name"), str)),
+                 None) if e.entity in ("target", "api_key") else None
     return AuditView(int(e.id), e.seq, e.at, e.actor, e.action, e.entity, e.entity_id, e.note,
-                     diff_snapshots(before, after))
+                     diff_snapshots(before, after), named)
 
 
 class AuditService:
