@@ -14,8 +14,8 @@ from stardust_tui.api import fields as F
 from stardust_tui.api import uploads
 from stardust_tui.api.deps import Svc
 from stardust_tui.api.schemas import PROBLEM_RESPONSES, ProblemModel
-from stardust_tui.cli.output import jsonable
 from stardust_tui.domain import limits as L
+from stardust_tui.jsonable import jsonable
 
 router = APIRouter(prefix="/assets", tags=["assets"], responses=PROBLEM_RESPONSES)
 BINARY_BODY = {"requestBody": {"required": True, "content": {"application/octet-stream": {

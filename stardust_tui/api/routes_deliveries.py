@@ -21,10 +21,10 @@ from stardust_tui.api import fields as F
 from stardust_tui.api.deps import Svc
 from stardust_tui.api.problems import Problem
 from stardust_tui.api.schemas import PROBLEM_RESPONSES, QueuedModel
-from stardust_tui.cli.output import jsonable
 from stardust_tui.domain import limits as L
 from stardust_tui.domain.api_models import IDEMPOTENCY_KEY
 from stardust_tui.errors import NotFoundError
+from stardust_tui.jsonable import jsonable
 
 router = APIRouter(prefix="/deliveries", tags=["deliveries"], responses=PROBLEM_RESPONSES)
 DeliveryId = Annotated[int, F.PathParam(ge=L.ID.lo, le=L.ID.hi)]

@@ -14,8 +14,8 @@ from stardust_tui.api import uploads
 from stardust_tui.api.deps import Svc
 from stardust_tui.api.routes_assets import BINARY_BODY
 from stardust_tui.api.schemas import PROBLEM_RESPONSES
-from stardust_tui.cli.output import jsonable
 from stardust_tui.domain import limits as L
+from stardust_tui.jsonable import jsonable
 
 router = APIRouter(tags=["ern"], responses=PROBLEM_RESPONSES)
 MAX_MESSAGE_BYTES = 200 * 1024 * 1024

@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse
 
 from stardust_tui.api.metrics import CONTENT_TYPE
 from stardust_tui.api.schemas import ReadyModel
-from stardust_tui.cli.output import jsonable
+from stardust_tui.jsonable import jsonable
 
 router = APIRouter(tags=["health"])
 

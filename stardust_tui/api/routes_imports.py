@@ -58,7 +58,7 @@ async def import_catalog(
              summary="A DSP posts an acknowledgement (Authorization: Bearer <the target's ack_token>)")
 async def receive_ack(request: Request, target: F.TargetRef,
                       name: Annotated[str | None, Query(max_length=L.TARGET["name"] * 2)] = None) -> JSONResponse:
-    from stardust_tui.cli.output import jsonable
+    from stardust_tui.jsonable import jsonable
     from stardust_tui.services.ack_inbox import AckInbox
 
     state = request.app.state.api

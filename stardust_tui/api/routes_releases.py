@@ -18,8 +18,8 @@ from stardust_tui.api import fields as F
 from stardust_tui.api.deps import IfMatch, Svc, expected_revision, not_modified, set_etag
 from stardust_tui.api.problems import Problem
 from stardust_tui.api.schemas import PROBLEM_RESPONSES, WRITE_RESPONSES, ReleasePageModel, Revision, Saved
-from stardust_tui.cli.output import jsonable
 from stardust_tui.domain import limits as L
+from stardust_tui.jsonable import jsonable
 from stardust_tui.services.releases import ReleaseFilters
 
 router = APIRouter(prefix="/releases", tags=["releases"], responses=PROBLEM_RESPONSES)

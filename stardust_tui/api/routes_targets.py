@@ -13,8 +13,8 @@ from pydantic import BaseModel, Field
 from stardust_tui.api import fields as F
 from stardust_tui.api.deps import Svc
 from stardust_tui.api.schemas import PROBLEM_RESPONSES, TargetModel
-from stardust_tui.cli.output import jsonable
 from stardust_tui.domain import limits as L
+from stardust_tui.jsonable import jsonable
 
 router = APIRouter(prefix="/targets", tags=["targets"], responses=PROBLEM_RESPONSES)
 Secret = F.text(L.SECRET_VALUE)

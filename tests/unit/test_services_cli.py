@@ -35,6 +35,7 @@ ACTIONS_WITHOUT_JSON = {
     "target add", "target edit", "target enable", "target disable", "target remove",
     "deliveries retry", "deliveries cancel", "deliveries prune",
     "user add", "user remove", "user set-role",  # issue 15
+    "serve", "apikey revoke",  # issue 11 (serve --check prints JSON)
 }
 
 
