@@ -72,6 +72,7 @@ class Delivery(SQLModel, table=True):
     bytes_total: int = 0
     bytes_done: int = 0
     requested_by: str | None = Field(default=None, max_length=200)  # who queued it (issue 15: the actor's name)
+    skip_xsd: bool = False  # issue 13: queued with `deliver --skip-xsd` (a live message may go out unvalidated)
     created_at: datetime = Field(default_factory=utcnow)
     started_at: datetime | None = None
     finished_at: datetime | None = None
