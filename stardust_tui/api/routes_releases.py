@@ -90,6 +90,14 @@ class DealCreate(BaseModel):
     instant_gratification: list[F.Code] = Field(default_factory=list, max_length=1000)
 
 
+def _canonical(values: list[str], allowed: frozenset[str] | set[str]) -> list[str]:
+    """As the CLI's Vocabulary type: the DDEX spelling whatever the case (``subscriptionmodel``); anything
+    else is passed on as typed for the store to refuse (or keep, for ``UserDefined:<value>``)."""
+    from stardust_tui.domain.validation import canonical_choice
+
+    return [canonical_choice(v.strip(), allowed) or v for v in values]
+
+
 def _cursor(last_id: int) -> str:
     return base64.urlsafe_b64encode(f"r{last_id}".encode()).decode().rstrip("=")
 
@@ -213,9 +221,12 @@ def add_track(ref: F.Ref, body: TrackCreate, svc: Svc, response: Response, if_ma
 
 @router.post("/{ref}/deals", status_code=201, responses=WRITE_RESPONSES, summary="Add a deal (If-Match required)")
 def add_deal(ref: F.Ref, body: DealCreate, svc: Svc, response: Response, if_match: IfMatch = None) -> Any:
+    from stardust_tui.domain.validation import ALLOWED_COMMERCIAL_MODELS, ALLOWED_USE_TYPES
+
     values = body.model_dump()
     saved = svc.releases.add_deal(ref, territories=values["territories"], excluded=values["excluded"],
-                                  models=values["commercial_models"], use_types=values["use_types"],
+                                  models=_canonical(values["commercial_models"], ALLOWED_COMMERCIAL_MODELS),
+                                  use_types=_canonical(values["use_types"], ALLOWED_USE_TYPES),
                                   start=values["start"], end=values["end"], price_tier=values["price_tier"],
                                   preorder=values["preorder"],
                                   instant_gratification=values["instant_gratification"],

@@ -149,9 +149,9 @@ def test_ern_build_and_validate_match_the_cli(api, tmp_path) -> None:
 
 
 def test_catalog_import_dry_run_then_run(api) -> None:
-    csv = ("upc,title,artist,label,release_date,track_title,isrc\n"
-           "0886443927087,Imported Album,Import Artist,Import Label,2025-05-01,First Song,USRC17607839\n"
-           "0886443927087,Imported Album,Import Artist,Import Label,2025-05-01,Second Song,USRC17607840\n").encode()
+    csv = (b"upc,title,artist,label,release_date,track_title,isrc\n"
+           b"0886443927087,Imported Album,Import Artist,Import Label,2025-05-01,First Song,USRC17607839\n"
+           b"0886443927087,Imported Album,Import Artist,Import Label,2025-05-01,Second Song,USRC17607840\n")
     with api.client(api.key("write")) as c:
         dry = c.post("/imports", params={"filename": "cat.csv"}, content=csv)
         assert dry.status_code == 200, dry.text

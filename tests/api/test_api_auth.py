@@ -106,3 +106,19 @@ def test_rate_limit_gives_429_with_retry_after_and_usage_is_counted(tmp_path) ->
         assert limited["last_used_at"] is not None and limited["state"] == "active"
     finally:
         served.stop()
+
+
+def test_a_key_limited_to_labels_sees_and_changes_only_those(api) -> None:
+    """`apikey create --label L`: the key's actor carries the labels; the store's label scoping (issue 15)
+    hides other labels' releases (404) and refuses creating one under another label (403)."""
+    with api.client(api.key("admin")) as c:
+        a = c.post("/releases", json={"title": "Scoped A", "artists": ["X"], "label": "Scope Label A"}).json()["id"]
+        b = c.post("/releases", json={"title": "Scoped B", "artists": ["X"], "label": "Scope Label B"}).json()["id"]
+    token = api.services.apikeys.create("only-a", scope="write", labels=["Scope Label A"]).token
+    with api.client(token) as c:
+        titles = [r["title"] for r in c.get("/releases", params={"search": "scoped"}).json()["items"]]
+        assert titles == ["Scoped A"]
+        assert c.get(f"/releases/{a}").status_code == 200 and c.get(f"/releases/{b}").status_code == 404
+        assert c.patch(f"/releases/{b}", json={"genre": "Pop"}, headers={"If-Match": '"1"'}).status_code == 404
+        assert c.post("/releases", json={"title": "Sneaky", "artists": ["X"], "label": "Scope Label B"}
+                      ).status_code == 403

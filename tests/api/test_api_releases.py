@@ -92,8 +92,12 @@ def test_tracks_deals_status_readiness_delete(api, admin) -> None:
     assert t.status_code == 201 and t.json()["track_number"] == 1 and t.headers["etag"] == '"2"'
     assert [x["title"] for x in admin.get(f"/releases/{rid}/tracks").json()] == ["Intro"]
     d = admin.post(f"/releases/{rid}/deals", headers={"If-Match": '"2"'},
-                   json={"commercial_models": ["SubscriptionModel"], "use_types": ["OnDemandStream"]})
-    assert d.status_code == 201 and d.json()["deals"] == 1
+                   json={"commercial_models": ["subscriptionmodel"], "use_types": ["OnDemandStream"]})
+    assert d.status_code == 201 and d.json()["deals"] == 1  # case forgiven, as `release add-deal --model`
+    assert admin.get(f"/releases/{rid}").json()["deals"][0]["commercial_models"] == ["SubscriptionModel"]
+    bogus = admin.post(f"/releases/{rid}/deals", headers={"If-Match": '"3"'},
+                       json={"commercial_models": ["Bogus"], "use_types": ["OnDemandStream"]})
+    assert bogus.status_code == 422 and "UserDefined:" in bogus.json()["detail"]
     report = admin.get(f"/releases/{rid}/readiness").json()
     assert report["release"] == rid and report["errors"]  # no audio, no UPC: blocking errors listed
     refused = admin.put(f"/releases/{rid}/status", json={"status": "ready"}, headers={"If-Match": '"3"'})
