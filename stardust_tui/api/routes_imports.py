@@ -65,10 +65,12 @@ async def receive_ack(request: Request, target: F.TargetRef,
     auth = request.headers.get("authorization", "")
     scheme, _, token = auth.partition(" ")
     token = token.strip() if scheme.lower() == "bearer" else None
+    inbox = AckInbox(state.system)
+    await run_in_threadpool(inbox.authenticate, target, token)  # before reading what a stranger sends
     with uploads.incoming_dir(state.settings.paths.assets_dir) as folder:
         got = await uploads.receive(request, folder, "ack.xml", max_bytes=MAX_ACK_BYTES, expected=None)
         data = got.path.read_bytes()
     file_name = uploads.clean_name(name, "") or None
-    received = await run_in_threadpool(AckInbox(state.system).receive, target, token, data, file_name)
+    received = await run_in_threadpool(inbox.receive, target, token, data, file_name)
     body: dict[str, Any] = jsonable(received)
     return JSONResponse(body, status_code=201 if received.recorded else 200)

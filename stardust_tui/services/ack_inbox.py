@@ -33,9 +33,9 @@ class AckInbox:
     def __init__(self, services: Services) -> None:
         self.services = services
 
-    def receive(self, target: str | int, token: str | None, data: bytes, file_name: str | None = None) -> ReceivedAck:
-        """Authenticate the DSP by the target's ``ack_token``, then parse and record one ACK file."""
-        from stardust_tui.delivery.acks import parse_ack, record_ack
+    def authenticate(self, target: str | int, token: str | None) -> Any:
+        """The target whose ``ack_token`` ``token`` is (AuthenticationError otherwise): checked before a body
+        is read."""
         from stardust_tui.delivery.targets import get_target, target_secrets
 
         self.services.authorize("ack.receive")
@@ -46,6 +46,13 @@ class AckInbox:
             raise AuthenticationError(f"target {t.name!r} takes no ACKs over HTTP (set its ack_token secret)")
         if not token or not hmac.compare_digest(token.encode("utf-8"), expected.reveal().encode("utf-8")):
             raise AuthenticationError(f"wrong ACK token for target {t.name!r}")
+        return t
+
+    def receive(self, target: str | int, token: str | None, data: bytes, file_name: str | None = None) -> ReceivedAck:
+        """Authenticate the DSP by the target's ``ack_token``, then parse and record one ACK file."""
+        from stardust_tui.delivery.acks import parse_ack, record_ack
+
+        t = self.authenticate(target, token)
         name = file_name or f"http-{hashlib.sha256(data).hexdigest()[:32]}.xml"
         result = parse_ack(data, name)  # ValidationError: not an ACK, too large, unsafe XML
         recorded = record_ack(self.services.engine, int(t.id), name, result)  # type: ignore[arg-type]
