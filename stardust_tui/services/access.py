@@ -147,8 +147,8 @@ class Access:
         actor = self.services.actor
         if actor.kind == "apikey":
             scope = LEVEL_OF_ROLE.get(grant.role or "", "none")
-            raise PermissionDenied(f"{ACTION_TEXT[action]} needs the {role_needed(action)} role: API scope "
-                                   f"{ACTIONS[action]} or higher (API key {actor.name!r} has scope {scope})")
+            raise PermissionDenied(f"{ACTION_TEXT[action]} needs {ACTIONS[action]} (the {role_needed(action)} role); "
+                                   f"API key {actor.name!r} has scope {scope}")
         if grant.role is None:
             raise PermissionDenied(f"{ACTION_TEXT[action]} needs the {role_needed(action)} role "
                                    f"({grant.note or f'{actor.name} has no role'})")
