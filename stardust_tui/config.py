@@ -38,6 +38,8 @@ class Settings:
     """``[retention]`` of the config file: what the worker's housekeeping removes (issue 15)."""
     notify: dict[str, Any] = field(default_factory=dict)
     """``[notify]`` of the config file: rules, schedule and retry settings of notifications (issue 10)."""
+    assets_url: str | None = None
+    """``[assets] url`` (issue 12): None/"local" = the home's ``assets/``; ``s3://bucket/prefix?...`` a bucket."""
     extra: dict[str, Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     """Problems that do not stop anything (unknown keys), for the front end to show once."""
@@ -86,6 +88,7 @@ def load_settings(home: str | os.PathLike[str] | None = None, db: str | None = N
     settings.api = {k.split(".", 1)[1]: v for k, v in values.items() if k.startswith("api.")}
     settings.retention = {k.split(".", 1)[1]: v for k, v in values.items() if k.startswith("retention.")}
     settings.notify = {k.split(".", 1)[1]: v for k, v in values.items() if k.startswith("notify.")}  # issue 10
+    settings.assets_url = values.get("assets.url")  # multihost (issue 12)
     settings.extra = {k: v for k, v in data.items() if k not in top_level_names()}
 
     env_db = os.environ.get("STARDUST_DB")
