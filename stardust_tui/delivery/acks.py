@@ -195,6 +195,18 @@ def _find_release(session: Session, target_id: int, rel: AckRelease, name_mid: s
     return None, None
 
 
+def _superseded(session: Session, target_id: int, release_id: int, ack_id: int, file_name: str) -> bool:
+    """Whether a recorded ACK of this release at this target is newer (by the time in both names) than
+    ``file_name``: e.g. an old ACK file read again after retention pruned its record (issue 15)."""
+    stamp = ack_sort_key(file_name)[0]
+    if not stamp:
+        return False
+    names = session.exec(select(Acknowledgement.file_name).where(
+        Acknowledgement.release_id == release_id, Acknowledgement.target_id == target_id,
+        Acknowledgement.id != ack_id)).all()
+    return any(ack_sort_key(n)[0] > stamp for n in names)
+
+
 def record_ack(engine: Engine, target_id: int, file_name: str, result: AckResult | None,
                error: str | None = None) -> bool:
     """Store one ACK file and apply it to ReleaseTargetStatus in one transaction.
@@ -220,6 +232,8 @@ def record_ack(engine: Engine, target_id: int, file_name: str, result: AckResult
                     continue
                 if ack.release_id is None:
                     ack.release_id = release_id
+                if _superseded(session, target_id, release_id, int(ack.id), file_name):  # type: ignore[arg-type]
+                    continue  # an older ACK than one already applied: recorded, but the status stays
                 status = session.exec(select(ReleaseTargetStatus).where(
                     ReleaseTargetStatus.release_id == release_id,
                     ReleaseTargetStatus.target_id == target_id)).first()

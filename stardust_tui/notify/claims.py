@@ -98,7 +98,7 @@ def mark_sent(engine: Engine, claim: Claim, *, now: datetime) -> int:
     with write_tx(engine) as conn:
         done = conn.execute(update(S).where(S.c.lease_token == claim.token, S.c.status == "sending").values(
             status="sent", sent_at=now, lease_owner=None, lease_token=None, lease_expires_at=None, last_error=None))
-        conn.execute(update(C).where(C.c.id == claim.channel_id).values(
+        conn.execute(update(C).where(C.c.id == claim.channel_id).values(  # it went through, whoever records it
             consecutive_failures=0, last_success_at=now))
         return done.rowcount
 
@@ -118,8 +118,9 @@ def mark_failed(engine: Engine, claim: Claim, *, error: str, permanent: bool, no
     with write_tx(engine) as conn:
         done = conn.execute(update(S).where(S.c.lease_token == claim.token, S.c.status == "sending").values(
             lease_owner=None, lease_token=None, lease_expires_at=None, last_error=text, **values))
-        conn.execute(update(C).where(C.c.id == claim.channel_id).values(
-            consecutive_failures=C.c.consecutive_failures + 1, last_error=text, last_failure_at=now))
+        if done.rowcount:  # a sender whose lease was taken over does not count against the channel
+            conn.execute(update(C).where(C.c.id == claim.channel_id).values(
+                consecutive_failures=C.c.consecutive_failures + 1, last_error=text, last_failure_at=now))
         return done.rowcount
 
 

@@ -85,5 +85,5 @@ def record(bind: Bind, type: str, *, summary: str, release_id: int | None = None
         return event_id
     dialect = bind.get_bind().dialect.name if isinstance(bind, Session) else bind.dialect.name
     ins = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(E).values(**values)
-    done = bind.execute(ins.on_conflict_do_nothing(index_elements=["dedupe_key"]))
-    return event_id if done.rowcount == 1 else None
+    done = bind.execute(ins.on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(E.c.id)).first()
+    return event_id if done is not None else None

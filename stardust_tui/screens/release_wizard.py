@@ -85,6 +85,7 @@ class ReleaseWizardScreen(StardustScreen):
                                               "parental_advisory": [p.value for p in ParentalAdvisory]}
         self.writer = SerialWriter(self)
         self._leaving = False
+        self._status_text = ""
         self._timer: Timer | None = None
         self.title = f"Release {release_id}" if release_id else "New release"
 
@@ -303,7 +304,10 @@ class ReleaseWizardScreen(StardustScreen):
             parts.append(f"unsaved: {', '.join(sorted(self.pending))}")
         if not parts:
             parts.append("All changes saved." if self.release_id else "New draft: start with the title.")
-        self.query_one("#wizard-status", Static).update(" · ".join(parts))
+        text = " · ".join(parts)
+        if text != self._status_text:  # updating a Static re-lays out the screen: not on every keystroke
+            self._status_text = text
+            self.query_one("#wizard-status", Static).update(text)
 
     # -- steps ----------------------------------------------------------------------------------------
     @on(TabbedContent.TabActivated)

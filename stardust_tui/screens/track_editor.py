@@ -30,7 +30,7 @@ from stardust_tui.services.tracks import BULK_COLUMNS
 from stardust_tui.widgets.bulk_edit import BulkEditModal
 from stardust_tui.widgets.confirm import ConfirmModal
 from stardust_tui.widgets.path_input import PathSuggester
-from stardust_tui.widgets.release_form import LabelledRow
+from stardust_tui.widgets.release_form import FormInput, LabelledRow
 from stardust_tui.widgets.roles import RolePickerModal, RoleSuggester
 from stardust_tui.widgets.styling import plain
 from stardust_tui.widgets.track_facts import audio_facts_text, audio_verdicts, verdict_cell
@@ -68,6 +68,7 @@ class TrackEditorScreen(StardustScreen):
         self.pending: dict[str, Any] = {}
         """Valid values typed into the form and not sent yet."""
         self._auto_display = ""
+        self._message_text = ""
         self.refused: dict[int, dict[str, Any]] = {}
         """Per track, values the store refused: still in the form, sent again with the next edit."""
         self.attach_notes: dict[int, str] = {}
@@ -82,16 +83,17 @@ class TrackEditorScreen(StardustScreen):
         for label, width in COLUMNS:
             table.add_column(label, key=label, width=width)
         yield table
-        yield Static("shift+↑/↓ (or alt+↑/↓) moves the highlighted track · ctrl+p lists every action",
+        yield Static("Enter edits the highlighted track · shift+↑/↓ moves it (onto the next disc at the ends) · "
+                     "ctrl+p lists every action",
                      id="tracks-hint", classes="status-line", markup=False)
         with VerticalScroll(id="track-form"):
             for name, label in FORM:
                 suggester = RoleSuggester() if name == "credits" else None
-                yield LabelledRow(label, Input(id=f"t-{name}", placeholder=PLACEHOLDERS.get(name, ""),
+                yield LabelledRow(label, FormInput(id=f"t-{name}", placeholder=PLACEHOLDERS.get(name, ""),
                                                suggester=suggester, compact=True))
             yield Static("", id="track-msg", classes="field-msg", markup=False)
             yield MarkedCheckbox("Explicit lyrics", id="t-explicit", compact=True)
-            yield LabelledRow("Audio file", Input(placeholder="path to WAV/FLAC, Enter to attach", id="t-audio",
+            yield LabelledRow("Audio file", FormInput(placeholder="path to WAV/FLAC, Enter to attach", id="t-audio",
                                                   suggester=PathSuggester(AUDIO_SUFFIXES), compact=True))
             yield Static("", id="audio-facts", markup=False)
         yield Footer()
@@ -146,6 +148,11 @@ class TrackEditorScreen(StardustScreen):
                 plain(t.display_artist), "E" if t.explicit else "", plain(t.audio.original_name if t.audio else "—"),
                 verdict_cell(self.app, self.verdicts.get(t.id), t.audio is not None))
 
+    @on(DataTable.RowSelected, "#tracklist")
+    def _selected(self) -> None:
+        """Enter on a track: edit it (the title field takes the keys)."""
+        self.set_focus(self.query_one("#t-title", Input))
+
     @on(DataTable.RowHighlighted, "#tracklist")
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
         table = event.data_table
@@ -184,6 +191,9 @@ class TrackEditorScreen(StardustScreen):
         self.query_one("#audio-facts", Static).update(f"{note}\n{text}" if note else text)
 
     def _message(self, text: str) -> None:
+        if text == self._message_text:  # an update re-lays out the screen: not on every keystroke
+            return
+        self._message_text = text
         msg = self.query_one("#track-msg", Static)
         msg.update(text)
         msg.set_class(bool(text), "-shown")

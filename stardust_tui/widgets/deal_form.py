@@ -16,7 +16,7 @@ from stardust_tui.errors import StardustError, ValidationError
 from stardust_tui.screens.tool_base import MarkedSelectionList
 from stardust_tui.services.deals import DealRow, check_deal
 from stardust_tui.services.fields import check_field, parse_territories
-from stardust_tui.widgets.release_form import LabelledRow
+from stardust_tui.widgets.release_form import FormInput, LabelledRow
 
 COMMON_MODELS = ("SubscriptionModel", "AdvertisementSupportedModel", "PayAsYouGoModel", "FreeOfChargeModel")
 COMMON_USES = ("OnDemandStream", "NonInteractiveStream", "Stream", "PermanentDownload", "ConditionalDownload",
@@ -53,9 +53,9 @@ class DealFormModal(ModalScreen[DealRow | None]):
         with Vertical(classes="modal-body deal-form"):
             with VerticalScroll(id="deal-fields"):
                 yield Label("Edit deal" if d.id else "Add a deal", classes="modal-question", markup=False)
-                yield LabelledRow("Territories", Input(", ".join(d.territories), id="d-territories", compact=True,
+                yield LabelledRow("Territories", FormInput(", ".join(d.territories), id="d-territories", compact=True,
                                                        placeholder="Worldwide or US, GB, DE"))
-                yield LabelledRow("Excluded", Input(", ".join(d.excluded_territories), id="d-excluded",
+                yield LabelledRow("Excluded", FormInput(", ".join(d.excluded_territories), id="d-excluded",
                                                     compact=True, placeholder="e.g. CU, KP (with Worldwide)"))
                 models = _ordered(COMMON_MODELS, COMMERCIAL_MODELS_4, d.commercial_models)
                 yield LabelledRow("Commercial models", MarkedSelectionList[str](
@@ -63,11 +63,11 @@ class DealFormModal(ModalScreen[DealRow | None]):
                 uses = _ordered(COMMON_USES, USE_TYPES_4, d.use_types)
                 yield LabelledRow("Use types", MarkedSelectionList[str](
                     *[(u, u, u in d.use_types) for u in uses], id="d-uses"))
-                yield LabelledRow("Start", Input(_date_text(d.start), id="d-start", compact=True,
+                yield LabelledRow("Start", FormInput(_date_text(d.start), id="d-start", compact=True,
                                                  placeholder="YYYY-MM-DD"))
-                yield LabelledRow("End", Input(_date_text(d.end), id="d-end", compact=True,
+                yield LabelledRow("End", FormInput(_date_text(d.end), id="d-end", compact=True,
                                                placeholder="YYYY-MM-DD or empty (open-ended)"))
-                yield LabelledRow("Price tier", Input(d.price_tier or "", id="d-price", compact=True,
+                yield LabelledRow("Price tier", FormInput(d.price_tier or "", id="d-price", compact=True,
                                                       placeholder="e.g. FRONT, MID, BUDGET (the DSP's price code)"))
             # Outside the scrolling fields: the error and the buttons are always in view.
             yield Static("", id="deal-form-error", markup=False)

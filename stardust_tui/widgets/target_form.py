@@ -23,7 +23,7 @@ from stardust_tui.domain.validation import number_problem
 from stardust_tui.errors import StardustError
 from stardust_tui.widgets.confirm import ConfirmModal
 from stardust_tui.widgets.path_input import PathSuggester
-from stardust_tui.widgets.release_form import LabelledRow
+from stardust_tui.widgets.release_form import FormInput, LabelledRow
 from stardust_tui.widgets.styling import plain
 
 FIELDS = (
@@ -72,7 +72,7 @@ class TargetFormModal(ModalScreen[dict[str, Any] | None]):
             for name, label, placeholder in FIELDS:
                 value = "" if name == "password" else str(self.current.get(name) or "")
                 suggester = PathSuggester() if name in ("key_file", "known_hosts") else None
-                yield LabelledRow(label, Input(value, placeholder=placeholder, id=f"t-{name}", compact=True,
+                yield LabelledRow(label, FormInput(value, placeholder=placeholder, id=f"t-{name}", compact=True,
                                                password=name == "password", suggester=suggester))
             names = [n for n, _ in self.profiles]
             profile = self.current.get("profile") or ("generic-43" if "generic-43" in names else names[0])

@@ -170,6 +170,7 @@ class WebhookReceiver:
     fail_next: int = 0  # answer 503 to this many valid requests first
     answer: tuple[int, str] | None = None  # answer this (status, text) to valid requests while set
     delay_s: float = 0.0
+    arrivals: int = 0  # valid requests received so far (counted before the delay and the answer)
     _server: Any = None
     _thread: threading.Thread | None = None
 
@@ -221,6 +222,7 @@ def start_webhook_receiver(secret: str, *, ca: CertAuthority | None = None) -> W
         if problem:
             hook.refused.append(problem)
             return JSONResponse({"error": problem}, status_code=401)
+        hook.arrivals += 1
         if hook.delay_s:
             await asyncio.sleep(hook.delay_s)
         if hook.answer is not None:

@@ -16,7 +16,10 @@ from stardust_tui.config import Settings
 from stardust_tui.domain.models import utcnow
 from stardust_tui.domain.notify_models import NotifyChannel, NotifyEvent, NotifySend
 from stardust_tui.errors import ValidationError
-from stardust_tui.notify.channel import SendFailed
+from stardust_tui.notify import claims, routing
+from stardust_tui.notify.channel import OutEvent, Outgoing, SendFailed
+from stardust_tui.notify.channels import build as build_channel
+from stardust_tui.notify.channels import get_channel
 from stardust_tui.notify.outbox import record
 from stardust_tui.notify.sender import NotifySender, SenderConfig
 from stardust_tui.services import Services
@@ -203,3 +206,25 @@ def test_unsafe_urls_are_refused(services: Services, url: str, message: str) -> 
     with pytest.raises(ValidationError, match=message):
         services.notifications.add("webhook", "hook", {"url": url})
     assert services.notifications.list() == []
+
+
+def test_a_sender_dying_after_the_post_is_replaced_and_the_same_bytes_are_sent_again(
+        services: Services, receiver: WebhookReceiver, ca: CertAuthority, settings: Settings,
+        sqlite_engine: Engine) -> None:
+    receiver.secret = _channel(services, receiver, ca)
+    event_id = _event(sqlite_engine)
+    first = _sender(settings, sqlite_engine, SenderConfig(lease_s=0.3))
+    routing.route_new(sqlite_engine, first.rules, first.schedule, now=utcnow())
+    claim = claims.claim(sqlite_engine, "doomed-sender", now=utcnow(), lease_s=0.3)
+    assert claim is not None and claims.claim(sqlite_engine, "other", now=utcnow(), lease_s=0.3) is None
+    with session_scope(sqlite_engine) as s:
+        channel = build_channel(get_channel(s, "hook"), settings.paths)
+    message = Outgoing(claim.sends[0].delivery_id, tuple(OutEvent(c.event_id, c.event_type, c.payload)
+                                                         for c in claim.sends))
+    asyncio.run(channel.send(message))  # the POST arrives ... and the sender dies before recording it
+    asyncio.run(asyncio.sleep(0.35))  # its lease runs out
+    assert asyncio.run(_sender(settings, sqlite_engine).pass_once()) == 1
+    assert [d.event_id for d in receiver.deliveries] == [event_id, event_id]
+    assert receiver.deliveries[0].delivery_id == receiver.deliveries[1].delivery_id
+    assert receiver.deliveries[0].body == receiver.deliveries[1].body
+    assert claims.mark_sent(sqlite_engine, claim, now=utcnow()) == 0  # the dead sender's late record is refused

@@ -151,3 +151,35 @@ async def test_ctrl_r_means_refresh_on_every_screen() -> None:
             for binding in cls.BINDINGS:
                 if "ctrl+r" in binding.key.split(","):
                     assert binding.description in ("Refresh", "Rebuild", "Reload"), (cls, binding)
+
+
+async def test_typing_in_a_form_does_not_relayout_the_screen_and_still_scrolls(seeded, app_factory) -> None:
+    from textual.widget import Widget
+
+    engine, ids = seeded
+    app = app_factory(engine)
+    layouts: list[str] = []
+    original = Widget.refresh
+
+    def counting(self, *regions, repaint=True, layout=False, recompose=False):  # noqa: ANN001, ANN002
+        if layout:
+            layouts.append(type(self).__name__)
+        return original(self, *regions, repaint=repaint, layout=layout, recompose=recompose)
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        app.open_release(ids[0])
+        await settle(app, pilot)
+        title = app.screen.query_one("#f-title")
+        await wait_until(pilot, lambda: title.value != "")
+        app.screen.set_focus(title)
+        await pilot.press("end")
+        await pilot.pause()
+        Widget.refresh = counting
+        try:
+            await pilot.press(*" and a much longer title that runs past the edge of the field QZX")
+            await pilot.pause()
+        finally:
+            Widget.refresh = original
+        assert type(title).__name__ not in layouts  # a keystroke repaints the input, it does not lay out the screen
+        assert "edge of the field QZX" in screen_text(app)  # the end is in view: it still scrolls

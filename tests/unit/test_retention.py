@@ -173,3 +173,33 @@ def test_the_worker_applies_the_policy_in_its_housekeeping(aged: dict[str, Any])
     assert seen == ["retention removed 4 delivery log events, 2 release revisions, 2 ACK records, 1 rotated delivery "
                     "logs, 2 hot-folder import reports, 6 audit entries"]
     assert svc.audit.list().entries[0].actor == "worker@test"
+
+
+def test_an_ack_read_again_after_its_record_was_pruned_does_not_undo_a_newer_one(
+        sqlite_engine: Engine, settings: Settings, tmp_path: Path) -> None:
+    import asyncio
+
+    from test_acks import ERROR16, _seed, _status, ack16
+
+    from stardust_tui.delivery.acks import poll_target_acks
+    from stardust_tui.delivery.registry import open_transport
+    from stardust_tui.delivery.targets import get_target
+    from stardust_tui.store.retention import acks as prune_acks
+
+    out = tmp_path / "dsp"
+    (out / "acks").mkdir(parents=True)
+    _target_id, release_id = _seed(sqlite_engine, settings, out)
+    (out / "acks" / "ACK_SD-1_20261123100000123.xml").write_bytes(ack16("0602445790047", "FileOK"))
+    (out / "acks" / "ACK_SD-1_20261124100000123.xml").write_bytes(ack16("0602445790047", "ResourceCorrupt", ERROR16))
+    with session_scope(sqlite_engine) as s:
+        target = get_target(s, "meta1")
+
+    async def poll() -> list:
+        async with open_transport(f"file://{out}") as transport:
+            return await poll_target_acks(sqlite_engine, target, transport, "/acks")
+
+    assert len(asyncio.run(poll())) == 2 and _status(sqlite_engine, release_id).status == "ack-error"
+    with sqlite_engine.begin() as conn:  # retention: every record is old, the newest of the release stays
+        assert prune_acks(conn, models.utcnow() + timedelta(days=1), dry_run=False) == 1
+    assert [name for name, _ in asyncio.run(poll())] == ["ACK_SD-1_20261123100000123.xml"]  # still in the folder
+    assert _status(sqlite_engine, release_id).status == "ack-error"  # the older FileOK does not win again

@@ -210,3 +210,28 @@ def test_deliveries_record_who_queued_them(world: dict[str, Any]) -> None:
     assert [(e.actor, e.action, e.subject) for e in entries[:2]] == [
         ("rita", "cancel-delivery", f"delivery:{did}"), ("rita", "queue-delivery", f"delivery:{did}")]
 
+
+
+def test_the_daemons_hot_folders_import_as_worker_at_host(world: dict[str, Any], tmp_path: Path) -> None:
+    import time
+
+    from stardust_tui.worker import housekeeping
+    from stardust_tui.worker.events import JsonLineLog
+
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    settings = world["settings"]
+    settings.watch_dirs = [drop]
+    started = housekeeping.start_hot_folders(settings, world["engine"], log=JsonLineLog(tmp_path / "log.jsonl"),
+                                             actor="worker@ingest-01")
+    assert started is not None
+    thread, stop = started
+    (drop / "drop.csv").write_text("upc,title,artist,label,track_title\n036000291452,Dropped,Ann Lee,Star,One\n")
+    owner = world["owner"]
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not owner.releases.list().total == 3:
+        time.sleep(0.2)
+    stop.set()
+    thread.join(timeout=20)
+    (row,) = [r for r in owner.releases.list().releases if r.title == "Dropped"]
+    assert [h.actor for h in owner.releases.history(row.id)] == ["worker@ingest-01"]
