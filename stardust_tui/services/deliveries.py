@@ -97,12 +97,10 @@ class DeliveryService:
 
     # -- queueing --------------------------------------------------------------------------------------------
     def queue(self, refs: Sequence[int | str], target: int | str, *, message_type: str = "new",
-              at: datetime | None = None, priority: int = 0, resend: bool = False,
-              skip_xsd: bool = False) -> list[QueuedDelivery]:
+              at: datetime | None = None, priority: int = 0, resend: bool = False) -> list[QueuedDelivery]:
         """Check every release (the delivery's own pre-flight: ``stardust check --target``), then queue them all
         in one transaction; nothing is queued unless all pass. Queueing the same content to the same target
-        with the same type twice gives one delivery unless ``resend``. ``skip_xsd`` (``deliver --skip-xsd``)
-        lets a live message go out unvalidated when no DDEX schemas are installed (recorded on the delivery)."""
+        with the same type twice gives one delivery unless ``resend``."""
         from stardust_tui.delivery.preflight import refusal
         from stardust_tui.delivery.targets import get_target
         from stardust_tui.services.readiness import target_preflight
@@ -119,8 +117,7 @@ class DeliveryService:
             checked = []
             for ref in dict.fromkeys(refs):
                 loaded = load_release(session, int(get_release(session, ref).id))  # type: ignore[arg-type]
-                checked_one = target_preflight(self.services, session, loaded, profile, message_type,
-                                               skip_xsd=skip_xsd)
+                checked_one = target_preflight(self.services, session, loaded, profile, message_type)
                 if not checked_one.report.ok:  # what the executor would refuse (delivery/preflight.py)
                     raise refusal(checked_one.report, profile, str(ref))
                 checked.append((loaded, content_hash(loaded)))
@@ -128,8 +125,7 @@ class DeliveryService:
                 before = utcnow()
                 d = enqueue(session, release_id=int(release.id), target_id=int(t.id),  # type: ignore[arg-type]
                             message_type=message_type, priority=priority, at=at, content_hash=digest,
-                            max_attempts=profile.max_attempts, resend=resend, requested_by=self.services.actor.name,
-                            skip_xsd=skip_xsd)
+                            max_attempts=profile.max_attempts, resend=resend, requested_by=self.services.actor.name)
                 fresh = d.created_at >= before
                 if fresh:
                     self._audit(session, "queue-delivery", d, f"queued {message_type} of release {release.id} "
