@@ -25,6 +25,9 @@ class Settings:
     paths: Paths
     database_url: str | None = None
     ddex_schemas: Path | None = None
+    ddex_schemas_origin: str | None = None
+    """Where ``ddex_schemas`` comes from: "ddex_schemas (config)", "STARDUST_DDEX_SCHEMAS", "installed" (issue 13:
+    the folder ``stardust schemas fetch`` installed, used only when none is configured), None when unset."""
     theme: str = "stardust-dark"
     sender_dpid: str = "PADPIDA0000000000Z"
     sender_name: str = "Stardust Demo Distribution"
@@ -38,8 +41,6 @@ class Settings:
     """``[retention]`` of the config file: what the worker's housekeeping removes (issue 15)."""
     notify: dict[str, Any] = field(default_factory=dict)
     """``[notify]`` of the config file: rules, schedule and retry settings of notifications (issue 10)."""
-    assets_url: str | None = None
-    """``[assets] url`` (issue 12): None/"local" = the home's ``assets/``; ``s3://bucket/prefix?...`` a bucket."""
     extra: dict[str, Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     """Problems that do not stop anything (unknown keys), for the front end to show once."""
@@ -78,6 +79,7 @@ def load_settings(home: str | os.PathLike[str] | None = None, db: str | None = N
     settings.database_url = values.get("database_url")
     if "ddex_schemas" in values:
         settings.ddex_schemas = Path(values["ddex_schemas"]).expanduser()
+        settings.ddex_schemas_origin = "ddex_schemas (config)"
     settings.theme = values.get("theme", settings.theme)
     settings.sender_dpid = values.get("sender_dpid", settings.sender_dpid)
     settings.sender_name = values.get("sender_name", settings.sender_name)
@@ -88,7 +90,6 @@ def load_settings(home: str | os.PathLike[str] | None = None, db: str | None = N
     settings.api = {k.split(".", 1)[1]: v for k, v in values.items() if k.startswith("api.")}
     settings.retention = {k.split(".", 1)[1]: v for k, v in values.items() if k.startswith("retention.")}
     settings.notify = {k.split(".", 1)[1]: v for k, v in values.items() if k.startswith("notify.")}  # issue 10
-    settings.assets_url = values.get("assets.url")  # multihost (issue 12)
     settings.extra = {k: v for k, v in data.items() if k not in top_level_names()}
 
     env_db = os.environ.get("STARDUST_DB")
@@ -97,6 +98,9 @@ def load_settings(home: str | os.PathLike[str] | None = None, db: str | None = N
     env_schemas = os.environ.get("STARDUST_DDEX_SCHEMAS")
     if env_schemas:
         settings.ddex_schemas = Path(env_schemas).expanduser()
+        settings.ddex_schemas_origin = "STARDUST_DDEX_SCHEMAS"
+    if settings.ddex_schemas is None and (paths.ddex_schemas_dir / "manifest.json").is_file():  # issue 13
+        settings.ddex_schemas, settings.ddex_schemas_origin = paths.ddex_schemas_dir, "installed"
     if db:
         settings.database_url = db
     return settings

@@ -101,16 +101,6 @@ def notify_rules(value: Any) -> list[dict[str, Any]]:
     return list(value)
 
 
-def asset_store_url(value: Any) -> str:
-    """``[assets] url`` (issue 12): the home's folder, another folder, or an S3-compatible bucket."""
-    from stardust_tui.assets.store_config import check_url
-
-    try:
-        return check_url(value)
-    except ValueError as exc:
-        raise Invalid(str(exc)) from None
-
-
 def time_zone(value: Any) -> str:
     from stardust_tui.notify.schedule import zone
 
@@ -131,17 +121,6 @@ def weekday(value: Any) -> str:
     return value.lower()
 
 
-def plugin_names(value: Any) -> list[str]:
-    """``[plugins] disabled``: installed plugins' project names (``stardust plugin list`` shows them)."""
-    import re
-
-    names = text_list(value)
-    for name in names:
-        if not re.fullmatch(r"[A-Za-z0-9]([A-Za-z0-9._-]{0,98}[A-Za-z0-9])?", name.strip()):
-            raise Invalid(f"expected plugin names (letters, digits, '.', '_', '-'), got {_shown(name)}")
-    return [n.strip() for n in names]
-
-
 @dataclass(frozen=True)
 class Key:
     check: Check
@@ -160,7 +139,6 @@ SCHEMA: dict[str, Key] = {
     "backup.dir": Key(text(), "where scheduled backups go"),
     "backup.interval_hours": Key(number(0.01, 24 * 366), "hours between scheduled backups"),
     "backup.keep": Key(integer(1, 10_000), "snapshots to keep"),
-    "assets.url": Key(asset_store_url, "asset store: local (default), file:///dir or s3://bucket/prefix?endpoint=..."),
     "api.rate": Key(number(0.01, 100_000), "HTTP API: requests per second per API key (token bucket refill)"),
     "api.burst": Key(integer(1, 100_000), "HTTP API: requests an API key may make at once (bucket size)"),
     "api.max_upload_mb": Key(number(0.001, 1_000_000), "HTTP API: largest asset or import upload, in MB"),
@@ -186,8 +164,6 @@ SCHEMA: dict[str, Key] = {
     "notify.concurrency": Key(integer(1, 64), "notifications sent at once per worker process (default 4)"),
     "notify.keep_days": Key(number(1, 36_500), "keep sent events this many days (default 90)"),
     "notify.failing_after": Key(integer(1, 1000), "consecutive failures before a channel shows as failing (default 3)"),
-    # issue 16: plugins (stardust plugin list); `stardust --no-plugins` turns them all off for one command
-    "plugins.disabled": Key(plugin_names, "plugins not to load, by name (as `stardust plugin list` shows them)"),
 }
 FREE_TABLES = {"keymap": text(limit=200)}
 """Tables whose keys are the user's (binding ids); only their values are checked."""

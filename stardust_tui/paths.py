@@ -64,6 +64,11 @@ class Paths:
         return self.config_dir / "profiles"
 
     @property
+    def ddex_schemas_dir(self) -> Path:
+        """The official DDEX XSDs ``stardust schemas fetch`` installs (used when no folder is configured)."""
+        return self.data_dir / "ddex-schemas"
+
+    @property
     def themes_dir(self) -> Path:
         return self.data_dir / "themes"
 

@@ -23,7 +23,6 @@ import soundfile as sf
 from PIL import Image, UnidentifiedImageError
 
 from stardust_tui.assets.mp4 import read_mp4
-from stardust_tui.assets.objects import StoredObject, is_stored_object, readable
 from stardust_tui.assets.riff import is_wave, read_wave
 from stardust_tui.errors import NotFoundError, ValidationError
 
@@ -69,14 +68,13 @@ def sniff(head: bytes) -> str:
     return "other"
 
 
-def read_facts(path: str | Path | StoredObject, *, name: str | None = None) -> dict[str, Any]:
+def read_facts(path: str | Path, *, name: str | None = None) -> dict[str, Any]:
     """Everything we can learn about the file at ``path`` without trusting its name.
 
     ``name`` is the user's file name when ``path`` is a temporary copy: a file named like audio or an
-    image whose bytes are neither is refused rather than stored as "other". ``path`` may be a stored
-    object of a bucket (issue 12): everything is then read through ranged reads, no local copy.
+    image whose bytes are neither is refused rather than stored as "other".
     """
-    p: Any = path if is_stored_object(path) else Path(path)
+    p = Path(path)
     try:
         with p.open("rb") as fh:
             head = fh.read(64)
@@ -142,8 +140,7 @@ def _wave_facts(p: Path) -> dict[str, Any]:
 
 def _mutagen_facts(p: Path) -> dict[str, Any]:
     try:
-        with readable(p) as src:
-            audio = mutagen.File(src)
+        audio = mutagen.File(p)
     except mutagen.MutagenError as exc:
         raise ValidationError(f"unreadable audio: {_first_line(exc)}", where=str(p)) from None
     except Exception as exc:  # mutagen raises assorted low-level errors on garbage
@@ -174,7 +171,7 @@ def _mutagen_facts(p: Path) -> dict[str, Any]:
 def _check_last_frame(p: Path) -> None:
     """Seek to the last frame and decode it: catches a truncated FLAC/AIFF whose header looks fine."""
     try:
-        with readable(p) as src, sf.SoundFile(src) as snd:
+        with sf.SoundFile(p) as snd:
             if snd.frames <= 0:
                 raise ValidationError("unreadable audio: the stream has no frames", where=str(p))
             snd.seek(snd.frames - 1)
@@ -189,7 +186,7 @@ def _image_facts(p: Path) -> dict[str, Any]:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with readable(p) as src, Image.open(src) as img:
+            with Image.open(p) as img:
                 if img.width * img.height > _MAX_IMAGE_PIXELS:
                     raise ValidationError(f"image too large to check ({img.width}x{img.height})", where=str(p))
                 fmt, size, mode = img.format, img.size, img.mode

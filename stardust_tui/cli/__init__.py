@@ -41,6 +41,7 @@ COMMAND_MODULES = (
     "stardust_tui.cli.audit",  # issue 15: the audit log
     "stardust_tui.cli.privacy",  # issue 15: personal data export and erasure
     "stardust_tui.cli.retention",  # issue 15: the retention policy
+    "stardust_tui.cli.schemas",  # issue 13: the official DDEX XSDs
 )
 
 

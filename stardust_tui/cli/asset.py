@@ -1,5 +1,4 @@
-"""``stardust asset add|show|list|verify``: put files in the asset store, attach them, inspect facts and QC
-(``store``/``credentials``/``migrate``: :mod:`.asset_store`).
+"""``stardust asset add|show|list|verify``: put files in the asset store, attach them, inspect facts and QC.
 
 Printing and progress bars around ``services.assets``.
 """
@@ -23,10 +22,7 @@ BAR_THRESHOLD = 50 * 1024 * 1024
 
 
 def register(cli: click.Group) -> None:
-    from stardust_tui.cli import asset_store  # issue 12: asset store|credentials|migrate, stardust assets
-
     cli.add_command(asset)
-    asset_store.register(asset, cli)
 
 
 @click.group()

@@ -44,16 +44,18 @@ def parse_at(value: str | None) -> datetime | None:
 @click.option("--wait", is_flag=True, help="Wait until they finished (runs them here if no worker daemon is "
                                            "alive); exit non-zero unless all succeeded.")
 @click.option("--resend", is_flag=True, help="Queue it again even if this exact content was already sent.")
+@click.option("--skip-xsd", is_flag=True, help="Allow a live message to go out without XSD validation when no "
+                                               "DDEX schemas are installed (the delivery's log records it).")
 @click.pass_obj
 def deliver(obj: StardustContext, refs: tuple[str, ...], target_name: str, message_type: str, at_text: str | None,
-            priority: int, wait: bool, resend: bool) -> None:
+            priority: int, wait: bool, resend: bool, skip_xsd: bool) -> None:
     """Queue deliveries of releases (ids or UPCs) to a target.
 
     Every release is checked first; nothing is queued unless all are ready. Queueing the same release
     content to the same target with the same type twice gives one delivery (--resend sends it again)."""
     at = parse_at(at_text)
     queued = obj.services.deliveries.queue(refs, target_name, message_type=message_type, at=at, priority=priority,
-                                           resend=resend)
+                                           resend=resend, skip_xsd=skip_xsd)
     for q in queued:
         if q.fresh:
             when = f" at {at.isoformat()}" if at else ""

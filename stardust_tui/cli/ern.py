@@ -91,7 +91,8 @@ def build(obj: StardustContext, ref: str, version: str | None, message_type: str
 @ern.command("validate")
 @click.argument("files", nargs=-1, required=True, type=P.InputFile(stdin_ok=True, path_type=Path))
 @click.option("--schemas", type=P.Directory(path_type=Path), default=None,
-              help="DDEX XSD folder (default: STARDUST_DDEX_SCHEMAS, then config ddex_schemas).")
+              help="DDEX XSD folder (default: STARDUST_DDEX_SCHEMAS, then config ddex_schemas, then the schemas "
+                   "`stardust schemas fetch` installed).")
 @click.option("--package", type=P.Directory(path_type=Path), default=None,
               help="Delivery folder: check every file the message names exists there with its MD5.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON document with every report.")
@@ -100,6 +101,8 @@ def build(obj: StardustContext, ref: str, version: str | None, message_type: str
 def validate(obj: StardustContext, files: tuple[Path, ...], schemas: Path | None, package: Path | None,
              as_json: bool, no_rules: bool) -> None:
     """Validate ERN messages (FILE or - for standard input): XSD first, then business rules (rule ids, lines)."""
+    from stardust_tui.schemas.resolve import NO_SCHEMAS_HINT
+
     service = obj.services.ern
     try:
         base = service.schema_dir(schemas)
@@ -109,12 +112,10 @@ def validate(obj: StardustContext, files: tuple[Path, ...], schemas: Path | None
         click.echo(f"error: {exc}", err=True)
         exit_with(ExitCode.USAGE)
     if base is None and no_rules:
-        click.echo("error: --no-rules needs DDEX schemas (--schemas, STARDUST_DDEX_SCHEMAS or config ddex_schemas)",
-                   err=True)
+        click.echo(f"error: --no-rules needs DDEX schemas; {NO_SCHEMAS_HINT}", err=True)
         exit_with(ExitCode.USAGE)
     if base is None:
-        click.echo("note: no DDEX schemas configured (--schemas, STARDUST_DDEX_SCHEMAS or config ddex_schemas); "
-                   "XSD validation skipped, business rules only", err=True)
+        click.echo(f"note: {NO_SCHEMAS_HINT}; XSD validation skipped, business rules only", err=True)
     if as_json:
         echo_json({"valid": all(r.ok for r in reports), "files": [r.as_dict() for r in reports]})
     else:

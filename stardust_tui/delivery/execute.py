@@ -52,15 +52,17 @@ def _resources_requested(session: Any, delivery: Delivery) -> bool:
     return status is not None and status.proposed_action == "ResendXmlAndResources"
 
 
-def build_plan(ctx: DeliveryContext, delivery: Delivery, profile: Profile) -> tuple[PackagePlan, str | None]:
+def build_plan(ctx: DeliveryContext, delivery: Delivery, profile: Profile) -> tuple[PackagePlan, list[str]]:
     """Check the release against the profile and plan its package (sync: run it in a thread).
 
-    Returns the plan and a lead-time warning (or None)."""
+    Returns the plan and the warnings the delivery's log must carry: a lead-time warning, and that the
+    message goes out without XSD validation (issue 13: no schemas, allowed by ``--skip-xsd`` or the profile)."""
     from stardust_tui.assets.store import AssetStore
-    from stardust_tui.ern.schemas import schema_dir
+    from stardust_tui.delivery.preflight import XSD_SKIPPED
+    from stardust_tui.schemas.resolve import schema_folder
     from stardust_tui.store.releases import load_release
 
-    store = AssetStore(ctx.settings, ctx.engine)  # the configured store: a folder or a bucket (issue 12)
+    store = AssetStore(ctx.settings.paths)
     with session_scope(ctx.engine) as session:
         release = load_release(session, delivery.release_id)
         already: set[str] = set()
@@ -71,15 +73,15 @@ def build_plan(ctx: DeliveryContext, delivery: Delivery, profile: Profile) -> tu
         # One readiness (delivery/preflight.py): the same checks as `stardust check --target`, the files'
         # signal QC, then the package built and its message validated by the ERN engine.
         checked = preflight(session, release, profile, delivery.message_type, sender=_sender(ctx, profile),
-                            asset_path=store.path_for, schema_dir=schema_dir(configured=ctx.settings.ddex_schemas),
-                            today=utcnow().date(),
+                            asset_path=store.path_for, schema_dir=schema_folder(ctx.settings),
+                            today=utcnow().date(), skip_xsd=bool(getattr(delivery, "skip_xsd", False)),
                             plan_args=dict(batch_id=delivery.batch_id, message_id=delivery.message_id,
                                            already_delivered=already, priority=delivery.priority,
                                            unique=delivery.id))
     if checked.plan is None:
         raise refusal(checked.report, profile, str(release.id))
-    late = next((f.message for f in checked.report.warnings if f.code == "lead-time"), None)
-    return checked.plan, late
+    notes = [f.message for f in checked.report.warnings if f.code in ("lead-time", XSD_SKIPPED)]
+    return checked.plan, notes
 
 
 async def _upload(transport: Transport, f: PackageFile, scratch: Path, events: EventSink) -> None:
@@ -120,10 +122,10 @@ async def execute_delivery(ctx: DeliveryContext, delivery: Delivery, steps: Step
     target = ctx.target
     profile = load_profile(target.profile, ctx.settings.paths.profiles_dir)
     t0 = time.monotonic()
-    plan, late = await asyncio.to_thread(build_plan, ctx, delivery, profile)
+    plan, notes = await asyncio.to_thread(build_plan, ctx, delivery, profile)
     if not steps.is_done("package"):
-        if late:
-            events.warning(late, step="package")
+        for note in notes:
+            events.warning(note, step="package")
         for f in plan.resources:
             if f.size > LARGE_FILE:
                 events.warning(f"{f.remote_path} is {f.size / 1e6:.0f} MB; recipients prefer files of at most "

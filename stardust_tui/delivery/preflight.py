@@ -162,11 +162,13 @@ def readiness(release: Any, profile: Profile, message_type: str = "new", *, send
 
 def preflight(session: Any, release: Any, profile: Profile, message_type: str, *, sender: MessageParty,
               asset_path: Callable[[Any], Path], schema_dir: Path | None, today: date | None = None,
-              plan_args: Mapping[str, Any] | None = None) -> Preflight:
+              plan_args: Mapping[str, Any] | None = None, skip_xsd: bool = False) -> Preflight:
     """Measure the files, run :func:`readiness`, and when nothing blocks build and validate the package.
 
     ``plan_args`` go to :func:`stardust_tui.delivery.package.plan_package` (batch id, message id, files
     the target already has...); the executor passes its own so the plan it gets back is the one it sends.
+    ``skip_xsd`` (``deliver --skip-xsd``) lets a live message go out without XSD validation (see
+    :func:`xsd_finding`).
     """
     from stardust_tui.assets.qc import ensure_analyses, release_assets
 
@@ -183,19 +185,44 @@ def preflight(session: Any, release: Any, profile: Profile, message_type: str, *
     except ValidationError as exc:
         report.add(Finding("package", "message", exc.message))
         return Preflight(report)
-    report.extend(validate_message(plan, profile, schema_dir))
+    report.extend(validate_message(plan, profile, schema_dir, skip_xsd=skip_xsd))
     return Preflight(report, plan if report.ok else None)
 
 
-def validate_message(plan: Any, profile: Profile, schema_dir: Path | None) -> list[Finding]:
-    """The ERN engine's verdict on the planned message (XSD when schemas are configured, business rules)."""
+def validate_message(plan: Any, profile: Profile, schema_dir: Path | None, *, skip_xsd: bool = False) -> list[Finding]:
+    """The ERN engine's verdict on the planned message (XSD when schemas are found, business rules), and
+    whether a message that could not be XSD-validated may go out (:func:`xsd_finding`)."""
     from stardust_tui.ern.validate import validate_bytes
 
     result = validate_bytes(plan.message.data or b"", path=plan.message.remote_path, schema_dir=schema_dir)
     out = [Finding("ern-invalid", f"message:{e.line or 0}", f"not valid ERN {profile.ern_version}: [{e.rule}] "
                    f"{e.message}") for e in result.errors]
+    if not result.schema_checked:
+        out.append(xsd_finding(profile, skip_xsd))
     return out + [Finding("ern-warning", f"message:{w.line or 0}", f"[{w.rule}] {w.message}", "warning")
                   for w in result.warnings if w.rule != "ERN-ID-004"]  # DPIDs: said by readiness already
+
+
+XSD_SKIPPED = "xsd-skipped"
+"""The finding code of a message that goes out without XSD validation (the executor logs it)."""
+
+
+def xsd_finding(profile: Profile, skip_xsd: bool) -> Finding:
+    """A message no DDEX schema checked (issue 13): a live one is refused unless the user allowed it
+    (``deliver --skip-xsd`` or the profile's ``skip_xsd = true``); a TestMessage may go (a warning)."""
+    from stardust_tui.schemas.resolve import NO_SCHEMAS_HINT
+
+    if profile.test_message:
+        why = "a test message"
+    elif skip_xsd:
+        why = "allowed by deliver --skip-xsd"
+    elif profile.skip_xsd:
+        why = f"allowed by profile {profile.name} (skip_xsd = true)"
+    else:
+        return Finding("xsd-required", "message", f"a live message to {profile.name} must be XSD-validated, but no "
+                       "DDEX schemas are installed: run `stardust schemas fetch` (or `stardust deliver --skip-xsd` "
+                       "to send it unvalidated)")
+    return Finding(XSD_SKIPPED, "message", f"sent WITHOUT XSD validation ({why}): {NO_SCHEMAS_HINT}", "warning")
 
 
 def refusal(report: CheckReport, profile: Profile, where: str) -> ValidationError:

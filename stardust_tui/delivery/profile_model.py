@@ -88,6 +88,7 @@ class Profile:
     refused_types: tuple[str, ...] = ()  # message types the DSP refuses (Spotify: purge)
     real_dpids: bool = False  # a live message needs real sender and recipient DPIDs (a DSP's own profile)
     test_message: bool = False
+    skip_xsd: bool = False  # issue 13: live messages may go out unvalidated when no DDEX schemas are installed
     audio: AudioRules = field(default_factory=AudioRules)
     artwork: ArtworkRules = field(default_factory=ArtworkRules)
     video: VideoRules = field(default_factory=VideoRules)

@@ -52,7 +52,7 @@ from stardust_tui.errors import NotFoundError, ValidationError
 
 _TOP = {"name", "profile_version", "description", "ern_version", "release_profile", "extends", "sender",
         "recipients", "choreography", "takedown", "audio", "artwork", "naming", "retry", "lead_time",
-        "genres", "deals", "test_message", "real_dpids", "video", "release_types"}
+        "genres", "deals", "test_message", "real_dpids", "video", "release_types", "skip_xsd"}
 _AUDIO_KEYS = {"formats", "bit_depths", "min_sample_rate", "channels", "plain_pcm_wav", "same_bit_depth",
                "lossy_origin", "clipping", "max_clipped_runs", "silence", "max_leading_silence",
                "max_trailing_silence", "duration_mismatch", "duration_tolerance", "dual_mono"}
@@ -192,6 +192,7 @@ def profile_from_dict(data: dict[str, Any], source: str) -> Profile:
         refused_types=refused,
         real_dpids=field_value(data, "real_dpids", bool, source, False),
         test_message=field_value(data, "test_message", bool, source, False),
+        skip_xsd=field_value(data, "skip_xsd", bool, source, False),
         audio=audio_rules(audio, aw),
         artwork=artwork_rules(art, tw),
         video=video_rules(video, vw),

@@ -77,8 +77,9 @@ def validate_tree(tree: etree._ElementTree, *, path: str = "<message>", schema_d
                                    f"root {root.tag!r} is not an ERN 3.8.2, 4.2 or 4.3 message"))
         return report
     if schema_dir is None:
-        report.schema_note = ("no DDEX schemas configured (use --schemas, STARDUST_DDEX_SCHEMAS or the "
-                              "ddex_schemas config key); XSD validation skipped")
+        from stardust_tui.schemas.resolve import NO_SCHEMAS_HINT
+
+        report.schema_note = f"{NO_SCHEMAS_HINT}; XSD validation skipped"
     else:
         report.issues.extend(xsd_issues(root, report.version, schema_dir))
         report.schema_checked = True

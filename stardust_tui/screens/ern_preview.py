@@ -129,7 +129,7 @@ class ErnPreviewScreen(StardustScreen):
         if not report.issues:
             issues.add_option(Option("✓ valid", disabled=True))
         state = "valid" if report.ok else f"INVALID: {len(report.errors)} error(s)"
-        xsd = "XSD checked" if report.schema_checked else "XSD skipped"
+        xsd = "XSD checked" if report.schema_checked else "XSD skipped: no schemas (stardust schemas fetch)"
         lines = message.text.count("\n")
         self.query_one("#ern-summary", Static).update(f"{state} · {xsd} · {lines} lines · {len(message.data):,} B")
 

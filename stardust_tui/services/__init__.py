@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from stardust_tui.services.profiles import ProfileService
     from stardust_tui.services.releases import ReleaseService
     from stardust_tui.services.retention import RetentionService
+    from stardust_tui.services.schemas import SchemaService
     from stardust_tui.services.setup import SetupService
     from stardust_tui.services.targets import TargetService
     from stardust_tui.services.tracks import TrackService
@@ -292,3 +293,10 @@ class Services:
         from stardust_tui.services.notifications import NotificationService
 
         return NotificationService(self)
+
+    # -- added by trust (issue 13: official schemas, the doctor, the sandbox DSP) --------------------------
+    @cached_property
+    def schemas(self) -> SchemaService:
+        from stardust_tui.services.schemas import SchemaService
+
+        return SchemaService(self)

@@ -97,10 +97,12 @@ class DeliveryService:
 
     # -- queueing --------------------------------------------------------------------------------------------
     def queue(self, refs: Sequence[int | str], target: int | str, *, message_type: str = "new",
-              at: datetime | None = None, priority: int = 0, resend: bool = False) -> list[QueuedDelivery]:
+              at: datetime | None = None, priority: int = 0, resend: bool = False,
+              skip_xsd: bool = False) -> list[QueuedDelivery]:
         """Check every release (the delivery's own pre-flight: ``stardust check --target``), then queue them all
         in one transaction; nothing is queued unless all pass. Queueing the same content to the same target
-        with the same type twice gives one delivery unless ``resend``."""
+        with the same type twice gives one delivery unless ``resend``. ``skip_xsd`` (``deliver --skip-xsd``)
+        lets a live message go out unvalidated when no DDEX schemas are installed (recorded on the delivery)."""
         from stardust_tui.delivery.preflight import refusal
         from stardust_tui.delivery.targets import get_target
         from stardust_tui.services.readiness import target_preflight
@@ -117,7 +119,8 @@ class DeliveryService:
             checked = []
             for ref in dict.fromkeys(refs):
                 loaded = load_release(session, int(get_release(session, ref).id))  # type: ignore[arg-type]
-                checked_one = target_preflight(self.services, session, loaded, profile, message_type)
+                checked_one = target_preflight(self.services, session, loaded, profile, message_type,
+                                               skip_xsd=skip_xsd)
                 if not checked_one.report.ok:  # what the executor would refuse (delivery/preflight.py)
                     raise refusal(checked_one.report, profile, str(ref))
                 checked.append((loaded, content_hash(loaded)))
@@ -125,7 +128,8 @@ class DeliveryService:
                 before = utcnow()
                 d = enqueue(session, release_id=int(release.id), target_id=int(t.id),  # type: ignore[arg-type]
                             message_type=message_type, priority=priority, at=at, content_hash=digest,
-                            max_attempts=profile.max_attempts, resend=resend, requested_by=self.services.actor.name)
+                            max_attempts=profile.max_attempts, resend=resend, requested_by=self.services.actor.name,
+                            skip_xsd=skip_xsd)
                 fresh = d.created_at >= before
                 if fresh:
                     self._audit(session, "queue-delivery", d, f"queued {message_type} of release {release.id} "
@@ -150,14 +154,12 @@ class DeliveryService:
             rows = list_deliveries(session, state=state, target_id=target_id, release_id=release_id, limit=limit)
         return [DeliveryRecord(d, names.get(d.target_id)) for d in rows]
 
-    def follow(self, delivery_id: int, *, live: bool = False,
-               stop: Callable[[], bool] | None = None) -> Iterator[EventLine]:
-        """A delivery's stored events; with ``live`` then its new ones (from the log file) until it ends or
-        ``stop()`` is true."""
+    def follow(self, delivery_id: int, *, live: bool = False) -> Iterator[EventLine]:
+        """A delivery's stored events; with ``live`` then its new ones (from the log file) until it ends."""
         from stardust_tui.services.delivery_follow import follow
 
         self.services.authorize("delivery.read")
-        return follow(self.services, delivery_id, live=live, stop=stop)
+        return follow(self.services, delivery_id, live=live)
 
     def wait(self, delivery_ids: list[int], on_event: Callable[[EventLine], None] | None = None) -> dict[int, str]:
         """Block until the deliveries end (running them in this process when no daemon is alive); their

@@ -87,10 +87,8 @@ def wait(services: Services, delivery_ids: list[int], on_event: Callable[[EventL
     return asyncio.run(run_here())
 
 
-def follow(services: Services, delivery_id: int, *, live: bool,
-           stop: Callable[[], bool] | None = None) -> Iterator[EventLine]:
-    """The stored events of a delivery; with ``live``, then new ones from the log file until it ends (or
-    ``stop()`` says the reader went away: the HTTP API's event stream when its client disconnects)."""
+def follow(services: Services, delivery_id: int, *, live: bool) -> Iterator[EventLine]:
+    """The stored events of a delivery; with ``live``, then new ones from the log file until it ends."""
     from stardust_tui.worker.events import follow_file, read_events
     from stardust_tui.worker.queue import get_delivery
 
@@ -104,8 +102,6 @@ def follow(services: Services, delivery_id: int, *, live: bool,
     checked = [time.monotonic()]
 
     def ended() -> bool:
-        if stop is not None and stop():
-            return True
         if time.monotonic() - checked[0] < 1.0:
             return False
         checked[0] = time.monotonic()

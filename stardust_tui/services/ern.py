@@ -98,10 +98,10 @@ class ErnService:
         name = f"{release.upc or release.id}_ERN{version.replace('.', '')}_{message_type}.xml"
         report = None
         if validate:
-            from stardust_tui.ern.schemas import schema_dir
             from stardust_tui.ern.validate import validate_bytes
+            from stardust_tui.schemas.resolve import schema_folder
 
-            report = validate_bytes(data, path=name, schema_dir=schema_dir(None, settings.ddex_schemas))
+            report = validate_bytes(data, path=name, schema_dir=schema_folder(settings))
         return BuiltMessage(int(release.id), version, message_type, name, data, report, notes)  # type: ignore[arg-type]
 
     def save(self, message: BuiltMessage, path: str | Path) -> Path:
@@ -115,10 +115,11 @@ class ErnService:
         return write_atomic(target, message.data)
 
     def schema_dir(self, override: Path | None = None) -> Path | None:
-        """The DDEX XSD folder: ``override``, else ``STARDUST_DDEX_SCHEMAS``/config; None when none is set."""
-        from stardust_tui.ern.schemas import schema_dir
+        """The DDEX XSD folder: ``override``, else ``STARDUST_DDEX_SCHEMAS``/config, else the installed one
+        (``stardust schemas fetch``); None when there is none."""
+        from stardust_tui.schemas.resolve import schema_folder
 
-        return schema_dir(override, self.services.settings.ddex_schemas)
+        return schema_folder(self.services.settings, override)
 
     def validate(self, sources: Sequence[Path | tuple[str, bytes]], *, schemas: Path | None = None,
                  package: Path | None = None, rules: bool = True) -> list[Any]:

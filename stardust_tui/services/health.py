@@ -67,14 +67,14 @@ class HealthService:
             return Check("database", False, str(exc).splitlines()[0][:300])
 
     def _schemas(self) -> Check:
-        from stardust_tui.ern.schemas import schema_dir
+        from stardust_tui.schemas.resolve import schema_folder
 
         try:
-            base = schema_dir(None, self.services.settings.ddex_schemas)
+            base = schema_folder(self.services.settings)
         except Exception as exc:  # noqa: BLE001
             return Check("ddex_schemas", False, str(exc))
         if base is None:
-            return Check("ddex_schemas", False, "no DDEX schema folder configured (STARDUST_DDEX_SCHEMAS)")
+            return Check("ddex_schemas", False, "no DDEX schemas: run `stardust schemas fetch`")
         missing = [f for f in _ERN_FOLDERS if not (base / f / "release-notification.xsd").is_file()]
         if missing:
             return Check("ddex_schemas", False, f"{base}: missing {', '.join(missing)}")

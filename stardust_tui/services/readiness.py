@@ -21,17 +21,18 @@ if TYPE_CHECKING:
 
 
 def target_preflight(services: Services, session: Any, release: Any, profile: Profile,
-                     message_type: str = "new") -> Preflight:
-    """The delivery's own pre-flight for ``release`` to a target with ``profile`` (files measured once)."""
+                     message_type: str = "new", *, skip_xsd: bool = False) -> Preflight:
+    """The delivery's own pre-flight for ``release`` to a target with ``profile`` (files measured once);
+    ``skip_xsd``: the user allows a live message to go out unvalidated when no schemas are installed."""
     from stardust_tui.assets.store import AssetStore
     from stardust_tui.delivery.preflight import preflight, sender_for
-    from stardust_tui.ern.schemas import schema_dir
+    from stardust_tui.schemas.resolve import schema_folder
 
     settings = services.settings
     return preflight(session, release, profile, message_type,
                      sender=sender_for(profile, settings.sender_dpid, settings.sender_name),
-                     asset_path=AssetStore(settings, session.get_bind()).path_for,
-                     schema_dir=schema_dir(None, settings.ddex_schemas), today=services.now().date())
+                     asset_path=AssetStore(settings.paths).path_for,
+                     schema_dir=schema_folder(settings), today=services.now().date(), skip_xsd=skip_xsd)
 
 
 def check_catalog(services: Services, ref: int | str) -> tuple[int, CheckReport]:
@@ -46,10 +47,22 @@ def check_catalog(services: Services, ref: int | str) -> tuple[int, CheckReport]
     services.authorize("release.read")
     with session_scope(services.engine) as session:
         release = load_release(session, int(get_release(session, ref).id))  # type: ignore[arg-type]
-        analyses = ensure_analyses(session, release_assets(release), AssetStore(services.settings, session.get_bind()).path_for)
+        analyses = ensure_analyses(session, release_assets(release), AssetStore(services.settings.paths).path_for)
         report = check_release(release, today=services.now().date(), analyses=analyses)
         report.extend(find_duplicates(session, release))
+        report.extend(_schema_findings(services))
         return int(release.id), report  # type: ignore[arg-type]
+
+
+def _schema_findings(services: Services) -> list[Any]:
+    """Issue 13: without DDEX schemas no message can be XSD-validated (a live delivery is refused): say how."""
+    from stardust_tui.domain.findings import Finding
+    from stardust_tui.schemas.resolve import NO_SCHEMAS_HINT, schema_folder
+
+    if schema_folder(services.settings) is not None:
+        return []
+    return [Finding("no-schemas", "schemas", f"{NO_SCHEMAS_HINT}; until then live deliveries are refused",
+                    "warning")]
 
 
 def check_for_target(services: Services, ref: int | str, target: int | str,

@@ -68,11 +68,13 @@ def write_tx(engine: Engine) -> Iterator[Connection]:
 
 def enqueue(session: Session, *, release_id: int, target_id: int, message_type: str = "new",
             priority: int = 0, at: datetime | None = None, content_hash: str,
-            max_attempts: int | None = None, resend: bool = False, requested_by: str | None = None) -> Delivery:
+            max_attempts: int | None = None, resend: bool = False, requested_by: str | None = None,
+            skip_xsd: bool = False) -> Delivery:
     """Queue a delivery once: the same content, target and message type give the same row.
 
     ``resend`` makes a new delivery even so (the DSP lost the files, or asked for them again);
-    ``requested_by`` is who queued it (the actor's name, issue 15)."""
+    ``requested_by`` is who queued it (the actor's name, issue 15); ``skip_xsd`` lets its live message go out
+    without XSD validation (issue 13; asking again for a delivery still waiting sets it on that one)."""
     if message_type not in MESSAGE_TYPES:
         raise ValidationError(f"message type {message_type!r} is not one of {', '.join(MESSAGE_TYPES)}",
                               where="--type")
@@ -88,10 +90,15 @@ def enqueue(session: Session, *, release_id: int, target_id: int, message_type: 
                   priority=priority, scheduled_at=at or now, next_attempt_at=at or now, attempts=0,
                   max_attempts=max_attempts, idempotency_key=key,
                   content_hash=content_hash, bytes_total=0, bytes_done=0, created_at=now, updated_at=now,
-                  requested_by=requested_by)
+                  requested_by=requested_by, skip_xsd=skip_xsd)
     ins = dialect_insert(session)(D).values(**values).on_conflict_do_nothing(index_elements=["idempotency_key"])
     session.execute(ins)
-    return session.execute(select(Delivery).where(Delivery.idempotency_key == key)).scalar_one()
+    row = session.execute(select(Delivery).where(Delivery.idempotency_key == key)).scalar_one()
+    if skip_xsd and not row.skip_xsd and row.state in ("queued", "retry-wait", "failed"):  # issue 13
+        row.skip_xsd = True
+        session.add(row)
+        session.flush()
+    return row
 
 
 def _profile_attempts(session: Session, target_id: int) -> int:

@@ -170,7 +170,7 @@ def test_cli_exit_codes_and_json(album_xml: tuple[bytes, Path], tmp_path: Path,
     assert runner.invoke(cli, ["ern", "validate", str(good), "--schemas", str(tmp_path / "nope")]).exit_code == 2
     monkeypatch.delenv("STARDUST_DDEX_SCHEMAS")
     result = runner.invoke(cli, ["ern", "validate", str(good)])
-    assert result.exit_code == 0 and "no DDEX schemas configured" in result.output
+    assert result.exit_code == 0 and "no DDEX schemas installed: run `stardust schemas fetch`" in result.output
     assert "XSD skipped" in result.output
 
 
