@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import numpy as np
+import pytest
 import soundfile as sf
 from lxml import etree
 from PIL import Image
@@ -100,6 +101,7 @@ def check_tree(out: Path, deliveries: list[Delivery]) -> None:
     assert found == expected, sorted(str(p) for p in found ^ expected)[:5]
 
 
+@pytest.mark.timeout(600)  # the loop's caps below, plus making the releases, on a loaded machine
 def test_kill_minus_nine_with_the_real_executor(sqlite_engine: Engine, settings: Settings, tmp_path: Path) -> None:
     rng = random.Random(int(os.environ.get("STARDUST_CRASH_SEED", "77")))
     out = tmp_path / "dsp"
@@ -118,7 +120,9 @@ def test_kill_minus_nine_with_the_real_executor(sqlite_engine: Engine, settings:
                                          content_hash=content_hash(load_release(s, r))).id)
 
     crasher = Crasher(sqlite_engine, out, ["--executor", "real"])
-    kinds = _crash_loop(crasher, sqlite_engine, rng, 90, refill, workers=3)
+    # Caps, not targets: a loaded CI machine (load 12-16 on 2 cores) needs well over 90 s for 20 kills, and the
+    # pre-fix code reached only 8 there; an idle one is done in about a minute, as before.
+    kinds = _crash_loop(crasher, sqlite_engine, rng, 240, refill, workers=3, finish_s=120)
     assert sum(kinds.values()) >= 20, kinds
     assert kinds["mid-file"] >= 1 and kinds["xml-manifest"] >= 1, kinds
     assert _all_done(sqlite_engine)
