@@ -35,6 +35,7 @@ def world(settings: Settings, sqlite_engine: Engine, tmp_path: Path) -> dict[str
     for name, role in (("eddie", "editor"), ("rita", "releaser"), ("ada", "admin")):
         owner.users.add(name, role)
     owner.targets.add(name="shop", url=f"file://{out}")
+    owner.notifications.add("webhook", "hook", {"url": "https://hooks.example.com/stardust"})
     with session_scope(sqlite_engine) as s:
         rid = create_release(s, actor="olga", title="Glass Harbour", artists=["Mira Sol"], label="Star").id
         create_release(s, actor="olga", title="Low Tide", artists=["Jonah Reed"], label="Star")
@@ -79,6 +80,9 @@ CALLS: dict[str, Call] = {
     "privacy.admin": lambda svc, w: svc.personal_data.export("Mira Sol"),
     "user.admin": lambda svc, w: svc.users.list(),
     "retention.admin": lambda svc, w: svc.retention.run(dry_run=False),
+    "notify.read": lambda svc, w: svc.notifications.list(),  # issue 10's actions
+    "notify.send": lambda svc, w: svc.notifications.retry(),
+    "notify.admin": lambda svc, w: svc.notifications.set_enabled("hook", True),
 }
 PASSED_THE_GATE_THEN_FAILED = {"ack.receive"}  # a wrong ACK token is refused after the role check
 
@@ -112,7 +116,9 @@ def test_each_role_and_scope_against_each_service_action(world: dict[str, Any], 
     assert {a: g.split(":")[0] for a, g in got.items()} == expected, got
     for action, outcome in got.items():  # a refusal is one line naming the role the action needs
         if outcome.startswith("refused"):
-            assert "\n" not in outcome and f"needs the {ROLES[LEVELS.index(ACTIONS[action])]} role" in outcome
+            needed = ROLES[LEVELS.index(ACTIONS[action])]
+            said = f"needs the {needed} role" if kind == "user" else f"needs {ACTIONS[action]} (the {needed} role)"
+            assert "\n" not in outcome and said in outcome, outcome
 
 
 def test_a_user_not_in_the_list_may_do_nothing_and_is_told_how_to_get_in(world: dict[str, Any]) -> None:
