@@ -121,6 +121,17 @@ def weekday(value: Any) -> str:
     return value.lower()
 
 
+def plugin_names(value: Any) -> list[str]:
+    """``[plugins] disabled``: installed plugins' project names (``stardust plugin list`` shows them)."""
+    import re
+
+    names = text_list(value)
+    for name in names:
+        if not re.fullmatch(r"[A-Za-z0-9]([A-Za-z0-9._-]{0,98}[A-Za-z0-9])?", name.strip()):
+            raise Invalid(f"expected plugin names (letters, digits, '.', '_', '-'), got {_shown(name)}")
+    return [n.strip() for n in names]
+
+
 @dataclass(frozen=True)
 class Key:
     check: Check
@@ -164,6 +175,8 @@ SCHEMA: dict[str, Key] = {
     "notify.concurrency": Key(integer(1, 64), "notifications sent at once per worker process (default 4)"),
     "notify.keep_days": Key(number(1, 36_500), "keep sent events this many days (default 90)"),
     "notify.failing_after": Key(integer(1, 1000), "consecutive failures before a channel shows as failing (default 3)"),
+    # issue 16: plugins (stardust plugin list); `stardust --no-plugins` turns them all off for one command
+    "plugins.disabled": Key(plugin_names, "plugins not to load, by name (as `stardust plugin list` shows them)"),
 }
 FREE_TABLES = {"keymap": text(limit=200)}
 """Tables whose keys are the user's (binding ids); only their values are checked."""

@@ -16,8 +16,7 @@ import traceback
 import click
 
 from stardust_tui import __version__
-from stardust_tui.cli import failures, params
-from stardust_tui.cli.context import StardustContext
+from stardust_tui.cli import failures, params, plugin_hooks
 from stardust_tui.errors import ExitCode, StardustError
 
 COMMAND_MODULES = (
@@ -41,12 +40,22 @@ COMMAND_MODULES = (
     "stardust_tui.cli.audit",  # issue 15: the audit log
     "stardust_tui.cli.privacy",  # issue 15: personal data export and erasure
     "stardust_tui.cli.retention",  # issue 15: the retention policy
+    "stardust_tui.cli.plugin",  # issue 16: plugins
     "stardust_tui.cli.schemas",  # issue 13: the official DDEX XSDs
 )
 
 
 class StardustGroup(click.Group):
-    """Turns every failure into one line and an exit code instead of a traceback."""
+    """Turns every failure into one line and an exit code instead of a traceback; plugin commands
+    (``stardust.commands``, issue 16) are looked for only for a name that is not built in."""
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        plugin_hooks.prepare(ctx, cmd_name)
+        found = super().get_command(ctx, cmd_name)
+        return found if found is not None else plugin_hooks.plugin_command(ctx, cmd_name, self.commands)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return plugin_hooks.list_with_plugins(self, ctx, super().list_commands(ctx))
 
     def make_context(self, info_name, args, parent=None, **extra):  # type: ignore[no-untyped-def, override]
         try:
@@ -105,6 +114,7 @@ def _quiet_stdout() -> None:
               help="Keep all state (config, database, assets, logs, key) under DIR.")
 @click.option("--db", "db_url", envvar="STARDUST_DB", type=params.Text(4096, nonempty=True), default=None,
               help="Database: an SQLite path or a postgresql+psycopg:// URL.")
+@plugin_hooks.no_plugins_option
 @click.version_option(__version__, prog_name="stardust")
 @click.pass_context
 def cli(ctx: click.Context, home: str | None, db_url: str | None) -> None:
@@ -112,8 +122,7 @@ def cli(ctx: click.Context, home: str | None, db_url: str | None) -> None:
 
     Run without a command to open the workstation (TUI).
     """
-    ctx.obj = StardustContext(home=home, db_url=db_url)
-    ctx.call_on_close(ctx.obj.close)
+    plugin_hooks.prepare(ctx, ctx.invoked_subcommand)  # the StardustContext and the plugin policy (issue 16)
     if ctx.invoked_subcommand is None:
         ctx.invoke(cli.commands["tui"])
 

@@ -103,8 +103,8 @@ def import_group() -> None:
 
 @import_group.command("catalog")
 @click.argument("file", type=P.InputFile(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "json", "ddex"]),
-              help="Source format (default: from the file).")
+@click.option("--format", "fmt", type=P.FormatChoice(["csv", "xlsx", "json", "ddex"], "import"),
+              help="Source format (default: from the file), or a plugin's format (stardust plugin list).")
 @click.option("--sheet", type=P.Text(100, nonempty=True),
               help="Excel: the sheet to read, by name or number (default: the first with a header row).")
 @click.option("--map", "map_file", type=P.InputFile(), help="Column mapping TOML file.")
@@ -239,18 +239,59 @@ def import_fields(obj: StardustContext, as_json: bool) -> None:
 
 
 @click.command("export")
-@click.argument("out", type=P.OutputFile())
-@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), help="Default: from OUT's extension, else json.")
+@click.argument("out", type=P.ExportOutput())
+@click.option("--format", "fmt", type=P.FormatChoice(["json", "csv"], "export"),
+              help="json, csv, or a plugin's format (stardust plugin list). Default: from OUT's extension, else json.")
 @click.option("--release", "releases", type=P.RELEASE_REF, multiple=True,
               help="Release id or UPC (repeatable); default: the whole catalog.")
+@click.option("--profile", type=P.NAME, default=None,
+              help="Plugin formats: map genres as this delivery profile does ([genres]).")
+@click.option("--set", "settings", type=P.Text(2000, nonempty=True), multiple=True, metavar="KEY=VALUE",
+              help="Plugin formats: an option of the format (repeatable; stardust plugin list names them).")
 @click.pass_obj
-def export_cmd(obj: StardustContext, out: str, fmt: str | None, releases: tuple[str, ...]) -> None:
-    """Export the catalog (or some releases) to OUT, streamed; re-importable with `stardust import`."""
-    fmt = fmt or ("csv" if out.lower().endswith(".csv") else "json")
-    imports = obj.services.imports
-    n = _with_bar(f"exporting {Path(out).name}", lambda bar: imports.export(out, fmt=fmt, refs=releases,
-                                                                             progress=bar))
-    click.echo(f"exported {n} releases to {out} ({fmt})")
+def export_cmd(obj: StardustContext, out: str, fmt: str | None, releases: tuple[str, ...], profile: str | None,
+               settings: tuple[str, ...]) -> None:
+    """Export the catalog (or some releases) to OUT, streamed; re-importable with `stardust import`.
+
+    A plugin's format may write a folder: OUT is then an existing folder or a new one named with
+    the format's suffix (`stardust export 0123456789012.itmsp --format itmsp --release 0123456789012`)."""
+    fmt = fmt or _export_format(Path(out))
+    if fmt in ("json", "csv"):
+        if profile or settings:
+            raise click.UsageError(f"--profile and --set go with a plugin's format, not {fmt}")
+        if Path(out).is_dir():
+            raise click.BadParameter(f"{out!r} is a directory; {fmt} is written to a file", param_hint="'OUT'")
+        imports = obj.services.imports
+        n = _with_bar(f"exporting {Path(out).name}", lambda bar: imports.export(out, fmt=fmt, refs=releases,
+                                                                                 progress=bar))
+        click.echo(f"exported {n} releases to {out} ({fmt})")
+        return
+    from stardust_tui.services.plugin_export import export_with_plugin
+
+    options = dict(_key_value(item) for item in settings)
+    result = _with_bar(f"exporting {Path(out).name}", lambda bar: export_with_plugin(
+        obj.services, out, fmt, refs=releases, options=options, profile=profile, progress=bar))
+    for note in result.notes:
+        click.echo(f"note: {note}")
+    click.echo(f"exported {result.count} releases to {out} ({fmt}): {', '.join(map(str, result.written)) or '-'}")
+
+
+def _export_format(out: Path) -> str:
+    """json/csv by extension, else a plugin format whose suffix OUT has, else json."""
+    if out.suffix.lower() == ".csv":
+        return "csv"
+    if out.suffix.lower() in ("", ".json", ".jsonl"):
+        return "json"
+    from stardust_tui.plugin_points import export_format_for
+
+    return export_format_for(out) or "json"
+
+
+def _key_value(item: str) -> tuple[str, str]:
+    key, sep, value = item.partition("=")
+    if not sep or not key.strip():
+        raise click.BadParameter(f"{item!r} is not KEY=VALUE", param_hint="'--set'")
+    return key.strip(), value.strip()
 
 
 @click.command("watch")

@@ -355,6 +355,43 @@ class OutputFile(click.ParamType):
         return "FILE"
 
 
+class ExportOutput(OutputFile):
+    """``OUT`` of ``stardust export``: a file to write, or an existing folder for a format that writes into
+    one (a plugin's package format, issue 16); the command checks which one its format needs."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        text = os.fspath(value)
+        path = Path(text).expanduser()
+        if _path_problem(text) is None and path.is_dir():
+            if not os.access(path, os.W_OK | os.X_OK):
+                self.fail(f"{_shown(text)}: permission denied", param, ctx)
+            return self.path_type(text)
+        return super().convert(value, param, ctx)
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
+        return "OUT"
+
+
+class FormatChoice(click.Choice):
+    """A catalog format: a built-in one, or a plugin's (``stardust.importers``/``stardust.exporters``, issue 16),
+    looked for only when the value is not built in."""
+
+    def __init__(self, builtin: list[str], direction: str) -> None:
+        super().__init__(builtin)
+        self.direction = direction
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if value in self.choices:
+            return value
+        from stardust_tui import plugin_points
+
+        plugins = plugin_points.importers() if self.direction == "import" else plugin_points.exporters()
+        if isinstance(value, str) and value in plugins:
+            return value
+        known = ", ".join([*map(str, self.choices), *plugins])
+        self.fail(f"{_shown(str(value))} is not a format ({known})", param, ctx)
+
+
 # Ready-made types for the options many commands share.
 RELEASE_REF = Ref("release", 32, id_digits=10)
 ASSET_REF = Ref("asset", 64, id_digits=11)

@@ -248,6 +248,8 @@ def check(obj: StardustContext, ref: str, target_name: str | None, message_type:
     else:
         for f in report.errors + report.warnings + report.infos:
             click.echo(str(f))
+            if f.fix:  # a rule's suggestion (issue 16: plugin rule packs, genre mapping)
+                click.echo(f"  fix: {f.fix}")
         verdict = ("ready" if report.ok else "not ready") + (f" for {target_name}" if target_name else "")
         click.echo(f"release {readiness.release_id}: {verdict} — {len(report.errors)} error(s), "
                    f"{len(report.warnings)} warning(s)")

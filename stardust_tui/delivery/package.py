@@ -146,13 +146,21 @@ def _map_release_type(view: Any, profile: Profile) -> Any:
     return view if sent == kind else replace(view, release=replace(view.release, release_type=sent))
 
 
-def _map_genres(view: Any, genres: dict[str, str]) -> Any:
-    """The release view with genres translated through the profile's ``[genres]`` table."""
-    if not genres:
+def map_view_genres(view: Any, rules: Any, *, who: str) -> Any:
+    """``view`` with every genre (release, resources, track releases) as the DSP takes it (the profile's
+    ``[genres]``: map, the DSP's list, strict or fallback; issue 16). A genre a strict profile cannot map stops
+    with one line (readiness says so first). Exporters given a ``--profile`` use it too."""
+    if rules is None or rules.is_empty:
         return view
 
     def g(value: str | None) -> str | None:
-        return genres.get(value, value) if value else value
+        if not value:
+            return value
+        sent = rules.sent(value)
+        if sent is None:
+            raise ValidationError(f"genre {value!r} has no mapping in {who}'s [genres] (strict): map it with "
+                                  f"`stardust profile genres {who} --import FILE`", where=view.release.title)
+        return sent
 
     return replace(
         view,
@@ -200,8 +208,8 @@ def plan_package(release: Any, profile: Profile, message_type: str, *, sender: M
     message_id = message_id or f"{sender.dpid}_{upc}_{batch_id}"
     ern_sender, recipients = _parties(profile, sender)
     patterns = NamingPatterns.from_mapping(profile.naming)
-    view = _map_release_type(_map_genres(view_from_release(release, patterns=patterns, resource_dir=RESOURCE_DIR),
-                                         profile.genres), profile)
+    view = _map_release_type(map_view_genres(view_from_release(release, patterns=patterns, resource_dir=RESOURCE_DIR),
+                                             profile.genre_rules, who=profile.name), profile)
     view = deals_for_profile(view, profile)  # the DSP's own date shift ([deals] date_shift_days)
     xml = build_message(view, profile.ern_version, message_type, message_id=message_id, timestamp=created,
                         sender=ern_sender, recipients=recipients, takedown_strategy=profile.takedown,

@@ -3,7 +3,8 @@
 :func:`readiness` (pure) runs the catalog's rules (:mod:`stardust_tui.domain.rules`) with the target
 profile's audio/artwork rules and severities, then the profile's own: message types the DSP refuses
 (Spotify: purge), sender and recipient DPIDs (a live message to a real recipient with a placeholder or
-invalid DPID is refused), deals the DSP requires or leaves out, instant-gratification share, lead time.
+invalid DPID is refused), genres the DSP cannot take (its ``[genres]`` mapping), deals the DSP requires or
+leaves out, instant-gratification share, lead time; then the installed ``stardust.rules`` plugins' rules.
 :func:`preflight` adds the I/O: it measures the release's files once (:func:`stardust_tui.assets.qc.ensure_analyses`),
 and, when nothing blocks, builds the package as the delivery will and validates the message with the ERN
 engine. The executor (``delivery.execute.build_plan``), ``stardust deliver`` and ``stardust check --target``
@@ -20,6 +21,7 @@ from typing import Any
 
 from stardust_tui.delivery.profiles import MessageParty, Profile
 from stardust_tui.domain.findings import CheckReport, Finding
+from stardust_tui.domain.genres import genre_findings
 from stardust_tui.domain.identifiers import is_placeholder_dpid, is_valid_dpid
 from stardust_tui.domain.rules import check_release
 from stardust_tui.errors import ValidationError
@@ -111,6 +113,13 @@ def _type_findings(release: Any, profile: Profile) -> list[Finding]:
     return []
 
 
+def _plugin_findings(release: Any, profile: Profile, message_type: str, today: date) -> list[Finding]:
+    """The findings of the installed ``stardust.rules`` plugins (issue 16): they run here, in THE readiness."""
+    from stardust_tui.plugin_points import run_rules
+
+    return run_rules(release, today=today, message_type=message_type, profile=profile)
+
+
 def business_days(start: date, end: date) -> int:
     """Weekdays from ``start`` (exclusive) to ``end`` (inclusive); negative when ``end`` is earlier."""
     if end < start:
@@ -151,7 +160,9 @@ def readiness(release: Any, profile: Profile, message_type: str = "new", *, send
         report.extend(check_release(release, today=today, audio_rules=profile.audio, artwork_rules=profile.artwork,
                                     video_rules=profile.video, analyses=analyses).all())
         report.extend(_type_findings(release, profile))
+        report.extend(genre_findings(release, profile.genre_rules, profile.name))  # issue 16: genres per DSP
         report.extend(_deal_findings(release, profile))
+        report.extend(_plugin_findings(release, profile, message_type, today))
     elif not release.upc:
         report.add(Finding("missing", "upc", f"a {message_type} names the release by its UPC/EAN: it has none"))
     late = lead_time_warning(release, profile, message_type, today)

@@ -19,6 +19,7 @@ from stardust_tui.delivery.profile_model import (
     ReleaseTypeRules,
     VideoRules,
 )
+from stardust_tui.domain.genres import POLICY_KEYS, GenreRules
 
 
 def at_line(where: str, key: str) -> str:
@@ -146,3 +147,27 @@ def release_type_rules(types: dict[str, Any], rw: str) -> ReleaseTypeRules:
             raise ProfileError(f"release type {key!r} must map to a release type name", where=at_line(rw, key))
     return ReleaseTypeRules(accept=accept, map={canonical_release_type(k): canonical_release_type(v)
                                                  for k, v in mapping.items()})
+
+
+def genre_rules(table: dict[str, Any], gw: str) -> GenreRules:
+    """``[genres]``: ``accepted``, ``strict``, ``fallback`` and a ``[genres.map]`` table (issue 16); string
+    entries directly under ``[genres]`` are mappings too (the older spelling)."""
+    mapping: dict[str, Any] = {k: v for k, v in table.items() if k not in POLICY_KEYS}
+    mapping.update(field_value(table, "map", dict, gw, {}))
+    for key, value in mapping.items():
+        if not isinstance(value, str) or not value.strip():
+            raise ProfileError(f"genre {key!r} must map to a non-empty string", where=at_line(gw, key))
+    fallback = field_value(table, "fallback", str, gw, None)
+    if fallback is not None and not fallback.strip():
+        raise ProfileError("field 'fallback' must be a genre name (leave it out to send unmapped genres as they are)",
+                           where=at_line(gw, "fallback"))
+    accepted = tuple(g.strip() for g in list_of(table, "accepted", str, gw, []))
+    if any(not g for g in accepted):
+        raise ProfileError("field 'accepted' must hold genre names, not empty strings", where=at_line(gw, "accepted"))
+    rules = GenreRules(map={str(k).strip(): v.strip() for k, v in mapping.items()},
+                       strict=field_value(table, "strict", bool, gw, False),
+                       fallback=fallback.strip() if fallback else None, accepted=accepted)
+    problems = rules.problems()
+    if problems:
+        raise ProfileError(problems[0], where=gw)
+    return rules

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from stardust_tui.domain.genres import GenreRules
 from stardust_tui.domain.identifiers import is_placeholder_dpid
 from stardust_tui.domain.qc_rules import QC_SEVERITIES, ArtworkRules, AudioRules, VideoRules
 from stardust_tui.errors import ValidationError
 
 __all__ = ["ACK_FORMATS", "CHOREOGRAPHIES", "ERN_VERSIONS", "MANIFEST_RULES", "MANIFEST_VERSIONS", "NAMING_ROLES",
            "PLACEHOLDER_MARK", "QC_SEVERITIES", "RELEASE_PROFILES", "TAKEDOWN_STRATEGIES", "ArtworkRules",
-           "AudioRules", "DealRules", "MessageParty", "Profile", "ProfileError", "ReleaseTypeRules", "VideoRules"]
+           "AudioRules", "DealRules", "GenreRules", "MessageParty", "Profile", "ProfileError", "ReleaseTypeRules",
+           "VideoRules"]
 
 ERN_VERSIONS = ("3.8.2", "4.2", "4.3")
 RELEASE_PROFILES = ("auto", "album", "single")
@@ -94,7 +96,8 @@ class Profile:
     video: VideoRules = field(default_factory=VideoRules)
     release_types: ReleaseTypeRules = field(default_factory=ReleaseTypeRules)
     naming: dict[str, str] = field(default_factory=dict)  # audio/image/message patterns (ern.naming)
-    genres: dict[str, str] = field(default_factory=dict)  # catalog genre -> the recipient's genre
+    genres: dict[str, str] = field(default_factory=dict)  # catalog genre -> the recipient's genre (= genre_rules.map)
+    genre_rules: GenreRules = field(default_factory=GenreRules)  # issue 16: map, strict/fallback, the DSP's list
     deals: DealRules = field(default_factory=DealRules)
     max_attempts: int = 5
     backoff_seconds: float = 30.0

@@ -4,9 +4,10 @@ A profile says how a release goes to one recipient: ERN version, release profile
 recipient DPIDs, choreography (batch or release-by-release), manifest rules, takedown strategy,
 ACK folder and format, audio/artwork rules, file naming, retries and lead time.
 
-Shipped profiles live in ``stardust_tui/profiles/*.toml``; user profiles in
-``Paths.profiles_dir`` override a shipped one of the same name, and ``extends = "NAME"`` merges a
-user file over another profile (tables merge key by key, lists and scalars replace).
+Shipped profiles live in ``stardust_tui/profiles/*.toml``; plugins' profile folders (``stardust.profiles``,
+issue 16) replace a shipped one of the same name, and user profiles in ``Paths.profiles_dir`` replace both;
+``extends = "NAME"`` merges a user file over another profile (tables merge key by key, lists and scalars
+replace).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from stardust_tui.delivery.profile_fields import (
     audio_rules,
     deal_rules,
     field_value,
+    genre_rules,
     list_of,
     release_type_rules,
     video_rules,
@@ -147,11 +149,7 @@ def profile_from_dict(data: dict[str, Any], source: str) -> Profile:
     art = _table(data, "artwork", source)
     tw = f"{source} [artwork]"
     naming = _table(data, "naming", source)
-    genres = _table(data, "genres", source)
-    for key, value in genres.items():
-        if not isinstance(value, str) or not value.strip():
-            raise ProfileError(f"genre {key!r} must map to a non-empty string",
-                               where=at_line(f"{source} [genres]", key))
+    genres = genre_rules(_table(data, "genres", source), f"{source} [genres]")  # issue 16
     deals = _table(data, "deals", source)
     dw = f"{source} [deals]"
     video = _table(data, "video", source)
@@ -198,7 +196,8 @@ def profile_from_dict(data: dict[str, Any], source: str) -> Profile:
         video=video_rules(video, vw),
         release_types=release_type_rules(_table(data, "release_types", source), f"{source} [release_types]"),
         naming=_naming(naming, f"{source} [naming]"),
-        genres={str(k): v.strip() for k, v in genres.items()},
+        genres=dict(genres.map),
+        genre_rules=genres,
         deals=deal_rules(deals, dw),
         max_attempts=field_value(retry, "max_attempts", int, f"{source} [retry]", 5),
         backoff_seconds=field_value(retry, "backoff_seconds", float, f"{source} [retry]", 30.0),
@@ -219,13 +218,21 @@ def _files(folder: Path | None) -> list[Path]:
     return sorted(folder.glob("*.toml"))
 
 
+def _plugin_dirs() -> list[Path]:
+    """Profile folders of ``stardust.profiles`` plugins (issue 16)."""
+    from stardust_tui.plugin_points import profile_dirs
+
+    return profile_dirs()
+
+
 def _raw_profiles(user_dir: Path | None) -> tuple[_Raw, _Raw, _Broken]:
     """Every profile file as parsed TOML, re-read only when a file changed (the worker asks per delivery).
 
     A user file that is not valid TOML only breaks the profile of that name, not the others."""
     shipped_files, user_files = _files(_shipped_dir()), _files(user_dir)
+    plugin_files = [f for folder in _plugin_dirs() for f in _files(folder)]
     key_parts = []
-    for path in (*shipped_files, *user_files):
+    for path in (*shipped_files, *plugin_files, *user_files):
         try:
             st = path.stat()
         except OSError:
@@ -238,6 +245,14 @@ def _raw_profiles(user_dir: Path | None) -> tuple[_Raw, _Raw, _Broken]:
     shipped: _Raw = {path.stem: (_load_toml(path), str(path)) for path in shipped_files}
     user: _Raw = {}
     broken: _Broken = {}
+    for path in plugin_files:  # issue 16: a plugin's profile replaces a shipped one of its name; a broken
+        try:                   # plugin file breaks only its own profile
+            data = _load_toml(path)
+        except ProfileError as exc:
+            broken[path.stem] = exc
+            continue
+        data.setdefault("name", path.stem)
+        shipped[str(data["name"])] = (data, str(path))
     for path in user_files:
         try:
             data = _load_toml(path)

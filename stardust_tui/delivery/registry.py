@@ -1,5 +1,6 @@
 """Scheme → transport class, imported lazily so a missing optional library only hurts its own scheme.
 
+A scheme not listed here is looked up among plugin transports (``stardust.transports``, issue 16).
 ``open_transport(url_or_spec, secrets)`` is the one entry point the worker and the CLI use; when a
 transport's library is not installed the error names the package to install.
 """
@@ -30,7 +31,12 @@ def transport_class(scheme: str) -> type[Transport]:
     try:
         module_name, class_name, package = TRANSPORTS[scheme]
     except KeyError:
-        raise TransportPermanentError(f"no transport for scheme {scheme!r}") from None
+        from stardust_tui.plugin_points import transport_for  # issue 16: plugin transports
+
+        plugin = transport_for(scheme)
+        if plugin is None:
+            raise TransportPermanentError(f"no transport for scheme {scheme!r}") from None
+        return plugin
     try:
         module = importlib.import_module(module_name)
     except ImportError as exc:

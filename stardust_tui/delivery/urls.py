@@ -14,6 +14,9 @@ upload). Per scheme: ftp/ftps ``passive``, ``ca``; sftp ``key``, ``known_hosts``
 ``trust_unknown_host``; s3 ``endpoint``, ``region``, ``addressing``, ``ca``, ``publish=copy|direct``;
 azure ``account_url``, ``ca``; http(s) ``auth``, ``api_key_header``, endpoint paths, ``ca``.
 
+A scheme a plugin transport serves (``stardust.transports``, issue 16) takes the common options plus the
+class's ``URL_OPTIONS``; its classmethod ``check_spec(spec)``, if any, checks the rest.
+
 Passwords never go in a URL: they are refused with a pointer to ``--password-stdin``. Secrets travel
 separately (see :data:`stardust_tui.delivery.base.SECRET_KEYS`). Unknown query options are refused
 so a typo never silently changes behaviour.
@@ -99,9 +102,15 @@ def parse_target_url(
     except ValueError as exc:
         raise ValidationError(f"invalid target URL: {exc}", where=raw) from None
     scheme = parts.scheme.lower()
-    if scheme not in OPTIONS:
-        known = ", ".join(f"{s}://" for s in OPTIONS)
-        raise ValidationError(f"unsupported scheme {scheme or '(none)'!r}; use one of {known}", where=raw)
+    plugin = None
+    if scheme not in OPTIONS:  # issue 16: a scheme a plugin transport serves (stardust.transports)
+        from stardust_tui.plugin_points import transport_for, transports
+
+        plugin = transport_for(scheme) if scheme else None
+        if plugin is None:
+            known = ", ".join(f"{s}://" for s in (*OPTIONS, *transports()))
+            raise ValidationError(f"unsupported scheme {scheme or '(none)'!r}; use one of {known}", where=raw)
+    allowed_options = OPTIONS[scheme] if plugin is None else set(getattr(plugin, "URL_OPTIONS", ()))
     if parts.password is not None:
         raise ValidationError(
             "passwords are not allowed in target URLs (they would be stored and shown in clear); "
@@ -112,8 +121,8 @@ def parse_target_url(
         raise ValidationError("target URLs take no #fragment", where=raw)
     options: dict[str, str] = {}
     for name, value in parse_qsl(parts.query, keep_blank_values=True):
-        if name not in OPTIONS[scheme] | COMMON_OPTIONS:
-            allowed = ", ".join(sorted(OPTIONS[scheme] | COMMON_OPTIONS))
+        if name not in allowed_options | COMMON_OPTIONS:
+            allowed = ", ".join(sorted(allowed_options | COMMON_OPTIONS))
             raise ValidationError(f"unknown option {name!r} for {scheme}:// (allowed: {allowed})", where=raw)
         options[name] = value
     for name, unit in (("timeout", "seconds"), ("max_rate", "MB/s")):
@@ -128,6 +137,9 @@ def parse_target_url(
     user = unquote(parts.username) if parts.username else None
     path = unquote(parts.path)
     spec = TargetSpec(scheme=scheme, url=raw, host=host, port=port, user=user, path=path, options=options)
+    if plugin is not None:  # the plugin checks the rest of its own URLs (host, path...)
+        check = getattr(plugin, "check_spec", None)
+        return check(spec) if check is not None else spec
 
     if scheme == "file":
         if host not in ("", "localhost"):

@@ -16,12 +16,14 @@ SEVERITIES = ("error", "warning", "info")
 
 @dataclass(frozen=True)
 class Finding:
-    """One problem: a stable ``code``, the ``field`` it concerns (``tracks[1-2].isrc``), a message."""
+    """One problem: a stable ``code``, the ``field`` it concerns (``tracks[1-2].isrc``), a message, and
+    optionally ``fix``: a one-line suggestion of what to change (``set the title to "Night Drive"``)."""
 
     code: str
     field: str
     message: str
     severity: str = "error"
+    fix: str | None = None
 
     def __str__(self) -> str:
         return f"{self.severity}: {self.field}: {self.message} [{self.code}]"
@@ -29,6 +31,13 @@ class Finding:
     def at(self, where: str) -> Finding:
         """The same finding on a field of the object at ``where`` (``cover`` + ``size`` -> ``cover.size``)."""
         return replace(self, field=f"{where}.{self.field}" if self.field else where)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The finding as plain data (``fix`` only when there is one)."""
+        data = asdict(self)
+        if data["fix"] is None:
+            del data["fix"]
+        return data
 
     def with_severity(self, severity: str) -> Finding:
         if severity not in SEVERITIES:
@@ -60,5 +69,5 @@ class CheckReport:
         return [*self.errors, *self.warnings, *self.infos]
 
     def as_dict(self) -> dict[str, Any]:
-        return {"ok": self.ok, "errors": [asdict(f) for f in self.errors],
-                "warnings": [asdict(f) for f in self.warnings], "infos": [asdict(f) for f in self.infos]}
+        return {"ok": self.ok, "errors": [f.as_dict() for f in self.errors],
+                "warnings": [f.as_dict() for f in self.warnings], "infos": [f.as_dict() for f in self.infos]}

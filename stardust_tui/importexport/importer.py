@@ -67,7 +67,12 @@ class ImportOptions:
 def detect_format(path: Path, requested: str | None = None) -> str:
     if requested:
         if requested not in FORMATS:
-            raise ValidationError(f"unknown format {requested!r} (expected {', '.join(FORMATS)})", where="--format")
+            from stardust_tui.plugin_points import importers  # issue 16: formats of stardust.importers plugins
+
+            if requested in importers():
+                return requested
+            known = ", ".join((*FORMATS, *importers()))
+            raise ValidationError(f"unknown format {requested!r} (expected {known})", where="--format")
         return requested
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm", ".xls"):
@@ -81,6 +86,12 @@ def detect_format(path: Path, requested: str | None = None) -> str:
         return "json"
     if suffix == ".xml":
         return "ddex"
+    if suffix:
+        from stardust_tui.plugin_points import import_format_for  # issue 16: a plugin format's suffix
+
+        plugin = import_format_for(path)
+        if plugin is not None:
+            return plugin
     try:
         with path.open("rb") as f:
             head = f.read(512).lstrip(b"\xef\xbb\xbf \t\r\n")
@@ -118,6 +129,13 @@ def iter_drafts(path: Path, fmt: str, options: ImportOptions, report: ImportRepo
         from stardust_tui.importexport.json_import import iter_json_drafts
 
         return iter_json_drafts(path, mapping, report, progress=progress)
+    from stardust_tui.plugin_points import importers
+
+    plugin = importers().get(fmt)
+    if plugin is not None:  # issue 16: a stardust.importers plugin reads the file
+        from stardust_tui.importexport.plugin_import import iter_plugin_drafts
+
+        return iter_plugin_drafts(path, plugin, report, progress=progress)
     raise ValidationError(f"format {fmt!r} does not produce drafts", where=str(path))
 
 

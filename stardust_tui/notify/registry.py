@@ -1,10 +1,10 @@
 """Channel kinds by name: the built-in email and webhook, and kinds plugins register.
 
-:func:`register` adds a :class:`~stardust_tui.notify.channel.Channel` subclass under its ``kind``. The
-plugins issue (16) loads the ``stardust.notifiers`` entry point group and calls :func:`register` for each
-class it finds; nothing else changes for the outbox, the routing, the sender or the CLI (``notify add KIND``
-passes ``--set KEY=VALUE`` options to the kind's ``check_settings``). The built-in kinds are imported only
-when first asked for.
+:func:`register` adds a :class:`~stardust_tui.notify.channel.Channel` subclass under its ``kind``; a kind
+neither built in nor registered is looked up among the plugins' ``stardust.notifiers`` entry points
+(:func:`stardust_tui.plugin_points.notifiers`, issue 16), only then; nothing else changes for the outbox,
+the routing, the sender or the CLI (``notify add KIND`` passes ``--set KEY=VALUE`` options to the kind's
+``check_settings``). The built-in kinds are imported only when first asked for.
 """
 
 from __future__ import annotations
@@ -28,14 +28,23 @@ def register(cls: type[Channel]) -> None:
     _registered[kind] = cls
 
 
+def _plugin_kinds() -> dict[str, type[Channel]]:
+    from stardust_tui.plugin_points import notifiers  # issue 16: the stardust.notifiers entry points
+
+    return notifiers()
+
+
 def kinds() -> list[str]:
-    return sorted({*BUILTIN, *_registered})
+    return sorted({*BUILTIN, *_registered, *_plugin_kinds()})
 
 
 def channel_class(kind: str) -> type[Channel]:
     if kind in _registered:
         return _registered[kind]
     if kind not in BUILTIN:
+        plugin = _plugin_kinds().get(kind)
+        if plugin is not None:
+            return plugin
         raise ValidationError(f"unknown channel kind {kind!r} (known: {', '.join(kinds())})", where="kind")
     module, _, name = BUILTIN[kind].partition(":")
     return getattr(importlib.import_module(module), name)

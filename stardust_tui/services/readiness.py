@@ -4,7 +4,8 @@
 profile it runs :func:`stardust_tui.delivery.preflight.preflight` with this installation's sender, asset
 store and DDEX schemas, exactly as the delivery executor will (``delivery.execute.build_plan``).
 :func:`check_for_target` is ``stardust check REF --target NAME``: that report plus the catalog's
-duplicate findings; :func:`check_catalog` is ``stardust check REF`` (the catalog rules, files measured too).
+duplicate findings; :func:`check_catalog` is ``stardust check REF`` (the catalog rules, files measured too,
+and the ``stardust.rules`` plugins' rules, which also run inside every targeted readiness).
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ def check_catalog(services: Services, ref: int | str) -> tuple[int, CheckReport]
     from stardust_tui.assets.qc import ensure_analyses, release_assets
     from stardust_tui.assets.store import AssetStore
     from stardust_tui.domain.rules import check_release
+    from stardust_tui.plugin_points import run_rules
     from stardust_tui.store.duplicates import find_duplicates
     from stardust_tui.store.releases import get_release, load_release
 
@@ -49,6 +51,7 @@ def check_catalog(services: Services, ref: int | str) -> tuple[int, CheckReport]
         release = load_release(session, int(get_release(session, ref).id))  # type: ignore[arg-type]
         analyses = ensure_analyses(session, release_assets(release), AssetStore(services.settings.paths).path_for)
         report = check_release(release, today=services.now().date(), analyses=analyses)
+        report.extend(run_rules(release, today=services.now().date()))  # issue 16: stardust.rules plugins
         report.extend(find_duplicates(session, release))
         report.extend(_schema_findings(services))
         return int(release.id), report  # type: ignore[arg-type]
