@@ -16,7 +16,7 @@ from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader, TemplateError
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, TemplateError, Undefined
 from jinja2.sandbox import SandboxedEnvironment
 
 from stardust_tui.notify.channel import Outgoing, SendFailed
@@ -39,7 +39,7 @@ class Renderer:
         loaders = [FileSystemLoader(str(template_dir))] if template_dir is not None else []
         self.env = SandboxedEnvironment(
             loader=ChoiceLoader([*loaders, PackageLoader("stardust_tui.notify", "templates")]),
-            autoescape=lambda name: bool(name and name.endswith(".html.j2")), undefined=ChainableUndefined,
+            autoescape=lambda name: bool(name and name.endswith(".html.j2")), undefined=Undefined,
             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
         self.env.filters["local"] = self._local
         self.tz = tz

@@ -228,3 +228,24 @@ def test_a_sender_dying_after_the_post_is_replaced_and_the_same_bytes_are_sent_a
     assert receiver.deliveries[0].delivery_id == receiver.deliveries[1].delivery_id
     assert receiver.deliveries[0].body == receiver.deliveries[1].body
     assert claims.mark_sent(sqlite_engine, claim, now=utcnow()) == 0  # the dead sender's late record is refused
+
+
+def test_the_daemon_sends_the_weekly_summary_on_its_slot(services: Services, receiver: WebhookReceiver,
+                                                         ca: CertAuthority, settings: Settings,
+                                                         sqlite_engine: Engine) -> None:
+    from datetime import UTC, datetime
+
+    receiver.secret = _channel(services, receiver, ca)
+    settings.notify = {"weekly_day": "monday", "weekly_hour": 9, "timezone": "Europe/Berlin",
+                       "rules": [{"events": ["report.weekly"], "channels": ["hook"]}]}
+    monday = datetime(2026, 12, 7, 8, 0, 30, tzinfo=UTC)  # 09:00:30 in Berlin
+    daemon = NotifySender(settings, sqlite_engine, owner="daemon", clock=lambda: monday,
+                          config=SenderConfig(weekly=True))
+    _event(sqlite_engine, "delivery.failed")  # no rule sends this one
+    asyncio.run(daemon.pass_once())
+    tui = NotifySender(settings, sqlite_engine, owner="tui", clock=lambda: monday)  # in-process: no weekly
+    asyncio.run(tui.pass_once())
+    assert [d.event_type for d in receiver.deliveries] == ["report.weekly"]
+    doc = receiver.deliveries[0].json
+    assert doc["time"] == "2026-12-07T08:00:00Z" and doc["data"]["period"]["days"] == 7
+    assert doc["summary"].startswith("week from 2026-11-30: 0 delivered")
