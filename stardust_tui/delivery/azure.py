@@ -224,7 +224,7 @@ class AzureTransport(Transport):
         def _put(c: ContainerClient) -> str:
             blob = c.get_blob_client(name)
             sent = hashlib.md5(usedforsecurity=False)  # of the bytes the service acknowledged, in order
-            with open(src.path, "rb") as fh:
+            with src.open(0) as fh:  # a local file or the asset store's object (issue 12)
                 left = staged.offset
                 while left > 0 and (prefix := fh.read(min(left, BLOCK))):  # staged by an earlier attempt
                     sent.update(prefix)

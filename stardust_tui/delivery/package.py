@@ -47,7 +47,7 @@ class PackageFile:
     remote_path: str
     size: int
     md5: str
-    local_path: Path | None = None
+    local_path: Any = None  # a Path, or a StoredObject of a bucket asset store (issue 12)
     data: bytes | None = None
 
     @property
@@ -185,6 +185,11 @@ def release_assets(release: Any) -> dict[int, Any]:
     return {a.id: a for a in found if a is not None and a.id is not None}
 
 
+def _where(found: Any) -> Any:
+    """A stored file: a local Path, or an object of the bucket asset store, sent as a stream (issue 12)."""
+    return Path(found) if isinstance(found, str) else found
+
+
 def plan_package(release: Any, profile: Profile, message_type: str, *, sender: MessageParty,
                  asset_path: Any, batch_id: str | None = None, message_id: str | None = None,
                  already_delivered: set[str] | None = None, priority: int = 0,
@@ -234,7 +239,7 @@ def plan_package(release: Any, profile: Profile, message_type: str, *, sender: M
                                       f"store: add the file (stardust asset add / import audio) before delivering",
                                       where=release.title)
             item = PackageFile(kind="resource", remote_path=f"{folder}/{file.name}", size=asset.size,
-                               md5=asset.md5, local_path=Path(asset_path(asset)))
+                               md5=asset.md5, local_path=_where(asset_path(asset)))
             if file.md5 != asset.md5:  # cannot happen unless the view and the rows disagree
                 raise ValidationError(f"MD5 in the message differs from the file for {file.name}")
             if message_type == "update" and already_delivered and asset.md5 in already_delivered:

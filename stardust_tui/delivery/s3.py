@@ -8,7 +8,8 @@ locally while the parts travel); publishing is :meth:`S3Transport.rename`, a ser
 (atomic: the final key appears complete or not at all) and a delete of the temporary key, so
 receivers that react to object-created events never see an unverified file. A multipart upload an
 interrupted attempt left behind is resumed: matching stored parts are kept (see
-:mod:`stardust_tui.delivery.s3_resume`); a cancelled one is aborted.
+:mod:`stardust_tui.delivery.s3_resume`); a cancelled one is aborted. A file of an object-store asset
+store is copied server-side on the same endpoint, else streamed (:mod:`stardust_tui.delivery.s3_stream`).
 
 ``?publish=direct`` uploads straight to the final key instead (for inboxes that deny DeleteObject, or
 to skip the copy): the object still appears only complete (PUT and CompleteMultipartUpload are
@@ -47,6 +48,7 @@ from stardust_tui.delivery.base import (
     clean_path,
 )
 from stardust_tui.delivery.s3_resume import Resumable, abort_uploads, find_resumable, finish_multipart
+from stardust_tui.delivery.s3_stream import same_endpoint, server_copy, stream_upload
 from stardust_tui.delivery.transfer import ProgressMeter, Source
 
 T = TypeVar("T")
@@ -222,14 +224,17 @@ class S3Transport(Transport):
         return ChunksizeAdjuster().adjust_chunksize(MULTIPART, size)
 
     async def _staged(self, stage: str, src: Source) -> Staged:
-        if src.size < MULTIPART:
-            return Staged()  # a single PUT leaves nothing to resume
+        if src.size < MULTIPART or (src.stored is not None and same_endpoint(self.spec, src.stored)):
+            return Staged()  # a single PUT (or a server-side copy) leaves nothing to resume
         key = self._key(stage)
+        local = src.path if src.stored is None else src.open  # the asset store's object: read as a stream
         found = await self._call(
-            lambda c: find_resumable(c, self.spec.bucket, key, src.path, src.size, self._chunk(src.size)), key)
+            lambda c: find_resumable(c, self.spec.bucket, key, local, src.size, self._chunk(src.size)), key)
         return Staged() if found is None else Staged(found.offset, found)
 
     async def _write_stage(self, stage: str, src: Source, staged: Staged, meter: ProgressMeter) -> Written:
+        if src.stored is not None:  # issue 12: from the object-store asset store, no local file
+            return await self._write_from_store(stage, src, staged, meter)
         key, bucket, size = self._key(stage), self.spec.bucket, src.size
         chunk = self._chunk(size)
         multipart = size >= MULTIPART
@@ -260,6 +265,21 @@ class S3Transport(Transport):
                 expected.cancel()
             raise
         return Written(resumed, server_checked=True, state=await expected if expected is not None else None)
+
+    async def _write_from_store(self, stage: str, src: Source, staged: Staged, meter: ProgressMeter) -> Written:
+        """Server-side copy when the store is on this endpoint, else a streamed multipart upload."""
+        key, bucket = self._key(stage), str(self.spec.bucket)
+
+        def _put(client: Any) -> Written:
+            if same_endpoint(self.spec, src.stored):
+                etag = server_copy(client, src.stored, bucket, key, meter)
+                if etag is not None:
+                    return Written(0, server_checked=True, state=etag)
+            resume = staged.state if isinstance(staged.state, Resumable) else None
+            etag = stream_upload(client, bucket, key, src, self._chunk(src.size), resume, meter)
+            return Written(staged.offset if resume else 0, server_checked=True, state=etag)
+
+        return await self._call(_put, key)
 
     async def _inspect(self, stage: str, src: Source, written: Written) -> Inspected:
         key = self._key(stage)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -74,7 +75,8 @@ def _ranges(size: int, chunk: int) -> dict[int, tuple[int, int]]:
     return {n: ((n - 1) * chunk, min(chunk, size - (n - 1) * chunk)) for n in range(1, count + 1)}
 
 
-def find_resumable(client: Any, bucket: str, key: str, local: Path, size: int, chunk: int) -> Resumable | None:
+def find_resumable(client: Any, bucket: str, key: str, local: Path | Callable[[], Any], size: int,
+                   chunk: int) -> Resumable | None:
     """The newest open upload of ``key`` with its parts that match ``local``; None when nothing matches."""
     uploads = _uploads(client, bucket, key)
     if not uploads:
@@ -89,7 +91,7 @@ def find_resumable(client: Any, bucket: str, key: str, local: Path, size: int, c
         stored = {}
     ranges = _ranges(size, chunk)
     keep: dict[int, str] = {}
-    with open(local, "rb") as fh:
+    with (open(local, "rb") if isinstance(local, Path) else local()) as fh:  # a file, or a stream opener
         for n, part in stored.items():
             if n in ranges and int(part["Size"]) == ranges[n][1] and \
                     str(part["ETag"]).strip('"') == _md5(fh, *ranges[n]):

@@ -1,4 +1,5 @@
-"""The local side of a transfer: the file being sent, its MD5, progress metering and the download sink.
+"""The local side of a transfer: the file being sent (a local file or an object of the asset store), its
+MD5, progress metering and the download sink.
 
 :class:`Source` is the local file an upload sends (checked against the size the delivery expects,
 its MD5 computed unless the asset store already knows it); transports read it from an offset through
@@ -16,7 +17,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from stardust_tui.delivery.errors import TransportPermanentError, TransportTransientError
 
@@ -108,15 +109,25 @@ class ProgressMeter:
 
 @dataclass(frozen=True)
 class Source:
-    """The local file an upload sends."""
+    """The file an upload sends: a local file (``path``), or an object of the asset store (``stored``, a
+    :class:`~stardust_tui.assets.objects.StoredObject`: read by ranged reads, no local copy; issue 12)."""
 
-    path: Path
+    path: Path | None
     size: int
     md5: str
+    stored: Any = None
+
+    def open(self, offset: int = 0) -> BinaryIO:
+        """The bytes from ``offset`` as a seekable binary file (the caller closes it)."""
+        fh: BinaryIO = self.stored.open("rb") if self.stored is not None else open(self.path, "rb")  # type: ignore[arg-type]
+        fh.seek(offset)
+        return fh
 
     @classmethod
-    async def prepare(cls, local_path: str | Path, md5: str | None, size: int | None) -> Source:
+    async def prepare(cls, local_path: Any, md5: str | None, size: int | None) -> Source:
         """Check the file exists with the expected size; compute its MD5 (in a thread) unless given."""
+        if not isinstance(local_path, (str, Path)):  # an object of the asset store
+            return await cls._prepare_stored(local_path, md5, size)
         local = Path(local_path)
         if not local.is_file():
             raise TransportPermanentError(f"local file not found: {local}")
@@ -127,11 +138,27 @@ class Source:
             md5 = await asyncio.to_thread(file_md5, local)
         return cls(local, real, md5.lower())
 
+    @classmethod
+    async def _prepare_stored(cls, stored: Any, md5: str | None, size: int | None) -> Source:
+        if not await asyncio.to_thread(stored.exists):
+            raise TransportPermanentError(f"stored file not found: {stored}")
+        if size is not None and size != stored.size:
+            raise TransportPermanentError(f"{stored}: size is {stored.size} bytes, the delivery expected {size}")
+        if md5 is None:
+            def digest() -> str:
+                h = hashlib.md5(usedforsecurity=False)
+                with stored.open("rb") as fh:
+                    while block := fh.read(CHUNK):
+                        h.update(block)
+                return h.hexdigest()
+
+            md5 = await asyncio.to_thread(digest)
+        return cls(None, stored.size, md5.lower(), stored)
+
     def blocks(self, offset: int, meter: ProgressMeter, chunk: int = CHUNK) -> Iterator[bytes]:
         """The file from ``offset`` in blocks; each is counted once the consumer asks for the next."""
         meter.check()
-        with open(self.path, "rb") as fh:
-            fh.seek(offset)
+        with self.open(offset) as fh:
             while block := fh.read(chunk):
                 yield block
                 meter.add(len(block))
