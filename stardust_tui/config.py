@@ -41,6 +41,8 @@ class Settings:
     """``[retention]`` of the config file: what the worker's housekeeping removes (issue 15)."""
     notify: dict[str, Any] = field(default_factory=dict)
     """``[notify]`` of the config file: rules, schedule and retry settings of notifications (issue 10)."""
+    assets_url: str | None = None
+    """``[assets] url`` (issue 12): None/"local" = the home's ``assets/``; ``s3://bucket/prefix?...`` a bucket."""
     plugins_disabled: list[str] = field(default_factory=list)
     """``[plugins] disabled`` of the config file: plugins not to load, by name (issue 16)."""
     extra: dict[str, Any] = field(default_factory=dict)
@@ -92,6 +94,7 @@ def load_settings(home: str | os.PathLike[str] | None = None, db: str | None = N
     settings.api = {k.split(".", 1)[1]: v for k, v in values.items() if k.startswith("api.")}
     settings.retention = {k.split(".", 1)[1]: v for k, v in values.items() if k.startswith("retention.")}
     settings.notify = {k.split(".", 1)[1]: v for k, v in values.items() if k.startswith("notify.")}  # issue 10
+    settings.assets_url = values.get("assets.url")  # multihost (issue 12)
     settings.plugins_disabled = list(values.get("plugins.disabled", []))  # issue 16
     settings.extra = {k: v for k, v in data.items() if k not in top_level_names()}
 

@@ -101,6 +101,16 @@ def notify_rules(value: Any) -> list[dict[str, Any]]:
     return list(value)
 
 
+def asset_store_url(value: Any) -> str:
+    """``[assets] url`` (issue 12): the home's folder, another folder, or an S3-compatible bucket."""
+    from stardust_tui.assets.store_config import check_url
+
+    try:
+        return check_url(value)
+    except ValueError as exc:
+        raise Invalid(str(exc)) from None
+
+
 def time_zone(value: Any) -> str:
     from stardust_tui.notify.schedule import zone
 
@@ -150,6 +160,7 @@ SCHEMA: dict[str, Key] = {
     "backup.dir": Key(text(), "where scheduled backups go"),
     "backup.interval_hours": Key(number(0.01, 24 * 366), "hours between scheduled backups"),
     "backup.keep": Key(integer(1, 10_000), "snapshots to keep"),
+    "assets.url": Key(asset_store_url, "asset store: local (default), file:///dir or s3://bucket/prefix?endpoint=..."),
     "api.rate": Key(number(0.01, 100_000), "HTTP API: requests per second per API key (token bucket refill)"),
     "api.burst": Key(integer(1, 100_000), "HTTP API: requests an API key may make at once (bucket size)"),
     "api.max_upload_mb": Key(number(0.001, 1_000_000), "HTTP API: largest asset or import upload, in MB"),

@@ -23,6 +23,7 @@ import soundfile as sf
 from PIL import Image, UnidentifiedImageError
 
 from stardust_tui.assets.mp4 import read_mp4
+from stardust_tui.assets.objects import StoredObject, is_stored_object, readable
 from stardust_tui.assets.riff import is_wave, read_wave
 from stardust_tui.errors import NotFoundError, ValidationError
 
@@ -68,13 +69,14 @@ def sniff(head: bytes) -> str:
     return "other"
 
 
-def read_facts(path: str | Path, *, name: str | None = None) -> dict[str, Any]:
+def read_facts(path: str | Path | StoredObject, *, name: str | None = None) -> dict[str, Any]:
     """Everything we can learn about the file at ``path`` without trusting its name.
 
     ``name`` is the user's file name when ``path`` is a temporary copy: a file named like audio or an
-    image whose bytes are neither is refused rather than stored as "other".
+    image whose bytes are neither is refused rather than stored as "other". ``path`` may be a stored
+    object of a bucket (issue 12): everything is then read through ranged reads, no local copy.
     """
-    p = Path(path)
+    p: Any = path if is_stored_object(path) else Path(path)
     try:
         with p.open("rb") as fh:
             head = fh.read(64)
@@ -140,7 +142,8 @@ def _wave_facts(p: Path) -> dict[str, Any]:
 
 def _mutagen_facts(p: Path) -> dict[str, Any]:
     try:
-        audio = mutagen.File(p)
+        with readable(p) as src:
+            audio = mutagen.File(src)
     except mutagen.MutagenError as exc:
         raise ValidationError(f"unreadable audio: {_first_line(exc)}", where=str(p)) from None
     except Exception as exc:  # mutagen raises assorted low-level errors on garbage
@@ -171,7 +174,7 @@ def _mutagen_facts(p: Path) -> dict[str, Any]:
 def _check_last_frame(p: Path) -> None:
     """Seek to the last frame and decode it: catches a truncated FLAC/AIFF whose header looks fine."""
     try:
-        with sf.SoundFile(p) as snd:
+        with readable(p) as src, sf.SoundFile(src) as snd:
             if snd.frames <= 0:
                 raise ValidationError("unreadable audio: the stream has no frames", where=str(p))
             snd.seek(snd.frames - 1)
@@ -186,7 +189,7 @@ def _image_facts(p: Path) -> dict[str, Any]:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(p) as img:
+            with readable(p) as src, Image.open(src) as img:
                 if img.width * img.height > _MAX_IMAGE_PIXELS:
                     raise ValidationError(f"image too large to check ({img.width}x{img.height})", where=str(p))
                 fmt, size, mode = img.format, img.size, img.mode

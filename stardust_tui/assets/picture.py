@@ -22,6 +22,8 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
+from stardust_tui.assets.objects import StoredObject, readable
+
 IMAGE_ANALYSIS_VERSION = 1
 UPSCALE_DB = 7.0  # clean images measured 1-4 dB, 2x-5x enlargements 8-17 dB (tests/bench/bench_qc.py)
 ANALYSIS_SIDE = 1500  # larger images are analysed on a centre crop of this size (same pixels, no resampling)
@@ -99,11 +101,12 @@ def _flat_share(rgb: np.ndarray) -> float:
     return float(counts.max() / counts.sum())
 
 
-def analyze_image(path: str | Path) -> dict[str, Any]:
-    """Measurements of the image at ``path`` (see the module docstring for the keys)."""
+def analyze_image(path: str | Path | StoredObject) -> dict[str, Any]:
+    """Measurements of the image at ``path`` (see the module docstring for the keys); a stored object of a
+    bucket is read as a stream (issue 12)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-        with Image.open(path) as img:
+        with readable(path) as src, Image.open(src) as img:
             rgb_img = img.convert("RGB")
     rgb = np.asarray(rgb_img, dtype=np.int16)
     gray = np.asarray(rgb_img.convert("L"), dtype=np.float32)

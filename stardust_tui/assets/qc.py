@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from stardust_tui.assets.objects import StoredObject
 from stardust_tui.assets.picture import IMAGE_ANALYSIS_VERSION, analyze_image
 from stardust_tui.assets.signal import AUDIO_ANALYSIS_VERSION, analyze_audio
 from stardust_tui.domain.models import Asset, utcnow
@@ -27,7 +28,7 @@ VERSIONS = {"audio": AUDIO_ANALYSIS_VERSION, "image": IMAGE_ANALYSIS_VERSION}
 Analyses = dict[int, Mapping[str, Any]]
 
 
-def analyze_file(path: str | Path, kind: str) -> dict[str, Any]:
+def analyze_file(path: str | Path | StoredObject, kind: str) -> dict[str, Any]:
     """Measure one file of ``kind`` audio or image; a file that cannot be decoded gives ``{"error": ...}``."""
     try:
         return analyze_audio(path) if kind == "audio" else analyze_image(path)
@@ -51,14 +52,14 @@ def _save(session: Session, asset: Asset, metrics: dict[str, Any]) -> None:
         pass  # the other one's numbers are as good as ours
 
 
-def ensure_analyses(session: Session, assets: Iterable[Asset | None], path_for: Callable[[Asset], Path]) -> Analyses:
+def ensure_analyses(session: Session, assets: Iterable[Asset | None], path_for: Callable[[Asset], Any]) -> Analyses:
     """Measurements for every audio/image asset given, measuring (and storing) those not done yet."""
     wanted = {a.id: a for a in assets if a is not None and a.id is not None and a.kind in VERSIONS}
     found: Analyses = dict(stored_analyses(session, wanted, VERSIONS))
     for asset_id, asset in wanted.items():
         if asset_id in found:
             continue
-        path = path_for(asset)
+        path = path_for(asset)  # a local path, or an object streamed from the bucket (issue 12)
         if not path.is_file():
             continue
         metrics = analyze_file(path, asset.kind)

@@ -21,6 +21,8 @@ from typing import Any
 import numpy as np
 import soundfile as sf
 
+from stardust_tui.assets.objects import StoredObject, readable
+
 AUDIO_ANALYSIS_VERSION = 1
 FRAME = 4096
 BLOCK_SECONDS = 8
@@ -103,9 +105,10 @@ class _Spectrum:
         return round(float(hz[ks[best]]), -1), round(float(drop[best]), 1)
 
 
-def analyze_audio(path: str | Path) -> dict[str, Any]:
-    """Measurements of the audio file at ``path`` (see the module docstring for the keys)."""
-    with sf.SoundFile(str(path)) as snd:
+def analyze_audio(path: str | Path | StoredObject) -> dict[str, Any]:
+    """Measurements of the audio file at ``path`` (see the module docstring for the keys); a stored object
+    of a bucket is decoded from a stream of ranged reads (issue 12)."""
+    with readable(str(path) if isinstance(path, Path) else path) as src, sf.SoundFile(src) as snd:
         rate, channels = snd.samplerate, snd.channels
         spectrum = _Spectrum()
         frames_read, peak, runs, first_clip = 0, 0.0, 0, None

@@ -1,4 +1,5 @@
-"""``stardust asset add|show|list|verify``: put files in the asset store, attach them, inspect facts and QC.
+"""``stardust asset add|show|list|verify``: put files in the asset store, attach them, inspect facts and QC
+(``store``/``credentials``/``migrate``: :mod:`.asset_store`).
 
 Printing and progress bars around ``services.assets``.
 """
@@ -22,7 +23,10 @@ BAR_THRESHOLD = 50 * 1024 * 1024
 
 
 def register(cli: click.Group) -> None:
+    from stardust_tui.cli import asset_store  # issue 12: asset store|credentials|migrate, stardust assets
+
     cli.add_command(asset)
+    asset_store.register(asset, cli)
 
 
 @click.group()

@@ -62,7 +62,7 @@ def build_plan(ctx: DeliveryContext, delivery: Delivery, profile: Profile) -> tu
     from stardust_tui.schemas.resolve import schema_folder
     from stardust_tui.store.releases import load_release
 
-    store = AssetStore(ctx.settings.paths)
+    store = AssetStore(ctx.settings, ctx.engine)  # the configured store: a folder or a bucket (issue 12)
     with session_scope(ctx.engine) as session:
         release = load_release(session, delivery.release_id)
         already: set[str] = set()

@@ -69,7 +69,7 @@ class AssetService:
     def _store(self) -> Any:
         from stardust_tui.assets.store import AssetStore
 
-        return AssetStore(self.services.settings.paths)
+        return AssetStore(self.services.settings, self.services.store_engine)  # a folder or a bucket (issue 12)
 
     def add(self, paths: Sequence[Path], *, release: int | str | None = None, track: int | None = None,
             disc: int = 1, cover: int | str | None = None, resource: str | None = None,

@@ -32,7 +32,7 @@ def target_preflight(services: Services, session: Any, release: Any, profile: Pr
     settings = services.settings
     return preflight(session, release, profile, message_type,
                      sender=sender_for(profile, settings.sender_dpid, settings.sender_name),
-                     asset_path=AssetStore(settings.paths).path_for,
+                     asset_path=AssetStore(settings, session.get_bind()).path_for,
                      schema_dir=schema_folder(settings), today=services.now().date(), skip_xsd=skip_xsd)
 
 
@@ -49,7 +49,8 @@ def check_catalog(services: Services, ref: int | str) -> tuple[int, CheckReport]
     services.authorize("release.read")
     with session_scope(services.engine) as session:
         release = load_release(session, int(get_release(session, ref).id))  # type: ignore[arg-type]
-        analyses = ensure_analyses(session, release_assets(release), AssetStore(services.settings.paths).path_for)
+        store = AssetStore(services.settings, session.get_bind())  # a folder or a bucket (issue 12)
+        analyses = ensure_analyses(session, release_assets(release), store.path_for)
         report = check_release(release, today=services.now().date(), analyses=analyses)
         report.extend(run_rules(release, today=services.now().date()))  # issue 16: stardust.rules plugins
         report.extend(find_duplicates(session, release))

@@ -11,7 +11,8 @@ def load_all_models() -> type[SQLModel]:
 
     for name in ("stardust_tui.domain.delivery_models", "stardust_tui.domain.import_models",
                  "stardust_tui.domain.qc_models", "stardust_tui.domain.api_models",
-                 "stardust_tui.domain.access_models", "stardust_tui.domain.notify_models"):
+                 "stardust_tui.domain.access_models", "stardust_tui.domain.notify_models",
+                 "stardust_tui.domain.store_models"):  # multihost (issue 12): asset store credentials
         try:
             importlib.import_module(name)
         except ModuleNotFoundError as exc:
