@@ -260,21 +260,41 @@ class StardustApp(App[None]):
 
     @work(thread=True, group="delivery-log", name="delivery log", exit_on_error=False)
     def follow_delivery_log(self) -> None:
-        """Tail the JSON-lines delivery log (written by in-process and daemon workers alike)."""
+        """Tail the JSON-lines delivery log (written by in-process and daemon workers alike). On PostgreSQL
+        stored events arrive over LISTEN/NOTIFY from workers on every host (issue 12, multihost) and the file
+        only adds this machine's progress lines."""
         from watchfiles import watch
+
+        from stardust_tui.worker.live_events import uses_notify
+
+        shared = uses_notify(self.services.store_engine)  # multihost (issue 12)
+        if shared:
+            self.follow_events_over_postgres()
+
+        def keep(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+            return [e for e in events if e.get("level") == "debug"] if shared else events
 
         path = self.settings.paths.delivery_log_file
         path.parent.mkdir(parents=True, exist_ok=True)
         tail = LogTail(path)
         me = get_current_worker()
-        self.call_from_thread(self._take_events, tail.read_new(), notify=False)
+        self.call_from_thread(self._take_events, keep(tail.read_new()), notify=False)
         for _changes in watch(path.parent, stop_event=self._log_stop, debounce=50, step=50, rust_timeout=300,
                               yield_on_timeout=True, raise_interrupt=False):
             if me.is_cancelled:
                 return
-            events = tail.read_new()
+            events = keep(tail.read_new())
             if events:
                 self.call_from_thread(self._take_events, events, notify=True)
+
+    @work(thread=True, group="delivery-events", name="delivery events (PostgreSQL)", exit_on_error=False)
+    def follow_events_over_postgres(self) -> None:
+        """Stored delivery events of every host's workers as PostgreSQL announces them (issue 12, multihost)."""
+        from stardust_tui.worker.live_events import follow_db
+
+        me = get_current_worker()
+        for batch in follow_db(self.services.store_engine, stop=lambda: me.is_cancelled or self._log_stop.is_set()):
+            self.call_from_thread(self._take_events, batch, notify=True)
 
     def _take_events(self, events: list[dict[str, Any]], *, notify: bool) -> None:
         if not events:

@@ -1,5 +1,6 @@
 """Following deliveries as they run: wait for some to end (running them here when no worker daemon is
-alive), and a delivery's event log from the database followed by the live log file.
+alive), and a delivery's event log from the database followed live: over PostgreSQL LISTEN/NOTIFY (any
+host's workers, issue 12) or, on SQLite, from the JSON-lines log file.
 
 Used by :class:`~stardust_tui.services.deliveries.DeliveryService` (``wait``, ``follow``); events are
 handed over as :class:`EventLine` values, whatever they were read from.
@@ -87,27 +88,67 @@ def wait(services: Services, delivery_ids: list[int], on_event: Callable[[EventL
     return asyncio.run(run_here())
 
 
-def follow(services: Services, delivery_id: int, *, live: bool) -> Iterator[EventLine]:
-    """The stored events of a delivery; with ``live``, then new ones from the log file until it ends."""
-    from stardust_tui.worker.events import follow_file, read_events
+def follow(services: Services, delivery_id: int, *, live: bool,
+           stop: Callable[[], bool] | None = None) -> Iterator[EventLine]:
+    """The stored events of a delivery; with ``live``, then new ones until it ends (or ``stop()`` says the
+    reader went away: the HTTP API's event stream when its client disconnects). New events come from
+    PostgreSQL LISTEN/NOTIFY when the store is PostgreSQL (a worker on any host), else from the log file."""
+    from stardust_tui.worker.live_events import EventListener, uses_notify
+
+    engine = services.engine
+    if live and uses_notify(engine):
+        with EventListener(engine) as listener:  # listening before reading: nothing falls in between
+            state, stored = _stored(services, delivery_id)
+            listener.skip([int(e.id) for e in stored])  # type: ignore[arg-type]
+            yield from (_line(delivery_id, e) for e in stored)
+            if state in FINAL_STATES:
+                return
+            ended = _ended(services, delivery_id, stop)
+            for batch in listener.batches(delivery_id=delivery_id, stop=ended):
+                yield from (_from_dict(delivery_id, data) for data in batch)
+        return
+    state, stored = _stored(services, delivery_id)
+    yield from (_line(delivery_id, e) for e in stored)
+    if not live or state in FINAL_STATES:
+        return
+    from stardust_tui.worker.events import follow_file
+
+    for data in follow_file(services.settings.paths.delivery_log_file, delivery_id=delivery_id,
+                            stop=_ended(services, delivery_id, stop)):
+        yield _from_dict(delivery_id, data)
+
+
+def _stored(services: Services, delivery_id: int) -> tuple[str, list]:
+    from stardust_tui.worker.events import read_events
     from stardust_tui.worker.queue import get_delivery
 
     with session_scope(services.engine) as session:
         state = get_delivery(session, delivery_id).state
-        stored = read_events(session, delivery_id, limit=100_000)
-    for e in stored:
-        yield EventLine(delivery_id, e.at, e.level, e.step, e.message)
-    if not live or state in FINAL_STATES:
-        return
+        return state, read_events(session, delivery_id, limit=100_000)
+
+
+def _line(delivery_id: int, e: object) -> EventLine:
+    return EventLine(delivery_id, e.at, e.level, e.step, e.message)  # type: ignore[attr-defined]
+
+
+def _from_dict(delivery_id: int, data: dict) -> EventLine:
+    return EventLine(delivery_id, datetime.fromisoformat(data["at"]), data.get("level", "info"), data.get("step"),
+                     data.get("message", ""))
+
+
+def _ended(services: Services, delivery_id: int, stop: Callable[[], bool] | None) -> Callable[[], bool]:
+    """True once the delivery reached a final state (looked up at most once a second) or ``stop()``."""
+    from stardust_tui.worker.queue import get_delivery
+
     checked = [time.monotonic()]
 
     def ended() -> bool:
+        if stop is not None and stop():
+            return True
         if time.monotonic() - checked[0] < 1.0:
             return False
         checked[0] = time.monotonic()
         with session_scope(services.engine) as session:
             return get_delivery(session, delivery_id).state in FINAL_STATES
 
-    for data in follow_file(services.settings.paths.delivery_log_file, delivery_id=delivery_id, stop=ended):
-        yield EventLine(delivery_id, datetime.fromisoformat(data["at"]), data.get("level", "info"), data.get("step"),
-                        data.get("message", ""))
+    return ended
