@@ -31,18 +31,16 @@ from stardust_tui.commands import ScreenCommands
 from stardust_tui.domain.enums import ParentalAdvisory
 from stardust_tui.domain.release_types import release_type_choices
 from stardust_tui.errors import StardustError
-from stardust_tui.screens.base import StardustScreen
 from stardust_tui.screens.serial import SerialWriter
-from stardust_tui.services.deals import DealRow, list_deals, remove_deal, rows_of, save_deal
+from stardust_tui.screens.wizard_steps import WizardStepsScreen
+from stardust_tui.services.deals import rows_of
 from stardust_tui.services.drafts import form_values
 from stardust_tui.services.fields import FIELDS, STEPS, check_field, field_text
 from stardust_tui.widgets.confirm import ConfirmModal
-from stardust_tui.widgets.deal_form import DealFormModal
-from stardust_tui.widgets.deal_list import DealList, territory_text
+from stardust_tui.widgets.deal_list import DealList
 from stardust_tui.widgets.path_input import PathSuggester
 from stardust_tui.widgets.release_form import LabelledRow, ValidatedField
 from stardust_tui.widgets.styling import plain
-from stardust_tui.widgets.track_facts import cover_facts_text
 
 SAVE_DELAY_S = 0.5
 STEP_TITLES = {"basics": "Basics", "tracks": "Tracks", "artwork": "Artwork", "metadata": "Metadata",
@@ -51,7 +49,7 @@ NEEDS_SAVED_RELEASE = {"tracks", "ern"}
 WIZARD_FIELDS = {name: spec for name, spec in FIELDS.items() if spec.step != "deals"}  # deals: their own list
 
 
-class ReleaseWizardScreen(StardustScreen):
+class ReleaseWizardScreen(WizardStepsScreen):
     """Create or edit one release, step by step, saving as you go."""
 
     COMMANDS = {ScreenCommands}
@@ -345,77 +343,6 @@ class ReleaseWizardScreen(StardustScreen):
                 lines += [f"  ! {f.field}: {f.message}" for f in report.warnings]
             text = "\n".join(lines)
         self.app.call_from_thread(self.query_one("#review-report", Static).update, text)
-
-    @on(Input.Submitted, "#cover-path")
-    def _attach_cover(self, event: Input.Submitted) -> None:
-        if self.release_id is None:
-            self.notify("Save the release (give it a title) before attaching artwork", severity="warning")
-            return
-        path = event.value.strip()
-        if path:
-            self.query_one("#cover-facts", Static).update("Storing and checking the image…")
-            self.writer.submit(lambda: ("cover", self._attach_cover_job(path)))
-
-    def _attach_cover_job(self, path: str) -> tuple[str, Any]:
-        """(writer thread) Check, store and attach the image; the outcome and the cover now attached."""
-        from stardust_tui.services.attachments import attach_cover
-
-        try:
-            result = attach_cover(self.app.services, self.release_id, path)
-            note = "" if result.attached else f"✗ not attached: {result.reason} · {result.kept} stays attached"
-        except StardustError as exc:
-            note = f"✗ not attached: {exc}"
-        return note, self.app.services.drafts.load(self.release_id).cover
-
-    def _show_cover(self, cover: Any, note: str = "") -> None:
-        from stardust_tui.domain.qc import check_artwork
-
-        text = cover_facts_text(cover, list(check_artwork(cover)) if cover is not None else None)
-        self.query_one("#cover-facts", Static).update(f"{note}\n{text}" if note else text)
-
-    # -- deals ----------------------------------------------------------------------------------------
-    @on(DealList.AddAsked)
-    def _add_deal(self) -> None:
-        self._edit_deal(None)
-
-    @on(DealList.EditAsked)
-    def _change_deal(self, event: DealList.EditAsked) -> None:
-        self._edit_deal(event.deal)
-
-    def _edit_deal(self, deal: DealRow | None) -> None:
-        if self.release_id is None:
-            self.notify("Give the release a title first: deals belong to a saved release", severity="warning")
-            return
-        release_date = self.saved.get("release_date")
-
-        def done(values: DealRow | None) -> None:
-            if values is not None:
-                self._deal_job(lambda: save_deal(self.app.services, self.release_id, values))
-
-        self.app.push_screen(DealFormModal(deal, default_start=release_date), done)
-
-    @on(DealList.RemoveAsked)
-    def _remove_deal(self, event: DealList.RemoveAsked) -> None:
-        deal = event.deal
-
-        def answered(ok: bool | None) -> None:
-            if ok and deal.id is not None:
-                self._deal_job(lambda: remove_deal(self.app.services, self.release_id, deal.id))
-
-        self.app.push_screen(ConfirmModal(f"Remove the deal {territory_text(deal)} "
-                                          f"({', '.join(deal.commercial_models)}) from this release?",
-                                          yes="Remove", danger=True), answered)
-
-    def _deal_job(self, change: Any) -> None:
-        """Run a deal change after the pending field saves; the list shows the stored deals either way."""
-        def job() -> tuple[str, list[DealRow], str]:
-            try:
-                return "deals", change(), ""
-            except StardustError as exc:
-                return "deals", list_deals(self.app.services, self.release_id), str(exc)
-
-        self.action_save()
-        self.writer.submit(job)
 
     # -- leaving --------------------------------------------------------------------------------------
     def action_leave(self) -> None:

@@ -1,0 +1,105 @@
+"""The release wizard's artwork and deals steps: attach a cover (checked before it replaces one) and keep
+several deals per release (add, edit, remove through ``services.deals``).
+
+:class:`WizardStepsScreen` is the base of :class:`~stardust_tui.screens.release_wizard.ReleaseWizardScreen`;
+its jobs run on the wizard's :class:`~stardust_tui.screens.serial.SerialWriter` after the pending field
+saves, and their results come back through the wizard's ``written``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on
+from textual.widgets import Input, Static
+
+from stardust_tui.errors import StardustError
+from stardust_tui.screens.base import StardustScreen
+from stardust_tui.services.deals import DealRow, list_deals, remove_deal, save_deal
+from stardust_tui.widgets.confirm import ConfirmModal
+from stardust_tui.widgets.deal_form import DealFormModal
+from stardust_tui.widgets.deal_list import DealList, territory_text
+from stardust_tui.widgets.track_facts import cover_facts_text
+
+
+class WizardStepsScreen(StardustScreen):
+    """Artwork and deals of the release being edited (``release_id``, ``writer``, ``saved`` and
+    ``action_save`` come from the wizard)."""
+
+    release_id: int | None
+    writer: Any
+    saved: dict[str, Any]
+
+    def action_save(self) -> None:  # the wizard's: send pending field changes
+        raise NotImplementedError
+
+    @on(Input.Submitted, "#cover-path")
+    def _attach_cover(self, event: Input.Submitted) -> None:
+        if self.release_id is None:
+            self.notify("Save the release (give it a title) before attaching artwork", severity="warning")
+            return
+        path = event.value.strip()
+        if path:
+            self.query_one("#cover-facts", Static).update("Storing and checking the image…")
+            self.writer.submit(lambda: ("cover", self._attach_cover_job(path)))
+
+    def _attach_cover_job(self, path: str) -> tuple[str, Any]:
+        """(writer thread) Check, store and attach the image; the outcome and the cover now attached."""
+        from stardust_tui.services.attachments import attach_cover
+
+        try:
+            result = attach_cover(self.app.services, self.release_id, path)
+            note = "" if result.attached else f"✗ not attached: {result.reason} · {result.kept} stays attached"
+        except StardustError as exc:
+            note = f"✗ not attached: {exc}"
+        return note, self.app.services.drafts.load(self.release_id).cover
+
+    def _show_cover(self, cover: Any, note: str = "") -> None:
+        from stardust_tui.domain.qc import check_artwork
+
+        text = cover_facts_text(cover, list(check_artwork(cover)) if cover is not None else None)
+        self.query_one("#cover-facts", Static).update(f"{note}\n{text}" if note else text)
+
+    # -- deals ----------------------------------------------------------------------------------------
+    @on(DealList.AddAsked)
+    def _add_deal(self) -> None:
+        self._edit_deal(None)
+
+    @on(DealList.EditAsked)
+    def _change_deal(self, event: DealList.EditAsked) -> None:
+        self._edit_deal(event.deal)
+
+    def _edit_deal(self, deal: DealRow | None) -> None:
+        if self.release_id is None:
+            self.notify("Give the release a title first: deals belong to a saved release", severity="warning")
+            return
+        release_date = self.saved.get("release_date")
+
+        def done(values: DealRow | None) -> None:
+            if values is not None:
+                self._deal_job(lambda: save_deal(self.app.services, self.release_id, values))
+
+        self.app.push_screen(DealFormModal(deal, default_start=release_date), done)
+
+    @on(DealList.RemoveAsked)
+    def _remove_deal(self, event: DealList.RemoveAsked) -> None:
+        deal = event.deal
+
+        def answered(ok: bool | None) -> None:
+            if ok and deal.id is not None:
+                self._deal_job(lambda: remove_deal(self.app.services, self.release_id, deal.id))
+
+        self.app.push_screen(ConfirmModal(f"Remove the deal {territory_text(deal)} "
+                                          f"({', '.join(deal.commercial_models)}) from this release?",
+                                          yes="Remove", danger=True), answered)
+
+    def _deal_job(self, change: Any) -> None:
+        """Run a deal change after the pending field saves; the list shows the stored deals either way."""
+        def job() -> tuple[str, list[DealRow], str]:
+            try:
+                return "deals", change(), ""
+            except StardustError as exc:
+                return "deals", list_deals(self.app.services, self.release_id), str(exc)
+
+        self.action_save()
+        self.writer.submit(job)
