@@ -36,7 +36,8 @@ SKIP = {("tui",), ("demo",)}
 # Flags never drawn: they wait for something (a terminal, a live delivery) or would follow forever.
 NEVER = {"--follow", "--wait", "--version", "--help", "--home", "--db"}
 # Flags always given: without them the command keeps running (a daemon, a hot-folder watch).
-ALWAYS = {("watch",): ["--once"], ("worker",): ["--once", "--ack-poll=0", "--grace=0"], ("serve",): ["--check"]}
+ALWAYS = {("watch",): ["--once"], ("worker",): ["--once", "--ack-poll=0", "--grace=0"], ("serve",): ["--check"],
+          ("sandbox", "serve"): ["--once"]}
 # Tables a refused command may still write: the import ledger records failed runs, workers their heartbeat,
 # QC caches what it measured. Everything else must be byte-identical after a non-zero exit.
 VOLATILE = {"import_run", "worker_heartbeat", "asset_analysis", "alembic_version"}

@@ -42,6 +42,7 @@ COMMAND_MODULES = (
     "stardust_tui.cli.retention",  # issue 15: the retention policy
     "stardust_tui.cli.plugin",  # issue 16: plugins
     "stardust_tui.cli.schemas",  # issue 13: the official DDEX XSDs
+    "stardust_tui.cli.sandbox",  # issue 13: a sandbox DSP
 )
 
 

@@ -279,8 +279,12 @@ def open_source(spec: str | None) -> Source:
         raise SchemaFetchError(f"unsupported source {text!r}: an http(s) URL, a folder or a .zip file",
                                where="--from")
     path = Path(text).expanduser()
-    if path.is_dir():
-        return DirSource(path)
-    if path.is_file():
-        return ZipSource(path)
-    raise SchemaFetchError("no such folder or zip file", where=str(path))
+    shown = text if len(text) <= 80 else f"{text[:60]}… ({len(text)} characters)"
+    try:
+        if path.is_dir():
+            return DirSource(path)
+        if path.is_file():
+            return ZipSource(path)
+    except OSError as exc:  # a name too long for the file system, a folder we may not read
+        raise SchemaFetchError(f"cannot read: {exc.strerror or exc}", where=shown) from None
+    raise SchemaFetchError("no such folder or zip file", where=shown)

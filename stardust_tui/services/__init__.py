@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from stardust_tui.services.profiles import ProfileService
     from stardust_tui.services.releases import ReleaseService
     from stardust_tui.services.retention import RetentionService
+    from stardust_tui.services.sandbox import SandboxService
     from stardust_tui.services.schemas import SchemaService
     from stardust_tui.services.setup import SetupService
     from stardust_tui.services.targets import TargetService
@@ -300,3 +301,9 @@ class Services:
         from stardust_tui.services.schemas import SchemaService
 
         return SchemaService(self)
+
+    @cached_property
+    def sandbox(self) -> SandboxService:
+        from stardust_tui.services.sandbox import SandboxService
+
+        return SandboxService(self)
