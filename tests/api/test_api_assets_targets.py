@@ -164,3 +164,14 @@ def test_catalog_import_dry_run_then_run(api) -> None:
         broken = c.post("/imports", params={"filename": "bad.csv", "dry_run": "false"},
                         content=b"upc,title\nnot-a-upc,X\n")
         assert broken.status_code == 422 and broken.json()["error_count"] >= 1
+
+
+def test_an_ern_message_imports_like_import_ddex(api) -> None:
+    data = (SAMPLES_DIR / "ern-43" / "ddexsuite__1_Audio.xml").read_bytes()
+    with api.client(api.key("write")) as c:
+        dry = c.post("/imports", params={"format": "ddex", "filename": "audio.xml"}, content=data).json()
+        assert (dry["format"], dry["created"], dry["error_count"], dry["dry_run"]) == ("ddex", 1, 0, True)
+        assert c.get("/releases/0094631432057").status_code == 404
+        run = c.post("/imports", params={"format": "ddex", "filename": "audio.xml", "dry_run": "false"}, content=data)
+        assert run.status_code == 200 and run.json()["created"] == 1
+        assert c.get("/releases/0094631432057").json()["title"] == "Yume no Hajmari"
