@@ -38,7 +38,7 @@ from stardust_tui.domain.models import (
 from stardust_tui.importexport.records import ReleaseDraft
 from stardust_tui.importexport.report import ImportReport
 from stardust_tui.store import search
-from stardust_tui.store.audit_chain import mark_unsealed
+from stardust_tui.store.audit_chain import chain_values, mark_unsealed
 from stardust_tui.store.duplicates import norm_key
 from stardust_tui.store.parties import clean_name
 from stardust_tui.store.revisions import snapshot_json_and_hash, snapshot_release
@@ -458,9 +458,15 @@ class BulkWriter:
                             else {"id": view.id, "doc": " ".join(fields.values())})
         self.insert(REV, ("release_id", "number", "created_at", "actor", "snapshot", "content_hash"), rev_rows,
                      raw_json=("snapshot",))
-        self.insert(AUD, ("at", "actor", "action", "entity", "entity_id", "before", "after", "note"), audit_rows,
-                     raw_json=("after",))
-        mark_unsealed(self.conn)  # issue 15: these entries join the audit hash chain when the import commits
+        columns = ("at", "actor", "action", "entity", "entity_id", "before", "after", "note")
+        if self.sqlite:  # issue 15: the transaction holds the database, so the rows go in sealed into the chain
+            as_stored = [(*row[:5], "null", *row[6:]) for row in audit_rows]  # before: None is stored as JSON null
+            audit_rows = [(*row, *link) for row, link in zip(audit_rows, chain_values(self.conn, as_stored),
+                                                               strict=True)]
+            self.insert(AUD, (*columns, "seq", "prev_hash", "hash"), audit_rows, raw_json=("after",))
+        else:  # the rows join the chain when the import commits (under the chain's lock, held briefly)
+            self.insert(AUD, columns, audit_rows, raw_json=("after",))
+            mark_unsealed(self.conn)
         if self.sqlite:  # the index's columns are the keys of the store's document_fields
             cols = [k for k in fts_rows[0] if k != "id"]
             self.conn.connection.driver_connection.executemany(  # type: ignore[union-attr]

@@ -1,16 +1,19 @@
 """The audit log's hash chain: every entry names the hash of the one before it, so an edit or a deletion shows.
 
-An entry's hash is SHA-256 over its sequence number, the previous entry's hash and its content (time, actor,
-action, entity, before/after, note) in canonical JSON (:func:`entry_hash`). Entries are written with no
-``seq`` and *sealed* when their transaction commits (:func:`seal`, run from a ``before_commit`` session
-event): the writer locks the one ``audit_chain`` row (``UPDATE … SET seq = seq``: PostgreSQL's row lock,
-SQLite's database write lock), reads the head, numbers its own unsealed entries after it and moves the
-head. The lock is held only from there to the commit, and a concurrent PostgreSQL transaction waits for
-it and then reads the new head (READ COMMITTED), so concurrent writers always form one chain.
+An entry's hash is SHA-256 over its sequence number, the previous entry's hash and its content: time, actor,
+action, entity, note (JSON strings) and before/after as the JSON text stored (:func:`entry_hash`). Entries
+are written with no ``seq`` and *sealed* when their transaction commits (:func:`seal`, run from a
+``before_commit`` session event): the writer locks the one ``audit_chain`` row (``UPDATE … SET seq = seq``:
+PostgreSQL's row lock, SQLite's database write lock), reads the head, numbers its own unsealed entries after
+it and moves the head. The lock is held only from there to the commit, and a concurrent PostgreSQL
+transaction waits for it and then reads the new head (READ COMMITTED), so concurrent writers always form
+one chain.
 
-Core writers (the bulk importer) mark their connection with :func:`mark_unsealed`. Retention cuts the
-chain only from its start and records where (``pruned_seq``/``pruned_hash``, :func:`prune_before`).
-:func:`verify` walks the chain and names every entry that was changed, removed or slipped in.
+Core writers mark their connection with :func:`mark_unsealed`; on SQLite, where the importing transaction
+already holds the database, the bulk importer seals its rows as it inserts them (:func:`chain_values`).
+Retention cuts the chain only from its start and records where (``pruned_seq``/``pruned_hash``,
+:func:`prune_before`). :func:`verify` walks the chain and names every entry that was changed, removed or
+slipped in.
 """
 
 from __future__ import annotations
@@ -20,9 +23,10 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from json.encoder import encode_basestring
 from typing import Any
 
-from sqlalchemy import bindparam, event, func, select, update
+from sqlalchemy import Text, bindparam, cast, event, func, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -32,8 +36,10 @@ from stardust_tui.domain.models import AuditEntry
 FLAG = "stardust_audit_unsealed"
 _A = AuditEntry.__table__  # type: ignore[attr-defined]
 _H = AuditChain.__table__  # type: ignore[attr-defined]
-_CONTENT = (_A.c.id, _A.c.at, _A.c.actor, _A.c.action, _A.c.entity, _A.c.entity_id, _A.c.before, _A.c.after,
-            _A.c.note)
+_CONTENT = (_A.c.id, _A.c.at, _A.c.actor, _A.c.action, _A.c.entity, _A.c.entity_id,
+            cast(_A.c.before, Text).label("before"), cast(_A.c.after, Text).label("after"), _A.c.note)
+"""An entry as hashed: before/after as the JSON text stored (SQLite TEXT, PostgreSQL ``json`` keeps it verbatim),
+so sealing and verifying never parse or re-serialise a snapshot."""
 
 
 def canonical(value: Any) -> str:
@@ -47,11 +53,17 @@ def at_text(at: datetime) -> str:
     return aware.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds")
 
 
+def _text(value: str | None) -> str:
+    return "null" if value is None else encode_basestring(value)
+
+
 def entry_hash(seq: int, prev_hash: str, at: datetime, actor: str, action: str, entity: str,
-               entity_id: str | None, before: Any, after: Any, note: str | None) -> str:
-    """The hash of one entry at position ``seq`` after an entry hashed ``prev_hash``."""
-    head = canonical([seq, prev_hash, at_text(at), actor, action, entity, entity_id, note])
-    body = f"{head}\n{canonical(before)}\n{canonical(after)}"
+               entity_id: str | None, before: str | None, after: str | None, note: str | None) -> str:
+    """The hash of one entry at position ``seq`` after an entry hashed ``prev_hash``; ``before``/``after`` are
+    the JSON texts as stored (None: SQL NULL). Text fields are JSON-quoted, so no field can run into another."""
+    head = "\x1f".join((str(seq), prev_hash, at_text(at), _text(actor), _text(action), _text(entity),
+                        _text(entity_id), _text(note)))
+    body = f"{head}\n{'' if before is None else before}\n{'' if after is None else after}"
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
@@ -64,6 +76,23 @@ def _row_hash(seq: int, prev: str, row: Any) -> str:
 def mark_unsealed(conn: Connection) -> None:
     """A Core writer inserted audit rows on ``conn``: seal them when its session commits."""
     conn.info[FLAG] = True
+
+
+def chain_values(conn: Connection, entries: list[tuple[Any, ...]]) -> list[tuple[int, str, str]]:
+    """``(seq, prev_hash, hash)`` for new entries ``(at, actor, action, entity, entity_id, before_text,
+    after_text, note)`` a Core writer inserts itself, in order (the texts exactly as they will be stored: a JSON
+    column stores None as ``null``); moves the head. Only for a transaction that
+    already holds the database's write lock (SQLite): elsewhere insert them unsealed and :func:`mark_unsealed`."""
+    seq, prev = lock_head(conn)
+    out = []
+    for at, actor, action, entity, entity_id, before, after, note in entries:
+        seq += 1
+        digest = entry_hash(seq, prev, at, actor, action, entity, entity_id, before, after, note)
+        out.append((seq, prev, digest))
+        prev = digest
+    if out:
+        conn.execute(update(_H).where(_H.c.id == 1).values(seq=seq, hash=prev, updated_at=datetime.now(UTC)))
+    return out
 
 
 def lock_head(conn: Connection) -> tuple[int, str]:

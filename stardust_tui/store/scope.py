@@ -19,6 +19,7 @@ filtered; the few services that run Core writes check the row first (``services.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import String, and_, cast, event, func, or_, select, true, union
@@ -112,7 +113,14 @@ def release_ids(labels: tuple[str, ...]) -> Any:
     return select(_R.c.id).where(_R.c.label_id.in_(label_ids(labels)))
 
 
-def _criteria(labels: tuple[str, ...]) -> list[Any]:
+@lru_cache(maxsize=64)
+def _criteria(labels: tuple[str, ...]) -> tuple[Any, ...]:
+    """The loader criteria of one label set, built once: the same option objects on every statement keep
+    SQLAlchemy's compiled-statement cache hitting (a fresh set per statement would compile every query)."""
+    return tuple(_build_criteria(labels))
+
+
+def _build_criteria(labels: tuple[str, ...]) -> list[Any]:
     rids = release_ids(labels)
     dids = select(_D.c.id).where(_D.c.release_id.in_(rids))
     used_in_scope = union(
