@@ -100,3 +100,6 @@ class Channel(ABC):
     @abstractmethod
     async def send(self, message: Outgoing, step: Step | None = None) -> str:
         """Send ``message``; returns a one-line result (e.g. the receiver's answer). Raises SendFailed."""
+
+    def close(self) -> None:  # noqa: B027 - optional: most channels keep nothing open
+        """Let go of kept connections (the sender calls it when the channel's settings changed)."""

@@ -79,6 +79,8 @@ class NotifySender:
         self.log: Log = log or (lambda _level, _message: None)
         self.stats = SenderStats()
         self._built: dict[int, tuple[datetime, Any]] = {}
+        self._names: dict[int, str] = {}
+        self._results: dict[int, str] = {}
         self._last_weekly = self._last_prune = -1e9
 
     # -- the loop ------------------------------------------------------------------------------------------
@@ -105,83 +107,96 @@ class NotifySender:
         return min(self.config.poll_s, max(0.05, (due - self.clock()).total_seconds()))
 
     async def pass_once(self) -> int:
-        """Route what is new, write the weekly summary when due, send everything due; returns sends made."""
+        """Route what is new, write the weekly summary when due, send everything due; returns claims sent."""
         now = self.clock()
+        mono = time.monotonic()
+        weekly_due = self.config.weekly and mono - self._last_weekly >= WEEKLY_CHECK_S
+        housekeeping_due = self.config.weekly and mono - self._last_prune >= HOUSEKEEPING_S
+        if not weekly_due and not housekeeping_due and not await asyncio.to_thread(claims.has_work, self.engine,
+                                                                                   now=now):
+            return 0  # idle: a read, no write lock taken
         self.stats.routed += await asyncio.to_thread(routing.route_new, self.engine, self.rules, self.schedule,
                                                      now=now)
-        mono = time.monotonic()
-        if self.config.weekly and mono - self._last_weekly >= WEEKLY_CHECK_S:
+        if weekly_due:
             self._last_weekly = mono
             from stardust_tui.notify.weekly import enqueue_weekly
 
             if await asyncio.to_thread(enqueue_weekly, self.engine, self.schedule, now=now):
                 self.stats.routed += await asyncio.to_thread(routing.route_new, self.engine, self.rules,
                                                              self.schedule, now=self.clock())
-        if self.config.weekly and mono - self._last_prune >= HOUSEKEEPING_S:
+        if housekeeping_due:
             self._last_prune = mono
             await asyncio.to_thread(prune_sent, self.engine, older_than=now - timedelta(days=self.config.keep_days))
-        counts = await asyncio.gather(*(self._work() for _ in range(max(1, self.config.concurrency))))
-        return sum(counts)
-
-    async def _work(self) -> int:
         done = 0
+        batch = max(1, self.config.concurrency) * 4
+        gate = asyncio.Semaphore(max(1, self.config.concurrency))
         while True:
-            claim = await asyncio.to_thread(claims.claim, self.engine, self.owner, now=self.clock(),
-                                            lease_s=self.config.lease_s)
-            if claim is None:
+            claimed = await asyncio.to_thread(claims.claim_batch, self.engine, self.owner, now=self.clock(),
+                                              lease_s=self.config.lease_s, limit=batch)
+            if not claimed:
                 return done
-            await self.send_claim(claim)
-            done += 1
+            outcomes = await asyncio.gather(*(self._send(c, gate) for c in claimed))
+            await asyncio.to_thread(claims.record_outcomes, self.engine, list(outcomes), now=self.clock(),
+                                    base_s=self.config.retry_base_s, max_s=self.config.retry_max_s)
+            for outcome in outcomes:
+                self._log(outcome)
+            done += len(claimed)
 
     # -- one claim -----------------------------------------------------------------------------------------
-    async def send_claim(self, claim: claims.Claim) -> bool:
-        name = f"channel {claim.channel_id}"
-        ids = ", ".join(s.delivery_id for s in claim.sends[:3]) + (" …" if len(claim.sends) > 3 else "")
+    async def _send(self, claim: claims.Claim, gate: asyncio.Semaphore) -> claims.Outcome:
+        async with gate:
+            return await self.send_claim(claim)
+
+    async def send_claim(self, claim: claims.Claim) -> claims.Outcome:
+        """Send one claim through its channel; how it went (recorded by the caller)."""
         try:
-            channel = await asyncio.to_thread(self._channel, claim.channel_id)
-            name = channel.name
+            channel = await asyncio.to_thread(self._channel, claim.channel_id, claim.channel_version)
+            self._names[claim.channel_id] = channel.name
             message = Outgoing(claim.sends[0].delivery_id if claim.digest == "immediate" else _digest_id(claim),
                                tuple(OutEvent(s.event_id, s.event_type, s.payload) for s in claim.sends),
                                digest=claim.digest, renderer=self.renderer)
-            result = await channel.send(message)
+            self._results[claim.sends[0].send_id] = await channel.send(message)
         except SendFailed as exc:
-            await self._failed(claim, name, ids, str(exc), permanent=exc.permanent, retry_after=exc.retry_after)
-            return False
+            return claims.Outcome(claim, str(exc), exc.permanent, exc.retry_after)
         except StardustError as exc:  # the channel cannot be built (a key that does not decrypt ...)
-            await self._failed(claim, name, ids, str(exc), permanent=False)
-            return False
+            return claims.Outcome(claim, str(exc))
         except Exception as exc:  # noqa: BLE001 - a channel's bug must not stop the sender; retried later
-            await self._failed(claim, name, ids, f"{type(exc).__name__}: {exc}", permanent=False)
-            return False
-        kept = await asyncio.to_thread(claims.mark_sent, self.engine, claim, now=self.clock())
-        self.stats.sent += len(claim.sends)
-        self.log("info", f"notification {ids} sent to {name}: {result}" + ("" if kept else " (lease lost)"))
-        return True
+            return claims.Outcome(claim, f"{type(exc).__name__}: {exc}")
+        return claims.Outcome(claim)
 
-    async def _failed(self, claim: claims.Claim, name: str, ids: str, error: str, *, permanent: bool,
-                      retry_after: float | None = None) -> None:
+    def _log(self, outcome: claims.Outcome) -> None:
         from stardust_tui.notify.redact import redact
 
+        claim = outcome.claim
+        name = self._names.get(claim.channel_id, f"channel {claim.channel_id}")
+        ids = ", ".join(s.delivery_id for s in claim.sends[:3]) + (" …" if len(claim.sends) > 3 else "")
+        if outcome.error is None:
+            self.stats.sent += len(claim.sends)
+            result = self._results.pop(claim.sends[0].send_id, "sent")
+            self.log("info", f"notification {ids} sent to {name}: {result}")
+            return
         self.stats.failed += len(claim.sends)
-        await asyncio.to_thread(claims.mark_failed, self.engine, claim, error=error, permanent=permanent,
-                                now=self.clock(), base_s=self.config.retry_base_s, max_s=self.config.retry_max_s,
-                                retry_after=retry_after)
         attempt = max(s.attempts for s in claim.sends)
-        what = "refused for good (notify retry queues it again)" if permanent else f"attempt {attempt} failed"
-        self.log("warning", f"notification {ids} to {name} {what}: {redact(error)}")
+        what = "refused for good (notify retry queues it again)" if outcome.permanent else f"attempt {attempt} failed"
+        self.log("warning", f"notification {ids} to {name} {what}: {redact(outcome.error)}")
 
-    def _channel(self, channel_id: int) -> Any:
+    def _channel(self, channel_id: int, version: datetime | None = None) -> Any:
+        """The channel object, built once per version of its row (``updated_at``, read with the claim)."""
         from sqlmodel import Session
 
         from stardust_tui.notify.channels import build
 
+        cached = self._built.get(channel_id)
+        if cached is not None and version is not None and cached[0] == version:
+            return cached[1]
         with Session(self.engine) as session:
             row = session.get(NotifyChannel, channel_id)
             if row is None:
                 raise SendFailed("the channel was removed")
-            cached = self._built.get(channel_id)
             if cached is not None and cached[0] == row.updated_at:
                 return cached[1]
+            if cached is not None:
+                cached[1].close()
             channel = build(row, self.settings.paths)
             self._built[channel_id] = (row.updated_at, channel)
             return channel
