@@ -86,9 +86,9 @@ def rebuild_message(services: Any, delivery_id: int) -> SentMessage:
             release = load_release(session, d.release_id)
         profile = load_profile(target.profile, settings.paths.profiles_dir)
         sender = profile.sender or MessageParty(settings.sender_dpid, settings.sender_name)
-        plan = plan_package(release, profile, d.message_type, sender=sender, asset_path=AssetStore(settings, services.store_engine)
-                            .path_for, batch_id=d.batch_id, message_id=d.message_id, priority=d.priority,
-                            unique=d.id)
+        asset_path = AssetStore(settings, services.store_engine).path_for
+        plan = plan_package(release, profile, d.message_type, sender=sender, asset_path=asset_path,
+                            batch_id=d.batch_id, message_id=d.message_id, priority=d.priority, unique=d.id)
         return SentMessage(delivery_id, step.remote_path, plan.message.data or b"", "rebuilt", step.md5)
     finally:
         session.rollback()

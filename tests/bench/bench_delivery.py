@@ -31,8 +31,8 @@ sys.path.insert(0, str(HERE.parents[1]))
 
 from servers import S3_KEY, S3_SECRET, start_moto, start_rclone_s3, start_sshd  # noqa: E402
 
-from stardust_tui.delivery.transfer import file_md5  # noqa: E402
 from stardust_tui.delivery.registry import open_transport  # noqa: E402
+from stardust_tui.delivery.transfer import file_md5  # noqa: E402
 from stardust_tui.secrets import Secret  # noqa: E402
 
 
