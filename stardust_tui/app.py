@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from textual import on, work
 from textual.app import App
 from textual.binding import Binding
+from textual.content import Content
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState, get_current_worker
@@ -26,6 +27,8 @@ from stardust_tui.commands import NavigationCommands
 from stardust_tui.config import Settings
 from stardust_tui.errors import StardustError
 from stardust_tui.messages import DeliveryFinished
+from stardust_tui.screens.notify_watch import NotifyWatch
+from stardust_tui.screens.plugin_palette import PluginCommands
 from stardust_tui.screens.worker_watch import DAEMON_STALE_AFTER_S, WORKER_CHECK_S, WorkerWatch
 from stardust_tui.services import Services
 from stardust_tui.services.logtail import LogTail, finished_state
@@ -63,7 +66,7 @@ class StardustApp(App[None]):
     TITLE = "Stardust"
     CSS_PATH = "app.tcss"
     ENABLE_COMMAND_PALETTE = True
-    COMMANDS = App.COMMANDS | {NavigationCommands}
+    COMMANDS = App.COMMANDS | {NavigationCommands, PluginCommands}  # issue 16: plugin screens in the palette
     MODES = {"catalog": _catalog_screen, "targets": _targets_screen, "deliveries": _deliveries_screen}
     DEFAULT_MODE = "catalog"
     BINDINGS = [
@@ -77,6 +80,8 @@ class StardustApp(App[None]):
         Binding("ctrl+p,f1", "command_palette", "Commands", id="command-palette",
                 tooltip="Search every action of this screen", show=False),
         Binding("ctrl+q", "quit", "Quit", id="quit", tooltip="Quit Stardust", priority=True),
+        Binding("f6", "open_notifications", "Notifications", id="notifications", show=False,
+                tooltip="Recent notifications (the header's ✉ count) and the channels' health"),  # issue 10
     ]
 
     def __init__(self, services: Services, *, start_workers: bool = True) -> None:
@@ -93,6 +98,7 @@ class StardustApp(App[None]):
         self.worker_mode = "off"
         """off (none here), daemon (a live `stardust worker`), in-process (here), lapsed (the daemon stopped)."""
         self.watch = WorkerWatch(self)
+        self.notify_watch = NotifyWatch(self)  # issue 10: the unread count in every header, problem toasts
         self.daemon_stale_after_s = DAEMON_STALE_AFTER_S
         self.worker_check_s = WORKER_CHECK_S
         self._background_started = False
@@ -136,6 +142,7 @@ class StardustApp(App[None]):
             self.start_in_process_workers()
         self.set_interval(self.worker_check_s, self.check_workers)
         self.check_workers()
+        self.notify_watch.start()
 
     def _theme_changed(self, theme: Any) -> None:
         """Rows coloured from the old theme's variables are drawn again; the choice is remembered."""
@@ -215,6 +222,25 @@ class StardustApp(App[None]):
         from stardust_tui.screens.audit import AuditScreen
 
         self.push_screen(AuditScreen(entity))
+
+    # -- issue 13 (trust): the Health screen (stardust doctor) ---------------------------------------------
+    def open_health(self) -> None:
+        """Every doctor check of this installation (database, schemas, targets, workers, speed...)."""
+        from stardust_tui.screens.health import HealthScreen
+
+        self.push_screen(HealthScreen())
+
+    # -- notifications (issue 10, notify): the panel, and the unread count in every screen's header -----
+    def action_open_notifications(self) -> None:
+        from stardust_tui.screens.notifications import NotificationsScreen
+
+        if not isinstance(self.screen, NotificationsScreen):
+            self.push_screen(NotificationsScreen())
+
+    def format_title(self, title: str, sub_title: str) -> Content:
+        content = super().format_title(title, sub_title)
+        badge = self.notify_watch.badge() if hasattr(self, "notify_watch") else ""
+        return Content.assemble(content, ("   " + badge, "bold")) if badge else content
 
     # -- delivery workers and the live delivery log ----------------------------------------------------
     def start_in_process_workers(self, force: bool = False) -> None:

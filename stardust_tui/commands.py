@@ -59,7 +59,9 @@ class NavigationCommands(Provider):
                 ("Import a catalog file", "open_import", "Preview, map, check and import a CSV, Excel or JSON file"),
                 ("Export releases", "open_export", "Write the catalog or picked releases as JSON or CSV"),
                 ("Workers", "open_workers", "Delivery workers running on every host (daemons and TUI sessions)"),
-                ("Audit log", "open_audit", "Who changed what and when, with the changed fields (issue 15)")):
+                ("Audit log", "open_audit", "Who changed what and when, with the changed fields (issue 15)"),
+                ("Health (doctor)", "open_health", "Check the database, schemas, targets, workers and speed "
+                 "(issue 13)")):
             if hasattr(app, method):
                 yield label, getattr(app, method), help_text
         for name in sorted(getattr(app, "stardust_themes", {})):

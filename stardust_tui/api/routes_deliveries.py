@@ -8,14 +8,18 @@ key, same body, within 24 h) gets the first answer again (``Idempotent-Replayed:
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
+import threading
+from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
 
 from stardust_tui.api import fields as F
 from stardust_tui.api.deps import Svc
@@ -26,6 +30,8 @@ from stardust_tui.domain.api_models import IDEMPOTENCY_KEY
 from stardust_tui.errors import NotFoundError
 from stardust_tui.jsonable import jsonable
 
+KEEPALIVE_S = 15.0
+"""Seconds between ``: keep-alive`` comments on a quiet event stream."""
 router = APIRouter(prefix="/deliveries", tags=["deliveries"], responses=PROBLEM_RESPONSES)
 DeliveryId = Annotated[int, F.PathParam(ge=L.ID.lo, le=L.ID.hi)]
 
@@ -105,19 +111,36 @@ def events(delivery_id: DeliveryId, svc: Svc, live: bool = True,
         if not (last_event_id.isascii() and last_event_id.isdigit()):
             raise Problem(422, "Last-Event-ID is the id of an event this stream sent", field="Last-Event-ID")
         skip = int(last_event_id)
-    lines = svc.deliveries.follow(delivery_id, live=live)
+    gone = threading.Event()
+    lines = svc.deliveries.follow(delivery_id, live=live, stop=gone.is_set)
 
-    def stream():  # iterated in a worker thread by Starlette (the log is read with blocking I/O)
-        n = 0
-        yield ": stardust delivery events\n\n"
-        for event in lines:
-            n += 1
-            if n <= skip:
-                continue
-            data = json.dumps(jsonable(event), ensure_ascii=False)
-            yield f"id: {n}\nevent: delivery\ndata: {data}\n\n"
-        final = svc.deliveries.state_of(delivery_id)
-        yield f"event: end\ndata: {json.dumps({'delivery_id': delivery_id, 'state': final})}\n\n"
+    async def stream() -> AsyncIterator[str]:
+        # The log is read with blocking I/O in a worker thread, one event at a time; when the client goes
+        # away Starlette cancels this generator and `gone` stops the reader thread within a second.
+        n, pending = 0, None
+        try:
+            yield ": stardust delivery events\n\n"
+            while True:
+                if pending is None:
+                    pending = asyncio.ensure_future(run_in_threadpool(next, lines, None))
+                done, _ = await asyncio.wait({pending}, timeout=KEEPALIVE_S)
+                if not done:  # a comment line: proxies keep the stream open, and a gone client is noticed
+                    yield ": keep-alive\n\n"
+                    continue
+                event, pending = pending.result(), None
+                if event is None:
+                    break
+                n += 1
+                if n <= skip:
+                    continue
+                data = json.dumps(jsonable(event), ensure_ascii=False)
+                yield f"id: {n}\nevent: delivery\ndata: {data}\n\n"
+            final = await run_in_threadpool(svc.deliveries.state_of, delivery_id)
+            yield f"event: end\ndata: {json.dumps({'delivery_id': delivery_id, 'state': final})}\n\n"
+        finally:
+            gone.set()
+            if pending is not None:
+                pending.cancel()
 
     return StreamingResponse(stream(), media_type="text/event-stream",
                              headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})

@@ -43,6 +43,7 @@ COMMAND_MODULES = (
     "stardust_tui.cli.plugin",  # issue 16: plugins
     "stardust_tui.cli.schemas",  # issue 13: the official DDEX XSDs
     "stardust_tui.cli.sandbox",  # issue 13: a sandbox DSP
+    "stardust_tui.cli.doctor",  # issue 13: installation checks
 )
 
 

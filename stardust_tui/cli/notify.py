@@ -15,6 +15,7 @@ import click
 from stardust_tui.cli import params as P
 from stardust_tui.cli.context import StardustContext
 from stardust_tui.cli.output import echo_json, exit_with
+from stardust_tui.cli.plugin_notify import PluginKindGroup
 from stardust_tui.domain import limits as L
 from stardust_tui.domain.notify_vocab import DIGESTS, NOTIFY, SEND_STATES
 from stardust_tui.errors import ExitCode, ValidationError
@@ -34,9 +35,9 @@ def notify() -> None:
     """Notifications: email and signed webhooks for deliveries, ACKs, circuits, imports, backups."""
 
 
-@notify.group("add")
+@notify.group("add", cls=PluginKindGroup)  # issue 16: plugin channel kinds too (cli/plugin_notify.py)
 def notify_add() -> None:
-    """Add a notification channel (email or webhook)."""
+    """Add a notification channel (email, webhook, or a plugin's kind)."""
 
 
 def _stdin_line(option: str) -> str:

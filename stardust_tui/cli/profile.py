@@ -1,4 +1,5 @@
-"""``stardust profile list|show NAME``: the delivery profiles shipped and in the user's profiles folder."""
+"""``stardust profile list|show NAME|genres NAME``: the delivery profiles shipped, from plugins and in the user's
+profiles folder, and a profile's genre mapping next to the catalog's genres (issue 16)."""
 
 from __future__ import annotations
 
@@ -100,3 +101,62 @@ def profile_show(obj: StardustContext, name: str, as_json: bool) -> None:
     ]
     for key, value in rows:
         click.echo(f"{key:<16} {value}")
+
+
+@profile.command("genres")
+@click.argument("name", type=P.NAME)
+@click.option("--export", "export_file", type=P.OutputFile(), default=None,
+              help="Write the mapping and the catalog's unmapped genres to FILE (.csv, else TOML) to fill in.")
+@click.option("--import", "import_file", type=P.InputFile(), default=None,
+              help="Read a mapping (.csv with catalog_genre,dsp_genre columns, or a TOML [genres] table) into "
+                   "your profile NAME.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_obj
+def profile_genres(obj: StardustContext, name: str, export_file: str | None, import_file: str | None,
+                   as_json: bool) -> None:
+    """The genre mapping of profile NAME next to the catalog's genres: what each is sent as.
+
+    Exit 1 when a catalog genre has no mapping and the profile is strict (a delivery would be refused).
+    """
+    from stardust_tui.services.genre_map import export_genres, genre_table, import_genres
+
+    if export_file and import_file:
+        raise click.UsageError("give --export or --import, not both")
+    if import_file:
+        written, count = import_genres(obj.services, name, import_file)
+        click.echo(f"imported {count} genre mapping(s) into {written}")
+        refused = genre_table(obj.services, name).refused
+        if refused:
+            click.echo(f"warning: {name} is strict and {len(refused)} catalog genre(s) still have no mapping: "
+                       + ", ".join(r.genre for r in refused[:10]), err=True)
+        return
+    if export_file:
+        rows = export_genres(obj.services, name, export_file)
+        click.echo(f"wrote {rows} genre(s) to {export_file}")
+        return
+    table = genre_table(obj.services, name)
+    if as_json:
+        echo_json(table.as_dict())
+    else:
+        _print_genres(table)
+    exit_with(ExitCode.FAILED if table.refused else ExitCode.OK)
+
+
+def _print_genres(table) -> None:  # noqa: ANN001 - services.genre_map.GenreTable
+    rules = table.rules
+    policy = ("strict: an unmapped genre blocks readiness" if rules.strict else
+              f"an unmapped genre is sent as {rules.fallback!r}" if rules.fallback else
+              "an unmapped genre is sent as it is")
+    listed = f"; {len(rules.accepted)} genre(s) in its list" if rules.accepted else ""
+    click.echo(f"profile {table.profile}: {len(rules.map)} mapping(s); {policy}{listed}")
+    if not table.rows:
+        click.echo("(the catalog has no genres yet)")
+        return
+    width = max(13, *(len(r.genre) for r in table.rows)) + 2
+    sent_width = max(7, *(len(r.sent or "-") for r in table.rows)) + 2
+    click.echo(f"{'CATALOG GENRE':<{width}}{'RELEASES':>8}{'TRACKS':>8}  {'SENT AS':<{sent_width}}NOTE")
+    notes = {"mapped": "mapped", "listed": "in the DSP's list", "fallback": "unmapped: fallback",
+             "refused": "unmapped: BLOCKS", "unlisted": "unmapped, not in the DSP's list", "as-is": "as it is"}
+    for r in table.rows:
+        click.echo(f"{r.genre:<{width}}{r.releases:>8}{r.tracks:>8}  {r.sent or '-':<{sent_width}}"
+                   f"{notes.get(r.how, r.how)}")

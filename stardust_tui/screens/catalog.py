@@ -23,6 +23,7 @@ from stardust_tui.commands import ScreenCommands
 from stardust_tui.domain.enums import ReleaseStatus
 from stardust_tui.domain.release_types import COMMON_RELEASE_TYPES
 from stardust_tui.screens.base import StardustScreen
+from stardust_tui.screens.plugin_palette import show_plugin_problems
 from stardust_tui.services.catalog import CatalogPage, CatalogQuery
 from stardust_tui.widgets.confirm import ConfirmModal
 from stardust_tui.widgets.row_table import RowTable
@@ -369,8 +370,9 @@ class CatalogScreen(StardustScreen):
             notify(self.notify, f"Duplicated as release {new_id} (a draft without UPC)")
         elif job == "check":
             report = services.catalog.readiness(release_id)
-            lines = [f"✗ {f.field}: {f.message}" for f in report.errors]
-            lines += [f"! {f.field}: {f.message}" for f in report.warnings]
+            lines = [line for mark, found in (("✗", report.errors), ("!", report.warnings)) for f in found
+                     for line in (f"{mark} {f.field}: {f.message}", *([f"   fix: {f.fix}"] if f.fix else []))]
+            notify(show_plugin_problems, self.app)  # issue 16: a plugin that failed to load (rules run here)
             head = "Ready to deliver" if report.ok else f"Not ready: {len(report.errors)} error(s)"
             notify(self.notify, "\n".join([head, *lines[:8]]), title="Readiness",
                    severity="information" if report.ok else "warning", timeout=10)

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from stardust_tui.services.backups import BackupService
     from stardust_tui.services.catalog import CatalogService
     from stardust_tui.services.deliveries import DeliveryService
+    from stardust_tui.services.doctor import DoctorService
     from stardust_tui.services.drafts import DraftService
     from stardust_tui.services.ern import ErnService
     from stardust_tui.services.health import HealthService
@@ -307,3 +308,9 @@ class Services:
         from stardust_tui.services.sandbox import SandboxService
 
         return SandboxService(self)
+
+    @cached_property
+    def doctor(self) -> DoctorService:
+        from stardust_tui.services.doctor import DoctorService
+
+        return DoctorService(self)

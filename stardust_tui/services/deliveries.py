@@ -154,12 +154,14 @@ class DeliveryService:
             rows = list_deliveries(session, state=state, target_id=target_id, release_id=release_id, limit=limit)
         return [DeliveryRecord(d, names.get(d.target_id)) for d in rows]
 
-    def follow(self, delivery_id: int, *, live: bool = False) -> Iterator[EventLine]:
-        """A delivery's stored events; with ``live`` then its new ones (from the log file) until it ends."""
+    def follow(self, delivery_id: int, *, live: bool = False,
+               stop: Callable[[], bool] | None = None) -> Iterator[EventLine]:
+        """A delivery's stored events; with ``live`` then its new ones (from the log file) until it ends or
+        ``stop()`` is true."""
         from stardust_tui.services.delivery_follow import follow
 
         self.services.authorize("delivery.read")
-        return follow(self.services, delivery_id, live=live)
+        return follow(self.services, delivery_id, live=live, stop=stop)
 
     def wait(self, delivery_ids: list[int], on_event: Callable[[EventLine], None] | None = None) -> dict[int, str]:
         """Block until the deliveries end (running them in this process when no daemon is alive); their

@@ -184,8 +184,8 @@ class DispatchService:
             out.errors.append(f"target {name} is disabled")
         if not chosen.allowed and not profile.refuses(message_type):  # the pre-flight says a refusal itself
             out.errors.append(f"{message_type}: {chosen.note}")
-        out.errors += [f"{f.field}: {f.message}" for f in report.errors]
-        out.warnings += [f"{f.field}: {f.message}" for f in report.warnings]
+        out.errors += [_line(f) for f in report.errors]
+        out.warnings += [_line(f) for f in report.warnings]
         if chosen.allowed and chosen.note and message_type == "new":
             out.warnings.append(chosen.note)
         if circuit != "closed":
@@ -215,3 +215,8 @@ class DispatchService:
         report = self.services.releases.check(release_id).report
         return (head, [f"{f.field}: {f.message}" for f in report.errors],
                 [f"{f.field}: {f.message}" for f in report.warnings])
+
+
+def _line(finding: Any) -> str:
+    """A finding as the deliver dialog shows it, with a rule's fix-it suggestion (issue 16)."""
+    return f"{finding.field}: {finding.message}" + (f" — fix: {finding.fix}" if finding.fix else "")

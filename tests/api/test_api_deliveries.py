@@ -105,3 +105,38 @@ def test_cancel_and_retry(api, release_and_target) -> None:
         c.post(f"/deliveries/{did}/cancel")
     with api.client(api.key("read")) as reader:
         assert reader.post(f"/deliveries/{did}/retry").status_code == 403
+
+
+def test_a_client_leaving_the_stream_frees_its_reader_thread(api, release_and_target, monkeypatch) -> None:
+    """A delivery that will not run soon: the stream waits (keep-alive comments); when the client disconnects,
+    the thread reading the log stops within seconds instead of waiting for the delivery forever."""
+    from stardust_tui.api import routes_deliveries
+
+    monkeypatch.setattr(routes_deliveries, "KEEPALIVE_S", 0.5)
+    rid, _ = release_and_target
+    with api.client(api.key("deliver")) as c:
+        did = _deliver(c, rid, type="update", resend=True, at="2100-01-01T00:00:00Z").json()[0]["delivery_id"]
+
+    with api.client(api.key("read")) as c:
+        with c.stream("GET", f"/deliveries/{did}/events") as r:
+            lines = r.iter_lines()
+            assert next(lines).startswith(": stardust")
+            assert any(line == ": keep-alive" for line, _ in zip(lines, range(6), strict=False))
+            assert any(_in_follow(t) for t in threading.enumerate())  # a thread is reading the log
+        # the connection is closed here; the server notices and sets the stop flag
+    deadline = time.monotonic() + 10
+    busy = None
+    while time.monotonic() < deadline:
+        busy = [t for t in threading.enumerate() if _in_follow(t)]
+        if not busy:
+            break
+        time.sleep(0.2)
+    assert not busy, f"reader threads still following the log: {busy}"
+
+
+def _in_follow(thread: threading.Thread) -> bool:
+    import sys
+    import traceback
+
+    frame = sys._current_frames().get(thread.ident)
+    return frame is not None and any(f.name == "follow_file" for f in traceback.extract_stack(frame))

@@ -61,6 +61,9 @@ class TestCatalog:
     def test_delete_confirmation(self, snap_compare, app, size) -> None:
         assert snap_compare(app, terminal_size=size, run_before=_then(["x"]))
 
+    def test_no_results(self, snap_compare, app, size) -> None:
+        assert snap_compare(app, terminal_size=size, run_before=_then(["slash", *"zzqx"]))
+
 
 @pytest.mark.parametrize("size", SIZES)
 class TestReleaseWizard:
@@ -73,11 +76,23 @@ class TestReleaseWizard:
         steps = _then(lambda a: a.open_release(3), ["pagedown"] * 5)
         assert snap_compare(app, terminal_size=size, run_before=steps)
 
+    def test_deals(self, snap_compare, app, size) -> None:
+        steps = _then(lambda a: a.open_release(3), ["pagedown"] * 4)
+        assert snap_compare(app, terminal_size=size, run_before=steps)
+
+    def test_deal_form(self, snap_compare, app, size) -> None:
+        steps = _then(lambda a: a.open_release(3), ["pagedown"] * 4, ["enter"])
+        assert snap_compare(app, terminal_size=size, run_before=steps)
+
 
 @pytest.mark.parametrize("size", SIZES)
 class TestTrackEditor:
     def test_tracks(self, snap_compare, app, size) -> None:
         assert snap_compare(app, terminal_size=size, run_before=_then(lambda a: a.open_tracks(3)))
+
+    def test_role_picker(self, snap_compare, app, size) -> None:
+        steps = _then(lambda a: a.open_tracks(3), ["f2", *"mast"])
+        assert snap_compare(app, terminal_size=size, run_before=steps)
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -90,6 +105,9 @@ class TestErnPreview:
 class TestTargets:
     def test_targets(self, snap_compare, app, size) -> None:
         assert snap_compare(app, terminal_size=size, run_before=_then(["2"]))
+
+    def test_target_form(self, snap_compare, app, size) -> None:
+        assert snap_compare(app, terminal_size=size, run_before=_then(["2"], ["e"]))
 
 
 @pytest.mark.parametrize("size", SIZES)
