@@ -23,6 +23,9 @@ SAMPLES_DIR = DDEX_DIR / "samples"
 PG_URL = os.environ.get("STARDUST_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
+# the plugin tests' fixtures (plugin_site, plugins_on): the real plugins installed into a folder of their own
+pytest_plugins = ["tests.plugin_site"]
+
 
 def need_server(reason: str) -> None:
     """A server a test needs could not start: fail under CI=true, skip elsewhere."""

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from stardust_tui import plugin_loader, plugin_points
 from stardust_tui.cli import cli
 from stardust_tui.plugin_scan import normalize, parse_entry_points, scan
-from tests.plugin_site import disable, plugin_site, plugins_on, site_env  # noqa: F401 - fixtures
+from tests.plugin_site import disable, site_env
 
 ALL = {"stardust-itmsp", "stardust-style-guide", "stardust-myplugin", "stardust-broken", "stardust-future",
        "stardust-spool", "stardust-kitchen"}
@@ -138,7 +138,7 @@ def test_a_plugin_command_runs_and_help_lists_it(plugin_site: Path, isolated_hom
     assert "acme-hello" in helped.stdout and "itmsp" in helped.stdout
     off = subprocess.run([sys.executable, "-m", "stardust_tui", "--no-plugins", "acme-hello"], env=env,
                          capture_output=True, text=True, timeout=120)
-    assert off.returncode == 2 and "No such command 'acme-hello'" in off.stderr
+    assert off.returncode == 2 and off.stderr == "error: no such command 'acme-hello' (see stardust --help)\n"
 
 
 def test_built_in_commands_do_not_look_for_plugins(plugin_site: Path) -> None:
