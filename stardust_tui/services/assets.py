@@ -97,6 +97,7 @@ class AssetService:
             self.services.authorize("release.write")
         store = self._store()
         self.services.settings.paths.ensure()
+        self._check_attach_target(release, track, disc, len(paths), cover)
         out = []
         for i, path in enumerate(paths):
             with session_scope(self.services.engine) as s:
@@ -115,6 +116,22 @@ class AssetService:
             if on_added is not None:
                 on_added(out[-1])
         return out
+
+    def _check_attach_target(self, release: int | str | None, track: int | None, disc: int, count: int,
+                             cover: int | str | None) -> None:
+        """Refuse a missing release or track before any byte is stored (no orphan file in the store)."""
+        from stardust_tui.store.releases import get_release
+
+        if release is None and cover is None:
+            return
+        with session_scope(self.services.engine) as s:
+            rel = get_release(s, release if release is not None else cover)  # type: ignore[arg-type]
+            if track is None:
+                return
+            have = {(t.disc_number, t.track_number) for t in rel.tracks}
+            missing = next((n for n in range(track, track + count) if (disc, n) not in have), None)
+            if missing is not None:
+                raise NotFoundError(f"release {rel.id} has no track {disc}-{missing}", where="asset add")
 
     def _attach_audio(self, s: Any, a: Asset, ref: int | str, disc: int, number: int) -> str:
         from stardust_tui.store.releases import get_release, save_release

@@ -45,6 +45,21 @@ def test_upload_checks_sha256_and_download_gives_the_same_bytes(api, tmp_path) -
         assert reader.post("/assets", content=data).status_code == 403
 
 
+def test_an_upload_for_a_missing_track_stores_nothing(api, tmp_path) -> None:
+    """The README's order mistake (audio before its track): 404 naming the track, no file left in the store."""
+    data = _wav(tmp_path / "t.wav", seconds=0.7)
+    digest = hashlib.sha256(data).hexdigest()
+    rid = api.services.releases.create(title="No Tracks Yet", artists=["Orphan Test"])
+    stored = api.settings.paths.assets_dir / digest[:2] / digest[2:4] / digest
+    with api.client(api.key("write")) as c:
+        r = c.post("/assets", params={"filename": "t.wav", "release": str(rid), "track": 1}, content=data)
+        assert r.status_code == 404 and f"release {rid} has no track 1-1" in r.json()["detail"], r.text
+        assert c.post("/assets", params={"filename": "t.wav", "cover": "999999"}, content=data).status_code == 404
+        assert not stored.exists()
+        assert c.get(f"/assets/{digest}").status_code == 404
+        assert not list((api.settings.paths.assets_dir / ".incoming").glob("api-*"))
+
+
 def test_upload_size_limit(tmp_path) -> None:
     served = start_server(tmp_path / "home", max_upload_mb=0.01)
     try:
