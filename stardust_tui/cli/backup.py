@@ -29,13 +29,21 @@ def backup_cmd(obj: StardustContext, out: str, keep: int | None) -> None:
     OUT is a backup root: each run adds OUT/snapshots/<time>/ with a manifest of SHA-256 checksums;
     assets already in OUT are not copied again. PostgreSQL is dumped with pg_dump when installed (otherwise
     the database is not included and the pg_dump command to run is printed). Put OUT on another disk.
+    The asset store may be a bucket ([assets] url): its objects are streamed into OUT. An asset missing
+    from the store is named on stderr and the command exits 1 (the snapshot is kept and says so).
     """
     result, removed = obj.services.backups.create(out, keep=keep)
     for note in result.notes:
         click.echo(f"note: {note}", err=True)
+    for line in result.missing_details[:50]:
+        click.echo(f"error: {line}", err=True)
+    if len(result.missing_details) > 50:
+        click.echo(f"error: ... and {len(result.missing_details) - 50} more missing assets", err=True)
     click.echo(result.summary())
     if removed:
         click.echo(f"pruned {len(removed)} old snapshot(s)")
+    if result.missing_assets:
+        exit_with(ExitCode.FAILED)
 
 
 @click.command("restore")

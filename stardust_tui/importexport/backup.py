@@ -13,6 +13,12 @@ A snapshot directory without ``manifest.json`` is incomplete and ignored by rest
 Assets listed are those the database snapshot references (``asset`` table); each is re-hashed while it is
 copied, so a corrupted store file is reported instead of being backed up.
 
+The asset store may be the home's folder or a bucket (``[assets] url = "s3://..."``, issue 12): bucket
+objects are streamed into the backup root the same way (ranged reads, nothing else kept locally). The
+manifest names the store (``asset_store``: kind and URL) and, per asset, its key in that store, SHA-256,
+MD5 and size. An asset missing from the store is listed in ``missing_assets`` (with its key and name) and
+reported by the command, never silently skipped; ``restore --verify`` reports it too.
+
 PostgreSQL: the database is dumped with ``pg_dump --format=custom`` when ``pg_dump`` is on PATH;
 otherwise the snapshot holds assets and configuration only, the manifest says ``"database": null`` and the
 result tells you the exact ``pg_dump`` command to run yourself.
@@ -61,6 +67,9 @@ class BackupResult:
     bytes_copied: int = 0
     missing_assets: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    store_url: str = ""
+    missing_details: list[str] = field(default_factory=list)
+    """One line per missing asset: its SHA-256 prefix, name and where it should have been."""
 
     def summary(self) -> str:
         db = {"sqlite": "database (SQLite online backup)", "pg_dump": "database (pg_dump)"}.get(
@@ -120,8 +129,9 @@ def pg_dump_command(url: str, dest: Path) -> list[str]:
     return ["pg_dump", "--format=custom", "--no-owner", f"--file={dest}", libpq_url(url)[0]]
 
 
-def _copy_asset(src: Path, dest: Path, sha: str) -> int:
-    """Copy and re-hash; raises when the store file's content is not what its name says."""
+def _copy_asset(src: Any, dest: Path, sha: str) -> int:
+    """Copy and re-hash (``src``: a local path or a stored object streamed from a bucket); raises when the
+    stored content is not what its name says."""
     make_private_dir(dest.parent)
     fd, tmp_name = tempfile.mkstemp(dir=dest.parent, prefix=".copy-")
     h = hashlib.sha256()
@@ -142,17 +152,21 @@ def _copy_asset(src: Path, dest: Path, sha: str) -> int:
     return n
 
 
-def _assets_in(db_file: Path) -> list[tuple[str, int]]:
+_ASSET_ROWS = "SELECT sha256, size, md5, original_name FROM asset ORDER BY id"
+AssetRow = tuple[str, int, str, str]
+
+
+def _assets_in(db_file: Path) -> list[AssetRow]:
     con = sqlite3.connect(f"file:{db_file}?mode=ro", uri=True)
     try:
-        return [(r[0], r[1]) for r in con.execute("SELECT sha256, size FROM asset ORDER BY id")]
+        return [(r[0], r[1], r[2] or "", r[3] or "") for r in con.execute(_ASSET_ROWS)]
     except sqlite3.Error:
         return []
     finally:
         con.close()
 
 
-def _assets_pg(url: str) -> list[tuple[str, int]]:
+def _assets_pg(url: str) -> list[AssetRow]:
     from sqlalchemy import text
 
     from stardust_tui.store.db import make_engine
@@ -160,13 +174,23 @@ def _assets_pg(url: str) -> list[tuple[str, int]]:
     engine = make_engine(url)
     try:
         with engine.connect() as conn:
-            return [(r[0], r[1]) for r in conn.execute(text("SELECT sha256, size FROM asset ORDER BY id"))]
+            return [(r[0], r[1], r[2] or "", r[3] or "") for r in conn.execute(text(_ASSET_ROWS))]
     finally:
         engine.dispose()
 
 
-def create_backup(settings: Settings, out: str | Path, *, now: datetime | None = None) -> BackupResult:
-    """Take one snapshot into the backup root ``out`` (see the module docstring)."""
+def _store_key(backend: Any, sha: str) -> str:
+    """An asset's key in its store: the object key in a bucket, the path under a local store's folder."""
+    return backend.key(sha) if backend.kind != "local" else f"{sha[:2]}/{sha[2:4]}/{sha}"
+
+
+def create_backup(settings: Settings, out: str | Path, *, now: datetime | None = None,
+                  engine: Any = None) -> BackupResult:
+    """Take one snapshot into the backup root ``out`` (see the module docstring). ``engine`` is the home's
+    database, through which a bucket store's stored credentials are read (else the AWS environment's)."""
+    from stardust_tui.assets.store import open_backend
+
+    backend = open_backend(settings.paths, settings.assets_url, engine)
     root = Path(out).expanduser()
     now = now or datetime.now(UTC)
     snap = root / "snapshots" / now.strftime("%Y%m%dT%H%M%S%fZ")
@@ -175,9 +199,10 @@ def create_backup(settings: Settings, out: str | Path, *, now: datetime | None =
     snap.mkdir(exist_ok=False)
     os.chmod(snap, PRIVATE_DIR)
     url = settings.db_url
-    result = BackupResult(snapshot=snap, database=None)
+    result = BackupResult(snapshot=snap, database=None, store_url=backend.url)
     manifest: dict[str, Any] = {"format": FORMAT, "version": VERSION, "created_at": now.isoformat(),
-                                "stardust_version": __version__, "database": None, "files": [], "assets": []}
+                                "stardust_version": __version__, "database": None, "files": [], "assets": [],
+                                "asset_store": {"kind": backend.kind, "url": backend.url}}
     if url.startswith("sqlite"):
         db_file = Path(make_url(url).database or "")
         sqlite_snapshot(db_file, snap / "stardust.db")
@@ -210,21 +235,28 @@ def create_backup(settings: Settings, out: str | Path, *, now: datetime | None =
             shutil.copy2(p, snap / "profiles" / p.name)
             make_private(snap / "profiles" / p.name)
             manifest["files"].append(_entry(snap, snap / "profiles" / p.name))
-    store_root = settings.paths.assets_dir
-    for sha, size in assets:
+    missing: list[dict[str, Any]] = []
+    for sha, size, md5, name in assets:
         rel = Path("assets") / sha[:2] / sha[2:4] / sha
         dest = root / rel
+        key = _store_key(backend, sha)
         result.assets_total += 1
-        manifest["assets"].append({"sha256": sha, "size": size})
+        manifest["assets"].append({"sha256": sha, "size": size, "md5": md5, "key": key})
         if dest.is_file() and dest.stat().st_size == size:
             continue  # incremental: the same content is already in this backup root
-        src = store_root / sha[:2] / sha[2:4] / sha
-        if not src.is_file():
+        stored = backend.stat(sha)
+        if stored != size:
+            state = "missing" if stored is None else f"{stored} bytes instead of {size}"
             result.missing_assets.append(sha)
+            result.missing_details.append(f"asset {sha[:12]} ({name or 'no name'}) is {state} in the asset "
+                                          f"store at {backend.url_of(sha) if backend.kind != 'local' else key}")
+            missing.append({"sha256": sha, "key": key, "name": name, "stored_size": stored})
             continue
+        src = backend.path(sha) if backend.kind == "local" else backend.object(sha, size, name, md5)
         result.bytes_copied += _copy_asset(src, dest, sha)
         result.assets_copied += 1
     manifest["missing_assets"] = result.missing_assets
+    manifest["missing_asset_details"] = missing
     tmp = snap / ".manifest.json.tmp"
     tmp.write_text(json.dumps(manifest, indent=1, sort_keys=True), encoding="utf-8")
     make_private(tmp)
@@ -259,7 +291,8 @@ def prune(root: str | Path, keep: int) -> list[Path]:
     return removed
 
 
-def run_scheduled_backup(settings: Settings, *, now: datetime | None = None) -> BackupResult | None:
+def run_scheduled_backup(settings: Settings, *, now: datetime | None = None,
+                         engine: Any = None) -> BackupResult | None:
     """Called periodically by the worker: back up when the newest snapshot is older than ``interval_hours``,
     then keep the newest ``keep``. Returns the new backup, or None when none was due."""
     cfg = settings.backup or {}
@@ -272,6 +305,6 @@ def run_scheduled_backup(settings: Settings, *, now: datetime | None = None) -> 
         last = datetime.strptime(snaps[-1].name, "%Y%m%dT%H%M%S%fZ").replace(tzinfo=UTC)
         if now - last < interval:
             return None
-    result = create_backup(settings, root, now=now)
+    result = create_backup(settings, root, now=now, engine=engine)
     prune(root, keep)
     return result

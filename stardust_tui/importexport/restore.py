@@ -6,6 +6,13 @@ that already has a database or assets is refused unless ``force`` (the old datab
 ``stardust.db.before-restore-<time>``). Files are copied to temporary names and renamed into place; the
 database goes last, so an interrupted restore leaves no database that points at missing assets.
 
+Assets go into the store this home uses after the restore: the ``[assets] url`` of its configuration, or
+of the snapshot's ``config.toml`` it restores (issue 12). A bucket gets each object uploaded with its
+checksums and read back (content-addressed: an object already there with the right size is kept), and
+every asset of the manifest is then checked present in the bucket; one that is not fails the restore.
+The bucket's credentials are those stored in the home's PostgreSQL database, else in the snapshot's
+SQLite database (decrypted with the snapshot's key), else the AWS environment's.
+
 A PostgreSQL backup (``stardust.pgdump``) is verified and its assets and configuration restored; the
 database itself is restored with ``pg_restore`` into the database the home's configuration names, only
 when ``pg_restore`` is installed, otherwise the command to run is returned in the notes.
@@ -121,9 +128,87 @@ def _place(src: Path, dest: Path, mode: int | None = None) -> None:
         Path(tmp).unlink(missing_ok=True)
 
 
+def _snapshot_store_url(snap: Path) -> str | None:
+    """``[assets] url`` of the configuration this restore writes (the snapshot's config.toml)."""
+    import tomllib
+
+    try:
+        data = tomllib.loads((snap / "config.toml").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return None
+    assets = data.get("assets")
+    value = assets.get("url") if isinstance(assets, dict) else None
+    return value if isinstance(value, str) and value.strip() not in ("", "local") else None
+
+
+class _SnapshotKey:
+    """Paths-like: the snapshot's own secret key decrypts the credentials stored in its database."""
+
+    def __init__(self, snap: Path) -> None:
+        self.secret_key_file = snap / "secret.key"
+
+
+def _bucket(paths: Paths, url: str, snap: Path, db_url: str | None) -> Any:
+    """The bucket backend of ``url`` with the credentials to write to it; None for a local folder."""
+    from stardust_tui.assets.s3_backend import S3Backend
+    from stardust_tui.assets.store_config import load_credentials, parse_store_url
+
+    spec = parse_store_url(url)
+    if spec is None or isinstance(spec, Path):
+        return None
+    creds: dict[str, str] = {}
+    if db_url and db_url.startswith("postgresql"):
+        from stardust_tui.store.db import make_engine
+
+        engine = make_engine(db_url)
+        try:
+            creds = load_credentials(paths, engine, spec)
+        except Exception:  # noqa: BLE001 - a database not there yet: try the snapshot's
+            creds = {}
+        finally:
+            engine.dispose()
+    db_file = snap / "stardust.db"
+    if not creds and db_file.is_file() and (snap / "secret.key").is_file():
+        from sqlalchemy import create_engine
+
+        engine = create_engine(f"sqlite:///file:{db_file}?mode=ro&uri=true")
+        try:
+            creds = load_credentials(_SnapshotKey(snap), engine, spec)
+        finally:
+            engine.dispose()
+    return S3Backend(spec, creds)
+
+
+def _restore_into_bucket(bucket: Any, snap: Path, manifest: dict[str, Any], progress: Progress | None) -> str:
+    """Upload the backup's assets into the bucket (checked), then check every one is there."""
+    from stardust_tui.assets.local_backend import hash_stream
+
+    assets = manifest.get("assets", [])
+    uploaded = 0
+    for i, a in enumerate(assets, 1):
+        sha, size, src = a["sha256"], a["size"], _asset_path(snap, a["sha256"])
+        md5 = a.get("md5") or ""
+        if not md5:  # a manifest written before bucket stores: the MD5 the upload is checked with
+            with src.open("rb") as fh:
+                md5 = hash_stream(fh)[1]
+        with src.open("rb") as fh:
+            uploaded += bool(bucket.put(fh, sha=sha, md5=md5, size=size))
+        if progress:
+            progress(i, len(assets))
+    absent = [a["sha256"] for a in assets if bucket.stat(a["sha256"]) != a["size"]]
+    if absent:
+        raise StardustError(f"{len(absent)} asset(s) are not in the bucket after the restore, first "
+                            f"{absent[0][:12]}; run the restore again", where=bucket.url)
+    return (f"{len(assets)} assets in the asset store {bucket.url} ({uploaded} uploaded, "
+            f"{len(assets) - uploaded} already there), each checked present")
+
+
 def restore_backup(source: str | Path, paths: Paths, *, force: bool = False, db_url: str | None = None,
-                   progress: Progress | None = None) -> tuple[VerifyResult, list[str]]:
-    """Verify, then restore into ``paths``; returns the verification and notes of what was done."""
+                   progress: Progress | None = None, store_url: str | None = None,
+                   ) -> tuple[VerifyResult, list[str]]:
+    """Verify, then restore into ``paths``; returns the verification and notes of what was done.
+    ``store_url``: the home's ``[assets] url``, used when the snapshot has no configuration of its own (a
+    snapshot's config.toml replaces the home's, so its ``[assets] url`` decides where the assets go)."""
     verified = verify_backup(source, progress)
     if not verified.ok:
         raise StardustError(f"backup failed verification, nothing restored: {verified.problems[0]}"
@@ -135,12 +220,18 @@ def restore_backup(source: str | Path, paths: Paths, *, force: bool = False, db_
     snap, manifest = verified.snapshot, verified.manifest
     notes: list[str] = []
     paths.ensure()
-    store = paths.assets_dir
-    for a in manifest.get("assets", []):
-        sha = a["sha256"]
-        dest = store / sha[:2] / sha[2:4] / sha
-        if not (dest.is_file() and dest.stat().st_size == a["size"]):
-            _place(_asset_path(snap, sha), dest, 0o444)
+    has_config = any(e["path"] == "config.toml" for e in manifest.get("files", []))
+    url = _snapshot_store_url(snap) if has_config else store_url  # the configuration in force afterwards
+    bucket = _bucket(paths, url, snap, db_url) if url else None
+    if bucket is not None:
+        notes.append(_restore_into_bucket(bucket, snap, manifest, progress))
+    else:
+        store = paths.assets_dir if not url else Path(url.removeprefix("file://"))
+        for a in manifest.get("assets", []):
+            sha = a["sha256"]
+            dest = store / sha[:2] / sha[2:4] / sha
+            if not (dest.is_file() and dest.stat().st_size == a["size"]):
+                _place(_asset_path(snap, sha), dest, 0o444)
     for e in manifest.get("files", []):
         rel = e["path"]
         if rel == "secret.key":

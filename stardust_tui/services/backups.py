@@ -42,7 +42,7 @@ class BackupService:
         _ = self.services.engine  # the schema must be current before it is copied
         engine = self.services.store_engine
         try:
-            result = create_backup(self.services.settings, Path(out))
+            result = create_backup(self.services.settings, Path(out), engine=engine)
         except Exception as exc:  # notify (issue 10): backup.failed, then the error as before
             backup_done(engine, ok=False, error=f"{type(exc).__name__}: {exc}")
             raise
@@ -63,4 +63,5 @@ class BackupService:
         self.services.authorize("store.admin")
         settings = self.services.settings
         db_url = settings.database_url if settings.database_url and "://" in settings.database_url else None
-        return RestoreRun(*restore_backup(source, settings.paths, force=force, db_url=db_url))
+        return RestoreRun(*restore_backup(source, settings.paths, force=force, db_url=db_url,
+                                          store_url=settings.assets_url))

@@ -37,7 +37,7 @@ async def backup_loop(settings: Settings, *, log: JsonLineLog, listener: Callabl
     sink = DeliveryEvents(delivery_id=None, target_id=None, log=log, listener=listener)
     while True:
         try:
-            result = await asyncio.to_thread(run_scheduled_backup, settings)
+            result = await asyncio.to_thread(run_scheduled_backup, settings, engine=engine)
         except Exception as exc:  # noqa: BLE001 - logged, retried next round
             sink.warning(f"scheduled backup failed: {type(exc).__name__}: {exc}", step="backup")
             await asyncio.to_thread(backup_done, engine, ok=False, error=f"{type(exc).__name__}: {exc}",
@@ -45,6 +45,8 @@ async def backup_loop(settings: Settings, *, log: JsonLineLog, listener: Callabl
         else:
             if result is not None:
                 sink.info(f"scheduled backup written: {getattr(result, 'path', result)}", step="backup")
+                for line in result.missing_details[:20]:  # never a silent skip (issue 12)
+                    sink.warning(f"scheduled backup: {line}", step="backup")
                 await asyncio.to_thread(backup_done, engine, ok=True, path=str(result.snapshot),
                                         summary=result.summary(), scheduled=True)
         await asyncio.sleep(check_s)
