@@ -66,7 +66,7 @@ def transports() -> dict[str, type]:
 
 def _build_transports(h: PluginHost) -> dict[str, type]:
     from stardust_tui.delivery.base import Transport
-    from stardust_tui.delivery.registry import TRANSPORTS
+    from stardust_tui.delivery.schemes import TRANSPORTS
 
     out: dict[str, type] = {}
     for item in h.objects("stardust.transports"):
@@ -240,8 +240,7 @@ def notifiers() -> dict[str, type]:
 
 
 def _build_notifiers(h: PluginHost) -> dict[str, type]:
-    from stardust_tui.notify.channel import Channel
-    from stardust_tui.notify.registry import BUILTIN
+    from stardust_tui.notify.channel import BUILTIN_KINDS, Channel
 
     out: dict[str, type] = {}
     for item in h.objects("stardust.notifiers"):
@@ -251,7 +250,7 @@ def _build_notifiers(h: PluginHost) -> dict[str, type]:
             h.reject(item, "is not a Channel subclass (stardust_tui.plugin.Channel)")
         elif not isinstance(kind, str) or not FORMAT.fullmatch(kind):
             h.reject(item, f"has no usable channel kind ({kind!r})")
-        elif kind in BUILTIN or kind in out:
+        elif kind in BUILTIN_KINDS or kind in out:
             h.reject(item, f"would replace the {kind} channel kind")
         else:
             out[kind] = cls

@@ -8,12 +8,12 @@ Which events go where is the ``[[notify.rules]]`` of config.toml. The work is do
 
 from __future__ import annotations
 
-import sys
-
 import click
 
 from stardust_tui.cli import params as P
 from stardust_tui.cli.context import StardustContext
+from stardust_tui.cli.notify_io import added as _added
+from stardust_tui.cli.notify_io import stdin_line as _stdin_line
 from stardust_tui.cli.output import echo_json, exit_with
 from stardust_tui.cli.plugin_notify import PluginKindGroup
 from stardust_tui.domain import limits as L
@@ -38,20 +38,6 @@ def notify() -> None:
 @notify.group("add", cls=PluginKindGroup)  # issue 16: plugin channel kinds too (cli/plugin_notify.py)
 def notify_add() -> None:
     """Add a notification channel (email, webhook, or a plugin's kind)."""
-
-
-def _stdin_line(option: str) -> str:
-    line = sys.stdin.readline().rstrip("\r\n")
-    if not line:
-        raise ValidationError("nothing on stdin", where=option)
-    return line
-
-
-def _added(obj: StardustContext, added) -> None:  # noqa: ANN001 - services.notifications.AddedChannel
-    ch = added.channel
-    click.echo(f"added {ch.kind} channel {ch.name}: {ch.summary} (digest {ch.digest})")
-    if added.secret:
-        click.echo(f"signing secret (shown once, store it in the receiver now): {added.secret}")
 
 
 @notify_add.command("email")

@@ -56,7 +56,8 @@ def add_command(kind: str, cls: type) -> click.Command:
     @click.pass_obj
     def add(obj, name: str, settings: tuple[str, ...], secret_stdin: bool, digest: str,  # noqa: ANN001
             replace: bool) -> None:
-        from stardust_tui.cli.notify import _added, _stdin_line
+        from stardust_tui.cli.notify_io import added as _added
+        from stardust_tui.cli.notify_io import stdin_line as _stdin_line
         from stardust_tui.errors import ValidationError
 
         if secret_stdin and not getattr(cls, "has_secret", False):

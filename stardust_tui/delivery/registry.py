@@ -11,20 +11,9 @@ import importlib
 from collections.abc import Mapping
 
 from stardust_tui.delivery.base import Transport, TransportPermanentError
+from stardust_tui.delivery.schemes import TRANSPORTS
 from stardust_tui.delivery.urls import TargetSpec, parse_target_url
 from stardust_tui.secrets import Secret
-
-# scheme: (module, class, the PyPI package that provides its library)
-TRANSPORTS: dict[str, tuple[str, str, str | None]] = {
-    "file": ("stardust_tui.delivery.local", "LocalTransport", None),
-    "ftp": ("stardust_tui.delivery.ftp", "FtpTransport", None),
-    "ftps": ("stardust_tui.delivery.ftp", "FtpsTransport", None),
-    "sftp": ("stardust_tui.delivery.sftp", "SftpTransport", "paramiko"),
-    "s3": ("stardust_tui.delivery.s3", "S3Transport", "boto3"),
-    "azure": ("stardust_tui.delivery.azure", "AzureTransport", "azure-storage-blob"),
-    "http": ("stardust_tui.delivery.rest", "RestTransport", "httpx"),
-    "https": ("stardust_tui.delivery.rest", "RestTransport", "httpx"),
-}
 
 
 def transport_class(scheme: str) -> type[Transport]:

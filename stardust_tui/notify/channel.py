@@ -27,6 +27,11 @@ if TYPE_CHECKING:
 
 Step = Callable[[str], None]
 
+# The built-in kinds, "module:Class", imported only when first asked for (notify.registry); plugin_points reads
+# the names so that no plugin kind replaces one. Kept here, below both, so neither imports the other.
+BUILTIN_KINDS = {"email": "stardust_tui.notify.mail:EmailChannel",
+                 "webhook": "stardust_tui.notify.webhook:WebhookChannel"}
+
 
 class SendFailed(Exception):
     """A send did not go through. ``permanent``: this message is refused as it is (retrying will not help)."""

@@ -78,7 +78,7 @@ def _due(now: datetime):
 def claim_batch(engine: Engine, owner: str, *, now: datetime, lease_s: float, limit: int) -> list[Claim]:
     """Claim up to ``limit`` due sends in one transaction: each immediate send is a claim of its own, a digest
     channel's due sends one claim together. Empty when nothing is due."""
-    from stardust_tui.worker.queue import write_tx
+    from stardust_tui.store.db import write_tx
 
     pg = engine.dialect.name == "postgresql"
     with write_tx(engine) as conn:
@@ -130,7 +130,7 @@ def record_outcomes(engine: Engine, outcomes: list[Outcome], *, now: datetime, b
                     max_s: float) -> int:
     """Record how each claim went, in one transaction: sent; pending again after a backoff (or its
     ``retry_after``); or failed when permanent. Only rows still holding their claim change; returns how many."""
-    from stardust_tui.worker.queue import write_tx
+    from stardust_tui.store.db import write_tx
 
     changed = 0
     with write_tx(engine) as conn:
@@ -182,7 +182,7 @@ def has_work(engine: Engine, *, now: datetime) -> bool:
 
 def retry(engine: Engine, *, send_id: int | None = None, channel_id: int | None = None, now: datetime) -> int:
     """Queue failed (or waiting) sends again at once: one send, or every unsent one of a channel."""
-    from stardust_tui.worker.queue import write_tx
+    from stardust_tui.store.db import write_tx
 
     where = [S.c.status.in_(("failed", "pending"))]
     if send_id is not None:

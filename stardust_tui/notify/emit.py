@@ -109,7 +109,7 @@ def backup_done(engine: Engine | None, *, ok: bool, path: str | None = None, err
     if engine is None:
         return False
     from stardust_tui.errors import StoreError
-    from stardust_tui.worker.queue import write_tx
+    from stardust_tui.store.db import write_tx
 
     data = {"path": path, "scheduled": scheduled, "error": redact(error), "detail": summary}
     line = f"backup written to {path}" if ok else f"backup failed: {redact(error, limit=200)}"

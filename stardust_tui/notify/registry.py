@@ -12,9 +12,9 @@ from __future__ import annotations
 import importlib
 
 from stardust_tui.errors import ValidationError
+from stardust_tui.notify.channel import BUILTIN_KINDS as BUILTIN
 from stardust_tui.notify.channel import Channel
 
-BUILTIN = {"email": "stardust_tui.notify.mail:EmailChannel", "webhook": "stardust_tui.notify.webhook:WebhookChannel"}
 _registered: dict[str, type[Channel]] = {}
 
 

@@ -37,7 +37,7 @@ def _target_name(payload: str) -> str | None:
 
 def route_new(engine: Engine, rules: list[Rule], schedule: Schedule, *, now: datetime, limit: int = BATCH) -> int:
     """Route up to ``limit`` new events; returns how many events were routed."""
-    from stardust_tui.worker.queue import write_tx
+    from stardust_tui.store.db import write_tx
 
     with write_tx(engine) as conn:
         return route_in(conn, rules, schedule, now=now, limit=limit)

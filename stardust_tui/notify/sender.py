@@ -212,7 +212,7 @@ def _digest_id(claim: claims.Claim) -> str:
 
 def prune_sent(engine: Engine, *, older_than: datetime) -> int:
     """Delete routed events older than ``older_than`` none of whose sends is still pending or failed."""
-    from stardust_tui.worker.queue import write_tx
+    from stardust_tui.store.db import write_tx
 
     E, S = NotifyEvent.__table__, NotifySend.__table__
     open_send = exists().where(and_(S.c.event_pk == E.c.id, S.c.status.in_(("pending", "sending", "failed"))))

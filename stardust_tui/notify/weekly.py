@@ -132,7 +132,7 @@ def enqueue_weekly(engine: Any, schedule: Any, *, now: datetime,
     A slot missed by more than ``catch_up`` (the daemon was down) is skipped: the next week's comes on time."""
     from stardust_tui.domain.notify_models import NotifyEvent
     from stardust_tui.notify.outbox import record
-    from stardust_tui.worker.queue import write_tx
+    from stardust_tui.store.db import write_tx
 
     slot = schedule.weekly_slot(now)
     if now - slot > catch_up:

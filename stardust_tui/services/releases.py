@@ -371,7 +371,7 @@ class ReleaseService:
 
     def reindex(self) -> int:
         """Rebuild the full-text search index; returns how many releases were indexed."""
-        from stardust_tui.store.search import rebuild_index
+        from stardust_tui.store.reindex import rebuild_index
 
         self.services.authorize("store.admin")
         with session_scope(self.services.engine) as s:

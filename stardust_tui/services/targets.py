@@ -184,8 +184,8 @@ class TargetService:
     def reset_circuit(self, ref: TargetRef) -> TargetRow:
         """Close a target's circuit breaker now (the one place this is done)."""
         from stardust_tui.delivery.targets import get_target
+        from stardust_tui.store.db import write_tx
         from stardust_tui.worker.circuit import reset
-        from stardust_tui.worker.queue import write_tx
 
         self.services.authorize("target.admin")
         with session_scope(self.services.engine) as session:

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import Connection, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlmodel import Session, create_engine
@@ -97,3 +97,21 @@ def current_actor() -> str:
         return getpass.getuser()
     except Exception:  # no passwd entry (containers)
         return f"uid:{os.getuid()}"
+
+
+@contextmanager
+def write_tx(engine: Engine) -> Iterator[Connection]:
+    """A short write transaction; on SQLite it takes the write lock up front (BEGIN IMMEDIATE)."""
+    try:
+        with engine.connect() as conn:
+            if conn.dialect.name == "sqlite":
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                conn.rollback()
+                raise
+            conn.commit()
+    except OperationalError as exc:  # locked, busy, server gone: one line, and callers may retry
+        text = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
+        raise StoreError(text, where=engine.url.render_as_string(hide_password=True)) from None

@@ -67,30 +67,3 @@ def find_parties(session: Session, prefix: str, kind: str | None = None, limit: 
     if kind:
         stmt = stmt.where(Party.kind == kind)
     return list(session.exec(stmt.order_by(Party.name).limit(limit)).all())
-
-
-def rename_party(session: Session, party: Party, name: str, *, actor: str) -> int:
-    """Rename a party, audit it, and refresh the search index of every release that shows the name.
-
-    Returns how many releases were re-indexed. (Renaming ``party.name`` directly leaves the search
-    index stale until ``stardust release reindex``.)
-    """
-    from stardust_tui.domain.models import Release, ReleaseArtist, Track, TrackArtist
-    from stardust_tui.store.releases import load_release
-    from stardust_tui.store.revisions import write_audit
-    from stardust_tui.store.search import index_release
-
-    new = clean_name(name)
-    if not new:
-        raise ValidationError(f"{party.kind} name is empty")
-    old, party.name = party.name, new
-    write_audit(session, actor=actor, action="rename", entity="party", entity_id=party.id,
-                before={"name": old}, after={"name": new})
-    session.flush()
-    ids = set(session.exec(select(Release.id).where(Release.label_id == party.id)).all())
-    ids |= set(session.exec(select(ReleaseArtist.release_id).where(ReleaseArtist.party_id == party.id)).all())
-    ids |= set(session.exec(select(Track.release_id).join(TrackArtist, TrackArtist.track_id == Track.id)
-                            .where(TrackArtist.party_id == party.id)).all())
-    for rid in sorted(i for i in ids if i is not None):
-        index_release(session, load_release(session, rid))
-    return len(ids)

@@ -212,19 +212,3 @@ def search_clauses(dialect: str, query: str, *, facets_only: bool = False, **fil
 def order_column(dialect: str) -> Any:
     """The search table's release id column, for ORDER BY while searching."""
     return fts.c.rowid if dialect == "sqlite" else pg_search.c.release_id
-
-
-def rebuild_index(session: Session) -> int:
-    """Rebuild the whole index from the catalog (after a bulk import or a label rename); returns rows."""
-    from stardust_tui.store.releases import iter_release_ids, load_release
-
-    if session.get_bind().dialect.name == "sqlite":
-        session.execute(text(f"DELETE FROM {FTS_TABLE}"))
-    else:
-        session.execute(text(f"DELETE FROM {PG_TABLE}"))
-    n = 0
-    for rid in iter_release_ids(session):
-        index_release(session, load_release(session, rid))
-        n += 1
-    return n
-

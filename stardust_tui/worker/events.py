@@ -237,7 +237,7 @@ def prune(engine: object, *, older_than_days: float) -> int:
     from sqlalchemy import delete
 
     from stardust_tui.domain.delivery_models import Delivery
-    from stardust_tui.worker.queue import write_tx
+    from stardust_tui.store.db import write_tx
 
     cut = utcnow() - timedelta(days=older_than_days)
     active = select(Delivery.id).where(col(Delivery.state).in_(("queued", "running", "retry-wait")))

@@ -13,21 +13,19 @@ whose lease was taken over can no longer change the row (:class:`LeaseLostError`
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, and_, func, or_, select, true, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from stardust_tui.domain.delivery_models import MESSAGE_TYPES, Delivery, ReleaseTargetStatus, Target
 from stardust_tui.domain.models import utcnow
-from stardust_tui.errors import ConflictError, NotFoundError, StoreError, ValidationError
+from stardust_tui.errors import ConflictError, NotFoundError, ValidationError
 from stardust_tui.notify import emit as notify_emit
+from stardust_tui.store.db import write_tx
 from stardust_tui.worker import circuit
 from stardust_tui.worker.protocols import LeaseLostError
 from stardust_tui.worker.retry import RetryPolicy
@@ -46,24 +44,6 @@ def idempotency_key(content_hash: str, target_id: int, message_type: str) -> str
 def dialect_insert(bind: Engine | Connection | Session):
     name = bind.get_bind().dialect.name if isinstance(bind, Session) else bind.dialect.name
     return postgresql.insert if name == "postgresql" else sqlite.insert
-
-
-@contextmanager
-def write_tx(engine: Engine) -> Iterator[Connection]:
-    """A short write transaction; on SQLite it takes the write lock up front (BEGIN IMMEDIATE)."""
-    try:
-        with engine.connect() as conn:
-            if conn.dialect.name == "sqlite":
-                conn.exec_driver_sql("BEGIN IMMEDIATE")
-            try:
-                yield conn
-            except BaseException:
-                conn.rollback()
-                raise
-            conn.commit()
-    except OperationalError as exc:  # locked, busy, server gone: one line, and callers may retry
-        text = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
-        raise StoreError(text, where=engine.url.render_as_string(hide_password=True)) from None
 
 
 def enqueue(session: Session, *, release_id: int, target_id: int, message_type: str = "new",

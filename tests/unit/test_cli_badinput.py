@@ -103,12 +103,12 @@ def test_an_empty_asset_is_refused(home: tuple[Path, F.Sandbox], tmp_path: Path)
 
 def test_an_internal_error_is_one_line_with_a_private_log_and_exit_70(
         home: tuple[Path, F.Sandbox], monkeypatch: pytest.MonkeyPatch, isolated_home: Path) -> None:
-    from stardust_tui.store import search
+    from stardust_tui.store import reindex
 
     def broken(*_a: object, **_k: object) -> int:
         raise RuntimeError("simulated bug: index gone")
 
-    monkeypatch.setattr(search, "rebuild_index", broken)
+    monkeypatch.setattr(reindex, "rebuild_index", broken)
     result = CliRunner().invoke(cli, ["release", "reindex"])
     assert result.exit_code == 70
     log = isolated_home / "logs" / "crash.log"

@@ -9,6 +9,7 @@ import pytest
 from sqlmodel import select
 
 from stardust_tui.store.db import session_scope
+from stardust_tui.store.reindex import rebuild_index
 from stardust_tui.store.releases import (
     count_releases,
     create_release,
@@ -18,7 +19,7 @@ from stardust_tui.store.releases import (
     save_release,
     set_status,
 )
-from stardust_tui.store.search import query_terms, rebuild_index
+from stardust_tui.store.search import query_terms
 
 
 @pytest.fixture
@@ -168,7 +169,7 @@ def test_facet_tokens_are_not_searchable(catalog):
 
 def test_renaming_a_label_updates_the_index(catalog):
     from stardust_tui.domain.models import Party
-    from stardust_tui.store.parties import rename_party
+    from stardust_tui.store.reindex import rename_party
 
     with session_scope(catalog) as s:
         moon = s.exec(select(Party).where(Party.name == "Moon Music")).one()
