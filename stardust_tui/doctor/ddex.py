@@ -87,18 +87,19 @@ def ready_releases(services: Services) -> list[Check]:
             out.append(failed("ddex", name, f"profile {target.profile}: {profile}", "stardust profile show "
                               f"{target.profile}"))
             continue
-        refused: list[str] = []
+        refused: list[tuple[str, str]] = []
         with session_scope(services.engine) as s:
             for rid in ids:
                 release = load_release(s, rid)
                 report = target_preflight(services, s, release, profile, "new").report
                 if not report.ok:
                     first = report.errors[0]
-                    refused.append(f"{release.upc or release.id}: {first.field}: {first.message}")
+                    refused.append((release.upc or str(release.id), f"{first.field}: {first.message}"))
         if refused:
+            ref, why = refused[0]
             out.append(failed("ddex", name, f"{len(refused)} of {shown} would be refused by {target.name} "
-                              f"(ERN {profile.ern_version}); {_short(refused[0])}",
-                              f"stardust check REF --target {target.name}"))
+                              f"(ERN {profile.ern_version}); {ref}: {_short(why)}",
+                              f"stardust check {ref} --target {target.name}"))
         else:
             out.append(passed("ddex", name, f"{shown} build and validate as ERN {profile.ern_version} "
                               f"for {target.name} ({profile.name})"))

@@ -46,9 +46,11 @@ def worker(services: Services) -> list[Check]:
     count, oldest = due
     if count:
         age = now - (oldest if oldest.tzinfo else oldest.replace(tzinfo=now.tzinfo))
-        state = warned if count > QUEUE_WARN or (not daemons and age > timedelta(minutes=10)) else passed
-        out.append(state("worker", "queue", f"{count} deliver(ies) due, the oldest waiting {_age(age)}",
-                         "start a worker (stardust worker) or check its log"))
+        what = f"{count} deliver(ies) due, the oldest waiting {_age(age)}"
+        if count > QUEUE_WARN or (not daemons and age > timedelta(minutes=10)):
+            out.append(warned("worker", "queue", what, "start a worker (stardust worker) or check its log"))
+        else:
+            out.append(passed("worker", "queue", what))
     else:
         out.append(passed("worker", "queue", "nothing due"))
     if expired:
