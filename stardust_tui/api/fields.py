@@ -67,10 +67,13 @@ DiscNumber = _number(L.DISC_NUMBER, True)
 TrackNumber = _number(L.TRACK_NUMBER, True)
 Duration = _number(L.DURATION_SECONDS, False)
 Identifier = _number(L.ID, True)
+Year = _number(L.YEAR, True)
+PreviewStart = _number(L.PREVIEW_START_SECONDS, False)
 Concurrency = _number(L.CONCURRENCY, True)
 PageSize = Annotated[int, Field(ge=1, le=500)]
 Ref = Annotated[str, PathParam(min_length=1, max_length=64, description="A release id, UPC/EAN or GRid")]
 AssetRef = Annotated[str, PathParam(min_length=1, max_length=64, description="An asset id or SHA-256 (prefix)")]
+TrackId = Annotated[int, PathParam(ge=L.ID.lo, le=L.ID.hi, description="A track's id (see GET …/tracks)")]
 TargetRef = Annotated[str, PathParam(min_length=1, max_length=100, description="A target name or id")]
 
 

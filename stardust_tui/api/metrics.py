@@ -60,7 +60,8 @@ class StoreCollector(Collector):
             acks.add_metric([target, outcome], n)
         yield acks
         hist = HistogramMetricFamily("stardust_delivery_duration_seconds",
-                                     "Durations of deliveries that succeeded in the last 24 hours",
+                                     "Deliveries that succeeded in the last 24 hours: first attempt start to success "
+                                     "(retries and their waits included)",
                                      labels=["target"])
         for target, values in sorted(snap.durations.items()):
             buckets = [(str(b) if b != float("inf") else "+Inf", sum(1 for v in values if v <= b))

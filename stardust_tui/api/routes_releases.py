@@ -76,6 +76,27 @@ class TrackCreate(BaseModel):
     audio_id: F.Identifier | None = None
 
 
+class CreditIn(BaseModel):
+    name: F.Name
+    role: F.Vocab = Field(description="A DDEX contributor role (Composer, Producer, …), any case")
+
+
+class TrackPatch(BaseModel):
+    """A track's fields as the TUI's track editor changes them: absent = unchanged; ``credits`` replaces all."""
+
+    title: F.text(L.TRACK["title"], required=True) | None = None
+    version: F.text(L.TRACK["version"]) | None = None
+    display_artist: F.text(L.TRACK["display_artist"]) | None = None
+    isrc: F.Code | None = None
+    explicit: bool | None = None
+    language: F.Language | None = None
+    genre: F.text(L.TRACK["genre"]) | None = None
+    p_line: F.text(L.TRACK["p_line"]) | None = None
+    p_line_year: F.Year | None = None
+    preview_start_seconds: F.PreviewStart | None = None
+    credits: list[CreditIn] | None = Field(default=None, max_length=200)
+
+
 class DealCreate(BaseModel):
     """The fields of ``stardust release add-deal``."""
 
@@ -233,3 +254,46 @@ def add_deal(ref: F.Ref, body: DealCreate, svc: Svc, response: Response, if_matc
                                   expected_revision=expected_revision(if_match))
     set_etag(response, saved.revision)
     return jsonable(saved)
+
+
+def _track_target(svc: Svc, ref: str, track_id: int) -> int:
+    """The release's id, after checking the track is one of its tracks (404 otherwise)."""
+    head = svc.releases.head(ref)
+    if not any(t["id"] == track_id for t in svc.releases.show(head.id)["tracks"]):
+        raise Problem(404, f"release {head.id} has no track with id {track_id}", kind="not-found", field="track_id")
+    return head.id
+
+
+@router.patch("/{ref}/tracks/{track_id}", responses=WRITE_RESPONSES, response_model=Saved,
+              summary="Change a track's fields or credits (If-Match: the release's ETag)")
+def patch_track(ref: F.Ref, track_id: F.TrackId, body: TrackPatch, svc: Svc, response: Response,
+                if_match: IfMatch = None) -> Any:
+    from stardust_tui.domain.enums import CONTRIBUTOR_ROLES
+
+    expected = expected_revision(if_match)
+    values = body.model_dump(exclude_unset=True)
+    if any(v is None for k, v in values.items() if k in ("title", "explicit", "credits")):
+        raise Problem(422, "title, explicit and credits cannot be null (leave them out to keep them)", kind="invalid",
+                      field=next(k for k in ("title", "explicit", "credits") if k in values and values[k] is None))
+    if "credits" in values:
+        known = {r.lower(): r for r in CONTRIBUTOR_ROLES}
+        for i, c in enumerate(values["credits"]):
+            if c["role"].strip().lower() not in known:
+                raise Problem(422, f"unknown role {c['role']!r} (one of {', '.join(CONTRIBUTOR_ROLES)})",
+                              kind="invalid", field=f"credits/{i}/role")
+        values["credits"] = [(c["name"].strip(), known[c["role"].strip().lower()]) for c in values["credits"]]
+    if not values:
+        raise Problem(422, "nothing to change: send at least one field", kind="invalid")
+    release_id = _track_target(svc, ref, track_id)
+    revision = svc.tracks.update(release_id, track_id, values, expected_revision=expected)
+    set_etag(response, revision)
+    return {"release_id": release_id, "revision": revision, "status": svc.releases.head(release_id).status}
+
+
+@router.delete("/{ref}/tracks/{track_id}", status_code=204, responses=WRITE_RESPONSES,
+               summary="Remove a track; the rest of its disc is renumbered (If-Match: the release's ETag)")
+def delete_track(ref: F.Ref, track_id: F.TrackId, svc: Svc, if_match: IfMatch = None) -> Response:
+    expected = expected_revision(if_match)
+    release_id = _track_target(svc, ref, track_id)
+    revision = svc.tracks.delete(release_id, track_id, expected_revision=expected)
+    return Response(status_code=204, headers={"ETag": f'"{revision}"'})

@@ -62,12 +62,14 @@ class TrackService:
         self._seen[release_id] = release.revision
         return release
 
-    def _change(self, release_id: int, change) -> Any:  # noqa: ANN001 - a callable(session, release)
+    def _change(self, release_id: int, change, expected: int | None = None) -> Any:  # noqa: ANN001 - callable
+        """Apply ``change(session, release)`` and save; based on revision ``expected`` (the API's If-Match)
+        or else the one this editor last loaded or saved."""
         from stardust_tui.store.releases import check_revision, load_release, save_release
 
         self.services.authorize("release.write")
         with self._lock, session_scope(self.services.engine) as session:
-            check_revision(session, release_id, self._seen.get(release_id))
+            check_revision(session, release_id, expected if expected is not None else self._seen.get(release_id))
             release = load_release(session, release_id)
             result = change(session, release)
             save_release(session, release, actor=self.services.actor.name)
@@ -86,14 +88,16 @@ class TrackService:
 
         self._change(release_id, lambda s, r: add_track(s, r, title=title, display_artist=r.display_artist))
 
-    def delete(self, release_id: int, track_id: int) -> None:
+    def delete(self, release_id: int, track_id: int, *, expected_revision: int | None = None) -> int:
+        """Remove a track (the rest of its disc renumbered); returns the release's new revision."""
         def change(session: Any, release: Any) -> None:
             track = self._track(release, track_id)
             release.tracks.remove(track)
             session.flush()  # the row goes first, so renumbering cannot collide with it
             for n, other in enumerate((t for t in release.tracks if t.disc_number == track.disc_number), 1):
                 other.track_number = n
-        self._change(release_id, change)
+        self._change(release_id, change, expected_revision)
+        return self._seen[release_id]
 
     def move(self, release_id: int, track_id: int, delta: int) -> None:
         """Swap a track with its neighbour on the same disc (delta -1 up, +1 down)."""
@@ -113,7 +117,9 @@ class TrackService:
                 a.track_number = b_number
         self._change(release_id, change)
 
-    def update(self, release_id: int, track_id: int, fields: dict[str, Any]) -> None:
+    def update(self, release_id: int, track_id: int, fields: dict[str, Any], *,
+               expected_revision: int | None = None) -> int:
+        """Set a track's fields (``EDITABLE``, ``credits``); returns the release's new revision."""
         unknown = set(fields) - EDITABLE - {"credits"}
         if unknown:
             raise ValidationError(f"cannot edit {', '.join(sorted(unknown))}")
@@ -131,7 +137,8 @@ class TrackService:
                 track.credits = [Credit(release_id=release.id, party=get_or_create_party(
                     session, name, PartyKind.CONTRIBUTOR), role=role, sequence=n)
                     for n, (name, role) in enumerate(fields["credits"], 1)]
-        self._change(release_id, change)
+        self._change(release_id, change, expected_revision)
+        return self._seen[release_id]
 
     def bulk(self, release_id: int, column: str, value: Any) -> int:
         """Set one column on every track; returns how many tracks changed."""

@@ -106,6 +106,40 @@ def test_tracks_deals_status_readiness_delete(api, admin) -> None:
     assert admin.get(f"/releases/{rid}").status_code == 404
 
 
+def test_a_track_is_edited_and_removed_with_if_match(api, admin) -> None:
+    """A web store fixes an ISRC, credits a composer and drops a bonus track, as the TUI's track editor does."""
+    rid = _create(admin, "Track Edits").json()["id"]
+    for n, title in enumerate(["One", "Bonus", "Three"], 1):
+        assert admin.post(f"/releases/{rid}/tracks", json={"title": title},
+                          headers={"If-Match": f'"{n}"'}).status_code == 201
+    one, bonus, three = admin.get(f"/releases/{rid}/tracks").json()
+    url = f"/releases/{rid}/tracks/{one['id']}"
+    assert admin.patch(url, json={"isrc": "USS1Z2400078"}).status_code == 428
+    r = admin.patch(url, json={"isrc": "us-s1z-24-00078", "credits": [{"name": "Ann Lee", "role": "composer"}]},
+                    headers={"If-Match": '"4"'})
+    assert r.status_code == 200 and r.headers["etag"] == '"5"' and r.json()["revision"] == 5, r.text
+    got = admin.get(f"/releases/{rid}/tracks").json()[0]
+    assert got["isrc"] == "USS1Z2400078"  # normalised as everywhere else
+    assert [(c["name"], c["role"]) for c in got["credits"]] == [("Ann Lee", "Composer")]
+    stale = admin.patch(url, json={"title": "Lost"}, headers={"If-Match": '"4"'})
+    assert stale.status_code == 412 and admin.get(f"/releases/{rid}/tracks").json()[0]["title"] == "One"
+    bad = admin.patch(url, json={"credits": [{"name": "Bo", "role": "Juggler"}]}, headers={"If-Match": '"5"'})
+    assert bad.status_code == 422 and bad.json()["field"] == "credits/0/role"
+    bad = admin.patch(url, json={"isrc": "NOT-AN-ISRC"}, headers={"If-Match": '"5"'})
+    assert bad.status_code == 422 and admin.get(f"/releases/{rid}").headers["etag"] == '"5"'
+    other = _create(admin, "Other Release").json()["id"]
+    assert admin.patch(f"/releases/{other}/tracks/{one['id']}", json={"title": "x"},
+                       headers={"If-Match": '"1"'}).status_code == 404  # not that release's track
+    with api.client(api.key("read")) as reader:
+        assert reader.delete(f"/releases/{rid}/tracks/{bonus['id']}", headers={"If-Match": '"5"'}).status_code == 403
+    gone = admin.delete(f"/releases/{rid}/tracks/{bonus['id']}", headers={"If-Match": '"5"'})
+    assert gone.status_code == 204 and gone.headers["etag"] == '"6"'
+    left = admin.get(f"/releases/{rid}/tracks").json()
+    assert [(t["title"], t["track_number"]) for t in left] == [("One", 1), ("Three", 2)]
+    history = admin.get(f"/releases/{rid}/history").json()
+    assert history[-1]["actor"].startswith("admin-")
+
+
 def _cli(home, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "stardust_tui", "--home", str(home), *args],
                           capture_output=True, text=True, timeout=120)
