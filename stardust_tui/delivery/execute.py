@@ -84,19 +84,21 @@ def build_plan(ctx: DeliveryContext, delivery: Delivery, profile: Profile) -> tu
     return checked.plan, notes
 
 
-async def _upload(transport: Transport, f: PackageFile, scratch: Path, events: EventSink) -> None:
+async def _upload(transport: Transport, f: PackageFile, scratch: Path, events: EventSink) -> int:
+    """Send one file; returns the byte offset it resumed from (what an earlier attempt left staged)."""
     def progress(done: int, total: int, _rate: float) -> None:
         events.progress(f.step, done, total)
 
     if f.data is None:
-        await transport.upload(f.local_path, f.remote_path, md5=f.md5, size=f.size, progress=progress)
-        return
+        result = await transport.upload(f.local_path, f.remote_path, md5=f.md5, size=f.size, progress=progress)
+        return int(getattr(result, "resumed_from", 0) or 0)
     tmp = scratch / Path(f.remote_path).name
     await asyncio.to_thread(tmp.write_bytes, f.data)
     try:
-        await transport.upload(tmp, f.remote_path, md5=f.md5, size=f.size, progress=progress)
+        result = await transport.upload(tmp, f.remote_path, md5=f.md5, size=f.size, progress=progress)
     finally:
         tmp.unlink(missing_ok=True)
+    return int(getattr(result, "resumed_from", 0) or 0)
 
 
 async def _discard(transport: Transport, f: PackageFile, events: EventSink) -> None:
@@ -153,13 +155,14 @@ async def execute_delivery(ctx: DeliveryContext, delivery: Delivery, steps: Step
                     raise DeliveryInterrupted("worker is stopping; the delivery goes back to the queue")
                 started = time.monotonic()
                 try:
-                    await _upload(transport, f, Path(tmp), events)
+                    resumed = await _upload(transport, f, Path(tmp), events)
                 except asyncio.CancelledError:
                     if ctx.cancelled():  # the user cancelled: nothing will resume this upload
                         await _discard(transport, f, events)
                     raise
                 await steps.done(f.step, remote_path=f.remote_path, size=f.size, md5=f.md5)
-                events.info(f"uploaded {f.kind} {f.remote_path}", step=f.step, bytes=f.size,
+                note = f" (resumed at byte {resumed:,} of {f.size:,})" if resumed else ""
+                events.info(f"uploaded {f.kind} {f.remote_path}{note}", step=f.step, bytes=f.size,
                             duration_ms=(time.monotonic() - started) * 1000)
         if not steps.is_done("verify"):
             for f in plan.files:

@@ -184,31 +184,25 @@ def _run_scenario(a: Host, b: Host, addr: str, dbname: str, pg_port: int, s3_end
     # -- host A's workstation (Pilot) follows deliveries; host B's daemon runs them -----------------------
     stop_tui = a.own_dir / "stop-tui"
     tui = a.popen([PYTHON, str(REPO / "tests" / "integration" / "two_hosts_tui.py"), str(a.root / "stop-tui")], ea,
-                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                  stdout=subprocess.PIPE, stderr=_log(tmp, "tui"), text=True)
     procs.append(tui)
     tui_lines: list[dict] = []
     reader = threading.Thread(target=lambda: tui_lines.extend(json.loads(line) for line in tui.stdout
                                                                if line.startswith("{")), daemon=True)
     reader.start()
-    deadline = time.monotonic() + 60
-    while not any("ready" in e for e in tui_lines):
-        assert tui.poll() is None and time.monotonic() < deadline, tui.stderr.read() if tui.poll() else "TUI slow"
-        time.sleep(0.2)
+    _wait(lambda: any("ready" in e for e in tui_lines), 120, "the TUI on host A did not start",
+          alive=[tui], tmp=tmp)
     worker_b = b.popen([STARDUST, "worker", "--concurrency", "1", "--lease", str(LEASE_S), "--ack-poll", "0"], eb,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                       stdout=subprocess.DEVNULL, stderr=_log(tmp, "worker-b"))
     procs.append(worker_b)
     queued = _ok(a.run([STARDUST, "deliver", UPC, "--target", "dsp"], ea, timeout=300))
     did = int(queued.split("#", 1)[1].split(":", 1)[0])
 
-    # B claims it and uploads; A sees B in the workers list; wait until the long file is well under way
-    deadline = time.monotonic() + 180
-    part = None
-    while part is None or part.stat().st_size < 3_000_000:
-        assert worker_b.poll() is None, worker_b.stderr.read()
-        assert time.monotonic() < deadline, f"no partial upload of the long file: {_delivery(a, ea, did)}"
-        parts = [p for p in inbox.rglob("*.part") if p.stat().st_size > 0]
-        part = max(parts, key=lambda p: p.stat().st_size) if parts else None
-        time.sleep(0.2)
+    # B claims it and uploads; A sees B in the workers list; wait until the long file is well under way (it
+    # is the only file above 2 MB: at 1 MB/s, B is then ~8 s from finishing it)
+    long_size = (a.own_dir / "long-take.wav").stat().st_size
+    part = _wait(lambda: _partial(inbox, 2_000_000), 240, f"no partial upload of the long file (delivery {did})",
+                 alive=[worker_b], tmp=tmp)
     workers = json.loads(_ok(a.run([STARDUST, "deliveries", "workers", "--json"], ea)))
     rows = workers if isinstance(workers, list) else workers.get("workers", [])
     hosts = {w["host"] for w in rows}
@@ -217,21 +211,21 @@ def _run_scenario(a: Host, b: Host, addr: str, dbname: str, pg_port: int, s3_end
     killed_at = time.time()
     worker_b.send_signal(signal.SIGKILL)
     worker_b.wait(10)
+    assert part.exists(), "host B finished the long file before it was killed: no mid-file take-over to prove"
     size_at_kill = part.stat().st_size
     state = _delivery(a, ea, did)
-    assert state["state"] == "running" and size_at_kill < (a.own_dir / "long-take.wav").stat().st_size
+    assert state["state"] == "running" and 0 < size_at_kill < long_size, (state, size_at_kill)
 
     # A's worker takes over once B's lease has expired, resumes, finishes
     worker_a = a.popen([STARDUST, "worker", "--concurrency", "1", "--lease", str(LEASE_S), "--ack-poll", "0"], ea,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                       stdout=subprocess.DEVNULL, stderr=_log(tmp, "worker-a"))
     procs.append(worker_a)
-    deadline = time.monotonic() + 240
-    while (state := _delivery(a, ea, did))["state"] not in ("succeeded", "failed", "cancelled"):
-        assert worker_a.poll() is None, worker_a.stderr.read()
-        assert time.monotonic() < deadline, state
-        time.sleep(0.5)
+    state = _wait(lambda: (d := _delivery(a, ea, did))["state"] in ("succeeded", "failed", "cancelled") and d, 300,
+                  f"delivery {did} did not finish on host A", alive=[worker_a], tmp=tmp, every=1.0)
     assert state["state"] == "succeeded", state
-    time.sleep(2.0)  # the TUI's follower gets the last announcements
+    # the TUI's follower gets the last announcements (the outcome event), then the panel is read
+    _wait(lambda: any(e.get("delivery_id") == did and str(e.get("message", "")).startswith("succeeded in")
+                      for e in tui_lines), 60, "the TUI on host A never showed the outcome", alive=[tui], tmp=tmp)
     stop_tui.write_text("")
     tui.wait(60)
     reader.join(10)
@@ -249,6 +243,11 @@ def _run_scenario(a: Host, b: Host, addr: str, dbname: str, pg_port: int, s3_end
         assert "host-a" in started[1], started
     assert len([m for m in messages if m.startswith("succeeded in")]) == 1, messages
     assert any("resum" in m for m in messages), messages  # the second attempt continued from the steps done
+    # ... and A resumed the long file from the bytes B had written (the partial file, not from byte 0)
+    resumed = [m for m in messages if m.startswith("uploaded ") and "(resumed at byte " in m]
+    assert len(resumed) == 1, messages
+    offset = int(resumed[0].split("(resumed at byte ", 1)[1].split(" ", 1)[0].replace(",", ""))
+    assert 0 < offset <= size_at_kill, (offset, size_at_kill)
     files = _check_tree(inbox, state.get("remote_path") or _remote(state), state["batch_id"])
     assert any(p.name.endswith(".wav") and p.stat().st_size == (a.own_dir / "long-take.wav").stat().st_size
                for p in files)
@@ -263,8 +262,45 @@ def _run_scenario(a: Host, b: Host, addr: str, dbname: str, pg_port: int, s3_end
     panel = next((e["panel"] for e in tui_lines if "panel" in e), [])
     assert any("succeeded in" in line for line in panel), panel
     print(json.dumps({"namespaces": bool(a.ns), "workers_seen_by_a": sorted(hosts), "started": started,
-                      "tui_events": len(seen), "tui_events_before_kill": len(before_kill),
-                      "bytes_at_kill": size_at_kill, "attempts": state.get("attempts")}))
+                      "tui_events": len(seen), "tui_events_before_kill": [e["message"] for e in before_kill],
+                      "bytes_at_kill": size_at_kill, "resumed_at": offset, "attempts": state.get("attempts")}))
+
+
+def _log(tmp: Path, name: str):  # noqa: ANN202 - an open file for a process's stderr (read on failure)
+    return (tmp / f"{name}.stderr").open("w")
+
+
+def _wait(check, timeout: float, what: str, *, alive: list[subprocess.Popen], tmp: Path,  # noqa: ANN001, ANN202
+          every: float = 0.2):
+    """Poll ``check`` until it returns something true (returned); fail naming ``what`` when ``timeout``
+    passes or one of the ``alive`` processes exits (its stderr log quoted)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        got = check()
+        if got:
+            return got
+        for p in alive:
+            if p.poll() is not None:
+                logs = {f.name: f.read_text()[-3000:] for f in tmp.glob("*.stderr")}
+                pytest.fail(f"{what}: a process exited with {p.returncode}: {logs}")
+        if time.monotonic() > deadline:
+            pytest.fail(f"{what} within {timeout} s")
+        time.sleep(every)
+
+
+def _partial(inbox: Path, at_least: int) -> Path | None:
+    """The staged (.part) file of at least ``at_least`` bytes at the SFTP server, if any (files are renamed
+    while we look: a vanished one is skipped)."""
+    try:
+        for p in inbox.rglob("*.part"):
+            try:
+                if p.stat().st_size >= at_least:
+                    return p
+            except FileNotFoundError:
+                continue
+    except FileNotFoundError:
+        pass
+    return None
 
 
 def _remote(state: dict) -> str:
