@@ -130,6 +130,14 @@ def install(app: Any) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+        broken = next((e for e in exc.errors() if e.get("type") == "json_invalid"), None)
+        if broken is not None:  # loc is ("body", <character offset>): no field to name
+            loc = broken.get("loc", ())
+            where = f" at character {loc[-1]}" if len(loc) > 1 and isinstance(loc[-1], int) else ""
+            reason = (broken.get("ctx") or {}).get("error") or "JSON decode error"
+            detail = f"the body is not valid JSON: {reason}{where}"
+            return problem(422, detail, kind="invalid", errors=[{"pointer": "", "detail": detail}],
+                           instance=request.url.path)
         errors = [{"pointer": "/" + _loc(e.get("loc", ())).replace(".", "/"), "field": _loc(e.get("loc", ())),
                    "detail": _message(e)} for e in exc.errors()]
         first = errors[0] if errors else {"field": "body", "detail": "invalid request"}

@@ -165,6 +165,10 @@ def test_refusals_name_the_field_as_the_cli_words_them(api, admin) -> None:
     if dup.status_code == 201:  # first in this module: the second one conflicts
         dup = admin.post("/releases", json={"title": "Dup", "artists": ["A"], "upc": "036000291452"})
     assert dup.status_code == 409 and dup.headers["content-type"] == PROBLEM
+    broken = admin.post("/releases", content=b'{"title": "x", oops}', headers={"Content-Type": "application/json"})
+    assert broken.status_code == 422 and broken.headers["content-type"] == PROBLEM
+    assert broken.json()["detail"].startswith("the body is not valid JSON: ") and "at character 15" in broken.text
+    assert "field" not in broken.json() and broken.json()["errors"][0]["pointer"] == ""
 
 
 def test_an_internal_error_is_a_problem_without_a_traceback(api, admin, monkeypatch) -> None:
