@@ -95,11 +95,14 @@ def build(obj: StardustContext, ref: str, version: str | None, message_type: str
                    "`stardust schemas fetch` installed).")
 @click.option("--package", type=P.Directory(path_type=Path), default=None,
               help="Delivery folder: check every file the message names exists there with its MD5.")
+@click.option("--update", is_flag=True,
+              help="With --package: an update or takedown package, which may leave out files the recipient has "
+                   "(found out by itself from 3.8.2's UpdateIndicator, the batch manifest or earlier packages).")
 @click.option("--json", "as_json", is_flag=True, help="One JSON document with every report.")
 @click.option("--no-rules", is_flag=True, help="XSD only: skip the business rules.")
 @click.pass_obj
 def validate(obj: StardustContext, files: tuple[Path, ...], schemas: Path | None, package: Path | None,
-             as_json: bool, no_rules: bool) -> None:
+             update: bool, as_json: bool, no_rules: bool) -> None:
     """Validate ERN messages (FILE or - for standard input): XSD first, then business rules (rule ids, lines)."""
     from stardust_tui.schemas.resolve import NO_SCHEMAS_HINT
 
@@ -107,7 +110,9 @@ def validate(obj: StardustContext, files: tuple[Path, ...], schemas: Path | None
     try:
         base = service.schema_dir(schemas)
         sources = [("<stdin>", sys.stdin.buffer.read()) if str(f) == "-" else f for f in files]
-        reports = service.validate(sources, schemas=schemas, package=package, rules=not no_rules)
+        if update and package is None:
+            raise StardustError("--update needs --package DIR (it says which files the package may leave out)")
+        reports = service.validate(sources, schemas=schemas, package=package, rules=not no_rules, update=update)
     except StardustError as exc:
         click.echo(f"error: {exc}", err=True)
         exit_with(ExitCode.USAGE)

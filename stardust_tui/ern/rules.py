@@ -18,14 +18,19 @@ Each finding carries a stable rule id and the line of the element concerned:
   ``ERN-DEAL-002`` a track release without a deal (warning); ``ERN-DEAL-003`` two deals for the same
   release, commercial model, use type and channel overlap in time and territory.
 - ``ERN-PKG-001`` a delivered file is missing from the package; ``ERN-PKG-002`` its MD5 differs;
-  ``ERN-PKG-003`` (a note) a file an UPDATE leaves out: DDEX lets an update omit files the recipient
-  already has. A message is an update when it says so (3.8.2 ``UpdateIndicator``) or when the batch
-  manifest next to its folder lists it as a ``ReDelivery``.
+  ``ERN-PKG-003`` (a note) a file an update or takedown leaves out: DDEX lets them omit files the recipient
+  already has. The package is such a re-delivery when the caller says so (``validate --update``), when the
+  message says so (3.8.2 ``UpdateIndicator``), when the batch manifest next to its folder lists it as a
+  ``ReDelivery`` or ``TakeDown``, or, file by file, when an earlier package of the same release beside it
+  (release-by-release ``N_<id>_<time>/`` siblings, or ``<batch>/<id>/`` in other batches) holds the file
+  with the MD5 the message states: ERN 4.x messages do not say they are updates, so a 4.x update package
+  delivered release by release has nothing else to show it.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -331,7 +336,7 @@ def _md5(path: Path) -> str:
 
 
 def _is_update(root: etree._Element, package: Path) -> bool:
-    """The message is an update: its own UpdateIndicator (3.8.2) or the batch manifest (ReDelivery)."""
+    """The message re-delivers: its own UpdateIndicator (3.8.2) or the batch manifest (ReDelivery, TakeDown)."""
     if (root.findtext("UpdateIndicator") or "").strip() == "UpdateMessage":
         return True
     message_id = (root.findtext("MessageHeader/MessageId") or "").strip()
@@ -346,12 +351,45 @@ def _is_update(root: etree._Element, package: Path) -> bool:
             return False
         for entry in doc.iter("MessageInBatch"):
             if (entry.findtext("MessageId") or "").strip() == message_id:
-                return (entry.findtext("DeliveryType") or "").strip() == "ReDelivery"
+                return (entry.findtext("DeliveryType") or "").strip() in ("ReDelivery", "TakeDown")
     return False
 
 
-def check_package(root: etree._Element, package: Path, issues: list[Issue]) -> None:
-    update = None
+_BATCH = re.compile(r"[A-Za-z_\-]*\d{17}")  # a batch folder: YYYYMMDDhhmmssnnn, maybe a priority prefix
+_RBR = re.compile(r"[NP]_(.+)_\d{17}")  # a release-by-release folder: <N|P>_<release id>_<time>
+
+
+def _earlier_copy(package: Path, uri: str, expected: str) -> Path | None:
+    """An earlier package of the same release beside ``package`` holding ``uri`` with the MD5 ``expected``:
+    a release-by-release sibling (``N_<id>_<time>/uri`` next to ``N_<id>_<time>/``) or the same release
+    folder of another batch (``<batch>/<id>/uri`` next to ``<batch>/``). Only folders named as DDEX
+    choreography names them count. None when there is no such copy (or no MD5 is stated)."""
+    if not expected:
+        return None
+    places: list[tuple[str, Path]] = []  # (folder time, file)
+    if m := _RBR.fullmatch(package.name):
+        same = re.compile(rf"[NP]_{re.escape(m[1])}_\d{{17}}")
+        places += [(d.name[-17:], d / uri) for d in _subdirs(package.parent)
+                   if d.name != package.name and same.fullmatch(d.name)]
+    if _BATCH.fullmatch(package.parent.name):
+        places += [(b.name[-17:], b / package.name / uri) for b in _subdirs(package.parent.parent)
+                   if b.name != package.parent.name and _BATCH.fullmatch(b.name)]
+    for _, candidate in sorted(places, reverse=True):  # the newest earlier package first
+        if candidate.is_file() and _md5(candidate).lower() == expected.lower():
+            return candidate
+    return None
+
+
+def _subdirs(folder: Path) -> list[Path]:
+    try:
+        return [d for d in folder.iterdir() if d.is_dir()]
+    except OSError:
+        return []
+
+
+def check_package(root: etree._Element, package: Path, issues: list[Issue], *, update: bool | None = None) -> None:
+    """Every file the message names is in ``package`` with its MD5; see the module docstring for what an
+    update (``update=True``, or found out from the message and its surroundings) may leave out."""
     for file_el in root.iter("File"):
         uri = file_el.findtext("URI") or file_el.findtext("URL")
         if uri is None and file_el.findtext("FileName"):
@@ -360,26 +398,31 @@ def check_package(root: etree._Element, package: Path, issues: list[Issue]) -> N
         if not uri:
             continue
         uri = uri.strip()
+        expected = (file_el.findtext("HashSum/HashSumValue") or file_el.findtext("HashSum/HashSum") or "").strip()
+        algorithm = (file_el.findtext("HashSum/Algorithm") or file_el.findtext("HashSum/HashSumAlgorithmType")
+                     or "").strip().upper()
         candidates = [package / uri, package / Path(uri).name]
         path = next((c for c in candidates if c.is_file()), None)
         if path is None:
             update = _is_update(root, package) if update is None else update
+            earlier = None if update or algorithm != "MD5" else _earlier_copy(package, uri, expected)
             if update:
                 issues.append(Issue("ERN-PKG-003", file_el.sourceline, f"file {uri!r} is not in this update "
                                     "package: the recipient has it from an earlier delivery", "info"))
+            elif earlier is not None:
+                issues.append(Issue("ERN-PKG-003", file_el.sourceline, f"file {uri!r} is not in this package: "
+                                    f"an earlier package has it with the same MD5 ({earlier})", "info"))
             else:
                 issues.append(Issue("ERN-PKG-001", file_el.sourceline,
-                                    f"file {uri!r} is not in the package {package}"))
+                                    f"file {uri!r} is not in the package {package} (an update leaving out "
+                                    "files the recipient has: validate it with --update)"))
             continue
-        expected = (file_el.findtext("HashSum/HashSumValue") or file_el.findtext("HashSum/HashSum") or "").strip()
-        algorithm = (file_el.findtext("HashSum/Algorithm") or file_el.findtext("HashSum/HashSumAlgorithmType")
-                     or "").strip().upper()
         if expected and algorithm == "MD5" and _md5(path).lower() != expected.lower():
             issues.append(Issue("ERN-PKG-002", file_el.sourceline,
                                 f"MD5 of {uri!r} is {_md5(path)}, the message says {expected}"))
 
 
-def check_all(root: etree._Element, package: Path | None = None) -> list[Issue]:
+def check_all(root: etree._Element, package: Path | None = None, *, update: bool | None = None) -> list[Issue]:
     """Every business rule over a parsed message; findings in document order per rule family."""
     issues: list[Issue] = []
     check_references(root, issues)
@@ -390,5 +433,5 @@ def check_all(root: etree._Element, package: Path | None = None) -> list[Issue]:
     check_artists(root, issues)
     check_deals(root, issues)
     if package is not None:
-        check_package(root, package, issues)
+        check_package(root, package, issues, update=update)
     return issues

@@ -68,7 +68,9 @@ def xsd_issues(root: etree._Element, version: str, schema_dir: Path) -> list[Iss
 
 
 def validate_tree(tree: etree._ElementTree, *, path: str = "<message>", schema_dir: Path | None = None,
-                  package: Path | None = None, business_rules: bool = True) -> FileReport:
+                  package: Path | None = None, business_rules: bool = True, update: bool | None = None) -> FileReport:
+    """XSD then business rules; ``update=True`` says the package re-delivers (files the recipient has may be
+    left out), None finds it out (see :func:`stardust_tui.ern.rules.check_package`)."""
     root = tree.getroot()
     report = FileReport(path=path, root=etree.QName(root).localname)
     report.version = detect_version(root)
@@ -84,12 +86,12 @@ def validate_tree(tree: etree._ElementTree, *, path: str = "<message>", schema_d
         report.issues.extend(xsd_issues(root, report.version, schema_dir))
         report.schema_checked = True
     if business_rules:
-        report.issues.extend(rules.check_all(root, package))
+        report.issues.extend(rules.check_all(root, package, update=update))
     return report
 
 
 def validate_bytes(data: bytes, *, path: str = "<message>", schema_dir: Path | None = None,
-                   package: Path | None = None, business_rules: bool = True) -> FileReport:
+                   package: Path | None = None, business_rules: bool = True, update: bool | None = None) -> FileReport:
     """Validate one message given as bytes (UTF-8 or UTF-16 with a BOM)."""
     try:
         tree = parse_bytes(data, source=path)
@@ -97,18 +99,20 @@ def validate_bytes(data: bytes, *, path: str = "<message>", schema_dir: Path | N
         return FileReport(path=path, issues=[Issue("XML-UNSAFE", _line(exc.message), exc.message)])
     except XmlSyntaxError as exc:
         return FileReport(path=path, issues=[Issue("XML-SYNTAX", exc.line, exc.message)])
-    return validate_tree(tree, path=path, schema_dir=schema_dir, package=package, business_rules=business_rules)
+    return validate_tree(tree, path=path, schema_dir=schema_dir, package=package, business_rules=business_rules,
+                         update=update)
 
 
 def validate_file(path: str | Path, *, schema_dir: Path | None = None, package: Path | None = None,
-                  business_rules: bool = True) -> FileReport:
+                  business_rules: bool = True, update: bool | None = None) -> FileReport:
     """Validate one message file; an unreadable file raises :class:`StardustError` (cannot run)."""
     p = Path(path)
     try:
         data = p.read_bytes()
     except OSError as exc:
         raise StardustError(f"cannot read: {exc.strerror or exc}", where=str(p)) from None
-    return validate_bytes(data, path=str(p), schema_dir=schema_dir, package=package, business_rules=business_rules)
+    return validate_bytes(data, path=str(p), schema_dir=schema_dir, package=package, business_rules=business_rules,
+                          update=update)
 
 
 def _line(message: str) -> int | None:

@@ -122,8 +122,9 @@ class ErnService:
         return schema_folder(self.services.settings, override)
 
     def validate(self, sources: Sequence[Path | tuple[str, bytes]], *, schemas: Path | None = None,
-                 package: Path | None = None, rules: bool = True) -> list[Any]:
+                 package: Path | None = None, rules: bool = True, update: bool = False) -> list[Any]:
         """Validate files (or ``(name, bytes)`` pairs): XSD when schemas are found, then business rules.
+        ``update``: the package is an update (or takedown), which may leave out files the recipient has.
 
         Returns one ``ern.validate.FileReport`` per source. A missing package folder, an unreadable file or a
         broken schema folder raises :class:`StardustError` (nothing could be checked).
@@ -134,7 +135,8 @@ class ErnService:
         base = self.schema_dir(schemas)
         if package is not None and not package.is_dir():
             raise StardustError(f"package folder does not exist: {package}")
-        options: dict[str, Any] = dict(schema_dir=base, package=package, business_rules=rules)
+        options: dict[str, Any] = dict(schema_dir=base, package=package, business_rules=rules,
+                                       update=True if update else None)
         return [validate_bytes(s[1], path=s[0], **options) if isinstance(s, tuple) else validate_file(s, **options)
                 for s in sources]
 
