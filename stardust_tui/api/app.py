@@ -74,12 +74,11 @@ def create_app(settings: Settings, engine: Engine | None = None, *, rate: float 
     from stardust_tui.services import Services
     from stardust_tui.services.actor import Actor
 
-    if engine is None:
-        from stardust_tui.store.open import open_store
-
-        engine = open_store(settings)
+    actor = Actor("stardust-api", kind="worker")
+    system = (Services.opening_store(settings, actor=actor) if engine is None
+              else Services(settings=settings, engine_source=engine, actor=actor))
+    engine = system.store_engine  # the configured store is opened (created or upgraded) now, not per request
     cfg = settings.api
-    system = Services(settings=settings, engine_source=engine, actor=Actor("stardust-api", kind="worker"))
     state = ApiState(settings=settings, engine=engine, system=system,
                      buckets=TokenBuckets(rate or cfg.get("rate", DEFAULT_RATE),
                                           burst or cfg.get("burst", DEFAULT_BURST)),

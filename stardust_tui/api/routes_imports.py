@@ -38,7 +38,7 @@ async def import_catalog(
     dry_run: bool = True, update: bool = False, partial: bool = False,
     sha256: Annotated[str | None, Query(max_length=64)] = None,
 ) -> JSONResponse:
-    from stardust_tui.importexport.importer import ImportOptions
+    from stardust_tui.importexport.options import ImportOptions
 
     svc.authorize("release.write")
     state = request.app.state.api

@@ -136,8 +136,8 @@ def import_catalog(obj: StardustContext, file: Path, fmt: str | None, sheet: str
         click.echo(imports.guessed_mapping(file, map_file=map_file, encoding=encoding, sheet=sheet,
                                            month_first=month_first), nl=False)
         return
-    from stardust_tui.importexport.importer import ImportOptions
     from stardust_tui.importexport.mapping import load_mapping
+    from stardust_tui.importexport.options import ImportOptions
 
     options = ImportOptions(format=fmt, mapping=load_mapping(map_file) if map_file else None,
                             tracks_file=Path(tracks_file) if tracks_file else None, encoding=encoding,

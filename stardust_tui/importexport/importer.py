@@ -24,7 +24,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
@@ -35,33 +35,14 @@ from stardust_tui.errors import StardustError, ValidationError
 from stardust_tui.importexport.bulk import BulkWriter
 from stardust_tui.importexport.mapping import Mapping
 from stardust_tui.importexport.matching import Matcher
+from stardust_tui.importexport.options import ImportOptions
 from stardust_tui.importexport.records import ReleaseDraft
 from stardust_tui.importexport.report import ImportReport, Issue, SourceError
-from stardust_tui.paths import Paths
 from stardust_tui.store.db import current_actor
 
 Progress = Callable[[int, int | None], None]
 FORMATS = ("csv", "xlsx", "json", "ddex")
 CACHE_KIB = 128 * 1024  # SQLite page cache of the importing connection
-
-
-@dataclass
-class ImportOptions:
-    """How to import (every field optional)."""
-
-    format: str | None = None  # csv | xlsx | json | ddex; from the extension/content when None
-    mapping: Mapping | None = None
-    tracks_file: Path | None = None  # CSV: a separate track file linked by UPC
-    encoding: str | None = None
-    sheet: str | None = None  # xlsx: sheet name or 1-based number (default: the first with a header row)
-    month_first: bool | None = None  # None: decided from the file's dates (and reported)
-    dry_run: bool = False
-    update: bool = False
-    partial: bool = False
-    actor: str | None = None
-    batch_releases: int = 500
-    schema_dir: Path | None = None  # DDEX: validate against these XSDs (settings.ddex_schemas)
-    paths: Paths | None = None  # DDEX: store files found next to the message in this home's asset store
 
 
 def detect_format(path: Path, requested: str | None = None) -> str:
