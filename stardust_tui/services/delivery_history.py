@@ -188,6 +188,8 @@ class DeliveryHistoryService:
             data = d.model_dump()
         data["target"] = target.name if target else f"#{d.target_id} (removed)"
         fields = {k: data[k] for k in DETAIL_FIELDS if data.get(k) not in (None, "")}
+        if data.get("skip_xsd"):  # issue 13: queued with deliver --skip-xsd (its live message may go unvalidated)
+            fields["skip_xsd"] = True
         return DeliveryDetail(
             delivery_id, head, fields,
             [StepRow(s.seq, s.name, s.state, s.remote_path, s.size, s.md5, s.attempt, s.completed_at) for s in steps],
