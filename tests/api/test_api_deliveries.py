@@ -140,3 +140,39 @@ def _in_follow(thread: threading.Thread) -> bool:
 
     frame = sys._current_frames().get(thread.ident)
     return frame is not None and any(f.name == "follow_file" for f in traceback.extract_stack(frame))
+
+
+def test_a_key_of_another_label_sees_none_of_it(api, release_and_target) -> None:
+    """Label scope over every resource of the API: another label's key gets 404 for the release, its
+    tracks, readiness, ERN, assets, deliveries and their event stream, and an empty list; the label's own
+    key (read scope) sees all of it."""
+    rid, _ = release_and_target
+    with api.client(api.key("deliver")) as c:
+        did = _deliver(c, rid, type="update", resend=True, at="2100-01-01T00:00:00Z").json()[0]["delivery_id"]
+        release = c.get(f"/releases/{rid}").json()
+    audio = release["tracks"][0]["audio"]["sha256"]
+    track = release["tracks"][0]["id"]
+    own = api.services.apikeys.create("nebula-reader", scope="read", labels=["Nebula Records"]).token
+    other = api.services.apikeys.create("moon-admin", scope="admin", labels=["Moon Music"]).token
+    reads = [f"/releases/{rid}", f"/releases/{rid}/tracks", f"/releases/{rid}/readiness", f"/releases/{rid}/ern",
+             f"/releases/{rid}/history", f"/assets/{audio}", f"/assets/{audio}/content", f"/deliveries/{did}",
+             f"/deliveries/{did}/events?live=false"]
+    with api.client(own) as c:
+        for url in reads:
+            assert c.get(url).status_code == 200, url
+        assert did in [d["id"] for d in c.get("/deliveries").json()]
+        assert audio in [a["sha256"] for a in c.get("/assets", params={"limit": 500}).json()["items"]]
+    with api.client(other) as c:
+        for url in reads:
+            r = c.get(url)
+            assert r.status_code == 404 and "Nebula" not in r.text, (url, r.text)
+        assert c.get("/deliveries").json() == []
+        assert c.get("/releases", params={"search": "Signals"}).json()["items"] == []
+        assert audio not in [a["sha256"] for a in c.get("/assets", params={"limit": 500}).json()["items"]]
+        assert c.post(f"/deliveries/{did}/cancel").status_code == 404
+        assert c.patch(f"/releases/{rid}/tracks/{track}", json={"title": "Mine"},
+                       headers={"If-Match": f'"{release["revision"]}"'}).status_code == 404
+        queued = c.post("/deliveries", json={"releases": [str(rid)], "target": "inbox"})
+        assert queued.status_code == 404
+    assert api.services.deliveries.state_of(did) == "queued"  # the other label's cancel changed nothing
+    api.services.deliveries.cancel(did)
