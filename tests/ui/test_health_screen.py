@@ -4,13 +4,16 @@ state readable without colour, the highlighted row's fix below, and a re-run tha
 from __future__ import annotations
 
 import pytest
-from tui_helpers import settle
+from tui_helpers import settle, wait_until
 
 pytestmark = pytest.mark.anyio
 
 
 def rows(app) -> list[list[str]]:
-    table = app.screen.query_one("#health")
+    found = app.screen.query("#health")
+    if not found:  # the screen is not composed yet
+        return []
+    table = found.first()
     return [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
 
 
@@ -43,3 +46,66 @@ async def test_health_shows_every_check_and_its_fix(sqlite_engine, app_factory, 
         await pilot.press("escape")
         await settle(app, pilot)
         assert app.screen.query("#health") is not None
+
+
+async def test_the_checks_run_off_the_event_loop(sqlite_engine, app_factory) -> None:
+    """A target whose server accepts and never answers: while its probe waits, the other rows are shown, the
+    screen answers keys and the loop keeps ticking; the probe then fails on the target's own timeout."""
+    import asyncio
+    import socket
+    import threading
+    import time
+
+    from click.testing import CliRunner
+
+    from stardust_tui.cli import cli
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    held: list[socket.socket] = []
+    threading.Thread(target=lambda: held.append(listener.accept()[0]), daemon=True).start()
+    port = listener.getsockname()[1]
+    result = CliRunner().invoke(cli, ["target", "add", "silent", "--url", f"ftp://u@127.0.0.1:{port}/in?timeout=4",
+                                      "--password-stdin"], input="pw\n")
+    assert result.exit_code == 0, result.output
+    app = app_factory(sqlite_engine)
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(app, pilot)
+            t0 = time.monotonic()
+            app.open_health()
+            assert await wait_until(pilot, lambda: len(rows(app)) >= 5 and held, timeout=30)
+            names = [r[2] for r in rows(app)]
+            assert "probe silent" not in names  # still waiting for the silent server
+            ticks, start = 0, time.monotonic()
+            while time.monotonic() - start < 0.5:  # the loop keeps running while the probe waits
+                await asyncio.sleep(0.01)
+                ticks += 1
+            assert ticks >= 10
+            await pilot.press("r")  # a key is handled at once: the checks are still running
+            assert await wait_until(pilot, lambda: any("still running" in str(n.message)
+                                                       for n in app._notifications), timeout=2)
+            assert "probe silent" not in [r[2] for r in rows(app)]
+            assert await wait_until(pilot, lambda: "probe silent" in [r[2] for r in rows(app)], timeout=60)
+            probe = next(r for r in rows(app) if r[2] == "probe silent")
+            assert probe[0] == "✗ fail" and time.monotonic() - t0 >= 3
+    finally:
+        listener.close()
+        for conn in held:
+            conn.close()
+
+
+async def test_the_ern_preview_says_how_to_get_schemas(seeded, app_factory, monkeypatch) -> None:
+    monkeypatch.delenv("STARDUST_DDEX_SCHEMAS")
+    engine, ids = seeded
+    app = app_factory(engine)
+    settings = app.services.settings
+    settings.ddex_schemas = settings.ddex_schemas_origin = None
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        app.open_ern(ids[0])
+        await settle(app, pilot)
+        summary = str(app.screen.query_one("#ern-summary").render())
+        assert "XSD skipped: no schemas (stardust schemas fetch)" in summary
+        assert app.screen.message is not None and not app.screen.message.report.schema_checked
