@@ -256,9 +256,11 @@ class ReleaseWizardScreen(WizardStepsScreen):
             self._show_cover(cover, note)
             return
         if isinstance(result, tuple) and result and result[0] == "deals":
-            _, deals, error = result
+            _, deals, error, refused_deal = result
             self.query_one("#wizard-deals", DealList).show(deals)
-            if error:
+            if error and refused_deal is not None:
+                self.deal_refused(refused_deal, error)
+            elif error:
                 self.notify(error, title="Deal not saved", severity="error", timeout=10)
             if self.query_one(TabbedContent).active == "step-review":
                 self.refresh_review()

@@ -8,6 +8,7 @@ saves, and their results come back through the wizard's ``written``.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from textual import on
@@ -74,12 +75,19 @@ class WizardStepsScreen(StardustScreen):
             self.notify("Give the release a title first: deals belong to a saved release", severity="warning")
             return
         release_date = self.saved.get("release_date")
+        self._open_deal_form(deal or DealRow(None, start=release_date or date.today()), "")
 
+    def _open_deal_form(self, deal: DealRow, error: str) -> None:
+        """The deal form; a deal the store refuses comes back in it, as typed, with the reason."""
         def done(values: DealRow | None) -> None:
             if values is not None:
-                self._deal_job(lambda: save_deal(self.app.services, self.release_id, values))
+                self._deal_job(lambda: save_deal(self.app.services, self.release_id, values), values)
 
-        self.app.push_screen(DealFormModal(deal, default_start=release_date), done)
+        self.app.push_screen(DealFormModal(deal, release_date=self.saved.get("release_date"), error=error), done)
+
+    def deal_refused(self, values: DealRow, error: str) -> None:
+        """(main thread) The store refused a deal from the form: open it again with what was typed."""
+        self._open_deal_form(values, error)
 
     @on(DealList.RemoveAsked)
     def _remove_deal(self, event: DealList.RemoveAsked) -> None:
@@ -93,13 +101,14 @@ class WizardStepsScreen(StardustScreen):
                                           f"({', '.join(deal.commercial_models)}) from this release?",
                                           yes="Remove", danger=True), answered)
 
-    def _deal_job(self, change: Any) -> None:
-        """Run a deal change after the pending field saves; the list shows the stored deals either way."""
-        def job() -> tuple[str, list[DealRow], str]:
+    def _deal_job(self, change: Any, values: DealRow | None = None) -> None:
+        """Run a deal change after the pending field saves; the list shows the stored deals either way (a
+        refused deal from the form is handed back with ``values``)."""
+        def job() -> tuple[str, list[DealRow], str, DealRow | None]:
             try:
-                return "deals", change(), ""
+                return "deals", change(), "", None
             except StardustError as exc:
-                return "deals", list_deals(self.app.services, self.release_id), str(exc)
+                return "deals", list_deals(self.app.services, self.release_id), str(exc), values
 
         self.action_save()
         self.writer.submit(job)

@@ -1,9 +1,11 @@
 """A release's deals for the release wizard: list, add, edit and remove several deals (territories and
-exclusions, commercial models, use types, start and end dates, price tier).
+exclusions, commercial models, use types, start and end dates, price tier, pre-order and its
+instant-gratification tracks).
 
 Each change is one unit of work saved through ``store.releases.save_release`` (a revision, the DDEX
-vocabulary checks, the search index). Terms the wizard does not edit (pre-order, instant gratification,
-track scope, channels) are kept as they are. The readiness check reports overlapping deals.
+vocabulary checks, the search index). Terms the wizard does not edit (track scope, channels) are kept as
+they are. A pre-order ends on the release date unless it says otherwise; its instant-gratification tracks
+must be tracks of the release. The readiness check reports overlapping deals.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ class DealRow:
     end: date | None = None
     price_tier: str | None = None
     is_preorder: bool = False
+    instant_gratification: list[str] = field(default_factory=list)
 
 
 def _day(value: datetime | None) -> date | None:
@@ -46,7 +49,7 @@ def row_of(deal: Any) -> DealRow:
     return DealRow(int(deal.id) if deal.id is not None else None, list(deal.territories or ["Worldwide"]),
                    list(deal.excluded_territories or []), list(deal.commercial_models or []),
                    list(deal.use_types or []), _day(deal.start), _day(deal.end), deal.price_tier,
-                   bool(getattr(deal, "is_preorder", False)))
+                   bool(getattr(deal, "is_preorder", False)), list(getattr(deal, "instant_gratification", None) or []))
 
 
 def rows_of(release: Any) -> list[DealRow]:
@@ -66,6 +69,9 @@ def check_deal(values: DealRow) -> None:
         raise ValidationError("a deal needs a start date", where="start")
     if values.end is not None and values.end <= values.start:
         raise ValidationError(f"the end ({values.end}) must come after the start ({values.start})", where="end")
+    if values.instant_gratification and not values.is_preorder:
+        raise ValidationError("instant-gratification tracks belong on a pre-order deal (tick Pre-order)",
+                              where="instant_gratification")
 
 
 def _change(services: Services, release_id: int, change: Any) -> list[DealRow]:
@@ -90,11 +96,24 @@ def list_deals(services: Services, release_id: int) -> list[DealRow]:
 
 def save_deal(services: Services, release_id: int, values: DealRow) -> list[DealRow]:
     """Add (``values.id`` None) or change one deal; returns the release's deals afterwards."""
+    from stardust_tui.domain.identifiers import normalize_isrc
     from stardust_tui.domain.models import Deal
 
     check_deal(values)
+    instant = [normalize_isrc(x, field="instant-gratification track") for x in values.instant_gratification]
 
     def change(release: Any) -> None:
+        end = values.end
+        if values.is_preorder and end is None:
+            if release.release_date is None:
+                raise ValidationError("a pre-order ends when the release comes out: give an end date or set the "
+                                      "release date first", where="end")
+            end = release.release_date
+        isrcs = {t.isrc for t in release.tracks if t.isrc}
+        unknown = [x for x in instant if x not in isrcs]
+        if unknown:
+            raise ValidationError(f"{', '.join(unknown)} is not the ISRC of a track of this release",
+                                  where="instant_gratification")
         if values.id is None:
             deal = Deal(start=_midnight(values.start))
             release.deals.append(deal)
@@ -107,8 +126,10 @@ def save_deal(services: Services, release_id: int, values: DealRow) -> list[Deal
         deal.commercial_models = list(values.commercial_models)
         deal.use_types = list(values.use_types)
         deal.start = _midnight(values.start)
-        deal.end = _midnight(values.end) if values.end is not None else None
+        deal.end = _midnight(end) if end is not None else None
         deal.price_tier = values.price_tier or None
+        deal.is_preorder = values.is_preorder
+        deal.instant_gratification = instant
     return _change(services, release_id, change)
 
 

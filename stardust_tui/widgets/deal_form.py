@@ -1,6 +1,7 @@
 """One deal of a release, as a typed modal: territories and exclusions, commercial models, use types,
-dates and price tier. Returns a :class:`~stardust_tui.services.deals.DealRow` (or None when cancelled);
-what is wrong is said in the form, next to the field, and nothing is returned until it is right."""
+dates, price tier, and whether it is a pre-order (with its instant-gratification tracks, by ISRC).
+Returns a :class:`~stardust_tui.services.deals.DealRow` (or None when cancelled); what is wrong is said
+in the form, next to the field, and nothing is returned until it is right."""
 
 from __future__ import annotations
 
@@ -12,8 +13,9 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
+from stardust_tui.domain.identifiers import normalize_isrc
 from stardust_tui.errors import StardustError, ValidationError
-from stardust_tui.screens.tool_base import MarkedSelectionList
+from stardust_tui.screens.tool_base import MarkedCheckbox, MarkedSelectionList
 from stardust_tui.services.deals import DealRow, check_deal
 from stardust_tui.services.fields import check_field, parse_territories
 from stardust_tui.widgets.release_form import FormInput, LabelledRow
@@ -42,9 +44,12 @@ class DealFormModal(ModalScreen[DealRow | None]):
         Binding("ctrl+s", "submit", "Save", id="deal-form-save", tooltip="Save the deal"),
     ]
 
-    def __init__(self, deal: DealRow | None = None, *, default_start: date | None = None) -> None:
+    def __init__(self, deal: DealRow | None = None, *, default_start: date | None = None,
+                 release_date: date | None = None, error: str = "") -> None:
         super().__init__(classes="modal")
         self.deal = deal or DealRow(None, start=default_start or date.today())
+        self.release_date = release_date
+        self.error = error  # why the store refused this deal as typed (shown when the form opens again)
 
     def compose(self) -> ComposeResult:
         from stardust_tui.domain.ddex_avs import COMMERCIAL_MODELS_4, USE_TYPES_4
@@ -69,8 +74,13 @@ class DealFormModal(ModalScreen[DealRow | None]):
                                                placeholder="YYYY-MM-DD or empty (open-ended)"))
                 yield LabelledRow("Price tier", FormInput(d.price_tier or "", id="d-price", compact=True,
                                                       placeholder="e.g. FRONT, MID, BUDGET (the DSP's price code)"))
+                yield LabelledRow("Pre-order", MarkedCheckbox("sold before the release date (ends on it)",
+                                                              d.is_preorder, id="d-preorder", compact=True))
+                yield LabelledRow("Instant grat", FormInput(", ".join(d.instant_gratification), id="d-instant",
+                                                        compact=True,
+                                                        placeholder="ISRCs playable at once (pre-order only)"))
             # Outside the scrolling fields: the error and the buttons are always in view.
-            yield Static("", id="deal-form-error", markup=False)
+            yield Static(f"✗ {self.error}" if self.error else "", id="deal-form-error", markup=False)
             with Horizontal(classes="modal-buttons"):
                 yield Button("Save (ctrl+s)", id="save", variant="primary")
                 yield Button("Cancel", id="cancel")
@@ -106,15 +116,28 @@ class DealFormModal(ModalScreen[DealRow | None]):
         price = self._value("d-price").strip()
         if len(price) > 32:
             raise ValidationError(f"price tier too long ({len(price)} characters, at most 32)", where="d-price")
+        preorder = self.query_one("#d-preorder", MarkedCheckbox).value
+        instant = []
+        for part in self._value("d-instant").replace(";", ",").replace(" ", ",").split(","):
+            if part.strip():
+                try:
+                    instant.append(normalize_isrc(part, field="instant-gratification track"))
+                except ValidationError as exc:
+                    raise ValidationError(exc.message, where="d-instant") from None
+        start, end = self._date("d-start", "deal_start"), self._date("d-end", "deal_end")
+        if preorder and end is None and self.release_date is None:
+            raise ValidationError("a pre-order ends when the release comes out: give an end date or set the "
+                                  "release date (Basics) first", where="d-end")
+        if preorder and start is not None and self.release_date is not None and start >= self.release_date:
+            raise ValidationError(f"a pre-order opens before the release date ({self.release_date})", where="d-start")
         return DealRow(self.deal.id, territories, excluded,
                        list(self.query_one("#d-models", MarkedSelectionList).selected),
                        list(self.query_one("#d-uses", MarkedSelectionList).selected),
-                       self._date("d-start", "deal_start"), self._date("d-end", "deal_end"), price or None,
-                       self.deal.is_preorder)
+                       start, end, price or None, preorder, instant)
 
     def action_submit(self) -> None:
         where = {"territories": "d-territories", "commercial_models": "d-models", "use_types": "d-uses",
-                 "start": "d-start", "end": "d-end"}
+                 "start": "d-start", "end": "d-end", "instant_gratification": "d-instant"}
         try:
             values = self.read()
             check_deal(values)

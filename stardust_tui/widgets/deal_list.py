@@ -16,7 +16,7 @@ from stardust_tui.widgets.row_table import RowTable
 from stardust_tui.widgets.styling import plain
 
 COLUMNS = (("#", 3), ("Territories", 18), ("Models", 22), ("Use types", 22), ("Start", 10), ("End", 10),
-           ("Price", 8))
+           ("Price", 8), ("Pre-order", 10))
 SHORT = {"SubscriptionModel": "Subscription", "AdvertisementSupportedModel": "Ad-supported",
          "PayAsYouGoModel": "Pay as you go", "FreeOfChargeModel": "Free"}
 
@@ -24,6 +24,13 @@ SHORT = {"SubscriptionModel": "Subscription", "AdvertisementSupportedModel": "Ad
 def territory_text(deal: DealRow) -> str:
     text = ", ".join(deal.territories)
     return text + (f" − {', '.join(deal.excluded_territories)}" if deal.excluded_territories else "")
+
+
+def preorder_text(deal: DealRow) -> str:
+    """``yes``, ``yes +2 IG`` (instant-gratification tracks) or empty."""
+    if not deal.is_preorder:
+        return ""
+    return "yes" + (f" +{len(deal.instant_gratification)} IG" if deal.instant_gratification else "")
 
 
 class DealList(RowTable):
@@ -85,7 +92,8 @@ class DealList(RowTable):
         for n, d in enumerate(deals, 1):
             models = ", ".join(SHORT.get(m, m) for m in d.commercial_models)
             self.add_row(str(n), plain(territory_text(d)), plain(models), plain(", ".join(d.use_types)),
-                         plain(d.start), plain(d.end or "open"), plain(d.price_tier or ""), key=str(d.id))
+                         plain(d.start), plain(d.end or "open"), plain(d.price_tier or ""), plain(preorder_text(d)),
+                         key=str(d.id))
         if keep is not None and str(keep) in self.rows:
             self.move_cursor(row=self.get_row_index(str(keep)))
 

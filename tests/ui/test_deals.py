@@ -117,3 +117,52 @@ async def test_a_deal_needs_a_model_and_a_use_type(seeded, app_factory) -> None:
         await pilot.press("escape")
         await settle(app, pilot)
     assert len(_deals(engine, ids[1])) == 1
+
+
+async def test_a_preorder_deal_with_instant_gratification_tracks(seeded, app_factory) -> None:
+    """Pre-order terms are edited in the wizard: ticked as a pre-order (ends on the release date unless
+    told), instant-gratification tracks by ISRC; a deal the store refuses comes back in the form as typed."""
+    from stardust_tui.widgets.deal_form import DealFormModal
+
+    engine, ids = seeded
+    release_id = ids[2]  # released 2026-03-03, tracks QZDA22600200..02
+    app = app_factory(engine)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        wizard = await _deals_step(app, pilot, release_id)
+        await pilot.press("a")
+        await settle(app, pilot)
+        form = app.screen
+        assert isinstance(form, DealFormModal)
+        form.query_one("#d-models").select("PayAsYouGoModel")
+        form.query_one("#d-uses").select("PermanentDownload")
+        await type_into(pilot, app, "#d-start", "2026-02-01")
+        await type_into(pilot, app, "#d-instant", "QZDA22600201")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert app.screen is form and "belong on a pre-order" in screen_text(app)
+        form.query_one("#d-preorder").focus()
+        await pilot.press("space")
+        await type_into(pilot, app, "#d-instant", "QZDA22600299")  # not a track of this release
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        await wait_until(pilot, lambda: isinstance(app.screen, DealFormModal) and app.screen is not form)
+        again = app.screen
+        assert isinstance(again, DealFormModal), "the refused deal must come back in the form"
+        assert "not the ISRC of a track of this release" in again.query_one("#deal-form-error").render().plain, \
+            screen_text(app)
+        assert again.query_one("#d-instant", Input).value == "QZDA22600299"
+        assert again.query_one("#d-preorder").value is True
+        assert again.query_one("#d-start", Input).value == "2026-02-01"
+        await type_into(pilot, app, "#d-instant", "QZ-DA2-26-00201")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        await wait_until(pilot, lambda: app.screen is wizard and wizard.query_one("#wizard-deals").row_count == 2)
+        assert app.screen is wizard
+        assert str(wizard.query_one("#wizard-deals").get_row_at(1)[-1]) == "yes +1 IG"  # the Pre-order column
+    stored = _deals(engine, release_id)
+    assert len(stored) == 2
+    new = stored[1]
+    assert new.is_preorder and new.instant_gratification == ["QZDA22600201"]
+    assert new.start.replace(tzinfo=UTC) == datetime(2026, 2, 1, tzinfo=UTC)
+    assert new.end.replace(tzinfo=UTC) == datetime(2026, 3, 3, tzinfo=UTC)  # the release date
