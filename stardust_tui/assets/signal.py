@@ -140,7 +140,7 @@ def analyze_audio(path: str | Path | StoredObject) -> dict[str, Any]:
         "version": AUDIO_ANALYSIS_VERSION, "duration": round(duration, 3), "sample_rate": rate,
         "channels": channels, "peak": round(peak, 6), "clipped_runs": runs,
         "clipped_first": round(first_clip / rate, 2) if first_clip is not None else None,
-        "leading_silence": round(duration if silent else first_loud / rate, 2),  # type: ignore[operator]
+        "leading_silence": round(duration if silent else first_loud / rate, 2),
         "trailing_silence": round(0.0 if silent else max(0.0, duration - min(last_loud, frames_read) / rate), 2),  # type: ignore[type-var]
         "silent": silent, "dual_mono": bool(dual and not silent), "cutoff_hz": cutoff, "cutoff_drop_db": drop,
     }

@@ -197,7 +197,7 @@ class AssetStore:
         elif len(text) == 64:
             asset = self.find(session, text)
         elif len(text) >= 6 and all(c in "0123456789abcdef" for c in text):
-            rows = session.exec(select(Asset).where(Asset.sha256.startswith(text)).limit(2)).all()  # type: ignore[attr-defined]
+            rows = session.exec(select(Asset).where(Asset.sha256.startswith(text)).limit(2)).all()
             if len(rows) > 1:
                 raise ValidationError(f"SHA-256 prefix {text!r} matches more than one asset", where="asset")
             asset = rows[0] if rows else None

@@ -59,14 +59,14 @@ class StardustGroup(click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
         return plugin_hooks.list_with_plugins(self, ctx, super().list_commands(ctx))
 
-    def make_context(self, info_name, args, parent=None, **extra):  # type: ignore[no-untyped-def, override]
+    def make_context(self, info_name, args, parent=None, **extra):
         try:
             return super().make_context(info_name, args, parent=parent, **extra)
         except click.UsageError as exc:  # a bad global option (before any command runs)
             click.echo(failures.usage_line(exc), err=True)
             raise click.exceptions.Exit(failures.USAGE_EXIT) from None
 
-    def invoke(self, ctx: click.Context):  # type: ignore[override]
+    def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
         except StardustError as exc:

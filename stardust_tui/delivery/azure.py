@@ -31,7 +31,7 @@ from azure.core.exceptions import (
     ServiceRequestError,
     ServiceResponseError,
 )
-from azure.storage.blob import BlobPrefix, BlobServiceClient, ContainerClient, ContentSettings
+from azure.storage.blob import BlobBlock, BlobPrefix, BlobServiceClient, ContainerClient, ContentSettings
 
 from stardust_tui.delivery.base import (
     Inspected,
@@ -54,6 +54,11 @@ BLOCK = 4 * 1024 * 1024
 
 def block_id(md5: str, block_size: int, index: int) -> str:
     return base64.b64encode(f"{md5[:16]}-{block_size:08x}-{index:06d}".encode()).decode()
+
+
+def _block_ids(src: Source) -> list[str]:
+    """The block ids of ``src``'s blocks, in order (the same file gives the same ids: an attempt resumes)."""
+    return [block_id(src.md5, BLOCK, i) for i in range(-(-src.size // BLOCK))]
 
 
 class AzureTransport(Transport):
@@ -198,10 +203,6 @@ class AzureTransport(Transport):
 
     # -- the upload sequence's primitives ------------------------------------------------------------
     @staticmethod
-    def _ids(src: Source) -> list[str]:
-        return [block_id(src.md5, BLOCK, i) for i in range(-(-src.size // BLOCK))]
-
-    @staticmethod
     def _uncommitted(c: ContainerClient, name: str) -> dict[str, int]:
         try:
             _, uncommitted = c.get_blob_client(name).get_block_list("uncommitted")
@@ -212,14 +213,14 @@ class AzureTransport(Transport):
     async def _staged(self, stage: str, src: Source) -> Staged:
         staged = await self._call(lambda c: self._uncommitted(c, self._name(stage)), self._name(stage))
         first = 0  # the prefix of blocks an earlier attempt already staged
-        for i, bid in enumerate(self._ids(src)):
+        for i, bid in enumerate(_block_ids(src)):
             if staged.get(bid) != min(BLOCK, src.size - i * BLOCK):
                 break
             first = i + 1
         return Staged(min(src.size, first * BLOCK))
 
     async def _write_stage(self, stage: str, src: Source, staged: Staged, meter: ProgressMeter) -> Written:
-        name, ids = self._name(stage), self._ids(src)
+        name, ids = self._name(stage), _block_ids(src)
 
         def _put(c: ContainerClient) -> str:
             blob = c.get_blob_client(name)
@@ -239,7 +240,7 @@ class AzureTransport(Transport):
 
     async def _inspect(self, stage: str, src: Source, written: Written) -> Inspected:
         staged = await self._call(lambda c: self._uncommitted(c, self._name(stage)), self._name(stage))
-        size = sum(staged.get(bid, 0) for bid in self._ids(src))
+        size = sum(staged.get(bid, 0) for bid in _block_ids(src))
         return Inspected(size, written.state == src.md5, f"MD5 {written.state} of the blocks the service checked")
 
     async def _commit(self, stage: str, src: Source, written: Written) -> None:
@@ -248,7 +249,8 @@ class AzureTransport(Transport):
         def _commit(c: ContainerClient) -> None:
             blob = c.get_blob_client(name)
             settings = ContentSettings(content_md5=bytearray(bytes.fromhex(src.md5)))
-            blob.commit_block_list(self._ids(src), content_settings=settings, metadata={"md5": src.md5})
+            blob.commit_block_list([BlobBlock(i) for i in _block_ids(src)], content_settings=settings,
+                                   metadata={"md5": src.md5})
             props = blob.get_blob_properties()
             if int(props.size) != src.size:
                 raise TransportIntegrityError(f"committed blob is {props.size} bytes, not {src.size}", where=name)

@@ -57,7 +57,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO, ClassVar, Literal, Self, TypeVar
+from typing import TYPE_CHECKING, Any, BinaryIO, ClassVar, Literal, Self, TypeVar, cast
 
 from stardust_tui.delivery.errors import (
     HostKeyError,
@@ -327,7 +327,8 @@ class Transport(ABC):
         fh = await asyncio.to_thread(open, tmp, "wb")
         try:
             try:
-                await self._cancellable(self._read_into(clean_path(remote_path), Sink(fh, sink_meter)), cancel)
+                sink = cast(BinaryIO, Sink(fh, sink_meter))  # the write side of a binary file: all readers use
+                await self._cancellable(self._read_into(clean_path(remote_path), sink), cancel)
                 await asyncio.to_thread(_flush_and_sync, fh)
             finally:
                 fh.close()

@@ -30,7 +30,8 @@ from sqlmodel import col, select
 from stardust_tui.delivery.base import Transport, TransportError, TransportIntegrityError
 from stardust_tui.delivery.package import PackageFile, PackagePlan, delivered_hashes
 from stardust_tui.delivery.preflight import preflight, refusal, sender_for
-from stardust_tui.delivery.profiles import MessageParty, Profile, load_profile
+from stardust_tui.delivery.profile_model import MessageParty, Profile
+from stardust_tui.delivery.profiles import load_profile
 from stardust_tui.domain.delivery_models import Delivery, ReleaseTargetStatus
 from stardust_tui.domain.models import utcnow
 from stardust_tui.store.db import session_scope

@@ -168,7 +168,7 @@ class FtpTransport(SessionTransport):
         def _put(ftp: ftplib.FTP) -> None:
             if staged.offset < src.size or src.size == 0:
                 cmd = f"APPE {tmp}" if staged.offset else f"STOR {tmp}"
-                ftp.storbinary(cmd, src.reader(staged.offset, meter), blocksize=BLOCK)  # type: ignore[arg-type]
+                ftp.storbinary(cmd, src.reader(staged.offset, meter), blocksize=BLOCK)
 
         await self._call(_put, tmp)
         return Written(staged.offset)

@@ -63,7 +63,7 @@ def open_ftp(spec: TargetSpec, password: str | None, *, tls: bool) -> tuple[ftpl
         ftp.login(spec.user or "anonymous", password or "")
         if isinstance(ftp, ftplib.FTP_TLS):
             ftp.prot_p()
-        ftp.set_pasv(spec.option("passive", "true").lower() not in ("0", "false", "no", "off"))
+        ftp.set_pasv((spec.option("passive") or "true").lower() not in ("0", "false", "no", "off"))
         ftp.voidcmd("TYPE I")
         xmd5 = "XMD5" in features(ftp)
     except BaseException:

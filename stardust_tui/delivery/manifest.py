@@ -16,7 +16,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from stardust_tui.delivery.profiles import MessageParty
+from stardust_tui.delivery.profile_model import MessageParty
 from stardust_tui.errors import ConfigError, ValidationError
 
 NAMESPACES = {"1.6": "http://ddex.net/xml/ern-c-sftp/16", "1.8": "http://ddex.net/xml/ern-c-sftp/18"}

@@ -31,7 +31,7 @@ from sqlmodel import Session, col, select
 
 from stardust_tui.delivery.deal_policy import deals_for_profile
 from stardust_tui.delivery.manifest import Manifest, ManifestEntry, manifest_bytes, manifest_file_name
-from stardust_tui.delivery.profiles import MessageParty, Profile
+from stardust_tui.delivery.profile_model import MessageParty, Profile
 from stardust_tui.domain.delivery_models import Delivery, DeliveryStep
 from stardust_tui.errors import ValidationError
 

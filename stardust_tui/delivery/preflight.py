@@ -19,7 +19,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from stardust_tui.delivery.profiles import MessageParty, Profile
+from stardust_tui.delivery.profile_model import MessageParty, Profile
 from stardust_tui.domain.findings import CheckReport, Finding
 from stardust_tui.domain.genres import genre_findings
 from stardust_tui.domain.identifiers import is_placeholder_dpid, is_valid_dpid

@@ -209,7 +209,7 @@ def profile_from_dict(data: dict[str, Any], source: str) -> Profile:
 
 _Raw = dict[str, tuple[dict[str, Any], str]]
 _Broken = dict[str, ProfileError]  # user files that cannot be parsed, by file stem
-_cache: dict[tuple, tuple[_Raw, _Raw, _Broken]] = {}
+_cache: dict[tuple[Any, ...], tuple[_Raw, _Raw, _Broken]] = {}
 
 
 def _files(folder: Path | None) -> list[Path]:

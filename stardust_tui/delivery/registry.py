@@ -33,7 +33,10 @@ def transport_class(scheme: str) -> type[Transport]:
         raise TransportPermanentError(
             f"the {scheme}:// transport needs the missing library {exc.name or package!r}{hint}"
         ) from None
-    return getattr(module, class_name)
+    cls = getattr(module, class_name)
+    if not (isinstance(cls, type) and issubclass(cls, Transport)):
+        raise TypeError(f"{module_name}.{class_name} is not a Transport")
+    return cls
 
 
 def open_transport(target: str | TargetSpec, secrets: Mapping[str, Secret] | None = None) -> Transport:

@@ -119,7 +119,12 @@ class Source:
 
     def open(self, offset: int = 0) -> BinaryIO:
         """The bytes from ``offset`` as a seekable binary file (the caller closes it)."""
-        fh: BinaryIO = self.stored.open("rb") if self.stored is not None else open(self.path, "rb")  # type: ignore[arg-type]
+        if self.stored is not None:
+            fh: BinaryIO = self.stored.open("rb")
+        elif self.path is not None:
+            fh = open(self.path, "rb")  # noqa: SIM115 - the caller closes it
+        else:
+            raise ValueError("a Source has a path or a stored object")
         fh.seek(offset)
         return fh
 

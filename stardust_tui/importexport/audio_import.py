@@ -78,7 +78,7 @@ def isrc_from_tags(path: Path) -> str | None:
     return None
 
 
-def _tracks_for(session, path: Path) -> tuple[list[Track], str]:  # type: ignore[no-untyped-def]
+def _tracks_for(session, path: Path) -> tuple[list[Track], str]:
     isrc = isrc_from_name(path.name)
     if isrc:
         found = list(session.exec(select(Track).where(Track.isrc == isrc)).all())

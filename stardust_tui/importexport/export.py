@@ -42,7 +42,7 @@ def _id_pages(engine: Engine, release_refs: Sequence[int | str] | None) -> Itera
     """Ascending release ids in pages of PAGE (keyset paging: never the whole catalog in memory)."""
     with Session(engine) as session:
         if release_refs:
-            selected = sorted({get_release(session, ref).id for ref in release_refs})  # type: ignore[misc]
+            selected = sorted({get_release(session, ref).id for ref in release_refs})
             for i in range(0, len(selected), PAGE):
                 yield selected[i:i + PAGE]  # type: ignore[misc]
             return

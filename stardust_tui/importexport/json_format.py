@@ -150,7 +150,7 @@ def snapshot_to_draft(data: Any, file: str, line: int, report: ImportReport) -> 
                            column="resources", release=str(data.get("upc") or data.get("title") or ""))
         draft.details = _details(data, "")
         if draft.release_type is not None:  # (DDEX type, compilation)
-            draft.release_type, compilation = draft.release_type  # type: ignore[misc]
+            draft.release_type, compilation = draft.release_type
             draft.is_compilation = compilation or bool(data.get("is_compilation"))
         draft.title = draft.title or ""
         draft.display_artist = draft.display_artist or ""

@@ -59,7 +59,7 @@ class Matcher:
         if forms:  # the latest revision is number == release.revision (save_release keeps them equal)
             rows = conn.execute(
                 select(Release.id, Release.upc, ReleaseRevision.content_hash)
-                .outerjoin(ReleaseRevision, (ReleaseRevision.release_id == Release.id)  # type: ignore[arg-type]
+                .outerjoin(ReleaseRevision, (ReleaseRevision.release_id == Release.id)
                            & (ReleaseRevision.number == Release.revision))
                 .where(Release.upc.in_(sorted(forms))))  # type: ignore[union-attr]
             for rid, upc, stored in rows:
@@ -139,7 +139,7 @@ class Matcher:
         from stardust_tui.domain.models import Asset
 
         stmt = (select(Track.isrc, Track.release_id, Track.title, Track.display_artist, Track.duration_seconds,
-                       Asset.sha256).outerjoin(Asset, Asset.id == Track.audio_asset_id)  # type: ignore[arg-type]
+                       Asset.sha256).outerjoin(Asset, Asset.id == Track.audio_asset_id)
                 .where(Track.isrc.in_(isrcs)))  # type: ignore[union-attr]
         return list(conn.execute(stmt))
 

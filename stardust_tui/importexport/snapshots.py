@@ -20,7 +20,7 @@ from sqlalchemy.engine import Connection, Engine
 from stardust_tui.domain.models import Asset, Credit, Deal, Party, Release, ReleaseArtist, Track, TrackArtist
 from stardust_tui.store.revisions import snapshot_release
 
-R, T, RA, TA, C, D, P, A = (m.__table__ for m in (Release, Track, ReleaseArtist, TrackArtist,  # type: ignore[attr-defined]
+R, T, RA, TA, C, D, P, A = (m.__table__ for m in (Release, Track, ReleaseArtist, TrackArtist,
                                                   Credit, Deal, Party, Asset))
 
 

@@ -55,7 +55,7 @@ class AckInbox:
         t = self.authenticate(target, token)
         name = file_name or f"http-{hashlib.sha256(data).hexdigest()[:32]}.xml"
         result = parse_ack(data, name)  # ValidationError: not an ACK, too large, unsafe XML
-        recorded = record_ack(self.services.engine, int(t.id), name, result)  # type: ignore[arg-type]
+        recorded = record_ack(self.services.engine, int(t.id), name, result)
         return ReceivedAck(t.name, name, recorded, result.version,
                            [{"release_ids": list(r.release_ids), "status": r.status, "outcome": r.outcome,
                              "error_text": r.error_text, "proposed_action": r.proposed_action}

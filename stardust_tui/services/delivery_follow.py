@@ -99,7 +99,7 @@ def follow(services: Services, delivery_id: int, *, live: bool,
     if live and uses_notify(engine):
         with EventListener(engine) as listener:  # listening before reading: nothing falls in between
             state, stored = _stored(services, delivery_id)
-            listener.skip([int(e.id) for e in stored])  # type: ignore[arg-type]
+            listener.skip([int(e.id) for e in stored])
             yield from (_line(delivery_id, e) for e in stored)
             if state in FINAL_STATES:
                 return

@@ -77,7 +77,7 @@ def scoped_engine(engine: Engine, *, labels: Iterable[str] | None = None, draft_
 
 def _options(session: Session) -> dict[str, Any]:
     bind = session.bind
-    return bind.get_execution_options() if bind is not None else {}  # type: ignore[union-attr]
+    return bind.get_execution_options() if bind is not None else {}
 
 
 def session_labels(session: Session) -> tuple[str, ...] | None:
@@ -132,7 +132,7 @@ def _build_criteria(labels: tuple[str, ...]) -> list[Any]:
                  select(_RR.c.asset_id).where(_RR.c.asset_id.is_not(None)))
     out = [with_loader_criteria(Release, Release.label_id.in_(label_ids(labels)), include_aliases=True)]  # type: ignore[union-attr]
     for cls in _RELEASE_CHILDREN:
-        out.append(with_loader_criteria(cls, cls.release_id.in_(rids), include_aliases=True))  # type: ignore[attr-defined]
+        out.append(with_loader_criteria(cls, cls.release_id.in_(rids), include_aliases=True))
     out += [
         with_loader_criteria(TrackArtist, TrackArtist.track_id.in_(select(_T.c.id).where(_T.c.release_id.in_(rids))),
                              include_aliases=True),

@@ -68,7 +68,7 @@ def lookup_unopened(db_url: str, names: Iterable[str]) -> tuple[int, dict[str, U
             return 0, {}
     engine = make_engine(db_url)
     try:
-        if not inspect(engine).has_table(StardustUser.__tablename__):  # type: ignore[arg-type]
+        if not inspect(engine).has_table(StardustUser.__tablename__):
             return 0, {}
         return lookup(engine, names)
     finally:

@@ -10,7 +10,7 @@ folder refuses a file whose hash already has a successful run.
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes
 from alembic import op
 
 revision: str = "0004"

@@ -24,7 +24,7 @@ name for become "album"); it loses what only the new columns held.
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes
 from alembic import op
 
 revision: str = "0006"
