@@ -54,7 +54,12 @@ from stardust_tui.errors import ValidationError
 
 if TYPE_CHECKING:  # imported on first use (see _LAZY)
     from stardust_tui.delivery.base import Inspected, RemoteEntry, Staged, Transport, Written
-    from stardust_tui.delivery.errors import TransportError, TransportPermanentError, TransportTransientError
+    from stardust_tui.delivery.errors import (
+        TransportAuthError,
+        TransportError,
+        TransportPermanentError,
+        TransportTransientError,
+    )
     from stardust_tui.delivery.urls import TargetSpec
     from stardust_tui.notify.channel import Channel, Outgoing, SendFailed
 
@@ -76,8 +81,8 @@ __all__ = [
     "GROUPS", "PLUGIN_API", "SEVERITIES", "ArtistFacts", "Channel", "ExportContext", "ExportItem", "ExportResult",
     "Exporter", "Finding", "ImportRecord", "Importer", "Inspected", "Outgoing", "PaletteCommand", "ReleaseFacts",
     "RemoteEntry", "Rule", "RuleContext", "ScreenPlugin", "SendFailed", "Staged", "TargetSpec", "TrackFacts",
-    "Transport", "TransportError", "TransportPermanentError", "TransportTransientError", "ValidationError",
-    "Written",
+    "Transport", "TransportAuthError", "TransportError", "TransportPermanentError", "TransportTransientError",
+    "ValidationError", "Written",
 ]
 
 # Re-exported on first use (so importing this module stays cheap): name -> "module:attribute".
@@ -88,6 +93,7 @@ _LAZY = {
     "Written": "stardust_tui.delivery.base:Written",
     "Inspected": "stardust_tui.delivery.base:Inspected",
     "TransportError": "stardust_tui.delivery.errors:TransportError",
+    "TransportAuthError": "stardust_tui.delivery.errors:TransportAuthError",
     "TransportPermanentError": "stardust_tui.delivery.errors:TransportPermanentError",
     "TransportTransientError": "stardust_tui.delivery.errors:TransportTransientError",
     "TargetSpec": "stardust_tui.delivery.urls:TargetSpec",

@@ -25,7 +25,7 @@ REPO = Path(__file__).resolve().parents[1]
 PACKAGES = [REPO / "plugins" / "stardust-itmsp", REPO / "plugins" / "stardust-style-guide",
             REPO / "plugins" / "template", *sorted((REPO / "tests" / "plugin_fixtures").iterdir())]
 MODULES = ("stardust_itmsp", "stardust_style_guide", "stardust_myplugin", "stardust_broken", "stardust_future",
-           "stardust_spool", "stardust_kitchen")
+           "stardust_spool", "stardust_kitchen", "stardust_dav")
 
 
 def install(packages: list[Path], site: Path, work: Path) -> None:

@@ -17,7 +17,7 @@ from stardust_tui.plugin_scan import normalize, parse_entry_points, scan
 from tests.plugin_site import disable, site_env
 
 ALL = {"stardust-itmsp", "stardust-style-guide", "stardust-myplugin", "stardust-broken", "stardust-future",
-       "stardust-spool", "stardust-kitchen"}
+       "stardust-spool", "stardust-kitchen", "stardust-dav"}
 
 
 def test_entry_point_files_are_read_like_the_packaging_spec() -> None:
