@@ -1,5 +1,5 @@
 """The speed figures the README states (section "Figures the doctor checks"), which ``doctor``'s speed checks
-compare this installation with. tests/unit/test_doctor.py checks the README says the same numbers.
+compare this installation with. tests/unit/test_doctor_runner.py checks the README says the same numbers.
 
 Measured by the benchmarks on a shared 2-core machine (tests/bench/bench_ern.py: thread CPU time, median of
 1000 builds of a 12-track album; tests/bench/bench_search.py: 100k releases / 1M tracks, p95 of the query mix).

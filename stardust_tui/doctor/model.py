@@ -22,8 +22,14 @@ class Check:
 
     @property
     def line(self) -> str:
-        fix = f" — fix: {self.fix}" if self.fix and self.state in ("warn", "fail") else ""
-        return f"{self.state.upper():<4}  {self.section}/{self.name}: {self.what}{fix}"
+        """One line, whatever the finding's text holds (an SQLite or server message may span lines)."""
+        fix = f" — fix: {one_line(self.fix)}" if self.fix and self.state in ("warn", "fail") else ""
+        return f"{self.state.upper():<4}  {self.section}/{self.name}: {one_line(self.what)}{fix}"
+
+
+def one_line(text: str) -> str:
+    """``text`` with every run of whitespace (newlines included) as one space."""
+    return " ".join(text.split())
 
 
 def passed(section: str, name: str, what: str) -> Check:

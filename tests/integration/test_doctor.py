@@ -199,3 +199,22 @@ def test_warnings_pass_unless_strict_and_bad_options_are_one_line(isolated_home:
         code, out, err = run("doctor", *args)
         assert code == 2 and out == "", args
         assert len(err.strip().splitlines()) == 1 and "Traceback" not in err, err
+
+
+def test_a_damaged_database_and_an_unknown_config_key(isolated_home: Path) -> None:
+    assert run("init")[0] == 0
+    db = isolated_home / "stardust.db"
+    with db.open("r+b") as f:  # a page of the file overwritten, as a failing disk or a bad copy leaves it
+        f.seek(4096 * 2)
+        f.write(b"\xff" * 4096)
+    code, out, err = run("doctor", "--section", "system")
+    assert code == 1, out + err
+    line = lines(out)["system/database"]
+    assert line.startswith("FAIL  system/database: SQLite integrity check:") and "stardust restore" in line
+    assert all(x[:4] in ("PASS", "WARN", "FAIL", "SKIP") for x in out.splitlines()[:-1])  # one line each
+
+    db.unlink()
+    (isolated_home / "config.toml").write_text('sender_dpid = "PADPIDA2014120401D"\nbogus_key = 1\n')
+    code, out, err = run("doctor", "--section", "system")
+    assert code == 0 and "unknown key 'bogus_key'" in lines(out)["system/config"]
+    assert lines(out)["system/config"].startswith("WARN") and lines(out)["system/database"].startswith("PASS")
