@@ -132,3 +132,37 @@ def test_verify_and_migrate_catch_damage_and_round_trip(
     back = svc.migrate(settings.assets_url or "", source="local")
     assert back.ok and back.copied == 2 and back.present == len(before) - 2
     assert not services.assets.verify().bad
+
+
+def test_release_in_a_bucket_delivered_streamed_over_ftps_rest_and_azure(
+        bucket_store: tuple[Settings, str], pyftpd, tls_cert, rest_receiver, azurite,  # noqa: ANN001
+        sqlite_engine: Engine, tmp_path: Path) -> None:
+    """The other transports read the bucket's objects streamed too (nothing local): FTPS (pyftpdlib),
+    a REST receiver and Azure Blob (Azurite); each delivered tree is complete and its MD5s right."""
+    settings, _bucket = bucket_store
+    rid = make_release(sqlite_engine, settings, tmp_path / "src")
+    assert not list(settings.paths.assets_dir.rglob("*")), "nothing is kept in the local store"
+    sub = f"bucket-{tmp_path.name[-12:]}"
+    prefix = f"from-bucket/{tmp_path.name[-12:]}"
+    with session_scope(sqlite_engine) as s:
+        ftps = add_target(s, settings.paths, name="ftps", profile="generic-43", password=pyftpd.password,
+                          url=f"ftps://{pyftpd.user}@127.0.0.1:{pyftpd.port}/{sub}?ca={tls_cert[0]}").id
+        rest = add_target(s, settings.paths, name="rest", profile="generic-43", url=rest_receiver.url,
+                          secrets={"token": rest_receiver.token}).id
+        azure = add_target(s, settings.paths, name="azure", profile="generic-43",
+                           url=f"azure://{azurite.container}/{prefix}?account_url={azurite.account_url}",
+                           secrets={"azure_connection_string": azurite.connection_string}).id
+    ids = [_enqueue(sqlite_engine, rid, t) for t in (ftps, rest, azure)]
+    _run(settings, sqlite_engine)
+    azure_copy = tmp_path / "azure-copy"  # Azurite keeps blobs in memory: read them back into a folder
+    for did, root in zip(ids, (pyftpd.root / sub, rest_receiver.root, azure_copy), strict=True):
+        d, steps = _delivery(sqlite_engine, did)
+        assert d.state == "succeeded", d.last_error
+        if root == azure_copy:
+            container = azurite.container_client()
+            for blob in container.list_blobs(name_starts_with=prefix):
+                dest = azure_copy / blob.name[len(prefix) + 1:]
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                dest.write_bytes(container.download_blob(blob.name).readall())
+        check_delivered_tree(root, d, steps, batch=True)
+    assert not list(settings.paths.assets_dir.rglob("*")), "delivering kept no local copy either"
