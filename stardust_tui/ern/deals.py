@@ -9,6 +9,8 @@
 
 :func:`deal_groups` says which releases each deal is stated for: the main release (every deal, unless a
 message stated it for track releases only) and the track releases it covers (all, or the ones it names).
+:func:`instant_gratification` writes a pre-order's InstantGratificationResourceList (the same element in
+3.8.2 and 4.x).
 """
 
 from __future__ import annotations
@@ -16,7 +18,9 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from stardust_tui.ern.common import BuildOptions
+from lxml import etree
+
+from stardust_tui.ern.common import BuildOptions, sub
 from stardust_tui.ern.view_model import DealView, ReleaseView
 
 
@@ -64,3 +68,11 @@ def deal_groups(view: ReleaseView, deals: tuple[DealView, ...],
             groups.setdefault(covered, []).append(deal)
     ordered = sorted(groups.items(), key=lambda item: item[0] != (main,))
     return ordered
+
+
+def instant_gratification(terms: etree._Element, deal: DealView) -> None:
+    """A pre-order deal's instant-gratification resources (DealResourceReference per resource), if any."""
+    if deal.is_preorder and deal.instant_gratification:
+        listed = sub(terms, "InstantGratificationResourceList")
+        for ref in deal.instant_gratification:
+            sub(listed, "DealResourceReference", ref)

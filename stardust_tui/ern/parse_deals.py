@@ -3,14 +3,17 @@ one is stated for (the main release, all track releases or some of them).
 
 A deal stated with the same terms for several releases (one ReleaseDeal each, as the official samples
 do) is one catalog deal covering them all. Each validity period is its own deal. A deal with no start is
-skipped with a note; a 3.8.2 ``TakeDown`` deal states that the release is withdrawn, not a deal to keep.
+skipped with a note; a 3.8.2 ``TakeDown`` deal states that the release is withdrawn, not a deal to keep. A
+pre-order deal keeps its instant-gratification resources and (3.8.2) its release and preview dates.
 """
 
 from __future__ import annotations
 
+from datetime import date
+
 from lxml import etree
 
-from stardust_tui.ern.parse_common import parse_when, role_of
+from stardust_tui.ern.parse_common import parse_day, parse_when, role_of
 from stardust_tui.ern.parse_seen import Seen
 from stardust_tui.ern.view_model import ChannelView, DealView, Ident
 
@@ -36,7 +39,7 @@ def deal_views(seen: Seen, root: etree._Element, main_ref: str, track_releases: 
                     tuple(role_of(seen.mark(t)) or "" for t in terms.findall("CommercialModelType")),
                     tuple(role_of(seen.mark(t)) or "" for t in terms.findall(use_path)),
                     seen.text(terms, price_path) or seen.text(terms, "PriceInformation/PriceType"),
-                    channels, excluded, seen.text(terms, "IsPreOrderDeal") == "true")
+                    channels, excluded, seen.text(terms, "IsPreOrderDeal") == "true", *_preorder(seen, terms))
             periods = seen.findall(terms, "ValidityPeriod")
             if not periods:
                 notes.append(f"line {terms.sourceline}: deal without a validity period skipped")
@@ -54,7 +57,8 @@ def deal_views(seen: Seen, root: etree._Element, main_ref: str, track_releases: 
     all_tracks = list(track_releases)
     out = []
     for key in order:
-        territories, excluded, models, uses, price, channels, channels_out, preorder, start, end = key
+        territories, excluded, models, uses, price, channels, channels_out, preorder, instant, out_on, preview, \
+            start, end = key
         refs = merged[key][0]
         covered = [ref for ref in all_tracks if ref in refs]
         out.append(DealView(
@@ -63,8 +67,19 @@ def deal_views(seen: Seen, root: etree._Element, main_ref: str, track_releases: 
             applies_to_release=main_ref in refs,
             track_refs=None if not covered or len(covered) == len(all_tracks) else
             tuple(track_releases[r] for r in covered), channels=channels, channels_excluded=channels_out,
-            is_preorder=preorder))
+            is_preorder=preorder, instant_gratification=instant if preorder else (),
+            preorder_release_date=out_on if preorder else None, preorder_preview_date=preview if preorder else None))
     return tuple(out)
+
+
+def _preorder(seen: Seen, terms: etree._Element) -> tuple[tuple[str, ...], date | None, date | None]:
+    """A pre-order's instant-gratification resources (refs), release date and preview date (3.8.2; 4.x states
+    the resources only). A date-time is kept as its day."""
+    instant = tuple(seen.text(r) or "" for r in seen.findall(terms, "InstantGratificationResourceList/"
+                                                                    "DealResourceReference"))
+    out_on = parse_day(seen.text(terms, "PreOrderReleaseDate"))
+    preview = parse_day(seen.text(terms, "PreOrderPreviewDate") or seen.text(terms, "PreOrderPreviewDateTime"))
+    return tuple(dict.fromkeys(r for r in instant if r)), out_on, preview
 
 
 _PARTY_IDS = ("ISNI", "DPID", "IpiNameNumber", "IPN", "CisacSocietyId", "ProprietaryId")

@@ -96,7 +96,7 @@ def _stored_group(details: dict[str, Any], ref_of: Any, recordings: list[Resourc
     return tree if in_tree == [rec.ref for rec in recordings] else None
 
 
-def _deal_views(release: Any, key_ref: dict[str, str]) -> tuple[DealView, ...]:
+def _deal_views(release: Any, key_ref: dict[str, str], isrc_ref: dict[str, str]) -> tuple[DealView, ...]:
     deals = []
     for d in sorted(release.deals, key=lambda d: (d.id or 0)):
         territories = tuple(d.territories or ("Worldwide",))
@@ -116,8 +116,23 @@ def _deal_views(release: Any, key_ref: dict[str, str]) -> tuple[DealView, ...]:
             channels=view_json.channels((getattr(d, "details", None) or {}).get("channels")),
             channels_excluded=bool((getattr(d, "details", None) or {}).get("channels_excluded")),
             is_preorder=bool(getattr(d, "is_preorder", False)),
+            **_preorder_terms(d, release, isrc_ref),
         ))
     return tuple(deals)
+
+
+def _preorder_terms(deal: Any, release: Any, isrc_ref: dict[str, str]) -> dict[str, Any]:
+    """A pre-order deal's instant-gratification resources (its ISRCs as the message's refs), the day its
+    buyers get the release (stored, else the day the pre-order ends, else the release date) and its preview day."""
+    if not getattr(deal, "is_preorder", False):
+        return {}
+    details = getattr(deal, "details", None) or {}
+    out_on = view_json.day(details.get("preorder_release_date")) or (
+        deal.end.date() if deal.end is not None else release.release_date)
+    isrcs = getattr(deal, "instant_gratification", None) or ()
+    refs = tuple(dict.fromkeys(isrc_ref[x] for x in isrcs if x in isrc_ref))
+    return {"instant_gratification": refs, "preorder_release_date": out_on,
+            "preorder_preview_date": view_json.day(details.get("preorder_preview_date"))}
 
 
 def _track_release(part: dict[str, Any], ref: str, resource: ResourceView, parties: Parties,
@@ -232,7 +247,9 @@ def view_from_release(release: Any, *, assets_dir: Path | None = None, patterns:
     else:
         track_releases = _default_track_releases(upc, tracks, recordings, cover, main.genre or "Unspecified")
     return ReleaseView(parties=parties.all(), resources=tuple(resources), release=main,
-                       track_releases=track_releases, deals=_deal_views(release, key_ref),
+                       track_releases=track_releases,
+                       deals=_deal_views(release, key_ref, {t.isrc: rec.ref for t, rec in zip(tracks, recordings,
+                                                                                       strict=True) if t.isrc}),
                        language=language or release.language or "en")
 
 

@@ -16,7 +16,7 @@ from lxml import etree
 
 from stardust_tui.domain.release_types import RELEASE_TYPES_BY_VERSION
 from stardust_tui.ern.common import XSI, BuildOptions, Header, iso_datetime, iso_duration, sub, sub_avs
-from stardust_tui.ern.deals import deal_groups, effective_deals, is_purge
+from stardust_tui.ern.deals import deal_groups, effective_deals, instant_gratification, is_purge
 from stardust_tui.ern.v382_parts import artist_382, channels_382, ids_382, line_382, titles_382
 from stardust_tui.ern.v382_resources import WARNINGS, ResourceWriter382
 from stardust_tui.ern.view_json import group_refs
@@ -268,6 +268,12 @@ def _deal(parent: etree._Element, deal: DealView, takedown: bool, now: datetime,
     sub(vp, "StartDateTime", iso_datetime(deal.start))
     if deal.end is not None:
         sub(vp, "EndDateTime", iso_datetime(deal.end))
+    if deal.is_preorder:
+        if deal.preorder_release_date is not None:
+            sub(terms, "PreOrderReleaseDate", deal.preorder_release_date.isoformat())
+        if deal.preorder_preview_date is not None:
+            sub(terms, "PreOrderPreviewDate", deal.preorder_preview_date.isoformat())
+        instant_gratification(terms, deal)
 
 
 def _profile(view: ReleaseView) -> str:

@@ -17,7 +17,7 @@ from lxml import etree
 
 from stardust_tui.domain.release_types import RELEASE_TYPES_BY_VERSION
 from stardust_tui.ern.common import XSI, BuildOptions, Header, iso_datetime, iso_duration, sub, sub_avs
-from stardust_tui.ern.deals import deal_groups, effective_deals
+from stardust_tui.ern.deals import deal_groups, effective_deals, instant_gratification
 from stardust_tui.ern.v4_parts import channels_4, display_artist, line_el, titles_4, write_ids
 from stardust_tui.ern.v4_resources import WARNINGS, ResourceWriter
 from stardust_tui.ern.view_model import (
@@ -250,6 +250,7 @@ def _deal(parent: etree._Element, deal: DealView, namespace: str) -> None:
         sub(sub(terms, "PriceInformation"), "PriceCode", deal.price_tier, Namespace=namespace)
     if deal.is_preorder:
         sub(terms, "IsPreOrderDeal", "true")
+        instant_gratification(terms, deal)
 
 
 def _deal_list(root: etree._Element, view: ReleaseView, deals: tuple[DealView, ...], track_releases: bool,

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, fields
+from datetime import date
 from typing import Any
 
 from stardust_tui.ern.view_model import (
@@ -166,3 +167,13 @@ def works(data: Any) -> tuple[tuple[Ident, ...], ...]:
 
 def unstated(details: dict[str, Any] | None) -> frozenset[str]:
     return frozenset((details or {}).get("unstated") or ())
+
+
+def day(data: Any) -> date | None:
+    """A day kept as ISO text (``YYYY-MM-DD``) in a details column; None when absent or unreadable."""
+    if isinstance(data, date):
+        return data
+    try:
+        return date.fromisoformat(str(data)[:10]) if data else None
+    except ValueError:
+        return None

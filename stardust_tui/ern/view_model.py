@@ -270,6 +270,11 @@ class DealView:
     channels: tuple[ChannelView, ...] = ()  # only through these distribution channels (or all but these)
     channels_excluded: bool = False
     is_preorder: bool = False
+    # a pre-order's instant-gratification resources (refs: available as soon as bought), the day the release
+    # comes out for its buyers (3.8.2 PreOrderReleaseDate) and the day it may be shown (PreOrderPreviewDate)
+    instant_gratification: tuple[str, ...] = ()
+    preorder_release_date: date | None = None
+    preorder_preview_date: date | None = None
 
 
 @dataclass(frozen=True)

@@ -252,15 +252,23 @@ class Filler:
 
     def deals(self) -> list[Deal]:
         out = []
+        isrc_of = {r.ref: r.isrc for r in self.view.resources if r.isrc}
         for d in self.view.deals:
+            details: dict[str, Any] = {"channels": view_json.channels_json(d.channels),
+                                       "channels_excluded": d.channels_excluded} if d.channels else {}
+            instant = [isrc_of[r] for r in d.instant_gratification if r in isrc_of]
+            if len(instant) < len(d.instant_gratification):
+                self.notes.append("an instant-gratification resource without an ISRC: not kept on the pre-order deal")
+            if d.preorder_release_date is not None and (d.end is None or d.preorder_release_date != d.end.date()):
+                details["preorder_release_date"] = d.preorder_release_date.isoformat()
+            if d.preorder_preview_date is not None:
+                details["preorder_preview_date"] = d.preorder_preview_date.isoformat()
             out.append(Deal(territories=list(d.territories), excluded_territories=list(d.excluded_territories),
                             commercial_models=list(d.commercial_models), use_types=list(d.use_types), start=d.start,
                             end=d.end, price_tier=fit(d.price_tier, 32, "price code", self.notes),
                             applies_to_tracks=d.applies_to_tracks, applies_to_release=d.applies_to_release,
                             track_scope=list(d.track_refs) if d.track_refs is not None else None,
-                            is_preorder=d.is_preorder,
-                            details={"channels": view_json.channels_json(d.channels),
-                                     "channels_excluded": d.channels_excluded} if d.channels else {}))
+                            is_preorder=d.is_preorder, instant_gratification=instant, details=details))
         return out
 
     def asset(self, file: Any, kind: str) -> Any:

@@ -7,7 +7,8 @@
   role), P/C lines (year, text), parental warnings, its resources and (main) resource groups;
 - ``resources``: every resource by kind and type with identifiers, titles, artists, contributors,
   duration, parental warnings, P/C lines, technical details and related resources (DJ mixes);
-- ``deals``: territory x commercial model x use type x validity, per release.
+- ``deals``: territory x commercial model x use type x validity, per release, with the pre-order flag,
+  instant-gratification resources and (3.8.2) pre-order release and preview days.
 
 Resources are named by a content identity (kind + ISRC, else proprietary ids, else title) and releases
 by their identifiers or the resource they carry, never by the message's local references (A1, R0), so
@@ -362,6 +363,10 @@ def message_facts(root: etree._Element) -> dict[str, Any]:
             if _t(terms, "TakeDown") == "true":
                 continue
             uses = terms.findall("Usage/UseType") if reader.v3 else terms.findall("UseType")
+            preorder = (_t(terms, "IsPreOrderDeal") == "true",
+                        tuple(sorted(refs.get(_t(r) or "", _t(r) or "") for r in terms.findall(
+                            "InstantGratificationResourceList/DealResourceReference"))),
+                        _t(terms, "PreOrderReleaseDate"), _t(terms, "PreOrderPreviewDate"))
             for period in terms.findall("ValidityPeriod") or [None]:
                 start = _when(_t(period, "StartDateTime") or _t(period, "StartDate")) if period is not None else None
                 end = _when(_t(period, "EndDateTime") or _t(period, "EndDate"), end=True) if period is not None \
@@ -370,7 +375,7 @@ def message_facts(root: etree._Element) -> dict[str, Any]:
                     deals.add((name, tuple(sorted(_t(t) or "" for t in terms.findall("TerritoryCode"))),
                                tuple(sorted(_t(t) or "" for t in terms.findall("ExcludedTerritoryCode"))),
                                tuple(sorted(_avs(m) or "" for m in terms.findall("CommercialModelType"))),
-                               tuple(sorted(_avs(u) or "" for u in uses)), start, end))
+                               tuple(sorted(_avs(u) or "" for u in uses)), start, end, *preorder))
     return {"releases": releases, "resources": resources, "deals": deals}
 
 
