@@ -14,6 +14,7 @@ import json
 import os
 import socket
 import time
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -218,3 +219,58 @@ def test_a_damaged_database_and_an_unknown_config_key(isolated_home: Path) -> No
     code, out, err = run("doctor", "--section", "system")
     assert code == 0 and "unknown key 'bogus_key'" in lines(out)["system/config"]
     assert lines(out)["system/config"].startswith("WARN") and lines(out)["system/database"].startswith("PASS")
+
+
+@pytest.fixture
+def pg_store(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A PostgreSQL database of our own as the store (``STARDUST_DB``), dropped afterwards."""
+    import uuid
+
+    from sqlalchemy import text
+
+    from stardust_tui.store.db import make_engine
+    from tests.conftest import PG_URL, need_server
+
+    admin = make_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    name = f"sd_doctor_{uuid.uuid4().hex[:8]}"
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as exc:  # noqa: BLE001
+        admin.dispose()
+        need_server(f"PostgreSQL not reachable at {PG_URL}: {exc}")
+    url = PG_URL.rsplit("/", 1)[0] + f"/{name}"
+    monkeypatch.setenv("STARDUST_DB", url)
+    yield url
+    with admin.connect() as conn:
+        conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"), {"n": name})
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+    admin.dispose()
+
+
+def test_on_postgresql_with_a_worker_daemon_alive(pg_store: str, isolated_home: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+
+    assert run("init")[0] == 0
+    daemon = subprocess.Popen([str(Path(sys.executable).with_name("stardust")), "worker", "--worker-id", "doc-daemon",
+                               "--quiet"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=dict(os.environ))
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            code, out, err = run("doctor", "--section", "system", "--section", "worker", "--json")
+            checks = {f"{c['section']}/{c['name']}": c for c in json.loads(out)["checks"]}
+            if checks["worker/daemon"]["state"] == "pass" or time.monotonic() > deadline:
+                break
+            time.sleep(0.5)
+    finally:
+        daemon.send_signal(signal.SIGTERM)
+        _, derr = daemon.communicate(timeout=30)
+    assert daemon.returncode == 0, derr.decode()[-2000:]
+    assert checks["worker/daemon"]["state"] == "pass" and "doc-daemon" in checks["worker/daemon"]["what"]
+    database = checks["system/database"]
+    assert database["state"] == "pass" and "reachable" in database["what"] and "(postgresql)" in database["what"]
+    assert checks["system/clock"]["state"] == "pass" and "agrees with PostgreSQL" in checks["system/clock"]["what"]
+    assert "disk-database" not in {c.split("/")[1] for c in checks}  # the database is not a file here
+    assert code == 0, out
