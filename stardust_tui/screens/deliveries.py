@@ -28,8 +28,8 @@ from stardust_tui.widgets.transfer_rate import RateMeter, eta_text, progress_tex
 
 BARS = "▁▂▃▄▅▆▇█"
 REFRESH_S = 1.0
-COLUMNS = (("#", 4), ("Release", 16), ("Target", 12), ("State", 10), ("Try", 4), ("Progress", 16), ("Rate", 9),
-           ("ETA", 6), ("Type", 8), ("Error", 24))
+COLUMNS = (("#", 4), ("Release", 16), ("Target", 14), ("State", 10), ("Try", 4), ("Progress", 19), ("Rate", 10),
+           ("ETA", 7), ("Type", 8), ("Error", 24))
 CANCELLABLE = {"queued", "running", "retry-wait"}
 
 

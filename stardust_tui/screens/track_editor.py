@@ -83,8 +83,7 @@ class TrackEditorScreen(StardustScreen):
         for label, width in COLUMNS:
             table.add_column(label, key=label, width=width)
         yield table
-        yield Static("Enter edits the highlighted track · shift+↑/↓ moves it (onto the next disc at the ends) · "
-                     "ctrl+p lists every action",
+        yield Static("Enter edits the track · shift+↑/↓ moves it (across discs) · ctrl+p: every action",
                      id="tracks-hint", classes="status-line", markup=False)
         with VerticalScroll(id="track-form"):
             for name, label in FORM:

@@ -51,6 +51,11 @@ def parse_concurrency(text: str) -> int | None:
     return value
 
 
+def _one_line(text: str, width: int) -> str:
+    """``text`` cut to ``width`` characters with an ellipsis, so a choice never wraps inside the field."""
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
 class TargetFormModal(ModalScreen[dict[str, Any] | None]):
     """Collects target settings; the targets screen saves them through ``services.targets``."""
 
@@ -76,7 +81,7 @@ class TargetFormModal(ModalScreen[dict[str, Any] | None]):
                                                password=name == "password", suggester=suggester))
             names = [n for n, _ in self.profiles]
             profile = self.current.get("profile") or ("generic-43" if "generic-43" in names else names[0])
-            choices = [(plain(f"{n} — {d}"[:60]), n) for n, d in self.profiles]
+            choices = [(plain(_one_line(f"{n} — {d}", 46)), n) for n, d in self.profiles]
             yield LabelledRow("Profile", Select(choices, value=profile, allow_blank=False, id="t-profile",
                                                 compact=True))
             trust = ("This target accepts an unknown SSH host key and records it in its known_hosts file (set "
