@@ -45,7 +45,7 @@ async def test_health_shows_every_check_and_its_fix(sqlite_engine, app_factory, 
         assert found[("ddex", "schemas")][0] == "✓ pass"
         await pilot.press("escape")
         await settle(app, pilot)
-        assert app.screen.query("#health") is not None
+        assert type(app.screen).__name__ == "CatalogScreen"
 
 
 async def test_the_checks_run_off_the_event_loop(sqlite_engine, app_factory) -> None:
@@ -109,3 +109,22 @@ async def test_the_ern_preview_says_how_to_get_schemas(seeded, app_factory, monk
         summary = str(app.screen.query_one("#ern-summary").render())
         assert "XSD skipped: no schemas (stardust schemas fetch)" in summary
         assert app.screen.message is not None and not app.screen.message.report.schema_checked
+
+
+async def test_the_palette_opens_health_and_escape_returns(seeded, app_factory) -> None:
+    engine, _ = seeded
+    app = app_factory(engine)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("ctrl+p")
+        await settle(app, pilot)
+        await pilot.press(*"Health (doctor)")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert type(app.screen).__name__ == "HealthScreen"
+        assert await wait_until(pilot, lambda: "passed" in str(app.screen.query_one("#health-head").render()),
+                                timeout=60)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert type(app.screen).__name__ == "CatalogScreen"
