@@ -4,22 +4,33 @@ It names the release, the target (with its profile and where the release stands 
 type; the types the target's profile and that state do not allow are disabled with the reason. The
 readiness check (``DispatchService.check``: catalog rules, duplicates, the profile's media/deal/recipient
 rules, lead time) runs first and again on every change, in a thread worker; ``d`` (or the Deliver
-button) appears only when nothing blocks. A takedown or purge asks once more. Dismissed with the
+button) appears only when nothing blocks. "Not before" schedules it (empty: now; local time unless a
+zone is given; the summary repeats when). A takedown or purge asks once more. Dismissed with the
 ``Queued`` result, or None.
 """
 
 from __future__ import annotations
+
+from datetime import UTC, datetime
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Checkbox, Footer, Label, OptionList, RadioButton, RadioSet, Static
+from textual.widgets import Button, Checkbox, Footer, Input, Label, OptionList, RadioButton, RadioSet, Static
 from textual.widgets.option_list import Option
 
+from stardust_tui.errors import ValidationError
 from stardust_tui.screens.tool_base import MarkedCheckbox, MarkedRadioButton, ToolModal
-from stardust_tui.services.dispatch import MESSAGE_TYPES, DeliverOptions, Queued, Readiness, TargetChoice
+from stardust_tui.services.dispatch import (
+    MESSAGE_TYPES,
+    DeliverOptions,
+    Queued,
+    Readiness,
+    TargetChoice,
+    parse_not_before,
+)
 from stardust_tui.widgets.confirm import ConfirmModal
 from stardust_tui.widgets.styling import plain
 
@@ -67,6 +78,10 @@ class DeliverDialog(ToolModal[Queued | None]):
             with Horizontal(id="deliver-options"):
                 yield MarkedCheckbox("High priority", id="deliver-priority", compact=True)
                 yield MarkedCheckbox("Send again even if identical", id="deliver-resend", disabled=True, compact=True)
+            with Horizontal(id="deliver-when"):
+                yield Label("Not before ", id="deliver-at-label")
+                yield Input(id="deliver-at", compact=True,
+                            placeholder="empty: now · 2026-12-24 09:00 (local time) or with Z/+01:00")
             yield Static("", id="deliver-summary")
             with Horizontal(id="deliver-buttons"):
                 yield Button("Deliver (d)", id="deliver-go", variant="primary", disabled=True, compact=True)
@@ -185,15 +200,29 @@ class DeliverDialog(ToolModal[Queued | None]):
             resend.value = False
         self._show_summary()
 
+    def not_before(self) -> datetime | None:
+        """The typed start time (None: now); ValidationError when it cannot be one."""
+        return parse_not_before(self.query_one("#deliver-at", Input).value, datetime.now(UTC))
+
+    def _when_problem(self) -> str:
+        try:
+            self.not_before()
+        except ValidationError as exc:
+            return exc.message
+        return ""
+
     def _show_summary(self) -> None:
         r, target = self.readiness, self.selected_target()
-        ready = r is not None and r.ok and not self._sending
+        when_problem = self._when_problem()
+        ready = r is not None and r.ok and not self._sending and not when_problem
         self.query_one("#deliver-go", Button).disabled = not ready
         summary = self.query_one("#deliver-summary", Static)
         if r is None or target is None or self.options is None:
             summary.update("")
         elif not r.ok:
             summary.update(plain("Fix the blocking problems above (or pick another target or type) to deliver."))
+        elif when_problem:
+            summary.update(plain(f"✗ Not before: {when_problem}"))
         else:
             text = Text(f"Send a {TYPE_NAMES[r.message_type]} message for ")
             text.append(f"“{self.options.release.title}”", style="bold")
@@ -202,13 +231,17 @@ class DeliverDialog(ToolModal[Queued | None]):
                 text.append(", high priority")
             if self.query_one("#deliver-resend", Checkbox).value:
                 text.append(", again")
+            at = self.not_before()
+            if at is not None:
+                text.append(f", not before {at.astimezone():%Y-%m-%d %H:%M %Z}", style="bold")
             text.append(". Press d or Deliver.")
             summary.update(text)
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "deliver":
-            return self.readiness is not None and self.readiness.ok and not self._sending
+            return (self.readiness is not None and self.readiness.ok and not self._sending
+                    and not self._when_problem())
         if action == "recheck":
             return self.options is not None and bool(self.options.targets)
         return True
@@ -225,8 +258,13 @@ class DeliverDialog(ToolModal[Queued | None]):
         self.recheck()
 
     @on(Checkbox.Changed)
+    @on(Input.Changed, "#deliver-at")
     def _option_changed(self) -> None:
         self._show_summary()
+
+    @on(Input.Submitted, "#deliver-at")
+    def _at_submitted(self) -> None:
+        self.action_deliver()
 
     @on(Button.Pressed, "#deliver-go")
     def _go_pressed(self) -> None:
@@ -245,7 +283,7 @@ class DeliverDialog(ToolModal[Queued | None]):
 
     def action_deliver(self) -> None:
         r, target = self.readiness, self.selected_target()
-        if r is None or not r.ok or target is None or self._sending or self.options is None:
+        if r is None or not r.ok or target is None or self._sending or self.options is None or self._when_problem():
             return
         message_type, title = r.message_type, self.options.release.title
         if message_type not in ("takedown", "purge"):
@@ -268,26 +306,28 @@ class DeliverDialog(ToolModal[Queued | None]):
         self._show_summary()
         priority = 10 if self.query_one("#deliver-priority", Checkbox).value else 0
         resend = self.query_one("#deliver-resend", Checkbox).value
-        self.send(target.id, target.name, message_type, priority, resend)
+        self.send(target.id, target.name, message_type, priority, resend, self.not_before())
 
     @work(thread=True, exclusive=True, group="deliver-send", exit_on_error=False)
-    def send(self, target_id: int, target_name: str, message_type: str, priority: int, resend: bool) -> None:
+    def send(self, target_id: int, target_name: str, message_type: str, priority: int, resend: bool,
+             at: datetime | None = None) -> None:
         try:
             queued = self.app.services.dispatch.queue(  # type: ignore[attr-defined]
-                self.release_id, target_id, message_type, priority=priority, resend=resend)
+                self.release_id, target_id, message_type, priority=priority, at=at, resend=resend)
         except Exception:
             self.app.call_from_thread(self._not_sent)  # e.g. the release changed meanwhile: show why
             raise
-        self.app.call_from_thread(self._done, queued, target_name, message_type)
+        self.app.call_from_thread(self._done, queued, target_name, message_type, at)
 
     def _not_sent(self) -> None:
         self._sending = False
         self.recheck()
 
-    def _done(self, queued: Queued, target_name: str, message_type: str) -> None:
+    def _done(self, queued: Queued, target_name: str, message_type: str, at: datetime | None = None) -> None:
         what = f"{TYPE_NAMES[message_type]} to {target_name}"
         if queued.fresh:
-            self.app.notify(f"Delivery {queued.delivery_id} queued: {what}", title="Deliver")
+            when = f" for {at.astimezone():%Y-%m-%d %H:%M %Z}" if at is not None else ""
+            self.app.notify(f"Delivery {queued.delivery_id} queued{when}: {what}", title="Deliver")
         else:
             self.app.notify(f"Already delivery {queued.delivery_id} ({queued.state}): {what}", title="Deliver",
                             severity="warning")

@@ -6,13 +6,14 @@ profile (types it refuses, its takedown strategy) and that state allow, each wit
 :meth:`~DispatchService.check` runs the delivery's own pre-flight for one target and type (the one
 readiness of ``services.readiness``: what the executor would refuse, the package built and validated)
 plus duplicates and the state at the target, and :meth:`~DispatchService.queue` queues through
-``services.deliveries.queue`` as ``stardust deliver`` does (idempotent unless ``resend``). No Textual here.
+``services.deliveries.queue`` as ``stardust deliver`` does (idempotent unless ``resend``), now or no
+earlier than a time :func:`parse_not_before` read (``deliver --at``). No Textual here.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from stardust_tui.errors import ValidationError
@@ -27,6 +28,24 @@ LIVE = ("delivered", "ack-ok", "ack-pending", "ack-error")  # the release is (or
 TAKEDOWN_WORDS = {"remove-deals": "removing its deals", "end-validity": "ending its deals' validity",
                   "purge": "a PurgeReleaseMessage"}
 MESSAGE_TYPES = ("new", "update", "takedown", "purge")
+
+
+def parse_not_before(text: str, now: datetime) -> datetime | None:
+    """When a delivery may start, as typed: empty is now; ``2026-12-24 09:00`` or ``2026-12-24`` (midnight) is
+    this machine's local time; an ISO time with ``Z`` or an offset is taken as is. A time more than a minute
+    in the past is refused (ValidationError naming the field), since it would send at once by surprise."""
+    text = " ".join(text.split())
+    if not text:
+        return None
+    try:
+        at = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise ValidationError(f"not a date and time: {text!r} (e.g. 2026-12-24 09:00, or empty for now)",
+                              where="not before") from None
+    at = at if at.utcoffset() is not None else at.astimezone()
+    if at < now - timedelta(minutes=1):
+        raise ValidationError(f"{text} is in the past; leave it empty to deliver now", where="not before")
+    return at
 
 
 @dataclass(frozen=True)

@@ -153,3 +153,44 @@ async def test_bracketed_title_is_shown_literally(ready, app_factory) -> None:
         await settle(app, pilot)
         assert "“Mix [/] Edition [Remastered]”" in text_of(app, "#deliver-title")
         assert "Mix [/] Edition [Remastered]" in text_of(app, "#deliver-summary")
+
+
+async def test_a_delivery_can_be_scheduled_and_a_bad_time_sends_nothing(ready, app_factory) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from textual.widgets import Input
+
+    engine, rid, first, _ = ready
+    app = app_factory(engine)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        app.open_deliver(rid)
+        await settle(app, pilot)
+        screen = app.screen
+        assert "Ready" in text_of(app, "#deliver-check")
+        screen.query_one("#deliver-at", Input).focus()
+        await pilot.press(*"tomorrow")
+        await settle(app, pilot)
+        assert "not a date and time: 'tomorrow'" in text_of(app, "#deliver-summary")
+        assert "deliver-send" not in shown_ids(app) and screen.query_one("#deliver-go").disabled
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.screen is screen and deliveries(engine) == []
+        screen.query_one("#deliver-at", Input).value = ""
+        await pilot.press(*"2020-01-01 09:00")
+        await settle(app, pilot)
+        assert "in the past" in text_of(app, "#deliver-summary") and screen.query_one("#deliver-go").disabled
+        day = (datetime.now() + timedelta(days=2)).date()
+        screen.query_one("#deliver-at", Input).value = ""
+        await pilot.press(*f"{day} 09:30")
+        await settle(app, pilot)
+        assert f"not before {day} 09:30" in text_of(app, "#deliver-summary")
+        assert not screen.query_one("#deliver-go").disabled  # (d types a "d" here, so Enter delivers)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert type(app.screen).__name__ == "CatalogScreen"
+    assert deliveries(engine) == [(rid, first, "new", 0)]
+    with session_scope(engine) as s:
+        scheduled = s.exec(select(Delivery)).one().scheduled_at
+    wanted = datetime(day.year, day.month, day.day, 9, 30).astimezone().astimezone(UTC)
+    assert scheduled.replace(tzinfo=UTC) == wanted
