@@ -187,6 +187,30 @@ def excluded_territories(s: str) -> list[str]:
     return codes
 
 
+_PAIR_SPLIT = re.compile(r"\s*[;|\n]\s*|\s*,\s*(?=[A-Za-z]{2}\s*(?:[:=]\s*|\s+)(?:\d|[A-Za-z]{3}))")
+_PAIR = re.compile(r"([A-Za-z]{2,})\s*(?:[:=]\s*|\s+)(.+)")
+
+
+def territory_dates(s: str, *, month_first: bool = False) -> list[tuple[str, Any]]:
+    """``US 2025-01-10; GB 2025-01-17`` (also ``US=…``, ``US: …``, separated by ; | , or line breaks):
+    (territory, date) pairs, each territory once. ``WW``/``Worldwide`` stands for the territories not listed."""
+    out: dict[str, Any] = {}
+    for item in _PAIR_SPLIT.split(s.strip()):
+        if not item:
+            continue
+        m = _PAIR.fullmatch(item)
+        if m is None:
+            raise ValueError(f"{item!r} is not 'TERRITORY DATE' (for example 'US 2025-01-10; GB 2025-01-17')")
+        codes = _codes(m[1])
+        code = codes[0] if codes else m[1]
+        if code in out:
+            raise ValueError(f"{code} has two dates ({out[code]} and {m[2].strip()})")
+        out[code] = v.parse_date(m[2].strip(), month_first=month_first)
+    if not out:
+        raise ValueError("no territory dates")
+    return list(out.items())
+
+
 def status(s: str) -> str:
     value = s.strip().lower().replace(" ", "-")
     if value not in STATUSES:
@@ -261,9 +285,10 @@ PARSERS: dict[str, Callable[..., Any]] = {
     "people": people, "pline": partial(_copyright, symbol="P"), "cline": partial(_copyright, symbol="C"),
     "release_type": release_type, "language": language, "territories": territories,
     "excluded_territories": excluded_territories, "status": status, "credits": credits, "sha256": sha256,
-    "commercial_models": commercial_models, "use_types": use_types,
+    "commercial_models": commercial_models, "use_types": use_types, "territory_dates": territory_dates,
 }
 _OPTIONS: dict[str, tuple[str, ...]] = {"date": ("month_first",), "datetime": ("month_first",),
+                                        "territory_dates": ("month_first",),
                                         "people": ("surname_first",)}
 
 

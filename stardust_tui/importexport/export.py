@@ -142,8 +142,11 @@ def csv_rows(snap: dict[str, Any]) -> Iterator[list[str]]:
     """The CSV rows of one release snapshot, cells escaped, in EXPORT_COLUMNS order."""
     deals = snap.get("deals") or []
     deal = next((d for d in deals if not d.get("is_preorder")), deals[0] if deals else {})
-    pre = next((d for d in deals if d.get("is_preorder")), None)
+    pres = [d for d in deals if d.get("is_preorder")]
+    pre = pres[0] if pres else None
     instant = set(pre.get("instant_gratification") or []) if pre else set()
+    one_date = len(pres) == 1 and pre is not None and pre.get("territories") == deal.get("territories") \
+        and pre.get("excluded_territories") == deal.get("excluded_territories")
     release = {
         "upc": snap.get("upc"), "catalog_number": snap.get("catalog_number"), "release_title": snap.get("title"),
         "release_version": snap.get("version"), "release_artist": _names(snap["artists"], "MainArtist"),
@@ -160,7 +163,10 @@ def csv_rows(snap: dict[str, Any]) -> Iterator[list[str]]:
         "commercial_models": "; ".join(deal.get("commercial_models", [])),
         "use_types": "; ".join(deal.get("use_types", [])), "deal_start": deal.get("start"),
         "deal_end": deal.get("end"), "price_tier": deal.get("price_tier"), "status": snap.get("status"),
-        "preorder_date": (pre.get("start") or "")[:10] if pre else None,
+        "preorder_date": (pre.get("start") or "")[:10] if pre and one_date else None,
+        "preorder_dates": None if one_date or not pres else "; ".join(
+            f"{'WW' if t == 'Worldwide' else t} {(d.get('start') or '')[:10]}" for d in pres
+            for t in d.get("territories") or ["Worldwide"]),
         "release_credits": _credits(snap.get("credits", [])), "cover_sha256": snap.get("cover_sha256"),
     }
     tracks = snap.get("tracks") or [None]

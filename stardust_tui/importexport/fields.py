@@ -54,6 +54,8 @@ FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("deal_start", _R, "datetime", "deal start (defaults to the release date)"),
     FieldSpec("preorder_date", _R, "date", "pre-order start: a pre-order deal until the release date (with the "
               "instant-gratification tracks)"),
+    FieldSpec("preorder_dates", _R, "territory_dates", "pre-order start per territory: 'US 2025-01-10; GB "
+              "2025-01-17' (one pre-order deal per date, until the release date; WW for the other territories)"),
     FieldSpec("deal_end", _R, "datetime", "deal end"),
     FieldSpec("price_tier", _R, "text", "price tier / code"),
     FieldSpec("status", _R, "status", "draft, ready, delivered or taken-down"),

@@ -211,24 +211,38 @@ def _from_tracks(draft: ReleaseDraft) -> None:
 
 
 def _preorder(draft: ReleaseDraft, err: Any) -> None:
-    """The pre-order deal's instant-gratification tracks (ISRCs of the tracks flagged so), and its checks."""
+    """The pre-order deals' instant-gratification tracks (ISRCs of the tracks flagged so), and their checks."""
     flagged = [t for t in draft.tracks if t.instant_grat]
-    if not flagged and draft.values.get("preorder_date") is None:
+    column = "preorder_dates" if draft.values.get("preorder_dates") else "preorder_date"
+    if not flagged and draft.values.get("preorder_date") is None and not draft.values.get("preorder_dates"):
         return  # no pre-order columns (a catalog JSON's deals come complete)
-    deal = next((d for d in draft.deals if d.is_preorder), None)
-    if deal is None:
+    deals = [d for d in draft.deals if d.is_preorder]
+    if not deals:
         if flagged:
             err("an instant-gratification track needs a pre-order date on its release", flagged[0].line,
                 "instant_gratification")
         return
     if draft.release_date is None:
         err("a pre-order date needs the release date (the pre-order ends when the release comes out)", draft.line,
-            "preorder_date")
-    elif deal.start is not None and deal.end is not None and deal.start >= deal.end:
-        err(f"the pre-order date {deal.start.date()} is not before the release date {draft.release_date}",
-            draft.line, "preorder_date")
-        deal.end = None  # reported once, not again as a deal ending before its start
+            column)
+    for deal in deals:
+        if deal.start is not None and deal.end is not None and deal.start >= deal.end:
+            where = "" if deal.territories == ["Worldwide"] else f" ({', '.join(deal.territories)})"
+            err(f"the pre-order date {deal.start.date()}{where} is not before the release date "
+                f"{draft.release_date}", draft.line, column)
+            deal.end = None  # reported once, not again as a deal ending before its start
+    regular = next((d for d in draft.deals if not d.is_preorder), None)
+    if regular is not None:
+        if regular.territories != ["Worldwide"]:
+            sold = set(regular.territories) - set(regular.excluded_territories)
+            unsold = [t for d in deals for t in d.territories if t != "Worldwide" and t not in sold]
+        else:
+            unsold = [t for d in deals for t in d.territories if t in regular.excluded_territories]
+        if unsold:
+            err(f"{', '.join(unsold)} has a pre-order date but the release's deal does not cover it", draft.line,
+                column)
     for t in flagged:
         if not t.isrc:
             err("an instant-gratification track needs an ISRC", t.line, "instant_gratification")
-    deal.instant_gratification = [t.isrc for t in flagged if t.isrc]
+    for deal in deals:
+        deal.instant_gratification = [t.isrc for t in flagged if t.isrc]

@@ -177,6 +177,8 @@ def candidates(header: str | HeaderInfo) -> list[str]:
         if has(PERFORMANCE) and not has({"metadata", "title"}):
             return ["track_language", "release_language"]
         return ["release_language", "track_language"]
+    if w & {"preorder", "presale"} and (has(TERRITORY) or "dates" in w):
+        return ["preorder_dates"]  # "Pre-order Date by Territory", "Presale Dates"
     if has(TERRITORY):
         if has(EXCLUDE):
             return ["excluded_territories"]

@@ -323,7 +323,7 @@ def apply_release_values(draft: ReleaseDraft, values: dict[str, Any]) -> None:
     draft.credits = g("release_credits", [])
     draft.status = g("status", "draft")
     if any(k in values for k in ("territories", "commercial_models", "use_types", "deal_start",
-                                 "excluded_territories", "preorder_date")):
+                                 "excluded_territories", "preorder_date", "preorder_dates")):
         start = g("deal_start")
         if start is None and draft.release_date is not None:
             d = draft.release_date
@@ -337,17 +337,40 @@ def apply_release_values(draft: ReleaseDraft, values: dict[str, Any]) -> None:
             commercial_models=g("commercial_models") or list(DEFAULT_MODELS),
             use_types=g("use_types") or list(DEFAULT_USE_TYPES), start=start, end=g("deal_end"),
             price_tier=g("price_tier"))]
-    preorder = g("preorder_date")
-    if preorder is not None:  # a pre-order: bought from that date, delivered on the release date
-        regular = draft.deals[0] if draft.deals else None
-        rd = draft.release_date
-        draft.deals.append(DealDraft(
-            territories=regular.territories if regular else ["Worldwide"],
-            excluded_territories=regular.excluded_territories if regular else [],
-            commercial_models=["PayAsYouGoModel"], use_types=["PermanentDownload"],
-            start=datetime(preorder.year, preorder.month, preorder.day, tzinfo=UTC),
-            end=datetime(rd.year, rd.month, rd.day, tzinfo=UTC) if rd else None,
-            price_tier=regular.price_tier if regular else None, is_preorder=True))
+    _preorder_deals(draft, g("preorder_date"), g("preorder_dates") or [])
+
+
+def _preorder_deals(draft: ReleaseDraft, preorder: date | None, by_territory: list[tuple[str, date]]) -> None:
+    """Pre-order deals: bought from their date, delivered on the release date. ``preorder`` opens them in
+    every territory of the release's deal; ``by_territory`` gives territories dates of their own (one deal
+    per date, in the order they first appear), its ``Worldwide`` entry standing for the other territories."""
+    regular = draft.deals[0] if draft.deals else None
+    rd = draft.release_date
+    listed = [(t, d) for t, d in by_territory if t != "Worldwide"]
+    preorder = next((d for t, d in by_territory if t == "Worldwide"), preorder)
+    base = list(regular.territories) if regular else ["Worldwide"]
+    base_excluded = list(regular.excluded_territories) if regular else []
+    own = [t for t, _ in listed]
+
+    def deal(territories: list[str], excluded: list[str], day: date) -> DealDraft:
+        return DealDraft(territories=territories, excluded_territories=excluded,
+                         commercial_models=["PayAsYouGoModel"], use_types=["PermanentDownload"],
+                         start=datetime(day.year, day.month, day.day, tzinfo=UTC),
+                         end=datetime(rd.year, rd.month, rd.day, tzinfo=UTC) if rd else None,
+                         price_tier=regular.price_tier if regular else None, is_preorder=True)
+
+    if preorder is not None:  # the release's territories, less those with a date of their own
+        if base == ["Worldwide"]:
+            rest, rest_excluded = base, base_excluded + [t for t in own if t not in base_excluded]
+        else:
+            rest, rest_excluded = [t for t in base if t not in own], base_excluded
+        if rest:
+            draft.deals.append(deal(rest, rest_excluded, preorder))
+    days: dict[date, list[str]] = {}
+    for territory, day in listed:
+        days.setdefault(day, []).append(territory)
+    for day, territories in days.items():
+        draft.deals.append(deal(territories, [], day))
 
 
 _CREDIT_ITEMS = tuple(CREDIT_FIELDS.items())
