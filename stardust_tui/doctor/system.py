@@ -124,12 +124,12 @@ def config(services: Services) -> list[Check]:
     settings = services.settings
     out: list[Check] = []
     where = settings.paths.config_file
-    read = f"{where}" if where.is_file() else f"no config file ({where}): defaults"
+    read = f"{where}" if where.is_file() else f"no config file at {where} (the defaults)"
     if settings.warnings:
         out.append(warned("system", "config", f"{read}; {len(settings.warnings)} unknown key(s): "
                           f"{settings.warnings[0]}", "correct or remove the key"))
     else:
-        out.append(passed("system", "config", f"{read}: valid"))
+        out.append(passed("system", "config", f"{read}: valid" if where.is_file() else read))
     dpid = settings.sender_dpid
     if is_placeholder_dpid(dpid):
         out.append(warned("system", "sender-dpid", f"sender_dpid {dpid} is a placeholder: DSPs refuse live messages "
