@@ -130,6 +130,9 @@ class S3Backend:
 
     def _error(self, exc: BaseException, what: str) -> StardustError:
         code = _code(exc)
+        if code in ("NoCredentialsError", "PartialCredentialsError"):  # none stored for this endpoint+bucket
+            return StardustError(f"asset store {self.url}: no credentials for {what} (they are stored per "
+                                 "endpoint and bucket: stardust asset credentials)", where="assets.url")
         if code in ("NoSuchBucket", "AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch", "403"):
             hint = " (set the credentials: stardust asset credentials)" if code != "NoSuchBucket" else ""
             return StardustError(f"asset store {self.url}: {code} {what}{hint}", where="assets.url")
