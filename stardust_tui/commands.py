@@ -46,6 +46,7 @@ class NavigationCommands(Provider):
 
     def _entries(self) -> Iterator[tuple[str, Callable[[], object], str]]:
         app = self.app
+        shown: set[str] = set()
         for mode, label in (("catalog", "Catalog"), ("targets", "Targets"), ("deliveries", "Deliveries")):
             yield f"Go to {label}", partial(app.switch_mode, mode), f"Show the {label.lower()} screen"
         for name, method, help_text in (
@@ -53,6 +54,7 @@ class NavigationCommands(Provider):
                 ("Import a catalog file", "open_import", "Map the columns of a CSV/Excel/JSON file and import it"),
                 ("Export releases", "open_export", "Write the catalog or chosen releases as JSON or CSV")):
             if hasattr(app, method):
+                shown.add(name)
                 yield name, getattr(app, method), help_text
         # screens of issue 17/14 (tui-new): opened over the current screen
         for label, method, help_text in (
@@ -61,8 +63,11 @@ class NavigationCommands(Provider):
                 ("Workers", "open_workers", "Delivery workers running on every host (daemons and TUI sessions)"),
                 ("Audit log", "open_audit", "Who changed what and when, with the changed fields (issue 15)"),
                 ("Health (doctor)", "open_health", "Check the database, schemas, targets, workers and speed "
-                 "(issue 13)")):
-            if hasattr(app, method):
+                 "(issue 13)"),
+                ("Notifications", "action_open_notifications", "Recent notifications (f6, the header's ✉ count) "
+                 "and the channels' health (issue 10)")):
+            if hasattr(app, method) and label not in shown:  # each screen once (both lists name some)
+                shown.add(label)
                 yield label, getattr(app, method), help_text
         for name in sorted(getattr(app, "stardust_themes", {})):
             yield f"Theme: {name}", partial(setattr, app, "theme", name), f"Switch the colours to {name}"

@@ -10,13 +10,15 @@ Everything is read in thread workers; user and server text is shown as plain tex
 from __future__ import annotations
 
 import json
+from functools import partial
 from typing import Any
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Static
+from textual.worker import Worker
 
 from stardust_tui.screens.tool_base import CSS_FILE, ToolScreen
 from stardust_tui.widgets.styling import plain, state_colour
@@ -65,6 +67,7 @@ class NotificationsScreen(ToolScreen):
         super().__init__()
         self.events: list[Any] = []
         self._newest_read = 0
+        self._loading: Worker[None] | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -82,8 +85,8 @@ class NotificationsScreen(ToolScreen):
         self.load()
 
     def _tick(self) -> None:
-        if self.app.screen is self:
-            self.load()
+        if self.app.screen is self and (self._loading is None or self._loading.is_finished):
+            self.load()  # (a read still waiting for a slow or locked database is not started again)
 
     def action_back(self) -> None:
         self.app.pop_screen()
@@ -91,18 +94,28 @@ class NotificationsScreen(ToolScreen):
     def action_refresh(self) -> None:
         self.load()
 
-    @work(thread=True, exclusive=True, group="notifications", exit_on_error=False)
     def load(self) -> None:
+        self._loading = self.run_worker(self._load, thread=True, exclusive=True, group="notifications",
+                                        name="notifications", exit_on_error=False)
+
+    def _load(self) -> None:
+        """(thread) Read the events and the channels."""
         service = self.app.services.notifications  # type: ignore[attr-defined]
         events = service.events(limit=LIMIT)
         channels = service.list()
-        if events and events[0].id > self._newest_read:
-            service.mark_read(events[0].id)  # what is on screen now is read
         self.app.call_from_thread(self.show, events, channels)
 
+    def _mark_read(self, newest_id: int) -> None:
+        """(thread) What is on screen now is read (not before it is: a panel left while loading reads nothing)."""
+        self.app.services.notifications.mark_read(newest_id)  # type: ignore[attr-defined]
+
     def show(self, events: list[Any], channels: list[Any]) -> None:
-        if events:
-            self._newest_read = max(self._newest_read, events[0].id)
+        if not self.is_attached:  # the user left before the read came back
+            return
+        if events and events[0].id > self._newest_read:
+            self._newest_read = events[0].id
+            self.run_worker(partial(self._mark_read, events[0].id), thread=True, group="notifications-read",
+                            name="mark notifications read", exit_on_error=False)
         watch = getattr(self.app, "notify_watch", None)
         if watch is not None:
             watch.read_all()
@@ -127,7 +140,7 @@ class NotificationsScreen(ToolScreen):
         table.clear()
         for e in events:
             table.add_row("●" if e.unread else "", f"{e.occurred_at:%Y-%m-%d %H:%M}", LEVEL.get(e.severity, ""),
-                          e.type, plain(e.summary), key=str(e.id))
+                          plain(e.type), plain(e.summary), key=str(e.id))
         if events:
             table.move_cursor(row=min(keep, len(events) - 1))
             self._show_detail(min(keep, len(events) - 1))

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from textual.worker import Worker
+
     from stardust_tui.app import StardustApp
 
 CHECK_S = 5.0
@@ -36,15 +38,21 @@ class NotifyWatch:
         self.enabled = True
         self._last_id: int | None = None
         self._failing: set[str] = set()
+        self._worker: Worker[None] | None = None
 
     def start(self) -> None:
         self.app.set_interval(CHECK_S, self.poll)
         self.poll()
 
     def poll(self) -> None:
-        if self.enabled and self.app.services.open_error is None:
-            self.app.run_worker(self._check_and_show, thread=True, group="notify-watch", name="notifications check",
-                                exclusive=True, exit_on_error=False)
+        """Start a check in a thread, unless the last one still waits (a locked or slow database): checks then
+        do not pile up threads and pooled connections behind it."""
+        if not self.enabled or self.app.services.open_error is not None:
+            return
+        if self._worker is not None and not self._worker.is_finished:
+            return
+        self._worker = self.app.run_worker(self._check_and_show, thread=True, group="notify-watch",
+                                           name="notifications check", exit_on_error=False)
 
     def _check_and_show(self) -> None:
         from stardust_tui.errors import PermissionDenied

@@ -47,7 +47,7 @@ def seed_catalog(engine: Engine, count: int = 24) -> list[int]:
     return ids
 
 
-LONG_RUNNING_GROUPS = {"delivery", "delivery-log"}
+LONG_RUNNING_GROUPS = {"delivery", "delivery-log", "delivery-events"}  # delivery-events: PostgreSQL LISTEN
 
 
 async def settle(app, pilot) -> None:
