@@ -287,7 +287,15 @@ class ApiKeyService:
         return key
 
     def _audit(self, s, action: str, key, note: str) -> None:  # noqa: ANN001
+        """Creation shows the key's name, scope and labels; a revocation shows only what changed."""
+        from stardust_tui.jsonable import jsonable
         from stardust_tui.store.revisions import write_audit
 
+        if action == "revoke-apikey":
+            before = {"name": key.name, "revoked_at": None}
+            after = {"name": key.name, "revoked_at": jsonable(key.revoked_at)}
+        else:
+            before, after = None, {"name": key.name, "scope": key.scope, "labels": key.labels,
+                                   "expires_at": jsonable(key.expires_at)}
         write_audit(s, actor=self.services.actor.name, action=action, entity="api_key", entity_id=key.id,
-                    before=None, after={"name": key.name, "scope": key.scope, "labels": key.labels}, note=note)
+                    before=before, after=after, note=note)

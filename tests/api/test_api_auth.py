@@ -39,6 +39,11 @@ def test_missing_unknown_revoked_and_expired_keys_get_401(api) -> None:
         assert _cli(api.home, "apikey", "revoke", "crm").returncode == 0
         r = crm.get("/releases")
         assert r.status_code == 401 and "revoked" in r.json()["detail"]
+    trail = _cli(api.home, "audit", "--limit", "2")  # who created and who revoked it, naming the key
+    assert trail.returncode == 0, trail.stderr
+    revoked, made = trail.stdout.split("\n20")[:2]
+    assert "revoke-apikey api_key:crm" in revoked and "revoked_at: - -> 20" in revoked and "scope" not in revoked
+    assert "create-apikey api_key:crm" in made and "scope: - -> read" in made
     soon = api.services.apikeys.create("temp", scope="read", expires=datetime.now(UTC) + timedelta(days=1))
     with session_scope(api.services.engine) as s:  # a day passes
         row = s.get(ApiKey, soon.key.id)
