@@ -16,6 +16,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from stardust_tui.commands import ScreenCommands
 from stardust_tui.doctor.model import Check
+from stardust_tui.errors import StardustError
 from stardust_tui.screens.tool_base import ToolScreen
 from stardust_tui.widgets.styling import plain
 
@@ -75,6 +76,9 @@ class HealthScreen(ToolScreen):
         try:
             report = self.app.services.doctor.run(probe=probes,  # type: ignore[attr-defined]
                                                   on_check=lambda c: self.app.call_from_thread(self.add, c))
+        except StardustError as exc:  # refused (a role without delivery.read) or the store cannot be used
+            self.app.call_from_thread(self.could_not_run, str(exc))
+            return
         finally:
             self.app.call_from_thread(setattr, self, "running", False)
         self.app.call_from_thread(self.finished, report.counts(), report.seconds)
@@ -87,6 +91,9 @@ class HealthScreen(ToolScreen):
                                                      key=str(len(self.checks) - 1))
         if len(self.checks) == 1:
             self._show(0)
+
+    def could_not_run(self, why: str) -> None:
+        self.query_one("#health-head", Static).update(plain(f"The checks could not run: {why}   (r: try again)"))
 
     def finished(self, counts: dict[str, int], seconds: float) -> None:
         head = (f"{counts['fail']} failed · {counts['warn']} warning(s) · {counts['pass']} passed · "

@@ -128,3 +128,29 @@ async def test_the_palette_opens_health_and_escape_returns(seeded, app_factory) 
         await pilot.press("escape")
         await settle(app, pilot)
         assert type(app.screen).__name__ == "CatalogScreen"
+
+
+async def test_a_user_who_may_not_read_deliveries_is_told_in_the_head(seeded, settings, app_factory,
+                                                                      monkeypatch) -> None:
+    from stardust_tui.services import Services
+    from stardust_tui.services import actor as actor_mod
+    from stardust_tui.services.actor import Actor
+
+    engine, _ = seeded
+    Services(settings, engine, actor=Actor("olga")).users.add("stella", "viewer")
+    monkeypatch.setattr(actor_mod, "os_user", lambda: "mallory")  # not a user of this store
+    monkeypatch.delenv("STARDUST_ACTOR", raising=False)
+    app = app_factory(engine)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        app.open_health()
+        def head() -> str:
+            found = app.screen.query("#health-head")
+            return str(found.first().render()) if found else ""
+
+        assert await wait_until(pilot, lambda: "could not run" in head(), timeout=30), head()
+        assert "mallory" in head() and rows(app) == []
+        await pilot.press("r")  # not stuck in "running": r tries again (and is told the same)
+        await settle(app, pilot)
+        assert "could not run" in head()
+        assert not any("still running" in str(n.message) for n in app._notifications)
