@@ -103,7 +103,22 @@ class Reader4:
                       a.get("UserDefinedValue") if a.get("TitleType") == "UserDefined" else a.get("TitleType"),
                       a.get("LanguageAndScriptCode"))
             for a in self.seen.findall(el, "AdditionalTitle") if a.findtext("TitleText"))
+        extra += self.variants(el, "DisplayTitleText", text_el) + self.variants(el, "DisplayTitle", dt)
         return title, subtitle, (text if text != derived else None), extra
+
+    def variants(self, el: etree._Element, tag: str, picked: etree._Element | None) -> tuple[TitleView, ...]:
+        """The ``tag`` elements besides the default one (other languages or territories) as ``@tag`` titles."""
+        out = []
+        for v in el.findall(tag):
+            if v is picked:
+                continue
+            text = self.seen.text(v, "TitleText") if tag == "DisplayTitle" else self.seen.text(v)
+            if not text:
+                continue
+            subtitle = " ".join(self.seen.text(x) or "" for x in self.seen.findall(v, "SubTitle")) or None
+            out.append(TitleView(text, subtitle, "@" + tag, v.get("LanguageAndScriptCode"),
+                                 v.get("ApplicableTerritoryCode")))
+        return tuple(out)
 
     def artists(self, el: etree._Element) -> tuple[ArtistCredit, ...]:
         out = []
@@ -160,6 +175,7 @@ class Reader4:
         isrc, ids = self.ids(s.findall(holder, "ResourceId"))
         title, subtitle, display_text, extra = self.titles(res)
         name_el = self.default(res, "DisplayArtistName")
+        extra += self.variants(res, "DisplayArtistName", name_el)
         files = [self.technical(tech, kind) for tech in s.findall(holder, "TechnicalDetails")]
         tech_ref, file, preview = files[0] if files else (f"T{s.text(res, 'ResourceReference')}", None, None)
         extra_files = tuple(ExtraFile(ref, f, p) for ref, f, p in files[1:] if f is not None)
@@ -220,7 +236,7 @@ class Reader4:
 
     def main(self, rel: etree._Element, parties: dict[str, PartyView]) -> MainReleaseView:
         s = self.seen
-        types = [release_type_of(s.mark(t)) for t in rel.findall("ReleaseType")]
+        types = [t for t in (release_type_of(s.mark(el)) for el in rel.findall("ReleaseType")) if t]  # as 3.8.2
         _, ids = self.ids(s.findall(rel, "ReleaseId"))
         by_kind = {i.kind: i for i in ids}
         title, subtitle, display_text, extra = self.titles(rel)
@@ -228,6 +244,7 @@ class Reader4:
         genre = self.default(rel, "Genre")
         compilation = s.find(rel, "IsMultiArtistCompilation")
         name_el = self.default(rel, "DisplayArtistName")
+        extra += self.variants(rel, "DisplayArtistName", name_el)
         duration = s.text(rel, "Duration")
         group = s.find(rel, "ResourceGroup")
         return MainReleaseView(
@@ -279,8 +296,9 @@ def _subtitle(seen: Seen, title: etree._Element) -> str | None:
 
 
 def _link_description(link: etree._Element) -> str | None:
-    value = link.get("LinkDescription")
-    return link.get("UserDefinedValue") if value == "UserDefined" else value
+    value: str | None = link.get("LinkDescription")
+    user_defined: str | None = link.get("UserDefinedValue")
+    return user_defined if value == "UserDefined" else value
 
 
 def parse_4x(root: etree._Element, version: str) -> ParsedRelease:
@@ -300,8 +318,8 @@ def parse_4x(root: etree._Element, version: str) -> ParsedRelease:
     resources: dict[str, ResourceView] = {}
     for kind in RESOURCE_KINDS:
         for res in s.findall(root, f"ResourceList/{kind}"):
-            view = reader.resource(res, kind)
-            resources[view.ref] = view
+            resource = reader.resource(res, kind)
+            resources[resource.ref] = resource
     track_releases = [reader.track_release(tr, main.label_ref) for tr in s.findall(root, "ReleaseList/TrackRelease")]
     ordered = number_tracks(main.group, resources, reader.notes, [t.resource_ref for t in track_releases])
     deals = deal_views(s, root, main.ref, {t.ref: t.resource_ref for t in track_releases}, reader.notes,

@@ -87,7 +87,8 @@ def titles_382(parent: etree._Element, title: str | None, subtitle: str | None, 
             if subtitle:
                 sub(el, "SubTitle", subtitle)
         return
-    given = list(extra)
+    given = [TitleView(t.text, t.subtitle, "DisplayTitle", t.language) if t.title_type == "@DisplayTitle" else t
+             for t in extra if t.title_type in (None, "@DisplayTitle") or not t.title_type.startswith("@")]
     titles = [t for t in given if t.title_type != "ReferenceTitle"]
     if stated:  # a 3.8.2 message's titles (led by its ReferenceTitle) as they were; a 4.x one's get a DisplayTitle
         if title is not None and not any(t.title_type in ("DisplayTitle", "ReferenceTitle") for t in given):

@@ -46,6 +46,22 @@ ADDITIONAL_TITLE_TYPES = frozenset({"AlternativeTitle", "FormalTitle", "Grouping
 _NOT_ADDITIONAL = frozenset({"DisplayTitle", "ReferenceTitle"})
 
 
+def localized(parent: etree._Element, tag: str, titles: Iterable[TitleView]) -> None:
+    """The other languages' (or territories') ``tag`` elements a message stated (``@tag`` titles), in order."""
+    for t in titles:
+        if t.title_type != "@" + tag:
+            continue
+        attrib = {k: v for k, v in (("LanguageAndScriptCode", t.language), ("ApplicableTerritoryCode", t.territory))
+                  if v}
+        if tag == "DisplayTitle":
+            el = sub(parent, tag, **attrib)
+            sub(el, "TitleText", t.text)
+            if t.subtitle:
+                sub(el, "SubTitle", t.subtitle, SubTitleType="Version")
+        else:
+            sub(parent, tag, t.text, **attrib)
+
+
 def titles_4(parent: etree._Element, title: str | None, subtitle: str | None, display_text: str | None,
              additional: Iterable[TitleView], *, required: bool) -> None:
     """DisplayTitleText, DisplayTitle and AdditionalTitle (in that order); a required title never goes missing.
@@ -53,6 +69,9 @@ def titles_4(parent: etree._Element, title: str | None, subtitle: str | None, di
     A 3.8.2 message's titles come typed: its DisplayTitle is the DisplayTitle, its other types become
     AdditionalTitles (types 4.x does not list are written as UserDefined)."""
     extras = list(additional)
+    variants = [t for t in extras if (t.title_type or "").startswith("@")]
+    if variants:
+        extras = [t for t in extras if t not in variants]
     shown = next((t for t in extras if t.title_type == "DisplayTitle"), None) if extras else None
     if shown is not None:
         title, subtitle = shown.text, shown.subtitle
@@ -64,12 +83,15 @@ def titles_4(parent: etree._Element, title: str | None, subtitle: str | None, di
                 sub(parent, "DisplayTitleText", "")
         else:
             sub(parent, "DisplayTitleText", display_text or (f"{title} ({subtitle})" if subtitle else title))
+        localized(parent, "DisplayTitleText", variants)
         dt = sub(parent, "DisplayTitle", ApplicableTerritoryCode="Worldwide", IsDefault="true")
         sub(dt, "TitleText", title)
         if subtitle:
             sub(dt, "SubTitle", subtitle, SubTitleType="Version")
+        localized(parent, "DisplayTitle", variants)
     elif display_text:
         sub(parent, "DisplayTitleText", display_text)
+        localized(parent, "DisplayTitleText", variants)
     for extra in extras:
         if extra.title_type in _NOT_ADDITIONAL:
             continue

@@ -17,7 +17,7 @@ from lxml import etree
 from stardust_tui.domain.ddex_types import AUDIO_CODECS_42, AUDIO_CODECS_43, TEXT_CODECS_43, VIDEO_CODECS_43
 from stardust_tui.domain.release_types import resource_types
 from stardust_tui.ern.common import image_codec_and_size, iso_duration, sub, sub_avs
-from stardust_tui.ern.v4_parts import contributor, display_artist, file_el, line_el, titles_4, write_ids
+from stardust_tui.ern.v4_parts import contributor, display_artist, file_el, line_el, localized, titles_4, write_ids
 from stardust_tui.ern.view_model import ArtistCredit, LineView, ReleaseView, ResourceView
 
 AUDIO_CODECS = {"PCM": "PCM", "FLAC": "FLAC", "MP3": "MP3", "AAC": "AAC", "ALAC": "UserDefined"}
@@ -102,8 +102,8 @@ class ResourceWriter:
         self._artist_name(el, res)
         for credit in res.artists or self.fallback_artists:
             display_artist(el, credit)
-        for credit in res.contributors:
-            contributor(el, credit)
+        for contributor_credit in res.contributors:
+            contributor(el, contributor_credit)
         if not minor3:
             self._lines(el, "PLine", res.p_line, res.extra_lines)
         sub(el, "Duration", iso_duration(res.duration_seconds))
@@ -169,6 +169,7 @@ class ResourceWriter:
             sub(el, "DisplayArtistName", "")
         elif name:
             sub(el, "DisplayArtistName", name, ApplicableTerritoryCode="Worldwide", IsDefault="true")
+            localized(el, "DisplayArtistName", res.additional_titles)
 
     def _artists(self, el: etree._Element, res: ResourceView) -> None:
         credits = res.artists or (self.fallback_artists if res.kind in _REQUIRED_ARTISTS else ())

@@ -18,7 +18,7 @@ from lxml import etree
 from stardust_tui.domain.release_types import RELEASE_TYPES_BY_VERSION
 from stardust_tui.ern.common import XSI, BuildOptions, Header, iso_datetime, iso_duration, sub, sub_avs
 from stardust_tui.ern.deals import deal_groups, effective_deals, instant_gratification
-from stardust_tui.ern.v4_parts import channels_4, display_artist, line_el, titles_4, write_ids
+from stardust_tui.ern.v4_parts import channels_4, display_artist, line_el, localized, titles_4, write_ids
 from stardust_tui.ern.v4_resources import WARNINGS, ResourceWriter
 from stardust_tui.ern.view_model import (
     DealView,
@@ -148,6 +148,7 @@ def _main_release(parent: etree._Element, view: ReleaseView, namespace: str, ver
         sub(rid, "ProprietaryId", rel.title, Namespace=namespace)
     titles_4(r, rel.title, rel.subtitle, rel.display_title_text, rel.additional_titles, required=True)
     sub(r, "DisplayArtistName", rel.display_artist, ApplicableTerritoryCode="Worldwide", IsDefault="true")
+    localized(r, "DisplayArtistName", rel.additional_titles)
     for credit in rel.artists:
         display_artist(r, credit)
     sub(r, "ReleaseLabelReference", rel.label_ref, ApplicableTerritoryCode="Worldwide")

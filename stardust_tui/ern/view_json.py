@@ -53,11 +53,13 @@ def idents(data: Any) -> tuple[Ident, ...]:
 
 
 def titles_json(titles: Iterable[TitleView]) -> list[dict[str, Any]]:
-    return [{"text": t.text, "subtitle": t.subtitle, "type": t.title_type, "language": t.language} for t in titles]
+    return [{"text": t.text, "subtitle": t.subtitle, "type": t.title_type, "language": t.language}
+            | ({"territory": t.territory} if t.territory else {}) for t in titles]
 
 
 def titles(data: Any) -> tuple[TitleView, ...]:
-    return tuple(TitleView(str(d.get("text") or ""), d.get("subtitle"), d.get("type"), d.get("language"))
+    return tuple(TitleView(str(d.get("text") or ""), d.get("subtitle"), d.get("type"), d.get("language"),
+                           d.get("territory"))
                  for d in data or () if isinstance(d, dict))
 
 

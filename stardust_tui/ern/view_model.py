@@ -62,12 +62,15 @@ class Ident:
 
 @dataclass(frozen=True)
 class TitleView:
-    """An additional title (4.x AdditionalTitle, 3.8.2 Title with a TitleType)."""
+    """An additional title (4.x AdditionalTitle, 3.8.2 Title with a TitleType). A ``title_type`` starting with
+    ``@`` is another language's or territory's DisplayTitleText, DisplayTitle or DisplayArtistName (4.x:
+    ``@DisplayTitle``...), kept beside the default one the catalog stores."""
 
     text: str
     subtitle: str | None = None
     title_type: str | None = None
     language: str | None = None  # LanguageAndScriptCode of a translated title
+    territory: str | None = None  # ApplicableTerritoryCode of a variant (``@`` types)
 
 
 @dataclass(frozen=True)
@@ -290,7 +293,7 @@ class ReleaseView:
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     def party(self, ref: str) -> PartyView:
-        by_ref = self.extra.get("_parties")
+        by_ref: dict[str, PartyView] | None = self.extra.get("_parties")
         if by_ref is None:  # built once per view: builders look parties up for every credit
             by_ref = self.extra["_parties"] = {p.ref: p for p in self.parties}
         return by_ref[ref]
@@ -306,7 +309,7 @@ class ReleaseView:
         return next((r for r in self.resources if r.kind == "Image" and r.type == "FrontCoverImage"), None)
 
     def resource(self, ref: str) -> ResourceView:
-        by_ref = self.extra.get("_resources")
+        by_ref: dict[str, ResourceView] | None = self.extra.get("_resources")
         if by_ref is None:
             by_ref = self.extra["_resources"] = {r.ref: r for r in self.resources}
         return by_ref[ref]

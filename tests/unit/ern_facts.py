@@ -163,7 +163,8 @@ class _Reader:
                 else None,
                 "additional": sorted({(t.get("TitleType"), _t(t, "TitleText"),
                                        tuple(_t(s) for s in t.findall("SubTitle")))
-                                      for t in el.findall("AdditionalTitle")}, key=repr)}
+                                      for t in el.findall("AdditionalTitle")}, key=repr),
+                "variants": _variants(el, "DisplayTitleText") + _variants(el, "DisplayTitle")}
 
     def warnings(self, el: etree._Element | None) -> list:
         return [] if el is None else [_avs(w) for w in el.findall("ParentalWarningType")]
@@ -237,6 +238,7 @@ class _Reader:
             "ids": ids,
             "titles": self.titles(res, d if self.v3 else None),
             "display_artist_name": _t(d, "DisplayArtistName") if d is not None else None,
+            "display_artist_names": [] if self.v3 else _variants(d, "DisplayArtistName"),
             "artists": self.artists(d),
             "contributors": self.contributors(d),
             "duration": seconds(_t(res, "Duration")),
@@ -306,6 +308,7 @@ class _Reader:
                 sorted(i for b in rel.findall("ReleaseId") for i in _ids(b))),
             "titles": self.titles(rel, d if self.v3 else None),
             "display_artist_name": _t(d, "DisplayArtistName") if d is not None else None,
+            "display_artist_names": [] if self.v3 else _variants(d, "DisplayArtistName"),
             "artists": self.artists(d),
             "label": (_t(d, "LabelName") if self.v3 else
                       self.parties.get(_t(rel, "ReleaseLabelReference") or "")) if d is not None else None,
@@ -339,6 +342,15 @@ def _main(root: etree._Element, v3: bool) -> etree._Element:
     if marked is not None:
         return marked
     return next((r for r in releases if "TrackRelease" not in [_t(t) for t in r.findall("ReleaseType")]), releases[0])
+
+
+def _variants(el: etree._Element | None, tag: str) -> list:
+    """A 4.x element's other-language/territory variants: every one but the default (IsDefault, else the first)."""
+    items = [] if el is None else el.findall(tag)
+    default = next((i for i in items if i.get("IsDefault") == "true"), items[0] if items else None)
+    return sorted(((tag, i.get("LanguageAndScriptCode"), i.get("ApplicableTerritoryCode"),
+                    _t(i, "TitleText") if tag == "DisplayTitle" else _t(i)) for i in items if i is not default),
+                  key=repr)
 
 
 def message_facts(root: etree._Element) -> dict[str, Any]:
