@@ -98,6 +98,19 @@ class HealthService:
         return Check("worker", True, f"{len(daemons)} daemon(s): {', '.join(w.worker_id for w in daemons[:3])}")
 
     def _assets(self) -> Check:
+        """A folder store: a file can be created in it. A bucket store (``[assets] url = "s3://…"``): the
+        bucket answers with the stored credentials (HEAD bucket; a probe writes no object)."""
+        from stardust_tui.errors import StardustError
+
+        url = self.services.settings.assets_url
+        if url and str(url).startswith("s3://"):
+            from stardust_tui.services.asset_store import AssetStoreService
+
+            try:
+                where = AssetStoreService(self.services).check()
+            except (StardustError, OSError) as exc:
+                return Check("asset_store", False, str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+            return Check("asset_store", True, f"{where}: bucket reachable")
         root = self.services.settings.paths.assets_dir
         try:
             root.mkdir(parents=True, exist_ok=True)
