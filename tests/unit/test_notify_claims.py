@@ -58,6 +58,21 @@ def test_routing_fans_out_once_per_channel_and_skips_disabled_ones(engine: Engin
     assert hourly.minute == 0 and hourly > utcnow()  # a digest waits for the top of the hour
 
 
+def test_a_new_channel_gets_no_event_from_before_it_was_added(engine: Engine, settings: Settings) -> None:
+    """Events nobody routed yet (no sender ran) are not the history a channel added today is flooded with."""
+    with write_tx(engine) as conn:
+        old = record(conn, "release.ready", summary="an hour ago", occurred_at=utcnow() - timedelta(hours=1))
+        racing = record(conn, "release.ready", summary="while it was added", occurred_at=utcnow() - timedelta(
+            seconds=5))  # (its transaction was open while the channel was added: within the grace)
+    _channels(engine, settings, ("late", "immediate"))
+    new = _events(engine, 1)[0]
+    assert _route(engine) == 3
+    with session_scope(engine) as s:
+        sent = set(s.execute(select(NotifyEvent.event_id).join(NotifySend, NotifySend.event_pk == NotifyEvent.id))
+                   .scalars())
+    assert sent == {racing, new} and old not in sent
+
+
 def test_a_claim_is_fenced_and_an_expired_lease_is_taken_over(engine: Engine, settings: Settings) -> None:
     _channels(engine, settings, ("a", "immediate"))
     _events(engine, 1)
