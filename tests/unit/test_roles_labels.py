@@ -110,3 +110,23 @@ def test_a_label_limited_import_refuses_other_labels(labels: dict[str, Any], tmp
     report = _star(labels, "user").imports.catalog(csv_file, ImportOptions())
     assert report.error_count == 1 and "you may change only releases of Star Records" in report.render()
     assert labels["owner"].releases.list(ReleaseFilters(search="Moon Rise")).total == 0  # nothing written
+
+
+@pytest.mark.parametrize("kind", ["user", "apikey"])
+def test_the_weekly_report_counts_only_the_actors_labels(labels: dict[str, Any], kind: str) -> None:
+    from datetime import timedelta
+
+    from sqlmodel import col, update
+
+    from stardust_tui.domain.delivery_models import Delivery
+    from stardust_tui.domain.models import utcnow
+
+    now = utcnow()
+    done = [labels["deliveries"]["Night Drive"], labels["deliveries"]["Night Swim"]]
+    with session_scope(labels["engine"]) as s:  # two ran yesterday (one per label); Day Trip still queued
+        s.execute(update(Delivery).where(col(Delivery.id).in_(done)).values(
+            state="succeeded", started_at=now - timedelta(days=1, seconds=30), finished_at=now - timedelta(days=1)))
+    mine = _star(labels, kind).notifications.weekly()
+    everyone = labels["owner"].notifications.weekly()
+    assert (mine["totals"]["delivered"], mine["queue"]["queued"]) == (1, 1)
+    assert (everyone["totals"]["delivered"], everyone["queue"]["queued"]) == (2, 1)
