@@ -38,15 +38,18 @@ def _target_name(payload: str) -> str | None:
     return target.get("name") if isinstance(target, dict) else None
 
 
-def route_new(engine: Engine, rules: list[Rule], schedule: Schedule, *, now: datetime, limit: int = BATCH) -> int:
-    """Route up to ``limit`` new events; returns how many events were routed."""
+def route_new(engine: Engine, rules: list[Rule], schedule: Schedule, *, now: datetime,
+              limit: int | None = None) -> int:
+    """Route up to ``limit`` (default :data:`BATCH`) new events; returns how many events were routed."""
     from stardust_tui.store.db import write_tx
 
     with write_tx(engine) as conn:
         return route_in(conn, rules, schedule, now=now, limit=limit)
 
 
-def route_in(conn: Connection, rules: list[Rule], schedule: Schedule, *, now: datetime, limit: int = BATCH) -> int:
+def route_in(conn: Connection, rules: list[Rule], schedule: Schedule, *, now: datetime,
+             limit: int | None = None) -> int:
+    limit = BATCH if limit is None else limit
     pg = conn.dialect.name == "postgresql"
     pick = (select(E.c.id, E.c.type, E.c.label, E.c.payload, E.c.occurred_at).where(E.c.routed_at.is_(None))
             .order_by(E.c.id).limit(limit))

@@ -115,8 +115,11 @@ class NotifySender:
         if not weekly_due and not housekeeping_due and not await asyncio.to_thread(claims.has_work, self.engine,
                                                                                    now=now):
             return 0  # idle: a read, no write lock taken
-        self.stats.routed += await asyncio.to_thread(routing.route_new, self.engine, self.rules, self.schedule,
-                                                     now=now)
+        while True:  # a burst larger than one routing batch is routed whole, not one batch per poll
+            routed = await asyncio.to_thread(routing.route_new, self.engine, self.rules, self.schedule, now=now)
+            self.stats.routed += routed
+            if routed < routing.BATCH:
+                break
         if weekly_due:
             self._last_weekly = mono
             from stardust_tui.notify.weekly import enqueue_weekly
