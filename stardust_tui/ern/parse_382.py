@@ -22,6 +22,7 @@ from stardust_tui.ern.parse_common import (
     float_or_none,
     int_or_none,
     parse_day,
+    preview_terms,
     release_type_of,
     role_of,
 )
@@ -176,9 +177,11 @@ class Reader382:
         isrc, ids = self.ids(s.findall(res, _ID_TAG.get(kind, f"{kind}Id")))
         title, subtitle = self.reference_title(res)
         titles = self.with_reference(title, subtitle, self.titles(res, d))
-        files = [self.technical(tech, kind) for tech in s.findall(d, _TECH.get(kind, "TechnicalDetails"))]
+        techs = s.findall(d, _TECH.get(kind, "TechnicalDetails"))
+        files = [self.technical(tech, kind) for tech in techs]
         tech_ref, file, preview = files[0] if files else (f"T{s.text(res, 'ResourceReference')}", None, None)
-        extra_files = tuple(ExtraFile(ref, f, p) for ref, f, p in files[1:] if f is not None)
+        extra_files = tuple(ExtraFile(ref, f, p, **preview_terms(s, t))
+                            for (ref, f, p), t in zip(files[1:], techs[1:], strict=True) if f is not None)
         related = tuple(
             RelatedView("HasContentFrom", s.text(c, "ResourceContainedResourceReference") or "",
                         float_or_none(s.text(c, "StartPoint")), duration_seconds(s.text(c, "DurationUsed")))
@@ -196,6 +199,7 @@ class Reader382:
             parental_warning=role_of(s.find(d, "ParentalWarningType")), p_line=self.line([d], "PLine"),
             c_line=self.line([d], "CLine"), genre=s.text(genre, "GenreText") if genre is not None else None,
             language=s.text(res, "LanguageOfPerformance"), preview_start=preview, file=file, related=related,
+            **preview_terms(s, techs[0] if techs else None),
             titles_stated=True, extra_lines=self.extra_lines([d]), extra_files=extra_files,
             works=tuple(self.ids([w])[1] for w in s.findall(res, f"Indirect{_ID_TAG.get(kind, kind + 'Id')}")))
 
@@ -203,8 +207,6 @@ class Reader382:
         s = self.seen
         file = file_view(s, tech, kind)
         s.text(tech, "IsPreview")
-        if tech.findtext("PreviewDetails/ExpressionType") == "Instructive":  # kept: we write Instructive
-            s.text(tech, "PreviewDetails/ExpressionType")
         return (s.text(tech, "TechnicalResourceDetailsReference") or "", file,
                 float_or_none(s.text(tech, "PreviewDetails/StartPoint")))
 
@@ -233,9 +235,9 @@ class Reader382:
 
     def release_type(self, rel: etree._Element, d: etree._Element) -> tuple[str, bool, tuple[str, ...]]:
         types = [release_type_of(self.seen.mark(t)) for t in rel.findall("ReleaseType") + d.findall("ReleaseType")]
-        types = [t for t in types if t]
-        if types:
-            return types[0], True, tuple(types[1:])
+        named = [t for t in types if t]
+        if named:
+            return named[0], True, tuple(named[1:])
         profile = re.sub(r"[^a-z]", "", (self.root.get("ReleaseProfileVersionId") or "").split("/")[-1].lower())
         guess = next((v for k, v in _PROFILE_TYPES.items() if profile.startswith(k)), "Album")
         self.notes.append(f"line {rel.sourceline}: the release states no ReleaseType; taken as {guess} "
@@ -327,8 +329,8 @@ def parse_382(root: etree._Element) -> ParsedRelease:
     resources: dict[str, ResourceView] = {}
     for kind in RESOURCE_KINDS:
         for res in s.findall(root, f"ResourceList/{kind}"):
-            view = reader.resource(res, kind)
-            resources[view.ref] = view
+            resource = reader.resource(res, kind)
+            resources[resource.ref] = resource
     main = reader.main(main_el, {ref: r.kind for ref, r in resources.items()})
     track_releases = [t for t in (reader.track_release(r) for r in releases if r is not main_el) if t is not None]
     listed = [r.text or "" for r in main_el.findall("ReleaseResourceReferenceList/ReleaseResourceReference")]

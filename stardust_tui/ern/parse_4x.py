@@ -23,6 +23,7 @@ from stardust_tui.ern.parse_common import (
     int_or_none,
     kbps,
     parse_day,
+    preview_terms,
     release_type_of,
     role_of,
 )
@@ -176,9 +177,11 @@ class Reader4:
         title, subtitle, display_text, extra = self.titles(res)
         name_el = self.default(res, "DisplayArtistName")
         extra += self.variants(res, "DisplayArtistName", name_el)
-        files = [self.technical(tech, kind) for tech in s.findall(holder, "TechnicalDetails")]
+        techs = s.findall(holder, "TechnicalDetails")
+        files = [self.technical(tech, kind) for tech in techs]
         tech_ref, file, preview = files[0] if files else (f"T{s.text(res, 'ResourceReference')}", None, None)
-        extra_files = tuple(ExtraFile(ref, f, p) for ref, f, p in files[1:] if f is not None)
+        extra_files = tuple(ExtraFile(ref, f, p, **preview_terms(s, t))
+                            for (ref, f, p), t in zip(files[1:], techs[1:], strict=True) if f is not None)
         related = tuple(
             RelatedView(role_of(s.find(r, "ResourceRelationshipType")) or "HasContentFrom",
                         s.text(r, "ResourceRelatedResourceReference") or "",
@@ -196,6 +199,7 @@ class Reader4:
             duration_seconds=duration_seconds(s.text(res, "Duration")),
             parental_warning=role_of(warning), p_line=self.line(holder, "PLine"), c_line=self.line(holder, "CLine"),
             language=language, preview_start=preview, file=file, related=related, titles_stated=True,
+            **preview_terms(s, techs[0] if techs else None),
             extra_lines=self.extra_lines(holder), extra_files=extra_files,
             works=tuple(self.ids([w])[1] for w in s.findall(res, "WorkId")))
 
@@ -210,9 +214,6 @@ class Reader4:
         start = s.text(tech, "ClipDetails/Timing/StartPoint") or s.text(tech, "PreviewDetails/StartPoint")
         for tag in ("ClipDetails/TechnicalResourceDetailsReference", "ClipDetails/ClipType", "IsPreview"):
             s.text(tech, tag)
-        for tag in ("ClipDetails/ExpressionType", "PreviewDetails/ExpressionType"):  # kept: we write Instructive
-            if tech.findtext(tag) == "Instructive":
-                s.text(tech, tag)
         return s.text(tech, "TechnicalResourceDetailsReference") or "", file, float_or_none(start)
 
     # --- releases -----------------------------------------------------------------------------------

@@ -165,7 +165,7 @@ def role_of(el: etree._Element | None) -> str | None:
         return None
     value = " ".join((el.text or "").split()) or None
     if value == "UserDefined" and el.get("UserDefinedValue"):
-        return USER_DEFINED + el.get("UserDefinedValue", "").strip()
+        return USER_DEFINED + str(el.get("UserDefinedValue", "")).strip()
     return value
 
 
@@ -211,3 +211,18 @@ def file_view(seen: Seen, holder: etree._Element | None, kind: str) -> FileView 
         video_bit_rate=kbps(seen.find(holder, "VideoBitRate")),
         audio_bit_rate=kbps(seen.find(holder, "AudioBitRate" if kind == "Video" else "BitRate")), from_message=True,
     )
+
+
+def preview_terms(seen: Any, tech: Any) -> dict[str, Any]:
+    """The preview's length and expression type of a TechnicalDetails block (3.8.2/4.2 PreviewDetails, 4.3
+    ClipDetails), as ResourceView fields; Instructive (what the builders write by default) is left unset."""
+    if tech is None:
+        return {}
+    length = seen.text(tech, "PreviewDetails/Duration") or seen.text(tech, "ClipDetails/Timing/DurationUsed")
+    expression = seen.text(tech, "ClipDetails/ExpressionType") or seen.text(tech, "PreviewDetails/ExpressionType")
+    out: dict[str, Any] = {}
+    if length:
+        out["preview_duration"] = duration_seconds(length)
+    if expression and expression != "Instructive":
+        out["preview_expression"] = expression
+    return out

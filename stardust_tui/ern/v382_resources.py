@@ -9,6 +9,7 @@ Worldwide block). Each kind is written in its XSD element order (``HEAD`` before
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 from lxml import etree
 
@@ -70,7 +71,7 @@ SR_TYPES_382 = resource_types("SoundRecording", "3.8.2")
 class ResourceWriter382:
     """Writes the resources of one view as ERN 3.8.2."""
 
-    _tables: tuple[dict[str, list], dict[str, list]] | None = None
+    _tables: tuple[dict[str, list[Any]], dict[str, list[Any]]] | None = None
 
     def __init__(self, view: ReleaseView, namespace: str) -> None:
         self.view, self.namespace = view, namespace
@@ -222,7 +223,8 @@ class ResourceWriter382:
         self._technical_one(d, res)
         for n, extra in enumerate(res.extra_files, start=2):
             self._technical_one(d, replace(res, file=extra.file, tech_ref=f"{res.tech_ref}_{n}",
-                                           preview_start=extra.preview_start, extra_files=()))
+                                           preview_start=extra.preview_start, preview_duration=extra.preview_duration,
+                                           preview_expression=extra.preview_expression, extra_files=()))
 
     def _technical_one(self, d: etree._Element, res: ResourceView) -> None:
         file = res.file
@@ -255,7 +257,9 @@ class ResourceWriter382:
             if res.preview_start is not None:
                 pd = sub(td, "PreviewDetails")
                 sub(pd, "StartPoint", f"{res.preview_start:.3f}".rstrip("0").rstrip("."))
-                sub(pd, "ExpressionType", "Instructive")
+                if res.preview_duration is not None:
+                    sub(pd, "Duration", iso_duration(res.preview_duration))
+                sub(pd, "ExpressionType", res.preview_expression or "Instructive")
         elif res.kind == "Video":
             if file.bit_rate:
                 sub(td, "OverallBitRate", str(file.bit_rate), UnitOfMeasure="kbps")

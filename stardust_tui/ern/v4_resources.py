@@ -202,7 +202,8 @@ class ResourceWriter:
         self._technical_one(el, res)
         for n, extra in enumerate(res.extra_files, start=2):
             self._technical_one(el, replace(res, file=extra.file, tech_ref=f"{res.tech_ref}_{n}",
-                                            preview_start=extra.preview_start, extra_files=()))
+                                            preview_start=extra.preview_start, preview_duration=extra.preview_duration,
+                                            preview_expression=extra.preview_expression, extra_files=()))
 
     def _technical_one(self, el: etree._Element, res: ResourceView) -> None:
         if res.file is None:
@@ -252,17 +253,10 @@ class ResourceWriter:
         if file.duration_seconds:
             sub(target, "Duration", iso_duration(file.duration_seconds))
         if self.minor < 3 and res.preview_start is not None:
-            sub(target, "IsPreview", "false")
-            pd = sub(target, "PreviewDetails")
-            sub(pd, "StartPoint", _decimal(res.preview_start))
-            sub(pd, "ExpressionType", "Instructive")
+            preview_details(target, res)
         file_el(target, file)
         if self.minor >= 3 and res.preview_start is not None:
-            clip = sub(td, "ClipDetails")
-            sub(clip, "TechnicalResourceDetailsReference", res.tech_ref + "C")
-            sub(clip, "ClipType", "Preview")
-            sub(sub(clip, "Timing"), "StartPoint", _decimal(res.preview_start))
-            sub(clip, "ExpressionType", "Instructive")
+            clip_details(td, res)
 
     def _video(self, td: etree._Element, res: ResourceView) -> None:
         file = res.file
@@ -302,14 +296,29 @@ class ResourceWriter:
         if file.duration_seconds:
             sub(target, "Duration", iso_duration(file.duration_seconds))
         if self.minor < 3 and res.preview_start is not None:
-            sub(target, "IsPreview", "false")
-            pd = sub(target, "PreviewDetails")
-            sub(pd, "StartPoint", _decimal(res.preview_start))
-            sub(pd, "ExpressionType", "Instructive")
+            preview_details(target, res)
         file_el(target, file)
         if self.minor >= 3 and res.preview_start is not None:
-            clip = sub(td, "ClipDetails")
-            sub(clip, "TechnicalResourceDetailsReference", res.tech_ref + "C")
-            sub(clip, "ClipType", "Preview")
-            sub(sub(clip, "Timing"), "StartPoint", _decimal(res.preview_start))
-            sub(clip, "ExpressionType", "Instructive")
+            clip_details(td, res)
+
+
+def preview_details(target: etree._Element, res: ResourceView) -> None:
+    """4.2: IsPreview and PreviewDetails (start, the clip's length when stated, expression type)."""
+    sub(target, "IsPreview", "false")
+    pd = sub(target, "PreviewDetails")
+    sub(pd, "StartPoint", _decimal(res.preview_start or 0.0))
+    if res.preview_duration is not None:
+        sub(pd, "Duration", iso_duration(res.preview_duration))
+    sub(pd, "ExpressionType", res.preview_expression or "Instructive")
+
+
+def clip_details(td: etree._Element, res: ResourceView) -> None:
+    """4.3: the preview as ClipDetails (Timing start and DurationUsed when stated, expression type)."""
+    clip = sub(td, "ClipDetails")
+    sub(clip, "TechnicalResourceDetailsReference", res.tech_ref + "C")
+    sub(clip, "ClipType", "Preview")
+    timing = sub(clip, "Timing")
+    sub(timing, "StartPoint", _decimal(res.preview_start or 0.0))
+    if res.preview_duration is not None:
+        sub(timing, "DurationUsed", iso_duration(res.preview_duration))
+    sub(clip, "ExpressionType", res.preview_expression or "Instructive")

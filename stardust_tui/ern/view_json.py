@@ -127,7 +127,9 @@ def file_view(data: Any, name: str | None = None) -> FileView | None:
 
 
 def extra_files_json(extra: Iterable[ExtraFile]) -> list[dict[str, Any]]:
-    return [{"tech_ref": e.tech_ref, "preview_start": e.preview_start, "file": file_json(e.file)} for e in extra]
+    return [{"tech_ref": e.tech_ref, "preview_start": e.preview_start, "file": file_json(e.file)}
+            | {k: v for k, v in (("preview_duration", e.preview_duration), ("preview_expression", e.preview_expression))
+               if v is not None} for e in extra]
 
 
 def extra_files(data: Any) -> tuple[ExtraFile, ...]:
@@ -135,7 +137,8 @@ def extra_files(data: Any) -> tuple[ExtraFile, ...]:
     for d in data or ():
         file = file_view(d.get("file")) if isinstance(d, dict) else None
         if file is not None:
-            out.append(ExtraFile(str(d.get("tech_ref") or ""), file, d.get("preview_start")))
+            out.append(ExtraFile(str(d.get("tech_ref") or ""), file, d.get("preview_start"), d.get("preview_duration"),
+                                 d.get("preview_expression")))
     return tuple(out)
 
 

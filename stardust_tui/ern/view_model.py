@@ -113,6 +113,8 @@ class ExtraFile:
     tech_ref: str
     file: FileView
     preview_start: float | None = None
+    preview_duration: float | None = None
+    preview_expression: str | None = None
 
 
 @dataclass(frozen=True)
@@ -149,6 +151,8 @@ class ResourceView:
     genre: str | None = None
     language: str | None = None
     preview_start: float | None = None
+    preview_duration: float | None = None  # the preview clip's length, when the message states it
+    preview_expression: str | None = None  # ExpressionType of the preview (None: Instructive, as written)
     file: FileView | None = None
     related: tuple[RelatedView, ...] = ()
     extra_lines: tuple[tuple[str, LineView], ...] = ()  # further PLines/CLines ("PLine", line)

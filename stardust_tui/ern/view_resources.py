@@ -192,6 +192,7 @@ def track_view(track: Any, index: int, ctx: Context) -> ResourceView:
         genre=None if "genre" in gone else (track.genre or rel.genre),
         language=track.language or (None if "language" in gone else rel.language),
         preview_start=track.preview_start_seconds, file=file, titles_stated=bool(details.get("stated")),
+        **preview_of(details),
         extra_lines=extra_lines(details), extra_files=view_json.extra_files(details.get("extra_files")),
         works=view_json.works(details.get("works")), disc=track.disc_number, track=track.track_number,
         asset_id=audio.id if audio is not None else None,
@@ -234,8 +235,15 @@ def resource_view(row: Any, index: int, ctx: Context, ref_of: Any) -> ResourceVi
         if row.parental_advisory else None,
         p_line=line(row.p_line_year, row.p_line, verbatim), c_line=line(row.c_line_year, row.c_line, verbatim),
         genre=row.genre, language=row.language, preview_start=details.get("preview_start"), file=file,
+        **preview_of(details),
         related=related(details.get("related"), ref_of), titles_stated=bool(details.get("stated")),
         extra_lines=extra_lines(details), extra_files=view_json.extra_files(details.get("extra_files")),
         works=view_json.works(details.get("works")), asset_id=asset.id if asset is not None else None,
     )
 
+
+
+def preview_of(details: dict[str, Any]) -> dict[str, Any]:
+    """A message's preview length and expression type kept in a row's details, as ResourceView fields."""
+    kept = details.get("preview") or {}
+    return {"preview_duration": kept.get("duration"), "preview_expression": kept.get("expression")}

@@ -186,6 +186,10 @@ class Filler:
                    if gone]
         if missing:
             details["unstated"] = missing
+        preview = {k: v for k, v in (("duration", res.preview_duration), ("expression", res.preview_expression))
+                   if v is not None}
+        if preview:
+            details["preview"] = preview
         if res.file is not None:  # the file as the message describes it (used while the file is not stored)
             details["file"] = view_json.file_json(res.file)
         if res.extra_files:

@@ -217,6 +217,9 @@ class _Reader:
                 if preview is not None:
                     start = _t(preview, "Timing/StartPoint") or _t(preview, "StartPoint")
                     facts["preview_start"] = float(start) if start else None
+                    length = _t(preview, "Timing/DurationUsed") or _t(preview, "Duration")
+                    facts["preview_duration"] = seconds(length) if length else None
+                    facts["preview_expression"] = _t(preview, "ExpressionType")
                 out.append(facts)
         return out
 
