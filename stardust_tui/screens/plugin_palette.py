@@ -4,7 +4,8 @@
 plus the commands each screen plugin adds. Plugins are looked for when the palette opens — in a thread
 (``asyncio.to_thread``), never on the event loop — and a plugin that failed to load is one warning toast
 (:func:`show_plugin_problems`, also called by the catalog's readiness check, which runs plugin rules).
-A plugin screen or command that raises is an error toast naming it; the app keeps running.
+A plugin screen or command that raises is an error toast naming it; the app keeps running. A plugin's palette
+labels and help are shown as plain text, never parsed as markup (toasts are always plain, see app.notify).
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from functools import partial
 from typing import Any
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
+from textual.markup import escape
 
 Entry = tuple[str, Callable[[], object], str]
 
@@ -69,11 +72,11 @@ class PluginCommands(Provider):
 
     async def discover(self) -> Hits:
         for name, command, help_text in self._entries():
-            yield DiscoveryHit(name, command, help=help_text)
+            yield DiscoveryHit(Content(name), command, help=escape(help_text) if help_text else None)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for name, command, help_text in self._entries():
             score = matcher.match(name)
             if score > 0:
-                yield Hit(score, matcher.highlight(name), command, help=help_text)
+                yield Hit(score, matcher.highlight(name), command, help=escape(help_text) if help_text else None)
