@@ -51,6 +51,14 @@ def detail_text(event: Any) -> Text:
     return plain("\n".join(lines))
 
 
+def open_hint(event: Any) -> str:
+    """What Enter opens for this event ('' for nothing)."""
+    data = json.loads(event.payload).get("data") or {}
+    if data.get("delivery_id"):
+        return f"enter: open delivery {data['delivery_id']}"
+    return "enter: this release's deliveries" if event.release_id else ""
+
+
 class NotificationsScreen(ToolScreen):
     """Recent notifications, newest first."""
 
@@ -151,7 +159,11 @@ class NotificationsScreen(ToolScreen):
 
     def _show_detail(self, row: int) -> None:
         if 0 <= row < len(self.events):
-            self.query_one("#notify-detail", Static).update(detail_text(self.events[row]))
+            text = detail_text(self.events[row])
+            hint = open_hint(self.events[row])  # (the table's own enter hides the screen's from the footer)
+            if hint:
+                text.append(f"\n{hint}", style="dim")
+            self.query_one("#notify-detail", Static).update(text)
 
     @on(DataTable.RowSelected, "#notify-events")
     def _selected(self, _message: DataTable.RowSelected) -> None:
@@ -163,7 +175,7 @@ class NotificationsScreen(ToolScreen):
             return
         event = self.events[table.cursor_row]
         data = json.loads(event.payload).get("data") or {}
-        if data.get("delivery_id") and hasattr(self.app, "open_delivery"):
+        if data.get("delivery_id") and hasattr(self.app, "open_delivery"):  # (as open_hint says)
             self.app.open_delivery(int(data["delivery_id"]))
         elif event.release_id and hasattr(self.app, "open_release_deliveries"):
             self.app.open_release_deliveries(int(event.release_id))

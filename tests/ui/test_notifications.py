@@ -74,8 +74,10 @@ async def test_unread_count_toasts_and_the_panel(seeded, app_factory, settings) 
         await pilot.press("down", "down")
         detail = str(app.screen.query_one("#notify-detail", Static).render())
         assert "is ready [b]for delivery[/b]" in detail  # user text as written, never markup
+        assert "enter: this release's deliveries" in detail
         await pilot.press("up")
         await settle(app, pilot)
+        assert "enter: open delivery 3" in str(app.screen.query_one("#notify-detail", Static).render())
         await pilot.press("enter")  # the failed delivery opens
         await settle(app, pilot)
         assert type(app.screen).__name__ == "DeliveryDetailScreen"
