@@ -3,7 +3,7 @@
 The one implementation behind ``stardust ern build|validate|show`` and the TUI's ERN preview. Building
 delegates to ``ern.registry.build_message``: without a profile or recipients the message is addressed to
 the configured sender (a preview); a delivery profile supplies the version, recipients, takedown
-strategy, file naming and release profile (explicit arguments still win). Importing messages into the
+strategy, file naming, release profile and genre mapping (explicit arguments still win). Importing messages into the
 catalog is :meth:`ImportService.ddex` (it writes the catalog).
 """
 
@@ -64,6 +64,7 @@ class ErnService:
         parties = [parse_recipient(r) for r in recipients]
         notes: list[str] = []
         patterns = None
+        prof: Any = None
         if profile:
             from stardust_tui.delivery.profiles import load_profile
             from stardust_tui.ern.naming import NamingPatterns
@@ -92,7 +93,14 @@ class ErnService:
         with session_scope(self.services.engine) as session:
             release = load_release(session, int(get_release(session, ref).id))  # type: ignore[arg-type]
         mid = message_id or f"{release.upc or release.id}-{when.strftime('%Y%m%d%H%M%S')}"
-        data = build_message(release, version, message_type, message_id=mid, timestamp=when, sender=sender,
+        source: Any = release
+        if prof is not None:  # the genres as this DSP takes them, as a delivery sends them (issue 16)
+            from stardust_tui.delivery.package import RESOURCE_DIR, map_view_genres
+            from stardust_tui.ern.release_view import view_from_release
+
+            source = map_view_genres(view_from_release(release, patterns=patterns, resource_dir=RESOURCE_DIR),
+                                     prof.genre_rules, who=prof.name)
+        data = build_message(source, version, message_type, message_id=mid, timestamp=when, sender=sender,
                              recipients=parties, takedown_strategy=takedown_strategy or "remove-deals", test=test,
                              track_releases=track_releases, patterns=patterns)
         name = f"{release.upc or release.id}_ERN{version.replace('.', '')}_{message_type}.xml"
