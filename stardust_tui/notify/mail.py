@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import smtplib
 import ssl
+from email import policy
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import formatdate
@@ -28,6 +29,9 @@ from stardust_tui.notify.webhook import LOOPBACK
 SECURITY = ("starttls", "tls", "none")
 DEFAULT_PORTS = {"starttls": 587, "tls": 465, "none": 25}
 DEFAULT_TIMEOUT_S = 30.0
+# Headers folded at RFC 5322's hard limit (998), not 78: the stdlib's folding at 78 can move a whole Subject to a
+# continuation line, which reaches the reader with a space before it.
+MAIL_POLICY = policy.SMTP.clone(max_line_length=998)
 
 
 def _address(value: str, where: str) -> str:
@@ -91,7 +95,7 @@ class EmailChannel(Channel):
 
     def _message(self, message: Outgoing, subject: str, text: str, html: str) -> EmailMessage:
         s = self.settings
-        mail = EmailMessage()
+        mail = EmailMessage(policy=MAIL_POLICY)
         mail["Subject"] = subject
         mail["From"] = s["sender"]
         mail["To"] = ", ".join(s["to"])

@@ -166,3 +166,15 @@ def test_an_event_from_a_state_change_arrives_with_the_release_escaped_in_html(
     assert "Fish &amp; &lt;Chips&gt;" in html and "&lt;script&gt;" in html and "<script>" not in html
     text = msg.get_body(("plain",)).get_content()
     assert "The DSP says: <script>alert(1)</script>" in text and "Star Records" in text
+
+
+@pytest.mark.parametrize("summary", [
+    "'Glass Harbour' (UPC 086000000035) delivered to folder in 1.6 s",  # stdlib folding put a space before it
+    "'Sigur Rós — Ágætis byrjun, Þú ert jörðin' (UPC 086000000035) delivered to a long target name in 12 s"])
+def test_the_subject_arrives_exactly_as_rendered(services: Services, starttls: SmtpServer, ca: CertAuthority,
+                                                 settings: Settings, sqlite_engine: Engine, summary: str) -> None:
+    _add(services, "ops-mail", starttls.port, ca=ca.ca_cert)
+    with write_tx(sqlite_engine) as conn:
+        record(conn, "release.ready", summary=summary)
+    assert asyncio.run(NotifySender(settings, sqlite_engine, owner="t", config=SenderConfig()).pass_once()) == 1
+    assert starttls.received[0].message["Subject"] == f"[Stardust] {summary}"
