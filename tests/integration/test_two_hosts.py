@@ -197,6 +197,14 @@ def _run_scenario(a: Host, b: Host, addr: str, dbname: str, pg_port: int, s3_end
     procs.append(worker_b)
     queued = _ok(a.run([STARDUST, "deliver", UPC, "--target", "dsp"], ea, timeout=300))
     did = int(queued.split("#", 1)[1].split(":", 1)[0])
+    # a second follower on host A: the command line's 'deliveries log --follow' (ends by itself at the outcome)
+    follower = a.popen([STARDUST, "deliveries", "log", str(did), "--follow", "--json"], ea, stdout=subprocess.PIPE,
+                       stderr=_log(tmp, "follow"), text=True)
+    procs.append(follower)
+    followed: list[dict] = []
+    follow_reader = threading.Thread(target=lambda: followed.extend(
+        {"recv": time.time(), **json.loads(line)} for line in follower.stdout if line.startswith("{")), daemon=True)
+    follow_reader.start()
 
     # B claims it and uploads; wait until the long file is well under way (it
     # is the only file above 2 MB: at 1 MB/s, B is then ~8 s from finishing it)
@@ -227,6 +235,8 @@ def _run_scenario(a: Host, b: Host, addr: str, dbname: str, pg_port: int, s3_end
     # the TUI's follower gets the last announcements (the outcome event), then the panel is read
     _wait(lambda: any(e.get("delivery_id") == did and str(e.get("message", "")).startswith("succeeded in")
                       for e in tui_lines), 60, "the TUI on host A never showed the outcome", alive=[tui], tmp=tmp)
+    assert follower.wait(120) == 0, (tmp / "follow.stderr").read_text()
+    follow_reader.join(10)
     stop_tui.write_text("")
     tui.wait(60)
     reader.join(10)
@@ -262,9 +272,18 @@ def _run_scenario(a: Host, b: Host, addr: str, dbname: str, pg_port: int, s3_end
     assert any(e["message"].startswith("succeeded in") for e in seen), seen
     panel = next((e["panel"] for e in tui_lines if "panel" in e), [])
     assert any("succeeded in" in line for line in panel), panel
+
+    # -- 'deliveries log --follow' on A printed B's events as they happened, each once, and ended itself ---
+    lines = [e["message"] for e in followed]
+    keys = [(e["at"], e.get("step"), e["message"]) for e in followed]
+    assert len(keys) == len(set(keys)), lines  # no event printed twice
+    assert any(" started by " in e["message"] and (not a.ns or "host-b" in e["message"])
+               and e["recv"] < killed_at for e in followed), followed
+    assert [m for m in lines if m.startswith("succeeded in")] == [lines[-1]], lines
     print(json.dumps({"namespaces": bool(a.ns), "workers_seen_by_a": sorted(hosts), "started": started,
                       "tui_events": len(seen), "tui_events_before_kill": [e["message"] for e in before_kill],
-                      "bytes_at_kill": size_at_kill, "resumed_at": offset, "attempts": state.get("attempts")}))
+                      "follow_lines": len(followed), "bytes_at_kill": size_at_kill, "resumed_at": offset,
+                      "attempts": state.get("attempts")}))
 
 
 def _log(tmp: Path, name: str):  # noqa: ANN202 - an open file for a process's stderr (read on failure)
