@@ -2,9 +2,9 @@
 
 The style-guide rule pack's findings and fix-it lines in ``stardust check`` (and gone when the pack is
 disabled or with ``--no-plugins``); the iTunes package exporter's ``.itmsp`` folders and its own structural
-check (``stardust itmsp verify``), which catches a damaged, a missing and a stray file; the template's own
-tests, run as its author would; and one plugin of every other group (profiles, a rule with a bug, an import
-format, a notification channel kind).
+check (``stardust itmsp verify``), which catches a damaged, a missing and a stray file; the template's and the
+rule pack's own tests, run as their author would; and one plugin of every other group (profiles, a rule with a
+bug, an import format, a notification channel kind).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from lxml import etree
 from sqlalchemy.engine import Engine
@@ -122,13 +123,14 @@ def test_the_itmsp_exporter_writes_packages_its_own_check_passes(plugins_on: Pat
     assert f"{UPC}_01.wav" in problems and f"{UPC}_cover.jpg" in problems and "notes.txt" in problems
 
 
-def test_the_template_plugin_passes_its_own_tests(plugin_site: Path) -> None:
-    """What a plugin author runs after copying plugins/template and installing it: `pytest tests`."""
+@pytest.mark.parametrize(("folder", "count"), [("template", 3), ("stardust-style-guide", 6)])
+def test_a_plugin_passes_its_own_tests(plugin_site: Path, folder: str, count: int) -> None:
+    """What a plugin author runs (the template's README, docs/plugins.md) with the plugin installed: `pytest tests`."""
     out = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"],
-                         cwd=REPO / "plugins" / "template", env=site_env(plugin_site), capture_output=True, text=True,
+                         cwd=REPO / "plugins" / folder, env=site_env(plugin_site), capture_output=True, text=True,
                          timeout=300)
     assert out.returncode == 0, out.stdout + out.stderr
-    assert "3 passed" in out.stdout
+    assert f"{count} passed" in out.stdout
 
 
 def test_a_plugin_of_every_other_group_works(plugins_on: Path, sqlite_engine: Engine, settings: Settings,
