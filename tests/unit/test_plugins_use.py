@@ -113,6 +113,19 @@ def test_the_itmsp_exporter_writes_packages_its_own_check_passes(plugins_on: Pat
                 code=1)  # never overwritten
     assert "exists" in again.stderr
 
+    # --profile sends the genres through that DSP's mapping (Apple's genre codes)
+    settings.paths.profiles_dir.mkdir(parents=True, exist_ok=True)
+    (settings.paths.profiles_dir / "apple.toml").write_text(
+        'extends = "generic-43"\nprofile_version = 1\n'
+        '[genres]\nstrict = true\n[genres.map]\nElectronic = "ELECTRONICA-00"\n', encoding="utf-8")
+    mapped = tmp_path / "apple-mapped"
+    mapped.mkdir()
+    run("export", str(mapped), "--format", "itmsp", "--set", "provider=NebulaRec", "--profile", "apple",
+        "--release", str(rid))
+    codes = {g.get("code") for g in etree.parse(str(mapped / f"{UPC}.itmsp" / "metadata.xml")).iter(f"{ITMS}genre")}
+    assert codes == {"ELECTRONICA-00"}
+    assert {g.get("code") for g in doc.iter(f"{ITMS}genre")} == {"Electronic"}  # without --profile: as catalogued
+
     # the check of its own catches what a copy could do to a package
     with (package / f"{UPC}_01.wav").open("ab") as fh:
         fh.write(b"\0")
