@@ -90,6 +90,19 @@ def transport_for(scheme: str) -> type | None:
     return transports().get(scheme)
 
 
+_NOT_OK = {"off": "off (--no-plugins)", "disabled": "disabled ([plugins] disabled in config.toml)",
+           "refused": "refused (written for another plugin API)", "failed": "broken (see stardust plugin list)"}
+
+
+def scheme_unavailable(scheme: str) -> str | None:
+    """Why ``scheme://`` cannot be used when an installed plugin provides it under that entry point name but is
+    off, disabled, refused or broken (None when no such plugin is installed)."""
+    for item in host().loaded("stardust.transports"):
+        if item.name == scheme and item.status != "ok":
+            return f"{scheme}:// comes from the plugin {item.plugin}, which is {_NOT_OK.get(item.status, item.status)}"
+    return None
+
+
 # --- profiles -------------------------------------------------------------------------------------------------
 
 

@@ -20,11 +20,12 @@ def transport_class(scheme: str) -> type[Transport]:
     try:
         module_name, class_name, package = TRANSPORTS[scheme]
     except KeyError:
-        from stardust_tui.plugin_points import transport_for  # issue 16: plugin transports
+        from stardust_tui.plugin_points import scheme_unavailable, transport_for  # issue 16: plugin transports
 
         plugin = transport_for(scheme)
         if plugin is None:
-            raise TransportPermanentError(f"no transport for scheme {scheme!r}") from None
+            why = scheme_unavailable(scheme)
+            raise TransportPermanentError(why or f"no transport for scheme {scheme!r}") from None
         return plugin
     try:
         module = importlib.import_module(module_name)

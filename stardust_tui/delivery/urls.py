@@ -104,10 +104,13 @@ def parse_target_url(
     scheme = parts.scheme.lower()
     plugin = None
     if scheme not in OPTIONS:  # issue 16: a scheme a plugin transport serves (stardust.transports)
-        from stardust_tui.plugin_points import transport_for, transports
+        from stardust_tui.plugin_points import scheme_unavailable, transport_for, transports
 
         plugin = transport_for(scheme) if scheme else None
         if plugin is None:
+            why = scheme_unavailable(scheme) if scheme else None
+            if why is not None:  # a plugin's scheme while that plugin is off, disabled or broken
+                raise ValidationError(why, where=raw)
             known = ", ".join(f"{s}://" for s in (*OPTIONS, *transports()))
             raise ValidationError(f"unsupported scheme {scheme or '(none)'!r}; use one of {known}", where=raw)
     allowed_options = OPTIONS[scheme] if plugin is None else set(getattr(plugin, "URL_OPTIONS", ()))

@@ -8,7 +8,7 @@ pip-installed (tests/plugin_site.py), the target is added, the release delivered
   manifest last, no temporary names left); the password goes in on stdin and is in no output nor log; a
   wrong password is a failed delivery naming the refusal.
 * ``stardust-spool`` (tests/plugin_fixtures/spool): a local transport, delivered the same way; with
-  ``--no-plugins`` its target cannot be used and says why in one line.
+  ``--no-plugins`` or the plugin disabled, its target cannot be used and says why in one line.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from tests.conftest import need_server
 from tests.integration.delivery_release import make_release
 from tests.integration.servers_util import ServerUnavailable, free_port, stop_process, wait_port
 from tests.integration.test_execute import _delivery, check_delivered_tree
-from tests.plugin_site import site_env
+from tests.plugin_site import disable, site_env
 
 PASSWORD = "dav-Secret-9!"
 
@@ -115,8 +115,15 @@ def test_a_local_plugin_transport_delivers_and_no_plugins_refuses_its_target(
     assert d.state == "succeeded", d.last_error
     check_delivered_tree(spool, d, steps, batch=True)
     off = stardust(plugin_site, "--no-plugins", "target", "test", "spool")
-    assert off.returncode != 0
-    assert "spool" in off.stderr and "Traceback" not in off.stderr
+    assert off.returncode == 1
+    assert off.stderr == (f"error: spool://{spool}?sync=0: spool:// comes from the plugin stardust-spool, which is "
+                          "off (--no-plugins)\n")
+    disable(settings.paths.config_dir, "stardust-spool")
+    disabled = stardust(plugin_site, "target", "test", "spool")
+    assert disabled.returncode == 1 and disabled.stderr.splitlines()[-1].endswith(
+        "spool:// comes from the plugin stardust-spool, which is disabled ([plugins] disabled in config.toml)")
+    unknown = stardust(plugin_site, "target", "add", "x", "--url", "nosuch:///x")
+    assert unknown.returncode == 1 and "unsupported scheme 'nosuch'" in unknown.stderr
 
 
 def _delivery_ids(engine: Engine) -> list[int]:
