@@ -291,9 +291,9 @@ class StardustApp(App[None]):
         only adds this machine's progress lines."""
         from watchfiles import watch
 
-        from stardust_tui.worker.live_events import uses_notify
+        from stardust_tui.services.delivery_follow import shared_events
 
-        shared = uses_notify(self.services.store_engine)  # multihost (issue 12)
+        shared = shared_events(self.services)  # multihost (issue 12)
         if shared:
             self.follow_events_over_postgres()
 
@@ -316,10 +316,10 @@ class StardustApp(App[None]):
     @work(thread=True, group="delivery-events", name="delivery events (PostgreSQL)", exit_on_error=False)
     def follow_events_over_postgres(self) -> None:
         """Stored delivery events of every host's workers as PostgreSQL announces them (issue 12, multihost)."""
-        from stardust_tui.worker.live_events import follow_db
+        from stardust_tui.services.delivery_follow import all_events
 
         me = get_current_worker()
-        for batch in follow_db(self.services.store_engine, stop=lambda: me.is_cancelled or self._log_stop.is_set()):
+        for batch in all_events(self.services, stop=lambda: me.is_cancelled or self._log_stop.is_set()):
             self.call_from_thread(self._take_events, batch, notify=True)
 
     def _take_events(self, events: list[dict[str, Any]], *, notify: bool) -> None:

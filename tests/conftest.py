@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import make_url, text
 from sqlalchemy.engine import Engine
 
 from stardust_tui.config import Settings, load_settings
@@ -54,12 +54,36 @@ def settings(isolated_home: Path) -> Settings:
     return load_settings()
 
 
+# Migrating a store takes 0.8-3 s here (Alembic, every revision); copying a store migrated once takes ~10 ms.
+# So each session migrates one template per backend and every test gets a copy. STARDUST_TEST_MIGRATE_EACH=1
+# migrates per test instead (to compare, or to rule the template out when chasing a migration bug).
+MIGRATE_EACH = os.environ.get("STARDUST_TEST_MIGRATE_EACH") == "1"
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An SQLite store migrated to head once per session (checkpointed: one self-contained file)."""
+    path = tmp_path_factory.mktemp("template") / "stardust.db"
+    engine = make_engine(str(path))
+    upgrade(engine, backup=False)
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
+    return path
+
+
 @pytest.fixture
-def sqlite_engine(settings: Settings) -> Iterator[Engine]:
-    """A migrated SQLite file store in the test's home."""
+def sqlite_engine(settings: Settings, request: pytest.FixtureRequest) -> Iterator[Engine]:
+    """A migrated SQLite file store in the test's home (a copy of the session's template)."""
     settings.paths.ensure()
-    engine = make_engine(settings.db_url)
-    upgrade(engine)
+    if MIGRATE_EACH:
+        engine = make_engine(settings.db_url)
+        upgrade(engine)
+    else:
+        target = Path(make_engine(settings.db_url).url.database or "")
+        target.write_bytes(request.getfixturevalue("sqlite_template").read_bytes())
+        target.chmod(0o600)  # as the store creates it
+        engine = make_engine(settings.db_url)
     yield engine
     engine.dispose()
 
@@ -82,19 +106,43 @@ def pg_url() -> str:
     return PG_URL
 
 
-@pytest.fixture
-def pg_engine(pg_url: str) -> Iterator[Engine]:
-    """A migrated PostgreSQL store in a fresh schema of its own, dropped afterwards."""
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = make_engine(pg_url)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    engine = make_engine(pg_url, connect_args={"options": f"-csearch_path={schema}"})
+@pytest.fixture(scope="session")
+def pg_template(pg_url: str) -> Iterator[str]:
+    """A PostgreSQL database migrated to head once per session; tests get ``CREATE DATABASE … TEMPLATE`` copies."""
+    name = f"stardust_tpl_{uuid.uuid4().hex[:12]}"
+    admin = make_engine(pg_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    engine = make_engine(make_url(pg_url).set(database=name).render_as_string(hide_password=False))
     upgrade(engine)
+    engine.dispose()  # a template may have no open connections while it is copied
+    yield name
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def pg_engine(pg_url: str, request: pytest.FixtureRequest) -> Iterator[Engine]:
+    """A migrated PostgreSQL store of its own (a copy of the session's template database), dropped afterwards."""
+    admin = make_engine(pg_url, isolation_level="AUTOCOMMIT")
+    if MIGRATE_EACH:
+        schema = f"t_{uuid.uuid4().hex[:12]}"
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        engine = make_engine(pg_url, connect_args={"options": f"-csearch_path={schema}"})
+        upgrade(engine)
+        drop = f'DROP SCHEMA "{schema}" CASCADE'
+    else:
+        name = f"t_{uuid.uuid4().hex[:12]}"
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{request.getfixturevalue("pg_template")}"'))
+        engine = make_engine(make_url(pg_url).set(database=name).render_as_string(hide_password=False))
+        drop = f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'
     yield engine
     engine.dispose()
-    with admin.begin() as conn:
-        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    with admin.connect() as conn:
+        conn.execute(text(drop))
     admin.dispose()
 
 

@@ -67,7 +67,8 @@ class AckResult:
 
 
 def _local(el: etree._Element) -> str:
-    return etree.QName(el).localname
+    name: str = etree.QName(el).localname
+    return name
 
 
 def _text(el: etree._Element | None, path: str) -> str | None:

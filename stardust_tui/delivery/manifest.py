@@ -137,7 +137,8 @@ def build_manifest(manifest: Manifest, version: str = "1.8") -> bytes:
             hashsum = etree.SubElement(item, "HashSum")
             etree.SubElement(hashsum, "HashSum" if version == "1.6" else "HashSumValue").text = entry.md5
             etree.SubElement(hashsum, "HashSumAlgorithmType").text = "MD5"
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    data: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    return data
 
 
 def manifest_bytes(manifest: Manifest, rule: str, version: str = "1.8") -> bytes | None:

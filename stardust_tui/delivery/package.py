@@ -156,7 +156,7 @@ def map_view_genres(view: Any, rules: Any, *, who: str) -> Any:
     def g(value: str | None) -> str | None:
         if not value:
             return value
-        sent = rules.sent(value)
+        sent: str | None = rules.sent(value)
         if sent is None:
             raise ValidationError(f"genre {value!r} has no mapping in {who}'s [genres] (strict): map it with "
                                   f"`stardust profile genres {who} --import FILE`", where=view.release.title)

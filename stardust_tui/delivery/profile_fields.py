@@ -71,7 +71,8 @@ def audio_rules(audio: dict[str, Any], aw: str) -> AudioRules:
     d = AudioRules()
 
     def sev(key: str) -> str:
-        return field_value(audio, key, str, aw, getattr(d, key), QC_SEVERITIES)
+        value: str = field_value(audio, key, str, aw, getattr(d, key), QC_SEVERITIES)
+        return value
 
     return AudioRules(
         formats=list_of(audio, "formats", str, aw, ["FLAC", "WAV"]),

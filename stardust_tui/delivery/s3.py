@@ -84,6 +84,9 @@ class S3Transport(Transport):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if not self.spec.bucket:  # parse_target_url refuses an s3:// URL without one
+            raise TransportPermanentError("an s3:// target needs a bucket: s3://bucket/prefix")
+        self.bucket: str = self.spec.bucket
         self._client: Any = None
         self.transfer_config = TransferConfig(
             multipart_threshold=MULTIPART, multipart_chunksize=MULTIPART, max_concurrency=4, use_threads=True
@@ -138,7 +141,7 @@ class S3Transport(Transport):
             raise self._map(exc, where or self.spec.display) from exc
 
     async def connect(self) -> None:
-        await self._call(lambda c: c.head_bucket(Bucket=self.spec.bucket))
+        await self._call(lambda c: c.head_bucket(Bucket=self.bucket))
 
     async def close(self) -> None:
         client, self._client = self._client, None
@@ -151,18 +154,19 @@ class S3Transport(Transport):
 
     def _head(self, client: Any, key: str) -> dict[str, Any] | None:
         try:
-            return client.head_object(Bucket=self.spec.bucket, Key=key)
+            head: dict[str, Any] = client.head_object(Bucket=self.bucket, Key=key)
+            return head
         except botocore.exceptions.ClientError as exc:
             if _code(exc) in ("404", "NoSuchKey", "NotFound"):
                 return None
             raise
 
     def _copy(self, client: Any, src: str, dst: str, size: int) -> None:
-        source = {"Bucket": self.spec.bucket, "Key": src}
+        source = {"Bucket": self.bucket, "Key": src}
         if size <= COPY_LIMIT:
-            client.copy_object(Bucket=self.spec.bucket, Key=dst, CopySource=source)
+            client.copy_object(Bucket=self.bucket, Key=dst, CopySource=source)
         else:
-            client.copy(source, self.spec.bucket, dst, Config=self.transfer_config)
+            client.copy(source, self.bucket, dst, Config=self.transfer_config)
 
     # -- operations ---------------------------------------------------------------------------------
     async def list(self, path: str = "") -> list[RemoteEntry]:
@@ -172,7 +176,7 @@ class S3Transport(Transport):
         def _list(client: Any) -> list[RemoteEntry]:
             out: list[RemoteEntry] = []
             pages = client.get_paginator("list_objects_v2").paginate(
-                Bucket=self.spec.bucket, Prefix=prefix, Delimiter="/"
+                Bucket=self.bucket, Prefix=prefix, Delimiter="/"
             )
             for page in pages:
                 for p in page.get("CommonPrefixes", []):
@@ -194,7 +198,7 @@ class S3Transport(Transport):
 
     async def remove(self, path: str) -> None:
         key = self._key(path)
-        await self._call(lambda c: c.delete_object(Bucket=self.spec.bucket, Key=key), key)
+        await self._call(lambda c: c.delete_object(Bucket=self.bucket, Key=key), key)
 
     async def rename(self, src: str, dst: str) -> None:
         a, b = self._key(src), self._key(dst)
@@ -204,7 +208,7 @@ class S3Transport(Transport):
             if head is None:
                 raise TransportPermanentError("no such object", where=a)
             self._copy(client, a, b, int(head["ContentLength"]))
-            client.delete_object(Bucket=self.spec.bucket, Key=a)
+            client.delete_object(Bucket=self.bucket, Key=a)
 
         await self._call(_rename, a)
 
@@ -212,46 +216,48 @@ class S3Transport(Transport):
         key = self._key(stage)
 
         def _clean(client: Any) -> None:
-            abort_uploads(client, self.spec.bucket, key)
+            abort_uploads(client, self.bucket, key)
             if self.publish == "rename":
-                client.delete_object(Bucket=self.spec.bucket, Key=key)
+                client.delete_object(Bucket=self.bucket, Key=key)
 
         await self._call(_clean, key)
 
     # -- the upload sequence's primitives ------------------------------------------------------------
     @staticmethod
     def _chunk(size: int) -> int:
-        return ChunksizeAdjuster().adjust_chunksize(MULTIPART, size)
+        chunk: int = ChunksizeAdjuster().adjust_chunksize(MULTIPART, size)
+        return chunk
 
     async def _staged(self, stage: str, src: Source) -> Staged:
         if src.size < MULTIPART or (src.stored is not None and same_endpoint(self.spec, src.stored)):
             return Staged()  # a single PUT (or a server-side copy) leaves nothing to resume
         key = self._key(stage)
-        local = src.path if src.stored is None else src.open  # the asset store's object: read as a stream
+        # the asset store's object is read as a stream
+        local: Path | Callable[[], Any] = src.local if src.stored is None else src.open
         found = await self._call(
-            lambda c: find_resumable(c, self.spec.bucket, key, local, src.size, self._chunk(src.size)), key)
+            lambda c: find_resumable(c, self.bucket, key, local, src.size, self._chunk(src.size)), key)
         return Staged() if found is None else Staged(found.offset, found)
 
     async def _write_stage(self, stage: str, src: Source, staged: Staged, meter: ProgressMeter) -> Written:
         if src.stored is not None:  # issue 12: from the object-store asset store, no local file
             return await self._write_from_store(stage, src, staged, meter)
-        key, bucket, size = self._key(stage), self.spec.bucket, src.size
+        key, bucket, size, path = self._key(stage), self.bucket, src.size, src.local
         chunk = self._chunk(size)
         multipart = size >= MULTIPART
         # the ETag S3 will give a multipart upload, computed here while the parts travel
-        expected = asyncio.create_task(asyncio.to_thread(multipart_etag, src.path, size, chunk)) \
+        expected = asyncio.create_task(asyncio.to_thread(multipart_etag, path, size, chunk)) \
             if multipart else None
 
         def _put(client: Any) -> int:
             if isinstance(staged.state, Resumable):
-                if finish_multipart(client, bucket, key, src.path, size, chunk, staged.state, meter):
+                if finish_multipart(client, bucket, key, path, size, chunk, staged.state, meter):
                     return staged.offset
                 meter.set(0)  # the store refused to continue it: start afresh
             if multipart:
-                client.upload_file(str(src.path), bucket, key, Config=self.transfer_config, Callback=meter.add,
+                client.upload_file(str(path), bucket, key, Config=self.transfer_config, Callback=meter.add,
                                    ExtraArgs={"Metadata": {"md5": src.md5}})
             else:
-                with open(src.path, "rb") as fh:
+                with open(path, "rb") as fh:
                     client.put_object(Bucket=bucket, Key=key, Body=fh, ContentLength=size,
                                       Metadata={"md5": src.md5},
                                       ContentMD5=base64.b64encode(bytes.fromhex(src.md5)).decode())
@@ -268,7 +274,7 @@ class S3Transport(Transport):
 
     async def _write_from_store(self, stage: str, src: Source, staged: Staged, meter: ProgressMeter) -> Written:
         """Server-side copy when the store is on this endpoint, else a streamed multipart upload."""
-        key, bucket = self._key(stage), str(self.spec.bucket)
+        key, bucket = self._key(stage), self.bucket
 
         def _put(client: Any) -> Written:
             if same_endpoint(self.spec, src.stored):
@@ -297,7 +303,7 @@ class S3Transport(Transport):
 
         def _get(client: Any) -> None:
             try:
-                body = client.get_object(Bucket=self.spec.bucket, Key=key)["Body"]
+                body = client.get_object(Bucket=self.bucket, Key=key)["Body"]
             except botocore.exceptions.ClientError as exc:
                 if _code(exc) in ("404", "NoSuchKey", "NotFound"):
                     raise TransportPermanentError("remote file not found", where=key) from None

@@ -117,6 +117,13 @@ class Source:
     md5: str
     stored: Any = None
 
+    @property
+    def local(self) -> Path:
+        """The local file (a source that is an object of the asset store has none)."""
+        if self.path is None:
+            raise ValueError("this source is an object of the asset store, not a local file")
+        return self.path
+
     def open(self, offset: int = 0) -> BinaryIO:
         """The bytes from ``offset`` as a seekable binary file (the caller closes it)."""
         if self.stored is not None:

@@ -137,8 +137,9 @@ class ReleaseArtist(SQLModel, table=True):
     __tablename__ = "release_artist"
 
     id: int | None = Field(default=None, primary_key=True)
-    release_id: int = Field(foreign_key="release.id", index=True, ondelete="CASCADE")
-    party_id: int = Field(foreign_key="party.id", index=True)
+    release_id: int | None = Field(default=None, foreign_key="release.id", index=True, nullable=False,
+                                  ondelete="CASCADE")
+    party_id: int | None = Field(default=None, foreign_key="party.id", index=True, nullable=False)
     role: str = Field(default="MainArtist", max_length=ARTIST_LINK["role"])
     sequence: int = 1
 
@@ -153,7 +154,8 @@ class Track(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("release_id", "disc_number", "track_number", name="uq_track_position"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    release_id: int = Field(foreign_key="release.id", index=True, ondelete="CASCADE")
+    release_id: int | None = Field(default=None, foreign_key="release.id", index=True, nullable=False,
+                                  ondelete="CASCADE")
     disc_number: int = 1
     track_number: int = 1
     isrc: str | None = Field(default=None, index=True, max_length=TRACK["isrc"])
@@ -194,8 +196,9 @@ class TrackArtist(SQLModel, table=True):
     __tablename__ = "track_artist"
 
     id: int | None = Field(default=None, primary_key=True)
-    track_id: int = Field(foreign_key="track.id", index=True, ondelete="CASCADE")
-    party_id: int = Field(foreign_key="party.id", index=True)
+    track_id: int | None = Field(default=None, foreign_key="track.id", index=True, nullable=False,
+                                  ondelete="CASCADE")
+    party_id: int | None = Field(default=None, foreign_key="party.id", index=True, nullable=False)
     role: str = Field(default="MainArtist", max_length=ARTIST_LINK["role"])
     sequence: int = 1
 
@@ -209,9 +212,10 @@ class Credit(SQLModel, table=True):
     __tablename__ = "credit"
 
     id: int | None = Field(default=None, primary_key=True)
-    release_id: int = Field(foreign_key="release.id", index=True, ondelete="CASCADE")
+    release_id: int | None = Field(default=None, foreign_key="release.id", index=True, nullable=False,
+                                  ondelete="CASCADE")
     track_id: int | None = Field(default=None, foreign_key="track.id", index=True, ondelete="CASCADE")
-    party_id: int = Field(foreign_key="party.id", index=True)
+    party_id: int | None = Field(default=None, foreign_key="party.id", index=True, nullable=False)
     role: str = Field(max_length=CREDIT["role"])
     instrument: str | None = Field(default=None, max_length=CREDIT["instrument"])
     sequence: int = 1
@@ -229,7 +233,8 @@ class Deal(SQLModel, table=True):
     __tablename__ = "deal"
 
     id: int | None = Field(default=None, primary_key=True)
-    release_id: int = Field(foreign_key="release.id", index=True, ondelete="CASCADE")
+    release_id: int | None = Field(default=None, foreign_key="release.id", index=True, nullable=False,
+                                  ondelete="CASCADE")
     territories: list[str] = Field(default_factory=lambda: ["Worldwide"], sa_column=Column(JSON, nullable=False))
     excluded_territories: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     commercial_models: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))

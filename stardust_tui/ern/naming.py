@@ -78,7 +78,7 @@ def delivered_file_name(role: Role, *, upc: str, disc: int = 1, track: int = 1, 
     values = {"upc": upc or "NOUPC", "disc": int(disc), "track": int(track), "isrc": isrc or "", "key": key or "",
               "ext": _EXT_ALIASES.get(ext.lower().lstrip("."), ext.lower().lstrip("."))}
     try:
-        name = pattern.format(**values)
+        name: str = pattern.format(**values)
     except (ValueError, KeyError, IndexError) as exc:
         raise ValidationError(f"bad {role} file-name pattern {pattern!r}: {exc}") from None
     if not name or "/" in name or "\\" in name or name in (".", "..") or name.startswith("."):

@@ -10,6 +10,7 @@ pre-order deal keeps its instant-gratification resources and (3.8.2) its release
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from lxml import etree
 
@@ -21,8 +22,8 @@ from stardust_tui.ern.view_model import ChannelView, DealView, Ident
 def deal_views(seen: Seen, root: etree._Element, main_ref: str, track_releases: dict[str, str], notes: list[str],
                *, use_path: str, price_path: str = "PriceInformation/PriceCode") -> tuple[DealView, ...]:
     """Every deal of the message; ``track_releases`` maps each track release reference to its resource."""
-    merged: dict[tuple, list[set[str]]] = {}
-    order: list[tuple] = []
+    merged: dict[tuple[Any, ...], list[set[str]]] = {}
+    order: list[tuple[Any, ...]] = []
     for rd in seen.findall(root, "DealList/ReleaseDeal"):
         refs = {seen.text(r) or "" for r in seen.findall(rd, "DealReleaseReference")}
         for deal in seen.findall(rd, "Deal"):
@@ -33,13 +34,14 @@ def deal_views(seen: Seen, root: etree._Element, main_ref: str, track_releases: 
             if seen.text(terms, "TakeDown") == "true":
                 notes.append(f"line {terms.sourceline}: TakeDown deal not imported (no active deal)")
                 continue
-            channels, excluded = _channels(seen, terms)
+            deal_channels, channels_excluded = _channels(seen, terms)
             base = (tuple(seen.text(t) or "" for t in seen.findall(terms, "TerritoryCode")) or ("Worldwide",),
                     tuple(seen.text(t) or "" for t in seen.findall(terms, "ExcludedTerritoryCode")),
                     tuple(role_of(seen.mark(t)) or "" for t in terms.findall("CommercialModelType")),
                     tuple(role_of(seen.mark(t)) or "" for t in terms.findall(use_path)),
                     seen.text(terms, price_path) or seen.text(terms, "PriceInformation/PriceType"),
-                    channels, excluded, seen.text(terms, "IsPreOrderDeal") == "true", *_preorder(seen, terms))
+                    deal_channels, channels_excluded, seen.text(terms, "IsPreOrderDeal") == "true",
+                    *_preorder(seen, terms))
             periods = seen.findall(terms, "ValidityPeriod")
             if not periods:
                 notes.append(f"line {terms.sourceline}: deal without a validity period skipped")

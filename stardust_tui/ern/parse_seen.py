@@ -39,7 +39,7 @@ class Seen:
     def findall(self, el: etree._Element | None, path: str) -> list[etree._Element]:
         if el is None:
             return []
-        found = el.findall(path)
+        found: list[etree._Element] = el.findall(path)
         for node in found:
             self.mark(node)
         return found

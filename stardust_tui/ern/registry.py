@@ -43,7 +43,8 @@ def normalize_version(version: str) -> str:
 
 
 def builder_for(version: str) -> Callable[[ReleaseView, Header, BuildOptions], etree._Element]:
-    return BUILDERS[normalize_version(version)].build
+    build: Callable[[ReleaseView, Header, BuildOptions], etree._Element] = BUILDERS[normalize_version(version)].build
+    return build
 
 
 def build_element(view: ReleaseView, version: str, header: Header, options: BuildOptions) -> etree._Element:
@@ -59,7 +60,8 @@ def build_element(view: ReleaseView, version: str, header: Header, options: Buil
 
 def serialize(root: etree._Element) -> bytes:
     """UTF-8 bytes with an XML declaration, indented for people who read messages."""
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    data: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    return data
 
 
 def build_message(

@@ -35,6 +35,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from lxml import etree
 
@@ -232,14 +233,15 @@ def check_single(root: etree._Element, issues: list[Issue]) -> None:
 
 def _title(el: etree._Element) -> str | None:
     for path in ("DisplayTitle/TitleText", "ReferenceTitle/TitleText", "DisplayTitleText"):
-        found = el.findtext(path)
+        found: str | None = el.findtext(path)
         if found:
             return found
     return None
 
 
 def _artist(el: etree._Element) -> str | None:
-    return el.findtext("DisplayArtistName") or el.findtext(".//DisplayArtistName")
+    name: str | None = el.findtext("DisplayArtistName") or el.findtext(".//DisplayArtistName")
+    return name
 
 
 def check_artists(root: etree._Element, issues: list[Issue]) -> None:
@@ -294,7 +296,7 @@ def _share_territory(a: tuple[bool, frozenset[str]], b: tuple[bool, frozenset[st
 
 def _check_overlaps(root: etree._Element, issues: list[Issue]) -> None:
     """ERN-DEAL-003: two deals for the same release, model, use and channel overlap in time and territory."""
-    seen: dict[tuple, list[tuple]] = {}
+    seen: dict[tuple[Any, ...], list[tuple[Any, ...]]] = {}
     for rd in root.iter("ReleaseDeal"):
         refs = [(r.text or "").strip() for r in rd.findall("DealReleaseReference")]
         for terms in rd.iter("DealTerms"):

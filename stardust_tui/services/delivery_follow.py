@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from stardust_tui.errors import StardustError
 from stardust_tui.store.db import session_scope
@@ -33,6 +33,21 @@ class EventLine:
     level: str
     step: str | None
     message: str
+
+
+def shared_events(services: Services) -> bool:
+    """True when stored delivery events of every host are announced over PostgreSQL LISTEN/NOTIFY (issue 12)."""
+    from stardust_tui.worker.live_events import uses_notify
+
+    return uses_notify(services.store_engine)
+
+
+def all_events(services: Services, stop: Callable[[], bool]) -> Iterator[list[dict[str, Any]]]:
+    """Batches of newly stored events of every delivery as PostgreSQL announces them, until ``stop()`` (the TUI's
+    live log; the same unscoped engine the runners use)."""
+    from stardust_tui.worker.live_events import follow_db
+
+    yield from follow_db(services.store_engine, stop=stop)
 
 
 def _poll(services: Services, ids: list[int], last: dict[int, int],

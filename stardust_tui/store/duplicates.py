@@ -145,8 +145,9 @@ def find_duplicates(session: Session, release: Release) -> list[Finding]:
                 select(Release.id, Release.title, Release.upc).where(
                     Release.norm_key == release.norm_key, Release.id != release.id).limit(5)
             ).all()
-        for rid, title, upc in near:
+        for near_id, near_title, upc in near:
             findings.append(Finding("near-duplicate", "title",
-                                    f"release {rid} ({title!r}, UPC {upc or 'none'}) has the same title and artist",
+                                    f"release {near_id} ({near_title!r}, UPC {upc or 'none'}) has the same title and "
+                                    "artist",
                                     "warning"))
     return findings

@@ -128,7 +128,8 @@ def upgrade(engine: Engine, revision: str = "head", *, backup: bool = True) -> t
     """Upgrade to ``revision``; returns (old revision, new revision). Backs up older SQLite files."""
     if revision == "head" and at_head(engine):  # the usual start-up: no Alembic import, one query
         head = _head_from_files()
-        return head, head
+        if head is not None:  # at_head read the same files
+            return head, head
     from alembic import command
     from alembic.script import ScriptDirectory
 

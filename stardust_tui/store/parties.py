@@ -15,6 +15,7 @@ from stardust_tui.domain.limits import PARTY
 from stardust_tui.domain.models import Party
 from stardust_tui.domain.validation import check_text
 from stardust_tui.errors import ValidationError
+from stardust_tui.store.sqltypes import col
 
 _ID_FIELDS = ("isni", "ipi", "dpid", "sort_name")
 
@@ -39,11 +40,12 @@ def get_or_create_party(session: Session, name: str, kind: str = "artist", **ids
             check_text(value, PARTY[key], field=f"{kind} {key}")
     party: Party | None = None
     if ids.get("isni"):
-        party = session.exec(select(Party).where(Party.isni == ids["isni"], Party.kind == kind)).first()
+        party = session.exec(select(Party).where(col(Party.isni) == ids["isni"], col(Party.kind) == kind)).first()
     if party is None:
         # Pending objects are not visible to the query until flushed; autoflush handles that.
         candidates = session.exec(
-            select(Party).where(func.lower(Party.name) == name.lower(), Party.kind == kind).order_by(Party.id)
+            select(Party).where(func.lower(col(Party.name)) == name.lower(), col(Party.kind) == kind)
+            .order_by(col(Party.id))
         ).all()
         for cand in candidates:
             if not ids.get("isni") or not cand.isni or cand.isni == ids["isni"]:
@@ -63,7 +65,7 @@ def get_or_create_party(session: Session, name: str, kind: str = "artist", **ids
 def find_parties(session: Session, prefix: str, kind: str | None = None, limit: int = 20) -> list[Party]:
     """Parties whose name starts with ``prefix`` (case-insensitive), for pickers and completion."""
     escaped = clean_name(prefix).lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    stmt = select(Party).where(func.lower(Party.name).like(escaped + "%", escape="\\"))
+    stmt = select(Party).where(func.lower(col(Party.name)).like(escaped + "%", escape="\\"))
     if kind:
-        stmt = stmt.where(Party.kind == kind)
-    return list(session.exec(stmt.order_by(Party.name).limit(limit)).all())
+        stmt = stmt.where(col(Party.kind) == kind)
+    return list(session.exec(stmt.order_by(col(Party.name)).limit(limit)).all())

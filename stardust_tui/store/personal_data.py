@@ -32,6 +32,7 @@ from stardust_tui.domain.models import (
     TrackArtist,
 )
 from stardust_tui.errors import NotFoundError, ValidationError
+from stardust_tui.store.sqltypes import col
 
 LIVE = ("delivered", "ack-ok", "ack-error")
 """A release at a target in one of these states is (or may be) on sale there."""
@@ -65,11 +66,11 @@ def find_parties(session: Session, ref: str) -> list[Party]:
         return [party]
     compact = text.replace(" ", "").upper()
     if len(compact) == 16 and compact[:15].isdigit():
-        found = list(session.execute(select(Party).where(Party.isni == compact)).scalars())
+        found = list(session.execute(select(Party).where(col(Party.isni) == compact)).scalars())
         if found:
             return found
-    found = list(session.execute(select(Party).where(func.lower(Party.name) == text.lower())
-                                 .order_by(Party.id)).scalars())
+    found = list(session.execute(select(Party).where(func.lower(col(Party.name)) == text.lower())
+                                 .order_by(col(Party.id))).scalars())
     if not found:
         raise NotFoundError(f"no party named {text!r} (stardust privacy export takes a party's name, id or ISNI)")
     return found
@@ -79,14 +80,15 @@ def party_links(session: Session, parties: list[Party]) -> PartyLinks:
     """Every artist role and credit of ``parties`` (releases of other labels are left out for a scoped user)."""
     ids = [p.id for p in parties]
     out = PartyLinks(parties)
-    for a in session.execute(select(ReleaseArtist).where(ReleaseArtist.party_id.in_(ids))).scalars():
+    for a in session.execute(select(ReleaseArtist).where(col(ReleaseArtist.party_id).in_(ids))).scalars():
         out.links.append((a.release_id, None, "release artist", a.role, None))
-    for a, rid in session.execute(select(TrackArtist, Track.release_id).join(Track, Track.id == TrackArtist.track_id)
-                                  .where(TrackArtist.party_id.in_(ids))).all():
+    for a, rid in session.execute(select(TrackArtist, col(Track.release_id))
+                                  .join(Track, col(Track.id) == col(TrackArtist.track_id))
+                                  .where(col(TrackArtist.party_id).in_(ids))).all():
         out.links.append((rid, a.track_id, "track artist", a.role, None))
-    for c in session.execute(select(Credit).where(Credit.party_id.in_(ids))).scalars():
+    for c in session.execute(select(Credit).where(col(Credit.party_id).in_(ids))).scalars():
         out.links.append((c.release_id, c.track_id, "credit", c.role, c.instrument))
-    labelled = session.execute(select(Release.id).where(Release.label_id.in_(ids))).scalars()
+    labelled = session.execute(select(col(Release.id)).where(col(Release.label_id).in_(ids))).scalars()
     out.links.extend((rid, None, "label", "Label", None) for rid in labelled)
     return out
 
@@ -108,33 +110,34 @@ def _mentions(column: Any, names: list[str]) -> Any:
 
 def revisions_mentioning(session: Session, names: list[str], release_ids: Iterable[int] | None = None) -> list[Any]:
     """Revisions whose snapshot mentions one of ``names`` (of ``release_ids`` only, when given)."""
-    stmt = select(ReleaseRevision).where(_mentions(ReleaseRevision.snapshot, names))
+    stmt = select(ReleaseRevision).where(_mentions(col(ReleaseRevision.snapshot), names))
     if release_ids is not None:
-        stmt = stmt.where(ReleaseRevision.release_id.in_(list(release_ids)))
-    return list(session.execute(stmt.order_by(ReleaseRevision.release_id, ReleaseRevision.number)).scalars())
+        stmt = stmt.where(col(ReleaseRevision.release_id).in_(list(release_ids)))
+    return list(session.execute(stmt.order_by(col(ReleaseRevision.release_id), col(ReleaseRevision.number))).scalars())
 
 
 def audit_mentioning(session: Session, names: list[str], party_ids: list[int]) -> list[AuditEntry]:
     """Audit entries about the parties, or whose before/after/note mention one of ``names``."""
-    note = or_(*[AuditEntry.note.contains(n, autoescape=True) for n in names]) if names else None
-    clauses = [_mentions(AuditEntry.before, names), _mentions(AuditEntry.after, names),
-               (AuditEntry.entity == "party") & AuditEntry.entity_id.in_([str(i) for i in party_ids])]
+    note = or_(*[col(AuditEntry.note).contains(n, autoescape=True) for n in names]) if names else None
+    clauses = [_mentions(col(AuditEntry.before), names), _mentions(col(AuditEntry.after), names),
+               (col(AuditEntry.entity) == "party") & col(AuditEntry.entity_id).in_([str(i) for i in party_ids])]
     if note is not None:
         clauses.append(note)
-    return list(session.execute(select(AuditEntry).where(or_(*clauses)).order_by(AuditEntry.id)).scalars())
+    return list(session.execute(select(AuditEntry).where(or_(*clauses)).order_by(col(AuditEntry.id))).scalars())
 
 
 def deliveries_of(session: Session, release_ids: list[int]) -> list[tuple[Delivery, str]]:
-    stmt = (select(Delivery, Target.name).join(Target, Target.id == Delivery.target_id)
-            .where(Delivery.release_id.in_(release_ids)).order_by(Delivery.id))
+    stmt = (select(Delivery, col(Target.name)).join(Target, col(Target.id) == col(Delivery.target_id))
+            .where(col(Delivery.release_id).in_(release_ids)).order_by(col(Delivery.id)))
     return [(d, name) for d, name in session.execute(stmt).all()]
 
 
 def live_targets(session: Session, release_ids: list[int]) -> dict[int, list[tuple[int, str, str]]]:
     """Per release: (target id, target name, state) where it is (or may be) on sale."""
-    stmt = (select(ReleaseTargetStatus.release_id, Target.id, Target.name, ReleaseTargetStatus.status)
-            .join(Target, Target.id == ReleaseTargetStatus.target_id)
-            .where(ReleaseTargetStatus.release_id.in_(release_ids), ReleaseTargetStatus.status.in_(LIVE)))
+    stmt = (select(col(ReleaseTargetStatus.release_id), col(Target.id), col(Target.name),
+                   col(ReleaseTargetStatus.status))
+            .join(Target, col(Target.id) == col(ReleaseTargetStatus.target_id))
+            .where(col(ReleaseTargetStatus.release_id).in_(release_ids), col(ReleaseTargetStatus.status).in_(LIVE)))
     out: dict[int, list[tuple[int, str, str]]] = {}
     for rid, tid, name, status in session.execute(stmt).all():
         out.setdefault(rid, []).append((tid, name, status))
@@ -143,8 +146,8 @@ def live_targets(session: Session, release_ids: list[int]) -> dict[int, list[tup
 
 def delivered_hashes(session: Session, release_ids: list[int]) -> set[tuple[int, str]]:
     """(release id, content hash) of every delivery that succeeded: the content DSPs received."""
-    stmt = select(Delivery.release_id, Delivery.content_hash).where(Delivery.release_id.in_(release_ids),
-                                                                    Delivery.state == "succeeded")
+    stmt = select(col(Delivery.release_id), col(Delivery.content_hash)).where(col(Delivery.release_id).in_(release_ids),
+                                                                    col(Delivery.state) == "succeeded")
     return {(rid, h) for rid, h in session.execute(stmt).all()}
 
 
@@ -157,7 +160,7 @@ def pseudonymise_snapshot(value: Any, names: list[str], isnis: set[str], pseudon
     display artists and P/C lines, and ``isnis`` removed; titles and everything else unchanged."""
     folded = {n.casefold() for n in names}
     if isinstance(value, dict):
-        out = {}
+        out: dict[str, Any] = {}
         for k, v in value.items():
             if k in NAME_TEXTS and isinstance(v, str):
                 out[k] = replace_name(v, names, pseudonym)

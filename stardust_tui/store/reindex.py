@@ -15,6 +15,7 @@ from stardust_tui.store.parties import clean_name
 from stardust_tui.store.releases import iter_release_ids, load_release
 from stardust_tui.store.revisions import write_audit
 from stardust_tui.store.search import FTS_TABLE, PG_TABLE, index_release
+from stardust_tui.store.sqltypes import col
 
 
 def rebuild_index(session: Session) -> int:
@@ -43,10 +44,10 @@ def rename_party(session: Session, party: Party, name: str, *, actor: str) -> in
     write_audit(session, actor=actor, action="rename", entity="party", entity_id=party.id,
                 before={"name": old}, after={"name": new})
     session.flush()
-    ids = set(session.exec(select(Release.id).where(Release.label_id == party.id)).all())
-    ids |= set(session.exec(select(ReleaseArtist.release_id).where(ReleaseArtist.party_id == party.id)).all())
-    ids |= set(session.exec(select(Track.release_id).join(TrackArtist, TrackArtist.track_id == Track.id)
-                            .where(TrackArtist.party_id == party.id)).all())
+    ids = set(session.exec(select(col(Release.id)).where(col(Release.label_id) == party.id)).all())
+    ids |= set(session.exec(select(col(ReleaseArtist.release_id)).where(col(ReleaseArtist.party_id) == party.id)).all())
+    ids |= set(session.exec(select(col(Track.release_id)).join(TrackArtist, col(TrackArtist.track_id) == col(Track.id))
+                            .where(col(TrackArtist.party_id) == party.id)).all())
     for rid in sorted(i for i in ids if i is not None):
         index_release(session, load_release(session, rid))
     return len(ids)

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import func, or_, update
 from sqlalchemy import inspect as sa_inspect
+from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 from sqlmodel import Session, col, select
@@ -34,6 +35,7 @@ from stardust_tui.store.duplicates import upc_candidates
 from stardust_tui.store.entry_checks import validate_for_save
 from stardust_tui.store.parties import get_or_create_party
 from stardust_tui.store.revisions import content_hash, record_revision, snapshot_release, write_audit
+from stardust_tui.store.sqltypes import rel
 
 __all__ = [
     "ReleaseRow", "get_release", "load_release", "create_release", "save_release", "snapshot_release",
@@ -69,7 +71,7 @@ def get_release(session: Session, ref: int | str) -> Release:
         return release
     grid = "".join(text.split()).replace("-", "").upper()
     if len(grid) == 18 and grid.isascii() and grid.isalnum():  # a GRid (A1-2425G-ABC1234002-M)
-        release = session.exec(select(Release).where(Release.grid == grid)).first()
+        release = session.exec(select(Release).where(col(Release.grid) == grid)).first()
         if release is None:
             raise NotFoundError(f"no release with GRid {grid}")
         return release
@@ -83,16 +85,16 @@ def get_release(session: Session, ref: int | str) -> Release:
 def load_release(session: Session, release_id: int) -> Release:
     """The release with every child eager-loaded, usable after the session closes."""
     stmt = (
-        select(Release).where(Release.id == release_id)
+        select(Release).where(col(Release.id) == release_id)
         .options(
-            joinedload(Release.label), joinedload(Release.cover),
-            selectinload(Release.artists).joinedload(ReleaseArtist.party),
-            selectinload(Release.credits).joinedload(Credit.party),
-            selectinload(Release.deals),
-            selectinload(Release.tracks).joinedload(Track.audio),
-            selectinload(Release.tracks).selectinload(Track.artists),
-            selectinload(Release.tracks).selectinload(Track.credits).joinedload(Credit.party),
-            selectinload(Release.resources).joinedload(ReleaseResource.asset),
+            joinedload(rel(Release.label)), joinedload(rel(Release.cover)),
+            selectinload(rel(Release.artists)).joinedload(rel(ReleaseArtist.party)),
+            selectinload(rel(Release.credits)).joinedload(rel(Credit.party)),
+            selectinload(rel(Release.deals)),
+            selectinload(rel(Release.tracks)).joinedload(rel(Track.audio)),
+            selectinload(rel(Release.tracks)).selectinload(rel(Track.artists)),
+            selectinload(rel(Release.tracks)).selectinload(rel(Track.credits)).joinedload(rel(Credit.party)),
+            selectinload(rel(Release.resources)).joinedload(rel(ReleaseResource.asset)),
         )
     )
     release = session.exec(stmt).unique().first()
@@ -185,7 +187,8 @@ def _loaded(obj: Any, name: str) -> list[Any]:
 def _check_grid(session: Session, release: Release) -> None:
     if not release.grid:
         return
-    other = session.exec(select(Release.id).where(Release.grid == release.grid, Release.id != release.id)).first()
+    other = session.exec(select(col(Release.id))
+                         .where(col(Release.grid) == release.grid, col(Release.id) != release.id)).first()
     if other is not None:
         raise ConflictError(f"GRid {release.grid} is already used by release {other}", where="grid")
 
@@ -199,11 +202,11 @@ def check_revision(session: Session, release_id: int, expected: int | None) -> N
     if expected is None:
         return
     result = session.execute(update(Release).where(col(Release.id) == release_id, col(Release.revision) == expected)
-                             .values(revision=Release.revision).execution_options(synchronize_session=False))
+                             .values(revision=col(Release.revision)).execution_options(synchronize_session=False))
     if result.rowcount == 1:  # type: ignore[attr-defined]
         return
     with session.no_autoflush:
-        current = session.exec(select(Release.revision).where(Release.id == release_id)).first()
+        current = session.exec(select(col(Release.revision)).where(col(Release.id) == release_id)).first()
     if current is None:
         raise NotFoundError(f"no release with id {release_id}")
     raise StaleRevisionError(f"release {release_id} is at revision {current}, not {expected}: it was changed "
@@ -222,7 +225,7 @@ def save_release(session: Session, release: Release, *, actor: str, action: str 
     if release.id is not None and session.get_bind().dialect.name != "sqlite":
         # Serialize concurrent saves of one release (revision numbers); SQLite already has one writer.
         with session.no_autoflush:
-            session.exec(select(Release.id).where(Release.id == release.id).with_for_update())
+            session.exec(select(col(Release.id)).where(col(Release.id) == release.id).with_for_update())
     with session.no_autoflush:
         _normalize(session, release)
         validate_for_save(release)  # lengths, ranges, DDEX vocabularies of new and changed values
@@ -286,12 +289,13 @@ def add_track(session: Session, release: Release, **fields: Any) -> Track:
 
 def delete_release(session: Session, release: Release, *, actor: str) -> None:
     """Delete a release that was never queued for delivery (its snapshot stays in the audit log)."""
-    n = session.exec(select(func.count()).select_from(Delivery).where(Delivery.release_id == release.id)).one()
+    n = session.exec(select(func.count()).select_from(Delivery).where(col(Delivery.release_id) == release.id)).one()
     if n:
         raise ConflictError(f"release {release.id} has {n} delivery job(s); take it down instead of deleting it")
     write_audit(session, actor=actor, action="delete", entity="release", entity_id=release.id,
                 before=snapshot_release(release), after=None, note=f"deleted {release.title!r}")
-    search_mod.unindex_release(session, release.id)
+    if release.id is not None:  # a release that was never flushed has no index row
+        search_mod.unindex_release(session, release.id)
     session.delete(release)
     session.flush()
 
@@ -332,14 +336,14 @@ def _identifier_filter(query: str | None) -> Any:
         return None
     term = terms[0].upper()
     if term.isdigit() and is_valid_upc(term):
-        return select(Release.id).where(col(Release.upc).in_(upc_candidates(normalize_upc(term))))
+        return select(col(Release.id)).where(col(Release.upc).in_(upc_candidates(normalize_upc(term))))
     if is_valid_isrc(term):
-        return select(Track.release_id).where(Track.isrc == normalize_isrc(term))
+        return select(col(Track.release_id)).where(col(Track.isrc) == normalize_isrc(term))
     if len(term.replace("-", "")) == 18 and term.replace("-", "").isalnum():  # a GRid
-        return select(Release.id).where(Release.grid == term.replace("-", ""))
+        return select(col(Release.id)).where(col(Release.grid) == term.replace("-", ""))
     typed = (query or "").strip()
     if typed and " " not in typed and any(c.isdigit() for c in typed):
-        return select(Release.id).where(col(Release.catalog_number).in_(sorted({typed, typed.upper()})))
+        return select(col(Release.id)).where(col(Release.catalog_number).in_(sorted({typed, typed.upper()})))
     return None
 
 
@@ -374,12 +378,12 @@ def _filtered(stmt: Any, session: Session, *, search_q: str | None, status: str 
         tbl, on, where = clauses
         stmt = stmt.join(tbl, on).where(where)
     if status:
-        stmt = stmt.where(Release.status == status)
+        stmt = stmt.where(col(Release.status) == status)
     if release_type:
-        stmt = stmt.where(Release.release_type == release_type)
+        stmt = stmt.where(col(Release.release_type) == release_type)
     if label:
-        label_ids = select(Party.id).where(func.lower(Party.name) == " ".join(label.split()).lower(),
-                                           Party.kind == PartyKind.LABEL)
+        label_ids = select(col(Party.id)).where(func.lower(col(Party.name)) == " ".join(label.split()).lower(),
+                                           col(Party.kind) == PartyKind.LABEL)
         stmt = stmt.where(col(Release.label_id).in_(label_ids))
     if date_from:
         stmt = stmt.where(col(Release.release_date) >= date_from)
@@ -387,7 +391,7 @@ def _filtered(stmt: Any, session: Session, *, search_q: str | None, status: str 
         stmt = stmt.where(col(Release.release_date) <= date_to)
     if genre:  # the genre or the subgenre, whatever the case
         wanted = genre.lower()
-        stmt = stmt.where(or_(func.lower(Release.genre) == wanted, func.lower(Release.subgenre) == wanted))
+        stmt = stmt.where(or_(func.lower(col(Release.genre)) == wanted, func.lower(col(Release.subgenre)) == wanted))
     return stmt, clauses is not None
 
 
@@ -397,12 +401,13 @@ def list_releases(session: Session, *, search: str | None = None, status: str | 
                   before_id: int | None = None, genre: str | None = None) -> list[ReleaseRow]:
     """One page of the catalog, newest first. ``before_id`` gives keyset paging (pass the last row's id)."""
     last_state = (
-        select(Delivery.state).where(Delivery.release_id == Release.id)
+        select(col(Delivery.state)).where(col(Delivery.release_id) == col(Release.id))
         .order_by(col(Delivery.id).desc()).limit(1).correlate(Release).scalar_subquery()
     )
-    stmt = select(Release.id, Release.title, Release.display_artist, Release.upc, Release.release_type,
-                  Release.status, Release.release_date, Party.name, last_state)
-    stmt = stmt.outerjoin(Party, col(Party.id) == Release.label_id)
+    stmt = sa_select(col(Release.id), col(Release.title), col(Release.display_artist), col(Release.upc),
+                     col(Release.release_type), col(Release.status), col(Release.release_date), col(Party.name),
+                     last_state)  # SQLAlchemy's select: sqlmodel's is typed for up to four columns
+    stmt = stmt.outerjoin(Party, col(Party.id) == col(Release.label_id))
     stmt, searching = _filtered(stmt, session, search_q=search, status=status, label=label,
                                 release_type=release_type, date_from=date_from, date_to=date_to, genre=genre)
     # Newest first. While searching, order by the index's own id (same value) so SQLite's FTS5 hands rows
@@ -428,8 +433,9 @@ def iter_release_ids(session: Session, batch: int = 1000) -> Iterator[int]:
     """Every release id in ascending order, fetched in batches (keyset)."""
     last = 0
     while True:
-        ids = session.exec(select(Release.id).where(col(Release.id) > last).order_by(Release.id).limit(batch)).all()
+        ids = [i for i in session.exec(select(col(Release.id)).where(col(Release.id) > last)
+                                       .order_by(col(Release.id)).limit(batch)).all() if i is not None]
         if not ids:
             return
-        yield from (i for i in ids if i is not None)
+        yield from ids
         last = ids[-1]

@@ -13,8 +13,9 @@ from typing import Any
 
 from sqlmodel import Session
 
-from stardust_tui.domain.models import Asset, Release, ReleaseResource
+from stardust_tui.domain.models import Asset, Release
 from stardust_tui.domain.release_types import DEFAULT_RESOURCE_TYPES, RESOURCE_KINDS, VERSIONS, resource_types
+from stardust_tui.domain.resource_models import ReleaseResource
 from stardust_tui.errors import ValidationError
 
 # Which asset kinds a resource kind takes (an "other" asset is a file we hold but cannot read the facts of).

@@ -17,7 +17,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, get_args
 
-from sqlmodel import Session, select
+from sqlmodel import Session, SQLModel, select
 
 from stardust_tui.domain.enums import PartyKind
 from stardust_tui.domain.models import (
@@ -40,7 +40,7 @@ _RELEASE_SPECIAL = {"label", "cover_sha256", "artists", "credits", "tracks", "de
 _TRACK_SPECIAL = {"audio_sha256", "artists", "credits"}
 
 
-def _coerce(model: type, key: str, value: Any) -> Any:
+def _coerce(model: type[SQLModel], key: str, value: Any) -> Any:
     """A snapshot value (ISO strings for dates) as the column's Python type."""
     if value is None or not isinstance(value, str):
         return value
@@ -69,7 +69,7 @@ class _Parties:
     def __init__(self, session: Session, release: Release) -> None:
         self.session = session
         self.known: dict[tuple[str, str | None], Party] = {}
-        links = [*release.artists, *release.credits]
+        links: list[ReleaseArtist | Credit | TrackArtist] = [*release.artists, *release.credits]
         for t in release.tracks:
             links += [*t.artists, *t.credits]
         for link in links:

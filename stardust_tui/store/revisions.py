@@ -219,7 +219,7 @@ def write_audit(session: Session, *, actor: str, action: str, entity: str, entit
 
 def latest_revision(session: Session, release_id: int) -> ReleaseRevision | None:
     return session.exec(
-        select(ReleaseRevision).where(ReleaseRevision.release_id == release_id)
+        select(ReleaseRevision).where(col(ReleaseRevision.release_id) == release_id)
         .order_by(col(ReleaseRevision.number).desc()).limit(1)
     ).first()
 
@@ -259,11 +259,12 @@ class HistoryEntry:
 def history(session: Session, release_id: int) -> list[HistoryEntry]:
     """Revisions of a release, oldest first, with the action and summary from the audit log."""
     revs = session.exec(
-        select(ReleaseRevision).where(ReleaseRevision.release_id == release_id).order_by(ReleaseRevision.number)
+        select(ReleaseRevision).where(col(ReleaseRevision.release_id) == release_id)
+        .order_by(col(ReleaseRevision.number))
     ).all()
     notes: dict[int, tuple[str, str]] = {}
     for entry in session.exec(
-        select(AuditEntry).where(AuditEntry.entity == "release", AuditEntry.entity_id == str(release_id))
+        select(AuditEntry).where(col(AuditEntry.entity) == "release", col(AuditEntry.entity_id) == str(release_id))
     ).all():
         m = _NOTE_RE.match(entry.note or "")
         if m:
@@ -276,7 +277,8 @@ def history(session: Session, release_id: int) -> list[HistoryEntry]:
 
 def get_revision(session: Session, release_id: int, number: int) -> ReleaseRevision:
     rev = session.exec(
-        select(ReleaseRevision).where(ReleaseRevision.release_id == release_id, ReleaseRevision.number == number)
+        select(ReleaseRevision)
+        .where(col(ReleaseRevision.release_id) == release_id, col(ReleaseRevision.number) == number)
     ).first()
     if rev is None:
         raise NotFoundError(f"release {release_id} has no revision {number}")

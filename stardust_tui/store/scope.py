@@ -48,15 +48,16 @@ from stardust_tui.domain.models import (
 )
 from stardust_tui.domain.resource_models import ReleaseResource
 from stardust_tui.errors import PermissionDenied
+from stardust_tui.store.sqltypes import col, table
 
 LABELS = "stardust_labels"
 """Execution option: the label names a session may see (a tuple), absent = every label."""
 DRAFT_ONLY = "stardust_draft_only"
 """Execution option: who is limited to drafts (the refusal's "X is editor" text), absent = anyone may."""
 
-_R, _T, _D, _P = (Release.__table__, Track.__table__, Delivery.__table__,  # type: ignore[attr-defined]
-                  Party.__table__)  # type: ignore[attr-defined]
-_RR = ReleaseResource.__table__  # type: ignore[attr-defined]
+_R, _T, _D, _P = (table(Release), table(Track), table(Delivery),
+                  table(Party))
+_RR = table(ReleaseResource)
 _RELEASE_CHILDREN = (Track, Deal, Credit, ReleaseArtist, ReleaseRevision, ReleaseResource, ReleaseTargetStatus,
                      Delivery, Acknowledgement)
 _CONTENT = (Track, Deal, Credit, ReleaseArtist, TrackArtist, ReleaseResource)
@@ -130,21 +131,23 @@ def _build_criteria(labels: tuple[str, ...]) -> list[Any]:
     used = union(select(_T.c.audio_asset_id).where(_T.c.audio_asset_id.is_not(None)),
                  select(_R.c.cover_asset_id).where(_R.c.cover_asset_id.is_not(None)),
                  select(_RR.c.asset_id).where(_RR.c.asset_id.is_not(None)))
-    out = [with_loader_criteria(Release, Release.label_id.in_(label_ids(labels)), include_aliases=True)]  # type: ignore[union-attr]
+    out = [with_loader_criteria(Release, col(Release.label_id).in_(label_ids(labels)), include_aliases=True)]
     for cls in _RELEASE_CHILDREN:
-        out.append(with_loader_criteria(cls, cls.release_id.in_(rids), include_aliases=True))
+        out.append(with_loader_criteria(cls, col(cls.release_id).in_(rids), include_aliases=True))
     out += [
-        with_loader_criteria(TrackArtist, TrackArtist.track_id.in_(select(_T.c.id).where(_T.c.release_id.in_(rids))),
+        with_loader_criteria(TrackArtist,
+                             col(TrackArtist.track_id).in_(select(_T.c.id).where(_T.c.release_id.in_(rids))),
                              include_aliases=True),
-        with_loader_criteria(DeliveryStep, DeliveryStep.delivery_id.in_(dids), include_aliases=True),
-        with_loader_criteria(DeliveryEvent, DeliveryEvent.delivery_id.in_(dids), include_aliases=True),
-        with_loader_criteria(Asset, or_(Asset.id.in_(used_in_scope), Asset.id.not_in(used)), include_aliases=True),
+        with_loader_criteria(DeliveryStep, col(DeliveryStep.delivery_id).in_(dids), include_aliases=True),
+        with_loader_criteria(DeliveryEvent, col(DeliveryEvent.delivery_id).in_(dids), include_aliases=True),
+        with_loader_criteria(Asset, or_(col(Asset.id).in_(used_in_scope), col(Asset.id).not_in(used)),
+                             include_aliases=True),
         with_loader_criteria(AuditEntry, or_(
-            AuditEntry.entity.not_in(("release", "delivery")),
-            and_(AuditEntry.entity == "release", AuditEntry.entity_id.in_(select(cast(_R.c.id, String)).where(
+            col(AuditEntry.entity).not_in(("release", "delivery")),
+            and_(col(AuditEntry.entity) == "release", col(AuditEntry.entity_id).in_(select(cast(_R.c.id, String)).where(
                 _R.c.label_id.in_(label_ids(labels))))),
-            and_(AuditEntry.entity == "delivery", AuditEntry.entity_id.in_(select(cast(_D.c.id, String)).where(
-                _D.c.release_id.in_(rids))))), include_aliases=True),
+            and_(col(AuditEntry.entity) == "delivery", col(AuditEntry.entity_id).in_(
+                select(cast(_D.c.id, String)).where(_D.c.release_id.in_(rids))))), include_aliases=True),
     ]
     return out
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
@@ -17,6 +18,7 @@ from stardust_tui.domain.access_models import StardustUser
 from stardust_tui.domain.models import utcnow
 from stardust_tui.errors import ConflictError, NotFoundError
 from stardust_tui.store.revisions import write_audit
+from stardust_tui.store.sqltypes import col, table
 
 
 @dataclass(frozen=True)
@@ -44,9 +46,9 @@ def lookup(engine: Engine, names: Iterable[str]) -> tuple[int, dict[str, UserRow
         total = conn.execute(select(func.count()).select_from(StardustUser)).scalar_one()
         if not total:
             return 0, {}
-        table = StardustUser.__table__  # type: ignore[attr-defined]
-        rows = conn.execute(select(table.c.name, table.c.role, table.c.labels, table.c.created_by)
-                            .where(table.c.name.in_(wanted))).all()
+        user_table = table(StardustUser)
+        rows = conn.execute(select(user_table.c.name, user_table.c.role, user_table.c.labels, user_table.c.created_by)
+                            .where(user_table.c.name.in_(wanted))).all()
     return int(total), {r.name: UserRow(r.name, r.role, tuple(r.labels) if r.labels is not None else None,
                                         r.created_by) for r in rows}
 
@@ -76,24 +78,25 @@ def lookup_unopened(db_url: str, names: Iterable[str]) -> tuple[int, dict[str, U
 
 
 def list_users(session: Session) -> list[UserRow]:
-    return [UserRow.of(u) for u in session.execute(select(StardustUser).order_by(StardustUser.name)).scalars()]
+    return [UserRow.of(u) for u in session.execute(select(StardustUser).order_by(col(StardustUser.name))).scalars()]
 
 
 def _get(session: Session, name: str) -> StardustUser:
-    user = session.execute(select(StardustUser).where(StardustUser.name == name)).scalars().first()
+    user: StardustUser | None = session.execute(select(StardustUser).where(col(StardustUser.name) == name)
+                                                ).scalars().first()
     if user is None:
         raise NotFoundError(f"no user named {name!r} (stardust user list)")
     return user
 
 
-def _audit(session: Session, actor: str, action: str, user: StardustUser, before: dict | None,
-           after: dict | None) -> None:
+def _audit(session: Session, actor: str, action: str, user: StardustUser, before: dict[str, Any] | None,
+           after: dict[str, Any] | None) -> None:
     write_audit(session, actor=actor, action=action, entity="user", entity_id=user.name, before=before,
                 after=after, note=f"{action} {user.name}")
 
 
 def add_user(session: Session, *, name: str, role: str, labels: list[str] | None, actor: str) -> UserRow:
-    if session.execute(select(StardustUser.id).where(StardustUser.name == name)).first() is not None:
+    if session.execute(select(col(StardustUser.id)).where(col(StardustUser.name) == name)).first() is not None:
         raise ConflictError(f"user {name!r} exists (change it with: stardust user set-role {name} ROLE)")
     user = StardustUser(name=name, role=role, labels=labels, created_by=actor)
     session.add(user)
@@ -129,7 +132,7 @@ def remove_user(session: Session, *, name: str, actor: str) -> UserRow:
 
 
 def admins(session: Session) -> list[str]:
-    return list(session.execute(select(StardustUser.name).where(StardustUser.role == "admin")).scalars())
+    return list(session.execute(select(col(StardustUser.name)).where(col(StardustUser.role) == "admin")).scalars())
 
 
 def user_count(session: Session) -> int:

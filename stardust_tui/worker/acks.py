@@ -29,7 +29,7 @@ async def poll_all(settings: Settings, engine: Engine, *, log: JsonLineLog,
     except Exception as exc:  # noqa: BLE001 - a failed poll is logged and retried next time
         sink.warning(f"ACK poll failed: {type(exc).__name__}: {exc}", step="ack-poll")
         return 0
-    count = len(result) if hasattr(result, "__len__") else int(result or 0)
+    count = len(result) if isinstance(result, list) else int(result or 0)
     if count:
         sink.info(f"processed {count} ACK file(s)", step="ack-poll")
     return count

@@ -16,8 +16,9 @@ from sqlalchemy import Connection, case, select, update
 from stardust_tui.domain.delivery_models import Target
 from stardust_tui.domain.models import utcnow
 from stardust_tui.notify import emit as notify_emit
+from stardust_tui.store.sqltypes import table
 
-T = Target.__table__
+T = table(Target)
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -249,7 +250,7 @@ def prune(engine: object, *, older_than_days: float) -> int:
 
 
 def follow_file(path: Path, *, delivery_id: int | None = None, stop: Callable[[], bool] = lambda: False,
-                poll_s: float = 0.25, from_start: bool = False) -> Iterator[dict]:
+                poll_s: float = 0.25, from_start: bool = False) -> Iterator[dict[str, Any]]:
     """Yield JSON events appended to the log file (like ``tail -f``), optionally for one delivery."""
     while not path.exists():
         if stop():

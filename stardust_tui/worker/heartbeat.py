@@ -17,9 +17,11 @@ from sqlmodel import Session
 
 from stardust_tui.domain.delivery_models import WorkerHeartbeat
 from stardust_tui.domain.models import utcnow
-from stardust_tui.worker.queue import dialect_insert, write_tx
+from stardust_tui.store.db import write_tx
+from stardust_tui.store.sqltypes import col, table
+from stardust_tui.worker.queue import dialect_insert
 
-H = WorkerHeartbeat.__table__
+H = table(WorkerHeartbeat)
 STALE_AFTER_S = 30.0
 
 
@@ -46,7 +48,7 @@ def stop(engine: Engine, worker_id: str) -> None:
 
 def live_workers(session: Session, *, stale_after_s: float = STALE_AFTER_S) -> list[WorkerHeartbeat]:
     cut = utcnow() - timedelta(seconds=stale_after_s)
-    stmt = select(WorkerHeartbeat).where(WorkerHeartbeat.seen_at >= cut).order_by(WorkerHeartbeat.started_at)
+    stmt = select(WorkerHeartbeat).where(col(WorkerHeartbeat.seen_at) >= cut).order_by(col(WorkerHeartbeat.started_at))
     return list(session.execute(stmt).scalars())
 
 

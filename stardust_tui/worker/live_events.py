@@ -22,9 +22,10 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from stardust_tui.domain.delivery_models import DeliveryEvent
+from stardust_tui.store.sqltypes import table
 
 CHANNEL = "stardust_delivery_events"
-E = DeliveryEvent.__table__
+E = table(DeliveryEvent)
 
 
 def uses_notify(engine: Engine) -> bool:
@@ -61,6 +62,8 @@ class EventListener:
     def __enter__(self) -> EventListener:
         fairy = self.engine.raw_connection()
         pg = fairy.driver_connection
+        if pg is None:  # a pooled connection always has one; a closed one does not
+            raise RuntimeError("the PostgreSQL connection is closed")
         fairy.detach()  # ours alone: closed at the end, never handed back to the pool with LISTEN on it
         pg.rollback()
         pg.autocommit = True

@@ -11,6 +11,7 @@ from __future__ import annotations
 import statistics
 from dataclasses import asdict, dataclass
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlmodel import Session
@@ -18,9 +19,10 @@ from sqlmodel import Session
 from stardust_tui.domain.delivery_models import Delivery, Target
 from stardust_tui.domain.models import utcnow
 from stardust_tui.store.scope import release_clause
+from stardust_tui.store.sqltypes import table
 
-D = Delivery.__table__
-T = Target.__table__
+D = table(Delivery)
+T = table(Target)
 MAX_SAMPLES = 5000
 
 
@@ -37,7 +39,7 @@ class TargetMetrics:
     bytes_per_second: float | None
     circuit: str
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 

@@ -13,10 +13,12 @@ whose lease was taken over can no longer change the row (:class:`LeaseLostError`
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import Connection, and_, func, or_, select, true, update
+from sqlalchemy import ColumnElement, Connection, and_, func, or_, select, true, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
@@ -26,13 +28,14 @@ from stardust_tui.domain.models import utcnow
 from stardust_tui.errors import ConflictError, NotFoundError, ValidationError
 from stardust_tui.notify import emit as notify_emit
 from stardust_tui.store.db import write_tx
+from stardust_tui.store.sqltypes import col, table
 from stardust_tui.worker import circuit
 from stardust_tui.worker.protocols import LeaseLostError
 from stardust_tui.worker.retry import RetryPolicy
 
-D = Delivery.__table__
-T = Target.__table__
-RTS = ReleaseTargetStatus.__table__
+D = table(Delivery)
+T = table(Target)
+RTS = table(ReleaseTargetStatus)
 ACTIVE = ("queued", "running", "retry-wait")
 CLAIM_LOCK_KEY = 0x5354_4152  # "STAR": advisory lock serializing claims on PostgreSQL
 
@@ -41,7 +44,8 @@ def idempotency_key(content_hash: str, target_id: int, message_type: str) -> str
     return f"{content_hash}:{target_id}:{message_type}"
 
 
-def dialect_insert(bind: Engine | Connection | Session):
+def dialect_insert(bind: Engine | Connection | Session) -> Callable[..., Any]:
+    """The dialect's INSERT (PostgreSQL's or SQLite's: both offer ON CONFLICT)."""
     name = bind.get_bind().dialect.name if isinstance(bind, Session) else bind.dialect.name
     return postgresql.insert if name == "postgresql" else sqlite.insert
 
@@ -73,7 +77,7 @@ def enqueue(session: Session, *, release_id: int, target_id: int, message_type: 
                   requested_by=requested_by, skip_xsd=skip_xsd)
     ins = dialect_insert(session)(D).values(**values).on_conflict_do_nothing(index_elements=["idempotency_key"])
     session.execute(ins)
-    row = session.execute(select(Delivery).where(Delivery.idempotency_key == key)).scalar_one()
+    row: Delivery = session.execute(select(Delivery).where(col(Delivery.idempotency_key) == key)).scalar_one()
     if skip_xsd and not row.skip_xsd and row.state in ("queued", "retry-wait", "failed"):  # issue 13
         row.skip_xsd = True
         session.add(row)
@@ -147,7 +151,7 @@ def claim(engine: Engine, worker_id: str, *, lease_s: float = 30.0, global_limit
     return Claim(row.id, row.target_id, row.attempts, worker_id, expires)
 
 
-def _fenced(c: Claim):
+def _fenced(c: Claim) -> ColumnElement[bool]:
     return and_(D.c.id == c.delivery_id, D.c.lease_owner == c.owner, D.c.attempts == c.attempt,
                 D.c.state == "running")
 
@@ -211,7 +215,7 @@ def release(engine: Engine, c: Claim) -> bool:
 def cancel(engine: Engine, delivery_id: int) -> str:
     """Cancel a queued, waiting or running delivery (a running worker stops at its next step)."""
     with write_tx(engine) as conn:
-        state = conn.execute(select(D.c.state).where(D.c.id == delivery_id)).scalar()
+        state: str | None = conn.execute(select(D.c.state).where(D.c.id == delivery_id)).scalar()
         if state is None:
             raise NotFoundError(f"delivery {delivery_id} does not exist")
         if state not in ACTIVE:
@@ -246,12 +250,12 @@ def list_deliveries(session: Session, *, state: str | None = None, target_id: in
                     release_id: int | None = None, limit: int = 100, offset: int = 0) -> list[Delivery]:
     stmt = select(Delivery)
     if state:
-        stmt = stmt.where(Delivery.state == state)
+        stmt = stmt.where(col(Delivery.state) == state)
     if target_id is not None:
-        stmt = stmt.where(Delivery.target_id == target_id)
+        stmt = stmt.where(col(Delivery.target_id) == target_id)
     if release_id is not None:
-        stmt = stmt.where(Delivery.release_id == release_id)
-    stmt = stmt.order_by(Delivery.id.desc()).limit(limit).offset(offset)  # type: ignore[union-attr]
+        stmt = stmt.where(col(Delivery.release_id) == release_id)
+    stmt = stmt.order_by(col(Delivery.id).desc()).limit(limit).offset(offset)
     return list(session.execute(stmt).scalars())
 
 

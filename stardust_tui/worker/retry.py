@@ -29,9 +29,9 @@ class RetryPolicy:
 
     def delay(self, attempt: int, rng: random.Random | None = None) -> float:
         """Seconds to wait after failed attempt number ``attempt`` (1-based)."""
-        rng = rng or random
-        raw = min(self.cap_s, self.base_s * (2 ** max(0, attempt - 1)))
-        return raw / 2 + rng.uniform(0, raw / 2)
+        raw = min(self.cap_s, self.base_s * 2.0 ** max(0, attempt - 1))
+        jitter = rng.uniform(0, raw / 2) if rng is not None else random.uniform(0, raw / 2)
+        return raw / 2 + jitter
 
 
 def is_permanent(exc: BaseException) -> bool:

@@ -33,6 +33,8 @@ from stardust_tui.domain.delivery_models import Delivery, Target
 from stardust_tui.domain.models import utcnow
 from stardust_tui.errors import StardustError
 from stardust_tui.notify import daemon as notify_daemon
+from stardust_tui.store.db import write_tx
+from stardust_tui.store.sqltypes import col
 from stardust_tui.worker import heartbeat, housekeeping, queue
 from stardust_tui.worker import retry as retry_mod
 from stardust_tui.worker.circuit import CircuitPolicy
@@ -96,7 +98,7 @@ class Runner:
         self.stats = RunStats()
         self.log = JsonLineLog(settings.paths.delivery_log_file)
         self._stop = asyncio.Event()
-        self._tasks: set[asyncio.Task] = set()
+        self._tasks: set[asyncio.Task[None]] = set()
         self._lost: set[int] = set()
         self._user_cancelled: set[int] = set()  # lost because the user cancelled them (not taken over)
         self._targets: dict[int, Target] = {}
@@ -191,7 +193,7 @@ class Runner:
                 await asyncio.to_thread(heartbeat.stop, self.engine, self.worker_id)
         return self.stats
 
-    def _job_ended(self, task: asyncio.Task) -> None:
+    def _job_ended(self, task: asyncio.Task[None]) -> None:
         self._tasks.discard(task)
         self._last_finish = time.monotonic()
 
@@ -285,7 +287,7 @@ class Runner:
 
     def _write_success(self, c: queue.Claim, delivery: Delivery, sink: DeliveryEvents, done_event: Event) -> None:
         """Record the success and its event in one transaction (fenced: nothing is stored if the lease is lost)."""
-        with queue.write_tx(self.engine) as conn:
+        with write_tx(self.engine) as conn:
             queue.succeed(conn, c, release_id=delivery.release_id, message_type=delivery.message_type)
             flush_events(conn, sink, also=(done_event,))
 
@@ -295,7 +297,7 @@ class Runner:
         policy = await asyncio.to_thread(self._policy, delivery)
 
         def write() -> str:
-            with queue.write_tx(self.engine) as conn:
+            with write_tx(self.engine) as conn:
                 state = queue.fail(conn, c, error=error, permanent=permanent, policy=policy,
                                    max_attempts=delivery.max_attempts,
                                    blame_target=retry_mod.counts_against_target(exc),
@@ -306,7 +308,7 @@ class Runner:
                 flush_events(conn, sink, also=tuple(said))  # stored only with the outcome (see the success)
                 return state
 
-        said: list = []
+        said: list[Event] = []
         try:
             state = await asyncio.to_thread(write)
             for event in said:
@@ -343,7 +345,7 @@ class Runner:
                 self.stats.released += 1
 
     async def _renew_loop(self, c: queue.Claim, sink: DeliveryEvents, steps: DbStepRecorder,
-                          job: asyncio.Task | None) -> None:
+                          job: asyncio.Task[None] | None) -> None:
         every = max(0.2, self.config.lease_s / 3)
         while True:
             await asyncio.sleep(every)
@@ -363,10 +365,10 @@ class Runner:
 
     def _state(self, delivery_id: int) -> str | None:
         with self.engine.connect() as conn:
-            return conn.execute(select(Delivery.state).where(Delivery.id == delivery_id)).scalar()
+            return conn.execute(select(col(Delivery.state)).where(col(Delivery.id) == delivery_id)).scalar()
 
     def _renew(self, c: queue.Claim, sink: DeliveryEvents, done_bytes: int) -> None:
-        with queue.write_tx(self.engine) as conn:
+        with write_tx(self.engine) as conn:
             queue.touch(conn, c, lease_expires_at=utcnow() + timedelta(seconds=self.config.lease_s),
                         bytes_done=done_bytes)
             flush_events(conn, sink)

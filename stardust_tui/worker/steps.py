@@ -15,11 +15,13 @@ from sqlalchemy.engine import Engine
 
 from stardust_tui.domain.delivery_models import DeliveryStep
 from stardust_tui.domain.models import utcnow
+from stardust_tui.store.db import write_tx
+from stardust_tui.store.sqltypes import table
 from stardust_tui.worker import events as ev
 from stardust_tui.worker.protocols import StepState
-from stardust_tui.worker.queue import Claim, dialect_insert, touch, write_tx
+from stardust_tui.worker.queue import Claim, dialect_insert, touch
 
-S = DeliveryStep.__table__
+S = table(DeliveryStep)
 DELIVERY_FIELDS = frozenset({"message_id", "batch_id", "remote_path", "ern_version", "bytes_total"})
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 from textual.widgets import Checkbox
-from tui_helpers import settle, type_into
+from tui_helpers import settle, type_into, wait_saved
 
 from stardust_tui.domain.models import Release, Track
 from stardust_tui.store.db import session_scope
@@ -35,7 +35,7 @@ async def test_wizard_creates_and_autosaves_a_release(sqlite_engine, app_factory
         assert upc_field.has_class("-invalid")
         message = str(upc_field.query_one(".field-msg").render())
         assert "check digit for 19000000099 is" in message
-        await asyncio.sleep(0.8)  # the autosave delay
+        await wait_saved(pilot, wizard)
         await settle(app, pilot)
         assert wizard.release_id is not None
         with session_scope(sqlite_engine) as session:
@@ -52,7 +52,7 @@ async def test_wizard_creates_and_autosaves_a_release(sqlite_engine, app_factory
 
         good = "19000000099" + str(gtin_check_digit("19000000099"))
         await type_into(pilot, app, "#f-upc", good)
-        await asyncio.sleep(0.8)
+        await wait_saved(pilot, wizard)
         await settle(app, pilot)
         assert not wizard.invalid and not wizard.pending
         await pilot.press("escape")
@@ -116,7 +116,7 @@ async def test_track_editor_adds_moves_and_attaches_audio(seeded, app_factory, t
         await type_into(pilot, app, "#t-isrc", "GB-ABC-26-00042")
         await type_into(pilot, app, "#t-credits", "Ann Lee: Composer; Bo Ray: Producer")
         editor.query_one("#t-explicit", Checkbox).value = True
-        await asyncio.sleep(0.8)
+        await wait_saved(pilot, editor)
         await settle(app, pilot)
         await type_into(pilot, app, "#t-audio", str(wav))
         await pilot.press("enter")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from textual.widgets import DataTable, Input
-from tui_helpers import settle, type_into
+from tui_helpers import settle, type_into, wait_saved
 
 from stardust_tui.domain.models import Track
 from stardust_tui.store.db import session_scope
@@ -63,7 +63,7 @@ async def test_typing_slowly_while_autosave_runs_keeps_every_key(seeded, app_fac
             await asyncio.sleep(SLOW_KEY_S)
         assert title.value == start + " Atlas"  # nothing refilled under the cursor
         assert editor.track_id == track_id and table.cursor_row == 1
-        await asyncio.sleep(0.8)
+        await wait_saved(pilot, editor)
         await settle(app, pilot)
         assert title.value == start + " Atlas"
         assert str(table.get_row_at(1)[3]) == start + " Atlas"  # the row was updated in place
@@ -84,7 +84,7 @@ async def test_qc_verdict_of_a_lower_row_stays_after_autosave_and_revisit(seeded
         facts = editor.query_one("#audio-facts")
         assert "QC: pass" in str(facts.render())
         await type_into(pilot, app, "#t-version", "Live")
-        await asyncio.sleep(0.8)
+        await wait_saved(pilot, editor)
         await settle(app, pilot)
         assert "QC: pass" in str(facts.render()) and table.cursor_row == 2
         table.focus()

@@ -4,12 +4,10 @@ real store and carried into the ERN message."""
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 from sqlmodel import select
 from textual.widgets import DataTable, Input
-from tui_helpers import screen_text, settle, type_into, wait_until
+from tui_helpers import screen_text, settle, type_into, wait_saved, wait_until
 
 from stardust_tui.domain.models import Track
 from stardust_tui.store.db import session_scope
@@ -41,7 +39,7 @@ async def test_artists_by_role_and_ddex_contributors_are_saved_and_sent(seeded, 
         await type_into(pilot, app, "#t-remixers", "DJ Sol")
         await type_into(pilot, app, "#t-credits", "Mastering Engineer: Cy Lee; Guitar: Al Dee; Ann Lee: Producer")
         assert editor.query_one("#t-display_artist", Input).value == "Ada Vale & Earth, Wind & Fire feat. Bo Ray"
-        await asyncio.sleep(0.8)
+        await wait_saved(pilot, editor)
         await settle(app, pilot)
         assert "✗" not in str(editor.query_one("#track-msg").render())
     with session_scope(engine) as session:
@@ -118,7 +116,7 @@ async def test_multi_disc_track_lists(seeded, app_factory) -> None:
         await settle(app, pilot)
         third = editor.tracks[editor.track_id].title
         await type_into(pilot, app, "#t-disc_number", "2")  # the last track opens disc 2
-        await asyncio.sleep(0.8)
+        await wait_saved(pilot, editor)
         await settle(app, pilot)
         assert _tracks(engine, release_id)[-1] == (2, 1, third)
         await pilot.press("ctrl+n")  # a new track on the highlighted track's disc

@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import func, select
 from textual import events
 from textual.widgets import DataTable, Input
-from tui_helpers import LONG_RUNNING_GROUPS, screen_text, settle, type_into, wait_until
+from tui_helpers import LONG_RUNNING_GROUPS, screen_text, settle, type_into, wait_saved, wait_until
 
 from stardust_tui.domain.models import Release
 from stardust_tui.store.db import session_scope
@@ -81,7 +81,7 @@ async def test_footer_shows_only_keys_that_work(sqlite_engine, app_factory) -> N
         shown = screen_text(app)
         assert "pgdn Next" in shown and "ERN" not in shown and "^t" not in shown  # nothing saved yet
         await type_into(pilot, app, "#f-title", "Footer Test")
-        await asyncio.sleep(0.8)
+        await wait_saved(pilot, app.screen)
         await settle(app, pilot)
         assert app.screen.release_id is not None
         assert "ERN" in screen_text(app)
@@ -102,13 +102,13 @@ async def test_a_refused_save_keeps_the_edits_names_the_field_and_asks_on_leave(
         await wait_until(pilot, lambda: wizard.query_one("#f-title", Input).value != "")
         await type_into(pilot, app, "#f-upc", taken)  # another release's UPC: the store refuses it
         await type_into(pilot, app, "#f-catalog_number", "CAT-77")
-        await asyncio.sleep(0.8)
+        await wait_saved(pilot, wizard)
         await settle(app, pilot)
         message = str(wizard.query_one("#field-upc .field-msg").render())
         assert "already belongs to release" in message
         assert wizard.query_one("#f-upc", Input).value == taken  # still what was typed
         await type_into(pilot, app, "#f-version", "Deluxe")  # later saves still work
-        await asyncio.sleep(0.8)
+        await wait_saved(pilot, wizard)
         await settle(app, pilot)
         with session_scope(engine) as session:
             release = session.get(Release, ids[1])

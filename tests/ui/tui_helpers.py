@@ -139,3 +139,14 @@ async def wait_until(pilot, predicate, timeout: float = 10.0, step: float = 0.05
             return True
         await pilot.pause(step)
     return bool(predicate())
+
+
+async def wait_saved(pilot, editor, timeout: float = 10.0) -> None:
+    """Wait until an autosaving screen (the release wizard, the track editor) has written what was typed: nothing
+    waits for the autosave delay and nothing is being written. Instead of sleeping past the delay: as soon as it
+    is done on a fast machine, and still right on a slow one."""
+
+    def saved() -> bool:
+        return not editor.pending and not getattr(editor, "sending", None) and editor.writer.idle
+
+    assert await wait_until(pilot, saved, timeout), f"not saved within {timeout}s: unsaved {sorted(editor.pending)}"

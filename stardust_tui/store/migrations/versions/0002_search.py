@@ -13,7 +13,8 @@ filter facet tokens (label, status, type, year) as ``stardust_tui.store.search.f
 import hashlib
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
@@ -33,7 +34,7 @@ def _fold(value: str | None) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", value) if not unicodedata.combining(c)).lower()
 
 
-def _facets(label: str | None, status: str | None, release_type: str | None, release_date) -> str:
+def _facets(label: str | None, status: str | None, release_type: str | None, release_date: object) -> str:
     tokens = []
     key = hashlib.sha1(_fold(" ".join(label.split())).encode("utf-8")).hexdigest()[:12] if label else ""
     if label:
@@ -49,7 +50,7 @@ def _facets(label: str | None, status: str | None, release_type: str | None, rel
     return " ".join(tokens)
 
 
-def _documents(conn: sa.engine.Connection):
+def _documents(conn: sa.engine.Connection) -> Iterator[tuple[int, dict[str, str]]]:
     """Yield (release id, fields) for every existing release, a batch at a time."""
     last = 0
     while True:
@@ -61,7 +62,7 @@ def _documents(conn: sa.engine.Connection):
         if not rows:
             return
         ids = [r[0] for r in rows]
-        tracks: dict[int, list[tuple]] = {}
+        tracks: dict[int, list[Any]] = {}
         for t in conn.execute(sa.text(
             "SELECT release_id, title, version, isrc, display_artist FROM track "
             "WHERE release_id >= :lo AND release_id <= :hi "

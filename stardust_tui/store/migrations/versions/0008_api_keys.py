@@ -9,6 +9,7 @@ Revises: 0007
 """
 
 from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 import sqlmodel.sql.sqltypes
@@ -24,7 +25,7 @@ def _text(n: int) -> sqlmodel.sql.sqltypes.AutoString:
     return sqlmodel.sql.sqltypes.AutoString(length=n)
 
 
-def _when() -> sa.types.TypeEngine:
+def _when() -> sa.types.TypeEngine[Any]:
     return sqlmodel.sql.sqltypes.UTCDateTime()
 
 

@@ -12,6 +12,7 @@ Revises: 0008
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import Any
 
 import sqlalchemy as sa
 import sqlmodel.sql.sqltypes
@@ -29,7 +30,7 @@ def _text(n: int) -> sqlmodel.sql.sqltypes.AutoString:
     return sqlmodel.sql.sqltypes.AutoString(length=n)
 
 
-def _when() -> sa.types.TypeEngine:
+def _when() -> sa.types.TypeEngine[Any]:
     return sqlmodel.sql.sqltypes.UTCDateTime()
 
 

@@ -11,6 +11,7 @@ Revises: 0010
 """
 
 from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 import sqlmodel.sql.sqltypes
@@ -26,7 +27,7 @@ def _text(n: int) -> sqlmodel.sql.sqltypes.AutoString:
     return sqlmodel.sql.sqltypes.AutoString(length=n)
 
 
-def _when() -> sa.types.TypeEngine:
+def _when() -> sa.types.TypeEngine[Any]:
     return sqlmodel.sql.sqltypes.UTCDateTime()
 
 
