@@ -33,6 +33,7 @@ from stardust_tui.screens.worker_watch import DAEMON_STALE_AFTER_S, WORKER_CHECK
 from stardust_tui.services import Services
 from stardust_tui.services.logtail import LogTail, finished_state
 from stardust_tui.themes import DOMAIN_VARIABLE_DEFAULTS, load_themes
+from stardust_tui.widgets.alt_keys import install as install_alt_key_parser
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -87,6 +88,7 @@ class StardustApp(App[None]):
     def __init__(self, services: Services, *, start_workers: bool = True) -> None:
         self.services = services
         self.start_workers = start_workers
+        install_alt_key_parser()  # alt+n alt+n in quick succession: two alt keys, not "^n" typed (issue 17)
         super().__init__()
         self.animation_level = "none"
         self.stardust_themes = load_themes(services.settings.paths.themes_dir)

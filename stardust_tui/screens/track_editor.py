@@ -85,7 +85,9 @@ class TrackEditorScreen(StardustScreen):
         yield table
         yield Static("Enter edits the track · shift+↑/↓ moves it (across discs) · ctrl+p: every action",
                      id="tracks-hint", classes="status-line", markup=False)
-        with VerticalScroll(id="track-form"):
+        # Disabled until a track is in it: keys typed while the list loads must not land in an empty form
+        # that a track's values then fill (or be saved onto whichever track the cursor reached).
+        with VerticalScroll(id="track-form", disabled=True):
             for name, label in FORM:
                 suggester = RoleSuggester() if name == "credits" else None
                 yield LabelledRow(label, FormInput(id=f"t-{name}", placeholder=PLACEHOLDERS.get(name, ""),
@@ -150,6 +152,8 @@ class TrackEditorScreen(StardustScreen):
     @on(DataTable.RowSelected, "#tracklist")
     def _selected(self) -> None:
         """Enter on a track: edit it (the title field takes the keys)."""
+        if self.track_id is None:  # the list is still loading: nothing to edit yet
+            return
         self.set_focus(self.query_one("#t-title", Input))
 
     @on(DataTable.RowHighlighted, "#tracklist")
@@ -180,6 +184,7 @@ class TrackEditorScreen(StardustScreen):
                 self.query_one(f"#t-{name}", Input).value = refused.get(name, value)
             self.query_one("#t-explicit", Checkbox).value = t.explicit
             self.query_one("#t-audio", Input).value = ""  # a path typed for one track is not another's
+        self.query_one("#track-form").disabled = False
         self._message(self._refused_note(track_id))
         self._show_facts()
 

@@ -94,3 +94,42 @@ async def test_qc_verdict_of_a_lower_row_stays_after_autosave_and_revisit(seeded
         await pilot.press("down")
         await settle(app, pilot)
         assert "QC: pass" in str(facts.render())  # the stored file's verdict, not only right after attaching
+
+
+async def test_keys_typed_while_the_tracklist_loads_change_no_track(seeded, app_factory, monkeypatch) -> None:
+    """A slow store: Down, Enter and a title typed before the list arrives must not end up in a track
+    (in tmux, '…Title' of the second track became 'Remix': the keys landed in the empty form, which the
+    track's values then filled under the cursor)."""
+    import time
+
+    from stardust_tui.services.tracks import TrackService
+
+    real_load = TrackService.load
+
+    def slow_load(self, release_id):  # the real read, after a network-database-like delay
+        time.sleep(1.0)
+        return real_load(self, release_id)
+
+    monkeypatch.setattr(TrackService, "load", slow_load)
+    engine, ids = seeded
+    release_id = ids[2]
+    with session_scope(engine) as session:
+        from sqlmodel import select
+
+        before = {t.id: t.title for t in session.exec(select(Track).where(Track.release_id == release_id))}
+    app = app_factory(engine)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        app.open_tracks(release_id)
+        await pilot.pause()
+        editor = app.screen
+        await pilot.press("down", "enter", "end", *" Remix")
+        assert not isinstance(app.focused, Input)  # the form takes no keys before it shows a track
+        await asyncio.sleep(2.5)  # the list arrives; an autosave would run now
+        await settle(app, pilot)
+        assert editor.track_id is not None
+        assert editor.query_one("#t-title", Input).value == before[editor.track_id]
+        assert not editor.query_one("#track-form").disabled
+    with session_scope(engine) as session:
+        after = {t.id: t.title for t in session.exec(select(Track).where(Track.release_id == release_id))}
+    assert after == before
