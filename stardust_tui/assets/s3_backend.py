@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import os
+import threading
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, BinaryIO
@@ -29,6 +30,23 @@ Progress = Callable[[int, int], None]
 def _code(exc: BaseException) -> str:
     response = getattr(exc, "response", None) or {}
     return str(response.get("Error", {}).get("Code", "")) or type(exc).__name__
+
+
+_CLIENTS: dict[tuple[Any, ...], Any] = {}
+_CLIENTS_LOCK = threading.Lock()
+
+
+def _shared_client(backend: S3Backend, creds: Mapping[str, str]) -> Any:
+    """One boto3 client per endpoint, options and credentials in this process (boto3 clients are
+    thread-safe; making one costs ~0.1 s, which every delivery and QC read of a bucket asset paid)."""
+    spec = backend.spec
+    key = (os.getpid(), backend.endpoint, backend.region, spec.option("addressing"), spec.option("ca"), spec.timeout,
+           hashlib.sha256(repr(sorted(creds.items())).encode()).hexdigest())
+    with _CLIENTS_LOCK:
+        client = _CLIENTS.get(key)
+        if client is None:
+            client = _CLIENTS[key] = backend._new_client(creds)
+        return client
 
 
 @dataclass
@@ -108,25 +126,27 @@ class S3Backend:
     @property
     def client(self) -> Any:
         if self._client is None:
-            import boto3
-            from botocore.config import Config
-
-            spec = self.spec
             creds = self._credentials() if callable(self._credentials) else dict(self._credentials or {})
             self._credentials = None  # not kept around once the client holds them
-            session = boto3.session.Session(
-                aws_access_key_id=creds.get("aws_access_key_id"),
-                aws_secret_access_key=creds.get("aws_secret_access_key"),
-                aws_session_token=creds.get("aws_session_token"),
-                region_name=self.region or None)
-            config = Config(s3={"addressing_style": spec.option("addressing") or ("path" if self.endpoint else "auto")},
-                            retries={"max_attempts": 4, "mode": "standard"}, connect_timeout=spec.timeout,
-                            read_timeout=spec.timeout * 2, max_pool_connections=16,
-                            request_checksum_calculation="when_required",
-                            response_checksum_validation="when_required")
-            self._client = session.client("s3", endpoint_url=self.endpoint, config=config,
-                                          verify=spec.option("ca") or True)
+            self._client = _shared_client(self, creds)
         return self._client
+
+    def _new_client(self, creds: Mapping[str, str]) -> Any:
+        import boto3
+        from botocore.config import Config
+
+        spec = self.spec
+        session = boto3.session.Session(
+            aws_access_key_id=creds.get("aws_access_key_id"),
+            aws_secret_access_key=creds.get("aws_secret_access_key"),
+            aws_session_token=creds.get("aws_session_token"),
+            region_name=self.region or None)
+        config = Config(s3={"addressing_style": spec.option("addressing") or ("path" if self.endpoint else "auto")},
+                        retries={"max_attempts": 4, "mode": "standard"}, connect_timeout=spec.timeout,
+                        read_timeout=spec.timeout * 2, max_pool_connections=16,
+                        request_checksum_calculation="when_required",
+                        response_checksum_validation="when_required")
+        return session.client("s3", endpoint_url=self.endpoint, config=config, verify=spec.option("ca") or True)
 
     def _error(self, exc: BaseException, what: str) -> StardustError:
         code = _code(exc)
