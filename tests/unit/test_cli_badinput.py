@@ -56,7 +56,7 @@ CASES = [
     (["worker", "--once", "--lease", "nan"], "--lease: nan is not a finite number"),
     (["watch", "--once", "{box}/no/such/dir"], "DIRECTORY: {box}/no/such/dir: no such directory"),
     (["export", "{box}/no/such/y.json"], "OUT: {box}/no/such: no such directory"),
-    (["export", "{box}/dir"], "OUT: {box}/dir is a directory, not a file"),
+    (["export", "{box}/dir"], "invalid value for 'OUT': '{box}/dir' is a directory; json is written to a file"),
     (["import", "{box}/fifo"], "FILE: {box}/fifo is not a regular file"),
     (["import", "/dev/zero"], "FILE: /dev/zero is not a regular file"),
     (["asset", "add", "/dev/null"], "PATHS: /dev/null is not a regular file (a device, FIFO or socket)"),

@@ -36,6 +36,10 @@ ACTIONS_WITHOUT_JSON = {
     "deliveries retry", "deliveries cancel", "deliveries prune",
     "user add", "user remove", "user set-role",  # issue 15
     "serve", "apikey revoke",  # issue 11 (serve --check prints JSON)
+    "notify add email", "notify add webhook", "notify enable", "notify disable", "notify remove",  # issue 10
+    "notify retry", "notify test",
+    "asset credentials", "privacy export",  # issues 12 and 15 (privacy export writes its file)
+    "sandbox serve", "sandbox target",  # issue 13
 }
 
 
