@@ -325,7 +325,10 @@ class ReleaseWizardScreen(WizardStepsScreen):
         self.call_after_refresh(self._focus_step, step)
 
     def _focus_step(self, step: str) -> None:
-        """Focus the first field of a step (after a step change nothing had focus)."""
+        """Focus the first field of a step (after a step change nothing had focus) - unless another step key
+        moved on meanwhile: focusing a field of a hidden step makes TabbedContent show that step again."""
+        if self.query_one(TabbedContent).active != f"step-{step}":
+            return
         pane = self.query_one(f"#step-{step}", TabPane)
         first: Widget | None = next((w for w in pane.query("*") if w.can_focus and not w.disabled
                                      and not w.has_class("step-body")), None)

@@ -72,6 +72,38 @@ async def test_step_keys_work_from_every_widget_and_focus_the_step(seeded, app_f
         assert session.get(Release, ids[2]).title == start
 
 
+async def test_step_keys_in_quick_succession_all_count(seeded, app_factory) -> None:
+    """Two step keys in one read of the terminal (alt+p alt+p, a held key repeating): both move, and the
+    step the last one reached keeps focus (the first step's deferred focus used to pull the wizard back)."""
+    engine, ids = seeded
+    app = app_factory(engine)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        app.open_release(ids[2])
+        await settle(app, pilot)
+        wizard = app.screen
+        title = wizard.query_one("#f-title", Input)
+        await wait_until(pilot, lambda: title.value != "")
+        start = title.value
+        await pilot.press("pagedown", "pagedown")
+        await pilot.pause()
+        assert _active(wizard) == "step-artwork"
+        for key in ("alt+p", "alt+p"):  # queued together, as the terminal parser delivers them
+            event = events.Key(key, "p")
+            event.set_sender(app)
+            app._driver.send_message(event)
+        await settle(app, pilot)
+        assert _active(wizard) == "step-basics" and app.focused is title
+        for key in ("pagedown", "pagedown", "pagedown"):
+            event = events.Key(key, None)
+            event.set_sender(app)
+            app._driver.send_message(event)
+        await settle(app, pilot)
+        assert _active(wizard) == "step-metadata"
+        assert app.focused is not None and wizard.query_one("#step-metadata") in app.focused.ancestors
+        assert title.value == start
+
+
 async def test_footer_shows_only_keys_that_work(sqlite_engine, app_factory) -> None:
     app = app_factory(sqlite_engine)
     async with app.run_test(size=(120, 40)) as pilot:
