@@ -83,7 +83,7 @@ class TrackEditorScreen(StardustScreen):
         for label, width in COLUMNS:
             table.add_column(label, key=label, width=width)
         yield table
-        yield Static("Enter edits the track · shift+↑/↓ moves it (across discs) · ctrl+p: every action",
+        yield Static("Enter edits · shift+↑/↓ moves the track (across discs) · ctrl+p: all actions",
                      id="tracks-hint", classes="status-line", markup=False)
         # Disabled until a track is in it: keys typed while the list loads must not land in an empty form
         # that a track's values then fill (or be saved onto whichever track the cursor reached).

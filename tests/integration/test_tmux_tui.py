@@ -153,7 +153,7 @@ def test_typing_slowly_in_the_track_editor_while_autosave_runs(terminal: Termina
     terminal.keys("Enter")
     time.sleep(0.3)
     terminal.keys("t")  # the track editor
-    terminal.wait_for("Enter edits the track")
+    terminal.wait_for("Enter edits ·")
     terminal.wait_for("QZ-SD1-25-00002")  # the list has loaded (the form takes no keys before a track is in it)
     terminal.keys("Down", "Enter")  # the second track, its title field
     time.sleep(0.5)

@@ -77,3 +77,14 @@ async def test_the_target_forms_profile_choice_is_one_line(seeded, app_factory) 
         await settle(app, pilot)
         assert isinstance(app.screen, TargetFormModal)
         assert app.screen.query_one("#t-profile").outer_size.height == 1  # it wrapped to "with a" on a 2nd line
+
+
+async def test_the_track_editors_hint_is_whole_at_80_columns(seeded, app_factory) -> None:
+    engine, ids = seeded
+    app = app_factory(engine)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        app.open_tracks(ids[2])
+        await settle(app, pilot)
+        hint = str(app.screen.query_one("#tracks-hint").render())
+        assert hint.endswith("ctrl+p: all actions") and hint in screen_text(app)
