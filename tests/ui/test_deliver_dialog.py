@@ -194,3 +194,20 @@ async def test_a_delivery_can_be_scheduled_and_a_bad_time_sends_nothing(ready, a
         scheduled = s.exec(select(Delivery)).one().scheduled_at
     wanted = datetime(day.year, day.month, day.day, 9, 30).astimezone().astimezone(UTC)
     assert scheduled.replace(tzinfo=UTC) == wanted
+
+
+async def test_no_enabled_target_names_the_key_that_opens_targets(seeded, app_factory) -> None:
+    engine, ids = seeded
+    app = app_factory(engine)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        app.open_deliver(ids[0])
+        await settle(app, pilot)
+        hint = text_of(app, "#deliver-check")
+        assert "No enabled delivery target" in hint
+        key = hint.rsplit("(", 1)[1].rstrip(").")
+        await pilot.press("escape")
+        await settle(app, pilot)
+        await pilot.press(key)  # the key the hint names
+        await settle(app, pilot)
+        assert type(app.screen).__name__ == "TargetsScreen"
