@@ -1,12 +1,18 @@
 """Catalog search benchmark: bulk-generate a synthetic catalog, then time ``list_releases`` searches.
 
     .venv/bin/python tests/bench/bench_search.py [--releases 100000] [--tracks-per-release 10] [--queries 400]
-                                                 [--db URL] [--keep]
+                                                 [--db URL] [--keep] [--schema NAME]
 
 Generates releases, tracks, labels and the search index with bulk inserts (SQLite ``executemany`` in one
 transaction; PostgreSQL ``COPY``), then runs a mix of search-as-you-type prefixes, whole words, two-word
 queries, UPC/ISRC look-ups and filtered searches (status, type, date range) through the real
-``stardust_tui.store.releases.list_releases`` with LIMIT 50. Prints one JSON object on the last line.
+``stardust_tui.store.releases.list_releases`` with LIMIT 50, then ``count_releases`` (the total a catalog
+shows) for the same queries. Prints one JSON object on the last line: overall p50/p95 and, per query kind,
+median/p95 of the page query and of the count.
+
+PostgreSQL: ``--schema NAME`` keeps the generated catalog in that schema; a later run with the same
+``--schema`` (and the same ``--releases``/``--tracks-per-release``) migrates it to the current head and
+measures it again without generating it twice (for before/after comparisons at a million releases).
 """
 
 from __future__ import annotations
@@ -57,10 +63,7 @@ def isrc(i: int) -> str:
 
 
 def generate(engine, n_releases: int, per_release: int, seed: int = 7) -> dict:
-    rng = random.Random(seed)
-    vocab = words(rng, 5000)
-    artists = [" ".join(rng.sample(vocab, rng.randint(1, 2))).title() for _ in range(max(50, n_releases // 5))]
-    labels = [f"{w.title()} Records" for w in rng.sample(vocab, 300)]
+    vocab, artists, labels, rng = vocabulary(n_releases, seed)
     now = "2026-01-01 00:00:00.000000"
     t0 = time.perf_counter()
     dialect = engine.dialect.name
@@ -139,11 +142,36 @@ def _bulk_insert(cur, dialect: str, label_rows, rel_rows, trk_rows, fts_rows) ->
     cur.execute("DROP TABLE search_text")
 
 
+KINDS = ["prefix", "word", "two_words", "artist", "upc", "isrc", "prefix_status_type", "prefix_dates_label"]
+
+
+def vocabulary(n_releases: int, seed: int = 7) -> tuple[list[str], list[str], list[str], random.Random]:
+    """The generator's words, artist and label names (what a query can hit), and its random state after them."""
+    rng = random.Random(seed)
+    vocab = words(rng, 5000)
+    artists = [" ".join(rng.sample(vocab, rng.randint(1, 2))).title() for _ in range(max(50, n_releases // 5))]
+    return vocab, artists, [f"{w.title()} Records" for w in rng.sample(vocab, 300)], rng
+
+
+def existing(engine, n_releases: int, per_release: int, seed: int = 7) -> dict | None:
+    """The description ``generate`` returned for a catalog already in the database, or None when it is empty."""
+    with engine.connect() as conn:
+        found = conn.execute(text("SELECT count(*) FROM release")).scalar_one()
+        if not found:
+            return None
+        tracks = conn.execute(text("SELECT count(*) FROM track")).scalar_one()
+    if found != n_releases or tracks != n_releases * per_release:
+        raise SystemExit(f"the schema holds {found} releases and {tracks} tracks, not {n_releases} x {per_release}")
+    vocab, artists, labels, _ = vocabulary(n_releases, seed)
+    return {"releases": n_releases, "tracks": tracks, "reused": True, "vocab": vocab, "artists": artists,
+            "labels": labels}
+
+
 def make_queries(rng: random.Random, data: dict, n: int) -> list[dict]:
     vocab, artists, labels = data["vocab"], data["artists"], data["labels"]
     out = []
     for i in range(n):
-        kind = i % 8
+        kind = i % len(KINDS)
         w = rng.choice(vocab)
         if kind == 0:
             q = {"search": w[: rng.randint(2, 4)]}  # typing the first letters
@@ -164,29 +192,44 @@ def make_queries(rng: random.Random, data: dict, n: int) -> list[dict]:
             start = EPOCH + timedelta(days=rng.randint(0, 12000))
             q = {"search": w[: rng.randint(3, 5)], "date_from": start, "date_to": start + timedelta(days=730),
                  "label": rng.choice(labels) if rng.random() < 0.5 else None}
-        out.append(q)
+        out.append({"kind": KINDS[kind], **q})
     return out
+
+
+def _p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, int(len(ordered) * 0.95) - 1)]
 
 
 def time_queries(engine, queries: list[dict]) -> dict:
     latencies, hits = [], 0
+    per_kind: dict[str, dict[str, list[float]]] = {k: {"page": [], "count": []} for k in KINDS}
     with session_scope(engine) as s:
         for q in queries[:20]:  # warm the cache
-            list_releases(s, limit=50, **q)
+            list_releases(s, limit=50, **{k: v for k, v in q.items() if k != "kind"})
         for q in queries:
+            args = {k: v for k, v in q.items() if k != "kind"}
             t = time.perf_counter()
-            rows = list_releases(s, limit=50, **q)
+            rows = list_releases(s, limit=50, **args)
             latencies.append((time.perf_counter() - t) * 1000)
+            per_kind[q["kind"]]["page"].append(latencies[-1])
             hits += bool(rows)
-        t = time.perf_counter()
-        for q in queries[:50]:
-            count_releases(s, **q)
-        count_ms = (time.perf_counter() - t) * 1000 / min(50, len(queries))
+        counts = []
+        for q in queries[:len(KINDS) * 10]:  # ten counts of each kind
+            t = time.perf_counter()
+            count_releases(s, **{k: v for k, v in q.items() if k != "kind"})
+            counts.append((time.perf_counter() - t) * 1000)
+            per_kind[q["kind"]]["count"].append(counts[-1])
+    kinds = {k: {"p50_ms": round(statistics.median(v["page"]), 2), "p95_ms": round(_p95(v["page"]), 2),
+                 "count_p50_ms": round(statistics.median(v["count"]), 2) if v["count"] else None,
+                 "count_p95_ms": round(_p95(v["count"]), 2) if v["count"] else None}
+             for k, v in per_kind.items() if v["page"]}
     latencies.sort()
     return {"queries": len(latencies), "queries_with_hits": hits,
-            "p50_ms": round(statistics.median(latencies), 2),
-            "p95_ms": round(latencies[int(len(latencies) * 0.95) - 1], 2),
-            "max_ms": round(latencies[-1], 2), "count_mean_ms": round(count_ms, 2)}
+            "p50_ms": round(statistics.median(latencies), 2), "p95_ms": round(_p95(latencies), 2),
+            "max_ms": round(latencies[-1], 2), "count_mean_ms": round(statistics.mean(counts), 2),
+            "count_p50_ms": round(statistics.median(counts), 2), "count_p95_ms": round(_p95(counts), 2),
+            "kinds": kinds}
 
 
 def main() -> None:
@@ -196,29 +239,35 @@ def main() -> None:
     ap.add_argument("--queries", type=int, default=400)
     ap.add_argument("--db", default=None, help="database URL (default: a temporary SQLite file)")
     ap.add_argument("--keep", action="store_true", help="keep the temporary SQLite file (path printed on stderr)")
+    ap.add_argument("--schema", default=None,
+                    help="PostgreSQL: keep the catalog in this schema; reuse it when it already holds one")
     args = ap.parse_args()
     tmp = None if args.db else Path(tempfile.mkdtemp(prefix="stardust-bench-"))
     url = args.db or f"sqlite:///{tmp / 'bench.db'}"
     if tmp is not None and args.keep:
         print(f"keeping {tmp / 'bench.db'}", file=sys.stderr)
     schema = None
+    if args.schema and not args.schema.isidentifier():
+        raise SystemExit(f"--schema {args.schema!r}: letters, digits and _ only")
     if url.startswith("postgresql"):
-        schema = f"bench_{uuid.uuid4().hex[:8]}"
+        schema = args.schema or f"bench_{uuid.uuid4().hex[:8]}"
         admin = make_engine(url)
         with admin.begin() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+            conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
         engine = make_engine(url, connect_args={"options": f"-csearch_path={schema}"})
     else:
         engine = make_engine(url)
     try:
         upgrade(engine)
-        data = generate(engine, args.releases, args.tracks_per_release)
+        data = (existing(engine, args.releases, args.tracks_per_release) if args.schema else None) \
+            or generate(engine, args.releases, args.tracks_per_release)
         result = time_queries(engine, make_queries(random.Random(11), data, args.queries))
     finally:
         engine.dispose()
-        if schema:
+        if schema and not args.schema:
             with admin.begin() as conn:
                 conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        if schema:
             admin.dispose()
         if tmp is not None and not args.keep:
             for p in tmp.iterdir():
