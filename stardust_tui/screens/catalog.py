@@ -29,9 +29,10 @@ from stardust_tui.widgets.confirm import ConfirmModal
 from stardust_tui.widgets.row_table import RowTable
 from stardust_tui.widgets.styling import plain, state_text
 
-# Most useful first: at 80 columns the last ones scroll off to the right; at 120 all fit (widths + 2 per cell).
-COLUMNS = (("Title", "title", 22), ("Artist", "artist", 14), ("Status", "status", 10), ("UPC", "upc", 13),
-           ("Delivery", "delivery", 10), ("Label", "label", 12), ("Type", "type", 11), ("Date", "date", 10))
+# Most useful first: at 80 columns the last ones scroll off to the right; at 120 all fit (widths + 2 per cell
+# = 118, room for the scrollbar of a full page).
+COLUMNS = (("Title", "title", 20), ("Artist", "artist", 12), ("Status", "status", 10), ("UPC", "upc", 13),
+           ("Delivery", "delivery", 10), ("Label", "label", 16), ("Type", "type", 11), ("Date", "date", 10))
 TYPE_FILTERS = (*COMMON_RELEASE_TYPES[:5], "Compilation")
 
 
