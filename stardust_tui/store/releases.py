@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import func, or_, update
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select as sa_select
+from sqlalchemy import text as sql_text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 from sqlmodel import Session, col, select
@@ -35,7 +36,7 @@ from stardust_tui.store.duplicates import upc_candidates
 from stardust_tui.store.entry_checks import validate_for_save
 from stardust_tui.store.parties import get_or_create_party
 from stardust_tui.store.revisions import content_hash, record_revision, snapshot_release, write_audit
-from stardust_tui.store.sqltypes import rel
+from stardust_tui.store.sqltypes import rel, table
 
 __all__ = [
     "ReleaseRow", "get_release", "load_release", "create_release", "save_release", "snapshot_release",
@@ -400,13 +401,12 @@ def list_releases(session: Session, *, search: str | None = None, status: str | 
                   date_to: date | None = None, limit: int = 50, offset: int = 0,
                   before_id: int | None = None, genre: str | None = None) -> list[ReleaseRow]:
     """One page of the catalog, newest first. ``before_id`` gives keyset paging (pass the last row's id)."""
-    last_state = (
-        select(col(Delivery.state)).where(col(Delivery.release_id) == col(Release.id))
-        .order_by(col(Delivery.id).desc()).limit(1).correlate(Release).scalar_subquery()
-    )
-    stmt = sa_select(col(Release.id), col(Release.title), col(Release.display_artist), col(Release.upc),
-                     col(Release.release_type), col(Release.status), col(Release.release_date), col(Party.name),
-                     last_state)  # SQLAlchemy's select: sqlmodel's is typed for up to four columns
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    stmt: Any = sa_select(col(Release.id), col(Release.title), col(Release.display_artist), col(Release.upc),
+                          col(Release.release_type), col(Release.status), col(Release.release_date),
+                          col(Party.name).label("label_name"))  # sqlmodel's select is typed for 4 columns
+    if sqlite:  # FTS5 hands rows over newest first and the LIMIT stops it: nothing is looked up needlessly
+        stmt = stmt.add_columns(_last_state(table(Release)))
     stmt = stmt.outerjoin(Party, col(Party.id) == col(Release.label_id))
     stmt, searching = _filtered(stmt, session, search_q=search, status=status, label=label,
                                 release_type=release_type, date_from=date_from, date_to=date_to, genre=genre)
@@ -417,7 +417,27 @@ def list_releases(session: Session, *, search: str | None = None, status: str | 
         stmt = stmt.where(col(Release.id) < before_id)
     order = order_col.desc() if order_col is not None else col(Release.id).desc()
     stmt = stmt.order_by(order).limit(max(0, limit)).offset(max(0, offset))
-    return [ReleaseRow(*row) for row in session.exec(stmt).all()]
+    if sqlite:
+        return [ReleaseRow(*row) for row in session.exec(stmt).all()]
+    # PostgreSQL: the last delivery's state for the page's rows only; inside the query above, a plan that
+    # sorts the matches would look it up for every match (thousands at a million releases) before the LIMIT.
+    page = stmt.subquery("page")
+    rows: Any = sa_select(page, _last_state(page)).order_by(page.c.id.desc())
+    if not searching:
+        return [ReleaseRow(*row) for row in session.exec(rows).all()]
+    # A page is at most a few thousand index matches: starting parallel workers for it costs more (5-40 ms on
+    # a busy host) than it saves. Only for this statement; the transaction's other statements keep the setting.
+    # (A failed statement aborts the transaction, whose end drops the SET LOCAL anyway.)
+    session.execute(sql_text("SET LOCAL max_parallel_workers_per_gather = 0"))
+    found = [ReleaseRow(*row) for row in session.exec(rows).all()]
+    session.execute(sql_text("RESET max_parallel_workers_per_gather"))
+    return found
+
+
+def _last_state(rows: Any) -> Any:
+    """The state of the newest delivery of the release in ``rows`` (a table or subquery with an ``id``)."""
+    return (select(col(Delivery.state)).where(col(Delivery.release_id) == rows.c.id)
+            .order_by(col(Delivery.id).desc()).limit(1).correlate(rows).scalar_subquery())
 
 
 def count_releases(session: Session, *, search: str | None = None, status: str | None = None,

@@ -15,6 +15,11 @@ reserved facet tokens (``ʘl<label hash>``, ``ʘsdraft``, ``ʘtalbum``, ``ʘy202
 index intersects them with the words instead of the database checking every match: "dri" + one label +
 a two-year range stays a few milliseconds at a million releases. User input never produces a facet
 token (terms containing ``ʘ`` are dropped), and the SQL filters still apply exactly.
+
+PostgreSQL also keeps every word's first 1-4 characters as ``ʘp<prefix>`` tokens in the generated column
+``release_search.prefixes`` (migration 0015), as FTS5's prefix indexes do on SQLite: a short term typed so
+far is that one exact token instead of a ``:*`` scan over every word it starts (same matches, and at a
+million releases the difference between ~2 ms and ~100 ms per keystroke).
 """
 
 from __future__ import annotations
@@ -38,9 +43,11 @@ _SAFE_TSQUERY = re.compile(r"^[\w:*&|() ]+$", re.UNICODE)
 MAX_TERMS = 8
 FACET = "ʘ"
 MAX_YEAR_SPAN = 30
+PREFIX = FACET + "p"  # PostgreSQL prefix tokens (migration 0015)
+MAX_PREFIX = 4
 
 fts = table(FTS_TABLE, column("rowid"), column("rank"))
-pg_search = table(PG_TABLE, column("release_id"), column("document"))
+pg_search = table(PG_TABLE, column("release_id"), column("document"), column("prefixes"))
 
 
 def fold(value: str | None) -> str:
@@ -196,17 +203,29 @@ def search_clauses(dialect: str, query: str, *, facets_only: bool = False, **fil
     facets = filter_facets(**filters)
     if not terms and not (facets_only and facets):
         return None
-    expr = match_expression(dialect, terms, facets)
     if dialect == "sqlite":
-        where = text(f"{FTS_TABLE} MATCH :fts_q").bindparams(fts_q=expr)
+        where = text(f"{FTS_TABLE} MATCH :fts_q").bindparams(fts_q=match_expression(dialect, terms, facets))
         return fts, fts.c.rowid == Release.id, where
     # Inlined, not a bind parameter: psycopg prepares repeated statements and PostgreSQL's generic plan
     # for an unknown tsquery scans the table backwards; a literal gets a plan for the actual terms
     # (GIN for rare words). Safe: terms and facets are \w+ tokens joined by " & ", " | ", ":*" and brackets.
-    if not _SAFE_TSQUERY.match(expr):
-        raise ValueError(f"unsafe search expression {expr!r}")
-    where = text(f"{PG_TABLE}.document @@ to_tsquery('simple', '{expr}')")
+    short = [t for t in terms if is_prefix_token_term(t)]
+    conditions = []
+    if short:  # "a word starts with ka" is the exact token ʘpka in the prefixes column
+        conditions.append(("prefixes", " & ".join(PREFIX + t for t in short)))
+    rest = [t for t in terms if t not in short]
+    if rest or facets:
+        conditions.append(("document", match_expression(dialect, rest, facets)))
+    for _, expr in conditions:
+        if not _SAFE_TSQUERY.match(expr):
+            raise ValueError(f"unsafe search expression {expr!r}")
+    where = text(" AND ".join(f"{PG_TABLE}.{name} @@ to_tsquery('simple', '{expr}')" for name, expr in conditions))
     return pg_search, pg_search.c.release_id == Release.id, where
+
+
+def is_prefix_token_term(term: str) -> bool:
+    """Whether PostgreSQL looks ``term`` up as a prefix token: 1-4 letters/digits (one parser token)."""
+    return len(term) <= MAX_PREFIX and term.isalnum()
 
 
 def order_column(dialect: str) -> Any:

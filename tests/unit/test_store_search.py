@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from sqlalchemy import text
 from sqlmodel import select
 
 from stardust_tui.store.db import session_scope
@@ -19,7 +20,7 @@ from stardust_tui.store.releases import (
     save_release,
     set_status,
 )
-from stardust_tui.store.search import query_terms
+from stardust_tui.store.search import fold, query_terms
 
 
 @pytest.fixture
@@ -236,3 +237,51 @@ def test_grid_only_release_is_found_by_its_grid(engine):
     with session_scope(engine) as s:
         assert titles(list_releases(s, search="A1-0302B-0003311870-S")) == ["Boxed"]
         assert titles(list_releases(s, search="a10302b00033")) == ["Boxed"]  # a prefix while typing
+
+
+SHORT_TERMS = ["n", "ni", "nig", "nigh", "h", "hi", "hip", "hop", "0", "03", "036", "0360", "us", "uss1", "be",
+               "caf", "cafe", "é", "ü", "ün", "x", "7", "a1", "zz"]
+
+
+def test_short_terms_find_what_a_prefix_scan_finds(engine):
+    """PostgreSQL looks 1-4 character terms up as prefix tokens (migration 0015); the matches are exactly those
+    of a prefix scan over the words (the tsquery ``t:*``), as SQLite's FTS5 prefix indexes give."""
+    with session_scope(engine) as s:
+        create_release(s, actor="t", title="Hip-Hop Ünïcode", artists=["Café Crew"], label="A1 Sounds",
+                       tracks=[{"title": "Über 7 Nights", "isrc": "USS1Z2400009"}])
+        create_release(s, actor="t", title="Nighthawks", artists=["Zz Top Tribute"], upc="036000291452")
+        create_release(s, actor="t", title="Bê Bop", artists=["Solo_Artist"])
+    with session_scope(engine) as s:
+        for term in SHORT_TERMS:
+            folded = fold(term)  # what the query does with it ("ü" is "u")
+            got = {r.id for r in list_releases(s, search=term, limit=100)}
+            if engine.dialect.name == "postgresql":
+                scan = set(s.execute(text("SELECT release_id FROM release_search WHERE document @@ "
+                                          "to_tsquery('simple', :q)"), {"q": f"{folded}:*"}).scalars())
+            else:
+                scan = set(s.execute(text("SELECT rowid FROM release_fts WHERE release_fts MATCH :q"),
+                                     {"q": f'"{folded}"*'}).scalars())
+            assert got == scan, term
+            assert count_releases(s, search=term) == len(scan), term
+        assert titles(list_releases(s, search="hop ün")) == ["Hip-Hop Ünïcode"]
+        assert titles(list_releases(s, search="nigh ta")) == []
+        assert titles(list_releases(s, search="7 nights über")) == ["Hip-Hop Ünïcode"]
+        assert titles(list_releases(s, search="solo_a")) == ["Bê Bop"]  # not one parser token: the old way
+        assert len(list_releases(s, search="n")) == 2  # Nighthawks, and "Nights" on a track
+
+
+def test_postgresql_prefix_tokens_are_every_words_first_four_characters(engine):
+    if engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL only: SQLite's FTS5 table has its own prefix indexes")
+    with session_scope(engine) as s:
+        create_release(s, actor="t", title="Night Drive", artists=["Luna Park"], status="draft")
+    with session_scope(engine) as s:
+        def has(token: str) -> bool:
+            return bool(s.execute(text("SELECT count(*) FROM release_search "
+                                       "WHERE prefixes @@ to_tsquery('simple', :t)"), {"t": token}).scalar_one())
+
+        for token in ("ʘpn", "ʘpni", "ʘpnig", "ʘpnigh", "ʘpd", "ʘpdriv", "ʘplu", "ʘppark"):
+            assert has(token), token
+        for token in ("ʘpnight", "ʘpx", "ʘpʘ", "ʘpʘs"):  # 5 characters; not a word; facet tokens get none
+            assert not has(token), token
+
