@@ -31,7 +31,7 @@ from stardust_tui.widgets.styling import plain, state_text
 
 # Most useful first: at 80 columns the last ones scroll off to the right; at 120 all fit (widths + 2 per cell
 # = 118, room for the scrollbar of a full page).
-COLUMNS = (("Title", "title", 20), ("Artist", "artist", 12), ("Status", "status", 10), ("UPC", "upc", 13),
+COLUMNS = (("Title", "title", 21), ("Artist", "artist", 11), ("Status", "status", 10), ("UPC", "upc", 13),
            ("Delivery", "delivery", 10), ("Label", "label", 16), ("Type", "type", 11), ("Date", "date", 10))
 TYPE_FILTERS = (*COMMON_RELEASE_TYPES[:5], "Compilation")
 
