@@ -180,7 +180,9 @@ class WebhookReceiver:
         return f"{host}:{self.port}/hooks/stardust"
 
     def stop(self) -> None:
-        self._server.should_exit = True
+        # force_exit: the senders keep their keep-alive connections open, and uvicorn's graceful shutdown
+        # would wait for them (the join timed out after 10 s in every test's teardown)
+        self._server.should_exit = self._server.force_exit = True
         if self._thread is not None:
             self._thread.join(10)
 
