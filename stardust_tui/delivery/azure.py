@@ -31,7 +31,14 @@ from azure.core.exceptions import (
     ServiceRequestError,
     ServiceResponseError,
 )
-from azure.storage.blob import BlobBlock, BlobPrefix, BlobServiceClient, ContainerClient, ContentSettings
+from azure.storage.blob import (
+    BlobBlock,
+    BlobPrefix,
+    BlobServiceClient,
+    ContainerClient,
+    ContentSettings,
+    ExponentialRetry,
+)
 
 from stardust_tui.delivery.base import (
     Inspected,
@@ -61,6 +68,12 @@ def _block_ids(src: Source) -> list[str]:
     return [block_id(src.md5, BLOCK, i) for i in range(-(-src.size // BLOCK))]
 
 
+def sdk_retry() -> ExponentialRetry:
+    """The SDK's own retries kept short (1 s, then 3 s): its default (15 s, 18 s, 24 s backoffs) held an attempt
+    at an unreachable account for over a minute before the delivery's own retry policy could act."""
+    return ExponentialRetry(initial_backoff=1, increment_base=2, retry_total=2, random_jitter_range=1)
+
+
 class AzureTransport(Transport):
     SCHEMES = ("azure",)
     CAN_RESUME = True  # blocks an interrupted upload staged are kept
@@ -79,7 +92,8 @@ class AzureTransport(Transport):
 
     def _make_client(self) -> ContainerClient:
         account_url = self.spec.option("account_url") or ""
-        kwargs: dict[str, Any] = {"connection_timeout": self.spec.timeout, "read_timeout": self.spec.timeout * 2}
+        kwargs: dict[str, Any] = {"connection_timeout": self.spec.timeout, "read_timeout": self.spec.timeout * 2,
+                                  "retry_policy": sdk_retry()}
         if self.spec.option("ca"):
             kwargs["connection_verify"] = self.spec.option("ca")
         conn = self.secret("azure_connection_string")

@@ -37,4 +37,4 @@ def install() -> None:
         return
     for module in (linux_driver, linux_inline_driver):
         if getattr(module, "XTermParser", None) is XTermParser:
-            module.XTermParser = AltKeyParser  # type: ignore[attr-defined,misc]
+            module.XTermParser = AltKeyParser  # type: ignore[attr-defined]
