@@ -100,14 +100,15 @@ async def test_keys_typed_while_the_tracklist_loads_change_no_track(seeded, app_
     """A slow store: Down, Enter and a title typed before the list arrives must not end up in a track
     (in tmux, '…Title' of the second track became 'Remix': the keys landed in the empty form, which the
     track's values then filled under the cursor)."""
-    import time
+    import threading
 
     from stardust_tui.services.tracks import TrackService
 
     real_load = TrackService.load
+    arrive = threading.Event()  # the list "arrives" when the test says so, however slow this machine is
 
-    def slow_load(self, release_id):  # the real read, after a network-database-like delay
-        time.sleep(1.0)
+    def slow_load(self, release_id):  # the real read, held back like a slow network database
+        arrive.wait(30)
         return real_load(self, release_id)
 
     monkeypatch.setattr(TrackService, "load", slow_load)
@@ -125,7 +126,12 @@ async def test_keys_typed_while_the_tracklist_loads_change_no_track(seeded, app_
         editor = app.screen
         await pilot.press("down", "enter", "end", *" Remix")
         assert not isinstance(app.focused, Input)  # the form takes no keys before it shows a track
-        await asyncio.sleep(2.5)  # the list arrives; an autosave would run now
+        arrive.set()  # the list arrives; an autosave would run now
+        for _ in range(100):
+            if editor.track_id is not None:
+                break
+            await asyncio.sleep(0.05)
+        await asyncio.sleep(1.5)  # past the autosave delay: a save of typed keys would have happened
         await settle(app, pilot)
         assert editor.track_id is not None
         assert editor.query_one("#t-title", Input).value == before[editor.track_id]
