@@ -73,7 +73,7 @@ def incoming_dir(root: Path) -> Iterator[Path]:
 async def receive(request: Request, folder: Path, name: str, *, max_bytes: int, expected: str | None) -> Upload:
     """Write the body to ``folder/name``; 411/413/422 problems as described above."""
     length = request.headers.get("content-length")
-    if length is not None and length.isdigit() and int(length) > max_bytes:
+    if length is not None and length.isascii() and length.isdigit() and int(length) > max_bytes:
         raise Problem(413, f"the upload is {int(length)} bytes; the limit is {max_bytes} bytes", kind="too-large")
     path = folder / name
     digest = hashlib.sha256()

@@ -115,7 +115,7 @@ def check_references(root: etree._Element, issues: list[Issue]) -> None:
 
 def _valid_icpn(value: str) -> bool:
     """UPC-A, EAN-13 (or GTIN-14 with a leading zero) via the catalog rules, or EAN-8."""
-    if len(value) == 8 and value.isdigit():
+    if len(value) == 8 and value.isascii() and value.isdigit():
         return gtin_check_digit(value[:7]) == int(value[7])
     return is_valid_upc(value)
 
@@ -184,7 +184,8 @@ def _when(el: etree._Element | None, issues: list[Issue]) -> datetime | None:
     if el is None or not (el.text or "").strip():
         return None
     text = el.text.strip().replace("Z", "+00:00")
-    if len(text) in (4, 7) and text.replace("-", "").isdigit():  # xs:gYear / gYearMonth style partial dates
+    # xs:gYear / gYearMonth style partial dates
+    if len(text) in (4, 7) and text.isascii() and text.replace("-", "").isdigit():
         text = (text + "-01-01")[:10] if len(text) == 4 else text + "-01"
     try:
         value = datetime.fromisoformat(text) if "T" in text else datetime.combine(date.fromisoformat(text[:10]),

@@ -118,5 +118,5 @@ def validate_file(path: str | Path, *, schema_dir: Path | None = None, package: 
 def _line(message: str) -> int | None:
     if message.startswith("line "):
         head = message[5:].split(":", 1)[0]
-        return int(head) if head.isdigit() else None
+        return int(head) if head.isascii() and head.isdigit() else None
     return None

@@ -109,7 +109,7 @@ def read_manifest(got: Received, name: str, profile: Profile, schema_dir: Path |
                              _text(m, "HashSum/HashSumValue") or _text(m, "HashSum/HashSum"))
                for m in root.iterfind("MessageInBatch")]
     declared = _text(root, "NumberOfMessages")
-    if declared and declared.isdigit() and int(declared) != len(entries):
+    if declared and declared.isascii() and declared.isdigit() and int(declared) != len(entries):
         problems.append(f"manifest says NumberOfMessages {declared} but lists {len(entries)}")
     if not entries:
         problems.append(f"{PurePosixPath(name).name} lists no message")

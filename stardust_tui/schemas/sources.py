@@ -83,7 +83,7 @@ class HttpSource(Source):
                 if resp.status_code != 200:
                     return resp.status_code, b"", None
                 declared = resp.headers.get("content-length")
-                if declared and declared.isdigit() and int(declared) > MAX_FILE_BYTES:
+                if declared and declared.isascii() and declared.isdigit() and int(declared) > MAX_FILE_BYTES:
                     raise SchemaFetchError(f"{int(declared):,} bytes: larger than any DDEX schema", where=url)
                 chunks, size = [], 0
                 for chunk in resp.iter_bytes():
@@ -91,7 +91,8 @@ class HttpSource(Source):
                     if size > MAX_FILE_BYTES:
                         raise SchemaFetchError("larger than any DDEX schema; stopped reading", where=url)
                     chunks.append(chunk)
-                if declared and declared.isdigit() and resp.num_bytes_downloaded != int(declared):
+                if (declared and declared.isascii() and declared.isdigit()
+                        and resp.num_bytes_downloaded != int(declared)):
                     raise SchemaFetchError(f"truncated: got {resp.num_bytes_downloaded:,} of {int(declared):,} bytes",
                                            where=url)
                 return 200, b"".join(chunks), resp.headers.get("content-type")

@@ -140,7 +140,7 @@ FIELDS: dict[str, FieldSpec] = {f.name: f for f in (
 def upc_hint(text: str) -> str:
     """For a UPC/EAN with a wrong or missing check digit, say which digit the body needs."""
     digits = re.sub(r"[\s\-._/]", "", text)
-    if not digits.isdigit():
+    if not (digits.isascii() and digits.isdigit()):
         return ""
     if len(digits) in (11, 12) and not ids.is_valid_upc(digits):
         body = digits if len(digits) == 11 else digits[:-1]

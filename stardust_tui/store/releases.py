@@ -336,7 +336,7 @@ def _identifier_filter(query: str | None) -> Any:
     if len(terms) != 1:
         return None
     term = terms[0].upper()
-    if term.isdigit() and is_valid_upc(term):
+    if term.isascii() and term.isdigit() and is_valid_upc(term):
         return select(col(Release.id)).where(col(Release.upc).in_(upc_candidates(normalize_upc(term))))
     if is_valid_isrc(term):
         return select(col(Track.release_id)).where(col(Track.isrc) == normalize_isrc(term))
