@@ -93,6 +93,8 @@ def iter_drafts(path: Path, fmt: str, options: ImportOptions, report: ImportRepo
     mapping = replace(options.mapping) if options.mapping else Mapping()
     if options.month_first is not None:
         mapping.month_first = options.month_first
+    if options.sheet and fmt != "xlsx":  # silently ignored before: the user meant another file
+        raise ValidationError(f"applies to Excel .xlsx workbooks; {path.name} is read as {fmt}", where="--sheet")
     if fmt == "xlsx":
         from stardust_tui.importexport.xlsx_import import iter_xlsx_drafts
 

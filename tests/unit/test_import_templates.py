@@ -288,6 +288,10 @@ def test_cli_xlsx_sheet_print_map_and_import(tmp_path: Path) -> None:
     res = run("import", str(src), "--sheet", "New")
     assert res.exit_code == 0 and "1 created" in res.output, res.output
     assert "note: sheet 'New'" in res.output
+    text = tmp_path / "book.csv"  # --sheet with a CSV was silently ignored: the user meant another file
+    text.write_text("UPC,Album,Artist,Title\n4006381333931,X,Y,Z\n", encoding="utf-8")
+    res = run("import", "catalog", str(text), "--sheet", "New", "--dry-run")
+    assert res.exit_code != 0 and "--sheet: applies to Excel .xlsx workbooks; book.csv is read as csv" in res.output
 
 
 def test_preorder_and_instant_gratification_columns(sqlite_engine, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
