@@ -3,6 +3,8 @@ state readable without colour, the highlighted row's fix below, and a re-run tha
 
 from __future__ import annotations
 
+import contextlib
+
 import pytest
 from tui_helpers import settle, wait_until
 
@@ -142,8 +144,14 @@ async def test_a_user_who_may_not_read_deliveries_is_told_in_the_head(seeded, se
     monkeypatch.delenv("STARDUST_ACTOR", raising=False)
     app = app_factory(engine)
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
+        from textual.worker import WorkerFailed
+
+        # the catalog's own load is refused (mallory is no user here): the app shows that; a settle that
+        # caught the failed worker before the app dropped it would re-raise it (seen once in a CI run)
+        with contextlib.suppress(WorkerFailed):
+            await settle(app, pilot)
         app.open_health()
+
         def head() -> str:
             found = app.screen.query("#health-head")
             return str(found.first().render()) if found else ""
@@ -151,6 +159,7 @@ async def test_a_user_who_may_not_read_deliveries_is_told_in_the_head(seeded, se
         assert await wait_until(pilot, lambda: "could not run" in head(), timeout=30), head()
         assert "mallory" in head() and rows(app) == []
         await pilot.press("r")  # not stuck in "running": r tries again (and is told the same)
-        await settle(app, pilot)
+        with contextlib.suppress(WorkerFailed):
+            await settle(app, pilot)
         assert "could not run" in head()
         assert not any("still running" in str(n.message) for n in app._notifications)
