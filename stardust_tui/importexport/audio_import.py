@@ -172,6 +172,7 @@ def _audio(engine: Engine, store: AssetStore, path: Path, report: ImportReport, 
             if not _attach(report, track.audio_asset_id, asset.id, replace,  # type: ignore[arg-type]
                            f"release {track.release_id} track {track.disc_number}-{track.track_number}", path):
                 continue
+            assert track.release_id is not None  # a stored track (release_id is NOT NULL)
             release = load_release(session, track.release_id)
             target = next(t for t in release.tracks if t.id == track.id)
             target.audio_asset_id = asset.id

@@ -53,8 +53,10 @@ _RELEASE_COLUMNS = ("upc", "catalog_number", "title", "version", "display_artist
 _RELEASE_PARTS = ("grid", "details")
 # track columns whose values are float | None or bool: sqlite3 binds them directly
 _TRACK_NATIVE = ("duration_seconds", "explicit", "preview_start_seconds")
-R, T, RA, TA, C, D = (Release.__table__, Track.__table__, ReleaseArtist.__table__, TrackArtist.__table__,
-                      Credit.__table__, Deal.__table__)  # type: ignore[attr-defined]
+# SQLModel's metaclass gives each table model its Core ``__table__``; SQLModel's annotations do not declare it
+R, T, RA, TA = (Release.__table__, Track.__table__, ReleaseArtist.__table__,  # type: ignore[attr-defined]
+                TrackArtist.__table__)  # type: ignore[attr-defined]
+C, D = Credit.__table__, Deal.__table__  # type: ignore[attr-defined]
 REV, AUD, P, A = (ReleaseRevision.__table__, AuditEntry.__table__, Party.__table__,  # type: ignore[attr-defined]
                   Asset.__table__)  # type: ignore[attr-defined]
 
@@ -207,7 +209,8 @@ class BulkWriter:
         wanted |= {t.audio_sha256 for d in drafts for t in d.tracks if t.audio_sha256}
         wanted -= set(self.assets)
         if wanted:
-            found = dict(self.conn.execute(select(A.c.sha256, A.c.id).where(A.c.sha256.in_(sorted(wanted)))).all())
+            found: dict[str, int] = dict(self.conn.execute(
+                select(A.c.sha256, A.c.id).where(A.c.sha256.in_(sorted(wanted)))).all())
             for sha in wanted:
                 self.assets[sha] = found.get(sha)
 
@@ -359,10 +362,10 @@ class BulkWriter:
         key = (table.name, columns, native)
         prepared = self._prepared.get(key)
         if prepared is None:
-            procs = [None if c in raw_json or c in native
-                     else table.c[c].type._cached_bind_processor(self.conn.dialect) for c in columns]
+            processors = [None if c in raw_json or c in native
+                          else table.c[c].type._cached_bind_processor(self.conn.dialect) for c in columns]
             sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
-            prepared = self._prepared[key] = (sql, [(i, p) for i, p in enumerate(procs) if p is not None])
+            prepared = self._prepared[key] = (sql, [(i, p) for i, p in enumerate(processors) if p is not None])
         sql, procs = prepared
         if procs:
             out = []
@@ -461,9 +464,8 @@ class BulkWriter:
         columns = ("at", "actor", "action", "entity", "entity_id", "before", "after", "note")
         if self.sqlite:  # issue 15: the transaction holds the database, so the rows go in sealed into the chain
             as_stored = [(*row[:5], "null", *row[6:]) for row in audit_rows]  # before: None is stored as JSON null
-            audit_rows = [(*row, *link) for row, link in zip(audit_rows, chain_values(self.conn, as_stored),
-                                                               strict=True)]
-            self.insert(AUD, (*columns, "seq", "prev_hash", "hash"), audit_rows, raw_json=("after",))
+            sealed = [(*row, *link) for row, link in zip(audit_rows, chain_values(self.conn, as_stored), strict=True)]
+            self.insert(AUD, (*columns, "seq", "prev_hash", "hash"), sealed, raw_json=("after",))
         else:  # the rows join the chain when the import commits (under the chain's lock, held briefly)
             self.insert(AUD, columns, audit_rows, raw_json=("after",))
             mark_unsealed(self.conn)

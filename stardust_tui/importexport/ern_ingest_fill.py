@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from stardust_tui.domain.identifiers import is_valid_upc, normalize_upc
-from stardust_tui.domain.models import Credit, Deal, Release, ReleaseResource, Track, TrackArtist
+from stardust_tui.domain.models import Credit, Deal, Release, Track, TrackArtist
 from stardust_tui.domain.release_types import catalog_parental_warning
+from stardust_tui.domain.resource_models import ReleaseResource
 from stardust_tui.ern import view_json
 from stardust_tui.ern.view_model import Ident, ReleaseView, ResourceView, TrackReleaseView
 from stardust_tui.errors import ValidationError
@@ -239,7 +240,9 @@ class Filler:
         n = self.notes
         for position, res in enumerate(r for r in self.view.resources if not r.track and r is not self.cover):
             kind = ASSET_KINDS.get(res.kind, "other")
-            rows.append(ReleaseResource(
+            # release_id comes from the release.resources relationship the rows are put in (a new release has
+            # no id yet); the model declares it required (int, not int | None like Track's)
+            rows.append(ReleaseResource(  # type: ignore[call-arg]
                 position=position, key=res.ref, kind=res.kind, resource_type=res.type or "Unknown",
                 isrc=valid_isrc(res.isrc, res.title, n), title=fit(res.title, 1000, "title", n),
                 version=fit(res.subtitle, 500, "subtitle", n),

@@ -75,6 +75,7 @@ class PartyCounter:
         created_at = party.created_at
         if created_at.tzinfo is None:
             created_at = created_at.replace(tzinfo=self.started.tzinfo)
+        assert party.id is not None  # get_or_create_party flushes a new party, so it has its id
         (self.created if created_at >= self.started else self.matched).add(party.id)
         return party
 

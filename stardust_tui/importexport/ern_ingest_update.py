@@ -44,8 +44,8 @@ def apply_update(session: Session, release_id: int, filler: Filler, upc: str | N
                 row.asset = current
         release.resources = rows
         # Park current positions so renumbering never trips the unique (release, disc, track) constraint.
-        for i, track in enumerate(release.tracks, start=1):
-            track.disc_number, track.track_number = 0, 100_000 + i
+        for i, parked in enumerate(release.tracks, start=1):
+            parked.disc_number, parked.track_number = 0, 100_000 + i
     session.flush()
     with session.no_autoflush:
         by_isrc = {t.isrc: t for t in release.tracks if t.isrc}

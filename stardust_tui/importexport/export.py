@@ -20,7 +20,7 @@ import os
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
@@ -42,14 +42,15 @@ def _id_pages(engine: Engine, release_refs: Sequence[int | str] | None) -> Itera
     """Ascending release ids in pages of PAGE (keyset paging: never the whole catalog in memory)."""
     with Session(engine) as session:
         if release_refs:
-            selected = sorted({get_release(session, ref).id for ref in release_refs})
+            # stored releases, so their ids are set
+            selected = sorted({cast(int, get_release(session, ref).id) for ref in release_refs})
             for i in range(0, len(selected), PAGE):
-                yield selected[i:i + PAGE]  # type: ignore[misc]
+                yield selected[i:i + PAGE]
             return
         last = 0
         while True:
-            ids = list(session.exec(select(Release.id).where(col(Release.id) > last)
-                                    .order_by(Release.id).limit(PAGE)).all())
+            ids = list(session.exec(select(col(Release.id)).where(col(Release.id) > last)
+                                    .order_by(col(Release.id)).limit(PAGE)).all())
             if not ids:
                 return
             yield ids  # type: ignore[misc]

@@ -85,8 +85,8 @@ class Grouper:
                     self._error(draft, f"rows of release {draft.label_text} must be together (it started at "
                                 f"line {self.ended[key]}); sort the file by release", line, "upc")
             else:
+                assert self.current is not None  # the key is the current release's, so there is one
                 draft = self.current
-                assert draft is not None
                 if rel is not draft.values:  # the converter hands back the same dict for repeated cells
                     self._check_same(draft, rel, line)
         draft.last_line = end_line or line

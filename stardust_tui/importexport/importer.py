@@ -228,7 +228,9 @@ def _fewer_gc_passes() -> Iterator[None]:
 
 def _restore_cache(session: Session, previous: int | None) -> None:
     if previous is not None:
-        session.connection().connection.driver_connection.execute(f"PRAGMA cache_size={previous}")
+        raw = session.connection().connection.driver_connection
+        assert raw is not None  # the session's connection is open
+        raw.execute(f"PRAGMA cache_size={previous}")
 
 
 def _first_line(exc: Exception) -> str:
@@ -253,6 +255,7 @@ def _sqlite_cache(session: Session, kib: int | None) -> int | None:
     if conn.dialect.name != "sqlite" or kib is None:
         return None
     raw = conn.connection.driver_connection
+    assert raw is not None  # the session's connection is open
     previous = raw.execute("PRAGMA cache_size").fetchone()[0]
     raw.execute(f"PRAGMA cache_size={-abs(int(kib))}")
     return -abs(previous) if previous < 0 else previous

@@ -139,9 +139,12 @@ def snapshot_to_draft(data: Any, file: str, line: int, report: ImportReport) -> 
             raise _Bad("release", "expected a JSON object")
         for key in _TEXT:
             setattr(draft, "label" if key == "label" else key, _typed(data, key, None, ""))
+        typed_type: tuple[str, bool] | None = None  # release_type parses to (DDEX type, compilation)
         for key, kind in _KINDS.items():
             value = _typed(data, key, kind, "")
-            if value is not None:
+            if key == "release_type":
+                typed_type = value
+            elif value is not None:
                 setattr(draft, key, value)
         draft.grid = _typed(data, "grid", None, "")
         if data.get("resources"):  # issue 18's videos/images/texts: not carried by this importer (yet)
@@ -149,8 +152,8 @@ def snapshot_to_draft(data: Any, file: str, line: int, report: ImportReport) -> 
                            "imported from catalog JSON; re-import them from the DDEX message", file=file, line=line,
                            column="resources", release=str(data.get("upc") or data.get("title") or ""))
         draft.details = _details(data, "")
-        if draft.release_type is not None:  # (DDEX type, compilation)
-            draft.release_type, compilation = draft.release_type
+        if typed_type is not None:
+            draft.release_type, compilation = typed_type
             draft.is_compilation = compilation or bool(data.get("is_compilation"))
         draft.title = draft.title or ""
         draft.display_artist = draft.display_artist or ""

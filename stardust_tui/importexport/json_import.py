@@ -209,7 +209,7 @@ def _convert(p: Path, cells: dict[str, str], mapping: Mapping, report: ImportRep
                   for i, f in fields]
     named = [f"{where}.{h}" for h in headers]
     converter = RowConverter(str(p), fields, named, report, defaults=mapping.defaults if level != "track" else None,
-                             month_first=mapping.month_first)
+                             month_first=bool(mapping.month_first))  # not given: day first, parse_date's default
     rel, trk, failed = converter.convert([cells[h] for h in headers], None)  # type: ignore[arg-type]
     if level == "release":
         trk = {}

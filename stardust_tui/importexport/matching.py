@@ -9,11 +9,12 @@ by ISRC, then by disc/track position). Two queries per batch, whatever its size.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from types import SimpleNamespace as NS
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from stardust_tui.domain.enums import PartyKind
 from stardust_tui.domain.models import Credit, Deal, Release, ReleaseArtist, ReleaseRevision, Track, TrackArtist
@@ -57,11 +58,12 @@ class Matcher:
                 forms[form] = d
         existing: dict[int, tuple[int, str, str | None]] = {}  # id(draft) -> (release id, upc, latest hash)
         if forms:  # the latest revision is number == release.revision (save_release keeps them equal)
-            rows = conn.execute(
-                select(Release.id, Release.upc, ReleaseRevision.content_hash)
-                .outerjoin(ReleaseRevision, (ReleaseRevision.release_id == Release.id)
-                           & (ReleaseRevision.number == Release.revision))
-                .where(Release.upc.in_(sorted(forms))))  # type: ignore[union-attr]
+            # stored releases (their id is set) found by UPC (so it is set); a release may lack a revision
+            rows = cast("Iterable[tuple[int, str, str | None]]", conn.execute(
+                select(col(Release.id), col(Release.upc), col(ReleaseRevision.content_hash))
+                .outerjoin(ReleaseRevision, (col(ReleaseRevision.release_id) == col(Release.id))
+                           & (col(ReleaseRevision.number) == col(Release.revision)))
+                .where(col(Release.upc).in_(sorted(forms)))))
             for rid, upc, stored in rows:
                 existing[id(forms[upc])] = (rid, upc, stored)
         new_views: list[NS] = []
@@ -138,9 +140,10 @@ class Matcher:
                 "WHERE track.isrc IN (SELECT value FROM json_each(?))", (json.dumps(isrcs),)).fetchall()
         from stardust_tui.domain.models import Asset
 
-        stmt = (select(Track.isrc, Track.release_id, Track.title, Track.display_artist, Track.duration_seconds,
-                       Asset.sha256).outerjoin(Asset, Asset.id == Track.audio_asset_id)
-                .where(Track.isrc.in_(isrcs)))  # type: ignore[union-attr]
+        stmt = (select(col(Track.isrc), col(Track.release_id), col(Track.title), col(Track.display_artist),
+                       col(Track.duration_seconds), col(Asset.sha256))
+                .outerjoin(Asset, col(Asset.id) == col(Track.audio_asset_id))
+                .where(col(Track.isrc).in_(isrcs)))
         return list(conn.execute(stmt))
 
     def _compare(self, d: ReleaseDraft, t: TrackDraft, tv: NS, other: Any, where: str) -> None:

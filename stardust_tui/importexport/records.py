@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import operator
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
@@ -20,7 +20,7 @@ from stardust_tui.errors import StardustError
 from stardust_tui.importexport import values as v
 from stardust_tui.importexport.cells import MAX_TEXT, parser_for
 from stardust_tui.importexport.cells import text as _text
-from stardust_tui.importexport.fields import BY_NAME, CREDIT_FIELDS
+from stardust_tui.importexport.fields import BY_NAME, CREDIT_FIELDS, FieldSpec
 from stardust_tui.importexport.report import Issue
 
 DEFAULT_MODELS = ["SubscriptionModel", "AdvertisementSupportedModel", "PayAsYouGoModel"]
@@ -129,6 +129,8 @@ _MEMO_KINDS = frozenset({"position", "duration", "duration_ms", "year", "int", "
                          "flag", "advisory", "status"})  # values are immutable (shared between rows safely)
 _MEMO_SIZE = 4096
 _MISSING = object()
+# one planned column: (index, field, its spec, header, parser, memo of parsed cells: see _memo_for)
+_Planned = tuple[int, str, FieldSpec, str, Callable[[str], Any], dict[str, Any] | None]
 
 
 def _memo_for(kind: str) -> dict[str, Any] | None:
@@ -144,14 +146,14 @@ class RowConverter:
 
     def __init__(self, file: str, plan: list[tuple[int, str]], headers: list[str], report: Any, *,
                  defaults: dict[str, str] | None = None, month_first: bool = False, unescape: bool = False,
-                 parsers: dict[int, Callable[[str], Any]] | None = None, extras: list[tuple[int, str]] = ()):
+                 parsers: dict[int, Callable[[str], Any]] | None = None, extras: Sequence[tuple[int, str]] = ()):
         """``plan``: one (column index, field) per field; ``extras``: further columns of a field (lists are
         joined, single values used when the main column is empty); ``parsers``: per-column parsers that
         replace the field kind's (milliseconds, surname-first names)."""
         self.file = file
         parsers = parsers or {}
 
-        def entry(i: int, name: str) -> tuple:
+        def entry(i: int, name: str) -> _Planned:
             spec = BY_NAME[name]
             return (i, name, spec, headers[i] if i < len(headers) else name,
                     parsers.get(i) or parser_for(spec.kind, month_first=month_first), _memo_for(spec.kind))
@@ -220,7 +222,7 @@ class RowConverter:
             else:
                 out[name] = value
 
-    def _convert(self, cells: list[str], n: int, plan: list[tuple[int, str, Any, str, Callable[[str], Any]]],
+    def _convert(self, cells: list[str], n: int, plan: list[_Planned],
                  out: dict[str, Any], failed: set[str], line: int, release: str | None,
                  defaults: dict[str, str] | None) -> None:
         cache = self._cache

@@ -14,14 +14,15 @@ from collections.abc import Iterator, Sequence
 from types import SimpleNamespace as NS
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import null, select
 from sqlalchemy.engine import Connection, Engine
 
 from stardust_tui.domain.models import Asset, Credit, Deal, Party, Release, ReleaseArtist, Track, TrackArtist
 from stardust_tui.store.revisions import snapshot_release
 
-R, T, RA, TA, C, D, P, A = (m.__table__ for m in (Release, Track, ReleaseArtist, TrackArtist,
-                                                  Credit, Deal, Party, Asset))
+# SQLModel's metaclass gives each table model its Core ``__table__``; SQLModel's annotations do not declare it
+R, T, RA, TA, C, D, P, A = (m.__table__ for m in (Release, Track, ReleaseArtist,  # type: ignore[union-attr]
+                                                  TrackArtist, Credit, Deal, Party, Asset))
 
 
 def _people(rows: Any) -> dict[int, list[NS]]:
@@ -35,11 +36,13 @@ def load_page(conn: Connection, ids: Sequence[int]) -> list[NS]:
     """The releases ``ids`` (ascending) with every child, as ORM-shaped light objects."""
     releases = conn.execute(select(R).where(R.c.id.in_(ids)).order_by(R.c.id)).mappings().all()
     label_ids = {r["label_id"] for r in releases if r["label_id"]}
-    labels = dict(conn.execute(select(P.c.id, P.c.name).where(P.c.id.in_(label_ids))).all()) if label_ids else {}
+    labels: dict[int, str] = (dict(conn.execute(select(P.c.id, P.c.name).where(P.c.id.in_(label_ids))).all())
+                              if label_ids else {})
     cover_ids = {r["cover_asset_id"] for r in releases if r["cover_asset_id"]}
-    covers = dict(conn.execute(select(A.c.id, A.c.sha256).where(A.c.id.in_(cover_ids))).all()) if cover_ids else {}
+    covers: dict[int, str] = (dict(conn.execute(select(A.c.id, A.c.sha256).where(A.c.id.in_(cover_ids))).all())
+                              if cover_ids else {})
     r_artists = _people(conn.execute(
-        select(RA.c.release_id, RA.c.role, None, P.c.name, P.c.isni, None).join(P, P.c.id == RA.c.party_id)
+        select(RA.c.release_id, RA.c.role, null(), P.c.name, P.c.isni, null()).join(P, P.c.id == RA.c.party_id)
         .where(RA.c.release_id.in_(ids)).order_by(RA.c.release_id, RA.c.sequence, RA.c.id)))
     credit_rows = conn.execute(
         select(C.c.release_id, C.c.role, C.c.instrument, P.c.name, P.c.isni, C.c.track_id)
@@ -54,7 +57,7 @@ def load_page(conn: Connection, ids: Sequence[int]) -> list[NS]:
                               .where(T.c.release_id.in_(ids))
                               .order_by(T.c.release_id, T.c.disc_number, T.c.track_number)).mappings().all()
     t_artists = _people(conn.execute(
-        select(TA.c.track_id, TA.c.role, None, P.c.name, P.c.isni, None).join(P, P.c.id == TA.c.party_id)
+        select(TA.c.track_id, TA.c.role, null(), P.c.name, P.c.isni, null()).join(P, P.c.id == TA.c.party_id)
         .join(T, T.c.id == TA.c.track_id).where(T.c.release_id.in_(ids)).order_by(TA.c.sequence, TA.c.id)))
     for row in track_rows:
         t = NS(**row)

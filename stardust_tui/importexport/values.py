@@ -108,7 +108,7 @@ def date_order_hint(text: str) -> str | None:
 def is_ambiguous_date(text: str) -> bool:
     """A numeric date whose day and month could be swapped (``01/02/2024``)."""
     m = _NUMERIC.match(text.strip())
-    return bool(m) and int(m[1]) <= 12 and int(m[2]) <= 12 and m[1] != m[2]
+    return m is not None and int(m[1]) <= 12 and int(m[2]) <= 12 and m[1] != m[2]
 
 
 def parse_datetime(text: str, *, month_first: bool = False) -> datetime:
