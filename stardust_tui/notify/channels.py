@@ -12,7 +12,8 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from stardust_tui.domain.models import utcnow
-from stardust_tui.domain.notify_models import DIGESTS, NOTIFY, NotifyChannel
+from stardust_tui.domain.notify_models import DIGESTS, NotifyChannel
+from stardust_tui.domain.notify_vocab import NOTIFY
 from stardust_tui.errors import ConflictError, NotFoundError, ValidationError
 from stardust_tui.notify.channel import Channel
 from stardust_tui.notify.registry import channel_class

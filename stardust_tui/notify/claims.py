@@ -25,9 +25,10 @@ from sqlalchemy.engine import Engine
 from stardust_tui.domain.notify_models import NotifyChannel, NotifyEvent, NotifySend
 from stardust_tui.notify.redact import redact
 
-S = NotifySend.__table__
-E = NotifyEvent.__table__
-C = NotifyChannel.__table__
+# SQLModel's metaclass sets each table model's Core __table__; SQLModel's annotations do not declare it
+S = NotifySend.__table__  # type: ignore[attr-defined]
+E = NotifyEvent.__table__  # type: ignore[attr-defined]
+C = NotifyChannel.__table__  # type: ignore[attr-defined]
 DIGEST_LIMIT = 500
 
 

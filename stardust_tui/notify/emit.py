@@ -21,7 +21,8 @@ from stardust_tui.notify.events import iso
 from stardust_tui.notify.outbox import Bind, record
 from stardust_tui.notify.redact import redact
 
-D = Delivery.__table__
+# SQLModel's metaclass sets each table model's Core __table__; SQLModel's annotations do not declare it
+D = Delivery.__table__  # type: ignore[attr-defined]
 
 
 def _delivery(bind: Bind, delivery_id: int) -> Any:

@@ -23,9 +23,10 @@ from stardust_tui.notify.events import new_delivery_id
 from stardust_tui.notify.rules import Rule, channels_for
 from stardust_tui.notify.schedule import Schedule
 
-E = NotifyEvent.__table__
-S = NotifySend.__table__
-C = NotifyChannel.__table__
+# SQLModel's metaclass sets each table model's Core __table__; SQLModel's annotations do not declare it
+E = NotifyEvent.__table__  # type: ignore[attr-defined]
+S = NotifySend.__table__  # type: ignore[attr-defined]
+C = NotifyChannel.__table__  # type: ignore[attr-defined]
 BATCH = 500
 BEFORE_CHANNEL_GRACE = timedelta(seconds=60)
 

@@ -33,7 +33,7 @@ from stardust_tui.notify.render import Renderer, user_template_dir
 from stardust_tui.notify.rules import parse_rules
 from stardust_tui.notify.schedule import Schedule
 
-Log = Callable[[str, str], None]  # (level, message)
+Log = Callable[[str, str], object]  # (level, message); what it returns is ignored
 HOUSEKEEPING_S = 3600.0
 WEEKLY_CHECK_S = 60.0
 
@@ -217,7 +217,7 @@ def prune_sent(engine: Engine, *, older_than: datetime) -> int:
     """Delete routed events older than ``older_than`` none of whose sends is still pending or failed."""
     from stardust_tui.store.db import write_tx
 
-    E, S = NotifyEvent.__table__, NotifySend.__table__
+    E, S = NotifyEvent.__table__, NotifySend.__table__  # type: ignore[attr-defined]  # SQLModel: undeclared
     open_send = exists().where(and_(S.c.event_pk == E.c.id, S.c.status.in_(("pending", "sending", "failed"))))
     old = select(E.c.id).where(E.c.occurred_at < older_than, E.c.routed_at.is_not(None), ~open_send).limit(5000)
     with write_tx(engine) as conn:

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import statistics
 from datetime import datetime, timedelta, tzinfo
-from typing import Any
+from typing import Any, overload
 
 from sqlalchemy import func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from stardust_tui.delivery.acks import OK_FILE_STATUS, OK_SUPPLY_CHAIN, PENDING_SUPPLY_CHAIN
 from stardust_tui.domain.delivery_models import Acknowledgement, Delivery, ReleaseTargetStatus, Target
@@ -24,11 +24,16 @@ from stardust_tui.notify.outbox import release_name
 from stardust_tui.notify.redact import redact
 from stardust_tui.store.scope import release_clause
 
-D, T, A = Delivery.__table__, Target.__table__, Acknowledgement.__table__
-R, RTS = Release.__table__, ReleaseTargetStatus.__table__
+# SQLModel's metaclass sets each table model's Core __table__; SQLModel's annotations do not declare it
+D, T, A = Delivery.__table__, Target.__table__, Acknowledgement.__table__  # type: ignore[attr-defined]
+R, RTS = Release.__table__, ReleaseTargetStatus.__table__  # type: ignore[attr-defined]
 ERRORS_SHOWN = 10
 
 
+@overload
+def _aware(when: datetime, ref: datetime) -> datetime: ...
+@overload
+def _aware(when: None, ref: datetime) -> None: ...
 def _aware(when: datetime | None, ref: datetime) -> datetime | None:
     return when.replace(tzinfo=ref.tzinfo) if when is not None and when.tzinfo is None else when
 
@@ -139,7 +144,7 @@ def enqueue_weekly(engine: Any, schedule: Any, *, now: datetime,
         return None
     key = f"report.weekly:{iso(slot)}"
     with Session(engine) as session:
-        if session.execute(select(NotifyEvent.id).where(NotifyEvent.dedupe_key == key)).first() is not None:
+        if session.execute(select(col(NotifyEvent.id)).where(col(NotifyEvent.dedupe_key) == key)).first() is not None:
             return None
         report = weekly_summary(session, until=slot, tz=schedule.tz)
     with write_tx(engine) as conn:
