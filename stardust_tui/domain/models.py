@@ -154,8 +154,8 @@ class Track(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("release_id", "disc_number", "track_number", name="uq_track_position"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    release_id: int | None = Field(default=None, foreign_key="release.id", index=True, nullable=False,
-                                  ondelete="CASCADE")
+    # no index of its own: uq_track_position's leading column serves lookups by release (migration 0016)
+    release_id: int | None = Field(default=None, foreign_key="release.id", nullable=False, ondelete="CASCADE")
     disc_number: int = 1
     track_number: int = 1
     isrc: str | None = Field(default=None, index=True, max_length=TRACK["isrc"])
@@ -264,7 +264,8 @@ class ReleaseRevision(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("release_id", "number", name="uq_revision_number"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    release_id: int = Field(foreign_key="release.id", index=True, ondelete="CASCADE")
+    # no index of its own: uq_revision_number's leading column serves lookups by release (migration 0016)
+    release_id: int = Field(foreign_key="release.id", ondelete="CASCADE")
     number: int
     created_at: datetime = Field(default_factory=utcnow)
     actor: str = Field(max_length=AUDIT["actor"])
