@@ -10,6 +10,7 @@ role, enforced by :meth:`Services.authorize`). Usage is counted per key per UTC 
 
 from __future__ import annotations
 
+import builtins
 import hashlib
 import hmac
 import secrets
@@ -167,7 +168,7 @@ class ApiKeyService:
                 self._audit(s, "revoke-apikey", key, f"revoked API key {name!r}")
             return _row(key)
 
-    def usage(self, name: str | None = None, *, days: int = 30) -> list[UsageRow]:
+    def usage(self, name: str | None = None, *, days: int = 30) -> builtins.list[UsageRow]:
         """Requests per key per UTC day over the last ``days`` days (newest first)."""
         from sqlmodel import col, select
 

@@ -59,21 +59,23 @@ class AssetStoreService:
     def info(self) -> StoreInfo:
         """Which store this home uses and the names (never values) of its stored credentials."""
         from stardust_tui.assets.store_config import load_credentials, parse_store_url
+        from stardust_tui.delivery.urls import TargetSpec
 
         self.services.authorize("asset.read")
         backend = self._backend(self.services.settings.assets_url)
         spec = parse_store_url(self.services.settings.assets_url)
         names = sorted(load_credentials(self.services.settings.paths, self.services.store_engine, spec)) \
-            if backend.kind == "s3" else []
+            if backend.kind == "s3" and isinstance(spec, TargetSpec) else []  # s3 is the backend of a bucket spec
         return StoreInfo(backend.url, backend.kind, names)
 
     def set_credentials(self, url: str | None, values: dict[str, str | None]) -> list[str]:
         """Store (encrypted) or clear S3 credentials of a bucket (default: the configured one)."""
         from stardust_tui.assets.store_config import parse_store_url, save_credentials
+        from stardust_tui.delivery.urls import TargetSpec
 
         self.services.authorize("target.admin")
         spec = parse_store_url(url or self.services.settings.assets_url)
-        if spec is None or not hasattr(spec, "bucket"):
+        if not isinstance(spec, TargetSpec):  # None (the home's folder) or a Path (another folder)
             raise ValidationError("credentials are for an s3:// asset store: set [assets] url or pass --url",
                                   where="asset credentials")
         return save_credentials(self.services.settings.paths, self.services.store_engine, spec, values)

@@ -10,6 +10,7 @@ first, paged by id.
 
 from __future__ import annotations
 
+import builtins
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -144,7 +145,7 @@ class AuditService:
             views = [_view(e) for e in rows[:limit]]
         return AuditPage(views, len(rows) > limit)
 
-    def actions(self) -> list[str]:
+    def actions(self) -> builtins.list[str]:
         """The action names in the log (for the TUI's filter), sorted."""
         from sqlmodel import select
 

@@ -24,16 +24,17 @@ def label_matches(services: Services, text: str, *, limit: int = 20) -> list[str
     from stardust_tui.domain.enums import PartyKind
     from stardust_tui.domain.models import Party
     from stardust_tui.store.db import session_scope
+    from stardust_tui.store.sqltypes import col
 
     wanted = " ".join(text.split()).lower()
     if not wanted:
         return []
     services.authorize("release.read")
-    name = func.lower(Party.name)
+    name = func.lower(col(Party.name))
     starts = case((name.like(_escape_like(wanted) + "%", escape="\\"), 0), else_=1)
-    stmt = (select(Party.name).where(Party.kind == PartyKind.LABEL,
-                                     name.like("%" + _escape_like(wanted) + "%", escape="\\"))
-            .order_by(starts, Party.name).limit(limit))
+    stmt = (select(col(Party.name)).where(col(Party.kind) == PartyKind.LABEL,
+                                          name.like("%" + _escape_like(wanted) + "%", escape="\\"))
+            .order_by(starts, col(Party.name)).limit(limit))
     with session_scope(services.engine) as session:
         return list(dict.fromkeys(session.execute(stmt).scalars()))
 

@@ -57,8 +57,8 @@ def rows_of(release: Any) -> list[DealRow]:
     return [row_of(d) for d in sorted(release.deals, key=lambda d: d.id or 0)]
 
 
-def check_deal(values: DealRow) -> None:
-    """What a deal needs before it is stored (the store checks the vocabularies and lengths)."""
+def check_deal(values: DealRow) -> date:
+    """What a deal needs before it is stored (the store checks the vocabularies and lengths); returns its start."""
     if not values.territories:
         raise ValidationError("a deal needs territories (Worldwide or ISO 3166-1 codes)", where="territories")
     if not values.commercial_models:
@@ -72,6 +72,7 @@ def check_deal(values: DealRow) -> None:
     if values.instant_gratification and not values.is_preorder:
         raise ValidationError("instant-gratification tracks belong on a pre-order deal (tick Pre-order)",
                               where="instant_gratification")
+    return values.start
 
 
 def _change(services: Services, release_id: int, change: Any) -> list[DealRow]:
@@ -99,7 +100,7 @@ def save_deal(services: Services, release_id: int, values: DealRow) -> list[Deal
     from stardust_tui.domain.identifiers import normalize_isrc
     from stardust_tui.domain.models import Deal
 
-    check_deal(values)
+    start = check_deal(values)
     instant = [normalize_isrc(x, field="instant-gratification track") for x in values.instant_gratification]
 
     def change(release: Any) -> None:
@@ -115,17 +116,18 @@ def save_deal(services: Services, release_id: int, values: DealRow) -> list[Deal
             raise ValidationError(f"{', '.join(unknown)} is not the ISRC of a track of this release",
                                   where="instant_gratification")
         if values.id is None:
-            deal = Deal(start=_midnight(values.start))
+            deal = Deal(start=_midnight(start))
             release.deals.append(deal)
         else:
-            deal = next((d for d in release.deals if d.id == values.id), None)
-            if deal is None:
+            found = next((d for d in release.deals if d.id == values.id), None)
+            if found is None:
                 raise NotFoundError(f"no deal {values.id} on release {release.id}")
+            deal = found
         deal.territories = list(values.territories)
         deal.excluded_territories = list(values.excluded_territories)
         deal.commercial_models = list(values.commercial_models)
         deal.use_types = list(values.use_types)
-        deal.start = _midnight(values.start)
+        deal.start = _midnight(start)
         deal.end = _midnight(end) if end is not None else None
         deal.price_tier = values.price_tier or None
         deal.is_preorder = values.is_preorder

@@ -9,6 +9,7 @@ and the release store; following and waiting live in :mod:`stardust_tui.services
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -21,6 +22,7 @@ from stardust_tui.domain.models import Release, utcnow
 from stardust_tui.errors import ValidationError
 from stardust_tui.services.delivery_follow import FINAL_STATES, EventLine
 from stardust_tui.store.db import session_scope
+from stardust_tui.store.sqltypes import col
 
 if TYPE_CHECKING:
     from stardust_tui.services import Services
@@ -173,11 +175,12 @@ class DeliveryService:
 
     def list(self, *, state: str | None = None, limit: int = 200) -> list[DeliveryRow]:
         """The newest deliveries (queue and history), bounded by ``limit``."""
-        stmt = (select(Delivery, Release.title, Target.name)
-                .join(Release, Release.id == Delivery.release_id).join(Target, Target.id == Delivery.target_id)
-                .order_by(Delivery.id.desc()).limit(limit))
+        stmt = (select(Delivery, col(Release.title), col(Target.name))
+                .join(Release, col(Release.id) == col(Delivery.release_id))
+                .join(Target, col(Target.id) == col(Delivery.target_id))
+                .order_by(col(Delivery.id).desc()).limit(limit))
         if state:
-            stmt = stmt.where(Delivery.state == state)
+            stmt = stmt.where(col(Delivery.state) == state)
         with session_scope(self.engine) as session:
             return [DeliveryRow(int(d.id), d.release_id, title, name, d.message_type, d.state, d.attempts,
                                 d.max_attempts, d.bytes_done, d.bytes_total, d.started_at, d.finished_at,
@@ -186,7 +189,7 @@ class DeliveryService:
     def state_of(self, delivery_id: int) -> str | None:
         self.services.authorize("delivery.read")
         with session_scope(self.engine) as session:
-            return session.execute(select(Delivery.state).where(Delivery.id == delivery_id)).scalar()
+            return session.execute(select(col(Delivery.state)).where(col(Delivery.id) == delivery_id)).scalar()
 
     def enqueue(self, release_id: int, target_id: int, message_type: str = "new") -> int:
         """Queue one release without the readiness check (the TUI checked it); idempotent."""
@@ -201,7 +204,8 @@ class DeliveryService:
                                content_hash=digest, requested_by=self.services.actor.name)
             if delivery.created_at >= before:
                 self._audit(session, "queue-delivery", delivery, f"queued {message_type} of release {release_id}")
-            return int(delivery.id)
+            assert delivery.id is not None  # enqueue returns the stored row: it has its key
+            return delivery.id
 
     def retry(self, delivery_id: int) -> None:
         """Queue a failed or cancelled delivery again (completed steps are not redone)."""
@@ -255,7 +259,7 @@ class DeliveryService:
             return delivery_id
         return self.enqueue(release_id, target_id, "update")
 
-    def metrics(self, *, days: float = 7.0) -> list[Any]:
+    def metrics(self, *, days: float = 7.0) -> builtins.list[Any]:
         """Per target: success rate, median duration, throughput, queue depth and circuit (``TargetMetrics``)."""
         from stardust_tui.worker.metrics import target_metrics
 
@@ -263,14 +267,15 @@ class DeliveryService:
         with session_scope(self.engine) as session:
             return target_metrics(session, days=days)
 
-    def activity(self, *, hours: int = 24) -> dict[str, list[float]]:
+    def activity(self, *, hours: int = 24) -> dict[str, builtins.list[float]]:
         """Succeeded deliveries per hour over the last ``hours`` hours, per target name (for sparklines)."""
         self.services.authorize("delivery.read")
         now = utcnow()
         since = now - timedelta(hours=hours)
-        stmt = (select(Target.name, Delivery.finished_at).join(Target, Target.id == Delivery.target_id)
-                .where(Delivery.state == "succeeded", Delivery.finished_at >= since)
-                .order_by(Delivery.finished_at.desc()).limit(5000))
+        stmt = (select(col(Target.name), col(Delivery.finished_at))
+                .join(Target, col(Target.id) == col(Delivery.target_id))
+                .where(col(Delivery.state) == "succeeded", col(Delivery.finished_at) >= since)
+                .order_by(col(Delivery.finished_at).desc()).limit(5000))
         out: dict[str, list[float]] = {}
         with session_scope(self.engine) as session:
             for name, finished in session.execute(stmt).all():

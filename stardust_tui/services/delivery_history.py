@@ -147,11 +147,12 @@ class DeliveryHistoryService:
                                 .order_by(col(Delivery.id).desc()).limit(limit)).all()
         at = []
         for t in targets:
-            s, a = status.get(t.id), acks.get(t.id)
-            at.append(AtTarget(int(t.id), t.name, t.profile, t.enabled, s.status if s else None,  # type: ignore[arg-type]
+            assert t.id is not None  # a stored target has its key
+            s, ack = status.get(t.id), acks.get(t.id)
+            at.append(AtTarget(t.id, t.name, t.profile, t.enabled, s.status if s else None,
                                s.detail if s else None, s.proposed_action if s else None,
                                s.delivery_id if s else None, s.message_id if s else None,
-                               s.updated_at if s else None, _ack(a) if a else None, self._ack_folder(t.profile)))
+                               s.updated_at if s else None, _ack(ack) if ack else None, self._ack_folder(t.profile)))
         at.sort(key=lambda r: (r.status is None, r.target.lower()))
         deliveries = [DeliverySummary(int(d.id), names.get(d.target_id, "?"), d.message_type, d.state,  # type: ignore[arg-type]
                                       d.attempts, d.max_attempts, d.created_at, d.finished_at, d.message_id,

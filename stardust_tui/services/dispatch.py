@@ -154,14 +154,15 @@ class DispatchService:
             targets = [t for t in list_targets(session) if t.enabled]
         out = []
         for t in targets:
+            assert t.id is not None  # a stored target has its key
             at = states.get(t.id)
             try:
                 profile = self.services.profiles.get(t.profile)
             except StardustError as exc:
                 none = tuple(TypeChoice(m, False, "profile cannot be read") for m in MESSAGE_TYPES)
-                out.append(TargetChoice(int(t.id), t.name, t.profile, at, none, t.circuit_state, str(exc)))
+                out.append(TargetChoice(t.id, t.name, t.profile, at, none, t.circuit_state, str(exc)))
                 continue
-            out.append(TargetChoice(int(t.id), t.name, t.profile, at, type_choices(profile, at, t.name),  # type: ignore[arg-type]
+            out.append(TargetChoice(t.id, t.name, t.profile, at, type_choices(profile, at, t.name),
                                     t.circuit_state))
         return DeliverOptions(head, out)
 

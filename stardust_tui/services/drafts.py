@@ -23,8 +23,12 @@ RELEASE_COLUMNS = {"title", "version", "upc", "catalog_number", "release_type", 
 DEAL_FIELDS = {"territories", "excluded_territories", "commercial_models", "use_types", "deal_start", "deal_end"}
 
 
+def _midnight(value: date) -> datetime:
+    return datetime(value.year, value.month, value.day, tzinfo=UTC)
+
+
 def _as_datetime(value: date | None) -> datetime | None:
-    return None if value is None else datetime(value.year, value.month, value.day, tzinfo=UTC)
+    return None if value is None else _midnight(value)
 
 
 def form_values(release: Release) -> dict[str, Any]:
@@ -71,7 +75,8 @@ class DraftService:
             if release_id is None:
                 release = create_release(session, actor=actor, **columns)
                 session.flush()
-                release_id = int(release.id)
+                assert release.id is not None  # flushed: the database gave it its key
+                release_id = release.id
                 if set(changes) - RELEASE_COLUMNS:
                     self._apply_children(session, release, changes)
                     save_release(session, release, actor=actor)
@@ -109,7 +114,7 @@ class DraftService:
                 if key in deal_changes:
                     setattr(deal, key, list(deal_changes[key] or []))
             if deal_changes.get("deal_start"):
-                deal.start = _as_datetime(deal_changes["deal_start"])
+                deal.start = _midnight(deal_changes["deal_start"])
             if "deal_end" in deal_changes:
                 deal.end = _as_datetime(deal_changes["deal_end"])
 

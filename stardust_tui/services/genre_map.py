@@ -55,7 +55,7 @@ def catalog_genres(services: Services) -> list[tuple[str, int, int]]:
     from stardust_tui.domain.models import Release, Track
     from stardust_tui.store.db import session_scope
 
-    counts: dict[str, list[int]] = {}
+    counts: dict[str | None, list[int]] = {}  # the query's type allows NULL; the comprehension drops it
     with session_scope(services.engine) as session:
         for genre, n in session.exec(select(Release.genre, func.count(col(Release.id)))
                                      .where(col(Release.genre).is_not(None)).group_by(Release.genre)):

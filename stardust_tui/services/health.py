@@ -127,26 +127,28 @@ class HealthService:
 
         from stardust_tui.domain.delivery_models import Delivery, ReleaseTargetStatus, Target
         from stardust_tui.domain.models import utcnow
+        from stardust_tui.store.sqltypes import col
         from stardust_tui.worker.heartbeat import live_workers
 
         self.services.authorize("delivery.read")
         since = utcnow() - timedelta(hours=24)
         with session_scope(self.services.engine) as s:
-            names = dict(s.execute(select(Target.id, Target.name)).all())
-            circuits = {name: state for name, state in s.execute(select(Target.name, Target.circuit_state))}
+            names = dict(s.execute(select(col(Target.id), col(Target.name))).all())
+            circuits = {name: state for name, state in s.execute(select(col(Target.name), col(Target.circuit_state)))}
             deliveries = {(names.get(t, str(t)), st): n for t, st, n in s.execute(
-                select(Delivery.target_id, Delivery.state, func.count()).group_by(Delivery.target_id, Delivery.state))}
+                select(col(Delivery.target_id), col(Delivery.state), func.count())
+                .group_by(col(Delivery.target_id), col(Delivery.state)))}
             durations: dict[str, list[float]] = {}
             for t, started, finished in s.execute(
-                    select(Delivery.target_id, Delivery.started_at, Delivery.finished_at)
-                    .where(Delivery.state == "succeeded", Delivery.finished_at >= since).limit(20_000)):
+                    select(col(Delivery.target_id), col(Delivery.started_at), col(Delivery.finished_at))
+                    .where(col(Delivery.state) == "succeeded", col(Delivery.finished_at) >= since).limit(20_000)):
                 if started and finished:
                     durations.setdefault(names.get(t, str(t)), []).append(max(0.0, (finished - started)
                                                                                .total_seconds()))
             acks = {(names.get(t, str(t)), st): n for t, st, n in s.execute(
-                select(ReleaseTargetStatus.target_id, ReleaseTargetStatus.status, func.count())
-                .where(ReleaseTargetStatus.status.like("ack-%"))
-                .group_by(ReleaseTargetStatus.target_id, ReleaseTargetStatus.status))}
+                select(col(ReleaseTargetStatus.target_id), col(ReleaseTargetStatus.status), func.count())
+                .where(col(ReleaseTargetStatus.status).like("ack-%"))
+                .group_by(col(ReleaseTargetStatus.target_id), col(ReleaseTargetStatus.status)))}
             queued = sum(n for (_, st), n in deliveries.items() if st in ("queued", "retry-wait"))
             workers = len(live_workers(s))
         return MetricsSnapshot(deliveries, durations, circuits, acks, queued, workers)

@@ -9,6 +9,7 @@ label-limited user's labels. :meth:`NotificationService.failing` is what ``stard
 from __future__ import annotations
 
 import asyncio
+import builtins
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, or_, select
 
 from stardust_tui.store.db import session_scope
+from stardust_tui.store.sqltypes import col, table
 
 if TYPE_CHECKING:
     from stardust_tui.domain.notify_models import NotifyChannel
@@ -111,7 +113,7 @@ class NotificationService:
         from stardust_tui.domain.notify_models import NotifySend
         from stardust_tui.notify.registry import channel_class
 
-        S = NotifySend.__table__
+        S = table(NotifySend)
         counts = dict(session.execute(select(S.c.status, func.count()).where(S.c.channel_id == ch.id)
                                       .group_by(S.c.status)).all())
         try:
@@ -151,8 +153,8 @@ class NotificationService:
         generated = None
         if kind == "webhook" and secret is None:
             with session_scope(self.services.store_engine) as session:
-                existing = session.execute(select(NotifyChannel.secret).where(
-                    NotifyChannel.name == check_name(name))).scalar()
+                existing = session.execute(select(col(NotifyChannel.secret)).where(
+                    col(NotifyChannel.name) == check_name(name))).scalar()
             if not existing:  # a new webhook, or one without a secret: make one (kept when --replace'd)
                 generated = secret = new_secret()
         with session_scope(self.services.store_engine) as session:
@@ -219,12 +221,13 @@ class NotificationService:
         return asyncio.run(channel.send(message, step))
 
     # -- the outbox --------------------------------------------------------------------------------------------
-    def outbox(self, *, status: str | None = None, channel: str | None = None, limit: int = 50) -> list[OutboxRow]:
+    def outbox(self, *, status: str | None = None, channel: str | None = None,
+               limit: int = 50) -> builtins.list[OutboxRow]:
         """Sends (and events not routed yet, status ``new``), newest first."""
         from stardust_tui.domain.notify_models import NotifyChannel, NotifyEvent, NotifySend
 
         self.services.authorize("notify.read")
-        E, S, C = NotifyEvent.__table__, NotifySend.__table__, NotifyChannel.__table__
+        E, S, C = table(NotifyEvent), table(NotifySend), table(NotifyChannel)
         out: list[OutboxRow] = []
         with session_scope(self.services.store_engine) as session:
             if status in (None, "new", "pending") and channel is None:
@@ -279,13 +282,13 @@ class NotificationService:
         return or_(E.c.label.is_(None) & E.c.release_id.is_(None), func.lower(E.c.label).in_(
             [x.lower() for x in labels]))
 
-    def events(self, *, limit: int = 200, before_id: int | None = None) -> list[EventRow]:
+    def events(self, *, limit: int = 200, before_id: int | None = None) -> builtins.list[EventRow]:
         """Recent events (every type, whatever the channels), newest first, with the user's unread marks."""
         from stardust_tui.domain.delivery_models import Target
         from stardust_tui.domain.notify_models import NotifyEvent
 
         self.services.authorize("notify.read")
-        E, T = NotifyEvent.__table__, Target.__table__
+        E, T = table(NotifyEvent), table(Target)
         with session_scope(self.services.store_engine) as session:
             seen = self._seen(session)
             stmt = (select(E, T.c.name.label("target")).select_from(E.outerjoin(T, T.c.id == E.c.target_id))
@@ -307,7 +310,7 @@ class NotificationService:
         from stardust_tui.domain.notify_models import NotifyEvent
 
         self.services.authorize("notify.read")
-        E = NotifyEvent.__table__
+        E = table(NotifyEvent)
         with session_scope(self.services.store_engine) as session:
             seen = self._seen(session)
             rows = dict(session.execute(select(E.c.severity, func.count()).where(
@@ -328,7 +331,7 @@ class NotificationService:
             session.add(reader)
 
     # -- health and the weekly report --------------------------------------------------------------------------
-    def failing(self) -> list[str]:
+    def failing(self) -> builtins.list[str]:
         """One line per channel that needs attention (for ``stardust doctor`` and the TUI); empty when all is well."""
         lines = []
         for ch in self.list():

@@ -29,7 +29,7 @@ from stardust_tui.store.db import session_scope
 if TYPE_CHECKING:
     from sqlmodel import Session
 
-    from stardust_tui.domain.models import Party
+    from stardust_tui.domain.models import Credit, Party, ReleaseArtist, TrackArtist
     from stardust_tui.services import Services
 
 
@@ -91,7 +91,7 @@ class PersonalDataService:
     # -- export ----------------------------------------------------------------------------------------------
     def export(self, ref: str) -> dict[str, Any]:
         """Everything held about the person ``ref`` names (party id, ISNI or name), as JSON-able data."""
-        from sqlmodel import select
+        from sqlmodel import col, select
 
         from stardust_tui.domain.access_models import StardustUser
         from stardust_tui.domain.models import AuditEntry, Release, Track
@@ -103,13 +103,14 @@ class PersonalDataService:
             names = _names(parties)
             links = pd.party_links(s, parties)
             rids = links.release_ids
-            releases = list(s.exec(select(Release).where(Release.id.in_(rids)).order_by(Release.id))) if rids else []
+            releases = list(s.exec(select(Release).where(col(Release.id).in_(rids))
+                                   .order_by(col(Release.id)))) if rids else []
             track_ids = sorted({tid for _, tid, *_ in links.links if tid})
-            tracks = {t.id: t for t in s.exec(select(Track).where(Track.id.in_(track_ids)))} if track_ids else {}
+            tracks = {t.id: t for t in s.exec(select(Track).where(col(Track.id).in_(track_ids)))} if track_ids else {}
             revisions = pd.revisions_mentioning(s, names)
             audit = pd.audit_mentioning(s, names, links.ids)
-            user = s.exec(select(StardustUser).where(StardustUser.name.in_(names))).first()
-            acted = len(s.exec(select(AuditEntry.id).where(AuditEntry.actor.in_(names))).all())
+            user = s.exec(select(StardustUser).where(col(StardustUser.name).in_(names))).first()
+            acted = len(s.exec(select(col(AuditEntry.id)).where(col(AuditEntry.actor).in_(names))).all())
             doc = {
                 "exported_at": datetime.now(UTC), "query": ref, "parties": [_party_dict(p) for p in parties],
                 "roles": [{"release_id": rid, "track_id": tid, "as": kind, "role": role, "instrument": instrument}
@@ -232,9 +233,11 @@ class PersonalDataService:
         from stardust_tui.store.releases import load_release, save_release
 
         rel = load_release(s, rid)
-        for link in [*rel.artists, *rel.credits, *(a for t in rel.tracks for a in t.artists),
-                     *(c for t in rel.tracks for c in t.credits)]:
-            target = targets.get(link.party_id)
+        links: list[ReleaseArtist | TrackArtist | Credit] = [
+            *rel.artists, *rel.credits, *(a for t in rel.tracks for a in t.artists),
+            *(c for t in rel.tracks for c in t.credits)]
+        for link in links:
+            target = targets.get(link.party_id) if link.party_id is not None else None
             if target is not None and target.id != link.party_id:
                 link.party = target
                 link.party_id = target.id
@@ -267,13 +270,13 @@ class PersonalDataService:
         """The revision just saved wrote an audit entry whose "before" holds the old name: not yet sealed (that
         happens at commit), so it is written without it."""
         from sqlalchemy.orm.attributes import flag_modified
-        from sqlmodel import select
+        from sqlmodel import col, select
 
         from stardust_tui.domain.models import AuditEntry
         from stardust_tui.store import personal_data as pd
 
         s.flush()
-        for obj in s.exec(select(AuditEntry).where(AuditEntry.seq.is_(None))):  # this transaction's own entries
+        for obj in s.exec(select(AuditEntry).where(col(AuditEntry.seq).is_(None))):  # this transaction's own entries
             obj.before = pd.redact_changes(obj.before, names, pseudonym)
             obj.after = pd.redact_changes(obj.after, names, pseudonym)
             flag_modified(obj, "before")

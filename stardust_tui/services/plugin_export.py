@@ -53,7 +53,8 @@ def release_ids(services: Services, refs: Sequence[int | str]) -> list[int]:
         if refs:
             refs = [int(r) if str(r).isascii() and str(r).isdigit() and len(str(r)) <= 10 else r for r in refs]
             return sorted({int(get_release(session, ref).id) for ref in refs})  # type: ignore[arg-type]
-        return [int(i) for i in session.exec(select(Release.id).order_by(col(Release.id))).all()]
+        ids = session.exec(select(col(Release.id)).order_by(col(Release.id))).all()
+        return [i for i in ids if i is not None]  # a primary key is never NULL: this only narrows the type
 
 
 def export_item(services: Services, release_id: int, profile: Any = None) -> ExportItem:

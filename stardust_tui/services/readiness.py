@@ -16,7 +16,7 @@ from stardust_tui.store.db import session_scope
 
 if TYPE_CHECKING:
     from stardust_tui.delivery.preflight import Preflight
-    from stardust_tui.delivery.profiles import Profile
+    from stardust_tui.delivery.profile_model import Profile
     from stardust_tui.domain.findings import CheckReport
     from stardust_tui.services import Services
 

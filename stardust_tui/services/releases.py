@@ -7,6 +7,7 @@ naming the actor, search index refreshed). A release is named by its id or UPC/E
 
 from __future__ import annotations
 
+import builtins
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
@@ -176,7 +177,7 @@ class ReleaseService:
             out["audio"] = _asset_data(t.audio)
         return data
 
-    def history(self, ref: Ref) -> list[HistoryEntry]:
+    def history(self, ref: Ref) -> builtins.list[HistoryEntry]:
         """The revisions of a release, oldest first (every save is one)."""
         from stardust_tui.store.releases import get_release
         from stardust_tui.store.revisions import history
@@ -209,7 +210,7 @@ class ReleaseService:
         return Readiness(release_id, report)
 
     # -- changing --------------------------------------------------------------------------------------------
-    def create(self, *, title: str, artists: list[str], p_line: str | None = None, c_line: str | None = None,
+    def create(self, *, title: str, artists: builtins.list[str], p_line: str | None = None, c_line: str | None = None,
                **fields: Any) -> int:
         """Create a draft release (``label`` by name, ``artists`` by name, columns by name); returns its id."""
         from stardust_tui.store.releases import create_release
@@ -226,7 +227,7 @@ class ReleaseService:
             rel = create_release(s, actor=self._actor, **values)
             return int(rel.id)  # type: ignore[arg-type]
 
-    def edit(self, ref: Ref, *, label: str | None = None, artists: list[str] | None = None,
+    def edit(self, ref: Ref, *, label: str | None = None, artists: builtins.list[str] | None = None,
              expected_revision: int | None = None, **changes: Any) -> Saved:
         """Change the given fields (None = leave as is; "" clears an optional text field); one revision.
 
@@ -286,10 +287,11 @@ class ReleaseService:
             return AddedTrack(int(rel.id), int(track.id), track.disc_number, track.track_number,  # type: ignore[arg-type]
                               rev.number)
 
-    def add_deal(self, ref: Ref, *, territories: list[str], excluded: list[str] | None = None,
-                 models: list[str], use_types: list[str], start: date | None = None, end: date | None = None,
-                 price_tier: str | None = None, preorder: bool = False,
-                 instant_gratification: list[str] | None = None, expected_revision: int | None = None) -> Saved:
+    def add_deal(self, ref: Ref, *, territories: builtins.list[str], excluded: builtins.list[str] | None = None,
+                 models: builtins.list[str], use_types: builtins.list[str], start: date | None = None,
+                 end: date | None = None, price_tier: str | None = None, preorder: bool = False,
+                 instant_gratification: builtins.list[str] | None = None,
+                 expected_revision: int | None = None) -> Saved:
         """Add a deal: where (ISO 3166-1 or Worldwide, minus ``excluded``), which models and use types, when.
 
         A ``preorder`` deal sells the release before its release date: it needs ``start`` (when pre-orders

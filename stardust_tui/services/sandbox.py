@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from stardust_tui.errors import ConfigError, ConflictError, ValidationError
 
 if TYPE_CHECKING:
-    from stardust_tui.delivery.profiles import Profile
+    from stardust_tui.delivery.profile_model import Profile
     from stardust_tui.sandbox.serve import BatchResult
     from stardust_tui.services import Services
 

@@ -7,6 +7,7 @@ what every delivery is validated with); listing and verifying only read.
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -113,7 +114,7 @@ class SchemaService:
             listing.configured_versions = [s.key for s in ERN_SETS if (in_use / s.folder / s.main).is_file()]
         return listing
 
-    def verify(self) -> list[FileCheck]:
+    def verify(self) -> builtins.list[FileCheck]:
         """Every installed file re-hashed against the manifest (ConfigError when nothing is installed)."""
         from stardust_tui.schemas.install import installed_root, verify
 

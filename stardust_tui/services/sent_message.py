@@ -58,7 +58,8 @@ def rebuild_message(services: Any, delivery_id: int) -> SentMessage:
     """Build the delivery's message again (see the module docstring); nothing is written."""
     from stardust_tui.assets.store import AssetStore
     from stardust_tui.delivery.package import plan_package
-    from stardust_tui.delivery.profiles import MessageParty, load_profile
+    from stardust_tui.delivery.profile_model import MessageParty
+    from stardust_tui.delivery.profiles import load_profile
     from stardust_tui.domain.delivery_models import Target
     from stardust_tui.domain.models import ReleaseRevision
     from stardust_tui.store.releases import content_hash, load_release

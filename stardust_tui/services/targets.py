@@ -10,6 +10,7 @@ screen. Delegates to ``delivery.targets`` (validation, encrypted secrets), ``del
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -128,7 +129,7 @@ class TargetService:
                                        .group_by(RTS.status)).all())
         return TargetDetail(_row(t), secret_names(self.paths, t), t.last_ack_poll_at, dict(sorted(counts.items())))
 
-    def profiles(self) -> list[tuple[str, str]]:
+    def profiles(self) -> builtins.list[tuple[str, str]]:
         """(name, description) of every shipped and user delivery profile."""
         profiles, _errors = self.services.profiles.list()
         return [(p.name, p.description or p.name) for p in profiles]
@@ -245,7 +246,7 @@ class TargetService:
             new = await poll_target_acks(self.services.engine, t, transport, folder, profile.ack_format)
         return AckPoll(folder, len(new))
 
-    def acks(self, ref: TargetRef, *, limit: int = 20) -> list[Acknowledgement]:
+    def acks(self, ref: TargetRef, *, limit: int = 20) -> builtins.list[Acknowledgement]:
         """The most recent ACKs recorded for a target, newest first."""
         from sqlmodel import col, select
 

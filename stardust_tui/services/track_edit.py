@@ -108,7 +108,8 @@ def add_track(services: Services, release_id: int, *, disc: int | None = None, t
                       display_artist=release.display_artist)
         release.tracks.append(track)
         session.flush()
-        return int(track.id)
+        assert track.id is not None  # flushed: the database gave it its key
+        return track.id
     return _change(services, release_id, change)
 
 

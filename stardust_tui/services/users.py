@@ -8,6 +8,7 @@ removing or demoting the last one is refused. Every change is audited (entity ``
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -134,7 +135,7 @@ class UserService:
         self.services.access.forget()
         return row
 
-    def _labels(self, session: Session, labels: Sequence[str]) -> tuple[list[str] | None, list[str]]:
+    def _labels(self, session: Session, labels: Sequence[str]) -> tuple[builtins.list[str] | None, builtins.list[str]]:
         """Labels as the catalog spells them (matched without case); unknown ones are kept with a note."""
         from sqlalchemy import func, select
 
@@ -142,13 +143,14 @@ class UserService:
         from stardust_tui.domain.enums import PartyKind
         from stardust_tui.domain.models import Party
         from stardust_tui.domain.validation import check_text
+        from stardust_tui.store.sqltypes import col
 
         out: list[str] = []
         notes: list[str] = []
         for raw in labels:
             label = " ".join(check_text(raw, USER["label"], field="--label", required=True).split())
-            known = session.execute(select(Party.name).where(Party.kind == PartyKind.LABEL,
-                                                             func.lower(Party.name) == label.lower())).scalars().first()
+            known = session.execute(select(col(Party.name)).where(
+                col(Party.kind) == PartyKind.LABEL, func.lower(col(Party.name)) == label.lower())).scalars().first()
             if known is None:
                 notes.append(f"no release has label {label!r} yet")
             out.append(known or label)

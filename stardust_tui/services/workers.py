@@ -49,15 +49,16 @@ class WorkersService:
         from sqlalchemy import func, select
 
         from stardust_tui.domain.delivery_models import Delivery, WorkerHeartbeat
+        from stardust_tui.store.sqltypes import col
         from stardust_tui.worker.heartbeat import STALE_AFTER_S
 
         self.services.authorize("delivery.read")
         now = self.services.now()
         with session_scope(self.services.engine) as session:
             beats = list(session.execute(select(WorkerHeartbeat).where(
-                WorkerHeartbeat.seen_at >= now - KEEP_STALE)).scalars())
-            leases = dict(session.execute(select(Delivery.lease_owner, func.count()).where(
-                Delivery.state == "running").group_by(Delivery.lease_owner)).all())
+                col(WorkerHeartbeat.seen_at) >= now - KEEP_STALE)).scalars())
+            leases = dict(session.execute(select(col(Delivery.lease_owner), func.count()).where(
+                col(Delivery.state) == "running").group_by(col(Delivery.lease_owner))).all())
         rows = []
         for w in beats:
             seen = w.seen_at if w.seen_at.tzinfo else w.seen_at.replace(tzinfo=now.tzinfo)
