@@ -43,6 +43,7 @@ from stardust_tui.store.duplicates import norm_key
 from stardust_tui.store.parties import clean_name
 from stardust_tui.store.revisions import snapshot_json_and_hash, snapshot_release
 from stardust_tui.store.scope import check_core_labels
+from stardust_tui.store.sqltypes import table
 
 _TRACK_COLUMNS = ("id", "release_id", "disc_number", "track_number", "isrc", "title", "version", "display_artist",
                   "duration_seconds", "explicit", "p_line_year", "p_line", "language", "genre",
@@ -53,12 +54,9 @@ _RELEASE_COLUMNS = ("upc", "catalog_number", "title", "version", "display_artist
 _RELEASE_PARTS = ("grid", "details")
 # track columns whose values are float | None or bool: sqlite3 binds them directly
 _TRACK_NATIVE = ("duration_seconds", "explicit", "preview_start_seconds")
-# SQLModel's metaclass gives each table model its Core ``__table__``; SQLModel's annotations do not declare it
-R, T, RA, TA = (Release.__table__, Track.__table__, ReleaseArtist.__table__,  # type: ignore[attr-defined]
-                TrackArtist.__table__)  # type: ignore[attr-defined]
-C, D = Credit.__table__, Deal.__table__  # type: ignore[attr-defined]
-REV, AUD, P, A = (ReleaseRevision.__table__, AuditEntry.__table__, Party.__table__,  # type: ignore[attr-defined]
-                  Asset.__table__)  # type: ignore[attr-defined]
+R, T, RA, TA, C, D = (table(Release), table(Track), table(ReleaseArtist), table(TrackArtist), table(Credit),
+                      table(Deal))
+REV, AUD, P, A = table(ReleaseRevision), table(AuditEntry), table(Party), table(Asset)
 
 
 class TrackView:

@@ -19,10 +19,10 @@ from sqlalchemy.engine import Connection, Engine
 
 from stardust_tui.domain.models import Asset, Credit, Deal, Party, Release, ReleaseArtist, Track, TrackArtist
 from stardust_tui.store.revisions import snapshot_release
+from stardust_tui.store.sqltypes import table
 
-# SQLModel's metaclass gives each table model its Core ``__table__``; SQLModel's annotations do not declare it
-R, T, RA, TA, C, D, P, A = (m.__table__ for m in (Release, Track, ReleaseArtist,  # type: ignore[union-attr]
-                                                  TrackArtist, Credit, Deal, Party, Asset))
+R, T, RA, TA, C, D, P, A = (table(m) for m in (Release, Track, ReleaseArtist, TrackArtist, Credit, Deal, Party,
+                                               Asset))
 
 
 def _people(rows: Any) -> dict[int, list[NS]]:

@@ -19,16 +19,16 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, func, or_, select, true, update
+from sqlalchemy import ColumnElement, and_, func, or_, select, true, update
 from sqlalchemy.engine import Engine
 
 from stardust_tui.domain.notify_models import NotifyChannel, NotifyEvent, NotifySend
 from stardust_tui.notify.redact import redact
+from stardust_tui.store.sqltypes import table
 
-# SQLModel's metaclass sets each table model's Core __table__; SQLModel's annotations do not declare it
-S = NotifySend.__table__  # type: ignore[attr-defined]
-E = NotifyEvent.__table__  # type: ignore[attr-defined]
-C = NotifyChannel.__table__  # type: ignore[attr-defined]
+S = table(NotifySend)
+E = table(NotifyEvent)
+C = table(NotifyChannel)
 DIGEST_LIMIT = 500
 
 
@@ -185,7 +185,7 @@ def retry(engine: Engine, *, send_id: int | None = None, channel_id: int | None 
     """Queue failed (or waiting) sends again at once: one send, or every unsent one of a channel."""
     from stardust_tui.store.db import write_tx
 
-    where = [S.c.status.in_(("failed", "pending"))]
+    where: list[ColumnElement[bool]] = [S.c.status.in_(("failed", "pending"))]
     if send_id is not None:
         where.append(S.c.id == send_id)
     if channel_id is not None:

@@ -20,9 +20,9 @@ from stardust_tui.domain.delivery_models import Delivery
 from stardust_tui.notify.events import iso
 from stardust_tui.notify.outbox import Bind, record
 from stardust_tui.notify.redact import redact
+from stardust_tui.store.sqltypes import table
 
-# SQLModel's metaclass sets each table model's Core __table__; SQLModel's annotations do not declare it
-D = Delivery.__table__  # type: ignore[attr-defined]
+D = table(Delivery)
 
 
 def _delivery(bind: Bind, delivery_id: int) -> Any:

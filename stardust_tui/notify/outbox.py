@@ -21,12 +21,12 @@ from stardust_tui.domain.delivery_models import Target
 from stardust_tui.domain.models import Party, Release, utcnow
 from stardust_tui.domain.notify_models import NotifyEvent
 from stardust_tui.notify.events import EVENT_TYPES, build_payload, new_event_id
+from stardust_tui.store.sqltypes import table
 
-# SQLModel's metaclass sets each table model's Core __table__; SQLModel's annotations do not declare it
-E = NotifyEvent.__table__  # type: ignore[attr-defined]
-R = Release.__table__  # type: ignore[attr-defined]
-P = Party.__table__  # type: ignore[attr-defined]
-T = Target.__table__  # type: ignore[attr-defined]
+E = table(NotifyEvent)
+R = table(Release)
+P = table(Party)
+T = table(Target)
 Bind = Connection | Session
 _PLACEHOLDER = re.compile(r"\{(release|target)\}")
 

@@ -22,11 +22,11 @@ from stardust_tui.domain.notify_models import NotifyChannel, NotifyEvent, Notify
 from stardust_tui.notify.events import new_delivery_id
 from stardust_tui.notify.rules import Rule, channels_for
 from stardust_tui.notify.schedule import Schedule
+from stardust_tui.store.sqltypes import table
 
-# SQLModel's metaclass sets each table model's Core __table__; SQLModel's annotations do not declare it
-E = NotifyEvent.__table__  # type: ignore[attr-defined]
-S = NotifySend.__table__  # type: ignore[attr-defined]
-C = NotifyChannel.__table__  # type: ignore[attr-defined]
+E = table(NotifyEvent)
+S = table(NotifySend)
+C = table(NotifyChannel)
 BATCH = 500
 BEFORE_CHANNEL_GRACE = timedelta(seconds=60)
 

@@ -216,8 +216,9 @@ def _digest_id(claim: claims.Claim) -> str:
 def prune_sent(engine: Engine, *, older_than: datetime) -> int:
     """Delete routed events older than ``older_than`` none of whose sends is still pending or failed."""
     from stardust_tui.store.db import write_tx
+    from stardust_tui.store.sqltypes import table
 
-    E, S = NotifyEvent.__table__, NotifySend.__table__  # type: ignore[attr-defined]  # SQLModel: undeclared
+    E, S = table(NotifyEvent), table(NotifySend)
     open_send = exists().where(and_(S.c.event_pk == E.c.id, S.c.status.in_(("pending", "sending", "failed"))))
     old = select(E.c.id).where(E.c.occurred_at < older_than, E.c.routed_at.is_not(None), ~open_send).limit(5000)
     with write_tx(engine) as conn:

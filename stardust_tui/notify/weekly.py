@@ -23,10 +23,10 @@ from stardust_tui.notify.events import iso
 from stardust_tui.notify.outbox import release_name
 from stardust_tui.notify.redact import redact
 from stardust_tui.store.scope import release_clause
+from stardust_tui.store.sqltypes import table
 
-# SQLModel's metaclass sets each table model's Core __table__; SQLModel's annotations do not declare it
-D, T, A = Delivery.__table__, Target.__table__, Acknowledgement.__table__  # type: ignore[attr-defined]
-R, RTS = Release.__table__, ReleaseTargetStatus.__table__  # type: ignore[attr-defined]
+D, T, A = table(Delivery), table(Target), table(Acknowledgement)
+R, RTS = table(Release), table(ReleaseTargetStatus)
 ERRORS_SHOWN = 10
 
 
