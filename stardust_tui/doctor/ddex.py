@@ -3,7 +3,7 @@ enabled target's profile, exactly as a delivery would (``services.readiness.targ
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from stardust_tui.doctor.model import Check, failed, passed, skipped
 from stardust_tui.errors import StardustError
@@ -17,7 +17,7 @@ MAX_READY = 100
 
 def _enabled_targets(services: Services) -> list[tuple[Any, Any]]:
     """(target row, profile or the error loading it) of every enabled target."""
-    out = []
+    out: list[tuple[Any, Any]] = []
     for t in services.targets.list():
         if not t.enabled:
             continue
@@ -75,8 +75,9 @@ def ready_releases(services: Services) -> list[Check]:
         return [skipped("ddex", "ready-releases", "no enabled target")]
     with session_scope(services.engine) as s:
         total = s.exec(select(func.count()).select_from(Release).where(Release.status == "ready")).one()
-        ids = list(s.exec(select(Release.id).where(Release.status == "ready").order_by(col(Release.id).desc())
-                          .limit(MAX_READY)))
+        ids = cast("list[int]", list(  # primary keys of stored releases: never None
+            s.exec(select(Release.id).where(Release.status == "ready").order_by(col(Release.id).desc())
+                   .limit(MAX_READY))))
     if not ids:
         return [skipped("ddex", "ready-releases", "no release is ready")]
     shown = f"{len(ids)} ready release(s)" + (f" (newest {len(ids)} of {total})" if total > len(ids) else "")

@@ -48,10 +48,11 @@ def ern(services: Services) -> list[Check]:
     with session_scope(services.engine) as s:
         newest = select(Release.id).order_by(col(Release.id).desc()).limit(CANDIDATES).subquery()
         rid = s.exec(select(Track.release_id, func.count()).where(col(Track.release_id).in_(select(newest.c.id)))
-                     .group_by(Track.release_id).order_by(func.count().desc(), col(Track.release_id).desc())
+                     .group_by(col(Track.release_id)).order_by(func.count().desc(), col(Track.release_id).desc())
                      .limit(1)).first()
         if rid is None:
             return [skipped("speed", "ern", "no release with tracks: nothing to build")]
+        assert rid[0] is not None  # track.release_id is NOT NULL
         release = load_release(s, rid[0])
     party = Party(services.settings.sender_dpid, services.settings.sender_name)
     samples = []

@@ -109,12 +109,13 @@ def secret_key(services: Services) -> list[Check]:
 
 def _stored_token(services: Services) -> str | None:
     from sqlalchemy import select
+    from sqlmodel import col
 
     from stardust_tui.domain.delivery_models import Target
     from stardust_tui.store.db import session_scope
 
     with session_scope(services.store_engine) as s:
-        return s.execute(select(Target.credentials).where(Target.credentials.is_not(None)).limit(1)).scalar()
+        return s.execute(select(col(Target.credentials)).where(col(Target.credentials).is_not(None)).limit(1)).scalar()
 
 
 def config(services: Services) -> list[Check]:

@@ -27,13 +27,13 @@ def worker(services: Services) -> list[Check]:
     now = utcnow()
     with session_scope(services.store_engine) as s:
         workers = live_workers(s)
-        due = s.execute(select(func.count(), func.min(Delivery.next_attempt_at)).where(
-            col(Delivery.state).in_(("queued", "retry-wait")), Delivery.next_attempt_at <= now)).one()
-        expired = s.execute(select(func.count()).where(Delivery.state == "running",
-                                                       Delivery.lease_expires_at < now)).scalar() or 0
-        stuck = s.execute(select(func.count()).where(Delivery.state == "running",
-                                                     Delivery.updated_at < now - STUCK_AFTER,
-                                                     Delivery.lease_expires_at >= now)).scalar() or 0
+        due = s.execute(select(func.count(), func.min(col(Delivery.next_attempt_at))).where(
+            col(Delivery.state).in_(("queued", "retry-wait")), col(Delivery.next_attempt_at) <= now)).one()
+        expired = s.execute(select(func.count()).where(col(Delivery.state) == "running",
+                                                       col(Delivery.lease_expires_at) < now)).scalar() or 0
+        stuck = s.execute(select(func.count()).where(col(Delivery.state) == "running",
+                                                     col(Delivery.updated_at) < now - STUCK_AFTER,
+                                                     col(Delivery.lease_expires_at) >= now)).scalar() or 0
     out: list[Check] = []
     daemons = [w for w in workers if w.kind == "daemon"]
     if daemons:
