@@ -39,7 +39,7 @@ DeliveryId = Annotated[int, F.PathParam(ge=L.ID.lo, le=L.ID.hi)]
 class DeliveryRequest(BaseModel):
     """The arguments of ``stardust deliver``."""
 
-    releases: list[F.text(64, required=True)] = Field(min_length=1, max_length=1000,
+    releases: list[Annotated[str, *F.text_rules(64, required=True)]] = Field(min_length=1, max_length=1000,
                                                       description="Release ids, UPCs or GRids")
     target: F.TargetName
     type: str = Field(default="new", pattern="^(new|update|takedown|purge)$")

@@ -63,8 +63,8 @@ async def receive_ack(request: Request, target: F.TargetRef,
 
     state = request.app.state.api
     auth = request.headers.get("authorization", "")
-    scheme, _, token = auth.partition(" ")
-    token = token.strip() if scheme.lower() == "bearer" else None
+    scheme, _, credentials = auth.partition(" ")
+    token = credentials.strip() if scheme.lower() == "bearer" else None
     inbox = AckInbox(state.system)
     await run_in_threadpool(inbox.authenticate, target, token)  # before reading what a stranger sends
     with uploads.incoming_dir(state.settings.paths.assets_dir) as folder:

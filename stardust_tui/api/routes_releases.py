@@ -23,6 +23,8 @@ from stardust_tui.jsonable import jsonable
 from stardust_tui.services.releases import ReleaseFilters
 
 router = APIRouter(prefix="/releases", tags=["releases"], responses=PROBLEM_RESPONSES)
+ReleaseType = Annotated[str, *F.text_rules(L.RELEASE["release_type"])]
+ReleaseStatus = Annotated[str, *F.text_rules(L.RELEASE["status"], required=True)]
 
 
 class ReleaseCreate(BaseModel):
@@ -32,7 +34,7 @@ class ReleaseCreate(BaseModel):
     artists: list[F.Name] = Field(min_length=1, max_length=100)
     label: F.OptName | None = None
     upc: F.Code | None = None
-    release_type: F.text(L.RELEASE["release_type"]) | None = Field(default=None, description="album, ep, single, …")
+    release_type: ReleaseType | None = Field(default=None, description="album, ep, single, …")
     release_date: F.Day | None = None
     genre: F.Genre | None = None
     p_line: F.Line | None = Field(default=None, description='"2024 Star Records"')
@@ -43,30 +45,30 @@ class ReleasePatch(BaseModel):
     """The fields of ``stardust release edit``: absent or null = unchanged, "" clears an optional text."""
 
     title: F.Title | None = None
-    version: F.text(L.RELEASE["version"]) | None = None
+    version: Annotated[str, *F.text_rules(L.RELEASE["version"])] | None = None
     artists: list[F.Name] | None = Field(default=None, max_length=100)
     label: F.OptName | None = None
     upc: F.Code | None = None
-    catalog_number: F.text(L.RELEASE["catalog_number"]) | None = None
-    release_type: F.text(L.RELEASE["release_type"]) | None = None
+    catalog_number: Annotated[str, *F.text_rules(L.RELEASE["catalog_number"])] | None = None
+    release_type: ReleaseType | None = None
     release_date: F.Day | None = None
     original_release_date: F.Day | None = None
     genre: F.Genre | None = None
-    subgenre: F.text(L.RELEASE["subgenre"]) | None = None
+    subgenre: Annotated[str, *F.text_rules(L.RELEASE["subgenre"])] | None = None
     language: F.Language | None = None
-    parental_advisory: F.text(L.RELEASE["parental_advisory"]) | None = None
+    parental_advisory: Annotated[str, *F.text_rules(L.RELEASE["parental_advisory"])] | None = None
     p_line: F.Line | None = None
     c_line: F.Line | None = None
 
 
 class StatusChange(BaseModel):
-    status: F.text(L.RELEASE["status"], required=True) = Field(description="draft | ready | delivered | taken-down")
+    status: ReleaseStatus = Field(description="draft | ready | delivered | taken-down")
 
 
 class TrackCreate(BaseModel):
     """The fields of ``stardust release add-track``."""
 
-    title: F.text(L.TRACK["title"], required=True)
+    title: Annotated[str, *F.text_rules(L.TRACK["title"], required=True)]
     isrc: F.Code | None = None
     artist: F.OptName | None = None
     duration: F.Duration | None = None
@@ -84,14 +86,14 @@ class CreditIn(BaseModel):
 class TrackPatch(BaseModel):
     """A track's fields as the TUI's track editor changes them: absent = unchanged; ``credits`` replaces all."""
 
-    title: F.text(L.TRACK["title"], required=True) | None = None
-    version: F.text(L.TRACK["version"]) | None = None
-    display_artist: F.text(L.TRACK["display_artist"]) | None = None
+    title: Annotated[str, *F.text_rules(L.TRACK["title"], required=True)] | None = None
+    version: Annotated[str, *F.text_rules(L.TRACK["version"])] | None = None
+    display_artist: Annotated[str, *F.text_rules(L.TRACK["display_artist"])] | None = None
     isrc: F.Code | None = None
     explicit: bool | None = None
     language: F.Language | None = None
-    genre: F.text(L.TRACK["genre"]) | None = None
-    p_line: F.text(L.TRACK["p_line"]) | None = None
+    genre: Annotated[str, *F.text_rules(L.TRACK["genre"])] | None = None
+    p_line: Annotated[str, *F.text_rules(L.TRACK["p_line"])] | None = None
     p_line_year: F.Year | None = None
     preview_start_seconds: F.PreviewStart | None = None
     credits: list[CreditIn] | None = Field(default=None, max_length=200)
@@ -106,7 +108,7 @@ class DealCreate(BaseModel):
     use_types: list[F.Vocab] = Field(min_length=1, max_length=40)
     start: F.Day | None = None
     end: F.Day | None = None
-    price_tier: F.text(L.DEAL["price_tier"]) | None = None
+    price_tier: Annotated[str, *F.text_rules(L.DEAL["price_tier"])] | None = None
     preorder: bool = False
     instant_gratification: list[F.Code] = Field(default_factory=list, max_length=1000)
 

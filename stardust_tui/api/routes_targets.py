@@ -17,22 +17,22 @@ from stardust_tui.domain import limits as L
 from stardust_tui.jsonable import jsonable
 
 router = APIRouter(prefix="/targets", tags=["targets"], responses=PROBLEM_RESPONSES)
-Secret = F.text(L.SECRET_VALUE)
+Secret = Annotated[str, *F.text_rules(L.SECRET_VALUE)]
 
 
 class TargetCreate(BaseModel):
     """The fields of ``stardust target add``; ``password`` and ``secrets`` are stored encrypted, never shown."""
 
     name: F.TargetName
-    url: F.text(L.TARGET["url"], required=True)
-    profile: F.text(L.TARGET["profile"], required=True) = "generic-43"
+    url: Annotated[str, *F.text_rules(L.TARGET["url"], required=True)]
+    profile: Annotated[str, *F.text_rules(L.TARGET["profile"], required=True)] = "generic-43"
     password: Secret | None = Field(default=None, json_schema_extra={"writeOnly": True})
-    secrets: dict[F.text(64, required=True), Secret] = Field(
+    secrets: dict[Annotated[str, *F.text_rules(64, required=True)], Secret] = Field(
         default_factory=dict, max_length=20, json_schema_extra={"writeOnly": True},
         description="Transport secrets by name (aws_secret_access_key, token, ack_token, …)")
-    key_file: F.text(L.TARGET["key_file"]) | None = None
-    known_hosts: F.text(L.TARGET["known_hosts_file"]) | None = None
-    host_key: F.text(L.TARGET["host_key"]) | None = None
+    key_file: Annotated[str, *F.text_rules(L.TARGET["key_file"])] | None = None
+    known_hosts: Annotated[str, *F.text_rules(L.TARGET["known_hosts_file"])] | None = None
+    host_key: Annotated[str, *F.text_rules(L.TARGET["host_key"])] | None = None
     trust_unknown_host: bool = False
     max_concurrency: F.Concurrency = 2
     enabled: bool = True
@@ -42,14 +42,14 @@ class TargetPatch(BaseModel):
     """The fields of ``stardust target edit`` (absent = unchanged); a secret set to "" or null is removed."""
 
     rename: F.TargetName | None = None
-    url: F.text(L.TARGET["url"], required=True) | None = None
-    profile: F.text(L.TARGET["profile"], required=True) | None = None
+    url: Annotated[str, *F.text_rules(L.TARGET["url"], required=True)] | None = None
+    profile: Annotated[str, *F.text_rules(L.TARGET["profile"], required=True)] | None = None
     password: Secret | None = Field(default=None, json_schema_extra={"writeOnly": True})
-    secrets: dict[F.text(64, required=True), Secret | None] | None = Field(
+    secrets: dict[Annotated[str, *F.text_rules(64, required=True)], Secret | None] | None = Field(
         default=None, max_length=20, json_schema_extra={"writeOnly": True})
-    key_file: F.text(L.TARGET["key_file"]) | None = None
-    known_hosts: F.text(L.TARGET["known_hosts_file"]) | None = None
-    host_key: F.text(L.TARGET["host_key"]) | None = None
+    key_file: Annotated[str, *F.text_rules(L.TARGET["key_file"])] | None = None
+    known_hosts: Annotated[str, *F.text_rules(L.TARGET["known_hosts_file"])] | None = None
+    host_key: Annotated[str, *F.text_rules(L.TARGET["host_key"])] | None = None
     trust_unknown_host: bool | None = None
     max_concurrency: F.Concurrency | None = None
     enabled: bool | None = None

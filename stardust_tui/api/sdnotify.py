@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import os
 import socket
+from collections.abc import Callable
 
 
 def _address() -> str | None:
@@ -42,7 +43,7 @@ def watchdog_interval() -> float | None:
     return int(usec) / 2e6
 
 
-async def watchdog_loop(alive: callable = lambda: True) -> None:  # type: ignore[valid-type]
+async def watchdog_loop(alive: Callable[[], bool] = lambda: True) -> None:
     """Ping the watchdog every half interval while ``alive()`` holds (a stuck event loop stops the pings, and
     systemd restarts the service). Returns at once when there is no watchdog."""
     interval = watchdog_interval()
