@@ -36,7 +36,8 @@ def _plain_id(ref: int | str) -> int | None:
 def release_document(services: Services, ref: int | str) -> dict[str, Any]:
     """Everything about the release ``ref`` (an id, a UPC/EAN or a GRid) as plain data."""
     from stardust_tui.errors import NotFoundError
-    from stardust_tui.store.release_view import load_release_view, read_tx
+    from stardust_tui.store.db import read_tx
+    from stardust_tui.store.release_view import load_release_view
     from stardust_tui.store.revisions import hash_snapshot, snapshot_release
 
     services.authorize("release.read")

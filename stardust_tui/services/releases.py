@@ -25,8 +25,6 @@ Ref = int | str
 """A release id, or its UPC/EAN in any accepted spelling."""
 
 _CLEARABLE = ("upc", "catalog_number", "version", "subgenre", "language", "p_line", "c_line")
-_ASSET_KEYS = ("id", "sha256", "size", "kind", "original_name", "container", "codec", "sample_rate", "bit_depth",
-               "channels", "duration_seconds", "width", "height", "color_mode")
 
 
 @dataclass(frozen=True)
@@ -120,10 +118,6 @@ def _split_line(line: str, kind: str) -> dict[str, Any]:
     return {"line": owner or line, "year": year}
 
 
-def _asset_data(a: Any) -> dict[str, Any] | None:
-    return None if a is None else {k: getattr(a, k) for k in _ASSET_KEYS}
-
-
 class ReleaseService:
     def __init__(self, services: Services) -> None:
         self.services = services
@@ -165,17 +159,11 @@ class ReleaseService:
             return load_release(s, int(get_release(s, ref).id))  # type: ignore[arg-type]
 
     def show(self, ref: Ref) -> dict[str, Any]:
-        """Everything about a release as plain data: its snapshot plus id, revision, content hash and assets."""
-        from stardust_tui.store.releases import content_hash, snapshot_release
+        """Everything about a release as plain data: its snapshot plus id, revision, content hash and assets
+        (``services/release_document.py``: read with a few Core statements in one read transaction)."""
+        from stardust_tui.services.release_document import release_document
 
-        rel = self.load(ref)
-        data = {"id": rel.id, "revision": rel.revision, "content_hash": content_hash(rel), **snapshot_release(rel)}
-        data["cover"] = _asset_data(rel.cover)
-        tracks = sorted(rel.tracks, key=lambda t: (t.disc_number, t.track_number))
-        for t, out in zip(tracks, data["tracks"], strict=True):
-            out["id"] = t.id
-            out["audio"] = _asset_data(t.audio)
-        return data
+        return release_document(self.services, ref)
 
     def history(self, ref: Ref) -> builtins.list[HistoryEntry]:
         """The revisions of a release, oldest first (every save is one)."""

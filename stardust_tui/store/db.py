@@ -115,3 +115,19 @@ def write_tx(engine: Engine) -> Iterator[Connection]:
     except OperationalError as exc:  # locked, busy, server gone: one line, and callers may retry
         text = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
         raise StoreError(text, where=engine.url.render_as_string(hide_password=True)) from None
+
+
+@contextmanager
+def read_tx(engine: Engine) -> Iterator[Connection]:
+    """One read transaction without an ORM session: every statement sees the same snapshot (SQLite: a
+    deferred ``BEGIN``, which pysqlite would not issue before a SELECT). Errors as :func:`session_scope`'s."""
+    try:
+        with engine.connect() as conn:
+            if conn.dialect.name == "sqlite":
+                conn.exec_driver_sql("BEGIN")
+            try:
+                yield conn
+            finally:
+                conn.rollback()
+    except OperationalError as exc:
+        raise _store_error(exc, engine) from None

@@ -2,7 +2,7 @@
 large catalog, next to a bare Starlette endpoint served by the same uvicorn settings (the floor).
 
     .venv/bin/python tests/bench/bench_api.py [--releases 1000000] [--tracks-per-release 2] [--requests 2000]
-                                              [--clients 4] [--keep]
+                                              [--clients 4] [--keep] [--home DIR] [--only-generate]
 
 The catalog is generated with ``bench_search.generate`` (bulk inserts + search index) into a fresh home;
 ``stardust serve`` runs as its own process (as users run it), the floor as another uvicorn process
@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import httpx  # noqa: E402
-from bench_search import generate, make_queries  # noqa: E402
+from bench_search import existing, generate, make_queries  # noqa: E402
 
 from stardust_tui.config import load_settings  # noqa: E402
 from stardust_tui.services import Services  # noqa: E402
@@ -114,14 +114,22 @@ def main() -> None:
     ap.add_argument("--requests", type=int, default=2000, help="timed requests per endpoint")
     ap.add_argument("--clients", type=int, default=4, help="client threads (keep-alive connections)")
     ap.add_argument("--keep", action="store_true", help="keep the generated home (path on stderr)")
+    ap.add_argument("--home", type=Path, default=None,
+                    help="use this home: reuse the catalog in it when there is one (else generate it there); kept")
+    ap.add_argument("--only-generate", action="store_true", help="generate the catalog (into --home) and stop")
     args = ap.parse_args()
 
-    home = Path(tempfile.mkdtemp(prefix="stardust-bench-api-"))
+    home = args.home or Path(tempfile.mkdtemp(prefix="stardust-bench-api-"))
+    args.keep = args.keep or args.home is not None
     settings = load_settings(home)
     settings.paths.ensure()
     engine = make_engine(settings.db_url)
     upgrade(engine, backup=False)
-    data = generate(engine, args.releases, args.tracks_per_release)
+    data = existing(engine, args.releases, args.tracks_per_release) or generate(
+        engine, args.releases, args.tracks_per_release)
+    if args.only_generate:
+        print(f"catalog: {args.releases} releases ({home})", file=sys.stderr)
+        return
     admin = Services(settings=settings, engine_source=engine, actor=Actor("bench"))
     token = admin.apikeys.create("bench", scope="read").token
     sample = admin.releases.show(1)
@@ -130,7 +138,8 @@ def main() -> None:
 
     doc.write_text(json.dumps(jsonable(sample)))
     engine.dispose()
-    print(f"catalog: {args.releases} releases in {data['generate_seconds']} s ({home})", file=sys.stderr)
+    print(f"catalog: {args.releases} releases in {data.get('generate_seconds', 'reused')} s ({home})",
+          file=sys.stderr)
 
     env = {**os.environ, "STARDUST_HOME": str(home)}
     api_port, floor_port = free_port(), free_port()

@@ -33,6 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from sqlalchemy import text  # noqa: E402
 
 from stardust_tui.domain.identifiers import gtin_check_digit  # noqa: E402
+from stardust_tui.domain.release_types import release_type_and_compilation  # noqa: E402
 from stardust_tui.store.db import make_engine, session_scope  # noqa: E402
 from stardust_tui.store.migrate import upgrade  # noqa: E402
 from stardust_tui.store.releases import count_releases, list_releases  # noqa: E402
@@ -83,7 +84,9 @@ def generate(engine, n_releases: int, per_release: int, seed: int = 7) -> dict:
                 rdate = EPOCH + timedelta(days=rng.randint(0, 13000))
                 code = upc(rid)
                 rtype, status = rng.choice(TYPES), rng.choice(STATUSES)
-                rel_rows.append((rid, code, title, artist, label_id, rtype, rdate.isoformat(),
+                # stored as the app stores it (migration 0006): the DDEX name, "compilation" = Album + the flag
+                rtype, compilation = release_type_and_compilation(rtype)
+                rel_rows.append((rid, code, title, artist, label_id, rtype, compilation, rdate.isoformat(),
                                  status, f"{fold(title)}|{fold(artist)}", now, now))
                 track_titles, isrcs = [], []
                 for n in range(1, per_release + 1):
@@ -114,12 +117,12 @@ def generate(engine, n_releases: int, per_release: int, seed: int = 7) -> dict:
 
 
 def _bulk_insert(cur, dialect: str, label_rows, rel_rows, trk_rows, fts_rows) -> None:
-    rel_cols = "(id, upc, title, display_artist, label_id, release_type, release_date, status, norm_key, created_at, " \
-               "updated_at, parental_advisory, revision)"
+    rel_cols = "(id, upc, title, display_artist, label_id, release_type, is_compilation, release_date, status, " \
+               "norm_key, created_at, updated_at, parental_advisory, revision)"
     trk_cols = "(id, release_id, disc_number, track_number, isrc, title, display_artist, duration_seconds, explicit)"
     if dialect == "sqlite":
         cur.executemany("INSERT INTO party(id, name, kind, created_at) VALUES (?,?,?,?)", label_rows)
-        cur.executemany(f"INSERT INTO release {rel_cols} VALUES (?,?,?,?,?,?,?,?,?,?,?,'not-explicit',1)", rel_rows)
+        cur.executemany(f"INSERT INTO release {rel_cols} VALUES (?,?,?,?,?,?,?,?,?,?,?,?,'not-explicit',1)", rel_rows)
         cur.executemany(f"INSERT INTO track {trk_cols} VALUES (?,?,?,?,?,?,?,?,0)", trk_rows)
         cur.executemany("INSERT INTO release_fts(rowid, title, artists, label, codes, tracks) VALUES (?,?,?,?,?,?)",
                         fts_rows)
@@ -162,6 +165,10 @@ def existing(engine, n_releases: int, per_release: int, seed: int = 7) -> dict |
         tracks = conn.execute(text("SELECT count(*) FROM track")).scalar_one()
     if found != n_releases or tracks != n_releases * per_release:
         raise SystemExit(f"the schema holds {found} releases and {tracks} tracks, not {n_releases} x {per_release}")
+    with engine.connect() as conn:  # generated before the types were stored as the app stores them
+        if conn.execute(text("SELECT 1 FROM release WHERE release_type IN ('album', 'single', 'ep', 'compilation') "
+                             "LIMIT 1")).first() is not None:
+            raise SystemExit("this catalog has lower-case release types (an older generator): generate it again")
     vocab, artists, labels, _ = vocabulary(n_releases, seed)
     return {"releases": n_releases, "tracks": tracks, "reused": True, "vocab": vocab, "artists": artists,
             "labels": labels}
