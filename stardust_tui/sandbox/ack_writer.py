@@ -15,8 +15,8 @@ from datetime import datetime
 
 from lxml import etree
 
-from stardust_tui.delivery.profiles import MessageParty
-from stardust_tui.sandbox.verdict import Verdict
+from stardust_tui.delivery.profile_model import MessageParty
+from stardust_tui.sandbox.verdict import Problem, Verdict
 
 NAMESPACES = {"1.6": "http://ddex.net/xml/ern-c-sftp/16", "1.8": "http://ddex.net/xml/ern-c-sftp/18"}
 AVS_VERSION_18 = "3"
@@ -84,7 +84,8 @@ def build_ack(verdict: Verdict, *, dsp: MessageParty, version: str, when: dateti
                                                  ("NewReleaseMessage", "PurgeReleaseMessage") else "NewReleaseMessage")
     etree.SubElement(ack, "BatchId").text = verdict.batch
     etree.SubElement(ack, "MessageId").text = verdict.message_id or verdict.message_path
-    for problem in verdict.sorted_problems() or [None]:
+    no_problem: list[Problem | None] = [None]  # one FileOK status
+    for problem in verdict.sorted_problems() or no_problem:
         ms = etree.SubElement(ack, "MessageStatus")
         etree.SubElement(ms, "Status").text = problem.status if problem else "FileOK"
         if problem is not None:

@@ -26,7 +26,7 @@ from types import SimpleNamespace
 
 from lxml import etree
 
-from stardust_tui.delivery.profiles import MessageParty, Profile
+from stardust_tui.delivery.profile_model import MessageParty, Profile
 from stardust_tui.sandbox.identity import accepted_dpids, rules_profile
 from stardust_tui.sandbox.verdict import Problem, Verdict, status_for_finding, status_for_rule, track_isrc
 

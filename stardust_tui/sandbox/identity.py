@@ -13,7 +13,7 @@ import zlib
 from dataclasses import replace
 from pathlib import Path
 
-from stardust_tui.delivery.profiles import MessageParty, Profile
+from stardust_tui.delivery.profile_model import MessageParty, Profile
 from stardust_tui.domain.identifiers import is_placeholder_dpid, is_valid_dpid, mod37_36_check_char
 from stardust_tui.paths import Paths
 

@@ -14,7 +14,7 @@ import asyncio
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from stardust_tui.delivery.profiles import Profile
+from stardust_tui.delivery.profile_model import Profile
 from stardust_tui.delivery.remote import TEMP_SUFFIX
 
 MAX_DEPTH = 4

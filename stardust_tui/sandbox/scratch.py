@@ -19,7 +19,7 @@ from datetime import date
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from stardust_tui.delivery.profiles import MessageParty, Profile
+from stardust_tui.delivery.profile_model import MessageParty, Profile
 from stardust_tui.domain.findings import CheckReport, Finding
 from stardust_tui.errors import StardustError
 

@@ -19,7 +19,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from stardust_tui.delivery.profiles import Profile
+from stardust_tui.delivery.profile_model import Profile
 from stardust_tui.sandbox import inbox
 from stardust_tui.sandbox.ack_writer import ack_file_name, ack_version, build_ack, report_text
 from stardust_tui.sandbox.checks import Received, check_batch
