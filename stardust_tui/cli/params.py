@@ -85,12 +85,13 @@ class Day(click.ParamType):
         else:
             text = str(value).strip()
             try:
-                day = date.fromisoformat(text) if len(text) == 10 else None
+                parsed = date.fromisoformat(text) if len(text) == 10 else None
             except ValueError:
-                day = None
-            if day is None:
+                parsed = None
+            if parsed is None:
                 shown = repr(text) if len(text) <= 40 else f"{text[:20]!r}…"
                 self.fail(f"{shown} is not a date as YYYY-MM-DD", param, ctx)
+            day = parsed
         problem = v.date_problem(day)
         if problem:
             self.fail(problem, param, ctx)

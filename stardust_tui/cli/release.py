@@ -214,13 +214,14 @@ def duplicate_cmd(obj: StardustContext, ref: str) -> None:
 def delete_cmd(obj: StardustContext, ref: str, yes: bool) -> None:
     """Delete a release that was never delivered (its last snapshot stays in the audit log)."""
     releases = obj.services.releases
+    chosen: str | int = ref
     if not yes:
         if not sys.stdin.isatty():
             raise ValidationError("refusing to delete without --yes when not on a terminal")
         head = releases.head(ref)
         click.confirm(f"delete release {head.id} {head.display_artist} — {head.title}?", abort=True)
-        ref = head.id  # the release confirmed, even if its UPC changed meanwhile
-    click.echo(f"deleted release {releases.delete(ref).id}")
+        chosen = head.id  # the release confirmed, even if its UPC changed meanwhile
+    click.echo(f"deleted release {releases.delete(chosen).id}")
 
 
 @release.command("reindex")
