@@ -16,7 +16,7 @@ from __future__ import annotations
 import struct
 import warnings
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import mutagen
 import soundfile as sf
@@ -76,7 +76,7 @@ def read_facts(path: str | Path | StoredObject, *, name: str | None = None) -> d
     image whose bytes are neither is refused rather than stored as "other". ``path`` may be a stored
     object of a bucket (issue 12): everything is then read through ranged reads, no local copy.
     """
-    p: Any = path if is_stored_object(path) else Path(path)
+    p: Any = path if is_stored_object(path) else Path(cast("str | Path", path))  # not stored: a path
     try:
         with p.open("rb") as fh:
             head = fh.read(64)

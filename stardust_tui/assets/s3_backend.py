@@ -251,16 +251,20 @@ class S3Backend:
         key = self.key(sha)
         upload_id = self._call(f"storing {key}", lambda: self.client.create_multipart_upload(
             Bucket=self.bucket, Key=key, Metadata=meta)["UploadId"])
-        whole_sha, whole_md5, digests, parts, done = hashlib.sha256(), hashlib.md5(usedforsecurity=False), [], [], 0
+        whole_sha, whole_md5, done = hashlib.sha256(), hashlib.md5(usedforsecurity=False), 0
+        digests: list[bytes] = []
+        parts: list[dict[str, Any]] = []
         try:
             while done < size and (data := fh.read(min(PART, size - done))):
                 digest = hashlib.md5(data, usedforsecurity=False).digest()
                 whole_sha.update(data)
                 whole_md5.update(data)
                 n = len(parts) + 1
-                etag = self._call(f"storing {key} part {n}", lambda d=data, g=digest, n=n: self.client.upload_part(
-                    Bucket=self.bucket, Key=key, UploadId=upload_id, PartNumber=n, Body=d,
-                    ContentMD5=base64.b64encode(g).decode())["ETag"])
+
+                def upload(d: bytes = data, g: bytes = digest, n: int = n) -> Any:
+                    return self.client.upload_part(Bucket=self.bucket, Key=key, UploadId=upload_id, PartNumber=n,
+                                                   Body=d, ContentMD5=base64.b64encode(g).decode())["ETag"]
+                etag = self._call(f"storing {key} part {n}", upload)
                 parts.append({"ETag": etag, "PartNumber": n})
                 digests.append(digest)
                 done += len(data)

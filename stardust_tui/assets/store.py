@@ -230,7 +230,7 @@ class AssetStore:
         return read_facts(self.locate(asset), name=asset.original_name or None)
 
     def _record(self, session: Session, *, sha: str, md5: str, size: int, name: str, facts: dict) -> Asset:
-        values = {k: facts.get(k) for k in _FACT_COLUMNS}
+        values: dict[str, Any] = {k: facts.get(k) for k in _FACT_COLUMNS}
         values["kind"] = values["kind"] or "other"
         asset = Asset(sha256=sha, md5=md5, size=size, original_name=name[:1000], **values)
         session.add(asset)
