@@ -99,7 +99,7 @@ class StardustApp(App[None]):
         self.runner: Any = None
         self.worker_mode = "off"
         """off (none here), daemon (a live `stardust worker`), in-process (here), lapsed (the daemon stopped)."""
-        self.watch = WorkerWatch(self)
+        self.worker_watch = WorkerWatch(self)  # not `watch`: that would hide Textual's DOMNode.watch()
         self.notify_watch = NotifyWatch(self)  # issue 10: the unread count in every header, problem toasts
         self.daemon_stale_after_s = DAEMON_STALE_AFTER_S
         self.worker_check_s = WORKER_CHECK_S
@@ -250,7 +250,9 @@ class StardustApp(App[None]):
         whatever the daemon's state, e.g. it just stopped or the user asked with ``w``)."""
         if self.runner is not None and not self.runner.stopping:
             return
-        self.run_worker(partial(self._run_delivery_workers, force), group="delivery",
+        # Textual's WorkType is a union (coroutine function | plain callable | awaitable) that mypy cannot solve
+        # for an async callable (it infers ResultType = Never): the call is right, the library's type is not
+        self.run_worker(partial(self._run_delivery_workers, force), group="delivery",  # type: ignore[arg-type]
                         name="in-process delivery worker", exit_on_error=False, exclusive=True)
 
     async def _run_delivery_workers(self, force: bool = False) -> None:
@@ -274,11 +276,11 @@ class StardustApp(App[None]):
                             exclusive=True, exit_on_error=False)
 
     def _read_workers(self) -> None:
-        rows = self.watch.check()
+        rows = self.worker_watch.check()
         self.call_from_thread(self._workers_read, rows)
 
     def _workers_read(self, rows: list[Any]) -> None:
-        self.watch.seen(rows)
+        self.worker_watch.seen(rows)
         self._workers_changed()
 
     def _workers_changed(self) -> None:
@@ -340,7 +342,7 @@ class StardustApp(App[None]):
 
     @on(DeliveryFinished)
     def _delivery_finished(self, message: DeliveryFinished) -> None:
-        severity = "information" if message.state == "succeeded" else "error"
+        severity: SeverityLevel = "information" if message.state == "succeeded" else "error"
         self.notify(f"Delivery {message.delivery_id} {message.state}: {message.detail}", title="Delivery",
                     severity=severity)
 
@@ -366,9 +368,9 @@ class StardustApp(App[None]):
         A store that cannot be opened ends the app (the CLI prints the error); another user error is one
         line; anything else names the job.
         """
-        error = worker.error
-        if error is not None and error is self.services.open_error:
-            self.exit(return_code=error.exit_code)
+        error, open_error = worker.error, self.services.open_error
+        if open_error is not None and error is open_error:
+            self.exit(return_code=open_error.exit_code)
             return
         if isinstance(error, StardustError):
             self.notify(str(error), title="Error", severity="error", timeout=8)
@@ -386,7 +388,9 @@ def make_app(settings: Settings, engine: Engine | Callable[[], Engine], *, start
     """
     from stardust_tui.services.catalog_cache import read_first_page
 
-    app = StardustApp(Services(settings=settings, engine_source=engine, now=clock), start_workers=start_workers)
+    services = (Services(settings=settings, engine_source=engine) if clock is None
+                else Services(settings=settings, engine_source=engine, now=clock))
+    app = StardustApp(services, start_workers=start_workers)
     # Read here, before the event loop runs: the catalog shows these rows until the live page arrives.
     app.cached_first_page = read_first_page(settings, app.services.actor.name)
     return app

@@ -106,7 +106,7 @@ class DeliveriesScreen(StardustScreen):
         """The app learnt who runs deliveries (called by the app after each heartbeat check)."""
         if not self.is_mounted:
             return
-        text, warning = self.app.watch.describe()
+        text, warning = self.app.worker_watch.describe()
         line = self.query_one("#worker-status", Static)
         line.update(text)
         line.set_class(warning, "-warning")

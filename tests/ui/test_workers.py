@@ -49,3 +49,16 @@ async def test_no_in_process_workers_when_a_daemon_is_alive(sqlite_engine, app_f
         await settle(app, pilot)
         assert app.worker_mode == "daemon" and app.runner is None
     assert _heartbeats(sqlite_engine) == [("daemon", "daemon-1")]
+
+
+async def test_the_app_keeps_textuals_watch(sqlite_engine, app_factory) -> None:
+    """The worker watch is ``app.worker_watch``: an attribute named ``watch`` hid Textual's ``DOMNode.watch()``,
+    so watching one of the app's reactives through the app raised TypeError (found by mypy, issue 9)."""
+    app = app_factory(sqlite_engine, start_workers=False)
+    seen: list[str] = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.watch(app, "sub_title", lambda new: seen.append(new), init=False)
+        app.sub_title = "watched"
+        await pilot.pause()
+        assert seen == ["watched"]
+        assert app.worker_watch.describe()[0]  # the worker watch is still there, under its own name
