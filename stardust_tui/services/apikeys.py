@@ -217,7 +217,7 @@ class ApiKeyService:
             raise AuthenticationError(f"API key {key.name!r} was revoked")
         if key.expires_at is not None and _aware(key.expires_at) <= datetime.now(UTC):
             raise AuthenticationError(f"API key {key.name!r} expired on {_aware(key.expires_at):%Y-%m-%d %H:%M} UTC")
-        return KeyIdentity(int(key.id), key.name, key.scope,  # type: ignore[arg-type]
+        return KeyIdentity(int(key.id), key.name, key.scope,
                            tuple(key.labels) if key.labels is not None else None)
 
     def record_usage(self, counts: Mapping[tuple[int, date], tuple[int, int, int]],
