@@ -9,7 +9,7 @@ checked here (a whole number in range, ASCII digits only) so a bad one is one li
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import work
 from textual.app import ComposeResult
@@ -25,6 +25,11 @@ from stardust_tui.widgets.confirm import ConfirmModal
 from stardust_tui.widgets.path_input import PathSuggester
 from stardust_tui.widgets.release_form import FormInput, LabelledRow
 from stardust_tui.widgets.styling import plain
+
+if TYPE_CHECKING:
+    from textual import getters
+
+    from stardust_tui.app import StardustApp
 
 FIELDS = (
     ("name", "Name", "dsp-sftp"),
@@ -58,6 +63,9 @@ def _one_line(text: str, width: int) -> str:
 
 class TargetFormModal(ModalScreen[dict[str, Any] | None]):
     """Collects target settings; the targets screen saves them through ``services.targets``."""
+
+    if TYPE_CHECKING:  # Textual's typing of ``app`` (getters.app), for the checker only
+        app = getters.app(StardustApp)
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="target-form-cancel", tooltip="Close without saving"),
