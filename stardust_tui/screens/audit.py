@@ -118,7 +118,7 @@ class AuditScreen(StardustScreen):
     @work(thread=True, exclusive=True, group="audit", exit_on_error=False)
     def load(self, filters: AuditFilters, before_id: int | None = None) -> None:
         try:
-            page = self.app.services.audit.list(filters, limit=PAGE, before_id=before_id)  # type: ignore[attr-defined]
+            page = self.app.services.audit.list(filters, limit=PAGE, before_id=before_id)
         except StardustError as exc:
             self.app.call_from_thread(self._say, f"{exc}", error=True)
             return
@@ -218,7 +218,7 @@ class AuditScreen(StardustScreen):
     @work(thread=True, exclusive=True, group="audit-verify", exit_on_error=False)
     def verify(self) -> None:
         try:
-            report = self.app.services.audit.verify()  # type: ignore[attr-defined]
+            report = self.app.services.audit.verify()
         except StardustError as exc:
             self.app.call_from_thread(self._say, str(exc), error=True)
             return

@@ -94,7 +94,7 @@ class DeliverDialog(ToolModal[Queued | None]):
     # -- loading -----------------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="deliver-options", exit_on_error=False)
     def load_options(self) -> None:
-        options = self.app.services.dispatch.options(self.release_id)  # type: ignore[attr-defined]
+        options = self.app.services.dispatch.options(self.release_id)
         self.app.call_from_thread(self.show_options, options)
 
     def show_options(self, options: DeliverOptions) -> None:
@@ -171,7 +171,7 @@ class DeliverDialog(ToolModal[Queued | None]):
 
     @work(thread=True, exclusive=True, group="deliver-check", exit_on_error=False)
     def run_check(self, target_id: int, message_type: str, generation: int) -> None:
-        readiness = self.app.services.dispatch.check(self.release_id, target_id, message_type)  # type: ignore[attr-defined]
+        readiness = self.app.services.dispatch.check(self.release_id, target_id, message_type)
         self.app.call_from_thread(self.show_check, readiness, generation)
 
     def show_check(self, readiness: Readiness, generation: int) -> None:
@@ -312,7 +312,7 @@ class DeliverDialog(ToolModal[Queued | None]):
     def send(self, target_id: int, target_name: str, message_type: str, priority: int, resend: bool,
              at: datetime | None = None) -> None:
         try:
-            queued = self.app.services.dispatch.queue(  # type: ignore[attr-defined]
+            queued = self.app.services.dispatch.queue(
                 self.release_id, target_id, message_type, priority=priority, at=at, resend=resend)
         except Exception:
             self.app.call_from_thread(self._not_sent)  # e.g. the release changed meanwhile: show why

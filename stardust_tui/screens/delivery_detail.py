@@ -112,7 +112,7 @@ class DeliveryDetailScreen(ToolScreen):
     # -- loading -----------------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="delivery-detail", exit_on_error=False)
     def load(self) -> None:
-        detail = self.app.services.delivery_history.detail(self.delivery_id)  # type: ignore[attr-defined]
+        detail = self.app.services.delivery_history.detail(self.delivery_id)
         self.app.call_from_thread(self.show, detail)
 
     def show(self, detail: DeliveryDetail) -> None:
@@ -180,7 +180,7 @@ class DeliveryDetailScreen(ToolScreen):
     @work(thread=True, exclusive=True, group="delivery-message", exit_on_error=False)
     def rebuild_message(self) -> None:
         try:
-            message = self.app.services.delivery_history.message(self.delivery_id)  # type: ignore[attr-defined]
+            message = self.app.services.delivery_history.message(self.delivery_id)
         except Exception as exc:
             self.app.call_from_thread(self._message_failed, exc)
             raise
@@ -189,7 +189,7 @@ class DeliveryDetailScreen(ToolScreen):
     @work(thread=True, exclusive=True, group="delivery-message", exit_on_error=False)
     def fetch_message(self) -> None:
         try:
-            message = self.app.services.delivery_history.fetch_message(self.delivery_id)  # type: ignore[attr-defined]
+            message = self.app.services.delivery_history.fetch_message(self.delivery_id)
         except Exception as exc:
             self.app.call_from_thread(self._message_failed, exc)
             raise
@@ -263,7 +263,7 @@ class DeliveryDetailScreen(ToolScreen):
 
     @work(thread=True, exclusive=True, group="delivery-change", exit_on_error=False)
     def change(self, what: str) -> None:
-        deliveries = self.app.services.deliveries  # type: ignore[attr-defined]
+        deliveries = self.app.services.deliveries
         if what == "retry":
             deliveries.retry(self.delivery_id)
             note = f"Delivery {self.delivery_id} queued again"

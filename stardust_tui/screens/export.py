@@ -72,7 +72,7 @@ class ExportScreen(ToolScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        day = self.app.services.now().strftime("%Y%m%d")  # type: ignore[attr-defined]
+        day = self.app.services.now().strftime("%Y%m%d")
         self.query_one("#export-path", Input).value = f"~/stardust-export-{day}.json"
         self.query_one("#export-progress", ProgressBar).display = False
         self.query_one("#export-search", Input).focus()
@@ -84,7 +84,7 @@ class ExportScreen(ToolScreen):
     @work(thread=True, exclusive=True, group="export-names", exit_on_error=False)
     def name_picks(self, ids: list[int]) -> None:
         """Titles of the releases the screen was opened with (the catalog's selection)."""
-        heads = [self.app.services.releases.head(rid) for rid in ids]  # type: ignore[attr-defined]
+        heads = [self.app.services.releases.head(rid) for rid in ids]
         self.app.call_from_thread(self._named, {h.id: h.title for h in heads})
 
     def _named(self, names: dict[int, str]) -> None:
@@ -108,7 +108,7 @@ class ExportScreen(ToolScreen):
 
     @work(thread=True, exclusive=True, group="export-find", exit_on_error=False)
     def find(self, text: str, generation: int) -> None:
-        found = self.app.services.transfer.find(text)  # type: ignore[attr-defined]
+        found = self.app.services.transfer.find(text)
         self.app.call_from_thread(self.show_found, found, text, generation)
 
     def show_found(self, found: Found, text: str, generation: int) -> None:
@@ -205,7 +205,7 @@ class ExportScreen(ToolScreen):
 
     @work(thread=True, exclusive=True, group="export-check", exit_on_error=False)
     def check_output(self, path: str, fmt: str, ids: list[int] | None) -> None:
-        out = self.app.services.transfer.output_file(path, fmt)  # type: ignore[attr-defined]
+        out = self.app.services.transfer.output_file(path, fmt)
         self.app.call_from_thread(self._confirm_output, out, fmt, ids)
 
     def _confirm_output(self, out: OutputFile, fmt: str, ids: list[int] | None) -> None:
@@ -236,7 +236,7 @@ class ExportScreen(ToolScreen):
                                       total=total)
 
         try:
-            n = self.app.services.transfer.export(out.path, fmt, ids, progress=progress,  # type: ignore[attr-defined]
+            n = self.app.services.transfer.export(out.path, fmt, ids, progress=progress,
                                                   cancel=cancel)
         except Cancelled as exc:
             self.app.call_from_thread(self._finished, f"Stopped: {exc.message}")

@@ -74,7 +74,7 @@ class HealthScreen(ToolScreen):
     @work(thread=True, exclusive=True, group="health", exit_on_error=False)
     def run_checks(self, probes: bool) -> None:
         try:
-            report = self.app.services.doctor.run(probe=probes,  # type: ignore[attr-defined]
+            report = self.app.services.doctor.run(probe=probes,
                                                   on_check=lambda c: self.app.call_from_thread(self.add, c))
         except StardustError as exc:  # refused (a role without delivery.read) or the store cannot be used
             self.app.call_from_thread(self.could_not_run, str(exc))

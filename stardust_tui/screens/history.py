@@ -75,7 +75,7 @@ class HistoryScreen(ToolScreen):
     # -- loading -----------------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="history", exit_on_error=False)
     def load(self) -> None:
-        service = self.app.services.history  # type: ignore[attr-defined]
+        service = self.app.services.history
         head, entries = service.head(self.release_id), service.revisions(self.release_id)
         self.app.call_from_thread(self.show, head, entries)
 
@@ -138,7 +138,7 @@ class HistoryScreen(ToolScreen):
 
     @work(thread=True, exclusive=True, group="history-diff", exit_on_error=False)
     def load_diff(self, a: int, b: int, generation: int) -> None:
-        changes = self.app.services.history.diff(self.release_id, a, b)  # type: ignore[attr-defined]
+        changes = self.app.services.history.diff(self.release_id, a, b)
         self.app.call_from_thread(self.show_diff, a, b, changes, generation)
 
     def show_diff(self, a: int, b: int, changes: list[DiffLine], generation: int) -> None:
@@ -224,7 +224,7 @@ class HistoryScreen(ToolScreen):
     @work(thread=True, exclusive=True, group="history-restore", exit_on_error=False)
     def restore(self, number: int) -> None:
         try:
-            new = self.app.services.history.restore(self.release_id, number)  # type: ignore[attr-defined]
+            new = self.app.services.history.restore(self.release_id, number)
         finally:
             self.app.call_from_thread(self._restored)
         self.app.call_from_thread(self.notify, f"Revision {number} restored as revision {new}", title="History")

@@ -160,7 +160,7 @@ class ImportScreen(ToolScreen):
     def load_preview(self, path: str, mapping: Any, sheet: str | None, month_first: bool | None,
                      generation: int) -> None:
         try:
-            preview = self.app.services.transfer.preview(path, mapping, sheet=sheet,  # type: ignore[attr-defined]
+            preview = self.app.services.transfer.preview(path, mapping, sheet=sheet,
                                                          month_first=month_first)
         except Exception:
             self.app.call_from_thread(self._status, "Cannot read this file (see the message)")
@@ -349,7 +349,7 @@ class ImportScreen(ToolScreen):
             self.app.call_from_thread(bar.update, progress=done, total=total)
 
         try:
-            report = self.app.services.transfer.run_import(  # type: ignore[attr-defined]
+            report = self.app.services.transfer.run_import(
                 preview, dry_run=dry_run, update=update, partial=partial, progress=progress, cancel=cancel)
         except Exception:
             self.app.call_from_thread(self._finished, None, dry_run)
@@ -419,7 +419,7 @@ class ImportScreen(ToolScreen):
 
     @work(thread=True, exclusive=True, group="import-row", exit_on_error=False)
     def load_row(self, preview: Any, issue: Any) -> None:
-        row = self.app.services.transfer.read_row(preview, int(issue.line))  # type: ignore[attr-defined]
+        row = self.app.services.transfer.read_row(preview, int(issue.line))
         self.app.call_from_thread(self._show_row, row, issue)
 
     def _show_row(self, row: Any, issue: Any) -> None:
@@ -449,7 +449,7 @@ class ImportScreen(ToolScreen):
 
     @work(thread=True, exclusive=True, group="import-save", exit_on_error=False)
     def check_mapping_path(self, path: str) -> None:
-        out = self.app.services.transfer.mapping_file(path)  # type: ignore[attr-defined]
+        out = self.app.services.transfer.mapping_file(path)
         self.app.call_from_thread(self._confirm_mapping_path, out)
 
     def _confirm_mapping_path(self, out: Any) -> None:
@@ -465,7 +465,7 @@ class ImportScreen(ToolScreen):
 
     @work(thread=True, exclusive=True, group="import-save", exit_on_error=False)
     def save_mapping(self, path: Path) -> None:
-        saved = self.app.services.transfer.save_mapping(self.preview.mapping, path)  # type: ignore[attr-defined]
+        saved = self.app.services.transfer.save_mapping(self.preview.mapping, path)
         self.app.call_from_thread(self.notify, f"Mapping saved to {saved} (use it with --map)", title="Import")
 
     # -- leaving -----------------------------------------------------------------------------------

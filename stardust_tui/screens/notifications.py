@@ -108,14 +108,14 @@ class NotificationsScreen(ToolScreen):
 
     def _load(self) -> None:
         """(thread) Read the events and the channels."""
-        service = self.app.services.notifications  # type: ignore[attr-defined]
+        service = self.app.services.notifications
         events = service.events(limit=LIMIT)
         channels = service.list()
         self.app.call_from_thread(self.show, events, channels)
 
     def _mark_read(self, newest_id: int) -> None:
         """(thread) What is on screen now is read (not before it is: a panel left while loading reads nothing)."""
-        self.app.services.notifications.mark_read(newest_id)  # type: ignore[attr-defined]
+        self.app.services.notifications.mark_read(newest_id)
 
     def show(self, events: list[Any], channels: list[Any]) -> None:
         if not self.is_attached:  # the user left before the read came back

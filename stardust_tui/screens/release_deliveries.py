@@ -97,7 +97,7 @@ class ReleaseDeliveriesScreen(ToolScreen):
     # -- loading -----------------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="release-deliveries", exit_on_error=False)
     def load(self) -> None:
-        data = self.app.services.delivery_history.for_release(self.release_id)  # type: ignore[attr-defined]
+        data = self.app.services.delivery_history.for_release(self.release_id)
         self.app.call_from_thread(self.show, data)
 
     def show(self, data: ReleaseDeliveries) -> None:
@@ -211,13 +211,13 @@ class ReleaseDeliveriesScreen(ToolScreen):
     def action_open(self) -> None:
         delivery_id = self._focused_delivery()
         if delivery_id is not None:
-            self.app.open_delivery(delivery_id)  # type: ignore[attr-defined]
+            self.app.open_delivery(delivery_id)
 
     def action_deliver(self) -> None:
         t = self.selected_target()
         if t is not None and t.enabled:
             wanted = "update" if t.resend_hint else None
-            self.app.open_deliver(self.release_id, target_id=t.target_id, message_type=wanted)  # type: ignore[attr-defined]
+            self.app.open_deliver(self.release_id, target_id=t.target_id, message_type=wanted)
 
     def action_read_acks(self) -> None:
         t = self.selected_target()
@@ -231,7 +231,7 @@ class ReleaseDeliveriesScreen(ToolScreen):
     @work(thread=True, group="release-deliveries-acks", exit_on_error=False)
     def read_acks(self, target_id: int, name: str) -> None:
         try:
-            folder, new = asyncio.run(self.app.services.targets.poll_acks(target_id))  # type: ignore[attr-defined]
+            folder, new = asyncio.run(self.app.services.targets.poll_acks(target_id))
         finally:
             self.app.call_from_thread(self._acks_read, target_id)
         self.app.call_from_thread(self.notify, f"{name}: {new} new ACK file(s) in {folder}", title="ACKs")

@@ -64,7 +64,7 @@ class ReleaseStatusModal(ToolModal[str | None]):
 
     @work(thread=True, exclusive=True, group="release-status", exit_on_error=False)
     def load(self) -> None:
-        head, errors, warnings = self.app.services.dispatch.status_check(self.release_id)  # type: ignore[attr-defined]
+        head, errors, warnings = self.app.services.dispatch.status_check(self.release_id)
         self.app.call_from_thread(self.show, head, errors, warnings)
 
     def show(self, head: ReleaseHead, errors: list[str], warnings: list[str]) -> None:
@@ -132,7 +132,7 @@ class ReleaseStatusModal(ToolModal[str | None]):
     @work(thread=True, exclusive=True, group="release-status-save", exit_on_error=False)
     def save(self, status: str) -> None:
         try:
-            revision = self.app.services.dispatch.set_status(self.release_id, status)  # type: ignore[attr-defined]
+            revision = self.app.services.dispatch.set_status(self.release_id, status)
         except Exception:
             self.app.call_from_thread(self._failed)
             raise

@@ -16,8 +16,10 @@ from typing import Any, Protocol
 
 
 class WritingScreen(Protocol):
-    app: Any
-    is_attached: bool
+    @property
+    def app(self) -> Any: ...
+    @property
+    def is_attached(self) -> bool: ...
 
     def written(self, result: Any) -> None: ...
 

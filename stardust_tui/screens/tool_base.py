@@ -7,7 +7,7 @@ single error handler (``Worker.StateChanged`` does not bubble from a screen to t
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from rich.segment import Segment
 from textual import on
@@ -19,6 +19,11 @@ from textual.widgets.option_list import OptionDoesNotExist
 from textual.worker import Worker, WorkerState
 
 from stardust_tui.screens.base import StardustScreen
+
+if TYPE_CHECKING:
+    from textual import getters
+
+    from stardust_tui.app import StardustApp
 
 CSS_FILE = "../tools.tcss"
 T = TypeVar("T")
@@ -35,10 +40,13 @@ class ToolModal(ModalScreen[T]):
 
     CSS_PATH = CSS_FILE
 
+    if TYPE_CHECKING:  # as StardustScreen's: Textual's getters.app, for the checker only
+        app = getters.app(StardustApp)
+
     @on(Worker.StateChanged)
     def _forward_worker_error(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR:
-            self.app.worker_failed(event.worker)  # type: ignore[attr-defined]
+            self.app.worker_failed(event.worker)
 
 
 class MarkedCheckbox(Checkbox):

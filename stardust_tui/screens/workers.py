@@ -69,7 +69,7 @@ class WorkersScreen(ToolScreen):
 
     @work(thread=True, exclusive=True, group="workers", exit_on_error=False)
     def load(self) -> None:
-        rows = self.app.services.workers.list()  # type: ignore[attr-defined]
+        rows = self.app.services.workers.list()
         self.app.call_from_thread(self.show, rows)
 
     def show(self, rows: list[WorkerRow]) -> None:
