@@ -1,7 +1,8 @@
 """Request dependencies: the API key (``Authorization: Bearer sd_…`` or ``X-API-Key``), its rate limit,
 the services acting as it, and ``ETag``/``If-Match`` revision handling.
 
-Authentication, the bucket and the scope check each refuse with a problem+json (401, 429 with
+Authentication (keys verified in the last second are trusted without a database read: ``api/state.py``),
+the bucket and the scope check each refuse with a problem+json (401, 429 with
 ``Retry-After``, 403 from :meth:`Services.authorize`). The key's id is left in the request state so the
 usage counter attributes the response to it.
 """
@@ -33,10 +34,23 @@ def _token(request: Request) -> str | None:
     return request.headers.get("x-api-key")
 
 
-def key_services(request: Request) -> Services:
-    """Services acting as the request's API key (after authentication and its rate limit)."""
+async def key_services(request: Request) -> Services:
+    """Services acting as the request's API key (after authentication and its rate limit).
+
+    A key verified in the last second comes from ``state.keys`` without a thread or a database read
+    (``api/state.py``: the bounds on revocation); otherwise it is looked up in a worker thread."""
+    from starlette.concurrency import run_in_threadpool
+
+    from stardust_tui.services.apikeys import revocation_count, token_hash
+
     state = api_state(request)
-    identity = state.system.apikeys.authenticate(_token(request))
+    token = _token(request)
+    digest = token_hash(token) if token else ""
+    identity = state.keys.get(digest) if token else None
+    if identity is None:
+        revocations = revocation_count()
+        identity = await run_in_threadpool(state.system.apikeys.authenticate, token)
+        state.keys.put(digest, identity, revocations)
     request.state.key_id = identity.id
     wait = state.buckets.take(identity.id)
     if wait > 0:

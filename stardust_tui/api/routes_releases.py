@@ -17,7 +17,14 @@ from pydantic import BaseModel, Field
 from stardust_tui.api import fields as F
 from stardust_tui.api.deps import IfMatch, Svc, expected_revision, not_modified, set_etag
 from stardust_tui.api.problems import Problem
-from stardust_tui.api.schemas import PROBLEM_RESPONSES, WRITE_RESPONSES, ReleasePageModel, Revision, Saved
+from stardust_tui.api.schemas import (
+    PROBLEM_RESPONSES,
+    WRITE_RESPONSES,
+    ReleaseItem,
+    ReleasePageModel,
+    Revision,
+    Saved,
+)
 from stardust_tui.domain import limits as L
 from stardust_tui.jsonable import jsonable
 from stardust_tui.services.releases import ReleaseFilters
@@ -156,13 +163,27 @@ def list_releases(
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     cursor: Annotated[str | None, Query(max_length=32)] = None,
     count: bool = False,
-) -> dict[str, Any]:
+) -> Response:
     filters = ReleaseFilters(search=search or None, status=status or None, label=label or None,
                              release_type=type or None, date_from=date_from, date_to=date_to, genre=genre or None)
     page = svc.releases.list(filters, limit=limit, before_id=_before(cursor), count=count)
     rows = page.releases
-    return {"items": jsonable(rows), "next_cursor": _cursor(rows[-1].id) if len(rows) == limit else None,
-            "total": page.total if count else None}
+    # Answered as JSON directly: the rows are ReleaseItem's fields already (plain values but the date), so
+    # neither jsonable's walk nor the response model's validation (one more thread hop) is needed (issue 11)
+    return JSONResponse({"items": [_item(r) for r in rows],
+                         "next_cursor": _cursor(rows[-1].id) if len(rows) == limit else None,
+                         "total": page.total if count else None})
+
+
+_ITEM_FIELDS = tuple(ReleaseItem.model_fields)
+
+
+def _item(row: Any) -> dict[str, Any]:
+    """A listing row (``store.releases.ReleaseRow``) as ``ReleaseItem`` JSON."""
+    item = {name: getattr(row, name) for name in _ITEM_FIELDS}
+    if item["release_date"] is not None:
+        item["release_date"] = item["release_date"].isoformat()
+    return item
 
 
 @router.post("", status_code=201, responses=WRITE_RESPONSES, summary="Create a draft release")

@@ -1,6 +1,7 @@
 """Per-process state of the API: the engine, per-key token buckets, and daily usage counts.
 
-One :class:`ApiState` lives on ``app.state.api``. Requests build their own
+One :class:`ApiState` lives on ``app.state.api``. Verified API keys are kept a second (:class:`KeyCache`).
+Requests build their own
 :class:`~stardust_tui.services.Services` acting as their key (cheap: sub-services are created lazily);
 the engine (connection pool) is shared. Usage counts are kept in memory and written by a flusher thread
 every few seconds (one transaction per flush instead of one write per request).
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
 
     from stardust_tui.config import Settings
     from stardust_tui.services import Services
+    from stardust_tui.services.apikeys import KeyIdentity
 
 DEFAULT_RATE = 50.0
 """Requests per second per key once its burst is spent (``[api] rate``)."""
@@ -48,6 +50,50 @@ class TokenBuckets:
                 return 0.0
             self._buckets[key_id] = (tokens, now)
             return (1.0 - tokens) / self.rate
+
+
+KEY_RECHECK_S = 1.0
+"""How long a verified API key is trusted without reading the store again (``KeyCache``)."""
+
+
+class KeyCache:
+    """Verified API keys by token hash, so most requests authenticate without a database read (issue 11).
+
+    Bounds: a key revoked by another process (``stardust apikey revoke``) stops working within
+    :data:`KEY_RECHECK_S` seconds, one revoked through this process at once (``revocation_count``); an
+    expiry is checked on every use. Only successes are kept; a bad token is looked up every time."""
+
+    def __init__(self, recheck_s: float = KEY_RECHECK_S) -> None:
+        self.recheck_s = recheck_s
+        self._keys: dict[str, tuple[KeyIdentity, float]] = {}
+        self._revocations = 0
+        self._lock = threading.Lock()
+
+    def get(self, digest: str) -> KeyIdentity | None:
+        from stardust_tui.services.apikeys import revocation_count
+
+        now = time.monotonic()
+        with self._lock:
+            if self._revocations != revocation_count():
+                self._keys.clear()
+                self._revocations = revocation_count()
+            found = self._keys.get(digest)
+            if found is None:
+                return None
+            identity, checked = found
+            if now - checked > self.recheck_s or (
+                    identity.expires_at is not None and identity.expires_at <= datetime.now(UTC)):
+                del self._keys[digest]
+                return None
+            return identity
+
+    def put(self, digest: str, identity: KeyIdentity, revocations: int) -> None:
+        """Keep ``identity``, verified while this process had made ``revocations`` revocations."""
+        with self._lock:
+            if revocations == self._revocations:  # else a revocation may have raced the lookup
+                if len(self._keys) > 10_000:
+                    self._keys.clear()
+                self._keys[digest] = (identity, time.monotonic())
 
 
 class UsageCounter:
@@ -93,6 +139,7 @@ class ApiState:
     """Services acting as the server itself (authentication, health, metrics, usage)."""
     buckets: TokenBuckets
     usage: UsageCounter = field(default_factory=UsageCounter)
+    keys: KeyCache = field(default_factory=KeyCache)
     max_upload: int = int(DEFAULT_MAX_UPLOAD_MB * 1e6)
     extra: dict[str, Any] = field(default_factory=dict)
     _stop: threading.Event = field(default_factory=threading.Event)

@@ -28,6 +28,9 @@ if TYPE_CHECKING:
     from stardust_tui.services import Services
 
 TOKEN_PREFIX = "sd_"
+_revocations = [0]
+"""Revocations made by this process (``revocation_count``): a cache of verified keys (the API's) drops what
+it holds when this changes, so a key revoked here stops working at once."""
 IDEMPOTENCY_TTL = timedelta(hours=24)
 _NAME_CHARS = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-@")
 
@@ -82,6 +85,8 @@ class KeyIdentity:
     name: str
     scope: str
     labels: tuple[str, ...] | None
+    expires_at: datetime | None = None
+    """When it stops working (aware UTC), for a cache of verified keys to check on every use."""
 
     def actor(self) -> Actor:
         return Actor.api_key(self.name, scope=self.scope, labels=self.labels)
@@ -111,6 +116,11 @@ def _by_hash() -> Any:
     t = table(ApiKey)
     return select(t.c.id, t.c.name, t.c.token_hash, t.c.scope, t.c.labels, t.c.expires_at, t.c.revoked_at
                   ).where(t.c.token_hash == bindparam("digest"))
+
+
+def revocation_count() -> int:
+    """How many revocations this process has made (caches of verified keys compare it)."""
+    return _revocations[0]
 
 
 def expiry_moment(expires: date | datetime | None) -> datetime | None:
@@ -180,7 +190,8 @@ class ApiKeyService:
                 key.revoked_at = utcnow()
                 s.add(key)
                 self._audit(s, "revoke-apikey", key, f"revoked API key {name!r}")
-            return _row(key)
+        _revocations[0] += 1  # after the commit: a cache re-reading now sees the revocation
+        return _row(key)
 
     def usage(self, name: str | None = None, *, days: int = 30) -> builtins.list[UsageRow]:
         """Requests per key per UTC day over the last ``days`` days (newest first)."""
@@ -217,8 +228,8 @@ class ApiKeyService:
             raise AuthenticationError(f"API key {key.name!r} was revoked")
         if key.expires_at is not None and _aware(key.expires_at) <= datetime.now(UTC):
             raise AuthenticationError(f"API key {key.name!r} expired on {_aware(key.expires_at):%Y-%m-%d %H:%M} UTC")
-        return KeyIdentity(int(key.id), key.name, key.scope,
-                           tuple(key.labels) if key.labels is not None else None)
+        return KeyIdentity(int(key.id), key.name, key.scope, tuple(key.labels) if key.labels is not None else None,
+                           _aware(key.expires_at) if key.expires_at is not None else None)
 
     def record_usage(self, counts: Mapping[tuple[int, date], tuple[int, int, int]],
                      last_used: Mapping[int, datetime] | None = None) -> None:

@@ -127,3 +127,31 @@ def test_a_key_limited_to_labels_sees_and_changes_only_those(api) -> None:
         assert c.patch(f"/releases/{b}", json={"genre": "Pop"}, headers={"If-Match": '"1"'}).status_code == 404
         assert c.post("/releases", json={"title": "Sneaky", "artists": ["X"], "label": "Scope Label B"}
                       ).status_code == 403
+
+
+def test_a_key_revoked_here_stops_at_once_and_one_revoked_elsewhere_within_the_recheck(api) -> None:
+    """Verified keys are kept for KEY_RECHECK_S (most requests skip the key lookup): a revocation through this
+    process empties the cache at once; one made by another process (here: straight in the store, which this
+    process does not hear of) counts within KEY_RECHECK_S."""
+    from sqlmodel import select
+
+    from stardust_tui.api.state import KEY_RECHECK_S
+
+    token = api.key("read", name="cached-here")
+    with api.client(token) as c:
+        assert c.get("/releases").status_code == 200  # verified and kept
+        api.services.apikeys.revoke("cached-here")
+        r = c.get("/releases")
+        assert r.status_code == 401 and "revoked" in r.json()["detail"]
+    token = api.key("read", name="cached-elsewhere")
+    with api.client(token) as c:
+        assert c.get("/releases").status_code == 200
+        with session_scope(api.services.engine) as s:
+            row = s.exec(select(ApiKey).where(ApiKey.name == "cached-elsewhere")).one()
+            row.revoked_at = datetime.now(UTC)
+            s.add(row)
+        revoked_at = time.monotonic()
+        while c.get("/releases").status_code == 200:
+            assert time.monotonic() - revoked_at < KEY_RECHECK_S + 1.0, "still accepted after the recheck time"
+            time.sleep(0.05)
+        assert c.get("/releases").status_code == 401

@@ -131,7 +131,7 @@ def main() -> None:
         print(f"catalog: {args.releases} releases ({home})", file=sys.stderr)
         return
     admin = Services(settings=settings, engine_source=engine, actor=Actor("bench"))
-    token = admin.apikeys.create("bench", scope="read").token
+    token = admin.apikeys.create(f"bench-{time.time_ns()}", scope="read").token  # one per run (--home reuse)
     sample = admin.releases.show(1)
     doc = home / "release.json"
     from stardust_tui.jsonable import jsonable
