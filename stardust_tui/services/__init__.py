@@ -116,7 +116,8 @@ class Services:
             with self._engine_lock:
                 if self._engine is None:
                     try:
-                        self._engine = self.engine_source()  # type: ignore[operator]
+                        source = self.engine_source  # a function here: an engine was kept in __post_init__
+                        self._engine = source() if callable(source) else source
                     except StardustError as exc:
                         self.open_error = exc
                         raise

@@ -87,7 +87,8 @@ def resolve(services: Services) -> Grant:
     actor = services.actor
     if actor.kind == "apikey":
         roles = [_role_of(r) for r in actor.roles]
-        role = None if not roles or None in roles else min(roles, key=rank)  # type: ignore[arg-type]
+        known = [r for r in roles if r is not None]
+        role = min(known, key=rank) if roles and len(known) == len(roles) else None  # none if any is unknown
         return Grant(role, actor.labels, note=f"API key {actor.name!r}, scope {LEVEL_OF_ROLE.get(role or '', '-')}")
     cap = min((_role_of(r) or "viewer" for r in actor.roles), key=rank) if actor.roles else None
     login = actor.login or (os_user() if actor.kind == "worker" else actor.name)

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from stardust_tui.errors import NotFoundError, StardustError, ValidationError
+from stardust_tui.services.rows import stored_id
 from stardust_tui.store.db import session_scope
 
 if TYPE_CHECKING:
@@ -155,7 +156,7 @@ class AssetService:
         from stardust_tui.store.resources import add_resource
 
         kind, _, kind_type = resource.partition(":")
-        rel = load_release(s, int(get_release(s, ref).id))  # type: ignore[arg-type]
+        rel = load_release(s, stored_id(get_release(s, ref)))
         row = add_resource(s, rel, kind=kind, asset=a, resource_type=kind_type or None,
                            duration_seconds=a.duration_seconds if a.kind in ("video", "audio", "midi") else None)
         save_release(s, rel, actor=self.services.actor.name, action="attach-resource")

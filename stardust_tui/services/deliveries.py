@@ -21,6 +21,7 @@ from stardust_tui.domain.delivery_models import Delivery, Target
 from stardust_tui.domain.models import Release, utcnow
 from stardust_tui.errors import ValidationError
 from stardust_tui.services.delivery_follow import FINAL_STATES, EventLine
+from stardust_tui.services.rows import stored_id
 from stardust_tui.store.db import session_scope
 from stardust_tui.store.sqltypes import col
 
@@ -120,7 +121,7 @@ class DeliveryService:
             profile = self.services.profiles.get(t.profile)
             checked = []
             for ref in dict.fromkeys(refs):
-                loaded = load_release(session, int(get_release(session, ref).id))  # type: ignore[arg-type]
+                loaded = load_release(session, stored_id(get_release(session, ref)))
                 checked_one = target_preflight(self.services, session, loaded, profile, message_type,
                                                skip_xsd=skip_xsd)
                 if not checked_one.report.ok:  # what the executor would refuse (delivery/preflight.py)
@@ -128,7 +129,7 @@ class DeliveryService:
                 checked.append((loaded, content_hash(loaded)))
             for release, digest in checked:
                 before = utcnow()
-                d = enqueue(session, release_id=int(release.id), target_id=int(t.id),  # type: ignore[arg-type]
+                d = enqueue(session, release_id=stored_id(release), target_id=stored_id(t),
                             message_type=message_type, priority=priority, at=at, content_hash=digest,
                             max_attempts=profile.max_attempts, resend=resend, requested_by=self.services.actor.name,
                             skip_xsd=skip_xsd)
@@ -136,7 +137,7 @@ class DeliveryService:
                 if fresh:
                     self._audit(session, "queue-delivery", d, f"queued {message_type} of release {release.id} "
                                 f"to {t.name}")
-                queued.append(QueuedDelivery(int(d.id), int(release.id), release.title,  # type: ignore[arg-type]
+                queued.append(QueuedDelivery(stored_id(d), stored_id(release), release.title,
                                              fresh, d.state))
         return queued
 
@@ -204,8 +205,7 @@ class DeliveryService:
                                content_hash=digest, requested_by=self.services.actor.name)
             if delivery.created_at >= before:
                 self._audit(session, "queue-delivery", delivery, f"queued {message_type} of release {release_id}")
-            assert delivery.id is not None  # enqueue returns the stored row: it has its key
-            return delivery.id
+            return stored_id(delivery)
 
     def retry(self, delivery_id: int) -> None:
         """Queue a failed or cancelled delivery again (completed steps are not redone)."""

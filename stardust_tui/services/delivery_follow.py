@@ -16,9 +16,11 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from stardust_tui.errors import StardustError
+from stardust_tui.services.rows import stored_id
 from stardust_tui.store.db import session_scope
 
 if TYPE_CHECKING:
+    from stardust_tui.domain.delivery_models import DeliveryEvent
     from stardust_tui.services import Services
 
 FINAL_STATES = ("succeeded", "failed", "cancelled")
@@ -60,7 +62,7 @@ def _poll(services: Services, ids: list[int], last: dict[int, int],
         for did in ids:
             states[did] = get_delivery(session, did).state  # first: the final events commit with it
             for e in read_events(session, did, after_id=last[did]):
-                last[did] = int(e.id)  # type: ignore[arg-type]
+                last[did] = stored_id(e)
                 if on_event is not None:
                     on_event(EventLine(did, e.at, e.level, e.step, e.message))
     return states
@@ -114,7 +116,7 @@ def follow(services: Services, delivery_id: int, *, live: bool,
     if live and uses_notify(engine):
         with EventListener(engine) as listener:  # listening before reading: nothing falls in between
             state, stored = _stored(services, delivery_id)
-            listener.skip([int(e.id) for e in stored])
+            listener.skip([stored_id(e) for e in stored])
             yield from (_line(delivery_id, e) for e in stored)
             if state in FINAL_STATES:
                 return
@@ -133,7 +135,7 @@ def follow(services: Services, delivery_id: int, *, live: bool,
         yield _from_dict(delivery_id, data)
 
 
-def _stored(services: Services, delivery_id: int) -> tuple[str, list]:
+def _stored(services: Services, delivery_id: int) -> tuple[str, list[DeliveryEvent]]:
     from stardust_tui.worker.events import read_events
     from stardust_tui.worker.queue import get_delivery
 
@@ -142,8 +144,8 @@ def _stored(services: Services, delivery_id: int) -> tuple[str, list]:
         return state, read_events(session, delivery_id, limit=100_000)
 
 
-def _line(delivery_id: int, e: object) -> EventLine:
-    return EventLine(delivery_id, e.at, e.level, e.step, e.message)  # type: ignore[attr-defined]
+def _line(delivery_id: int, e: DeliveryEvent) -> EventLine:
+    return EventLine(delivery_id, e.at, e.level, e.step, e.message)
 
 
 def _from_dict(delivery_id: int, data: dict) -> EventLine:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from stardust_tui.services.history import release_head
 from stardust_tui.services.releases import ReleaseHead
+from stardust_tui.services.rows import stored_id
 from stardust_tui.store.db import session_scope
 
 if TYPE_CHECKING:
@@ -147,14 +148,14 @@ class DeliveryHistoryService:
                                 .order_by(col(Delivery.id).desc()).limit(limit)).all()
         at = []
         for t in targets:
-            assert t.id is not None  # a stored target has its key
-            s, ack = status.get(t.id), acks.get(t.id)
-            at.append(AtTarget(t.id, t.name, t.profile, t.enabled, s.status if s else None,
+            target_id = stored_id(t)
+            s, ack = status.get(target_id), acks.get(target_id)
+            at.append(AtTarget(target_id, t.name, t.profile, t.enabled, s.status if s else None,
                                s.detail if s else None, s.proposed_action if s else None,
                                s.delivery_id if s else None, s.message_id if s else None,
                                s.updated_at if s else None, _ack(ack) if ack else None, self._ack_folder(t.profile)))
         at.sort(key=lambda r: (r.status is None, r.target.lower()))
-        deliveries = [DeliverySummary(int(d.id), names.get(d.target_id, "?"), d.message_type, d.state,  # type: ignore[arg-type]
+        deliveries = [DeliverySummary(stored_id(d), names.get(d.target_id, "?"), d.message_type, d.state,
                                       d.attempts, d.max_attempts, d.created_at, d.finished_at, d.message_id,
                                       d.last_error) for d in rows]
         return ReleaseDeliveries(head, at, deliveries)

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from stardust_tui.errors import ValidationError
 from stardust_tui.services.history import release_head
 from stardust_tui.services.releases import ReleaseHead
+from stardust_tui.services.rows import stored_id
 from stardust_tui.store.db import session_scope
 
 if TYPE_CHECKING:
@@ -154,15 +155,15 @@ class DispatchService:
             targets = [t for t in list_targets(session) if t.enabled]
         out = []
         for t in targets:
-            assert t.id is not None  # a stored target has its key
-            at = states.get(t.id)
+            target_id = stored_id(t)
+            at = states.get(target_id)
             try:
                 profile = self.services.profiles.get(t.profile)
             except StardustError as exc:
                 none = tuple(TypeChoice(m, False, "profile cannot be read") for m in MESSAGE_TYPES)
-                out.append(TargetChoice(t.id, t.name, t.profile, at, none, t.circuit_state, str(exc)))
+                out.append(TargetChoice(target_id, t.name, t.profile, at, none, t.circuit_state, str(exc)))
                 continue
-            out.append(TargetChoice(t.id, t.name, t.profile, at, type_choices(profile, at, t.name),
+            out.append(TargetChoice(target_id, t.name, t.profile, at, type_choices(profile, at, t.name),
                                     t.circuit_state))
         return DeliverOptions(head, out)
 
@@ -195,7 +196,7 @@ class DispatchService:
                 ReleaseTargetStatus.release_id == release_id, ReleaseTargetStatus.target_id == target_id)).first()
             key = idempotency_key(content_hash(release), target_id, message_type)
             same = session.exec(select(Delivery).where(Delivery.idempotency_key == key)).first()
-            existing = (int(same.id), same.state) if same is not None else None  # type: ignore[arg-type]
+            existing = (stored_id(same), same.state) if same is not None else None
             name, circuit, enabled = target.name, target.circuit_state, target.enabled
         out = Readiness(head, name, message_type, existing=existing)
         chosen = next(c for c in type_choices(profile, status.status if status else None, name)

@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 from stardust_tui.domain.models import Deal, Release
+from stardust_tui.services.rows import stored_id
 from stardust_tui.store.db import session_scope
 
 if TYPE_CHECKING:
@@ -75,8 +76,7 @@ class DraftService:
             if release_id is None:
                 release = create_release(session, actor=actor, **columns)
                 session.flush()
-                assert release.id is not None  # flushed: the database gave it its key
-                release_id = release.id
+                release_id = stored_id(release)
                 if set(changes) - RELEASE_COLUMNS:
                     self._apply_children(session, release, changes)
                     save_release(session, release, actor=actor)

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from stardust_tui.errors import StardustError, ValidationError
+from stardust_tui.services.rows import stored_id
 
 if TYPE_CHECKING:
     from stardust_tui.services import Services
@@ -91,7 +92,7 @@ class ErnService:
         version = version or "4.3"
         when = (timestamp or self.services.now()).replace(microsecond=0)
         with session_scope(self.services.engine) as session:
-            release = load_release(session, int(get_release(session, ref).id))  # type: ignore[arg-type]
+            release = load_release(session, stored_id(get_release(session, ref)))
         mid = message_id or f"{release.upc or release.id}-{when.strftime('%Y%m%d%H%M%S')}"
         source: Any = release
         if prof is not None:  # the genres as this DSP takes them, as a delivery sends them (issue 16)
@@ -110,7 +111,7 @@ class ErnService:
             from stardust_tui.schemas.resolve import schema_folder
 
             report = validate_bytes(data, path=name, schema_dir=schema_folder(settings))
-        return BuiltMessage(int(release.id), version, message_type, name, data, report, notes)  # type: ignore[arg-type]
+        return BuiltMessage(stored_id(release), version, message_type, name, data, report, notes)
 
     def save(self, message: BuiltMessage, path: str | Path) -> Path:
         """Write the message atomically (temporary name, then rename); a folder gets the message's file name."""

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from stardust_tui.services.releases import ReleaseHead
+from stardust_tui.services.rows import stored_id
 from stardust_tui.store.db import session_scope
 
 if TYPE_CHECKING:
@@ -21,7 +22,7 @@ def release_head(session: Any, release_id: int) -> ReleaseHead:
     from stardust_tui.store.releases import get_release
 
     r = get_release(session, release_id)
-    return ReleaseHead(int(r.id), r.title, r.display_artist, r.upc, r.status, r.revision)  # type: ignore[arg-type]
+    return ReleaseHead(stored_id(r), r.title, r.display_artist, r.upc, r.status, r.revision)
 
 
 @dataclass(frozen=True)

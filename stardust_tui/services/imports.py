@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from stardust_tui.errors import StardustError, ValidationError
+from stardust_tui.services.rows import stored_id
 
 if TYPE_CHECKING:
     from stardust_tui.importexport.hotfolder import HotFolder
@@ -122,7 +123,7 @@ class ImportService:
         from stardust_tui.importexport.ledger import recent_runs
 
         self.services.authorize("release.read")
-        return [ImportRunRow(int(r.id), r.file_name, r.kind, r.format, r.origin, r.status, r.actor,  # type: ignore[arg-type]
+        return [ImportRunRow(stored_id(r), r.file_name, r.kind, r.format, r.origin, r.status, r.actor,
                              r.finished_at, dict(r.counts or {})) for r in recent_runs(self.services.engine, limit)]
 
     # -- audio and ERN messages --------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, or_, select
 
+from stardust_tui.services.rows import stored_id
 from stardust_tui.store.db import session_scope
 from stardust_tui.store.sqltypes import col, table
 
@@ -120,7 +121,7 @@ class NotificationService:
             summary = channel_class(ch.kind).describe(ch.settings)
         except Exception:  # noqa: BLE001 - a plugin kind that is not installed any more
             summary = f"{ch.kind} (this kind is not installed)"
-        return ChannelRow(id=ch.id, name=ch.name, kind=ch.kind, digest=ch.digest, enabled=ch.enabled,  # type: ignore[arg-type]
+        return ChannelRow(id=stored_id(ch), name=ch.name, kind=ch.kind, digest=ch.digest, enabled=ch.enabled,
                           summary=summary, has_secret=bool(ch.secret),
                           failing=ch.consecutive_failures >= self.failing_after,
                           consecutive_failures=ch.consecutive_failures, last_error=ch.last_error,

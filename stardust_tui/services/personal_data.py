@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from stardust_tui.services.rows import stored_id
 from stardust_tui.store.db import session_scope
 
 if TYPE_CHECKING:
@@ -205,11 +206,11 @@ class PersonalDataService:
         targets: dict[int, Party] = {}
         for p in parties:  # releases on sale still show the person: pseudonymised ones get parties of their own
             if keep:
-                targets[int(p.id)] = PartyRow(name=plan.pseudonym, kind=p.kind)  # type: ignore[arg-type]
-                s.add(targets[int(p.id)])  # type: ignore[arg-type]
+                targets[stored_id(p)] = PartyRow(name=plan.pseudonym, kind=p.kind)
+                s.add(targets[stored_id(p)])
             else:
                 self._clear_party(s, p, plan.pseudonym)
-                targets[int(p.id)] = p  # type: ignore[arg-type]
+                targets[stored_id(p)] = p
         s.flush()
         for item in plan.releases:
             rewrite_head = item.action == "pseudonymise" or (item.action == "update" and queue)

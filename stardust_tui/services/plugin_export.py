@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from stardust_tui.errors import StardustError, ValidationError
+from stardust_tui.services.rows import stored_id
 from stardust_tui.store.db import session_scope
 
 if TYPE_CHECKING:
@@ -52,7 +53,7 @@ def release_ids(services: Services, refs: Sequence[int | str]) -> list[int]:
     with session_scope(services.engine) as session:
         if refs:
             refs = [int(r) if str(r).isascii() and str(r).isdigit() and len(str(r)) <= 10 else r for r in refs]
-            return sorted({int(get_release(session, ref).id) for ref in refs})  # type: ignore[arg-type]
+            return sorted({stored_id(get_release(session, ref)) for ref in refs})
         ids = session.exec(select(col(Release.id)).order_by(col(Release.id))).all()
         return [i for i in ids if i is not None]  # a primary key is never NULL: this only narrows the type
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from stardust_tui.services.rows import stored_id
 from stardust_tui.store.db import session_scope
 
 if TYPE_CHECKING:
@@ -48,14 +49,14 @@ def check_catalog(services: Services, ref: int | str) -> tuple[int, CheckReport]
 
     services.authorize("release.read")
     with session_scope(services.engine) as session:
-        release = load_release(session, int(get_release(session, ref).id))  # type: ignore[arg-type]
+        release = load_release(session, stored_id(get_release(session, ref)))
         store = AssetStore(services.settings, session.get_bind())  # a folder or a bucket (issue 12)
         analyses = ensure_analyses(session, release_assets(release), store.path_for)
         report = check_release(release, today=services.now().date(), analyses=analyses)
         report.extend(run_rules(release, today=services.now().date()))  # issue 16: stardust.rules plugins
         report.extend(find_duplicates(session, release))
         report.extend(_schema_findings(services))
-        return int(release.id), report  # type: ignore[arg-type]
+        return stored_id(release), report
 
 
 def _schema_findings(services: Services) -> list[Any]:
@@ -78,8 +79,8 @@ def check_for_target(services: Services, ref: int | str, target: int | str,
 
     services.authorize("release.read")
     with session_scope(services.engine) as session:
-        release = load_release(session, int(get_release(session, ref).id))  # type: ignore[arg-type]
+        release = load_release(session, stored_id(get_release(session, ref)))
         profile = services.profiles.get(get_target(session, target).profile)
         report = target_preflight(services, session, release, profile, message_type).report
         report.extend(find_duplicates(session, release))
-        return int(release.id), profile.name, report  # type: ignore[arg-type]
+        return stored_id(release), profile.name, report

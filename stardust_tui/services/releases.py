@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 from stardust_tui.errors import ConflictError, NotFoundError, ValidationError
+from stardust_tui.services.rows import stored_id
 from stardust_tui.store.db import session_scope
 
 if TYPE_CHECKING:
@@ -148,7 +149,7 @@ class ReleaseService:
         self.services.authorize("release.read")
         with session_scope(self.services.engine) as s:
             r = get_release(s, ref)
-            return ReleaseHead(int(r.id), r.title, r.display_artist, r.upc, r.status, r.revision)  # type: ignore[arg-type]
+            return ReleaseHead(stored_id(r), r.title, r.display_artist, r.upc, r.status, r.revision)
 
     def load(self, ref: Ref) -> Any:
         """The release with its tracks, artists, credits, deals and assets loaded (detached)."""
@@ -156,7 +157,7 @@ class ReleaseService:
 
         self.services.authorize("release.read")
         with session_scope(self.services.engine) as s:
-            return load_release(s, int(get_release(s, ref).id))  # type: ignore[arg-type]
+            return load_release(s, stored_id(get_release(s, ref)))
 
     def show(self, ref: Ref) -> dict[str, Any]:
         """Everything about a release as plain data: its snapshot plus id, revision, content hash and assets
@@ -172,7 +173,7 @@ class ReleaseService:
 
         self.services.authorize("release.read")
         with session_scope(self.services.engine) as s:
-            return history(s, int(get_release(s, ref).id))  # type: ignore[arg-type]
+            return history(s, stored_id(get_release(s, ref)))
 
     def diff(self, ref: Ref, a: int | None = None, b: int | None = None) -> RevisionDiff:
         """Changes between revisions ``a`` and ``b`` (default: the last two)."""
@@ -181,7 +182,7 @@ class ReleaseService:
 
         self.services.authorize("release.read")
         with session_scope(self.services.engine) as s:
-            first, second, changes = diff_revisions(s, int(get_release(s, ref).id), a, b)  # type: ignore[arg-type]
+            first, second, changes = diff_revisions(s, stored_id(get_release(s, ref)), a, b)
         return RevisionDiff(first, second, changes)
 
     def check(self, ref: Ref, *, target: int | str | None = None, message_type: str = "new") -> Readiness:
@@ -213,7 +214,7 @@ class ReleaseService:
                     values[f"{name}_year"] = parts["year"]
         with session_scope(self.services.engine) as s:
             rel = create_release(s, actor=self._actor, **values)
-            return int(rel.id)  # type: ignore[arg-type]
+            return stored_id(rel)
 
     def edit(self, ref: Ref, *, label: str | None = None, artists: builtins.list[str] | None = None,
              expected_revision: int | None = None, **changes: Any) -> Saved:
@@ -238,7 +239,7 @@ class ReleaseService:
             raise ValidationError("nothing to change: give at least one option (see --help)")
         with session_scope(self.services.engine) as s:
             rel = get_release(s, ref)
-            check_revision(s, int(rel.id), expected_revision)  # type: ignore[arg-type]
+            check_revision(s, stored_id(rel), expected_revision)
             for key, value in changes.items():
                 setattr(rel, key, None if value == "" and key in _CLEARABLE else value)
             if artists:
@@ -248,7 +249,7 @@ class ReleaseService:
             if label is not None:
                 rel.label = get_or_create_party(s, label, PartyKind.LABEL) if label.strip() else None
             rev = save_release(s, rel, actor=self._actor, action="edit")
-            return Saved(int(rel.id), rev.number, rel.status)  # type: ignore[arg-type]
+            return Saved(stored_id(rel), rev.number, rel.status)
 
     def add_track(self, ref: Ref, *, title: str, isrc: str | None = None, artist: str | None = None,
                   duration: float | None = None, disc: int = 1, number: int | None = None, explicit: bool = False,
@@ -260,7 +261,7 @@ class ReleaseService:
         self.services.authorize("release.write")
         with session_scope(self.services.engine) as s:
             rel = get_release(s, ref)
-            check_revision(s, int(rel.id), expected_revision)  # type: ignore[arg-type]
+            check_revision(s, stored_id(rel), expected_revision)
             if audio_id is not None and s.get(Asset, audio_id) is None:
                 raise NotFoundError(f"no asset with id {audio_id}", where="--audio")
             fields: dict[str, Any] = dict(title=title, isrc=isrc, display_artist=artist or "",
@@ -272,7 +273,7 @@ class ReleaseService:
                 fields["track_number"] = number
             track = add_track(s, rel, **fields)
             rev = save_release(s, rel, actor=self._actor, action="add-track")
-            return AddedTrack(int(rel.id), int(track.id), track.disc_number, track.track_number,  # type: ignore[arg-type]
+            return AddedTrack(stored_id(rel), stored_id(track), track.disc_number, track.track_number,
                               rev.number)
 
     def add_deal(self, ref: Ref, *, territories: builtins.list[str], excluded: builtins.list[str] | None = None,
@@ -305,7 +306,7 @@ class ReleaseService:
             raise ValidationError("a pre-order needs --start: the day pre-orders open", where="--start")
         with session_scope(self.services.engine) as s:
             rel = get_release(s, ref)
-            check_revision(s, int(rel.id), expected_revision)  # type: ignore[arg-type]
+            check_revision(s, stored_id(rel), expected_revision)
             begin = start or rel.release_date
             if begin is None:
                 raise ValidationError("give --start or set the release date first", where="--start")
@@ -323,7 +324,7 @@ class ReleaseService:
                                   start=_midnight(begin), end=_midnight(finish) if finish else None,
                                   price_tier=price_tier, is_preorder=preorder, instant_gratification=instant))
             rev = save_release(s, rel, actor=self._actor, action="add-deal")
-            return Saved(int(rel.id), rev.number, rel.status, deals=len(rel.deals))  # type: ignore[arg-type]
+            return Saved(stored_id(rel), rev.number, rel.status, deals=len(rel.deals))
 
     def set_status(self, ref: Ref, status: str, *, expected_revision: int | None = None) -> Saved:
         """Set draft/ready/delivered/taken-down; "ready" is refused while blocking errors remain."""
@@ -332,9 +333,9 @@ class ReleaseService:
         self.services.authorize("release.status")
         with session_scope(self.services.engine) as s:
             rel = get_release(s, ref)
-            check_revision(s, int(rel.id), expected_revision)  # type: ignore[arg-type]
+            check_revision(s, stored_id(rel), expected_revision)
             rev = set_status(s, rel, status, actor=self._actor)
-            return Saved(int(rel.id), rev.number, rel.status)  # type: ignore[arg-type]
+            return Saved(stored_id(rel), rev.number, rel.status)
 
     def duplicate(self, ref: Ref) -> int:
         """Copy a release as a new draft without UPC; returns the copy's id."""
@@ -344,7 +345,7 @@ class ReleaseService:
         with session_scope(self.services.engine) as s:
             copy = duplicate_release(s, get_release(s, ref), actor=self._actor)
             s.flush()
-            return int(copy.id)  # type: ignore[arg-type]
+            return stored_id(copy)
 
     def delete(self, ref: Ref, *, expected_revision: int | None = None) -> ReleaseHead:
         """Delete a release that was never queued for delivery; returns what it was."""
@@ -353,8 +354,8 @@ class ReleaseService:
         self.services.authorize("release.delete")
         with session_scope(self.services.engine) as s:
             rel = get_release(s, ref)
-            check_revision(s, int(rel.id), expected_revision)  # type: ignore[arg-type]
-            head = ReleaseHead(int(rel.id), rel.title, rel.display_artist, rel.upc, rel.status,  # type: ignore[arg-type]
+            check_revision(s, stored_id(rel), expected_revision)
+            head = ReleaseHead(stored_id(rel), rel.title, rel.display_artist, rel.upc, rel.status,
                                rel.revision)
             delete_release(s, rel, actor=self._actor)
         return head

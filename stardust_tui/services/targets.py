@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from stardust_tui.services.rows import stored_id
 from stardust_tui.store.db import session_scope
 
 if TYPE_CHECKING:
@@ -72,7 +73,7 @@ def parse_secret_pairs(pairs: tuple[str, ...] | list[str]) -> dict[str, str]:
 def _row(t: Target) -> TargetRow:
     from stardust_tui.worker.circuit import CircuitPolicy, describe
 
-    return TargetRow(int(t.id), t.name, t.url, t.profile, t.enabled, t.circuit_state,  # type: ignore[arg-type]
+    return TargetRow(stored_id(t), t.name, t.url, t.profile, t.enabled, t.circuit_state,
                      t.consecutive_failures, t.key_file, t.known_hosts_file, t.host_key, t.trust_unknown_host,
                      t.max_concurrency, describe(t, CircuitPolicy()))
 
@@ -193,9 +194,9 @@ class TargetService:
             t = get_target(session, ref)
             self._audit(session, "reset-circuit", t, {"circuit_state": t.circuit_state})
         with write_tx(self.services.engine) as conn:
-            reset(conn, int(t.id))  # type: ignore[arg-type]
+            reset(conn, stored_id(t))
         with session_scope(self.services.engine) as session:
-            return _row(get_target(session, int(t.id)))  # type: ignore[arg-type]
+            return _row(get_target(session, stored_id(t)))
 
     # -- talking to the target -------------------------------------------------------------------------------
     def _open(self, ref: TargetRef) -> tuple[Target, Any, Callable[[], Any]]:

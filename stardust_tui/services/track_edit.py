@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from stardust_tui.domain import limits
 from stardust_tui.domain.validation import number_problem
 from stardust_tui.errors import NotFoundError, ValidationError
+from stardust_tui.services.rows import stored_id
 from stardust_tui.store.db import session_scope
 
 if TYPE_CHECKING:
@@ -108,8 +109,7 @@ def add_track(services: Services, release_id: int, *, disc: int | None = None, t
                       display_artist=release.display_artist)
         release.tracks.append(track)
         session.flush()
-        assert track.id is not None  # flushed: the database gave it its key
-        return track.id
+        return stored_id(track)
     return _change(services, release_id, change)
 
 
