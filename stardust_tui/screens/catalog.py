@@ -11,11 +11,13 @@ status open their screens.
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TypedDict, Unpack
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Footer, Header, Input, Select, Static
 from textual.worker import get_current_worker
 
@@ -24,6 +26,7 @@ from stardust_tui.domain.enums import ReleaseStatus
 from stardust_tui.domain.release_types import COMMON_RELEASE_TYPES
 from stardust_tui.screens.base import StardustScreen
 from stardust_tui.screens.plugin_palette import show_plugin_problems
+from stardust_tui.screens.row_keys import int_key
 from stardust_tui.services.catalog import CatalogPage, CatalogQuery
 from stardust_tui.widgets.confirm import ConfirmModal
 from stardust_tui.widgets.row_table import RowTable
@@ -34,6 +37,15 @@ from stardust_tui.widgets.styling import plain, state_text
 COLUMNS = (("Title", "title", 21), ("Artist", "artist", 11), ("Status", "status", 10), ("UPC", "upc", 13),
            ("Delivery", "delivery", 10), ("Label", "label", 16), ("Type", "type", 11), ("Date", "date", 10))
 TYPE_FILTERS = (*COMMON_RELEASE_TYPES[:5], "Compilation")
+
+
+class _Filters(TypedDict, total=False):
+    """The CatalogQuery fields a filter widget changes."""
+
+    search: str
+    status: str | None
+    label: str | None
+    release_type: str | None
 
 
 class CatalogScreen(StardustScreen):
@@ -271,7 +283,7 @@ class CatalogScreen(StardustScreen):
             if table.row_count < q.limit:  # a short page is the last one
                 self.app.bell()
                 return
-            last_id = int(table.coordinate_to_cell_key((table.row_count - 1, 0)).row_key.value)
+            last_id = int_key(table.coordinate_to_cell_key(Coordinate(table.row_count - 1, 0)).row_key)
             self._page_starts.append(q.before_id)
             self.reload(replace(q, offset=q.offset + q.limit, before_id=last_id))
         else:
@@ -280,7 +292,7 @@ class CatalogScreen(StardustScreen):
                 return
             self.reload(replace(q, offset=max(0, q.offset - q.limit), before_id=self._page_starts.pop()))
 
-    def _filtered(self, **changes: object) -> None:
+    def _filtered(self, **changes: Unpack[_Filters]) -> None:
         """A filter changed: back to the first page."""
         self._page_starts.clear()
         self.reload(replace(self.query_state, offset=0, before_id=None, **changes))

@@ -20,6 +20,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from stardust_tui.commands import ScreenCommands
 from stardust_tui.screens.base import StardustScreen
+from stardust_tui.screens.row_keys import int_key
 from stardust_tui.widgets.confirm import ConfirmModal
 from stardust_tui.widgets.log_panel import LogPanel
 from stardust_tui.widgets.row_table import RowTable
@@ -171,7 +172,7 @@ class DeliveriesScreen(StardustScreen):
         table = self.query_one("#deliveries", DataTable)
         if table.row_count == 0:
             return None
-        return int(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+        return int_key(table.coordinate_to_cell_key(table.cursor_coordinate).row_key)
 
     # -- actions ---------------------------------------------------------------------------------
     def action_open(self) -> None:

@@ -34,6 +34,7 @@ from textual.widgets import (
 
 from stardust_tui.commands import ScreenCommands
 from stardust_tui.screens.import_parts import FieldPicker, RowModal, SaveMappingModal
+from stardust_tui.screens.row_keys import int_key
 from stardust_tui.screens.tool_base import MarkedCheckbox, ToolScreen
 from stardust_tui.widgets.confirm import ConfirmModal
 from stardust_tui.widgets.path_input import PathSuggester
@@ -411,7 +412,7 @@ class ImportScreen(ToolScreen):
     def _issue_selected(self, event: DataTable.RowSelected) -> None:
         if self.report is None or self.preview is None:
             return
-        issue = self.report.issues[int(event.row_key.value)]
+        issue = self.report.issues[int_key(event.row_key)]
         if not issue.line:
             self.notify("This problem concerns no single line", title="Import")
             return

@@ -19,6 +19,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Static
 
 from stardust_tui.commands import ScreenCommands
+from stardust_tui.screens.row_keys import int_key
 from stardust_tui.screens.tool_base import ToolScreen
 from stardust_tui.services.delivery_history import AtTarget, ReleaseDeliveries
 from stardust_tui.widgets.styling import plain, state_text
@@ -170,7 +171,7 @@ class ReleaseDeliveriesScreen(ToolScreen):
         table = self.query_one("#rd-deliveries", DataTable)
         if table.row_count == 0:
             return None
-        return int(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+        return int_key(table.coordinate_to_cell_key(table.cursor_coordinate).row_key)
 
     # -- events and actions ------------------------------------------------------------------------
     @on(DataTable.RowHighlighted, "#rd-targets")

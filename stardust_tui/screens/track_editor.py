@@ -16,6 +16,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.coordinate import Coordinate
 from textual.timer import Timer
 from textual.widgets import Checkbox, DataTable, Footer, Header, Input, Static
 
@@ -23,6 +24,7 @@ from stardust_tui.commands import ScreenCommands
 from stardust_tui.domain.identifiers import format_isrc
 from stardust_tui.errors import StardustError, ValidationError
 from stardust_tui.screens.base import StardustScreen
+from stardust_tui.screens.row_keys import int_key
 from stardust_tui.screens.serial import SerialWriter
 from stardust_tui.screens.tool_base import MarkedCheckbox
 from stardust_tui.services import track_edit
@@ -140,7 +142,7 @@ class TrackEditorScreen(StardustScreen):
             self.track_id = None
             self.pending.clear()
             if ordered:
-                self._fill(int(table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value))
+                self._fill(int_key(table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key))
         else:
             self._show_facts()
 
@@ -161,7 +163,7 @@ class TrackEditorScreen(StardustScreen):
         table = event.data_table
         if event.row_key.value is None or table.row_count == 0:
             return
-        current = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
+        current = table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value
         if event.row_key.value != current:  # a stale highlight from rebuilding the rows
             return
         if int(current) != self.track_id:
