@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Footer, Header, Log
 from stardust_tui.commands import ScreenCommands
 from stardust_tui.errors import StardustError
 from stardust_tui.screens.base import StardustScreen
+from stardust_tui.screens.row_keys import int_key
 from stardust_tui.widgets.confirm import ConfirmModal
 from stardust_tui.widgets.row_table import RowTable
 from stardust_tui.widgets.styling import plain, state_colour
@@ -91,7 +92,7 @@ class TargetsScreen(StardustScreen):
         table = self.query_one("#targets", DataTable)
         if table.row_count == 0:
             return None
-        return int(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+        return int_key(table.coordinate_to_cell_key(table.cursor_coordinate).row_key)
 
     @on(DataTable.RowSelected, "#targets")
     def _row_selected(self) -> None:
@@ -178,13 +179,13 @@ class TargetsScreen(StardustScreen):
 
         def answered(ok: bool | None) -> None:
             if ok:
-                self.remove(target_id, name)
+                self.remove_target(target_id, name)
 
         self.app.push_screen(ConfirmModal(f"Remove the target “{name}”? Only a target that never delivered can be "
                                           "removed (disable it otherwise).", yes="Remove", danger=True), answered)
 
     @work(thread=True, group="targets-save", exit_on_error=False)
-    def remove(self, target_id: int, name: str) -> None:
+    def remove_target(self, target_id: int, name: str) -> None:  # not `remove`: that is Widget.remove()
         try:
             self.app.services.targets.remove(target_id)
         except StardustError as exc:

@@ -48,3 +48,22 @@ async def test_remove_unused_target_and_refuse_one_with_history(seeded, settings
         assert names(engine) == ["dsp-folder", "label-archive"]
         assert any("dsp-folder not removed" in n.message and "disable it instead" in n.message
                    for n in app._notifications)
+
+
+async def test_a_pushed_targets_screen_pops_cleanly(seeded, app_factory) -> None:
+    """Popping a Targets screen makes Textual call ``screen.remove()``; the screen's remove-a-target worker was
+    named ``remove`` and hid Widget.remove, so the pop started that worker with no target (found by mypy:
+    the override's signature did not match Widget.remove's)."""
+    from stardust_tui.screens.targets import TargetsScreen
+
+    engine, _ids = seeded
+    app = app_factory(engine)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        screen = TargetsScreen()
+        await app.push_screen(screen)
+        await settle(app, pilot)
+        await app.pop_screen()
+        await settle(app, pilot)
+        assert not screen.is_attached and type(app.screen).__name__ == "CatalogScreen"
+        assert not [n for n in app._notifications if n.severity == "error"]
