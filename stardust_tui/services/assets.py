@@ -106,10 +106,10 @@ class AssetService:
                 a = store.add(s, path, progress=progress(path) if progress else None)
                 known = a.created_at < started
                 attached = None
-                if resource is not None:
-                    attached = self._attach_resource(s, a, release, resource)  # type: ignore[arg-type]
-                elif release is not None:
-                    attached = self._attach_audio(s, a, release, disc, track + i)  # type: ignore[operator]
+                if resource is not None and release is not None:  # a resource without a release was refused
+                    attached = self._attach_resource(s, a, release, resource)
+                elif release is not None and track is not None:  # as was a release without a track
+                    attached = self._attach_audio(s, a, release, disc, track + i)
                 elif cover is not None:
                     attached = self._attach_cover(s, a, cover)
                 findings = check_asset(a)
@@ -123,10 +123,11 @@ class AssetService:
         """Refuse a missing release or track before any byte is stored (no orphan file in the store)."""
         from stardust_tui.store.releases import get_release
 
-        if release is None and cover is None:
+        ref = release if release is not None else cover
+        if ref is None:
             return
         with session_scope(self.services.engine) as s:
-            rel = get_release(s, release if release is not None else cover)  # type: ignore[arg-type]
+            rel = get_release(s, ref)
             if track is None:
                 return
             have = {(t.disc_number, t.track_number) for t in rel.tracks}

@@ -17,6 +17,7 @@ from stardust_tui.services.rows import stored_id
 from stardust_tui.store.db import session_scope
 
 if TYPE_CHECKING:
+    from stardust_tui.domain.rights import RightsKind
     from stardust_tui.domain.rules import CheckReport
     from stardust_tui.services import Services
     from stardust_tui.store.releases import ReleaseRow
@@ -24,6 +25,8 @@ if TYPE_CHECKING:
 
 Ref = int | str
 """A release id, or its UPC/EAN in any accepted spelling."""
+_RIGHTS_LINES: tuple[tuple[str, RightsKind], ...] = (("p_line", "P"), ("c_line", "C"))
+"""The rights lines and their kind: ℗ the sound recording, © the composition."""
 
 _CLEARABLE = ("upc", "catalog_number", "version", "subgenre", "language", "p_line", "c_line")
 
@@ -109,13 +112,13 @@ class Readiness:
         return {"release": self.release_id, **self.report.as_dict()}
 
 
-def _split_line(line: str, kind: str) -> dict[str, Any]:
+def _split_line(line: str, kind: RightsKind) -> dict[str, Any]:
     """A typed P/C line as the catalog stores it: the year in its column, the owner as the text."""
     from stardust_tui.domain.rights import parse_rights_line
 
     if not line:
         return {"line": line, "year": None}
-    year, owner = parse_rights_line(line, kind)  # type: ignore[arg-type]
+    year, owner = parse_rights_line(line, kind)
     return {"line": owner or line, "year": year}
 
 
@@ -134,13 +137,14 @@ class ReleaseService:
 
         ``before_id`` pages by key (the rows after the last one seen: a cursor that does not drift while
         releases are added, and does not slow down deep into a million rows as an offset does)."""
+        from stardust_tui.store.db import read_tx
         from stardust_tui.store.releases import count_releases, list_releases
 
         self.services.authorize("release.read")
         kwargs = (filters or ReleaseFilters()).as_kwargs()
-        with session_scope(self.services.engine) as s:
-            rows = list_releases(s, limit=limit, offset=offset, before_id=before_id, **kwargs)
-            total = count_releases(s, **kwargs) if count else -1
+        with read_tx(self.services.engine) as conn:  # Core: no ORM session (label scope added by the store)
+            rows = list_releases(conn, limit=limit, offset=offset, before_id=before_id, **kwargs)
+            total = count_releases(conn, **kwargs) if count else -1
         return ReleasePage(total=total, offset=offset, releases=list(rows))
 
     def head(self, ref: Ref) -> ReleaseHead:
@@ -206,9 +210,11 @@ class ReleaseService:
 
         self.services.authorize("release.write")
         values: dict[str, Any] = {"title": title, "artists": list(artists), **fields}
-        for name, line in (("p_line", p_line), ("c_line", c_line)):
+        given = {"p_line": p_line, "c_line": c_line}
+        for name, kind in _RIGHTS_LINES:
+            line = given[name]
             if line:  # "2024 Star Records", "℗ 2024 Star Records": year and owner stored apart, written once
-                parts = _split_line(line, name[0].upper())
+                parts = _split_line(line, kind)
                 values[name] = parts["line"]
                 if parts["year"] is not None:
                     values[f"{name}_year"] = parts["year"]
@@ -231,9 +237,9 @@ class ReleaseService:
         changes = {k: v for k, v in changes.items() if v is not None}
         if changes.get("language") and not is_language(changes["language"]):
             raise ValidationError(f"{changes['language']!r} is not an ISO 639 language code", where="--language")
-        for key in ("p_line", "c_line"):
+        for key, kind in _RIGHTS_LINES:
             if key in changes:
-                parts = _split_line(changes[key], key[0].upper())
+                parts = _split_line(changes[key], kind)
                 changes[key], changes[f"{key}_year"] = parts["line"], parts["year"]
         if not changes and label is None and not artists:
             raise ValidationError("nothing to change: give at least one option (see --help)")
