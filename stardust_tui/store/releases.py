@@ -13,7 +13,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import func, or_, update
+from sqlalchemy import Connection, func, or_, update
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select as sa_select
 from sqlalchemy import text as sql_text
@@ -32,6 +32,7 @@ from stardust_tui.domain.roles import canonical_roles
 from stardust_tui.domain.validation import ALLOWED_ARTIST_ROLES, ALLOWED_CONTRIBUTOR_ROLES
 from stardust_tui.errors import ConflictError, NotFoundError, StaleRevisionError, ValidationError
 from stardust_tui.store import duplicates
+from stardust_tui.store import scope as scope_mod
 from stardust_tui.store import search as search_mod
 from stardust_tui.store.duplicates import upc_candidates
 from stardust_tui.store.entry_checks import validate_for_save
@@ -349,11 +350,22 @@ def _identifier_filter(query: str | None) -> Any:
     return None
 
 
-def _filtered(stmt: Any, session: Session, *, search_q: str | None, status: str | None, label: str | None,
+def _dialect(db: Session | Connection) -> str:
+    return db.dialect.name if isinstance(db, Connection) else db.get_bind().dialect.name
+
+
+def _filtered(stmt: Any, db: Session | Connection, *, search_q: str | None, status: str | None, label: str | None,
               release_type: str | None, date_from: date | None, date_to: date | None,
               for_page: bool = True, genre: str | None = None) -> tuple[Any, bool]:
-    """Apply the filters; returns (statement, whether the search index is joined)."""
-    dialect = session.get_bind().dialect.name
+    """Apply the filters; returns (statement, whether the search index is joined).
+
+    On a Core connection the label scope of its engine (``store/scope.py``) is added here, as the ORM
+    criteria of a scoped session add it to the session's statements."""
+    dialect = _dialect(db)
+    if isinstance(db, Connection):
+        scoped = db.get_execution_options().get(scope_mod.LABELS)
+        if scoped is not None:
+            stmt = stmt.where(col(Release.label_id).in_(scope_mod.label_ids(scoped)))
     compilation = False
     if release_type:  # any accepted spelling ("album", "dj mix"); "compilation" is an Album with the flag
         release_type, compilation = release_type_and_compilation(release_type)
@@ -363,7 +375,7 @@ def _filtered(stmt: Any, session: Session, *, search_q: str | None, status: str 
     if exact is not None:
         # A whole UPC/EAN or ISRC is an index lookup (whatever GTIN form is stored); when nothing has it,
         # it may still be the start of a longer code being typed, so the prefix search runs as usual.
-        ids = [i for i in session.exec(exact).all() if i is not None]
+        ids = [i for i in db.execute(exact).scalars().all() if i is not None]
         if ids:
             stmt, search_q = stmt.where(col(Release.id).in_(ids)), None
     # Without search words, SQLite still lets the index intersect selective filters through their facet
@@ -397,35 +409,37 @@ def _filtered(stmt: Any, session: Session, *, search_q: str | None, status: str 
     return stmt, clauses is not None
 
 
-def list_releases(session: Session, *, search: str | None = None, status: str | None = None,
+def list_releases(session: Session | Connection, *, search: str | None = None, status: str | None = None,
                   label: str | None = None, release_type: str | None = None, date_from: date | None = None,
                   date_to: date | None = None, limit: int = 50, offset: int = 0,
                   before_id: int | None = None, genre: str | None = None) -> list[ReleaseRow]:
-    """One page of the catalog, newest first. ``before_id`` gives keyset paging (pass the last row's id)."""
-    sqlite = session.get_bind().dialect.name == "sqlite"
+    """One page of the catalog, newest first. ``before_id`` gives keyset paging (pass the last row's id).
+
+    ``session`` may be a Core connection (``store.db.read_tx``: no ORM session, for the HTTP API)."""
+    sqlite = _dialect(session) == "sqlite"
     stmt: Any = _page_columns(sqlite)
     stmt, searching = _filtered(stmt, session, search_q=search, status=status, label=label,
                                 release_type=release_type, date_from=date_from, date_to=date_to, genre=genre)
     # Newest first. While searching, order by the index's own id (same value) so SQLite's FTS5 hands rows
     # over in that order and the LIMIT stops early instead of sorting every match.
-    order_col = search_mod.order_column(session.get_bind().dialect.name) if searching else None
+    order_col = search_mod.order_column(_dialect(session)) if searching else None
     if before_id is not None:
         stmt = stmt.where(col(Release.id) < before_id)
     order = order_col.desc() if order_col is not None else col(Release.id).desc()
     stmt = stmt.order_by(order).limit(max(0, limit)).offset(max(0, offset))
     if sqlite:
-        return [ReleaseRow(*row) for row in session.exec(stmt).all()]
+        return [ReleaseRow(*row) for row in session.execute(stmt).all()]
     # PostgreSQL: the last delivery's state for the page's rows only; inside the query above, a plan that
     # sorts the matches would look it up for every match (thousands at a million releases) before the LIMIT.
     page = stmt.subquery("page")
     rows: Any = sa_select(page, _last_state(page)).order_by(page.c.id.desc())
     if not searching:
-        return [ReleaseRow(*row) for row in session.exec(rows).all()]
+        return [ReleaseRow(*row) for row in session.execute(rows).all()]
     # A page is at most a few thousand index matches: starting parallel workers for it costs more (5-40 ms on
     # a busy host) than it saves. Only for this statement; the transaction's other statements keep the setting.
     # (A failed statement aborts the transaction, whose end drops the SET LOCAL anyway.)
     session.execute(sql_text("SET LOCAL max_parallel_workers_per_gather = 0"))
-    found = [ReleaseRow(*row) for row in session.exec(rows).all()]
+    found = [ReleaseRow(*row) for row in session.execute(rows).all()]
     session.execute(sql_text("RESET max_parallel_workers_per_gather"))
     return found
 
@@ -447,13 +461,13 @@ def _last_state(rows: Any) -> Any:
             .order_by(col(Delivery.id).desc()).limit(1).correlate(rows).scalar_subquery())
 
 
-def count_releases(session: Session, *, search: str | None = None, status: str | None = None,
+def count_releases(session: Session | Connection, *, search: str | None = None, status: str | None = None,
                    label: str | None = None, release_type: str | None = None, date_from: date | None = None,
                    date_to: date | None = None, genre: str | None = None) -> int:
     stmt = select(func.count(col(Release.id))).select_from(Release)
     stmt, _ = _filtered(stmt, session, search_q=search, status=status, label=label, release_type=release_type,
                         date_from=date_from, date_to=date_to, for_page=False, genre=genre)
-    return int(session.exec(stmt).one())
+    return int(session.execute(stmt).scalar_one())
 
 
 def iter_release_ids(session: Session, batch: int = 1000) -> Iterator[int]:
