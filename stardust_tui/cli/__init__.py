@@ -1,7 +1,10 @@
 """The ``stardust`` command line: a click group whose default (no arguments) opens the TUI.
 
 Each command family lives in its own module exposing ``register(group)``; modules are listed in
-``COMMAND_MODULES``. Nothing reaches the terminal as a traceback (see :mod:`stardust_tui.cli.failures`):
+``COMMAND_MODULES`` and imported when a command is looked up, except that ``stardust tui`` (and plain
+``stardust``) imports only :mod:`stardust_tui.cli.tui`: the other 23 modules are not needed to open the
+workstation, and importing them was a fifth of the CPU the TUI spent before its first frame (issue 17).
+Nothing reaches the terminal as a traceback (see :mod:`stardust_tui.cli.failures`):
 user errors (:class:`StardustError`) print one line and exit non-zero, usage errors one line and exit 2,
 unexpected errors one line pointing at the crash log and exit 70.
 """
@@ -12,6 +15,7 @@ import importlib
 import os
 import sys
 import traceback
+from typing import Any
 
 import click
 
@@ -47,12 +51,54 @@ COMMAND_MODULES = (
 )
 
 
+# Commands that can run without the other command modules: name -> the module that registers it.
+STANDALONE_COMMANDS = {"tui": "stardust_tui.cli.tui"}
+
+
 class StardustGroup(click.Group):
     """Turns every failure into one line and an exit code instead of a traceback; plugin commands
-    (``stardust.commands``, issue 16) are looked for only for a name that is not built in."""
+    (``stardust.commands``, issue 16) are looked for only for a name that is not built in.
+
+    The command modules register themselves on first use of :attr:`commands` (so ``--help``, completion
+    and every other command see them all, in ``COMMAND_MODULES`` order); a command of
+    ``STANDALONE_COMMANDS`` loads only its own module."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self._loaded: set[str] = set()
+        self._loading = False
+        super().__init__(*args, **kwargs)
+
+    @property
+    def commands(self) -> dict[str, click.Command]:  # type: ignore[override]
+        if not self._loading:
+            self.load_commands(COMMAND_MODULES)
+        return self._commands
+
+    @commands.setter
+    def commands(self, value: dict[str, click.Command]) -> None:
+        self._commands = value
+
+    def load_commands(self, modules: tuple[str, ...]) -> None:
+        """Import and register these command modules (each once)."""
+        for name in modules:
+            if name in self._loaded:
+                continue
+            self._loaded.add(name)
+            self._loading = True
+            try:
+                importlib.import_module(name).register(self)
+            finally:
+                self._loading = False
+
+    def standalone_command(self, name: str) -> click.Command:
+        """A command of ``STANDALONE_COMMANDS``, loading no other command module."""
+        self.load_commands((STANDALONE_COMMANDS[name],))
+        return self._commands[name]
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         plugin_hooks.prepare(ctx, cmd_name)
+        if cmd_name in STANDALONE_COMMANDS:
+            return self.standalone_command(cmd_name)
         found = super().get_command(ctx, cmd_name)
         return found if found is not None else plugin_hooks.plugin_command(ctx, cmd_name, self.commands)
 
@@ -126,15 +172,7 @@ def cli(ctx: click.Context, home: str | None, db_url: str | None) -> None:
     """
     plugin_hooks.prepare(ctx, ctx.invoked_subcommand)  # the StardustContext and the plugin policy (issue 16)
     if ctx.invoked_subcommand is None:
-        ctx.invoke(cli.commands["tui"])
-
-
-def _register_all() -> None:
-    for name in COMMAND_MODULES:
-        importlib.import_module(name).register(cli)
-
-
-_register_all()
+        ctx.invoke(cli.standalone_command("tui"))
 
 
 def main() -> None:

@@ -69,6 +69,30 @@ def test_cli_and_first_screen_import_no_heavy_libraries() -> None:
     assert out.stdout.strip() == "[]"
 
 
+def test_the_tui_command_loads_no_other_command_module() -> None:
+    """`stardust tui` (and plain `stardust`) imports only its own command module; any other lookup, --help
+    included, still sees every command."""
+    code = (
+        "import sys\n"
+        "sys.argv = ['stardust', 'tui', '--help']\n"
+        "import stardust_tui.cli as c\n"
+        "try:\n"
+        "    c.main()\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(' '.join(sorted(m for m in sys.modules if m in c.COMMAND_MODULES)))\n"
+        "print(' '.join(sorted(c.cli.commands)))\n"
+        "print(' '.join(sorted(m for m in sys.modules if m in c.COMMAND_MODULES)))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
+    lines = out.stdout.strip().splitlines()
+    assert lines[-3] == "stardust_tui.cli.tui"
+    assert {"tui", "release", "deliver", "import", "export", "worker", "doctor"} <= set(lines[-2].split())
+    from stardust_tui.cli import COMMAND_MODULES
+
+    assert lines[-1].split() == sorted(COMMAND_MODULES)
+
+
 async def test_last_sessions_first_page_shows_until_the_live_one_arrives(seeded, settings: Settings) -> None:
     import stat
     import time
