@@ -144,7 +144,7 @@ class ReleaseWizardScreen(WizardStepsScreen):
 
     @work(thread=True, exclusive=True, group="wizard-load", exit_on_error=False)
     def load_release(self) -> None:
-        release = self.app.services.drafts.load(self.release_id)
+        release = self.app.services.drafts.load(self.saved_id())
         self.app.call_from_thread(self._fill, form_values(release), release)
 
     def _fill(self, values: dict[str, Any], release: Any) -> None:
@@ -177,9 +177,10 @@ class ReleaseWizardScreen(WizardStepsScreen):
     # -- typing, checking, saving -------------------------------------------------------------------
     @on(Input.Changed)
     def _field_changed(self, event: Input.Changed) -> None:
-        if not (event.input.id or "").startswith("f-") or not self._loaded:
+        input_id = event.input.id or ""
+        if not input_id.startswith("f-") or not self._loaded:
             return
-        name = event.input.id[2:]
+        name = input_id[2:]
         check = check_field(name, event.value)
         self.query_one(f"#field-{name}", ValidatedField).show_check(check)
         self.refused.pop(name, None)  # edited again: it is sent again
@@ -193,8 +194,9 @@ class ReleaseWizardScreen(WizardStepsScreen):
 
     @on(Select.Changed)
     def _select_changed(self, event: Select.Changed) -> None:
-        if self._loaded and (event.select.id or "").startswith("s-") and event.value is not Select.BLANK:
-            self._stage(event.select.id[2:], event.value)
+        select_id = event.select.id or ""
+        if self._loaded and select_id.startswith("s-") and event.value is not Select.BLANK:
+            self._stage(select_id[2:], event.value)
 
     def _stage(self, name: str, value: Any) -> None:
         if self.saved.get(name) == value and name not in self.sending:

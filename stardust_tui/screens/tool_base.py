@@ -7,7 +7,7 @@ single error handler (``Worker.StateChanged`` does not bubble from a screen to t
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 from rich.segment import Segment
 from textual import on
@@ -22,6 +22,7 @@ from stardust_tui.screens.base import StardustScreen
 
 if TYPE_CHECKING:
     from textual import getters
+    from textual._path import CSSPathType
 
     from stardust_tui.app import StardustApp
 
@@ -32,7 +33,7 @@ T = TypeVar("T")
 class ToolScreen(StardustScreen):
     """A full screen of the workstation with the tools' CSS."""
 
-    CSS_PATH = CSS_FILE
+    CSS_PATH: ClassVar[CSSPathType | None] = CSS_FILE  # Screen's type: a tool screen may add its own file
 
 
 class ToolModal(ModalScreen[T]):

@@ -34,6 +34,12 @@ class WizardStepsScreen(StardustScreen):
     def action_save(self) -> None:  # the wizard's: send pending field changes
         raise NotImplementedError
 
+    def saved_id(self) -> int:
+        """The release's id, for work that only starts once the release is saved (artwork, deals, loading):
+        the actions check ``release_id`` before they start it, and a saved release keeps its id."""
+        assert self.release_id is not None, "the release is not saved yet"
+        return self.release_id
+
     @on(Input.Submitted, "#cover-path")
     def _attach_cover(self, event: Input.Submitted) -> None:
         if self.release_id is None:
@@ -49,11 +55,11 @@ class WizardStepsScreen(StardustScreen):
         from stardust_tui.services.attachments import attach_cover
 
         try:
-            result = attach_cover(self.app.services, self.release_id, path)
+            result = attach_cover(self.app.services, self.saved_id(), path)
             note = "" if result.attached else f"✗ not attached: {result.reason} · {result.kept} stays attached"
         except StardustError as exc:
             note = f"✗ not attached: {exc}"
-        return note, self.app.services.drafts.load(self.release_id).cover
+        return note, self.app.services.drafts.load(self.saved_id()).cover
 
     def _show_cover(self, cover: Any, note: str = "") -> None:
         from stardust_tui.domain.qc import check_artwork
@@ -81,7 +87,7 @@ class WizardStepsScreen(StardustScreen):
         """The deal form; a deal the store refuses comes back in it, as typed, with the reason."""
         def done(values: DealRow | None) -> None:
             if values is not None:
-                self._deal_job(lambda: save_deal(self.app.services, self.release_id, values), values)
+                self._deal_job(lambda: save_deal(self.app.services, self.saved_id(), values), values)
 
         self.app.push_screen(DealFormModal(deal, release_date=self.saved.get("release_date"), error=error), done)
 
@@ -95,7 +101,7 @@ class WizardStepsScreen(StardustScreen):
 
         def answered(ok: bool | None) -> None:
             if ok and deal.id is not None:
-                self._deal_job(lambda: remove_deal(self.app.services, self.release_id, deal.id))
+                self._deal_job(lambda: remove_deal(self.app.services, self.saved_id(), deal.id))
 
         self.app.push_screen(ConfirmModal(f"Remove the deal {territory_text(deal)} "
                                           f"({', '.join(deal.commercial_models)}) from this release?",
@@ -108,7 +114,7 @@ class WizardStepsScreen(StardustScreen):
             try:
                 return "deals", change(), "", None
             except StardustError as exc:
-                return "deals", list_deals(self.app.services, self.release_id), str(exc), values
+                return "deals", list_deals(self.app.services, self.saved_id()), str(exc), values
 
         self.action_save()
         self.writer.submit(job)
