@@ -68,8 +68,8 @@ class StardustGroup(click.Group):
         self._loading = False
         super().__init__(*args, **kwargs)
 
-    @property
-    def commands(self) -> dict[str, click.Command]:  # type: ignore[override]
+    @property  # type: ignore[override]  # click declares a plain attribute; a property reads the same
+    def commands(self) -> dict[str, click.Command]:
         if not self._loading:
             self.load_commands(COMMAND_MODULES)
         return self._commands
