@@ -52,6 +52,9 @@ class CatalogScreen(StardustScreen):
     """The release catalog: the first screen of the workstation."""
 
     TITLE = "Catalog"
+    AUTO_FOCUS = "#releases"
+    """Focused when composed, so the first frame is drawn focused (the app's default, the first focusable
+    widget, was the search box: the table was drawn twice, unfocused then focused, ~280 cells each)."""
     SUB_TITLE = "2 Targets · 3 Deliveries"
     COMMANDS = {ScreenCommands}
     PAGE_SIZE = 100
@@ -90,6 +93,7 @@ class CatalogScreen(StardustScreen):
         self._counted: tuple | None = None  # the filters self.total was counted for
         self._label_note = ""  # what the label filter text resolved to (or could mean)
         self._cached = False  # the rows are last session's first page, the live one is on its way
+        self._suspended = False  # another screen is (or was) over this one since the page was loaded
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -297,8 +301,14 @@ class CatalogScreen(StardustScreen):
         self._page_starts.clear()
         self.reload(replace(self.query_state, offset=0, before_id=None, **changes))
 
+    def on_screen_suspend(self) -> None:
+        self._suspended = True
+
     def on_screen_resume(self) -> None:
-        if self._generation:
+        """Back from another screen: reload. Not on the first resume, right after mounting: that loaded the
+        page already, and a second load at start-up ran the first page's query twice beside the first frame."""
+        if self._suspended:
+            self._suspended = False
             self._counted = None  # releases may have been added or deleted meanwhile
             self.reload()
 
