@@ -180,7 +180,8 @@ class ApiKeyService:
             return [_row(k) for k in s.exec(select(ApiKey).order_by(ApiKey.name))]
 
     def revoke(self, name: str) -> ApiKeyRow:
-        """Stop a key from working (at its next request); kept for the usage history."""
+        """Stop a key from working (kept for the usage history): at once for a server in this process, within
+        ``api.state.KEY_RECHECK_S`` (1 s) for one elsewhere, which keeps verified keys that long."""
         from stardust_tui.domain.models import utcnow
 
         self.services.authorize("apikey.admin")
