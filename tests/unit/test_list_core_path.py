@@ -71,3 +71,13 @@ def test_a_scoped_core_connection_sees_what_a_scoped_session_sees(engine) -> Non
     with read_tx(scoped) as conn:
         labels = {r.label_name for r in list_releases(conn, limit=100)}
     assert labels == {"Star Records"}
+
+
+def test_a_listing_row_has_the_api_items_fields_in_order() -> None:
+    """GET /releases writes each row's fields as they are (``routes_releases._item``)."""
+    import dataclasses
+
+    from stardust_tui.api.schemas import ReleaseItem
+    from stardust_tui.store.releases import ReleaseRow
+
+    assert tuple(f.name for f in dataclasses.fields(ReleaseRow)) == tuple(ReleaseItem.model_fields)
