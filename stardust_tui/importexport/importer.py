@@ -140,20 +140,19 @@ def run_import(engine: Engine, path: str | Path, options: ImportOptions | None =
     started = time.perf_counter()
     actor = options.actor or current_actor()
     with _fewer_gc_passes(), Session(engine, expire_on_commit=False) as session:
-        _real_begin(session)
         previous_cache = _sqlite_cache(session, CACHE_KIB)
         try:
             if fmt == "ddex":
                 from stardust_tui.importexport.ddex_import import import_ddex
 
+                _real_begin(session)
                 import_ddex(session, p, report, actor=actor, schema_dir=options.schema_dir, paths=options.paths)
             else:
                 checkpoint = None
                 if options.partial and not options.dry_run:  # commit every batch: others may write between
-                    def checkpoint() -> None:
+                    def checkpoint() -> None:  # the next batch is read with no lock held; its flush begins
                         _restore_cache(session, previous_cache)
                         session.commit()
-                        _real_begin(session)
                         _sqlite_cache(session, CACHE_KIB)
                 drafts = iter_drafts(p, fmt, options, report, progress)
                 if cancel is not None:
@@ -238,14 +237,22 @@ def _first_line(exc: Exception) -> str:
 
 
 def _real_begin(session: Session) -> None:
-    """Open a real transaction now. Python's sqlite3 only sends BEGIN before a data change, so a run
-    whose first write is inside a SAVEPOINT (``--partial``, updates, DDEX) would otherwise have that
-    savepoint's RELEASE commit on its own, and ``--dry-run`` could not roll it back."""
+    """Open a real write transaction now, before the run (DDEX) or a batch (tables) first touches the store.
+    Python's sqlite3 only sends BEGIN before a data change, so a run whose first write is inside a SAVEPOINT
+    (``--partial``, updates, DDEX) would otherwise have that savepoint's RELEASE commit on its own, and
+    ``--dry-run`` could not roll it back.
+
+    IMMEDIATE: every run writes (a dry run too, then rolls back), and it reads the catalog first (matching,
+    parties). A deferred transaction whose snapshot is older than another writer's commit cannot become a
+    writer in WAL mode: SQLite answers "database is locked" at once, without waiting. So any concurrent
+    commit (a worker's delivery update, the API's usage counts, a TUI autosave) made imports fail; taking the
+    write lock first waits for it (busy_timeout) instead. Rows are read and parsed with no lock held: an
+    atomic run takes the lock at its first batch, a ``--partial`` run at each batch (others write between)."""
     conn = session.connection()
     if conn.dialect.name == "sqlite":
         raw = conn.connection.driver_connection
         if raw is not None and not raw.in_transaction:
-            raw.execute("BEGIN")
+            raw.execute("BEGIN IMMEDIATE")
 
 
 def _sqlite_cache(session: Session, kib: int | None) -> int | None:
@@ -288,6 +295,7 @@ def _flush(session: Session, batch: list[ReleaseDraft], matcher: Matcher, writer
     report.skipped += len(batch) - len(good)
     if report.error_count and not options.partial:
         return  # atomic run that already failed: keep reading for the report, write nothing
+    _real_begin(session)  # the batch's reads and writes under the write lock (no-op if the run holds it)
     writer.prefetch_assets(good)
     new_views = matcher.classify(good)
     if report.error_count and not options.partial:

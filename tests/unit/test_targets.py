@@ -31,11 +31,11 @@ def test_add_edit_remove_with_encrypted_credentials(engine: Engine, settings: Se
     paths = settings.paths
     with session_scope(engine) as s:
         t = add_target(s, paths, name="dsp1", url="sftp://bob@127.0.0.1:2222/in", profile="spotify",
-                       password="hunter2", host_key="SHA256:abc", secrets={"key_passphrase": "pp"})
+                       password="hunter2", host_key="SHA256:abc", secrets={"key_passphrase": "open-sesame-passphrase"})
         assert t.id is not None
     with session_scope(engine) as s:
         t = get_target(s, "dsp1")
-        assert "hunter2" not in (t.credentials or "") and "pp" not in (t.credentials or "")
+        assert "hunter2" not in (t.credentials or "") and "open-sesame-passphrase" not in (t.credentials or "")
         secrets = target_secrets(paths, t)
         assert secrets["password"].reveal() == "hunter2" and "hunter2" not in repr(secrets)
         assert secret_names(paths, t) == ["key_passphrase", "password"]
