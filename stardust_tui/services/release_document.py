@@ -25,24 +25,17 @@ def asset_data(a: Any) -> dict[str, Any] | None:
     return None if a is None else {k: getattr(a, k) for k in ASSET_KEYS}
 
 
-def _plain_id(ref: int | str) -> int | None:
-    """The id a ref names when it is one (as ``store.releases.get_release`` reads it), else None."""
-    if isinstance(ref, int):
-        return ref
-    text = ref.strip()
-    return int(text) if text.isascii() and text.isdigit() and len(text) <= 10 else None
-
-
 def release_document(services: Services, ref: int | str) -> dict[str, Any]:
     """Everything about the release ``ref`` (an id, a UPC/EAN or a GRid) as plain data."""
     from stardust_tui.errors import NotFoundError
     from stardust_tui.store.db import read_tx
     from stardust_tui.store.release_view import load_release_view
+    from stardust_tui.store.releases import plain_release_id
     from stardust_tui.store.revisions import hash_snapshot, snapshot_release
 
     services.authorize("release.read")
     engine = services.engine
-    release_id = _plain_id(ref)
+    release_id = plain_release_id(ref)
     if release_id is None:  # a UPC or GRid: the ORM lookup (label scope applies to it too)
         from stardust_tui.store.db import session_scope
         from stardust_tui.store.releases import get_release

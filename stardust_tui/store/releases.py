@@ -64,13 +64,23 @@ class ReleaseRow:
     last_delivery_state: str | None
 
 
+def plain_release_id(ref: int | str) -> int | None:
+    """The id ``ref`` names when it is one (an int, or up to 10 ASCII digits: not "²" or "٣"), else None
+    (then it is a UPC/EAN or a GRid)."""
+    if isinstance(ref, int):
+        return ref
+    text = ref.strip()
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 10 else None
+
+
 def get_release(session: Session, ref: int | str) -> Release:
     """A release by id, by UPC/EAN in any accepted form (spaces, hyphens, UPC-A or EAN-13), or by GRid."""
     text = ref.strip() if isinstance(ref, str) else ""
-    if isinstance(ref, int) or (text.isascii() and text.isdigit() and len(text) <= 10):  # not "²" or "٣"
-        release = session.get(Release, int(ref)) if ID.lo <= int(ref) <= ID.hi else None  # PG integer ids
+    rid = plain_release_id(ref)
+    if rid is not None:
+        release = session.get(Release, rid) if ID.lo <= rid <= ID.hi else None  # PG integer ids
         if release is None:
-            raise NotFoundError(f"no release with id {int(ref)}")
+            raise NotFoundError(f"no release with id {rid}")
         return release
     grid = "".join(text.split()).replace("-", "").upper()
     if len(grid) == 18 and grid.isascii() and grid.isalnum():  # a GRid (A1-2425G-ABC1234002-M)
