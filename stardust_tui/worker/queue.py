@@ -1,9 +1,10 @@
 """The durable delivery queue: enqueue with an idempotency key, claim with a lease, finish.
 
-Claims are one atomic statement: ``UPDATE delivery … WHERE id = (SELECT … LIMIT 1) RETURNING``. On
-SQLite the write lock makes it atomic (``BEGIN IMMEDIATE``); on PostgreSQL the subquery takes
-``FOR UPDATE SKIP LOCKED`` and claims are serialized by a transaction advisory lock so the
-per-target concurrency count cannot be overrun by two workers at once. A claim respects the
+Claims are one atomic statement: ``UPDATE delivery … WHERE id = (SELECT … LIMIT 1) RETURNING``, built once
+per shape with named parameters. On SQLite the write lock makes it atomic (``BEGIN IMMEDIATE``); on
+PostgreSQL the subquery takes ``FOR UPDATE SKIP LOCKED`` and claims are serialized by a transaction advisory
+lock so the per-target concurrency count cannot be overrun by two workers at once; the whole claim is one
+round trip to the server (:mod:`stardust_tui.worker.claim_pg`). A claim respects the
 scheduled time, ``next_attempt_at``, the target's ``max_concurrency``, an overall running limit,
 disabled targets and open circuits; an expired lease is taken over (the attempt is counted).
 
@@ -16,11 +17,26 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, and_, func, or_, select, true, update
+from sqlalchemy import (
+    ARRAY,
+    ColumnElement,
+    Connection,
+    Integer,
+    String,
+    and_,
+    any_,
+    bindparam,
+    func,
+    or_,
+    select,
+    true,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Dialect, Engine
 from sqlmodel import Session
 
 from stardust_tui.domain.delivery_models import MESSAGE_TYPES, Delivery, ReleaseTargetStatus, Target
@@ -29,7 +45,7 @@ from stardust_tui.errors import ConflictError, NotFoundError, ValidationError
 from stardust_tui.notify import emit as notify_emit
 from stardust_tui.store.db import write_tx
 from stardust_tui.store.sqltypes import col, table
-from stardust_tui.worker import circuit
+from stardust_tui.worker import circuit, claim_pg
 from stardust_tui.worker.protocols import LeaseLostError
 from stardust_tui.worker.retry import RetryPolicy
 
@@ -115,40 +131,76 @@ def claim(engine: Engine, worker_id: str, *, lease_s: float = 30.0, global_limit
     """Claim the next due delivery for ``worker_id`` or return None."""
     now = now or utcnow()
     expires = now + timedelta(seconds=lease_s)
-    pg = engine.dialect.name == "postgresql"
+    params: dict[str, Any] = {"now": now, "expires": expires, "cut": now - timedelta(seconds=cooldown_s),
+                              "worker_id": worker_id}
+    if global_limit is not None:
+        params["global_limit"] = global_limit
+    if target_ids is not None:
+        params["target_ids"] = list(target_ids)
+    if engine.dialect.name == "postgresql":
+        pg_stmt = _claim_statement(engine.dialect, global_limit is not None, target_ids is not None)
+        row = claim_pg.run_claim(engine, pg_stmt, params, CLAIM_LOCK_KEY)
+        if row is None:
+            return None
+        delivery_id, target_id, attempts = row
+    else:
+        stmt = _claim_statement(None, global_limit is not None, target_ids is not None)
+        with write_tx(engine) as conn:
+            got = conn.execute(stmt, params).first()
+            if got is None:
+                return None
+            delivery_id, target_id, attempts = got
+            circuit.mark_half_open(conn, target_id)
+    return Claim(delivery_id, target_id, attempts, worker_id, expires)
+
+
+@lru_cache(maxsize=16)
+def _claim_statement(pg_dialect: Dialect | None, limited: bool, scoped: bool) -> Any:
+    """The claim statement for one shape (with or without a global limit, a target scope), built once with
+    named parameters (``now``, ``expires``, ``cut``, ``worker_id``, ``global_limit``, ``target_ids``).
+
+    SQLite: ``UPDATE delivery … WHERE id = (SELECT … LIMIT 1) RETURNING`` (the caller then marks an open
+    circuit half-open, in the same transaction). PostgreSQL (compiled for ``pg_dialect``): the same UPDATE
+    with ``FOR UPDATE SKIP LOCKED`` in a CTE, and the half-open update as a second data-modifying CTE, so one
+    statement does the whole claim (:mod:`stardust_tui.worker.claim_pg` runs it)."""
+    pg = pg_dialect is not None
+    now = bindparam("now", type_=D.c.next_attempt_at.type)
     r = D.alias("r")
     live = and_(r.c.state == "running", r.c.lease_expires_at >= now)
     # running deliveries per target, computed once per claim (not once per candidate row)
     busy = select(r.c.target_id, func.count().label("n")).where(live).group_by(r.c.target_id).cte("busy")
     on_target = func.coalesce(busy.c.n, 0)
-    due = or_(and_(D.c.state.in_(("queued", "retry-wait")), D.c.next_attempt_at <= now, D.c.scheduled_at <= now),
+    waiting = (D.c.state == any_(bindparam("waiting", ["queued", "retry-wait"], type_=ARRAY(String()))) if pg
+               else D.c.state.in_(("queued", "retry-wait")))  # PostgreSQL parses IN (…) as this too
+    due = or_(and_(waiting, D.c.next_attempt_at <= now, D.c.scheduled_at <= now),
               and_(D.c.state == "running", D.c.lease_expires_at < now))
-    cut = now - timedelta(seconds=cooldown_s)
     circuit_ok = or_(T.c.circuit_state == "closed",
-                     and_(T.c.circuit_opened_at <= cut, on_target == 0))
+                     and_(T.c.circuit_opened_at <= bindparam("cut", type_=T.c.circuit_opened_at.type),
+                          on_target == 0))
     joined = D.join(T, T.c.id == D.c.target_id).outerjoin(busy, busy.c.target_id == D.c.target_id)
     pick = (select(D.c.id).select_from(joined)
             .where(due, T.c.enabled == true(), circuit_ok, on_target < T.c.max_concurrency)
             .order_by(D.c.priority.desc(), D.c.next_attempt_at, D.c.id).limit(1))
-    if global_limit is not None:
+    if limited:
         total = select(func.count()).select_from(r).where(live).scalar_subquery()
-        pick = pick.where(total < global_limit)
-    if target_ids is not None:
-        pick = pick.where(D.c.target_id.in_(target_ids))
+        pick = pick.where(total < bindparam("global_limit", type_=Integer()))
+    if scoped:
+        pick = pick.where(D.c.target_id == any_(bindparam("target_ids", type_=ARRAY(Integer()))) if pg
+                          else D.c.target_id.in_(bindparam("target_ids", expanding=True)))
     if pg:
         pick = pick.with_for_update(of=D, skip_locked=True)
-    stmt = (update(D).where(D.c.id == pick.scalar_subquery())
-            .values(state="running", lease_owner=worker_id, lease_expires_at=expires,
-                    attempts=D.c.attempts + 1, started_at=func.coalesce(D.c.started_at, now), updated_at=now)
-            .returning(D.c.id, D.c.target_id, D.c.attempts))
-    with write_tx(engine) as conn:
-        if pg:
-            conn.execute(select(func.pg_advisory_xact_lock(CLAIM_LOCK_KEY)))
-        row = conn.execute(stmt).first()
-        if row is None:
-            return None
-        circuit.mark_half_open(conn, row.target_id)
-    return Claim(row.id, row.target_id, row.attempts, worker_id, expires)
+    claimed = (update(D).where(D.c.id == pick.scalar_subquery())
+               .values(state="running", lease_owner=bindparam("worker_id", type_=D.c.lease_owner.type),
+                       lease_expires_at=bindparam("expires", type_=D.c.lease_expires_at.type),
+                       attempts=D.c.attempts + 1, started_at=func.coalesce(D.c.started_at, now), updated_at=now)
+               .returning(D.c.id, D.c.target_id, D.c.attempts))
+    if pg_dialect is None:
+        return claimed
+    got = claimed.cte("claimed")
+    probe = (update(T).where(T.c.id == got.c.target_id, T.c.circuit_state == "open")
+             .values(circuit_state="half-open").cte("probe"))
+    return claim_pg.PgStatement.compile(select(got.c.id, got.c.target_id, got.c.attempts).add_cte(probe),
+                                        pg_dialect)
 
 
 def _fenced(c: Claim) -> ColumnElement[bool]:

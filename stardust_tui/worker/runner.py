@@ -99,6 +99,7 @@ class Runner:
         self.log = JsonLineLog(settings.paths.delivery_log_file)
         self._stop = asyncio.Event()
         self._tasks: set[asyncio.Task[None]] = set()
+        self._running: dict[asyncio.Task[None], int] = {}  # job -> its delivery id
         self._lost: set[int] = set()
         self._user_cancelled: set[int] = set()  # lost because the user cancelled them (not taken over)
         self._targets: dict[int, Target] = {}
@@ -170,10 +171,16 @@ class Runner:
                         break
                     if c is None:
                         break
+                    if c.delivery_id in self._running.values():
+                        # Ours already: the server lost our claim (a crash before it reached the disk, see
+                        # worker/claim_pg.py) and we claimed the row back as it was, so both claims carry
+                        # the same fence. The job already running holds it; never run a delivery twice.
+                        continue
                     claimed += 1
                     self.stats.claimed += 1
                     task = asyncio.create_task(self._run_job(c, executor))
                     self._tasks.add(task)
+                    self._running[task] = c.delivery_id
                     task.add_done_callback(self._job_ended)
                 if cfg.once and not claimed and not self._tasks and looked_at > self._last_finish:
                     break
@@ -195,6 +202,7 @@ class Runner:
 
     def _job_ended(self, task: asyncio.Task[None]) -> None:
         self._tasks.discard(task)
+        self._running.pop(task, None)
         self._last_finish = time.monotonic()
 
     async def _wait(self, timeout: float) -> None:
@@ -243,6 +251,15 @@ class Runner:
         done = len(steps.completed())
         sink.info(f"attempt {c.attempt}/{delivery.max_attempts} started by {self.worker_id}"
                   + (f", resuming after {done} completed steps" if done else ""))
+        try:  # durable and still ours before anything leaves this host (see DbStepRecorder.confirm)
+            await asyncio.to_thread(steps.confirm)
+        except LeaseLostError as exc:
+            self.stats.lost += 1
+            sink.warning(f"stopped: {exc}")
+            return
+        except StardustError as exc:  # the store is unusable: the lease expires and the job is retaken
+            sink.error(f"cannot start: {exc}")
+            return
         ctx = DeliveryContext(settings=self.settings, engine=self.engine, target=target,
                               worker_id=self.worker_id, stopping=lambda: self._stop.is_set(),
                               cancelled=lambda: c.delivery_id in self._user_cancelled,

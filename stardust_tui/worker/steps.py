@@ -40,6 +40,17 @@ class DbStepRecorder:
         self.sink = sink
         self._steps: dict[str, StepState] = {s.name: s for s in load_steps(engine, claim.delivery_id)}
 
+    def confirm(self) -> None:
+        """The attempt's first write, before it does anything outside the store (sync: run it in a thread).
+
+        Fenced like every other write, and a durable commit: on PostgreSQL the claim itself commits without
+        waiting for the disk (:mod:`stardust_tui.worker.claim_pg`); this commit flushes the claim with it, or
+        raises :class:`LeaseLostError` if a server crash lost the claim. Stores the buffered events (the
+        attempt's "started" line) as it goes."""
+        with write_tx(self.engine) as conn:
+            touch(conn, self.claim)
+            flush_events(conn, self.sink)
+
     def is_done(self, name: str) -> bool:
         step = self._steps.get(name)
         return step is not None and step.state in ("done", "skipped")
