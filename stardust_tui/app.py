@@ -38,6 +38,8 @@ from stardust_tui.widgets.alt_keys import install as install_alt_key_parser
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
+    from stardust_tui.services.catalog_cache import LiveFirstPage
+
 DEFAULT_THEME = "stardust-dark"
 BACKGROUND_GRACE_S = 3.0
 LOG_EVENTS_KEPT = 5000
@@ -106,6 +108,8 @@ class StardustApp(App[None]):
         self._background_started = False
         self.cached_first_page: list[Any] = []
         """The catalog's first page as this user last saw it (``services/catalog_cache.py``)."""
+        self.live_first_page: LiveFirstPage | None = None
+        """The catalog's first page as it is now, read without the ORM while the store opens (the CLI starts it)."""
         self.log_events: deque[dict[str, Any]] = deque(maxlen=LOG_EVENTS_KEPT)
         self._log_stop = threading.Event()
 
@@ -380,11 +384,14 @@ class StardustApp(App[None]):
                         severity="error", timeout=10)
 
 def make_app(settings: Settings, engine: Engine | Callable[[], Engine], *, start_workers: bool = True,
-             clock: Callable[[], datetime] | None = None) -> StardustApp:
+             clock: Callable[[], datetime] | None = None, live_first_page: LiveFirstPage | None = None
+             ) -> StardustApp:
     """The one factory used by the CLI and the tests (which freeze ``clock``).
 
     ``engine`` may be a function that opens the store: it is then called by the first worker that needs
-    the database, so the first frame does not wait for SQLAlchemy and the schema check.
+    the database, so the first frame does not wait for SQLAlchemy and the schema check. ``live_first_page``:
+    the catalog's first page being read without the ORM (``services/catalog_cache.py``), shown until the
+    live page replaces it; ignored unless it was read for this app's actor.
     """
     from stardust_tui.services.catalog_cache import read_first_page
 
@@ -393,4 +400,6 @@ def make_app(settings: Settings, engine: Engine | Callable[[], Engine], *, start
     app = StardustApp(services, start_workers=start_workers)
     # Read here, before the event loop runs: the catalog shows these rows until the live page arrives.
     app.cached_first_page = read_first_page(settings, app.services.actor.name)
+    if live_first_page is not None and live_first_page.actor == app.services.actor:
+        app.live_first_page = live_first_page
     return app

@@ -28,6 +28,7 @@ from stardust_tui.screens.base import StardustScreen
 from stardust_tui.screens.plugin_palette import show_plugin_problems
 from stardust_tui.screens.row_keys import int_key
 from stardust_tui.services.catalog import CatalogPage, CatalogQuery
+from stardust_tui.services.catalog_cache import LiveFirstPage
 from stardust_tui.widgets.confirm import ConfirmModal
 from stardust_tui.widgets.row_table import RowTable
 from stardust_tui.widgets.styling import plain, state_text
@@ -93,6 +94,8 @@ class CatalogScreen(StardustScreen):
         self._counted: tuple | None = None  # the filters self.total was counted for
         self._label_note = ""  # what the label filter text resolved to (or could mean)
         self._cached = False  # the rows are last session's first page, the live one is on its way
+        self._early = False  # the rows are the first page read without the ORM, the live one is on its way
+        self._live = False  # a live page has been shown
         self._suspended = False  # another screen is (or was) over this one since the page was loaded
 
     def compose(self) -> ComposeResult:
@@ -113,12 +116,41 @@ class CatalogScreen(StardustScreen):
 
     def on_mount(self) -> None:
         self.query_one("#releases", DataTable).focus()
+        early = getattr(self.app, "live_first_page", None)
+        if early is not None and early.limit != self.query_state.limit:
+            early = None
+        rows = early.result() if early is not None else None
         cached = getattr(self.app, "cached_first_page", None)
-        if cached:  # last session's first page while the store opens; the live page replaces it
+        if rows:  # the first page as it is now, read without the ORM (services/catalog_cache.py)
+            self._show_early(rows)
+        elif cached:  # last session's first page while the store opens; the live page replaces it
             self._cached = True
             self._fill_rows(cached)
             self._show_status()
         self.reload()
+        if early is not None and not early.done.is_set():
+            self.wait_for_early_page(early, self._generation)
+
+    @work(thread=True, exclusive=True, group="catalog-early", exit_on_error=False)
+    def wait_for_early_page(self, early: LiveFirstPage, generation: int) -> None:
+        """The first page read without the ORM was not there at mount: show it when it is, unless the live
+        page (or another search) came first."""
+        worker = get_current_worker()
+        while not early.done.wait(0.02):
+            if worker.is_cancelled:
+                return
+        rows = early.result()
+        if rows and not worker.is_cancelled:
+            self.app.call_from_thread(self._early_arrived, rows, generation)
+
+    def _early_arrived(self, rows: list, generation: int) -> None:
+        if generation == self._generation and not self._live:
+            self._show_early(rows)
+
+    def _show_early(self, rows: list) -> None:
+        self._cached, self._early = False, True
+        self._fill_rows(rows)
+        self._show_status()
 
     # -- loading -----------------------------------------------------------------------------------
     def reload(self, query: CatalogQuery | None = None) -> None:
@@ -143,7 +175,10 @@ class CatalogScreen(StardustScreen):
     def show_page(self, page: CatalogPage, generation: int) -> None:
         if generation != self._generation:  # an older search finished late: drop it
             return
-        self._cached = False
+        self._cached = self._early = False
+        if not self._live:
+            self._live = True
+            self.workers.cancel_group(self, "catalog-early")  # an early page would come too late now
         self._fill_rows(page.rows)
         self._show_empty(not page.rows)
         self._show_status()
@@ -200,6 +235,9 @@ class CatalogScreen(StardustScreen):
         if self._cached:
             self.query_one("#catalog-status", Static).update(
                 f"1–{shown:,} of … releases as of your last session · opening the catalog, refreshing…")
+            return
+        if self._early:
+            self.query_one("#catalog-status", Static).update(f"1–{shown:,} of … releases · opening the catalog…")
             return
         first = q.offset + 1 if shown else 0
         page_no = q.offset // q.limit + 1

@@ -20,8 +20,9 @@ once and kept for :data:`TTL_S` seconds, so a role changed by an admin reaches a
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from stardust_tui.errors import PermissionDenied
 from stardust_tui.services.actor import (
@@ -30,6 +31,7 @@ from stardust_tui.services.actor import (
     LEVEL_OF_ROLE,
     ROLE_OF_LEVEL,
     ROLES,
+    Actor,
     allows,
     os_user,
     rank,
@@ -55,6 +57,10 @@ class Grant:
     """Why there is no role, or how it came about, for refusals and ``stardust user whoami``."""
     problem: str | None = None
     """Refuse everything with this line (an unallowed ``STARDUST_ACTOR``)."""
+
+    def permits(self, action: str) -> bool:
+        """Whether this grant includes ``action`` (a key of ``ACTIONS``)."""
+        return not self.problem and self.role is not None and allows((self.role,), ACTIONS[action])
 
 
 def _role_of(granted: str) -> str | None:
@@ -86,15 +92,42 @@ def resolve(services: Services) -> Grant:
 
     actor = services.actor
     if actor.kind == "apikey":
+        return grant_of(actor, 0, {})
+    opened = services.opened_engine
+    names = lookup_names(actor)
+    count, rows = lookup(opened, names) if opened is not None else lookup_unopened(services.settings.db_url, names)
+    return grant_of(actor, count, rows)
+
+
+class UserLike(Protocol):
+    """A row of the store's user list (``store.users.UserRow``, or the TUI's early read of it)."""
+
+    @property
+    def role(self) -> str: ...
+
+    @property
+    def labels(self) -> tuple[str, ...] | None: ...
+
+
+def lookup_names(actor: Actor) -> set[str]:
+    """The user-list names :func:`grant_of` needs for ``actor``: its own and its OS account's."""
+    login = actor.login or (os_user() if actor.kind == "worker" else actor.name)
+    return {actor.name, login}
+
+
+def grant_of(actor: Actor, count: int, rows: Mapping[str, UserLike]) -> Grant:
+    """The grant of ``actor`` given the store's user count and the list's rows of :func:`lookup_names`.
+
+    Pure: :func:`resolve` reads the list through the store; the TUI's early first page
+    (``services/catalog_cache.live_first_page_rows``) reads the same rows with the standard library and
+    decides with this same function."""
+    if actor.kind == "apikey":
         roles = [_role_of(r) for r in actor.roles]
         known = [r for r in roles if r is not None]
         role = min(known, key=rank) if roles and len(known) == len(roles) else None  # none if any is unknown
         return Grant(role, actor.labels, note=f"API key {actor.name!r}, scope {LEVEL_OF_ROLE.get(role or '', '-')}")
     cap = min((_role_of(r) or "viewer" for r in actor.roles), key=rank) if actor.roles else None
     login = actor.login or (os_user() if actor.kind == "worker" else actor.name)
-    names = {actor.name, login}
-    opened = services.opened_engine
-    count, rows = lookup(opened, names) if opened is not None else lookup_unopened(services.settings.db_url, names)
     if count == 0:
         return Grant(_capped("admin", cap), actor.labels, single_user=True,
                      note="single-user installation: whoever runs it is admin")
@@ -143,7 +176,7 @@ class Access:
         grant = self.grant()
         if grant.problem:
             raise PermissionDenied(grant.problem)
-        if grant.role is not None and allows((grant.role,), ACTIONS[action]):
+        if grant.permits(action):
             return
         actor = self.services.actor
         if actor.kind == "apikey":

@@ -7,7 +7,6 @@ database whose revision this code does not know (written by a newer Stardust) is
 
 from __future__ import annotations
 
-import re
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,13 +18,13 @@ from sqlalchemy.exc import DatabaseError, OperationalError
 
 from stardust_tui.errors import StoreError
 from stardust_tui.privacy import prepare_sqlite_file
+from stardust_tui.store.early_page import head_from_files
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
-_REVISION_LINE = re.compile(r"^(down_revision|revision)\b[^=\n]*=\s*(.*?)\s*$", re.M)
-_PLAIN_VALUE = re.compile(r"""^(None|"(\w+)"|'(\w+)')$""")
+_head_from_files = head_from_files  # the files' head without Alembic (also read by the TUI's early first page)
 
 
 def alembic_config() -> Config:
@@ -40,25 +39,6 @@ def head_revision() -> str:
     from alembic.script import ScriptDirectory
 
     return ScriptDirectory.from_config(alembic_config()).get_current_head() or ""
-
-
-def _head_from_files() -> str | None:
-    """The single head read from the version files' ``revision``/``down_revision`` lines, without Alembic.
-
-    None when any file is not in the plain one-string form (a merge, a branch): then Alembic decides.
-    """
-    revisions: set[str] = set()
-    parents: set[str] = set()
-    for path in (MIGRATIONS_DIR / "versions").glob("[0-9]*.py"):
-        found = dict((m.group(1), _PLAIN_VALUE.match(m.group(2))) for m in _REVISION_LINE.finditer(path.read_text()))
-        rev, down = found.get("revision"), found.get("down_revision")
-        if rev is None or down is None or rev.group(1) == "None":
-            return None
-        revisions.add(rev.group(2) or rev.group(3))
-        if down.group(1) != "None":
-            parents.add(down.group(2) or down.group(3))
-    heads = revisions - parents
-    return heads.pop() if len(heads) == 1 and parents <= revisions else None
 
 
 def at_head(engine: Engine) -> bool:
