@@ -24,14 +24,18 @@ million releases the difference between ~2 ms and ~100 ms per keystroke).
 
 from __future__ import annotations
 
+import bisect
 import functools
 import hashlib
 import re
+import time
 import unicodedata
+import weakref
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import column, table, text
+from sqlalchemy import Boolean, Connection, and_, bindparam, column, func, literal_column, table, text
 from sqlmodel import Session
 
 from stardust_tui.domain.models import Release
@@ -194,13 +198,20 @@ def match_expression(dialect: str, terms: list[str], facets: list[list[str]] | N
     return " & ".join(parts)
 
 
-def search_clauses(dialect: str, query: str, *, facets_only: bool = False, **filters: Any
+def search_clauses(dialect: str, query: str, *, facets_only: bool = False, bind: bool = False,
+                   stats: TermStats | None = None, rows: int | None = None, **filters: Any
                    ) -> tuple[Any, Any, Any] | None:
     """(joined table, on-clause, where-clause) pieces for ``list_releases``; ``filters`` as there
     (label, status, release_type, date_from, date_to) narrow the match inside the index.
 
     Returns None when the query has no searchable terms (then no search filter applies), unless
     ``facets_only`` asks to match the filters' facet tokens alone.
+
+    PostgreSQL: the where-clause is a boolean expression on ``release_search`` (also usable as a column).
+    The tsquery texts are inlined, unless ``bind`` asks for bind parameters ``q_prefixes``/``q_document``
+    (then the caller must keep PostgreSQL from planning them generically: ``plan_cache_mode``). With
+    ``stats``, the commonest words are tested on the rows instead of looked up in the index
+    (:func:`_checked_pieces`; ``rows``: the catalog's size when the caller does not bound the rows fetched).
     """
     terms = query_terms(query)
     facets = filter_facets(**filters)
@@ -209,21 +220,169 @@ def search_clauses(dialect: str, query: str, *, facets_only: bool = False, **fil
     if dialect == "sqlite":
         where = text(f"{FTS_TABLE} MATCH :fts_q").bindparams(fts_q=match_expression(dialect, terms, facets))
         return fts, fts.c.rowid == Release.id, where
-    # Inlined, not a bind parameter: psycopg prepares repeated statements and PostgreSQL's generic plan
-    # for an unknown tsquery scans the table backwards; a literal gets a plan for the actual terms
-    # (GIN for rare words). Safe: terms and facets are \w+ tokens joined by " & ", " | ", ":*" and brackets.
-    short = [t for t in terms if is_prefix_token_term(t)]
+    # Inlined unless ``bind``: psycopg prepares repeated statements and PostgreSQL's generic plan for an
+    # unknown tsquery scans the table backwards; a literal gets a plan for the actual terms (GIN for rare
+    # words). Safe: terms and facets are \w+ tokens joined by " & ", " | ", ":*" and brackets.
+    # "a word starts with ka" is the exact token ʘpka in the prefixes column; longer words and facets are
+    # looked up in the document. One piece per term and per facet group.
+    pieces = [("prefixes", PREFIX + t) for t in terms if is_prefix_token_term(t)]
+    pieces += [("document", f"{t}:*") for t in terms if not is_prefix_token_term(t)]
+    pieces += [("document", "(" + " | ".join(group) + ")") for group in facets]
+    checked = _checked_pieces(stats, pieces, rows) if stats is not None else set()
     conditions = []
-    if short:  # "a word starts with ka" is the exact token ʘpka in the prefixes column
-        conditions.append(("prefixes", " & ".join(PREFIX + t for t in short)))
-    rest = [t for t in terms if t not in short]
-    if rest or facets:
-        conditions.append(("document", match_expression(dialect, rest, facets)))
-    for _, expr in conditions:
-        if not _SAFE_TSQUERY.match(expr):
-            raise ValueError(f"unsafe search expression {expr!r}")
-    where = text(" AND ".join(f"{PG_TABLE}.{name} @@ to_tsquery('simple', '{expr}')" for name, expr in conditions))
-    return pg_search, pg_search.c.release_id == Release.id, where
+    for name in ("prefixes", "document"):
+        for check in (False, True):
+            expr = " & ".join(e for i, (c, e) in enumerate(pieces) if c == name and (i in checked) == check)
+            if not expr:
+                continue
+            if not _SAFE_TSQUERY.match(expr):
+                raise ValueError(f"unsafe search expression {expr!r}")
+            q = func.to_tsquery(literal_column("'simple'"), bindparam(f"{'c' if check else 'q'}_{name}", expr)
+                                if bind else literal_column(f"'{expr}'"))
+            # ts_match_vq is what @@ calls: the same test, but not one the index can answer (see _checked_pieces)
+            conditions.append(func.ts_match_vq(pg_search.c[name], q, type_=Boolean) if check
+                              else pg_search.c[name].op("@@", return_type=Boolean)(q))
+    return pg_search, pg_search.c.release_id == Release.id, and_(*conditions)
+
+
+CHECKED_SHARE = 0.1
+FEW_FETCHED = 500
+
+
+def _checked_pieces(stats: TermStats, pieces: list[tuple[str, str]], rows: int | None = None) -> set[int]:
+    """The pieces (indexes) to test on the rows the others fetch instead of looking them up in the index.
+
+    A GIN scan reads every posting of a common token even when a rare one decides the result ("dri" is in
+    half the catalog: 5 ms of a 6 ms scan next to a rare word; a 5-letter "tonha:*" merges 30k postings
+    next to a label's few hundred). When the caller bounds the rows fetched (a range of newest ids), the
+    commonest pieces are better tested on those rows, as long as they are at least CHECKED_SHARE of the
+    rows together (then at most 1/CHECKED_SHARE times as many rows to fetch). Unbounded (``rows``: the
+    catalog's size), only when the rarest piece alone fetches at most FEW_FETCHED rows: all the others."""
+    shares = [_piece_share(stats, name, expr) for name, expr in pieces]
+    rarest = min(range(len(pieces)), key=shares.__getitem__, default=None)
+    if rows is not None:
+        return set() if rarest is None or shares[rarest] * rows > FEW_FETCHED else set(range(len(pieces))) - {rarest}
+    checked: set[int] = set()
+    together = 1.0
+    for i in sorted(range(len(pieces)), key=lambda i: -shares[i]):
+        if i == rarest or together * shares[i] < CHECKED_SHARE:
+            break
+        checked.add(i)
+        together *= shares[i]
+    return checked
+
+
+def _piece_share(stats: TermStats, name: str, expr: str) -> float:
+    if name == "prefixes":
+        return stats.share(name, expr)
+    if expr.endswith(":*"):
+        return stats.share(name, expr[:-2], prefix=True)
+    return min(1.0, sum(_token_share(stats, token) for token in expr.strip("()").split(" | ")))
+
+
+def _token_share(stats: TermStats, token: str) -> float:
+    """A document token's share; a label x year facet too rare for the statistics is estimated as its
+    label's share times its year's (ANALYZE keeps the label and year tokens, not their ~10k pairs)."""
+    if token.startswith(FACET + "m") and len(token) > 14 and not stats.known("document", token):
+        return stats.share("document", FACET + "l" + token[2:14]) * stats.share("document", FACET + "y" + token[14:])
+    return stats.share("document", token)
+
+
+@dataclass(frozen=True)
+class TermStats:
+    """What ANALYZE found in ``release_search``: the share of rows holding each common token, per column
+    (PostgreSQL's ``most_common_elems``), sorted for prefix look-ups, and the rarest share it kept."""
+
+    tokens: dict[str, tuple[list[str], list[float], float]]  # column -> (sorted tokens, their shares, floor)
+
+    def known(self, column_name: str, token: str) -> bool:
+        found = self.tokens.get(column_name)
+        if found is None:
+            return False
+        i = bisect.bisect_left(found[0], token)
+        return i < len(found[0]) and found[0][i] == token
+
+    def share(self, column_name: str, token: str, *, prefix: bool = False) -> float:
+        """The estimated share of rows with ``token`` (``prefix``: with any token starting with it)."""
+        found = self.tokens.get(column_name)
+        if found is None:
+            return 1.0
+        tokens, shares, floor = found
+        lo = bisect.bisect_left(tokens, token)
+        if not prefix:
+            return shares[lo] if lo < len(tokens) and tokens[lo] == token else floor / 2
+        hi = bisect.bisect_left(tokens, token + "\U0010ffff")
+        return min(1.0, sum(shares[lo:hi])) if hi > lo else floor / 2
+
+
+_STATS: weakref.WeakKeyDictionary[Any, tuple[float, TermStats | None]] = weakref.WeakKeyDictionary()
+STATS_TTL_S = 600.0
+
+
+def pg_term_stats(db: Any) -> TermStats | None:
+    """``release_search``'s token statistics (PostgreSQL; None before its first ANALYZE), read once per
+    engine and again after STATS_TTL_S (a 10 ms query; the shares move slowly)."""
+    engine = db.engine if isinstance(db, Connection) else db.get_bind()
+    now = time.monotonic()
+    cached = _STATS.get(engine)
+    if cached is not None and now - cached[0] < STATS_TTL_S:
+        return cached[1]
+    rows = db.execute(text(
+        "SELECT attname, most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats "
+        f"WHERE schemaname = current_schema() AND tablename = '{PG_TABLE}' "
+        "AND attname IN ('document', 'prefixes') AND most_common_elems IS NOT NULL")).all()
+    columns = {}
+    for name, tokens, shares in rows:
+        order = sorted(range(len(tokens)), key=tokens.__getitem__)
+        columns[name] = ([tokens[i] for i in order], [shares[i] for i in order], min(shares[:len(tokens)]))
+    stats = TermStats(columns) if columns else None
+    _STATS[engine] = (now, stats)
+    return stats
+
+
+def pg_words_share(stats: TermStats, query: str) -> float:
+    """The estimated share of releases whose index row matches ``query``'s words (as ``search_clauses``
+    looks them up; the words taken as independent)."""
+    share = 1.0
+    for term in query_terms(query):
+        if is_prefix_token_term(term):
+            share *= stats.share("prefixes", PREFIX + term)
+        else:
+            share *= stats.share("document", term, prefix=True)
+    return share
+
+
+# Rough costs on PostgreSQL (µs, measured at a million releases with the tables in the OS cache): walking
+# a release row newest first, looking one release's index row up by key, fetching a match's index row
+# after a GIN scan (~5 rows per 8 kB page: one page each), and a GIN scan's cost per posting it reads.
+WALK_ROW_US, LOOKUP_US, FETCH_US, POSTING_US = 0.15, 3.0, 3.7, 0.15
+
+
+def pg_walk_is_cheaper(stats: TermStats, query: str, facets: list[list[str]], *, want: int, rows: int) -> bool:
+    """Whether to walk the newest releases that pass the filters (testing the words on each one's index
+    row) rather than read the matches of the words and the filters' facet tokens from the index.
+
+    The walk stops after about want / (words share x filters share) rows; the index reads the postings
+    of its rarest token and fetches every match."""
+    words = pg_words_share(stats, query)
+    groups = _group_shares(stats, facets)
+    filters = functools.reduce(lambda a, b: a * b, groups, 1.0)
+    if words <= 0 or filters <= 0:
+        return False
+    walk = min(rows, want / (words * filters)) * WALK_ROW_US + min(rows, want / words) * LOOKUP_US
+    pieces = [stats.share("prefixes", PREFIX + t) if is_prefix_token_term(t)
+              else stats.share("document", t, prefix=True) for t in query_terms(query)] + groups
+    index = rows * (min(pieces) * POSTING_US + words * filters * FETCH_US) + want * LOOKUP_US
+    return walk < index
+
+
+def pg_match_share(stats: TermStats, query: str, facets: list[list[str]]) -> float:
+    """The estimated share of index rows matching ``query``'s words and the facet groups."""
+    return functools.reduce(lambda a, b: a * b, _group_shares(stats, facets), pg_words_share(stats, query))
+
+
+def _group_shares(stats: TermStats, facets: list[list[str]]) -> list[float]:
+    return [min(1.0, sum(_token_share(stats, token) for token in group)) for group in facets]
 
 
 def is_prefix_token_term(term: str) -> bool:

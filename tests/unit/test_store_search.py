@@ -285,3 +285,120 @@ def test_postgresql_prefix_tokens_are_every_words_first_four_characters(engine):
         for token in ("ʘpnight", "ʘpx", "ʘpʘ", "ʘpʘs"):  # 5 characters; not a word; facet tokens get none
             assert not has(token), token
 
+
+
+PAGE_WORDS = ["kalo", "kami", "karo", "lomi", "lora", "mira", "miko", "tora", "toki", "zenda"]
+
+
+def _page_catalog(engine) -> list[dict]:
+    """60 releases whose words share prefixes, with statuses, types, labels and dates to filter on."""
+    made = []
+    with session_scope(engine) as s:
+        for i in range(60):
+            w = PAGE_WORDS
+            fields = {"title": f"{w[i % 10]} {w[(i * 3 + 1) % 10]}", "artists": [f"{w[(i * 7 + 2) % 10]}x"],
+                      "label": ["Alpha Records", "Beta Music", "Gamma"][i % 3], "status": ["draft", "ready"][i % 2],
+                      "release_type": ["album", "single", "ep"][i % 3],
+                      "release_date": date(2015 + i % 8, 1 + i % 12, 1),
+                      "tracks": [{"title": f"{w[(i * 5 + 3) % 10]} song"}]}
+            release = create_release(s, actor="t", **fields)
+            words = set(fold(" ".join([fields["title"], *fields["artists"], fields["label"], "song",
+                                       fields["tracks"][0]["title"]])).split())
+            made.append({"id": release.id, "words": words, "label": fields["label"], "status": fields["status"],
+                         "type": release.release_type, "date": fields["release_date"]})
+    if engine.dialect.name == "postgresql":  # statistics, so that the estimates (and every form) take part
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("ANALYZE"))
+    return made
+
+
+def _expected(made, search, *, status=None, release_type=None, label=None, date_from=None, date_to=None):
+    terms = fold(search).split()
+    return sorted((r["id"] for r in made
+                   if all(any(w.startswith(t) for w in r["words"]) for t in terms)
+                   and (status is None or r["status"] == status)
+                   and (release_type is None or r["type"].lower() == release_type)
+                   and (label is None or r["label"] == label)
+                   and (date_from is None or r["date"] >= date_from) and (date_to is None or r["date"] <= date_to)),
+                  reverse=True)
+
+
+PAGE_QUERIES = [
+    ("ka", {}), ("kam", {}), ("lomi tor", {}), ("zenda", {}), ("tor lo", {}), ("k", {"status": "draft"}),
+    ("ka", {"status": "ready", "release_type": "album"}), ("mi", {"release_type": "single"}),
+    ("to", {"date_from": date(2016, 1, 1), "date_to": date(2019, 6, 30)}),
+    ("lo", {"label": "Beta Music"}), ("k", {"label": "Gamma", "date_from": date(2015, 1, 1),
+                                              "date_to": date(2018, 12, 31)}),
+    ("zend", {"status": "draft", "date_from": date(2017, 1, 1), "date_to": date(2022, 12, 31)}),
+]
+
+
+@pytest.mark.parametrize("form", ["chosen", "walk", "index", "ranged"])
+def test_search_pages_are_the_newest_matches_in_every_form(engine, monkeypatch, form):
+    """PostgreSQL builds a search page in one of several forms (releases.py ``_pg_search_page``: walking the
+    newest releases, reading the index first, a range of the newest ids first, with common words tested on
+    the rows): each gives the newest matches, page by page, offset or keyset, as a scan of the words does."""
+    from stardust_tui.store import releases as releases_mod
+    from stardust_tui.store import search as search_mod
+
+    if form in ("walk", "index"):
+        monkeypatch.setattr(search_mod, "pg_walk_is_cheaper", lambda *a, **k: form == "walk")
+    if form in ("index", "ranged"):  # every word is tested on the rows the rarest one fetches
+        monkeypatch.setattr(search_mod, "FEW_FETCHED", 10**9)
+        monkeypatch.setattr(search_mod, "CHECKED_SHARE", 0.0)
+    if form == "ranged":  # the newest ids first, whatever the words
+        monkeypatch.setattr(releases_mod, "PG_WALK_ROWS", 0)
+        monkeypatch.setattr(releases_mod, "PG_FEW_MATCHES", 0)
+    made = _page_catalog(engine)
+    with session_scope(engine) as s:
+        for search, filters in PAGE_QUERIES:
+            want = _expected(made, search, **filters)
+            assert len(want) >= 2, search  # the queries are meant to fill more than one page
+            first = [r.id for r in list_releases(s, search=search, limit=4, **filters)]
+            assert first == want[:4], (search, filters)
+            assert [r.id for r in list_releases(s, search=search, limit=4, offset=4, **filters)] == want[4:8]
+            assert [r.id for r in list_releases(s, search=search, limit=100, before_id=first[-1], **filters)] \
+                == [i for i in want if i < first[-1]], (search, filters)
+            assert count_releases(s, search=search, **filters) == len(want)
+
+
+def test_postgresql_search_page_settings_last_for_its_statement_only(engine):
+    """The page runs without parallel workers and with custom plans; the transaction's settings are those it
+    had before afterwards, also ones set locally before the search (they used to be reset to the session's)."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL only")
+    with session_scope(engine) as s:
+        create_release(s, actor="t", title="Night Drive", artists=["Luna Park"])
+    with session_scope(engine) as s:
+        s.execute(text("SET LOCAL max_parallel_workers_per_gather = 3"))
+        before = s.execute(text("SELECT current_setting('plan_cache_mode')")).scalar_one()
+        assert titles(list_releases(s, search="nig")) == ["Night Drive"]
+        assert s.execute(text("SELECT current_setting('max_parallel_workers_per_gather')")).scalar_one() == "3"
+        assert s.execute(text("SELECT current_setting('plan_cache_mode')")).scalar_one() == before
+
+
+def test_postgresql_page_form_estimates():
+    """The choices behind a PostgreSQL page, from token shares as ANALYZE reports them."""
+    from stardust_tui.store import search as search_mod
+
+    shares = {"document": {"ʘsdraft": 0.2, "ʘtsingle": 0.36, "ʘy2020": 0.03, "ʘy2021": 0.03, "ʘy2022": 0.03,
+                           "zenrabaex": 0.004, "zenrabaexo": 0.0005, "ʘlabc123456789": 0.004},
+              "prefixes": {"ʘpram": 0.07, "ʘpdri": 0.5, "ʘpzen": 0.05}}
+    stats = search_mod.TermStats({c: (sorted(t), [t[k] for k in sorted(t)], 0.003) for c, t in shares.items()})
+    assert stats.share("document", "zenrabaex", prefix=True) == pytest.approx(0.0045)
+    assert stats.share("document", "nothing") == pytest.approx(0.0015)  # below what ANALYZE kept: half its floor
+    assert search_mod.pg_words_share(stats, "zenrabaex dri") == pytest.approx(0.0045 * 0.5)
+    status_type = search_mod.filter_facets(status="draft", release_type="Single")
+    years = search_mod.filter_facets(date_from=date(2020, 3, 1), date_to=date(2022, 2, 1))
+    # a common prefix with a status and a type: walking ~2000 releases beats reading 70k postings
+    assert search_mod.pg_walk_is_cheaper(stats, "ram", status_type, want=50, rows=1_000_000)
+    # a rare word in a date range: its few hundred matches are read from the index
+    assert not search_mod.pg_walk_is_cheaper(stats, "zenrabaex", years, want=50, rows=1_000_000)
+    # next to a rare word, "dri" (half the catalog) is tested on the rows a range of ids fetches
+    pieces = [("prefixes", "ʘpdri"), ("document", "zenrabaex:*")]
+    assert search_mod._checked_pieces(stats, pieces) == {0}
+    assert search_mod._checked_pieces(stats, [("prefixes", "ʘpzen"), ("document", "zenrabaex:*")]) == set()
+    # unbounded: only when the rarest piece fetches few rows (a label's years, estimated from label x year)
+    label_years = [("prefixes", "ʘpram"), ("document", "(ʘmabc1234567892020 | ʘmabc1234567892021)")]
+    assert search_mod._checked_pieces(stats, label_years, 1_000_000) == {0}
+    assert search_mod._checked_pieces(stats, pieces, 1_000_000) == set()
