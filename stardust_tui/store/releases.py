@@ -570,9 +570,10 @@ def _pg_search_page(session: Session | Connection, plan: _Plan, before_id: int |
       and the releases are looked up in that order, each with the exact filters, until the page is full.
 
     Same rows as a join of the releases with the index, ordered by id (tests/unit/test_store_search.py).
-    The tsquery texts are bind parameters (SQLAlchemy compiles each form once; psycopg may prepare it);
-    ``plan_cache_mode = force_custom_plan`` has PostgreSQL plan every execution for its actual words, as it
-    did when they were inlined. A page needs no parallel workers: starting them costs more (5-40 ms on a busy
+    Each form's statement is built once (``_PG_PAGE_STATEMENTS``, by structure) and run with new values: the
+    tsquery texts are bind parameters (psycopg may prepare the statement), and ``plan_cache_mode =
+    force_custom_plan`` has PostgreSQL plan every execution for its actual words, as it did when they were
+    inlined. A page needs no parallel workers: starting them costs more (5-40 ms on a busy
     host) than they save, and the newest-first ranges rely on a plain Append running its parts in order.
     Both settings hold for this statement only (SET LOCAL, then back to the values before; a failed
     statement aborts the transaction, whose end drops them anyway).
@@ -581,69 +582,82 @@ def _pg_search_page(session: Session | Connection, plan: _Plan, before_id: int |
     if before_id is not None and top is not None:
         top = min(top, before_id - 1)
     stats = search_mod.pg_term_stats(session) if top else None
-    rs = search_mod.pg_search
-    match = plan.clauses[2]
     rest = replace(plan, clauses=None)  # the filters on the release rows, applied exactly
     want = values["f_limit"] + values["f_offset"]
-    limit: Any = bindparam("f_limit", values["f_limit"])
-    offset: Any = bindparam("f_offset", values["f_offset"])
-    before: Any = bindparam("f_before", before_id) if before_id is not None else None
+    terms = search_mod.query_terms(plan.words)
+    facets = search_mod.filter_facets(label=plan.label, status=plan.status, release_type=plan.release_type,
+                                      date_from=plan.date_from, date_to=plan.date_to, genre=plan.genre)
+    walk = rest.filters_rows() and plan.label is None and plan.genre is None and (
+        stats is None or search_mod.pg_walk_is_cheaper(stats, plan.words, facets, want=want, rows=top))
+    lo = None
+    if walk or stats is None:
+        conditions = search_mod.pg_conditions(terms, facets)
+    else:
+        # The newest ids first when the matches are neither few nor dense (``_newest_range``); then the
+        # commonest words are tested on the rows that range fetches instead of read from the index; unranged,
+        # only when a rare piece (a label's years) fetches few rows.
+        lo = _newest_range(search_mod.pg_match_share(stats, plan.words, facets), want, top) if top else None
+        conditions = search_mod.pg_conditions(terms, facets, stats=stats, rows=None if lo is not None else top)
+    params = {**values, **{search_mod.pg_param(name, check): expr for name, check, expr in conditions}}
+    if lo is not None:
+        params["f_newest"] = params["f_older"] = lo
+    # Built once per structure and run with new values, as SQLite's pages (building one took ~1 ms)
+    key = (walk, lo is not None, before_id is not None, plan.scope, plan.compilation,
+           *(v is not None for v in (plan.status, plan.release_type, plan.label, plan.date_from, plan.date_to,
+                                     plan.genre)), tuple((name, check) for name, check, _ in conditions))
+    stmt = _PG_PAGE_STATEMENTS.get(key)
+    if stmt is None:
+        stmt = _pg_page_statement(rest, search_mod.pg_match(conditions, bind=True), walk=walk,
+                                  ranged=lo is not None, keyset=before_id is not None)
+        if len(_PG_PAGE_STATEMENTS) > 512:  # label scopes are part of the key: keep it bounded
+            _PG_PAGE_STATEMENTS.clear()
+        _PG_PAGE_STATEMENTS[key] = stmt
+    found_rows = [ReleaseRow(*row) for row in session.execute(stmt, params).all()]
+    session.execute(_PG_RESTORE_SETTINGS, {"workers": workers, "plans": plans})
+    return found_rows
 
-    def newest_first(where: Any) -> Any:
-        ids = sa_select(rs.c.release_id.label("id")).where(where)
-        if before is not None:
-            ids = ids.where(rs.c.release_id < before)
-        return ids.order_by(rs.c.release_id.desc())
 
+_PG_PAGE_STATEMENTS: dict[tuple[Any, ...], Any] = {}
+
+
+def _pg_page_statement(rest: _Plan, match: Any, *, walk: bool, ranged: bool, keyset: bool) -> Any:
+    """The page statement of one of ``_pg_search_page``'s forms; every value is a named bind."""
+    rs = search_mod.pg_search
+    limit: Any = bindparam("f_limit", 0)
+    offset: Any = bindparam("f_offset", 0)
+    before: Any = bindparam("f_before", 0) if keyset else None
     stmt: Any
-    if rest.filters_rows() and rest.label is None and rest.genre is None and (stats is None or (
-            search_mod.pg_walk_is_cheaper(stats, plan.words, search_mod.filter_facets(
-                label=None, status=plan.status, release_type=plan.release_type, date_from=plan.date_from,
-                date_to=plan.date_to), want=want, rows=top))):
+    if walk:
         found = (sa_select(match).select_from(rs).where(rs.c.release_id == col(Release.id))
                  .correlate(Release).scalar_subquery())
         stmt = _build(_page_columns(False), rest).where(found)
         if before is not None:
             stmt = stmt.where(col(Release.id) < before)
-        stmt = stmt.order_by(col(Release.id).desc()).limit(limit).offset(offset)
-    else:
-        # The newest ids first when the matches are neither few nor dense (``_newest_range``): then the
-        # commonest words are tested on the rows that range fetches instead of read from the index.
-        facets = search_mod.filter_facets(label=plan.label, status=plan.status, release_type=plan.release_type,
-                                          date_from=plan.date_from, date_to=plan.date_to, genre=plan.genre)
-        lo = _newest_range(search_mod.pg_match_share(stats, plan.words, facets), want, top) \
-            if stats is not None and top else None
-        if stats is not None:  # unranged: only a rare label's (or genre's) facets make the others checks
-            checked = search_mod.search_clauses(
-                "postgresql", plan.words, bind=True, stats=stats, rows=None if lo is not None else top,
-                label=plan.label, status=plan.status, release_type=plan.release_type, date_from=plan.date_from,
-                date_to=plan.date_to, genre=plan.genre)
-            match = checked[2] if checked is not None else match
+        return _with_last_state(stmt.order_by(col(Release.id).desc()).limit(limit).offset(offset))
 
-        def newest(part: int) -> Any:
-            ids = newest_first(match)
-            if lo is not None:
-                ids = ids.where(rs.c.release_id > bindparam("f_newest", lo) if part == 0
-                                else rs.c.release_id <= bindparam("f_older", lo))
-            if not rest.filters_rows():
-                return ids
-            # OFFSET 0 keeps the ids a sorted subquery; LIMIT 1 keeps the release lookup a per-id one
-            m = ids.offset(0).subquery("m")
-            row = _build(_page_columns(False), rest, labels_once=True).where(col(Release.id) == m.c.id) \
-                .limit(1).lateral("r")
-            return sa_select(*row.c).select_from(m).join(row, true()).order_by(m.c.id.desc())
+    def newest(part: int) -> Any:
+        ids = sa_select(rs.c.release_id.label("id")).where(match)
+        if before is not None:
+            ids = ids.where(rs.c.release_id < before)
+        if ranged:
+            ids = ids.where(rs.c.release_id > bindparam("f_newest", 0) if part == 0
+                            else rs.c.release_id <= bindparam("f_older", 0))
+        ids = ids.order_by(rs.c.release_id.desc())
+        if not rest.filters_rows():
+            return ids
+        # OFFSET 0 keeps the ids a sorted subquery; LIMIT 1 keeps the release lookup a per-id one
+        m = ids.offset(0).subquery("m")
+        row = _build(_page_columns(False), rest, labels_once=True).where(col(Release.id) == m.c.id) \
+            .limit(1).lateral("r")
+        return sa_select(*row.c).select_from(m).join(row, true()).order_by(m.c.id.desc())
 
-        # Both parts in order, no ORDER BY over them (that would be a MergeAppend, running both before the LIMIT)
-        newest_ids: Any = newest(0) if lo is None else \
-            sa_select(union_all(newest(0).subquery().select(), newest(1).subquery().select()).subquery("u"))
-        if rest.filters_rows():
-            stmt = newest_ids.limit(limit).offset(offset)
-        else:  # the page's ids, then their releases
-            m = newest_ids.limit(limit).offset(offset).subquery("m")
-            stmt = _page_columns(False).join(m, m.c.id == col(Release.id))
-    found_rows = [ReleaseRow(*row) for row in session.execute(_with_last_state(stmt)).all()]
-    session.execute(_PG_RESTORE_SETTINGS, {"workers": workers, "plans": plans})
-    return found_rows
+    # Both parts in order, no ORDER BY over them (that would be a MergeAppend, running both before the LIMIT)
+    newest_ids: Any = newest(0) if not ranged else \
+        sa_select(union_all(newest(0).subquery().select(), newest(1).subquery().select()).subquery("u"))
+    if rest.filters_rows():
+        return _with_last_state(newest_ids.limit(limit).offset(offset))
+    m = newest_ids.limit(limit).offset(offset).subquery("m")  # the page's ids, then their releases
+    return _with_last_state(_page_columns(False).join(m, m.c.id == col(Release.id)))
 
 
 PG_WALK_ROWS = 5000

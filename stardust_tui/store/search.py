@@ -223,8 +223,16 @@ def search_clauses(dialect: str, query: str, *, facets_only: bool = False, bind:
     # Inlined unless ``bind``: psycopg prepares repeated statements and PostgreSQL's generic plan for an
     # unknown tsquery scans the table backwards; a literal gets a plan for the actual terms (GIN for rare
     # words). Safe: terms and facets are \w+ tokens joined by " & ", " | ", ":*" and brackets.
-    # "a word starts with ka" is the exact token ʘpka in the prefixes column; longer words and facets are
-    # looked up in the document. One piece per term and per facet group.
+    where = pg_match(pg_conditions(terms, facets, stats=stats, rows=rows), bind=bind)
+    return pg_search, pg_search.c.release_id == Release.id, where
+
+
+def pg_conditions(terms: list[str], facets: list[list[str]], *, stats: TermStats | None = None,
+                  rows: int | None = None) -> list[tuple[str, bool, str]]:
+    """PostgreSQL's match as (column, tested on the rows rather than looked up in the index, tsquery text).
+
+    "A word starts with ka" is the exact token ʘpka in the prefixes column; longer words and facets are
+    looked up in the document. With ``stats``, some are tested on the rows (:func:`_checked_pieces`)."""
     pieces = [("prefixes", PREFIX + t) for t in terms if is_prefix_token_term(t)]
     pieces += [("document", f"{t}:*") for t in terms if not is_prefix_token_term(t)]
     pieces += [("document", "(" + " | ".join(group) + ")") for group in facets]
@@ -237,12 +245,25 @@ def search_clauses(dialect: str, query: str, *, facets_only: bool = False, bind:
                 continue
             if not _SAFE_TSQUERY.match(expr):
                 raise ValueError(f"unsafe search expression {expr!r}")
-            q = func.to_tsquery(literal_column("'simple'"), bindparam(f"{'c' if check else 'q'}_{name}", expr)
-                                if bind else literal_column(f"'{expr}'"))
-            # ts_match_vq is what @@ calls: the same test, but not one the index can answer (see _checked_pieces)
-            conditions.append(func.ts_match_vq(pg_search.c[name], q, type_=Boolean) if check
-                              else pg_search.c[name].op("@@", return_type=Boolean)(q))
-    return pg_search, pg_search.c.release_id == Release.id, and_(*conditions)
+            conditions.append((name, check, expr))
+    return conditions
+
+
+def pg_param(name: str, check: bool) -> str:
+    """The bind parameter of a condition's tsquery text (``pg_match(..., bind=True)``)."""
+    return f"{'c' if check else 'q'}_{name}"
+
+
+def pg_match(conditions: list[tuple[str, bool, str]], *, bind: bool) -> Any:
+    """The boolean expression of ``pg_conditions`` on ``release_search`` (also usable as a column)."""
+    parts = []
+    for name, check, expr in conditions:
+        q = func.to_tsquery(literal_column("'simple'"),
+                            bindparam(pg_param(name, check), expr) if bind else literal_column(f"'{expr}'"))
+        # ts_match_vq is what @@ calls: the same test, but not one the index can answer (see _checked_pieces)
+        parts.append(func.ts_match_vq(pg_search.c[name], q, type_=Boolean) if check
+                     else pg_search.c[name].op("@@", return_type=Boolean)(q))
+    return and_(*parts)
 
 
 CHECKED_SHARE = 0.1
