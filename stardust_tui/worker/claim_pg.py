@@ -135,6 +135,7 @@ def _take(engine: Engine) -> Any:
         raise StoreError("the PostgreSQL connection is closed", where=engine.url.render_as_string(hide_password=True))
     fairy.detach()
     conn.rollback()
+    conn.autocommit = False  # even from an AUTOCOMMIT engine: the lock must last until the claim commits
     conn.prepare_threshold = 2  # the claim is the same statement every time: prepare it early
     return conn
 

@@ -9,7 +9,7 @@ import threading
 from collections import Counter
 
 import pytest
-from sqlalchemy import select, text, update
+from sqlalchemy import event, select, text, update
 from sqlalchemy.engine import Engine
 
 from stardust_tui.config import Settings
@@ -92,6 +92,17 @@ def test_disposing_the_engine_closes_the_claim_connections(pg_engine: Engine) ->
     (conn,) = claim_pg._pool(pg_engine).conns
     pg_engine.dispose()
     assert conn.closed and claim_pg._pool(pg_engine).conns == []
+
+
+def test_a_claim_is_one_transaction_even_on_connections_made_in_autocommit(pg_engine: Engine) -> None:
+    """The lock lasts until the claim commits only inside a transaction: a claim connection is never left in
+    autocommit (as an engine made with isolation_level="AUTOCOMMIT" hands its connections out)."""
+    _seed(pg_engine, [1], per_target=3)
+    event.listen(pg_engine, "checkout", lambda dbapi_conn, *_: setattr(dbapi_conn, "autocommit", True))
+    assert queue.claim(pg_engine, "a") is not None
+    (conn,) = claim_pg._pool(pg_engine).conns
+    assert conn.autocommit is False
+    assert queue.claim(pg_engine, "b") is None  # the target's one slot is taken
 
 
 def _lose_claim(engine: Engine, c: queue.Claim) -> None:
