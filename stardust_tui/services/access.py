@@ -111,8 +111,12 @@ class UserLike(Protocol):
 
 def lookup_names(actor: Actor) -> set[str]:
     """The user-list names :func:`grant_of` needs for ``actor``: its own and its OS account's."""
-    login = actor.login or (os_user() if actor.kind == "worker" else actor.name)
-    return {actor.name, login}
+    return {actor.name, _login(actor)}
+
+
+def _login(actor: Actor) -> str:
+    """The OS account behind ``actor``: its own login, a worker's OS user, else its name."""
+    return actor.login or (os_user() if actor.kind == "worker" else actor.name)
 
 
 def grant_of(actor: Actor, count: int, rows: Mapping[str, UserLike]) -> Grant:
@@ -127,7 +131,7 @@ def grant_of(actor: Actor, count: int, rows: Mapping[str, UserLike]) -> Grant:
         role = min(known, key=rank) if roles and len(known) == len(roles) else None  # none if any is unknown
         return Grant(role, actor.labels, note=f"API key {actor.name!r}, scope {LEVEL_OF_ROLE.get(role or '', '-')}")
     cap = min((_role_of(r) or "viewer" for r in actor.roles), key=rank) if actor.roles else None
-    login = actor.login or (os_user() if actor.kind == "worker" else actor.name)
+    login = _login(actor)
     if count == 0:
         return Grant(_capped("admin", cap), actor.labels, single_user=True,
                      note="single-user installation: whoever runs it is admin")

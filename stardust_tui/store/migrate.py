@@ -18,13 +18,11 @@ from sqlalchemy.exc import DatabaseError, OperationalError
 
 from stardust_tui.errors import StoreError
 from stardust_tui.privacy import prepare_sqlite_file
-from stardust_tui.store.early_page import head_from_files
+from stardust_tui.store.early_page import MIGRATIONS_DIR, head_from_files
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
-MIGRATIONS_DIR = Path(__file__).with_name("migrations")
-_head_from_files = head_from_files  # the files' head without Alembic (also read by the TUI's early first page)
 
 
 def alembic_config() -> Config:
@@ -47,7 +45,7 @@ def at_head(engine: Engine) -> bool:
     False whenever it cannot tell (no version table, unreadable file, odd layout); :func:`upgrade` then
     takes the full Alembic path, which also produces the proper error messages.
     """
-    head = _head_from_files()
+    head = head_from_files()
     if head is None:
         return False
     try:
@@ -107,7 +105,7 @@ def backup_sqlite(engine: Engine, label: str) -> Path | None:
 def upgrade(engine: Engine, revision: str = "head", *, backup: bool = True) -> tuple[str | None, str]:
     """Upgrade to ``revision``; returns (old revision, new revision). Backs up older SQLite files."""
     if revision == "head" and at_head(engine):  # the usual start-up: no Alembic import, one query
-        head = _head_from_files()
+        head = head_from_files()
         if head is not None:  # at_head read the same files
             return head, head
     from alembic import command

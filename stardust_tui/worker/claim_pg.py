@@ -85,7 +85,8 @@ _idle_lock = threading.Lock()
 def _pool(engine: Engine) -> _Idle:
     with _idle_lock:
         idle = _idle.get(engine)
-        if idle is None or idle.pid != os.getpid():  # new, or inherited through fork: the parent's own
+        # new, or inherited through fork: the parent's own (psycopg never ends a session from another process)
+        if idle is None or idle.pid != os.getpid():
             first = idle is None
             idle = _idle[engine] = _Idle()
             if first:

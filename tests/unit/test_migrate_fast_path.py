@@ -8,11 +8,12 @@ import sys
 from pathlib import Path
 
 from stardust_tui.store.db import make_engine
-from stardust_tui.store.migrate import _head_from_files, at_head, current_revision, head_revision, upgrade
+from stardust_tui.store.early_page import head_from_files
+from stardust_tui.store.migrate import at_head, current_revision, head_revision, upgrade
 
 
 def test_head_read_from_files_matches_alembic() -> None:
-    assert _head_from_files() == head_revision()
+    assert head_from_files() == head_revision()
 
 
 def test_empty_and_older_databases_are_not_at_head(tmp_path: Path) -> None:

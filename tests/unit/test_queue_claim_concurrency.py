@@ -5,6 +5,8 @@ claim the server lost before the worker's first write stops that attempt before 
 from __future__ import annotations
 
 import asyncio
+import gc
+import os
 import threading
 from collections import Counter
 
@@ -84,6 +86,24 @@ def test_a_claim_connection_the_server_dropped_is_replaced(pg_engine: Engine) ->
     assert queue.claim(pg_engine, "w") is not None  # on a new connection, no error
     (fresh,) = claim_pg._pool(pg_engine).conns
     assert fresh is not conn and conn.closed
+
+
+def test_a_forked_child_leaves_the_parents_claim_connection_alone(pg_engine: Engine) -> None:
+    """A child of ``fork`` makes its own claim connections; the ones it inherited stay the parent's, alive
+    after the child has looked at the pool and collected its garbage."""
+    _seed(pg_engine, [5], per_target=2)
+    assert queue.claim(pg_engine, "parent") is not None
+    (conn,) = claim_pg._pool(pg_engine).conns
+    pid = os.fork()
+    if pid == 0:  # the child: look at the pool as a claim would, then collect garbage
+        code = 0 if claim_pg._pool(pg_engine).conns == [] else 3
+        gc.collect()
+        os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert queue.claim(pg_engine, "parent") is not None
+    (again,) = claim_pg._pool(pg_engine).conns
+    assert again is conn and not conn.closed  # still alive: reused, not replaced
 
 
 def test_disposing_the_engine_closes_the_claim_connections(pg_engine: Engine) -> None:
