@@ -198,8 +198,7 @@ def match_expression(dialect: str, terms: list[str], facets: list[list[str]] | N
     return " & ".join(parts)
 
 
-def search_clauses(dialect: str, query: str, *, facets_only: bool = False, bind: bool = False,
-                   stats: TermStats | None = None, rows: int | None = None, **filters: Any
+def search_clauses(dialect: str, query: str, *, facets_only: bool = False, bind: bool = False, **filters: Any
                    ) -> tuple[Any, Any, Any] | None:
     """(joined table, on-clause, where-clause) pieces for ``list_releases``; ``filters`` as there
     (label, status, release_type, date_from, date_to) narrow the match inside the index.
@@ -209,9 +208,8 @@ def search_clauses(dialect: str, query: str, *, facets_only: bool = False, bind:
 
     PostgreSQL: the where-clause is a boolean expression on ``release_search`` (also usable as a column).
     The tsquery texts are inlined, unless ``bind`` asks for bind parameters ``q_prefixes``/``q_document``
-    (then the caller must keep PostgreSQL from planning them generically: ``plan_cache_mode``). With
-    ``stats``, the commonest words are tested on the rows instead of looked up in the index
-    (:func:`_checked_pieces`; ``rows``: the catalog's size when the caller does not bound the rows fetched).
+    (then the caller must keep PostgreSQL from planning them generically: ``plan_cache_mode``). A search page
+    on PostgreSQL builds its own match from :func:`pg_conditions` with the token statistics.
     """
     terms = query_terms(query)
     facets = filter_facets(**filters)
@@ -223,7 +221,7 @@ def search_clauses(dialect: str, query: str, *, facets_only: bool = False, bind:
     # Inlined unless ``bind``: psycopg prepares repeated statements and PostgreSQL's generic plan for an
     # unknown tsquery scans the table backwards; a literal gets a plan for the actual terms (GIN for rare
     # words). Safe: terms and facets are \w+ tokens joined by " & ", " | ", ":*" and brackets.
-    where = pg_match(pg_conditions(terms, facets, stats=stats, rows=rows), bind=bind)
+    where = pg_match(pg_conditions(terms, facets), bind=bind)
     return pg_search, pg_search.c.release_id == Release.id, where
 
 
