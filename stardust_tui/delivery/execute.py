@@ -35,6 +35,7 @@ from stardust_tui.delivery.profiles import load_profile
 from stardust_tui.domain.delivery_models import Delivery, ReleaseTargetStatus
 from stardust_tui.domain.models import utcnow
 from stardust_tui.store.db import session_scope
+from stardust_tui.store.sqltypes import table
 from stardust_tui.worker.protocols import DeliveryContext, DeliveryInterrupted, EventSink, StepRecorder
 
 DISCARD_TIMEOUT_S = 30.0  # cleaning up after a user cancel must not hold the worker slot for long
@@ -181,22 +182,18 @@ def mark_delivered(ctx: DeliveryContext, delivery: Delivery, plan: PackagePlan) 
     """Set ReleaseTargetStatus and the release's status after a complete delivery."""
     from stardust_tui.domain.models import Release
     from stardust_tui.store.releases import set_status
+    from stardust_tui.worker.queue import dialect_insert
 
     taken_down = delivery.message_type in ("takedown", "purge")
+    values = dict(status="taken-down" if taken_down else "delivered", delivery_id=delivery.id,
+                  message_id=plan.message_id, detail=f"{delivery.message_type} message in {plan.root}/",
+                  proposed_action=None, updated_at=utcnow())
     with session_scope(ctx.engine) as session:
-        status = session.exec(select(ReleaseTargetStatus).where(
-            ReleaseTargetStatus.release_id == delivery.release_id,
-            ReleaseTargetStatus.target_id == delivery.target_id)).first()
-        if status is None:
-            status = ReleaseTargetStatus(release_id=delivery.release_id, target_id=delivery.target_id)
-        status.status = "taken-down" if taken_down else "delivered"
-        status.delivery_id = delivery.id
-        status.message_id = plan.message_id
-        status.detail = f"{delivery.message_type} message in {plan.root}/"
-        status.proposed_action = None
-        status.updated_at = utcnow()
-        session.add(status)
-        session.flush()
+        # One upsert: two deliveries of the release to this target finishing at once (a resend next to an
+        # update) would both find no row and both insert one, and the second failed on the unique constraint.
+        ins = dialect_insert(session)(table(ReleaseTargetStatus)).values(
+            release_id=delivery.release_id, target_id=delivery.target_id, **values)
+        session.execute(ins.on_conflict_do_update(index_elements=["release_id", "target_id"], set_=values))
         release = session.get(Release, delivery.release_id)
         if release is None:  # deleted while it was being delivered
             return
