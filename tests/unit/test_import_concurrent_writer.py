@@ -56,6 +56,14 @@ def another_writer(db: str) -> Iterator[list[int]]:
         thread.join(10)
 
 
+def _committed_again(commits: list[int]) -> None:
+    """Wait until the other writer has committed once more (the imports hold the write lock by turns; on a
+    busy machine its busy handler could otherwise sleep through every gap between them)."""
+    seen, deadline = commits[0], time.monotonic() + 10
+    while commits[0] == seen and time.monotonic() < deadline:
+        time.sleep(0.001)
+
+
 def test_ddex_and_csv_imports_succeed_while_another_connection_commits(sqlite_engine: Engine, settings: Settings,
                                                                        tmp_path: Path) -> None:
     db = sqlite_engine.url.database
@@ -66,10 +74,12 @@ def test_ddex_and_csv_imports_succeed_while_another_connection_commits(sqlite_en
     with another_writer(db) as commits:
         before = commits[0]
         for dry_run in (True, False):
+            _committed_again(commits)
             report = run_import(sqlite_engine, sample, ImportOptions(actor="t", format="ddex", dry_run=dry_run))
             assert report.error_count == 0, [str(i) for i in report.issues]
             assert report.created == 1
         for dry_run in (True, False):
+            _committed_again(commits)
             report = run_import(sqlite_engine, csv, ImportOptions(actor="t", dry_run=dry_run))
             assert report.error_count == 0, [str(i) for i in report.issues]
             assert report.created == 1
@@ -77,6 +87,7 @@ def test_ddex_and_csv_imports_succeed_while_another_connection_commits(sqlite_en
         lines = [CSV.splitlines()[0]] + [f"{body}{gtin_check_digit(body)},R{i},A,L,2025-05-01,T,QZABC25{i:05d}"
                                          for i in range(1, 31) for body in [f"{i + 500:011d}"]]
         many.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        _committed_again(commits)
         report = run_import(sqlite_engine, many, ImportOptions(actor="t", partial=True, batch_releases=5))
         assert report.error_count == 0 and report.created == 30, [str(i) for i in report.issues]
         assert commits[0] > before  # the other writer kept committing during the imports
